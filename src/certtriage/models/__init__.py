@@ -1,0 +1,1 @@
+"""Pydantic models of parsed evidence and of findings."""

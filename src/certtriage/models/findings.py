@@ -1,0 +1,129 @@
+"""What the knowledge base concludes: findings, the per-input result and the report.
+
+Severity levels, once:
+
+* ``error``: the finding makes validation fail, so IIS rejects the certificate (a 403.x).
+* ``warning``: a real fault that does not fail this chain now but will, or fails it elsewhere
+  (for example a stale CRL on one of several distribution points).
+* ``info``: context: the chain is valid, the evidence is incomplete, or a tool's wording
+  misleads.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ._base import Model
+from .certutil import CertutilVerify
+from .evidence import Span
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+Verdict = Literal["fail", "pass", "inconclusive"]
+InputStatus = Literal["parsed", "partial", "unrecognized", "error"]
+
+
+class Reference(Model):
+    """A document that backs a rule."""
+
+    title: str
+    """Title, with the KB number where there is one."""
+    url: str = ""
+    """Where to read it."""
+
+
+class FixStep(Model):
+    """One remediation step."""
+
+    text: str
+    """What to do (Markdown)."""
+    where: str = ""
+    """Where it applies (IIS 6 metabase, IIS 7+ / netsh http, a Windows version), if it matters."""
+
+
+class Finding(Model):
+    """One rule that matched, with the evidence it matched on."""
+
+    rule: str
+    """The rule's permanent code, e.g. REV001."""
+    name: str
+    """The rule's name."""
+    cause: str
+    """The cause id (a stable contract: `cdp-unreachable`, `revoked`, `ok`, ...)."""
+    title: str
+    """The rule's one-line title."""
+    severity: Severity
+    """How bad it is (see the module docstring)."""
+    root_cause: bool = False
+    """True when no other finding explains this one."""
+    explained_by: tuple[str, ...] = ()
+    """Rule codes of the findings this one is a symptom of."""
+    iis_substatus: tuple[str, ...] = ()
+    """The IIS 403.x sub-status(es) it leads to."""
+    element: int | None = None
+    """The chain element index (0 = leaf) the finding is about, when it is about one."""
+    role: str | None = None
+    """leaf, subordinate CA or root CA."""
+    subject: str | None = None
+    """That element's subject."""
+    url: str | None = None
+    """The URL at fault."""
+    hresult: str | None = None
+    """The error code, as 0x and eight hex digits."""
+    message: str
+    """What was found, filled in from the evidence."""
+    why: str = ""
+    """Why it breaks validation (Markdown)."""
+    remediation: tuple[FixStep, ...] = ()
+    """Numbered remediation steps."""
+    references: tuple[Reference, ...] = ()
+    """Documents that back the rule."""
+    evidence: tuple[Span, ...] = ()
+    """Input lines that justify the finding."""
+
+
+class InputResult(Model):
+    """The result for one input: its status, verdict, findings and parsed model."""
+
+    source: str
+    """Path, archive member or `<stdin>`."""
+    kind: str
+    """The detected format id (`certutil-verify`, `unknown`)."""
+    status: InputStatus
+    """parsed, partial (a fragment or lines left unparsed), unrecognized, or error."""
+    encoding: str | None = None
+    """The encoding the bytes were decoded with."""
+    verdict: Verdict | None = None
+    """fail, pass or inconclusive; None for inputs that were not analysed."""
+    root_causes: tuple[str, ...] = ()
+    """Cause ids of the root-cause findings (`ok` for a clean chain)."""
+    failing_element: int | None = None
+    """Index of the chain element the first root cause is about."""
+    iis_substatus: tuple[str, ...] = ()
+    """The 403.x sub-statuses the root causes lead to."""
+    hresults: tuple[str, ...] = ()
+    """Every error code in the input, in order of appearance."""
+    warnings: tuple[str, ...] = ()
+    """Problems reading the input (unparsed lines, replaced bytes, ...)."""
+    next_steps: tuple[str, ...] = ()
+    """What to collect next when the evidence does not decide."""
+    findings: tuple[Finding, ...] = ()
+    """Findings, root causes first."""
+    error: str | None = None
+    """One-line reason when status is error or unrecognized."""
+    model: CertutilVerify | None = None
+    """The parsed evidence."""
+
+
+class Report(Model):
+    """The whole run."""
+
+    tool: str = "certtriage"
+    """Producer."""
+    version: str
+    """certtriage version."""
+    verdict: Verdict
+    """fail if any input fails; else inconclusive if any is; else pass."""
+    inputs: tuple[InputResult, ...]
+    """One result per input, in the order given."""
