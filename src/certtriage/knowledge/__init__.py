@@ -1,0 +1,1 @@
+"""Code tables and the rule knowledge base."""
