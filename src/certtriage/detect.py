@@ -1,0 +1,49 @@
+"""Decoded text -> the format it is in, by cheap signatures.
+
+Detection only decides which parser to try; an input nobody recognises is skipped with a
+reason, which is not an error.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class FormatId(str, Enum):
+    """Input formats certtriage can read."""
+
+    CERTUTIL_VERIFY = "certutil-verify"
+    """certutil -verify [-urlfetch] output, and the chain part of -scinfo / -dcinfo."""
+    UNKNOWN = "unknown"
+    """Nothing certtriage recognises."""
+
+
+# Tokens certutil prints in English whatever the display language.
+_CERTUTIL = re.compile(
+    r"CertContext\[\d+\]\[\d+\]"
+    r"|(?:ChainContext|SimpleChain|Element)\.dw(?:Info|Error)Status"
+    r"|CERT_CHAIN_CONTEXT|CA_VERIFY_FLAGS_|CertGetCertificateChain\(dw"
+    r"|Verifying leaf certificate revocation status"
+    r"|Leaf certificate (?:is REVOKED|revocation check passed)"
+    r"|-{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*-{8,}"
+    r"|Error retrieving URL:"
+    r"|CertUtil: -verify"
+)
+
+#: How much of an input the sniffer looks at.
+SNIFF_CHARS = 256 * 1024
+
+
+def detect(text: str) -> FormatId:
+    """The format of `text`, or FormatId.UNKNOWN.
+
+    Markdown escapes and em-dash banners are undone on a copy first, so a pasted fragment
+    that only has its section banners left is still recognised.
+    """
+    sample = text[:SNIFF_CHARS]
+    if "\\" in sample or "\u2014" in sample:
+        sample = sample.replace("\\_", "_").replace("\u2014", "--")
+    if _CERTUTIL.search(sample):
+        return FormatId.CERTUTIL_VERIFY
+    return FormatId.UNKNOWN

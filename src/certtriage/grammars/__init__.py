@@ -1,0 +1,3 @@
+"""Lark grammars shipped with the package (resource names only)."""
+
+CERTUTIL_VERIFY = "certutil_verify.lark"

@@ -1,0 +1,112 @@
+"""Small value parsers shared by the text formats: HRESULT lines, dates, durations, flags."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..knowledge.codes import code_tables, to_unsigned
+from ..models.certutil import HResult, TrustStatus
+
+_HRESULT = re.compile(
+    r"^(?P<msg>.*?)[\s:]*\b0x(?P<hex>[0-9a-fA-F]{8})\b[.,;]?\s*(?:\((?P<detail>[^)]*)\)?)?"
+)
+_SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
+_WIN32 = re.compile(r"WIN32:\s*(\d+)")
+_FLAG_LINE = re.compile(r"=\s*(?P<name>[A-Za-z0-9_]+)?\s*\(?\s*0x(?P<hex>[0-9a-fA-F]+)\s*\)?")
+_DURATION = re.compile(r"(\d+)\s+(Week|Day|Hour|Minute|Second)s?", re.IGNORECASE)
+_UNIT_SECONDS = {"week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
+
+
+def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
+    """Read `<message> 0x80092013 (-2146885613 SYMBOL)` / `(WIN32: 12007)` from a line.
+
+    Returns the code and the Win32 number when one was printed, or None without a code.
+    """
+    match = _HRESULT.search(text)
+    if not match:
+        return None
+    value = int(match["hex"], 16)
+    detail = match["detail"] or ""
+    symbol_match = _SYMBOL.search(detail)
+    symbol = symbol_match.group(1) if symbol_match else None
+    if symbol is None:
+        known = code_tables().by_value(value)
+        symbol = known.symbol if known else None
+    win32_match = _WIN32.search(detail)
+    message = match["msg"].strip().rstrip(".:").strip() if match["msg"] else ""
+    hresult = HResult(
+        value=to_unsigned(value), hex=f"0x{value:08x}", symbol=symbol, message=message, line=line
+    )
+    return hresult, int(win32_match.group(1)) if win32_match else None
+
+
+def decode_status(field: str, value: int) -> TrustStatus:
+    """Decode a dwErrorStatus / dwInfoStatus value by the field it came from."""
+    tables = code_tables()
+    flags = tables.decode_status(field, value)  # type: ignore[arg-type]
+    return TrustStatus(
+        field=field,  # type: ignore[arg-type]
+        value=value,
+        flags=tuple(f.name for f in flags),
+        unknown_bits=tables.unknown_bits(field, value),  # type: ignore[arg-type]
+    )
+
+
+def parse_flag_line(text: str) -> tuple[str | None, int | None]:
+    """`X.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)` -> (name, value)."""
+    match = _FLAG_LINE.search(text)
+    if not match:
+        name = text.split("=", 1)[-1].strip() or None
+        return name, None
+    return match["name"], int(match["hex"], 16)
+
+
+def parse_duration(text: str) -> int | None:
+    """`5 Weeks, 12 Hours, 26 Minutes, 32 Seconds` -> seconds."""
+    parts = _DURATION.findall(text)
+    if not parts:
+        return None
+    return sum(int(n) * _UNIT_SECONDS[unit.lower()] for n, unit in parts)
+
+
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])")
+_NUMERIC = re.compile(
+    r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$"
+)
+
+
+def _year(y: int) -> int:
+    return y + 2000 if y < 100 else y
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """A certutil date in the locale it was printed in, when the format is unambiguous.
+
+    US `3/14/2025 9:12 AM`, ISO `2025-05-26 02:32`, German `06.08.2015 19:46`; a day-first
+    slash date is read only when the day is above 12. Anything else gives None.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        us = _US.match(text)
+        if us:
+            month, day, year, hour, minute = (int(us[i]) for i in range(1, 6))
+            hour = hour % 12 + (12 if us[7].lower() == "pm" else 0)
+            return datetime(_year(year), month, day, hour, minute, int(us[6] or 0))
+        num = _NUMERIC.match(text)
+        if not num:
+            return None
+        a, b, c = int(num[1]), int(num[2]), int(num[3])
+        hour, minute, second = int(num[4]), int(num[5]), int(num[6] or 0)
+        sep = text[len(num[1])]
+        if len(num[1]) == 4:
+            return datetime(a, b, c, hour, minute, second)
+        if sep == ".":
+            return datetime(_year(c), b, a, hour, minute, second)
+        if a > 12:
+            return datetime(_year(c), b, a, hour, minute, second)
+        return None
+    except ValueError:
+        return None
