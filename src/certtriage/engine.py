@@ -1,0 +1,179 @@
+"""Rulebook x parsed evidence -> findings -> a diagnosis (root causes, symptoms, verdict)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from typing import Any
+
+from .knowledge.predicates import PREDICATES, Binding, all_hresults
+from .knowledge.rulebook import Rulebook
+from .knowledge.schema import Condition, Rule
+from .models.certutil import CertutilVerify, ChainElement
+from .models.evidence import Span
+from .models.findings import SEVERITY_RANK, Finding, Verdict
+
+_SECTION_TITLES = {
+    "aia": "Certificate AIA", "cdp": "Certificate CDP", "base_crl_cdp": "Base CRL CDP",
+    "ocsp": "Certificate OCSP", "unknown": "retrieval",
+}
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _matches(doc: CertutilVerify, rule: Rule) -> Iterator[Binding]:
+    bindings = [Binding()]
+    for condition in rule.when:
+        fn = PREDICATES[condition.predicate]
+        bindings = [nb for b in bindings for nb in fn(doc, b, **condition.args)]
+        if not bindings:
+            return
+    seen: set[tuple[Any, ...]] = set()
+    for binding in bindings:
+        if any(_holds(doc, binding, c) for c in rule.unless):
+            continue
+        if binding.key() not in seen:
+            seen.add(binding.key())
+            yield binding
+
+
+def _holds(doc: CertutilVerify, binding: Binding, condition: Condition) -> bool:
+    return any(True for _ in PREDICATES[condition.predicate](doc, binding, **condition.args))
+
+
+def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None) -> str | None:
+    """leaf, subordinate CA, root CA or self-signed certificate (None when unknown)."""
+    self_signed = element is not None and element.info_status is not None and (
+        "CERT_TRUST_IS_SELF_SIGNED" in element.info_status.flags
+    )
+    if self_signed:
+        return "root CA" if index != 0 or doc.trailer.cert_kind == "ca" else (
+            "self-signed certificate")
+    if index == 0:
+        return "leaf"
+    if index is not None:
+        return "subordinate CA"
+    return None
+
+
+def _who(role: str | None, element: ChainElement | None, index: int | None,
+         subject: str | None) -> str:
+    """`the subordinate CA [0][1] (CN=...)`, or a plain phrase when the position is unknown."""
+    if index is None:
+        base = "a certificate of the chain (its CertContext header is not in the input)"
+        return f"{base[:-1]}, {subject})" if subject else base
+    chain = element.chain_index if element is not None and element.chain_index else 0
+    label = {"leaf": "the leaf certificate"}.get(role or "", f"the {role or 'certificate'}")
+    return f"{label} [{chain}][{index}]" + (f" ({subject})" if subject else "")
+
+
+def _finding(doc: CertutilVerify, rule: Rule, b: Binding) -> Finding:
+    element = b.element
+    role = role_of(doc, element, b.index)
+    check = b.check
+    subject = (element.subject if element is not None else None) or (
+        doc.echo.subject if doc.echo is not None and b.index == 0 else None)
+    fill = _Fill(
+        who=_who(role, element, b.index, subject),
+        index=str(b.index) if b.index is not None else "?",
+        subject=subject or "(subject not in the input)",
+        role=role or "certificate",
+        role_note=rule.role_notes.get(role, "") if role else "",  # type: ignore[call-overload]
+        url=check.url or "(URL not in the input)" if check else "",
+        section=_SECTION_TITLES[check.section] if check else "",
+        status=check.status_text if check else "",
+        object=check.object_text if check else "",
+        not_after=(element.not_after or "not printed") if element else "not printed",
+        error=check.error.message if check and check.error else "",
+        hresult=b.hresult.hex if b.hresult else "",
+        symbol=(b.hresult.symbol or "") if b.hresult else "",
+        flag=b.flag or "",
+        reason=_reason(doc),
+        **b.values,
+    )
+    message = " ".join(string.Formatter().vformat(rule.message, (), fill).split())
+    message = message[:1].upper() + message[1:]
+    spans = []
+    if check is not None:
+        spans.append(check.span)
+    elif element is not None:
+        spans.append(element.span)
+    if b.hresult is not None:
+        spans.append(Span(start=b.hresult.line, end=b.hresult.line))
+    return Finding(
+        rule=rule.code, name=rule.name, cause=rule.cause, title=rule.title,
+        severity=rule.severity, iis_substatus=rule.iis_substatus,
+        element=b.index, role=role,
+        subject=subject,
+        url=check.url if check else None,
+        hresult=b.hresult.hex if b.hresult else None,
+        message=message, why=rule.why.strip(), remediation=rule.fix,
+        references=rule.references, evidence=tuple(spans),
+    )
+
+
+def _reason(doc: CertutilVerify) -> str:
+    code = doc.trailer.leaf_revoked_reason
+    if code is None:
+        return "not printed"
+    from .knowledge.codes import code_tables
+
+    name = code_tables().crl_reason(code)
+    return f"{code} ({name})" if name else str(code)
+
+
+def evaluate(doc: CertutilVerify, rulebook: Rulebook, kind: str) -> list[Finding]:
+    """Every finding of every applicable rule, linked into root causes and symptoms."""
+    findings: list[Finding] = []
+    for rule in rulebook.rules:
+        if kind not in rule.applies_to:
+            continue
+        try:
+            findings.extend(_finding(doc, rule, b) for b in _matches(doc, rule))
+        except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
+            findings.append(Finding(
+                rule=rule.code, name=rule.name, cause="rule-error", title=rule.title,
+                severity="warning", message=f"rule {rule.code} could not be evaluated: {exc!r}",
+            ))
+    return _link(findings, rulebook)
+
+
+def _related(cause: Finding, symptom: Finding) -> bool:
+    return cause.element is None or symptom.element is None or cause.element == symptom.element
+
+
+def _link(findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
+    explains = {rule.code: set(rule.explains) for rule in rulebook.rules}
+    linked = []
+    for f in findings:
+        by = tuple(sorted({
+            c.rule for c in findings
+            if c is not f and f.rule in explains.get(c.rule, ()) and c.severity == "error"
+            and _related(c, f)
+        }))
+        root = f.severity == "error" and not by
+        linked.append(f.model_copy(update={"explained_by": by, "root_cause": root}))
+    if not any(f.root_cause for f in linked):
+        linked = [f.model_copy(update={"root_cause": True}) if f.cause == "ok" else f
+                  for f in linked]
+    return sorted(linked, key=lambda f: (
+        not f.root_cause, -SEVERITY_RANK[f.severity],
+        f.element if f.element is not None else 99, f.rule,
+    ))
+
+
+def verdict(findings: list[Finding]) -> Verdict:
+    """fail on any error finding; pass when the chain was seen clean; else inconclusive."""
+    if any(f.severity == "error" for f in findings):
+        return "fail"
+    if any(f.cause == "ok" for f in findings):
+        return "pass"
+    return "inconclusive"
+
+
+def hresults(doc: CertutilVerify) -> tuple[str, ...]:
+    """Every error code in the input, in order of appearance."""
+    return tuple(h.hex for h in all_hresults(doc))

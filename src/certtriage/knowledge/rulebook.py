@@ -1,0 +1,90 @@
+"""Load and validate every rule file once; index the rules by code."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .schema import Rule
+
+
+class RulebookError(ValueError):
+    """A rule file is broken; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """All rules, in code order, with lookups."""
+
+    rules: tuple[Rule, ...]
+    sources: dict[str, str]
+    """Rule code -> the file it was read from (relative to the rules folder)."""
+
+    def get(self, code: str) -> Rule | None:
+        """The rule with `code` (case-insensitive), or by its name."""
+        wanted = code.strip()
+        for rule in self.rules:
+            if rule.code == wanted.upper() or rule.name == wanted.lower():
+                return rule
+        return None
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        """Every cause id the rules can report."""
+        return tuple(sorted({rule.cause for rule in self.rules}))
+
+
+def _files(root: Path | Traversable) -> list[tuple[str, Path | Traversable]]:
+    found: list[tuple[str, Path | Traversable]] = []
+    for area in sorted(root.iterdir(), key=lambda p: p.name):
+        if not area.is_dir():
+            continue
+        for item in sorted(area.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".toml"):
+                found.append((f"{area.name}/{item.name}", item))
+    return found
+
+
+def _location(error: dict[str, object]) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(file)"  # type: ignore[union-attr]
+
+
+def load_rulebook_from(root: Path | Traversable) -> Rulebook:
+    """Read and validate every `<area>/<CODE>-<name>.toml` under `root`."""
+    rules: list[Rule] = []
+    sources: dict[str, str] = {}
+    for rel, item in _files(root):
+        try:
+            data = tomllib.loads(item.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise RulebookError(f"{rel}: not valid TOML: {exc}") from None
+        try:
+            rule = Rule.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise RulebookError(f"{rel}: {_location(first)}: {first['msg']}") from None
+        expected = f"{rule.code}-{rule.name}.toml"
+        if item.name != expected:
+            raise RulebookError(f"{rel}: file name should be {expected} (code and name)")
+        if rule.code in sources:
+            raise RulebookError(f"{rel}: code {rule.code} is already used by {sources[rule.code]}")
+        sources[rule.code] = rel
+        rules.append(rule)
+    known = set(sources)
+    for rule in rules:
+        for code in rule.explains:
+            if code not in known:
+                raise RulebookError(f"{sources[rule.code]}: explains: no rule {code}")
+    return Rulebook(rules=tuple(sorted(rules, key=lambda r: r.code)), sources=sources)
+
+
+@functools.cache
+def load_rulebook() -> Rulebook:
+    """The packaged rulebook, loaded once per process."""
+    return load_rulebook_from(resources.files("certtriage.knowledge") / "rules")

@@ -1,0 +1,127 @@
+"""The rule file format, defined as a pydantic model.
+
+One rule per TOML file at `knowledge/rules/<area>/<CODE>-<name>.toml`. Keys, in order:
+
+code, name, cause, title, severity, status, since, iis_substatus, applies_to, explains,
+message, role_notes, why, [[when]], [[unless]], [[fix]], [[references]], [examples], tags.
+
+`when` holds conditions that must all match; each names a predicate from the closed
+vocabulary in `predicates.py` plus its arguments. `unless` holds conditions of which none may
+match. There is no inline code and no eval.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..models.findings import FixStep, Reference, Severity
+
+_CODE = re.compile(r"^[A-Z]{3}\d{3}$")
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SUBSTATUS = re.compile(r"^\d{3}\.\d{1,2}$")
+
+
+class Condition(BaseModel):
+    """A named predicate and its arguments."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    predicate: str
+    """A name registered in predicates.py."""
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The predicate's arguments."""
+        return dict(self.model_extra or {})
+
+
+class Examples(BaseModel):
+    """Fixture paths (relative to `fixtures/`) the rule must fire on and stay quiet on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    triggers: tuple[str, ...] = Field(min_length=1)
+    """Inputs on which the rule must fire."""
+    clean: tuple[str, ...] = Field(min_length=1)
+    """Close cases on which it must not."""
+
+
+class Rule(BaseModel):
+    """One knowledge-base rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    code: str
+    """Permanent code: three capitals and three digits. Never reused."""
+    name: str
+    """Kebab-case slug; the file name is `<code>-<name>.toml`."""
+    cause: str
+    """The cause id reported in findings (a contract scripts rely on)."""
+    title: str
+    """One line stating the observed problem."""
+    severity: Severity
+    """error, warning or info (levels defined in models/findings.py)."""
+    status: Literal["preview", "stable", "deprecated"] = "stable"
+    """Maturity."""
+    since: str
+    """Version that introduced the rule."""
+    iis_substatus: tuple[str, ...] = ()
+    """IIS sub-statuses it leads to, like 403.13."""
+    applies_to: tuple[str, ...] = Field(min_length=1)
+    """Format ids the rule reads."""
+    explains: tuple[str, ...] = ()
+    """Codes of rules whose findings this one causes (they become its symptoms)."""
+    message: str
+    """Template filled from what matched: {element}, {subject}, {url}, {error}, {hresult} ..."""
+    role_notes: dict[Literal["leaf", "subordinate CA", "root CA"], str] = {}
+    """Text appended to the message (as {role_note}) when the element has that role."""
+    why: str = Field(min_length=1)
+    """Markdown: what happens and why it breaks validation."""
+    when: tuple[Condition, ...] = Field(min_length=1)
+    """Conditions that must all match."""
+    unless: tuple[Condition, ...] = ()
+    """Conditions none of which may match."""
+    fix: tuple[FixStep, ...] = Field(min_length=1)
+    """Ordered remediation steps."""
+    references: tuple[Reference, ...] = ()
+    """Backing documents."""
+    examples: Examples
+    """Fixtures that must trigger it / must not."""
+    tags: tuple[str, ...] = ()
+    """Free-form tags."""
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not _CODE.match(value):
+            raise ValueError("must be three capitals and three digits, like REV001")
+        return value
+
+    @field_validator("name", "cause")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must be kebab-case")
+        return value
+
+    @field_validator("iis_substatus")
+    @classmethod
+    def _substatus(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not _SUBSTATUS.match(item):
+                raise ValueError(f"{item!r} is not a sub-status like 403.13")
+        return value
+
+    @model_validator(mode="after")
+    def _predicates_known(self) -> Rule:
+        from .predicates import PREDICATES, check_args
+
+        for group in (self.when, self.unless):
+            for condition in group:
+                if condition.predicate not in PREDICATES:
+                    raise ValueError(f"unknown predicate {condition.predicate!r}")
+                check_args(condition.predicate, condition.args)
+        return self
