@@ -165,10 +165,18 @@ def _link(findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
     ))
 
 
-def verdict(findings: list[Finding]) -> Verdict:
-    """fail on any error finding; pass when the chain was seen clean; else inconclusive."""
-    if any(f.severity == "error" for f in findings):
+def verdict(findings: list[Finding], chain_known: bool = True) -> Verdict:
+    """fail on decisive error findings; pass when the chain was seen clean; else inconclusive.
+
+    A failed URL fetch alone decides nothing when the input does not show the chain status
+    (the paste may have cut off a URL that worked): the verdict is then inconclusive, with the
+    failed fetch still reported as the likely root cause.
+    """
+    errors = [f for f in findings if f.severity == "error"]
+    if any(chain_known or f.url is None for f in errors):
         return "fail"
+    if errors:
+        return "inconclusive"
     if any(f.cause == "ok" for f in findings):
         return "pass"
     return "inconclusive"

@@ -13,6 +13,7 @@ from . import __version__
 from .detect import FormatId, detect
 from .engine import evaluate, hresults, verdict
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
+from .knowledge.predicates import chain_status_is_known
 from .knowledge.rulebook import load_rulebook
 from .models.certutil import CertutilVerify
 from .models.findings import Finding, InputResult, Report
@@ -52,8 +53,8 @@ def _result(source: str, kind: str, model: CertutilVerify, findings: list[Findin
     warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in model.unparsed]
     if model.elided:
         warnings.append(f"the paste leaves content out at line(s) {_lines(model.elided)}")
-    status = "parsed" if model.complete and not model.unparsed else "partial"
-    result_verdict = verdict(findings)
+    status = "parsed" if model.complete and not model.unparsed and not model.elided else "partial"
+    result_verdict = verdict(findings, chain_status_is_known(model))
     next_steps: tuple[str, ...] = ()
     if result_verdict == "inconclusive":
         next_steps = tuple(s.text for f in findings if f.cause == "insufficient-evidence"

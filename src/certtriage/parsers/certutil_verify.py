@@ -644,6 +644,11 @@ class _Builder:
                 name_hashes=tuple(self.identity["name_hashes"]),
                 line=self.identity["line"],
             )
+        last = self.norm.origin[-1] if self.norm.origin else 0
+        if self.unparsed and self.unparsed[-1].line == last:
+            cut = self.unparsed[-1]
+            self.unparsed[-1] = cut.model_copy(
+                update={"reason": f"{cut.reason} (the input ends here: a truncated paste?)"})
         trailer = {k: tuple(v) if isinstance(v, list) else v for k, v in self.trailer.items()}
         started = identity is not None or bool(self.preamble["verify_flags"])
         return CertutilVerify(

@@ -1,0 +1,225 @@
+"""The command line: analyze, explain, rules. It holds no logic; it calls the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="certtriage",
+    help="Reads certutil output (and, later, Schannel and IIS evidence) of a failed client-"
+    "certificate login and names the root cause, the IIS 403.x it produces and the fix.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+class Exit(int, Enum):
+    """Exit codes (documented in the README)."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    UNRECOGNIZED = 3
+    INCONCLUSIVE = 4
+
+
+class Format(str, Enum):
+    """--format of analyze."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class InfoFormat(str, Enum):
+    """--format of rules / explain."""
+
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    """--fail-on."""
+
+    error = "error"
+    warning = "warning"
+
+
+def _err(message: str) -> None:
+    print(f"certtriage: {message}", file=sys.stderr)
+
+
+def _fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
+    _err(message)
+    raise typer.Exit(int(code))
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:
+        return b""
+    if sys.stdin.isatty():
+        eof = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+        print(f"Paste the certutil output, then press {eof} on an empty line.", file=sys.stderr)
+    return sys.stdin.buffer.read()
+
+
+def _exit_code(report, fail_on: FailOn) -> Exit:  # type: ignore[no-untyped-def]
+    recognised = [r for r in report.inputs if r.verdict is not None]
+    threshold = {"error"} if fail_on is FailOn.error else {"error", "warning"}
+    if any(f.severity in threshold for r in recognised for f in r.findings):
+        return Exit.FINDINGS
+    if not recognised:
+        return Exit.UNRECOGNIZED
+    if any(r.verdict == "inconclusive" for r in recognised):
+        return Exit.INCONCLUSIVE
+    return Exit.OK
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Files to read; none or '-' reads standard input.",
+                       show_default=False),
+    ] = None,
+    *,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")
+    ] = FailOn.error,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
+    ] = False,
+) -> None:
+    """Diagnose certutil -verify [-urlfetch] output (also -scinfo / -dcinfo chain dumps)."""
+    from .pipeline import analyze_bytes, analyze_path, report
+    from .render import OutputFormat, render
+
+    results = []
+    for path in paths or [Path("-")]:
+        if str(path) == "-":
+            results.append(analyze_bytes(_read_stdin(), "<stdin>"))
+        else:
+            results.append(analyze_path(path))
+    for result in results:
+        if result.status in ("error", "unrecognized"):
+            _err(f"{result.source}: {result.error}")
+    full = report(results)
+    to_terminal = output is None and sys.stdout.isatty()
+    text = render(full, OutputFormat(fmt.value), include_model=not no_model,
+                  color=to_terminal and "NO_COLOR" not in os.environ)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write: {exc.strerror}")
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(int(_exit_code(full, fail_on)))
+
+
+@app.command()
+def rules(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code or name to show.")] = None,
+    *,
+    fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        InfoFormat.text),
+) -> None:
+    """List the knowledge-base rules, or show one."""
+    import json
+
+    from .knowledge.rulebook import load_rulebook
+
+    book = load_rulebook()
+    chosen = list(book.rules)
+    if code is not None:
+        rule = book.get(code)
+        if rule is None:
+            _fail(f"no rule {code!r}; `certtriage rules` lists them")
+        chosen = [rule]
+    if fmt is InfoFormat.json:
+        data = [r.model_dump(mode="json") for r in chosen]
+        sys.stdout.write(json.dumps(data if code is None else data[0], indent=2) + "\n")
+        return
+    from .render.info import print_rule, print_rule_table
+
+    if code is None:
+        print_rule_table(chosen)
+    else:
+        print_rule(chosen[0], book.sources[chosen[0].code])
+
+
+@app.command()
+def explain(
+    code: Annotated[str, typer.Argument(help="0x80092013, -2146885613, 2148081683, "
+                                        "CRYPT_E_REVOCATION_OFFLINE, 12007, a CERT_TRUST_* "
+                                        "flag, 403.13, a rule code or a cause id.")],
+    *,
+    fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        InfoFormat.text),
+) -> None:
+    """Explain an error code, trust flag, IIS sub-status, rule or cause."""
+    from .knowledge.explain import explain as run
+
+    found = run(code)
+    if found.kind == "unknown":
+        _fail(f"{code!r} is not a code, flag, sub-status, rule or cause certtriage knows",
+              Exit.UNRECOGNIZED)
+    if fmt is InfoFormat.json:
+        sys.stdout.write(found.model_dump_json(indent=2) + "\n")
+        return
+    from .render.info import print_explanation
+
+    print_explanation(found)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"certtriage {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """certtriage."""
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback, always a documented exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _err("aborted")
+        sys.exit(int(Exit.USAGE))
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(int(Exit.USAGE))
+        _err(f"internal error: {type(exc).__name__}: {exc}")
+        sys.exit(int(Exit.USAGE))
+    sys.exit(code if isinstance(code, int) else 0)

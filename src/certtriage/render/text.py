@@ -1,0 +1,135 @@
+"""Terminal output with rich: the verdict first, the chain as a tree, then the findings."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+from rich.tree import Tree
+
+from ..models.certutil import CertutilVerify, ChainElement, UrlCheck
+from ..models.findings import Finding, InputResult, Report
+
+_VERDICT_STYLE = {"fail": "bold red", "pass": "bold green", "inconclusive": "bold yellow"}
+_STATUS_STYLE = {
+    "verified": "green", "ok": "green", "failed": "bold red", "expired": "yellow",
+    "no_urls": "dim", "no_idp_intersection": "cyan", "unknown": "magenta",
+}
+_SECTION = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
+            "unknown": "URL"}
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def render_text(report: Report, *, color: bool = False, width: int = 100, **_: object) -> str:
+    """The report for a terminal (ANSI colours only when `color`)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      color_system="standard" if color else None, highlight=False,
+                      emoji=False)
+    for index, result in enumerate(report.inputs):
+        if index:
+            console.rule(style="dim")
+        _input(console, result)
+    if len(report.inputs) > 1:
+        console.print(Text.assemble("Overall: ", (report.verdict.upper(),
+                                                  _VERDICT_STYLE[report.verdict])))
+    return buffer.getvalue()
+
+
+def _input(console: Console, result: InputResult) -> None:
+    meta = ", ".join(x for x in (result.kind, result.encoding, result.status) if x)
+    console.print(Text.assemble((result.source, "bold"), f"  ({meta})"))
+    if result.verdict is None:
+        console.print(Text(f"  {result.error or 'not analysed'}", style="yellow"))
+        return
+    roots = [f for f in result.findings if f.root_cause]
+    headline = Text.assemble("Verdict: ", (result.verdict.upper(),
+                                           _VERDICT_STYLE[result.verdict]))
+    if result.root_causes and result.root_causes != ("ok",):
+        headline.append(f"   root cause: {', '.join(result.root_causes)}")
+    if result.iis_substatus:
+        headline.append(f"   IIS: {', '.join(result.iis_substatus)}", style="bold")
+    console.print(headline)
+    if result.model is not None and (result.model.elements or result.model.echo):
+        console.print(_chain_tree(result.model, {f.element for f in roots
+                                                 if f.severity == "error"}))
+    for number, finding in enumerate(roots, start=1):
+        _finding(console, number, finding, result.findings)
+    others = [f for f in result.findings if not f.root_cause and not f.explained_by]
+    for finding in others:
+        style = _SEVERITY_STYLE[finding.severity]
+        console.print(Text.assemble((f"{finding.severity.upper():8}", style),
+                                    (f"{finding.rule} {finding.cause}: ", "bold"),
+                                    finding.message))
+    if result.next_steps:
+        console.print(Text("Collect next:", style="bold yellow"))
+        for number, step in enumerate(result.next_steps, start=1):
+            console.print(f"  {number}. {escape(step)}")
+    for warning in result.warnings:
+        console.print(Text(f"warning: {warning}", style="dim yellow"))
+
+
+def _finding(console: Console, number: int, f: Finding, all_findings: tuple[Finding, ...]
+             ) -> None:
+    if f.cause == "ok":
+        console.print(Text(f.message, style="green"))
+        return
+    title = Text.assemble((f"{number}. ROOT CAUSE ", "bold red"), (f"{f.cause}", "bold"),
+                          f"  [{f.rule}]")
+    if f.iis_substatus:
+        title.append(f"  -> {', '.join(f.iis_substatus)}", style="bold")
+    parts: list[Text | str] = [Text(f.message)]
+    symptoms = [s for s in all_findings if f.rule in s.explained_by]
+    for symptom in symptoms:
+        parts.append(Text.assemble(("  symptom: ", "dim"), f"{symptom.cause} [{symptom.rule}] ",
+                                   (symptom.message, "dim")))
+    if f.why:
+        parts.append(Text.assemble(("Why: ", "bold"), " ".join(f.why.split())))
+    if f.remediation:
+        parts.append(Text("Fix:", style="bold"))
+        for n, step in enumerate(f.remediation, start=1):
+            where = f" [{step.where}]" if step.where else ""
+            parts.append(Text(f"  {n}. {step.text}{where}"))
+    if f.references:
+        parts.append(Text("See: " + "; ".join(
+            f"{r.title} {r.url}".strip() for r in f.references), style="dim"))
+    console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red"))
+
+
+def _chain_tree(model: CertutilVerify, failing: set[int | None]) -> Tree:
+    tree = Tree(Text("Chain (leaf first)", style="bold"))
+    elements = list(model.elements) or ([model.echo] if model.echo else [])
+    for element in elements:
+        node = tree.add(_element_label(element, element.index in failing))
+        for check in element.url_checks:
+            node.add(_check_label(check))
+    return tree
+
+
+def _element_label(element: ChainElement, failing: bool) -> Text:
+    position = (f"[{element.chain_index or 0}][{element.index}]" if element.index is not None
+                else "[?]")
+    label = Text(f"{position} ", style="bold red" if failing else "bold")
+    label.append(element.subject or "(subject not in the input)")
+    errors = element.error_status.flags if element.error_status else ()
+    if errors:
+        label.append("  " + ", ".join(f.removeprefix("CERT_TRUST_") for f in errors),
+                     style="red")
+    elif element.error_status is not None:
+        label.append("  no errors", style="green")
+    if failing:
+        label.append("  <- root cause", style="bold red")
+    return label
+
+
+def _check_label(check: UrlCheck) -> Text:
+    label = Text(f"{_SECTION[check.section]:9} ", style="dim")
+    label.append(f"{check.status_text:9} ", style=_STATUS_STYLE[check.status])
+    label.append(check.url or f'"{check.object_text}"')
+    if check.error is not None:
+        code = check.error.hresult.hex if check.error.hresult else ""
+        label.append(f"  {code} {check.error.message}".rstrip(), style="red")
+    return label
