@@ -421,7 +421,7 @@ class _Builder:
             return
         if label == "Error retrieving URL" and self._last_check() is not None:
             self._attach_error(self._last_check(), text, line)  # type: ignore[arg-type]
-        elif self.l10n.context_line(text):
+        elif self.l10n.context_line(text) or (self.variant == "scinfo" and label.isdigit()):
             self.trailer["notes"].append(text)
         else:
             self.unplaced(text, line, "unrecognised field")
