@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -119,7 +120,8 @@ def analyze(
             _err(f"{result.source}: {result.error}")
     full = report(results)
     to_terminal = output is None and sys.stdout.isatty()
-    text = render(full, OutputFormat(fmt.value), include_model=not no_model,
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
+    text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
                   color=to_terminal and "NO_COLOR" not in os.environ)
     if output is not None:
         try:
@@ -162,7 +164,8 @@ def rules(
         print_rule(chosen[0], book.sources[chosen[0].code])
 
 
-@app.command()
+# Unknown options are taken as the argument, so `explain -2146885613` works without `--`.
+@app.command(context_settings={"ignore_unknown_options": True})
 def explain(
     code: Annotated[str, typer.Argument(help="0x80092013, -2146885613, 2148081683, "
                                         "CRYPT_E_REVOCATION_OFFLINE, 12007, a CERT_TRUST_* "

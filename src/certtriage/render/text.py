@@ -23,10 +23,11 @@ _SECTION = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OC
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def render_text(report: Report, *, color: bool = False, width: int = 100, **_: object) -> str:
+def render_text(report: Report, *, color: bool = False, width: int | None = None,
+                **_: object) -> str:
     """The report for a terminal (ANSI colours only when `color`)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 100,
                       color_system="standard" if color else None, highlight=False,
                       emoji=False)
     for index, result in enumerate(report.inputs):
@@ -56,8 +57,11 @@ def _input(console: Console, result: InputResult) -> None:
     if result.model is not None and (result.model.elements or result.model.echo):
         console.print(_chain_tree(result.model, {f.element for f in roots
                                                  if f.severity == "error"}))
-    for number, finding in enumerate(roots, start=1):
-        _finding(console, number, finding, result.findings)
+    groups: dict[tuple[str, int | None], list[Finding]] = {}
+    for finding in roots:
+        groups.setdefault((finding.rule, finding.element), []).append(finding)
+    for number, group in enumerate(groups.values(), start=1):
+        _finding(console, number, group, result.findings)
     others = [f for f in result.findings if not f.root_cause and not f.explained_by]
     for finding in others:
         style = _SEVERITY_STYLE[finding.severity]
@@ -72,8 +76,10 @@ def _input(console: Console, result: InputResult) -> None:
         console.print(Text(f"warning: {warning}", style="dim yellow"))
 
 
-def _finding(console: Console, number: int, f: Finding, all_findings: tuple[Finding, ...]
-             ) -> None:
+def _finding(console: Console, number: int, group: list[Finding],
+             all_findings: tuple[Finding, ...]) -> None:
+    """One panel per root cause; findings of one rule on one element share it."""
+    f = group[0]
     if f.cause == "ok":
         console.print(Text(f.message, style="green"))
         return
@@ -81,11 +87,16 @@ def _finding(console: Console, number: int, f: Finding, all_findings: tuple[Find
                           f"  [{f.rule}]")
     if f.iis_substatus:
         title.append(f"  -> {', '.join(f.iis_substatus)}", style="bold")
-    parts: list[Text | str] = [Text(f.message)]
-    symptoms = [s for s in all_findings if f.rule in s.explained_by]
-    for symptom in symptoms:
-        parts.append(Text.assemble(("  symptom: ", "dim"), f"{symptom.cause} [{symptom.rule}] ",
-                                   (symptom.message, "dim")))
+    parts: list[Text | str] = []
+    for item in group:
+        parts.append(Text(("- " if len(group) > 1 else "") + item.message))
+    codes = {item.rule for item in group}
+    elements = {item.element for item in group}
+    for symptom in all_findings:
+        if codes & set(symptom.explained_by) and (
+                symptom.element is None or symptom.element in elements):
+            parts.append(Text.assemble(("symptom: ", "dim"), f"{symptom.cause} [{symptom.rule}] ",
+                                       (symptom.message, "dim")))
     if f.why:
         parts.append(Text.assemble(("Why: ", "bold"), " ".join(f.why.split())))
     if f.remediation:

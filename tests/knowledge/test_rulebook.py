@@ -1,0 +1,123 @@
+"""Meta tests of the rule files, and each rule against its trigger and clean fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from certtriage import analyze_path
+from certtriage.knowledge.rulebook import RulebookError, load_rulebook, load_rulebook_from
+from certtriage.knowledge.schema import Rule
+
+from ..conftest import FIXTURES, ROOT
+
+BOOK = load_rulebook()
+RULES = list(BOOK.rules)
+RULES_DIR = ROOT / "src" / "certtriage" / "knowledge" / "rules"
+
+#: The cause ids the JSON contract promises (issue: the knowledge base).
+CONTRACT_CAUSES = {
+    "cdp-unreachable", "aia-unreachable", "ocsp-unreachable", "revocation-offline", "crl-expired",
+    "revoked", "untrusted-root", "partial-chain", "missing-client-auth-eku", "not-time-valid",
+    "signature-invalid", "ok",
+}
+
+
+def test_every_contract_cause_has_a_rule() -> None:
+    assert CONTRACT_CAUSES <= set(BOOK.causes)
+
+
+def test_codes_are_unique_and_files_are_named_after_them() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    for rule in RULES:
+        assert BOOK.sources[rule.code].endswith(f"/{rule.code}-{rule.name}.toml")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_follows_the_template(rule: Rule) -> None:
+    assert rule.why.strip() and rule.fix and rule.title and rule.message
+    assert rule.examples.triggers and rule.examples.clean
+    for path in (*rule.examples.triggers, *rule.examples.clean):
+        assert (FIXTURES / path).is_file(), path
+    if rule.severity == "error" and rule.cause not in ("certutil-quirk",):
+        assert rule.iis_substatus, "an error-level rule says which 403.x it leads to"
+
+
+@pytest.mark.parametrize(
+    ("rule", "fixture"),
+    [(r, t) for r in RULES for t in r.examples.triggers],
+    ids=[f"{r.code}:{t.split('/')[-1]}" for r in RULES for t in r.examples.triggers],
+)
+def test_rule_fires_on_its_triggers(rule: Rule, fixture: str) -> None:
+    result = analyze_path(FIXTURES / fixture)
+    assert rule.code in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("rule", "fixture"),
+    [(r, c) for r in RULES for c in r.examples.clean],
+    ids=[f"{r.code}:{c.split('/')[-1]}" for r in RULES for c in r.examples.clean],
+)
+def test_rule_stays_quiet_on_its_clean_cases(rule: Rule, fixture: str) -> None:
+    result = analyze_path(FIXTURES / fixture)
+    assert rule.code not in {f.rule for f in result.findings}
+
+
+def test_explains_points_at_existing_rules() -> None:
+    codes = {r.code for r in RULES}
+    for rule in RULES:
+        assert set(rule.explains) <= codes
+
+
+# ---- a broken rule file gives an error that names the file and the field --------------------
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    return target
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ('severity = "error"', 'severity = "fatal"', "severity"),
+    ('code = "REV020"', 'code = "R20"', "code"),
+    ('predicate = "trust_error"', 'predicate = "eval"', "unknown predicate"),
+    ('flag = "CERT_TRUST_IS_REVOKED"', 'flag = "CERT_TRUST_IS_REVOKD"', "unknown CERT_TRUST flag"),
+    ('bind = "leaf"', 'bind = "leaf"\nshell = "rm -rf /"', "takes no argument 'shell'"),
+    ('title = ', 'colour = "red"\ntitle = ', "colour"),
+    ('iis_substatus = ["403.13"]', 'iis_substatus = ["40313"]', "iis_substatus"),
+])
+def test_broken_rule_file_is_reported_with_file_and_field(
+        rules_copy: Path, old: str, new: str, expected: str) -> None:
+    path = rules_copy / "revocation" / "REV020-revoked.toml"
+    _break(path, old, new)
+    with pytest.raises(RulebookError) as info:
+        load_rulebook_from(rules_copy)
+    message = str(info.value)
+    assert message.startswith("revocation/REV020-revoked.toml: ")
+    assert expected in message
+
+
+def test_invalid_toml_and_misnamed_file(rules_copy: Path) -> None:
+    path = rules_copy / "chain" / "CHN004-signature-invalid.toml"
+    _break(path, 'severity = "error"', 'severity = = "error"')
+    with pytest.raises(RulebookError, match="CHN004-signature-invalid.toml: not valid TOML"):
+        load_rulebook_from(rules_copy)
+    _break(path, 'severity = = "error"', 'severity = "error"')
+    path.rename(path.with_name("CHN004-bad-signature.toml"))
+    with pytest.raises(RulebookError, match="file name should be CHN004-signature-invalid"):
+        load_rulebook_from(rules_copy)
+
+
+def test_duplicate_keys_are_rejected(rules_copy: Path) -> None:
+    path = rules_copy / "chain" / "CHN004-signature-invalid.toml"
+    _break(path, 'severity = "error"', 'severity = "error"\nseverity = "warning"')
+    with pytest.raises(RulebookError, match="not valid TOML"):
+        load_rulebook_from(rules_copy)
