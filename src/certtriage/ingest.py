@@ -93,17 +93,24 @@ def decode(data: bytes, source: str = "<bytes>") -> Document:
     if encoding in ("utf-16-le", "utf-16-be"):
         if len(data) % 2:
             data, replaced = data[:-1], True
-        text = data.decode(encoding, errors="replace")
-        replaced = replaced or "\ufffd" in text
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text, replaced = data.decode(encoding, errors="replace"), True
     elif encoding == "utf-8-sig":
-        text = data.decode("utf-8", errors="replace")
-        replaced = "\ufffd" in text
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, replaced = data.decode("utf-8", errors="replace"), True
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
-            replaced = "\ufffd" in text
+            encoding = "cp1252"
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+                text, replaced = data.decode("cp1252", errors="replace"), True
     newline = _newline_kind(text)
     if newline != "lf" and newline != "none":
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -15,7 +15,7 @@ from .models.evidence import Repair, RepairKind
 
 #: Characters that can only appear on a damaged line: the fast path skips clean lines.
 _SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2018\u2019\u2014\u2013\t\u00a0]")
-_PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))[ \t]*)+")
+_PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))\s*)+")
 _AUTOLINK = re.compile(r"<((?:https?|ldaps?|file|ftp)://[^>\s]*)>")
 _MD_ESCAPE = re.compile(r"\\([_*\[\]#~|`])")
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"})
@@ -46,13 +46,13 @@ def _repair(line: str, lineno: int, repairs: list[Repair]) -> str:
     if "\t" in line or "\u00a0" in line:
         line = line.replace("\t", " ").replace("\u00a0", " ")
     stripped = line.lstrip()
+    if "`" in stripped:
+        note("backticks")
+        stripped = stripped.replace("`", "")
     prefix = _PREFIX.match(stripped)
     if prefix:
         note("percent-prefix" if "%" in prefix.group(0) else "quote-prefix")
         stripped = stripped[prefix.end():].lstrip()
-    if "`" in stripped:
-        note("backticks")
-        stripped = stripped.replace("`", "")
     if "<" in stripped:
         unlinked = _AUTOLINK.sub(r"\1", stripped)
         if unlinked != stripped:

@@ -8,9 +8,8 @@ from datetime import datetime
 from ..knowledge.codes import code_tables, to_unsigned
 from ..models.certutil import HResult, TrustStatus
 
-_HRESULT = re.compile(
-    r"^(?P<msg>.*?)[\s:]*\b0x(?P<hex>[0-9a-fA-F]{8})\b[.,;]?\s*(?:\((?P<detail>[^)]*)\)?)?"
-)
+_CODE = re.compile(r"\b0x(?P<hex>[0-9a-fA-F]{8})\b")
+_DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")
 _SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
 _WIN32 = re.compile(r"WIN32:\s*(\d+)")
 _FLAG_LINE = re.compile(r"=\s*(?P<name>[A-Za-z0-9_]+)?\s*\(?\s*0x(?P<hex>[0-9a-fA-F]+)\s*\)?")
@@ -23,18 +22,19 @@ def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
 
     Returns the code and the Win32 number when one was printed, or None without a code.
     """
-    match = _HRESULT.search(text)
+    match = _CODE.search(text)
     if not match:
         return None
     value = int(match["hex"], 16)
-    detail = match["detail"] or ""
+    after = _DETAIL.match(text, match.end())
+    detail = after["detail"] if after else ""
     symbol_match = _SYMBOL.search(detail)
     symbol = symbol_match.group(1) if symbol_match else None
     if symbol is None:
         known = code_tables().by_value(value)
         symbol = known.symbol if known else None
     win32_match = _WIN32.search(detail)
-    message = match["msg"].strip().rstrip(".:").strip() if match["msg"] else ""
+    message = text[:match.start()].strip().rstrip(".:").strip()
     hresult = HResult(
         value=to_unsigned(value), hex=f"0x{value:08x}", symbol=symbol, message=message, line=line
     )
@@ -93,6 +93,10 @@ def parse_date(text: str | None) -> datetime | None:
         us = _US.match(text)
         if us:
             month, day, year, hour, minute = (int(us[i]) for i in range(1, 6))
+            if hour > 12:
+                return None
+            if month > 12 >= day:  # day-first with AM/PM: unambiguous when the day is > 12
+                month, day = day, month
             hour = hour % 12 + (12 if us[7].lower() == "pm" else 0)
             return datetime(_year(year), month, day, hour, minute, int(us[6] or 0))
         num = _NUMERIC.match(text)

@@ -39,8 +39,9 @@ from ._values import decode_status, parse_date, parse_duration, parse_flag_line,
 _ELEMENT_HEADER = re.compile(
     r"CertContext\[(\d+)\]\[(\d+)\]:\s*dwInfoStatus=([0-9a-fA-F]+)\s+dwErrorStatus=([0-9a-fA-F]+)"
 )
+# Written so no two quantifiers can share the same spaces: linear on hostile long lines.
 _URL_STATUS = re.compile(
-    r'^(?P<status>[^"]+?)\s*"(?P<obj>[^"]*)"\s+[^"]*?:\s*(?P<time>\d+)'
+    r'^(?P<status>[^"]*[^"\s])\s*"(?P<obj>[^"]*)"\s+[^":\s][^":]*:\s*(?P<time>\d+)'
     r"(?:\s+(?P<hash>[0-9a-fA-F]{40}|\(null\)))?$"
 )
 _URL_LINE = re.compile(r"^\[(?P<index>\d+(?:\.\d+)+)\]\s+(?P<url>.+)$")
@@ -64,6 +65,7 @@ _ELEMENT_LABELS = {
 _CRL_LABELS = {"Issuer": "issuer", "ThisUpdate": "this_update", "NextUpdate": "next_update",
                "CRL": "hash"}
 _MAX_EXCERPT = 300
+_U32 = 0xFFFFFFFF
 
 
 def _section_kind(title: str) -> str:
@@ -157,6 +159,7 @@ class _Builder:
         self.elided: list[int] = []
         self.unparsed: list[UnparsedLine] = []
         self.variant = "verify"
+        self.line = 0
         self.handlers: dict[str, Callable[[str, int], None]] = {
             name[3:].upper(): getattr(self, name) for name in dir(self) if name.startswith("on_")
         }
@@ -180,6 +183,7 @@ class _Builder:
 
     def token(self, token: Token) -> None:
         line = self.lineno(token)
+        self.line = line
         text = token.rstrip("\n")
         if self.crl is not None and token.type != "CRL_HEADER":
             if token.type == "FIELD" and self._crl_field(text, line):
@@ -192,8 +196,9 @@ class _Builder:
     def element(self) -> _Element:
         """The element a line without its own context belongs to (created if none is open)."""
         if self.current is None:
-            self.current = _Element()
+            self.current = _Element(start=self.line, end=self.line)
             self.elements.append(self.current)
+        self.current.touch(self.line)
         return self.current
 
     # ---- block headers ----------------------------------------------------------------------
@@ -201,7 +206,7 @@ class _Builder:
         self.phase = "chain"
         m = _ELEMENT_HEADER.match(text)
         elem = _Element(start=line, end=line)
-        if m:
+        if m and max(int(m[3], 16), int(m[4], 16)) <= _U32:
             elem.chain_index, elem.index = int(m[1]), int(m[2])
             elem.header_info, elem.header_error = int(m[3], 16), int(m[4], 16)
         else:
@@ -262,7 +267,11 @@ class _Builder:
         """Verbose (-v) name detail: read, nothing to keep."""
 
     on_rdn_oid_detail = on_rdn_verbose
-    on_hex_dump = on_rdn_verbose
+
+    def on_hex_dump(self, text: str, line: int) -> None:
+        """A hex dump: verbose detail in the header; elsewhere (a card's ATR) kept as a note."""
+        if self.mode != "identity":
+            self.trailer["notes"].append(text)
 
     def on_verify_flag(self, text: str, line: int) -> None:
         name, _ = parse_flag_line(text)
@@ -291,8 +300,8 @@ class _Builder:
     def on_chain_status(self, text: str, line: int) -> None:
         summary = self._summary(text, line)
         _, value = parse_flag_line(text)
-        if value is None:
-            self.unplaced(text, line, "status line without a value")
+        if value is None or value > _U32:
+            self.unplaced(text, line, "status line without a 32-bit value")
         elif "dwErrorStatus" in text:
             summary.error = (summary.error or 0) | value
         else:
@@ -304,15 +313,18 @@ class _Builder:
     def on_scinfo_chain_status(self, text: str, line: int) -> None:
         self.variant = "scinfo"
         _, value = parse_flag_line(text)
-        self.trailer["scinfo_chain_status"] = value
+        if value is None or value > _U32:
+            self.unplaced(text, line, "chain status without a 32-bit value")
+        else:
+            self.trailer["scinfo_chain_status"] = value
 
     # ---- element lines ----------------------------------------------------------------------
     def on_element_status(self, text: str, line: int) -> None:
         elem = self.element()
         elem.touch(line)
         _, value = parse_flag_line(text)
-        if value is None:
-            self.unplaced(text, line, "status line without a value")
+        if value is None or value > _U32:
+            self.unplaced(text, line, "status line without a 32-bit value")
         elif "dwErrorStatus" in text:
             elem.listed_error = (elem.listed_error or 0) | value
         else:
@@ -551,7 +563,9 @@ class _Builder:
         self.trailer["leaf_revoked"] = True
         reason = _REASON.search(text)
         if reason:
-            self.trailer["leaf_revoked_reason"] = int(reason[1], 0)
+            raw = reason[1]
+            self.trailer["leaf_revoked_reason"] = int(raw, 16 if raw.lower().startswith("0x")
+                                                      else 10)
 
     def on_leaf_revocation_passed(self, text: str, line: int) -> None:
         self.trailer["leaf_revocation_passed"] = True
