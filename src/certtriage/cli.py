@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from . import __version__
+from .knowledge.rulebook import RulebookError
 
 app = typer.Typer(
     name="certtriage",
@@ -217,6 +218,9 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+    except RulebookError as exc:
+        _err(f"knowledge base: {exc}")
+        sys.exit(int(Exit.USAGE))
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         import click
 

@@ -15,6 +15,10 @@ class FormatId(str, Enum):
 
     CERTUTIL_VERIFY = "certutil-verify"
     """certutil -verify [-urlfetch] output, and the chain part of -scinfo / -dcinfo."""
+    EVENT_TEXT = "event-log"
+    """Windows events as text: Event Viewer copies, wevtutil, Format-List, CSV, XML, messages."""
+    EVTX = "evtx"
+    """A binary .evtx event log file."""
     UNKNOWN = "unknown"
     """Nothing certtriage recognises."""
 
@@ -31,6 +35,15 @@ _CERTUTIL = re.compile(
     r"|CertUtil: -verify"
 )
 
+_EVENTS = re.compile(
+    r"^\s*(?:Event ID|Event\[\d+\]|ProviderName|Event Source)\s*:"
+    r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
+    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time",
+    re.MULTILINE,
+)
+#: Message-only pastes: how many lines are tried against the event templates.
+MESSAGE_LINES = 50
+
 #: How much of an input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
 
@@ -46,4 +59,12 @@ def detect(text: str) -> FormatId:
         sample = sample.replace("\\_", "_").replace("\u2014", "--")
     if _CERTUTIL.search(sample):
         return FormatId.CERTUTIL_VERIFY
+    if _EVENTS.search(sample):
+        return FormatId.EVENT_TEXT
+    from .knowledge.events import event_knowledge
+
+    knowledge = event_knowledge()
+    for line in sample.splitlines()[:MESSAGE_LINES]:
+        if len(line) > 20 and knowledge.recognize(line.strip("> %`")) is not None:
+            return FormatId.EVENT_TEXT
     return FormatId.UNKNOWN

@@ -70,12 +70,14 @@ def _who(role: str | None, element: ChainElement | None, index: int | None,
     return f"{label} [{chain}][{index}]" + (f" ({subject})" if subject else "")
 
 
-def _finding(doc: CertutilVerify, rule: Rule, b: Binding) -> Finding:
+def _finding(doc: CertutilVerify, rule: Rule, b: Binding,
+             substatus_of: dict[str, tuple[str, ...]] | None = None) -> Finding:
     element = b.element
-    role = role_of(doc, element, b.index)
+    role = role_of(doc, element, b.index) if isinstance(doc, CertutilVerify) else None
     check = b.check
+    echo = doc.echo if isinstance(doc, CertutilVerify) else None
     subject = (element.subject if element is not None else None) or (
-        doc.echo.subject if doc.echo is not None and b.index == 0 else None)
+        echo.subject if echo is not None and b.index == 0 else None)
     fill = _Fill(
         who=_who(role, element, b.index, subject),
         index=str(b.index) if b.index is not None else "?",
@@ -92,20 +94,35 @@ def _finding(doc: CertutilVerify, rule: Rule, b: Binding) -> Finding:
         symbol=(b.hresult.symbol or "") if b.hresult else "",
         flag=b.flag or "",
         reason=_reason(doc),
+        **_event_fill(b),
         **b.values,
     )
     message = " ".join(string.Formatter().vformat(rule.message, (), fill).split())
-    message = message[:1].upper() + message[1:]
+    if rule.message.startswith("{who}"):
+        message = message[:1].upper() + message[1:]
     spans = []
     if check is not None:
         spans.append(check.span)
     elif element is not None:
         spans.append(element.span)
-    if b.hresult is not None:
+    if b.hresult is not None and b.hresult.line:
         spans.append(Span(start=b.hresult.line, end=b.hresult.line))
+    if b.event is not None and b.event.span is not None:
+        spans.append(b.event.span)
+    cause = rule.cause
+    if b.event is not None and b.event.alert_code is not None:
+        cause = rule.cause_by_alert.get(str(b.event.alert_code), cause)
+    codes = [b.hresult.hex] if b.hresult else list(b.event.codes) if b.event else []
+    cause = next((rule.cause_by_code[c] for c in codes if c in rule.cause_by_code), cause)
+    event = b.event
+    iis = rule.iis_substatus
+    if cause != rule.cause and iis and substatus_of and cause in substatus_of:
+        iis = substatus_of[cause]  # a cause named by the code: its own 403.x
     return Finding(
-        rule=rule.code, name=rule.name, cause=rule.cause, title=rule.title,
-        severity=rule.severity, iis_substatus=rule.iis_substatus,
+        rule=rule.code, name=rule.name, cause=cause, title=rule.title,
+        event_id=event.event_id if event else None, time=event.time if event else None,
+        alert_code=event.alert_code if event else None,
+        severity=rule.severity, iis_substatus=iis,
         element=b.index, role=role,
         subject=subject,
         url=check.url if check else None,
@@ -115,7 +132,31 @@ def _finding(doc: CertutilVerify, rule: Rule, b: Binding) -> Finding:
     )
 
 
+def _event_fill(b: Binding) -> dict[str, str]:
+    event = b.event
+    if event is None:
+        return {}
+    codes = ", ".join(event.codes)
+    named = []
+    for code in event.codes:
+        from .knowledge.codes import code_tables
+
+        known = code_tables().lookup(code)
+        named.append(f"{code} ({known.symbol})" if known else code)
+    return {
+        "event_id": str(event.event_id), "provider": event.provider,
+        "time": event.time or "(time not shown)", "computer": event.computer or "this server",
+        "alert": str(event.alert_code) if event.alert_code is not None else "?",
+        "alert_name": event.alert_name or "an unassigned alert",
+        "error_state": str(event.error_state) if event.error_state is not None else "not shown",
+        "codes": codes or "no code", "code_names": ", ".join(named) or "no code",
+        "event_message": " ".join(event.message.split())[:300],
+    }
+
+
 def _reason(doc: CertutilVerify) -> str:
+    if not isinstance(doc, CertutilVerify):
+        return ""
     code = doc.trailer.leaf_revoked_reason
     if code is None:
         return "not printed"
@@ -128,11 +169,15 @@ def _reason(doc: CertutilVerify) -> str:
 def evaluate(doc: CertutilVerify, rulebook: Rulebook, kind: str) -> list[Finding]:
     """Every finding of every applicable rule, linked into root causes and symptoms."""
     findings: list[Finding] = []
+    substatus_of: dict[str, tuple[str, ...]] = {}
+    for rule in rulebook.rules:
+        if rule.iis_substatus and "certutil-verify" in rule.applies_to:
+            substatus_of.setdefault(rule.cause, rule.iis_substatus)
     for rule in rulebook.rules:
         if kind not in rule.applies_to:
             continue
         try:
-            findings.extend(_finding(doc, rule, b) for b in _matches(doc, rule))
+            findings.extend(_finding(doc, rule, b, substatus_of) for b in _matches(doc, rule))
         except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
             findings.append(Finding(
                 rule=rule.code, name=rule.name, cause="rule-error", title=rule.title,

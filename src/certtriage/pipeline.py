@@ -13,15 +13,24 @@ from . import __version__
 from .detect import FormatId, detect
 from .engine import evaluate, hresults, verdict
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
-from .knowledge.predicates import chain_status_is_known
+from .knowledge.predicates import all_hresults, chain_status_is_known
 from .knowledge.rulebook import load_rulebook
 from .models.certutil import CertutilVerify
+from .knowledge.rulebook import Rulebook
+from .models.events import Capi2Run, EventLog
 from .models.findings import Finding, InputResult, Report
 from .parsers import parse
+from .parsers.evtx_reader import is_evtx, read_evtx
+
+
+#: EVTX files are streamed, so they may be far larger than text inputs.
+MAX_EVTX_BYTES = 4 * 1024**3
 
 
 def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
     """Diagnose one input given as bytes."""
+    if is_evtx(data[:8]):
+        return _events_result(source, FormatId.EVTX.value, read_evtx(data, source))
     try:
         document = decode(data, source)
     except InputTooLarge as exc:
@@ -42,8 +51,67 @@ def analyze_text(text: str, source: str = "<text>") -> InputResult:
             error="not certutil output or any other format certtriage reads",
         )
     model = parse(kind, text)
+    if isinstance(model, EventLog):
+        return _events_result(source, kind.value, model)
     findings = evaluate(model, load_rulebook(), kind.value)
     return _result(source, kind.value, model, findings)
+
+
+_EVENT_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",
+                 "alert_code", "alert_name", "error_state", "codes", "message", "data"}
+
+
+def _run_findings(run: Capi2Run, book: Rulebook) -> list[Finding]:
+    """A CAPI2 run's findings. When the chain policy (event 30) accepted the chain, the bits it
+    chose to ignore are reported as warnings, not as the cause of a failure."""
+    trailer = run.chain.trailer
+    context = f"CAPI2 run {run.task_id}" + (f" ({run.process}" if run.process else " (")
+    context += f", {trailer.policy})" if trailer.policy else ")"
+    found = []
+    for finding in evaluate(run.chain, book, "capi2-run"):
+        update: dict[str, object] = {"context": context.replace(" ()", "")}
+        if trailer.policy_accepted and finding.severity == "error":
+            update.update(severity="warning", root_cause=False,
+                          message=finding.message + " The chain policy accepted the chain "
+                          "anyway (event 30 result 0), so this did not fail the validation.")
+        found.append(finding.model_copy(update=update))
+    if trailer.policy_accepted and not any(f.cause == "ok" for f in found):
+        found.append(Finding(rule="RES001", name="chain-valid", cause="ok",
+                             title="The chain validates", severity="info", root_cause=True,
+                             context=context, message="The chain policy accepted the chain "
+                             "(event 30 result 0)."))
+    return found
+
+
+def _events_result(source: str, kind: str, log: EventLog) -> InputResult:
+    """Diagnose an event log: its events, and each CAPI2 run like a certutil chain."""
+    book = load_rulebook()
+    findings = evaluate(log, book, "event-log")
+    for run in log.runs:
+        findings.extend(_run_findings(run, book))
+    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
+    if not roots and any(f.cause == "ok" for f in findings):
+        roots = [next(f for f in findings if f.cause == "ok")]
+    warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in log.unparsed]
+    warnings.extend(log.problems)
+    if not log.events:
+        warnings.append(f"no Schannel, CAPI2, crypt32 or HTTP.sys events among "
+                        f"{log.records_read} records")
+    codes = tuple(dict.fromkeys(c for e in log.events for c in e.codes))
+    run_codes = tuple(h.hex for run in log.runs for h in all_hresults(run.chain))
+    status = "parsed" if not warnings else "partial"
+    return InputResult(
+        source=source, kind=kind, status=status,
+        encoding="binary" if kind == FormatId.EVTX.value else None,
+        verdict=verdict(findings), root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
+        failing_element=next((f.element for f in roots if f.element is not None), None),
+        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        hresults=tuple(dict.fromkeys(codes + run_codes)), warnings=tuple(warnings),
+        findings=tuple(sorted(findings, key=lambda f: (not f.root_cause, f.cause == "ok"))),
+        events=tuple(e.model_dump(mode="json", include=_EVENT_FIELDS, exclude_none=True)
+                     for e in log.events),
+        model=log,
+    )
 
 
 def _result(source: str, kind: str, model: CertutilVerify, findings: list[Finding]) -> InputResult:
@@ -80,14 +148,27 @@ def analyze_path(path: str | os.PathLike[str]) -> InputResult:
             return InputResult(source=source, kind="unknown", status="error",
                                error="is a folder (batch reads folders; analyze reads files)")
         size = p.stat().st_size
-        if size > MAX_TEXT_BYTES:
+        if size > MAX_TEXT_BYTES and not _starts_like_evtx(p):
             return InputResult(source=source, kind="unknown", status="error",
                                error=f"{size} bytes is more than the {MAX_TEXT_BYTES} accepted")
+        with p.open("rb") as handle:
+            head = handle.read(8)
+        if is_evtx(head):
+            if size > MAX_EVTX_BYTES:
+                return InputResult(source=source, kind="evtx", status="error",
+                                   error=f"{size} bytes is more than the {MAX_EVTX_BYTES} "
+                                   "accepted for EVTX")
+            return _events_result(source, FormatId.EVTX.value, read_evtx(p, source))
         data = p.read_bytes()
     except OSError as exc:
         return InputResult(source=source, kind="unknown", status="error",
                            error=exc.strerror or type(exc).__name__)
     return analyze_bytes(data, source)
+
+
+def _starts_like_evtx(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return is_evtx(handle.read(8))
 
 
 def report(results: list[InputResult]) -> Report:

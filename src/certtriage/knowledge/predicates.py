@@ -16,6 +16,7 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import TypeAdapter
 
+from ..models.events import Event, EventLog
 from ..models.certutil import (
     CertutilVerify,
     ChainElement,
@@ -39,6 +40,7 @@ class Binding:
     check: UrlCheck | None = None
     hresult: HResult | None = None
     flag: str | None = None
+    event: Event | None = None
     values: dict[str, str] = field(default_factory=dict)
 
     def key(self) -> tuple[Any, ...]:
@@ -49,6 +51,7 @@ class Binding:
             self.check.url if self.check else None,
             self.check.span.start if self.check else None,
             self.hresult.hex if self.hresult else None,
+            id(self.event) if self.event is not None else None,
         )
 
 
@@ -104,6 +107,8 @@ def _check_vocabulary(arg: str, value: Any) -> None:
             raise ValueError(f"trailer: {item!r} is not a verdict attribute")
         if arg == "bind" and item not in ("leaf", "last", "none"):
             raise ValueError("bind: must be leaf, last or none")
+        if arg == "direction" and item not in ("received", "generated"):
+            raise ValueError("direction: must be received or generated")
 
 
 # ---- facts about a document ---------------------------------------------------------------
@@ -349,3 +354,38 @@ def code(doc: CertutilVerify, b: Binding, *, codes: list[str]) -> Iterator[Bindi
         if hresult.hex in wanted:
             yield replace(b, hresult=hresult)
             return
+
+
+# ---- event-log predicates -------------------------------------------------------------------
+@predicate
+def event(
+    doc: EventLog, b: Binding, *, ids: list[int], providers: list[str] | None = None
+) -> Iterator[Binding]:
+    """Each event with one of `ids` (from one of `providers`, when given)."""
+    wanted = set(providers or ())
+    for item in doc.events:
+        if item.event_id in ids and (not wanted or item.provider in wanted):
+            yield replace(b, event=item)
+
+
+@predicate
+def alert(
+    doc: EventLog,
+    b: Binding,
+    *,
+    direction: str,
+    alerts: list[int] | None = None,
+    not_alerts: list[int] | None = None,
+) -> Iterator[Binding]:
+    """Schannel fatal-alert events: `received` (36887) or `generated` (36888), with an alert
+    number among `alerts` (any when not given) and not among `not_alerts`."""
+    event_id = 36887 if direction == "received" else 36888
+    for item in doc.events:
+        if item.provider != "Schannel" or item.event_id != event_id:
+            continue
+        code_ = item.alert_code
+        if alerts is not None and code_ not in alerts:
+            continue
+        if not_alerts is not None and code_ in not_alerts:
+            continue
+        yield replace(b, event=item)

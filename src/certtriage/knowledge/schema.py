@@ -74,6 +74,10 @@ class Rule(BaseModel):
     """Format ids the rule reads."""
     explains: tuple[str, ...] = ()
     """Codes of rules whose findings this one causes (they become its symptoms)."""
+    cause_by_alert: dict[str, str] = {}
+    """TLS alert number -> the cause id to report instead of `cause` (Schannel 36887/36888)."""
+    cause_by_code: dict[str, str] = {}
+    """Error code (0x and eight hex digits) -> the cause id to report instead of `cause`."""
     message: str
     """Template filled from what matched: {element}, {subject}, {url}, {error}, {hresult} ..."""
     role_notes: dict[Literal["leaf", "subordinate CA", "root CA"], str] = {}
@@ -105,6 +109,14 @@ class Rule(BaseModel):
     def _slug(cls, value: str) -> str:
         if not _NAME.match(value):
             raise ValueError("must be kebab-case")
+        return value
+
+    @field_validator("cause_by_alert", "cause_by_code")
+    @classmethod
+    def _causes(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, cause in value.items():
+            if not _NAME.match(cause):
+                raise ValueError(f"{key}: cause {cause!r} must be kebab-case")
         return value
 
     @field_validator("iis_substatus")

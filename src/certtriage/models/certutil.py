@@ -272,6 +272,10 @@ class Trailer(Model):
     """Other `CertUtil: <message>` lines."""
     scinfo_chain_status: int | None = None
     """`CertGetCertificateChain(dwErrorStatus) = 0x...` of certutil -scinfo."""
+    policy_accepted: bool | None = None
+    """CAPI2 runs: whether the chain policy check (event 30) accepted the chain."""
+    policy: str | None = None
+    """CAPI2 runs: the chain policy checked (CERT_CHAIN_POLICY_SSL, ...)."""
     scinfo_chain: Literal["valid", "invalid"] | None = None
     """certutil -scinfo's verdict on the card certificate's chain (base policy)."""
     scinfo_logon_chain: Literal["valid", "invalid"] | None = None
@@ -285,7 +289,7 @@ class CertutilVerify(Model):
 
     kind: Literal["certutil-verify"] = "certutil-verify"
     """Model tag."""
-    variant: Literal["verify", "scinfo", "dcinfo"] = "verify"
+    variant: Literal["verify", "scinfo", "dcinfo", "capi2"] = "verify"
     """Which certutil verb produced it, as far as the text shows."""
     identity: Identity | None = None
     """The header."""

@@ -15,6 +15,7 @@ from typing import Literal
 
 from ._base import Model
 from .certutil import CertutilVerify
+from .events import EventLog
 from .evidence import Span
 
 Severity = Literal["error", "warning", "info"]
@@ -69,6 +70,14 @@ class Finding(Model):
     """That element's subject."""
     url: str | None = None
     """The URL at fault."""
+    event_id: int | None = None
+    """The event the finding is about (event-log inputs)."""
+    time: str | None = None
+    """That event's time as exported."""
+    alert_code: int | None = None
+    """The TLS alert number of a Schannel 36887 / 36888 event."""
+    context: str | None = None
+    """Where in the input: for example the CAPI2 run (TaskId and process) a finding is about."""
     hresult: str | None = None
     """The error code, as 0x and eight hex digits."""
     message: str
@@ -112,7 +121,9 @@ class InputResult(Model):
     """Findings, root causes first."""
     error: str | None = None
     """One-line reason when status is error or unrecognized."""
-    model: CertutilVerify | None = None
+    events: tuple[dict[str, object], ...] = ()
+    """Event inputs: each event as {provider, event_id, level, time, computer, alert_code, ...}."""
+    model: CertutilVerify | EventLog | None = None
     """The parsed evidence."""
 
 

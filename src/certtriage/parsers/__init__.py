@@ -1,4 +1,4 @@
-"""Parser registry: format id -> parser; `parse` is the one entry point."""
+"""Parser registry: format id -> parser; `parse` is the one entry point for text."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from collections.abc import Callable
 
 from ..detect import FormatId
 from ..models.certutil import CertutilVerify
+from ..models.events import EventLog
 from .certutil_verify import parse_certutil_verify
+from .event_text import parse_event_text
 
-PARSERS: dict[FormatId, Callable[[str], CertutilVerify]] = {
+PARSERS: dict[FormatId, Callable[[str], CertutilVerify | EventLog]] = {
     FormatId.CERTUTIL_VERIFY: parse_certutil_verify,
+    FormatId.EVENT_TEXT: parse_event_text,
 }
 
 
-def parse(kind: FormatId, text: str) -> CertutilVerify:
-    """Parse `text` as `kind`."""
+def parse(kind: FormatId, text: str) -> CertutilVerify | EventLog:
+    """Parse `text` as `kind` (binary EVTX goes through parsers.evtx_reader instead)."""
     return PARSERS[kind](text)

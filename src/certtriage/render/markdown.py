@@ -31,15 +31,25 @@ def _input(result: InputResult) -> list[str]:
     if result.iis_substatus:
         line += f" — IIS {', '.join(result.iis_substatus)}"
     out += [line, ""]
-    if result.model is not None and result.model.elements:
+    if isinstance(result.model, CertutilVerify) and result.model.elements:
         out += _chain(result.model, {f.element for f in result.findings if f.root_cause})
+    if result.events:
+        out += ["| Time | Source | ID | Level | Detail |", "|---|---|---|---|---|"]
+        for event in result.events[:50]:
+            detail = (f"alert {event['alert_code']} {event.get('alert_name', '')}"
+                      if event.get("alert_code") is not None
+                      else ", ".join(event.get("codes") or ()))  # type: ignore[arg-type]
+            out.append(f"| {_cell(str(event.get('time') or ''))} | {_cell(str(event['provider']))}"
+                       f" | {event['event_id']} | {event.get('level') or ''} | {_cell(detail)} |")
+        out.append("")
     for f in result.findings:
         if f.cause == "ok":
             continue
         tag = "Root cause" if f.root_cause else (
             f"Symptom of {', '.join(f.explained_by)}" if f.explained_by else f.severity.title())
         out.append(f"### {tag}: `{f.cause}` ({f.rule})"
-                   + (f" — {', '.join(f.iis_substatus)}" if f.iis_substatus else ""))
+                   + (f" — {', '.join(f.iis_substatus)}" if f.iis_substatus else "")
+                   + (f" — {f.context}" if f.context else ""))
         out += ["", f.message, ""]
         if f.root_cause or (not f.explained_by and f.severity != "info"):
             if f.why:

@@ -7,10 +7,12 @@ import io
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from ..models.certutil import CertutilVerify, ChainElement, UrlCheck
+from ..models.events import EventLog
 from ..models.findings import Finding, InputResult, Report
 
 _VERDICT_STYLE = {"fail": "bold red", "pass": "bold green", "inconclusive": "bold yellow"}
@@ -54,15 +56,30 @@ def _input(console: Console, result: InputResult) -> None:
     if result.iis_substatus:
         headline.append(f"   IIS: {', '.join(result.iis_substatus)}", style="bold")
     console.print(headline)
-    if result.model is not None and (result.model.elements or result.model.echo):
-        console.print(_chain_tree(result.model, {f.element for f in roots
-                                                 if f.severity == "error"}))
+    model = result.model
+    if isinstance(model, CertutilVerify) and (model.elements or model.echo):
+        console.print(_chain_tree(model, {f.element for f in roots if f.severity == "error"}))
+    if any(e["provider"] != "Microsoft-Windows-CAPI2" for e in result.events):
+        console.print(_events_table(result))
+    if isinstance(model, EventLog) and model.runs:
+        passed = sum(1 for r in model.runs if r.chain.trailer.policy_accepted)
+        console.print(f"{len(model.runs)} CAPI2 chain validation(s), {passed} accepted by "
+                      f"their chain policy")
+    if isinstance(model, EventLog):
+        failing = {f.context for f in roots if f.context and f.cause != "ok"}
+        for run in model.runs:
+            if any(run.task_id in (c or "") for c in failing):
+                console.print(Text(f"CAPI2 run {run.task_id} ({run.process or '?'})",
+                                   style="bold"))
+                console.print(_chain_tree(run.chain, {f.element for f in roots
+                                                      if run.task_id in (f.context or "")}))
     groups: dict[tuple[str, int | None], list[Finding]] = {}
     for finding in roots:
         groups.setdefault((finding.rule, finding.element), []).append(finding)
     for number, group in enumerate(groups.values(), start=1):
         _finding(console, number, group, result.findings)
-    others = [f for f in result.findings if not f.root_cause and not f.explained_by]
+    others = [f for f in result.findings
+              if not f.root_cause and not f.explained_by and f.cause != "ok"]
     for finding in others:
         style = _SEVERITY_STYLE[finding.severity]
         console.print(Text.assemble((f"{finding.severity.upper():8}", style),
@@ -85,6 +102,8 @@ def _finding(console: Console, number: int, group: list[Finding],
         return
     title = Text.assemble((f"{number}. ROOT CAUSE ", "bold red"), (f"{f.cause}", "bold"),
                           f"  [{f.rule}]")
+    if f.context:
+        title.append(f"  {f.context}", style="dim")
     if f.iis_substatus:
         title.append(f"  -> {', '.join(f.iis_substatus)}", style="bold")
     parts: list[Text | str] = []
@@ -108,6 +127,29 @@ def _finding(console: Console, number: int, group: list[Finding],
         parts.append(Text("See: " + "; ".join(
             f"{r.title} {r.url}".strip() for r in f.references), style="dim"))
     console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red"))
+
+
+_MAX_EVENT_ROWS = 25
+
+
+def _events_table(result: InputResult) -> Table:
+    """Schannel, HTTP.sys and crypt32 events (CAPI2 events are summarised as runs)."""
+    events = [e for e in result.events if e["provider"] != "Microsoft-Windows-CAPI2"]
+    table = Table("time", "source", "id", "level", "detail", box=None, pad_edge=False,
+                  title=f"{len(events)} event(s)", title_justify="left")
+    for event in events[:_MAX_EVENT_ROWS]:
+        detail = ""
+        if event.get("alert_code") is not None:
+            detail = f"alert {event['alert_code']} {event.get('alert_name', '')}"
+        elif event.get("codes"):
+            detail = ", ".join(event["codes"])  # type: ignore[arg-type]
+        level = str(event.get("level") or "")
+        table.add_row(str(event.get("time") or ""), str(event["provider"]),
+                      str(event["event_id"]),
+                      Text(level, style=_SEVERITY_STYLE.get(level, "")), detail)
+    if len(events) > _MAX_EVENT_ROWS:
+        table.add_row("", f"... {len(events) - _MAX_EVENT_ROWS} more", "", "", "")
+    return table
 
 
 def _chain_tree(model: CertutilVerify, failing: set[int | None]) -> Tree:
