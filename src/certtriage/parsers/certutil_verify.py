@@ -45,12 +45,11 @@ _URL_STATUS = re.compile(
     r"(?:\s+(?P<hash>[0-9a-fA-F]{40}|\(null\)))?$"
 )
 _URL_LINE = re.compile(r"^\[(?P<index>\d+(?:\.\d+)+)\]\s+(?P<url>.+)$")
-_OBJECT = re.compile(r"^(?P<kind>.*?)\s*(?:\((?P<ref>[^)]*)\))?$")
+_OBJECT_REF = re.compile(r"\((?P<ref>[^()]*)\)\s*$")
 _POLICY = re.compile(r"^(?P<kind>Application|Issuance|EV)\[(?P<index>\d+)\]\s*=\s*(?P<rest>.*)$")
 _OID = re.compile(r"^(?P<oid>\d+(?:\.\d+)+)\s*(?P<name>.*)$")
 _CRL_HEADER = re.compile(r"^(?P<delta>Delta )?CRL\s+(?P<number>\(null\)|[0-9a-fA-F]+):$")
 _REASON = re.compile(r"Reason\s*=\s*(0x[0-9a-fA-F]+|\d+)", re.IGNORECASE)
-_SECTION_TITLE = re.compile(r"^-+\s*(?P<title>.*?)\s*-+$")
 
 _ELEMENT_LABELS = {
     "Issuer": "issuer",
@@ -297,15 +296,20 @@ class _Builder:
             self.summaries[scope] = _Summary(scope=scope, line=line)
         return self.summaries[scope]
 
-    def on_chain_status(self, text: str, line: int) -> None:
-        summary = self._summary(text, line)
+    def _status_bit(self, text: str, line: int) -> tuple[str, int] | None:
+        """(`error` or `info`, value) of a `X.dwErrorStatus = NAME (0xH)` line."""
         _, value = parse_flag_line(text)
         if value is None or value > _U32:
             self.unplaced(text, line, "status line without a 32-bit value")
-        elif "dwErrorStatus" in text:
-            summary.error = (summary.error or 0) | value
-        else:
-            summary.info = (summary.info or 0) | value
+            return None
+        return ("error" if "dwErrorStatus" in text else "info"), value
+
+    def on_chain_status(self, text: str, line: int) -> None:
+        summary = self._summary(text, line)
+        found = self._status_bit(text, line)
+        if found:
+            field_, value = found
+            setattr(summary, field_, (getattr(summary, field_) or 0) | value)
 
     def on_freshness(self, text: str, line: int) -> None:
         self._summary(text, line).freshness = text.split(":", 1)[1].strip()
@@ -321,14 +325,10 @@ class _Builder:
     # ---- element lines ----------------------------------------------------------------------
     def on_element_status(self, text: str, line: int) -> None:
         elem = self.element()
-        elem.touch(line)
-        _, value = parse_flag_line(text)
-        if value is None or value > _U32:
-            self.unplaced(text, line, "status line without a 32-bit value")
-        elif "dwErrorStatus" in text:
-            elem.listed_error = (elem.listed_error or 0) | value
-        else:
-            elem.listed_info = (elem.listed_info or 0) | value
+        found = self._status_bit(text, line)
+        if found:
+            attribute = f"listed_{found[0]}"
+            setattr(elem, attribute, (getattr(elem, attribute) or 0) | found[1])
 
     def on_policy_entry(self, text: str, line: int) -> None:
         m = _POLICY.match(text)
@@ -443,8 +443,7 @@ class _Builder:
         header = tree.children[0]
         assert isinstance(header, Token)
         self.crl = None
-        title = _SECTION_TITLE.match(header.rstrip("\n"))
-        kind = _section_kind(title["title"] if title else "")
+        kind = _section_kind(header.strip().strip("-").strip())
         elem = self.element()
         elem.touch(self.lineno(header))
         for check in tree.children[1:]:
@@ -473,9 +472,10 @@ class _Builder:
         if not m:
             return None
         status_text = m["status"].strip()
-        obj = _OBJECT.match(m["obj"].strip())
-        assert obj is not None
-        object_kind = self.l10n.object.get(obj["kind"].strip().casefold(), "unknown")
+        obj_text = m["obj"].strip()
+        ref = _OBJECT_REF.search(obj_text)
+        kind_text = obj_text[:ref.start()] if ref else obj_text
+        object_kind = self.l10n.object.get(kind_text.strip().casefold(), "unknown")
         obj_hash = m["hash"] if m["hash"] and m["hash"] != "(null)" else None
         return {
             "section": section,
@@ -483,7 +483,7 @@ class _Builder:
             "status_text": status_text,
             "object_kind": object_kind,
             "object_text": m["obj"],
-            "object_ref": obj["ref"],
+            "object_ref": ref["ref"] if ref else None,
             "time": int(m["time"]),
             "object_hash": obj_hash.lower() if obj_hash else None,
             "span": Span(start=line, end=line),
