@@ -78,13 +78,17 @@ def node_from_evtx_json(name: str, value: Any) -> Node:
     `<Name>_2`; both are folded back into elements.
     """
     node = Node(name)
+    if isinstance(value, list):  # unnamed values: "Data": {"#text": ["a", "b"]}
+        node.text = " ".join(str(v) for v in value if v not in ("", None)) or None
+        return node
     if not isinstance(value, dict):
         node.text = None if value is None else str(value)
         return node
     by_key: dict[str, Node] = {}
     for key, item in value.items():
         if key == "#text":
-            node.text = str(item)
+            node.text = (" ".join(str(v) for v in item if v not in ("", None))
+                         if isinstance(item, list) else str(item))
             continue
         m = _SUFFIX.match(key)
         assert m is not None
@@ -124,10 +128,9 @@ def _data(event: Node) -> dict[str, str]:
     event_data = event.find("EventData")
     if event_data is not None:
         for index, item in enumerate(event_data.children):
-            if item.name == "Binary":
-                data["Binary"] = (item.text or "")[:MAX_VALUE]
-                continue
-            key = item.attrs.get("Name") or f"param{index + 1}"
+            # XML: <Data Name="AlertDesc">48</Data>; evtx JSON: "AlertDesc": 48
+            key = item.attrs.get("Name") or (
+                f"param{index + 1}" if item.name == "Data" else item.name)
             data[key] = (item.text or "")[:MAX_VALUE]
     user_data = event.find("UserData")
     if user_data is not None and user_data.children:
@@ -181,7 +184,8 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         resolved, message = False, message.strip()
     if definition is not None and (not message or not resolved):
         # EVTX holds no text, and some viewers fail to render it: say what the event means.
-        details = ", ".join(f"{k} {v}" for k, v in data.items() if k != "Binary" and v)
+        details = ", ".join(f"{k} {v}" for k, v in data.items()
+                            if v and not k.startswith("_") and "binary" not in k.lower())
         message = definition.summary + (f" ({details})" if details else "")
     if definition is not None and message and resolved:
         recognized = knowledge.recognize(message)
