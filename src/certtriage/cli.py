@@ -36,11 +36,14 @@ class Exit(int, Enum):
 
 
 class Format(str, Enum):
-    """--format of analyze."""
+    """--format of analyze and batch."""
 
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 class InfoFormat(str, Enum):
@@ -132,6 +135,69 @@ def analyze(
     else:
         sys.stdout.write(text)
     raise typer.Exit(int(_exit_code(full, fail_on)))
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="Folders and archives (.zip, .tar, "
+                                                ".tar.gz, .tgz); each one is a case.")],
+    *,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", min=1,
+                                    help="Worker processes (default: the number of cores).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Text: print every input's full diagnosis.")
+    ] = False,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")
+    ] = FailOn.error,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
+    ] = False,
+) -> None:
+    """Sweep support attachments: every file of every folder or archive, one verdict per case."""
+    from .batch import batch as run, default_jobs
+    from .render import OutputFormat, render
+
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        full = _with_progress(run, paths, jobs or default_jobs())
+    else:
+        full = run(paths, jobs=jobs or default_jobs())
+    to_terminal = output is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
+    text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
+                  details=details, color=to_terminal and "NO_COLOR" not in os.environ)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write: {exc.strerror}")
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(int(_exit_code(full, fail_on)))
+
+
+def _with_progress(run, paths, jobs):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[current]}", style="dim"), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("files", total=None, current="listing inputs ...")
+
+        def update(done: int, total: int, origin: str) -> None:
+            bar.update(task, completed=done, total=total, current=origin[-60:])
+
+        return run(paths, jobs=jobs, progress=update)
 
 
 @app.command()

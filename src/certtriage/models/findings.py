@@ -22,7 +22,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 Verdict = Literal["fail", "pass", "inconclusive"]
-InputStatus = Literal["parsed", "partial", "unrecognized", "error"]
+InputStatus = Literal["parsed", "partial", "unrecognized", "skipped", "error"]
 
 
 class Reference(Model):
@@ -96,11 +96,14 @@ class InputResult(Model):
     """The result for one input: its status, verdict, findings and parsed model."""
 
     source: str
-    """Path, archive member or `<stdin>`."""
+    """Path, archive member (`bundle.zip!dir/file.txt`) or `<stdin>`."""
+    case: str | None = None
+    """Batch runs: the top-level folder or archive the input belongs to."""
     kind: str
     """The detected format id (`certutil-verify`, `unknown`)."""
     status: InputStatus
-    """parsed, partial (a fragment or lines left unparsed), unrecognized, or error."""
+    """parsed, partial (a fragment or lines left unparsed), unrecognized (no format
+    certtriage reads), skipped (not read: a link, an archive bomb, a limit), or error."""
     encoding: str | None = None
     """The encoding the bytes were decoded with."""
     verdict: Verdict | None = None
@@ -127,6 +130,31 @@ class InputResult(Model):
     """The parsed evidence."""
 
 
+class CaseResult(Model):
+    """One case of a batch run (a folder or archive): its files combined into one verdict."""
+
+    case: str
+    """The folder or archive as given."""
+    verdict: Verdict
+    """fail if any file fails; else inconclusive if nothing decides; else pass."""
+    root_causes: tuple[str, ...] = ()
+    """Root causes across the case's files, strongest first."""
+    iis_substatus: tuple[str, ...] = ()
+    """The 403.x sub-statuses those root causes lead to."""
+    symptoms: tuple[str, ...] = ()
+    """Causes present in the case that a root cause in another file explains."""
+    notes: tuple[str, ...] = ()
+    """Confirmations across files and contradictions between them."""
+    files: int = 0
+    """Inputs in the case."""
+    parsed: int = 0
+    """Inputs read (parsed or partial)."""
+    skipped: int = 0
+    """Inputs not read (unrecognised format, links, limits)."""
+    failed: int = 0
+    """Inputs that could not be read (errors)."""
+
+
 class Report(Model):
     """The whole run."""
 
@@ -138,3 +166,5 @@ class Report(Model):
     """fail if any input fails; else inconclusive if any is; else pass."""
     inputs: tuple[InputResult, ...]
     """One result per input, in the order given."""
+    cases: tuple[CaseResult, ...] = ()
+    """Batch runs: one result per folder or archive."""

@@ -17,12 +17,15 @@ class OutputFormat(str, Enum):
 
     TEXT = "text"
     JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
     MARKDOWN = "markdown"
+    HTML = "html"
 
     @property
     def for_humans(self) -> bool:
         """Whether the format is meant to be read rather than parsed."""
-        return self is not OutputFormat.JSON
+        return self in (OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML)
 
 
 def renderer(fmt: OutputFormat) -> Callable[..., str]:
@@ -39,6 +42,18 @@ def renderer(fmt: OutputFormat) -> Callable[..., str]:
         from .markdown import render_markdown
 
         return render_markdown
+    if fmt is OutputFormat.JSONL:
+        from .jsonl import render_jsonl
+
+        return render_jsonl
+    if fmt is OutputFormat.CSV:
+        from .csv import render_csv
+
+        return render_csv
+    if fmt is OutputFormat.HTML:
+        from .html import render_html
+
+        return render_html
     raise AssertionError(fmt)
 
 

@@ -26,12 +26,15 @@ _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def render_text(report: Report, *, color: bool = False, width: int | None = None,
-                **_: object) -> str:
+                details: bool = False, **_: object) -> str:
     """The report for a terminal (ANSI colours only when `color`)."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 100,
                       color_system="standard" if color else None, highlight=False,
                       emoji=False)
+    if report.cases:
+        _cases(console, report, details)
+        return buffer.getvalue()
     for index, result in enumerate(report.inputs):
         if index:
             console.rule(style="dim")
@@ -40,6 +43,37 @@ def render_text(report: Report, *, color: bool = False, width: int | None = None
         console.print(Text.assemble("Overall: ", (report.verdict.upper(),
                                                   _VERDICT_STYLE[report.verdict])))
     return buffer.getvalue()
+
+
+def _cases(console: Console, report: Report, details: bool) -> None:
+    """Batch runs: a summary table, then errors and skips, then (with details) each input."""
+    if details:
+        for result in report.inputs:
+            if result.verdict is not None:
+                _input(console, result)
+                console.rule(style="dim")
+    table = Table("case", "verdict", "root cause", "IIS", "read", "skipped", "failed",
+                  box=None, pad_edge=False, title="Cases", title_justify="left")
+    for case in report.cases:
+        table.add_row(case.case, Text(case.verdict.upper(), style=_VERDICT_STYLE[case.verdict]),
+                      ", ".join(case.root_causes), ", ".join(case.iis_substatus),
+                      str(case.parsed), str(case.skipped), str(case.failed))
+    console.print(table)
+    for case in report.cases:
+        for note in case.notes:
+            console.print(Text(f"{case.case}: {note}", style="yellow"))
+    for result in report.inputs:
+        if result.verdict is not None and result.root_causes and result.verdict == "fail":
+            console.print(Text.assemble(("FAIL ", "red"), f"{result.source}: ",
+                                        ", ".join(result.root_causes)))
+    problems = [r for r in report.inputs if r.status in ("error", "skipped", "unrecognized")]
+    for result in problems:
+        console.print(Text(f"{result.status}: {result.source}: {result.error}", style="dim"))
+    if not any(r.verdict is not None for r in report.inputs):
+        console.print(Text("warning: nothing at all was recognised: no certutil output or "
+                           "event log in any input", style="bold yellow"))
+    console.print(Text.assemble("Overall: ", (report.verdict.upper(),
+                                              _VERDICT_STYLE[report.verdict])))
 
 
 def _input(console: Console, result: InputResult) -> None:
@@ -73,9 +107,10 @@ def _input(console: Console, result: InputResult) -> None:
                                    style="bold"))
                 console.print(_chain_tree(run.chain, {f.element for f in roots
                                                       if run.task_id in (f.context or "")}))
-    groups: dict[tuple[str, int | None], list[Finding]] = {}
+    groups: dict[tuple[str, int | None, str, int | None], list[Finding]] = {}
     for finding in roots:
-        groups.setdefault((finding.rule, finding.element), []).append(finding)
+        key = (finding.rule, finding.element, finding.cause, finding.alert_code)
+        groups.setdefault(key, []).append(finding)
     for number, group in enumerate(groups.values(), start=1):
         _finding(console, number, group, result.findings)
     others = [f for f in result.findings
@@ -107,8 +142,14 @@ def _finding(console: Console, number: int, group: list[Finding],
     if f.iis_substatus:
         title.append(f"  -> {', '.join(f.iis_substatus)}", style="bold")
     parts: list[Text | str] = []
-    for item in group:
-        parts.append(Text(("- " if len(group) > 1 else "") + item.message))
+    if f.event_id is not None and len(group) > 1:
+        # The same event logged again and again: say it once, with how often and when.
+        parts.append(Text(f.message))
+        parts.append(Text(f"logged {len(group)} times, {group[0].time or '?'} to "
+                          f"{group[-1].time or '?'}", style="dim"))
+    else:
+        for item in group:
+            parts.append(Text(("- " if len(group) > 1 else "") + item.message))
     codes = {item.rule for item in group}
     elements = {item.element for item in group}
     for symptom in all_findings:
