@@ -7,7 +7,7 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -93,14 +93,14 @@ def _exit_code(report, fail_on: FailOn) -> Exit:  # type: ignore[no-untyped-def]
 @app.command()
 def analyze(
     paths: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Argument(help="Files to read; none or '-' reads standard input.",
                        show_default=False),
     ] = None,
     *,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")
@@ -144,10 +144,10 @@ def batch(
     *,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
     jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1,
+        int | None, typer.Option("--jobs", "-j", min=1,
                                     help="Worker processes (default: the number of cores).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -162,7 +162,8 @@ def batch(
     ] = False,
 ) -> None:
     """Sweep support attachments: every file of every folder or archive, one verdict per case."""
-    from .batch import batch as run, default_jobs
+    from .batch import batch as run
+    from .batch import default_jobs
     from .render import OutputFormat, render
 
     show = not quiet and sys.stderr.isatty()
@@ -202,7 +203,7 @@ def _with_progress(run, paths, jobs):  # type: ignore[no-untyped-def]
 
 @app.command()
 def rules(
-    code: Annotated[Optional[str], typer.Argument(help="A rule code or name to show.")] = None,
+    code: Annotated[str | None, typer.Argument(help="A rule code or name to show.")] = None,
     *,
     fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = (
         InfoFormat.text),

@@ -14,14 +14,12 @@ from .detect import FormatId, detect
 from .engine import evaluate, hresults, verdict
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
 from .knowledge.predicates import all_hresults, chain_status_is_known
-from .knowledge.rulebook import load_rulebook
+from .knowledge.rulebook import Rulebook, load_rulebook
 from .models.certutil import CertutilVerify
-from .knowledge.rulebook import Rulebook
 from .models.events import Capi2Run, EventLog
 from .models.findings import Finding, InputResult, Report
 from .parsers import parse
 from .parsers.evtx_reader import is_evtx, read_evtx
-
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
 MAX_EVTX_BYTES = 4 * 1024**3

@@ -11,7 +11,6 @@ import pytest
 
 from certtriage import analyze_path, analyze_text
 from certtriage.models.events import EventLog
-from certtriage.parsers.event_text import parse_event_text
 from certtriage.parsers.evtx_reader import read_evtx
 
 from ..conftest import MISSION, REAL, SHARED

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from lark import Lark, Token
-from lark.exceptions import LexError
 
 from certtriage.grammars import CERTUTIL_VERIFY
 from certtriage.normalize import normalize

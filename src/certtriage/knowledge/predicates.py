@@ -16,7 +16,6 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import TypeAdapter
 
-from ..models.events import Event, EventLog
 from ..models.certutil import (
     CertutilVerify,
     ChainElement,
@@ -26,6 +25,7 @@ from ..models.certutil import (
     UrlSection,
     UrlStatus,
 )
+from ..models.events import Event, EventLog
 
 CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2"
 ANY_EKU_OID = "2.5.29.37.0"

@@ -45,7 +45,8 @@ def grammar_text(name: str) -> str:
 @functools.cache
 def get_parser(name: str) -> Lark:
     """The compiled LALR parser for grammar `name`, built once per process."""
-    from lark import Lark, __version__ as lark_version
+    from lark import Lark
+    from lark import __version__ as lark_version
 
     text = grammar_text(name)
     cache: str | bool = False

@@ -10,8 +10,9 @@ are in and by the line before them. A line that fits nowhere is kept as unparsed
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from lark import Token, Tree
 
