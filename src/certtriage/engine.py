@@ -10,6 +10,7 @@ from .knowledge.predicates import PREDICATES, Binding, all_hresults
 from .knowledge.rulebook import Rulebook
 from .knowledge.schema import Condition, Rule
 from .models.certutil import CertutilVerify, ChainElement
+from .models.events import EventLog
 from .models.evidence import Span
 from .models.findings import SEVERITY_RANK, Finding, Verdict
 
@@ -24,7 +25,7 @@ class _Fill(dict[str, str]):
         return "?"
 
 
-def _matches(doc: CertutilVerify, rule: Rule) -> Iterator[Binding]:
+def _matches(doc: CertutilVerify | EventLog, rule: Rule) -> Iterator[Binding]:
     bindings = [Binding()]
     for condition in rule.when:
         fn = PREDICATES[condition.predicate]
@@ -40,7 +41,7 @@ def _matches(doc: CertutilVerify, rule: Rule) -> Iterator[Binding]:
             yield binding
 
 
-def _holds(doc: CertutilVerify, binding: Binding, condition: Condition) -> bool:
+def _holds(doc: CertutilVerify | EventLog, binding: Binding, condition: Condition) -> bool:
     return any(True for _ in PREDICATES[condition.predicate](doc, binding, **condition.args))
 
 
@@ -70,7 +71,7 @@ def _who(role: str | None, element: ChainElement | None, index: int | None,
     return f"{label} [{chain}][{index}]" + (f" ({subject})" if subject else "")
 
 
-def _finding(doc: CertutilVerify, rule: Rule, b: Binding,
+def _finding(doc: CertutilVerify | EventLog, rule: Rule, b: Binding,
              substatus_of: dict[str, tuple[str, ...]] | None = None) -> Finding:
     element = b.element
     role = role_of(doc, element, b.index) if isinstance(doc, CertutilVerify) else None
@@ -154,7 +155,7 @@ def _event_fill(b: Binding) -> dict[str, str]:
     }
 
 
-def _reason(doc: CertutilVerify) -> str:
+def _reason(doc: CertutilVerify | EventLog) -> str:
     if not isinstance(doc, CertutilVerify):
         return ""
     code = doc.trailer.leaf_revoked_reason
@@ -166,7 +167,7 @@ def _reason(doc: CertutilVerify) -> str:
     return f"{code} ({name})" if name else str(code)
 
 
-def evaluate(doc: CertutilVerify, rulebook: Rulebook, kind: str) -> list[Finding]:
+def evaluate(doc: CertutilVerify | EventLog, rulebook: Rulebook, kind: str) -> list[Finding]:
     """Every finding of every applicable rule, linked into root causes and symptoms."""
     findings: list[Finding] = []
     substatus_of: dict[str, tuple[str, ...]] = {}

@@ -199,8 +199,8 @@ def trust_error(
     hits = [e for e in doc.elements if e.error_status and flag in e.error_status.flags]
     if b.element is not None:
         hits = [e for e in hits if e is b.element]
-    for element in hits:
-        yield replace(b, element=element, index=_element_index(doc, element, bind),
+    for hit in hits:
+        yield replace(b, element=hit, index=_element_index(doc, hit, bind),
                       flag=flag, hresult=b.hresult or code)
     if hits:
         return

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -51,8 +52,8 @@ def _files(root: Path | Traversable) -> list[tuple[str, Path | Traversable]]:
     return found
 
 
-def _location(error: dict[str, object]) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "(file)"  # type: ignore[union-attr]
+def _location(error: Any) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(file)"
 
 
 def load_rulebook_from(root: Path | Traversable) -> Rulebook:

@@ -150,7 +150,8 @@ def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
     provider_node = system.find("Provider")
     provider = (provider_node.attrs.get("Name") or provider_node.attrs.get("EventSourceName")
                 if provider_node is not None else None)
-    event_id = _int(system.find("EventID").text if system.find("EventID") else None)
+    id_node = system.find("EventID")
+    event_id = _int(id_node.text if id_node is not None else None)
     if not provider or event_id is None:
         return None
     time_node = system.find("TimeCreated")
@@ -193,7 +194,7 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
             for key, value in recognized[1].items():
                 data.setdefault(key, value)
     alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None
-    codes = []
+    codes: list[str] = []
     for value in (message, *data.values()):
         codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
     error_code = data.get("ErrorCode")
@@ -217,7 +218,8 @@ def _time(text: str | None) -> Any:
     if iso:
         from datetime import datetime
 
-        return datetime(*(int(g) for g in iso.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in iso.groups())
+        return datetime(year, month, day, hour, minute, second)
     return parse_date(re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
 
 
