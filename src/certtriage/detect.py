@@ -23,16 +23,21 @@ class FormatId(str, Enum):
     """Nothing certtriage recognises."""
 
 
-# Tokens certutil prints in English whatever the display language.
+# Tokens certutil prints in English whatever the display language, at the start of a line
+# (after indentation, quote / prompt prefixes or a backtick), so documents that merely quote
+# them mid-line (a README, a JSON report) are not taken for certutil output.
 _CERTUTIL = re.compile(
+    r"^[ \t]*(?:[>%][ \t]*)*`?(?:"
     r"CertContext\[\d+\]\[\d+\]"
     r"|(?:ChainContext|SimpleChain|Element)\.dw(?:Info|Error)Status"
-    r"|CERT_CHAIN_CONTEXT|CA_VERIFY_FLAGS_|CertGetCertificateChain\(dw"
-    r"|Verifying leaf certificate revocation status"
+    r"|-+ ?CERT_CHAIN_CONTEXT|dwFlags = CA_VERIFY_FLAGS_|CertGetCertificateChain\(dw"
+    r"|ERROR: Verifying leaf certificate revocation status"
     r"|Leaf certificate (?:is REVOKED|revocation check passed)"
-    r"|-{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*-{8,}"
+    r"|[-\u2014]{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*[-\u2014]{8,}"
     r"|Error retrieving URL:"
     r"|CertUtil: -verify"
+    r")",
+    re.MULTILINE,
 )
 
 _EVENTS = re.compile(

@@ -52,8 +52,12 @@ def _cases(console: Console, report: Report, details: bool) -> None:
             if result.verdict is not None:
                 _input(console, result)
                 console.rule(style="dim")
-    table = Table("case", "verdict", "root cause", "IIS", "read", "skipped", "failed",
-                  box=None, pad_edge=False, title="Cases", title_justify="left")
+    table = Table(box=None, pad_edge=False, title="Cases", title_justify="left")
+    table.add_column("case", overflow="fold")
+    table.add_column("verdict")
+    table.add_column("root cause", overflow="fold")
+    for name in ("IIS", "read", "skipped", "failed"):
+        table.add_column(name)
     for case in report.cases:
         table.add_row(case.case, Text(case.verdict.upper(), style=_VERDICT_STYLE[case.verdict]),
                       ", ".join(case.root_causes), ", ".join(case.iis_substatus),
