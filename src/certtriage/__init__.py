@@ -2,7 +2,8 @@
 
 The library path (this package minus `cli` and `render.text`) imports neither rich nor typer.
 Public API: :func:`analyze_bytes`, :func:`analyze_path` and :func:`analyze_text` (pure: input in,
-result out), and :data:`__version__`.
+result out), :func:`batch` (folders and archives, one verdict per case), :func:`report`, and
+:data:`__version__`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .models.findings import InputResult, Report
 
-__all__ = ["__version__", "analyze_bytes", "analyze_path", "analyze_text", "report"]
+__all__ = ["__version__", "analyze_bytes", "analyze_path", "analyze_text", "batch", "report"]
 
 
 def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
@@ -43,3 +44,10 @@ def report(results: list[InputResult]) -> Report:
     from .pipeline import report as run
 
     return run(results)
+
+
+def batch(paths: Any, *, jobs: int = 1, **options: Any) -> Report:
+    """Analyse every file of every folder or archive in `paths`; one case per path."""
+    from .batch import batch as run
+
+    return run(paths, jobs=jobs, **options)

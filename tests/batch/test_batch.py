@@ -36,6 +36,7 @@ def tss(tmp_path: Path) -> Path:
     shutil.copy(CERTUTIL / "damaged/leaf-cdp-name-not-resolved-utf16le-bom.txt",
                 root / "certs" / "verify-utf16.txt")
     (root / "logs" / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    shutil.copy(FIXTURES / "evtx" / "system-schannel-truncated.evtx", root / "logs" / "System.evtx")
     (root / "empty.txt").write_bytes(b"")
     (root / "notes.txt").write_text("Customer says it worked last week.\n")
     return root
@@ -58,12 +59,14 @@ def test_every_file_is_accounted_for(tss: Path) -> None:
     assert status["System-36885.txt"] == "parsed"
     assert status["verify-utf16.txt"] == "parsed"
     assert status["junk.bin"] == "unrecognized"
+    assert status["System.evtx"] == "partial"  # truncated: read up to the cut, and said so
     assert status["empty.txt"] == "unrecognized"
     assert all(r.case == str(tss) for r in report.inputs)
 
 
 def test_case_combines_a_36885_with_a_passing_certutil(tss: Path) -> None:
     (tss / "certs" / "verify-utf16.txt").unlink()
+    (tss / "logs" / "System.evtx").unlink()
     case = batch([tss]).cases[0]
     assert case.verdict == "fail"
     assert case.root_causes == ("issuer-list-truncated",)
@@ -167,7 +170,7 @@ def test_csv_header_is_pinned(tss: Path) -> None:
         "iis_substatus", "hresults", "errors", "warnings", "events", "message")
     rows = list(csv.reader(io.StringIO(render(batch([tss]), OutputFormat.CSV))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert len(rows) == 1 + 6
+    assert len(rows) == 1 + 7
 
 
 def test_html_escapes_what_comes_from_the_input(tmp_path: Path) -> None:
