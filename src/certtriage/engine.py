@@ -122,11 +122,12 @@ def _finding(doc: CertutilVerify | EventLog, rule: Rule, b: Binding,
     return Finding(
         rule=rule.code, name=rule.name, cause=cause, title=rule.title,
         event_id=event.event_id if event else None, time=event.time if event else None,
+        context=b.values.get("context"),
         alert_code=event.alert_code if event else None,
         severity=rule.severity, iis_substatus=iis,
         element=b.index, role=role,
         subject=subject,
-        url=check.url if check else None,
+        url=check.url if check else b.values.get("url"),
         hresult=b.hresult.hex if b.hresult else None,
         message=message, why=rule.why.strip(), remediation=rule.fix,
         references=rule.references, evidence=tuple(spans),
@@ -167,7 +168,7 @@ def _reason(doc: CertutilVerify | EventLog) -> str:
     return f"{code} ({name})" if name else str(code)
 
 
-def evaluate(doc: CertutilVerify | EventLog, rulebook: Rulebook, kind: str) -> list[Finding]:
+def evaluate(doc: Any, rulebook: Rulebook, kind: str) -> list[Finding]:
     """Every finding of every applicable rule, linked into root causes and symptoms."""
     findings: list[Finding] = []
     substatus_of: dict[str, tuple[str, ...]] = {}

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 from . import __version__
+from typing import Any
+
 from .detect import FormatId, detect
+from .formats import detect_bytes, detect_text
 from .engine import evaluate, hresults, verdict
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
 from .knowledge.predicates import all_hresults, chain_status_is_known
@@ -29,6 +32,9 @@ def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
     """Diagnose one input given as bytes."""
     if is_evtx(data[:8]):
         return _events_result(source, FormatId.EVTX.value, read_evtx(data, source))
+    binary = detect_bytes(data)
+    if binary is not None:
+        return _format_result(source, binary.id, _parse_safely(binary.parse_data, data))
     try:
         document = decode(data, source)
     except InputTooLarge as exc:
@@ -44,6 +50,9 @@ def analyze_text(text: str, source: str = "<text>") -> InputResult:
     """Diagnose one input that is already text."""
     kind = detect(text)
     if kind is FormatId.UNKNOWN:
+        other = detect_text(text)
+        if other is not None:
+            return _format_result(source, other.id, _parse_safely(other.parse_text, text))
         return InputResult(
             source=source, kind=kind.value, status="unrecognized",
             error="not certutil output or any other format certtriage reads",
@@ -53,6 +62,34 @@ def analyze_text(text: str, source: str = "<text>") -> InputResult:
         return _events_result(source, kind.value, model)
     findings = evaluate(model, load_rulebook(), kind.value)
     return _result(source, kind.value, model, findings)
+
+
+def _parse_safely(parse_fn: Any, data: Any) -> Any:
+    """A format parser's model, or the one-line reason it could not read the input."""
+    try:
+        return parse_fn(data)
+    except ValueError as exc:  # parsers raise ValueError with a one-line reason
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _format_result(source: str, kind: str, model: Any) -> InputResult:
+    """Diagnose a configuration or log input (netsh, registry, IIS, W3C, stores, certificates)."""
+    if isinstance(model, str):
+        return InputResult(source=source, kind=kind, status="error", error=model)
+    findings = evaluate(model, load_rulebook(), kind)
+    unparsed = getattr(model, "unparsed", ())
+    warnings = tuple(f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed)
+    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
+    if not roots:
+        roots = [f for f in findings if f.cause == "ok"][:1]
+    return InputResult(
+        source=source, kind=kind, status="partial" if warnings else "parsed",
+        verdict=verdict(findings), root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
+        failing_element=next((f.element for f in roots if f.element is not None), None),
+        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        hresults=tuple(dict.fromkeys(f.hresult for f in findings if f.hresult)),
+        warnings=warnings, findings=tuple(findings), model=model,
+    )
 
 
 _EVENT_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",

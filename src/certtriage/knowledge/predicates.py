@@ -389,3 +389,25 @@ def alert(
         if not_alerts is not None and code_ in not_alerts:
             continue
         yield replace(b, event=item)
+
+
+#: Predicate modules of the configuration and log formats (see formats.py); importing them
+#: registers their predicates.
+PREDICATE_MODULES = (
+    "certtriage.knowledge.predicates_http",
+    "certtriage.knowledge.predicates_registry",
+    "certtriage.knowledge.predicates_iis_config",
+    "certtriage.knowledge.predicates_w3c",
+    "certtriage.knowledge.predicates_store",
+    "certtriage.knowledge.predicates_certfile",
+)
+
+
+def _load_predicate_modules() -> None:
+    import importlib
+
+    for name in PREDICATE_MODULES:
+        importlib.import_module(name)
+
+
+_load_predicate_modules()

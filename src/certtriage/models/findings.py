@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import SerializeAsAny
+
 from ._base import Model
-from .certutil import CertutilVerify
-from .events import EventLog
 from .evidence import Span
 
 Severity = Literal["error", "warning", "info"]
@@ -126,8 +126,8 @@ class InputResult(Model):
     """One-line reason when status is error or unrecognized."""
     events: tuple[dict[str, object], ...] = ()
     """Event inputs: each event as {provider, event_id, level, time, computer, alert_code, ...}."""
-    model: CertutilVerify | EventLog | None = None
-    """The parsed evidence."""
+    model: SerializeAsAny[Model] | None = None
+    """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
 
 class CaseResult(Model):

@@ -1,0 +1,1 @@
+"""Placeholder: predicates for this evidence format are added here."""
