@@ -96,8 +96,8 @@ def _finding(doc: CertutilVerify | EventLog, rule: Rule, b: Binding,
         flag=b.flag or "",
         reason=_reason(doc),
         **_event_fill(b),
-        **b.values,
     )
+    fill.update(b.values)  # what the rule's own predicates bound wins over the defaults
     message = " ".join(string.Formatter().vformat(rule.message, (), fill).split())
     if rule.message.startswith("{who}"):
         message = message[:1].upper() + message[1:]
