@@ -52,6 +52,8 @@ class Binding:
             self.check.span.start if self.check else None,
             self.hresult.hex if self.hresult else None,
             id(self.event) if self.event is not None else None,
+            # configuration and log formats bind their items through values
+            tuple(sorted(self.values.items())),
         )
 
 
