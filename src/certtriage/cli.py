@@ -273,6 +273,19 @@ def _main(
     """certtriage."""
 
 
+def _click_exceptions() -> tuple[type[Exception], ...]:
+    """Usage-error types: typer ships its own copy of click in newer releases."""
+    import importlib
+
+    found = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(name).ClickException)
+        except ImportError:
+            continue
+    return tuple(found)
+
+
 def main() -> None:
     """Console-script entry point: never a traceback, always a documented exit code."""
     try:
@@ -289,10 +302,8 @@ def main() -> None:
         _err(f"knowledge base: {exc}")
         sys.exit(int(Exit.USAGE))
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if isinstance(exc, _click_exceptions()):
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(int(Exit.USAGE))
         _err(f"internal error: {type(exc).__name__}: {exc}")
         sys.exit(int(Exit.USAGE))

@@ -180,3 +180,12 @@ def test_console_script_never_shows_a_traceback(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "certtriage", "--version"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.startswith("certtriage ")
+
+
+@pytest.mark.parametrize("argv", [["somefile.txt"], ["analyze", "--format", "yaml", "x"],
+                                  ["explain"], ["batch"]])
+def test_usage_errors_are_one_message_and_exit_2(argv: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "certtriage", *argv], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == Exit.USAGE, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
