@@ -25,7 +25,8 @@ _CHAIN_CAUSES = {
     "cdp-unreachable", "aia-unreachable", "ocsp-unreachable", "revocation-offline",
     "no-revocation-info", "crl-expired", "revoked", "untrusted-root", "partial-chain",
     "explicit-distrust", "not-time-valid", "signature-invalid", "missing-client-auth-eku",
-    "client-certificate-rejected", "certificate-unknown",
+    "client-certificate-rejected", "certificate-unknown", "client-certificate-untrusted",
+    "revoked-or-revocation-offline",
 }
 
 
@@ -130,6 +131,12 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
         SEVERITY_RANK[f.severity] for f in errors if f.cause == c)))
     notes = [f"{cause} is confirmed by {len(files)} files: {', '.join(files[:4])}"
              for cause, files in seen_in.items() if len(files) > 1 and cause in roots]
+    for root in roots:
+        for symptom in sorted(graph.get(root, ())):
+            others = [f for f in seen_in.get(symptom, ()) if f not in seen_in.get(root, ())]
+            if others:
+                notes.append(f"{root} ({seen_in[root][0]}) is confirmed from the other side: "
+                             f"{symptom} in {', '.join(others[:3])}")
     notes.extend(_contradictions(read))
     verdicts = {r.verdict for r in read}
     verdict = "fail" if "fail" in verdicts else "pass" if verdicts == {"pass"} else (
@@ -149,7 +156,8 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
 
 def _contradictions(read: list[InputResult]) -> list[str]:
     passing = [r for r in read if r.kind == "certutil-verify" and r.verdict == "pass"]
-    server = [(r, f) for r in read if r.kind in ("event-log", "evtx") for f in r.findings
+    server = [(r, f) for r in read if r.kind in ("event-log", "evtx", "iis-w3c-log")
+              for f in r.findings
               if f.severity == "error" and f.cause in _CHAIN_CAUSES]
     if not passing or not server:
         return []

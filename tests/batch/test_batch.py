@@ -204,3 +204,23 @@ def test_batch_over_the_shared_corpus(tmp_path: Path) -> None:
         if "verdict" in entry["expect"]:
             assert result.verdict == entry["expect"]["verdict"], entry["file"]
     assert {c.case for c in report.cases} == {str(corpus / "real"), str(corpus / "evtx")}
+
+
+def test_a_failed_cdp_and_403_13_in_the_iis_log_confirm_each_other(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    root.mkdir()
+    shutil.copy(CERTUTIL / "revocation-offline/leaf-cdp-name-not-resolved.txt", root / "v.txt")
+    shutil.copy(FIXTURES / "iis-logs/iis10-revocation-offline-burst.log", root / "u_ex.log")
+    case = batch([root]).cases[0]
+    assert case.root_causes == ("cdp-unreachable",)
+    assert case.symptoms == ("revocation-offline",)
+    assert any("confirmed from the other side: revocation-offline" in n for n in case.notes)
+
+
+def test_certutil_pass_against_403_13_in_the_iis_log(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    root.mkdir()
+    shutil.copy(CERTUTIL / "pass/three-element-client-auth-urlfetch.txt", root / "v.txt")
+    shutil.copy(FIXTURES / "iis-logs/iis10-revocation-offline-burst.log", root / "u_ex.log")
+    case = batch([root]).cases[0]
+    assert any("certutil passes" in n and "u_ex.log" in n for n in case.notes)
