@@ -237,17 +237,18 @@ def rules(
 def explain(
     code: Annotated[str, typer.Argument(help="0x80092013, -2146885613, 2148081683, "
                                         "CRYPT_E_REVOCATION_OFFLINE, 12007, a CERT_TRUST_* "
-                                        "flag, 403.13, a rule code or a cause id.")],
+                                        "flag, 403.13, a setting such as CertCheckMode or "
+                                        "SendTrustedIssuerList, a rule code or a cause id.")],
     *,
     fmt: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = (
         InfoFormat.text),
 ) -> None:
-    """Explain an error code, trust flag, IIS sub-status, rule or cause."""
+    """Explain an error code, trust flag, IIS sub-status, setting, rule or cause."""
     from .knowledge.explain import explain as run
 
     found = run(code)
     if found.kind == "unknown":
-        _fail(f"{code!r} is not a code, flag, sub-status, rule or cause certtriage knows",
+        _fail(f"{code!r} is not a code, flag, sub-status, setting, rule or cause certtriage knows",
               Exit.UNRECOGNIZED)
     if fmt is InfoFormat.json:
         sys.stdout.write(found.model_dump_json(indent=2) + "\n")

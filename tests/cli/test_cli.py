@@ -189,3 +189,14 @@ def test_usage_errors_are_one_message_and_exit_2(argv: list[str]) -> None:
                           text=True, timeout=60)
     assert proc.returncode == Exit.USAGE, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+@pytest.mark.parametrize(("query", "rule"), [("CertCheckMode", "IIS002"),
+                                            ("SendTrustedIssuerList", "REG001"),
+                                            ("verifyclientcertrevocation", "HTP010"),
+                                            ("Negotiate Client Certificate", "HTP013")])
+def test_explain_settings(query: str, rule: str) -> None:
+    code, out, _ = run("explain", query, "-f", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["kind"] == "setting" and rule in data["rules"]

@@ -123,3 +123,13 @@ def test_duplicate_keys_are_rejected(rules_copy: Path) -> None:
     _break(path, 'severity = "error"', 'severity = "error"\nseverity = "warning"')
     with pytest.raises(RulebookError, match="not valid TOML"):
         load_rulebook_from(rules_copy)
+
+
+def test_settings_table_names_existing_rules() -> None:
+    import tomllib
+    from importlib import resources
+
+    text = (resources.files("certtriage.knowledge") / "data" / "settings.toml").read_text()
+    codes = {r.code for r in RULES}
+    for row in tomllib.loads(text)["setting"]:
+        assert set(row["rules"]) <= codes, row["name"]

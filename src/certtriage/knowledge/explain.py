@@ -7,7 +7,10 @@ name, or a cause id, and lists the rules that involve it.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from importlib import resources
 
 from ..models._base import Model
 from .codes import code_tables, to_signed
@@ -37,7 +40,7 @@ def explain(query: str, rulebook: Rulebook | None = None) -> Explanation:
     """Explain `query`; kind `unknown` when nothing matches."""
     rulebook = rulebook or load_rulebook()
     q = query.strip()
-    for attempt in (_rule, _cause, _substatus, _trust_flag, _code):
+    for attempt in (_rule, _cause, _substatus, _trust_flag, _setting, _code):
         found = attempt(q, rulebook)
         if found is not None:
             return found
@@ -77,6 +80,28 @@ def _substatus(q: str, rulebook: Rulebook) -> Explanation | None:
                                                           if known else "")))
     return Explanation(query=q, kind="iis-substatus", title=f"HTTP {info.code}",
                        facts=tuple(facts), rules=tuple(rules))
+
+
+@functools.cache
+def _settings() -> dict[str, dict[str, object]]:
+    path = resources.files("certtriage.knowledge") / "data" / "settings.toml"
+    table: dict[str, dict[str, object]] = {}
+    for row in tomllib.loads(path.read_text(encoding="utf-8"))["setting"]:
+        for name in (row["name"], *row.get("aliases", ())):
+            table[name.casefold()] = row
+    return table
+
+
+def _setting(q: str, rulebook: Rulebook) -> Explanation | None:
+    row = _settings().get(q.strip().casefold())
+    if row is None:
+        return None
+    known = {r.code for r in rulebook.rules}
+    facts = [("Where", str(row["where"])), ("Meaning", str(row["meaning"]))]
+    facts.extend(("Value", str(v)) for v in row.get("values", ()))  # type: ignore[union-attr]
+    rules = tuple(c for c in row.get("rules", ()) if c in known)  # type: ignore[union-attr]
+    return Explanation(query=q, kind="setting", title=str(row["name"]), facts=tuple(facts),
+                       rules=rules)
 
 
 def _trust_flag(q: str, rulebook: Rulebook) -> Explanation | None:
