@@ -27,6 +27,10 @@ word-break:break-all}ul.chain{list-style:none;padding-left:1em}ul.chain li{margi
 """
 
 
+_SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
+             "unknown": "URL"}
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -66,7 +70,7 @@ def _input(result: InputResult) -> str:
         return "<section>" + "".join(parts) + "</section>"
     parts.append(f"<p>Verdict: <span class='{result.verdict}'>{result.verdict.upper()}</span>"
                  + (f" &mdash; root cause: {_e(', '.join(result.root_causes))}"
-                    if result.root_causes else "")
+                    if result.root_causes and result.root_causes != ("ok",) else "")
                  + (f" &mdash; IIS {_e(', '.join(result.iis_substatus))}"
                     if result.iis_substatus else "") + "</p>")
     model = result.model
@@ -95,7 +99,7 @@ def _chain(model: CertutilVerify, failing: set[int | None]) -> str:
         cls = "bad" if e.index in failing else ""
         checks = "".join(
             f"<li><span class='{'bad' if c.status in ('failed', 'expired') else 'good'}'>"
-            f"{_e(c.section.upper())} {_e(c.status_text)}</span> "
+            f"{_e(_SECTIONS[c.section])} {_e(c.status_text)}</span> "
             f"<span class='url'>{_e(c.url or c.object_text)}</span>"
             + (f" {_e(c.error.hresult.hex if c.error.hresult else '')} {_e(c.error.message)}"
                if c.error else "") + "</li>"

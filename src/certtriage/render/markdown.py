@@ -6,6 +6,10 @@ from ..models.certutil import CertutilVerify
 from ..models.findings import InputResult, Report
 
 
+_SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
+             "unknown": "URL"}
+
+
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
@@ -26,7 +30,7 @@ def _input(result: InputResult) -> list[str]:
     if result.verdict is None:
         return [*out, f"Not analysed: {result.error or 'unknown reason'}", ""]
     line = f"**Verdict: {result.verdict.upper()}**"
-    if result.root_causes:
+    if result.root_causes and result.root_causes != ("ok",):
         line += f" — root cause: {', '.join(f'`{c}`' for c in result.root_causes)}"
     if result.iis_substatus:
         line += f" — IIS {', '.join(result.iis_substatus)}"
@@ -79,7 +83,7 @@ def _chain(model: CertutilVerify, failing: set[int | None]) -> list[str]:
             position = f"**{position}**"
         errors = ", ".join(e.error_status.flags) if e.error_status else "—"
         checks = "<br>".join(
-            f"{c.section.upper()} {c.status_text} {_cell(c.url) or ''}"
+            f"{_SECTIONS[c.section]} {c.status_text} {_cell(c.url) or ''}"
             + (f" ({c.error.hresult.hex})" if c.error and c.error.hresult else "")
             for c in e.url_checks
         )
