@@ -7,11 +7,14 @@ import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .models.findings import Report
 from .knowledge.rulebook import RulebookError
 
 app = typer.Typer(
@@ -78,7 +81,7 @@ def _read_stdin() -> bytes:
     return sys.stdin.buffer.read()
 
 
-def _exit_code(report, fail_on: FailOn) -> Exit:  # type: ignore[no-untyped-def]
+def _exit_code(report: Report, fail_on: FailOn) -> Exit:
     recognised = [r for r in report.inputs if r.verdict is not None]
     threshold = {"error"} if fail_on is FailOn.error else {"error", "warning"}
     if any(f.severity in threshold for r in recognised for f in r.findings):
@@ -111,7 +114,6 @@ def analyze(
 ) -> None:
     """Diagnose certutil -verify [-urlfetch] output (also -scinfo / -dcinfo chain dumps)."""
     from .pipeline import analyze_bytes, analyze_path, report
-    from .render import OutputFormat, render
 
     results = []
     for path in paths or [Path("-")]:
@@ -123,10 +125,18 @@ def analyze(
         if result.status in ("error", "unrecognized"):
             _err(f"{result.source}: {result.error}")
     full = report(results)
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on)
+
+
+def _emit(full: Report, fmt: Format, output: Path | None, *, no_model: bool,
+          fail_on: FailOn, details: bool = False) -> NoReturn:
+    """Render the report to the chosen output and exit with the documented code."""
+    from .render import OutputFormat, render
+
     to_terminal = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
     text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
-                  color=to_terminal and "NO_COLOR" not in os.environ)
+                  details=details, color=to_terminal and "NO_COLOR" not in os.environ)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -164,25 +174,13 @@ def batch(
     """Sweep support attachments: every file of every folder or archive, one verdict per case."""
     from .batch import batch as run
     from .batch import default_jobs
-    from .render import OutputFormat, render
 
     show = not quiet and sys.stderr.isatty()
     if show:
         full = _with_progress(run, paths, jobs or default_jobs())
     else:
         full = run(paths, jobs=jobs or default_jobs())
-    to_terminal = output is None and sys.stdout.isatty()
-    width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
-    text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
-                  details=details, color=to_terminal and "NO_COLOR" not in os.environ)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write: {exc.strerror}")
-    else:
-        sys.stdout.write(text)
-    raise typer.Exit(int(_exit_code(full, fail_on)))
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details)
 
 
 def _with_progress(run, paths, jobs):  # type: ignore[no-untyped-def]
