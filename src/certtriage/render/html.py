@@ -5,6 +5,7 @@ Everything taken from the input is escaped; styles are inline in the document he
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ..models.certutil import CertutilVerify
@@ -79,9 +80,12 @@ def _input(result: InputResult) -> str:
         parts.append(_chain(model, failing))
     if isinstance(model, EventLog) and result.events:
         parts.append(_events(result))
+    explained: set[str] = set()
     for finding in result.findings:
         if finding.cause != "ok" and not finding.explained_by:
-            parts.append(_finding(finding, result.findings))
+            # The why / fix / references of a rule are printed once per input.
+            parts.append(_finding(finding, result.findings, full=finding.rule not in explained))
+            explained.add(finding.rule)
     if result.next_steps:
         parts.append("<h3>Collect next</h3><ol>" + "".join(
             f"<li>{_e(s)}</li>" for s in result.next_steps) + "</ol>")
@@ -120,7 +124,12 @@ def _events(result: InputResult) -> str:
             f"<th>Detail</th></tr>{rows}</table>") if rows else ""
 
 
-def _finding(f: Finding, all_findings: tuple[Finding, ...]) -> str:
+def _md(text: str) -> str:
+    """Escaped text with `code` spans (from our own rule files) shown as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+
+
+def _finding(f: Finding, all_findings: tuple[Finding, ...], full: bool = True) -> str:
     label = "Root cause" if f.root_cause else f.severity.title()
     head = (f"<h3>{_e(label)}: <code>{_e(f.cause)}</code> ({_e(f.rule)})"
             + (f" &rarr; {_e(', '.join(f.iis_substatus))}" if f.iis_substatus else "")
@@ -130,12 +139,14 @@ def _finding(f: Finding, all_findings: tuple[Finding, ...]) -> str:
         if f.rule in symptom.explained_by and (symptom.element in (None, f.element)):
             parts.append(f"<p class='muted'>Symptom: {_e(symptom.cause)}: "
                          f"{_e(symptom.message)}</p>")
-    if f.root_cause or f.severity != "info":
+    if not full:
+        parts.append("<p class='muted'>Why and how to fix: as above.</p>")
+    elif f.root_cause or f.severity != "info":
         if f.why:
-            parts.append(f"<p>{_e(' '.join(f.why.split()))}</p>")
+            parts.append(f"<p>{_md(' '.join(f.why.split()))}</p>")
         if f.remediation:
             parts.append("<ol>" + "".join(
-                f"<li>{_e(s.text)}" + (f" <i>({_e(s.where)})</i>" if s.where else "") + "</li>"
+                f"<li>{_md(s.text)}" + (f" <i>({_md(s.where)})</i>" if s.where else "") + "</li>"
                 for s in f.remediation) + "</ol>")
         if f.references:
             parts.append("<ul>" + "".join(
