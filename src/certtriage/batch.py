@@ -147,7 +147,7 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
     if not roots and verdict == "pass":
         roots = ["ok"]
     return CaseResult(
-        case=case, verdict=verdict, root_causes=tuple(roots), iis_substatus=iis,  # type: ignore[arg-type]
+        case=case, verdict=verdict, root_causes=tuple(roots), iis_substatus=iis,
         symptoms=tuple(symptoms), notes=tuple(notes), files=len(results), parsed=len(read),
         skipped=sum(r.status in ("skipped", "unrecognized") for r in results),
         failed=sum(r.status == "error" for r in results),

@@ -14,6 +14,8 @@ import typer
 from . import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .models.findings import Report
 from .knowledge.rulebook import RulebookError
 
@@ -183,7 +185,7 @@ def batch(
     _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details)
 
 
-def _with_progress(run, paths, jobs):  # type: ignore[no-untyped-def]
+def _with_progress(run: Callable[..., Report], paths: list[Path], jobs: int) -> Report:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -598,12 +598,12 @@ def _load_trust(
 
     for table in ("chain_flag", "verify_flag", "policy_ignore_flag"):
         rows = _validate(fn, data, table, _FlagRow)
-        flags = [
+        named = [
             NamedFlag(name=r.name, value=r.value, kind=table, verified=r.verified) for r in rows
         ]
-        _check_bits(fn, table, flags)
-        _check_unique(fn, table, flags, "name", lambda f: f.name)
-        out[table] = flags
+        _check_bits(fn, table, named)
+        _check_unique(fn, table, named, "name", lambda f: f.name)
+        out[table] = named
 
     policies = [
         NamedFlag(name=r.name, value=r.value, kind="chain_policy")

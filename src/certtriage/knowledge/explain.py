@@ -11,6 +11,7 @@ import functools
 import re
 import tomllib
 from importlib import resources
+from typing import cast
 
 from ..models._base import Model
 from .codes import code_tables, to_signed
@@ -98,8 +99,9 @@ def _setting(q: str, rulebook: Rulebook) -> Explanation | None:
         return None
     known = {r.code for r in rulebook.rules}
     facts = [("Where", str(row["where"])), ("Meaning", str(row["meaning"]))]
-    facts.extend(("Value", str(v)) for v in row.get("values", ()))  # type: ignore[union-attr]
-    rules = tuple(c for c in row.get("rules", ()) if c in known)  # type: ignore[union-attr]
+    values = cast(list[str], row.get("values", []))
+    facts.extend(("Value", str(v)) for v in values)
+    rules = tuple(c for c in cast(list[str], row.get("rules", [])) if c in known)
     return Explanation(query=q, kind="setting", title=str(row["name"]), facts=tuple(facts),
                        rules=rules)
 

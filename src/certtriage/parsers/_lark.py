@@ -55,6 +55,6 @@ def get_parser(name: str) -> Lark:
         digest = hashlib.sha256(f"{lark_version}\n{text}".encode()).hexdigest()[:16]
         cache = str(folder / f"{Path(name).stem}-{digest}.lark-cache")
     try:
-        return Lark(text, cache=cache, **LARK_OPTIONS)  # type: ignore[arg-type]
+        return Lark(text, cache=cache, **LARK_OPTIONS)
     except OSError:
-        return Lark(text, **LARK_OPTIONS)  # type: ignore[arg-type]
+        return Lark(text, **LARK_OPTIONS)

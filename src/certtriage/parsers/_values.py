@@ -46,7 +46,7 @@ def decode_status(field: str, value: int) -> TrustStatus:
     tables = code_tables()
     flags = tables.decode_status(field, value)  # type: ignore[arg-type]
     return TrustStatus(
-        field=field,  # type: ignore[arg-type]
+        field=field,
         value=value,
         flags=tuple(f.name for f in flags),
         unknown_bits=tables.unknown_bits(field, value),  # type: ignore[arg-type]

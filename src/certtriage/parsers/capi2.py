@@ -133,9 +133,9 @@ def _check(info: Capi2Detail, line: int) -> UrlCheck:
                                win32=info.result & 0xFFFF if info.result >> 16 == 0x8007
                                else None)
     return UrlCheck(
-        section=section,  # type: ignore[arg-type]
+        section=section,
         status="failed" if failed else "verified", status_text="Failed" if failed else "Verified",
-        object_kind=_OBJECTS[section],  # type: ignore[arg-type]
+        object_kind=_OBJECTS[section],
         object_text=info.object_type or "", url=info.url, error=error,
         span=Span(start=line, end=line),
     )

@@ -338,7 +338,7 @@ class _Builder:
             return
         oid = _OID.match(m["rest"])
         policy = Policy(
-            kind=m["kind"].lower(),  # type: ignore[arg-type]
+            kind=m["kind"].lower(),
             index=int(m["index"]),
             oid=oid["oid"] if oid else m["rest"],
             name=oid["name"].strip() if oid else "",
@@ -593,7 +593,7 @@ class _Builder:
         m = _OID.match(text)
         kind = "issuance" if self.list_target == "verified_issuance" else "application"
         self.trailer[self.list_target].append(
-            Policy(kind=kind, oid=m["oid"] if m else text,  # type: ignore[arg-type]
+            Policy(kind=kind, oid=m["oid"] if m else text,
                    name=m["name"].strip() if m else "", line=line)
         )
 
@@ -667,7 +667,7 @@ class _Builder:
         trailer = {k: tuple(v) if isinstance(v, list) else v for k, v in self.trailer.items()}
         started = identity is not None or bool(self.preamble["verify_flags"])
         return CertutilVerify(
-            variant=self.variant,  # type: ignore[arg-type]
+            variant=self.variant,
             identity=identity,
             preamble=Preamble(
                 verify_flags=tuple(self.preamble["verify_flags"]),
@@ -692,7 +692,7 @@ class _Builder:
     @staticmethod
     def _summary_model(s: _Summary) -> ChainSummary:
         return ChainSummary(
-            scope=s.scope,  # type: ignore[arg-type]
+            scope=s.scope,
             info_status=decode_status("info", s.info) if s.info is not None else None,
             error_status=decode_status("error", s.error) if s.error is not None else None,
             freshness=s.freshness,
