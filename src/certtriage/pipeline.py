@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from . import __version__
 from typing import Any
 
+from . import __version__
 from .detect import FormatId, detect
-from .formats import detect_bytes, detect_text
 from .engine import evaluate, hresults, verdict
+from .formats import detect_bytes, detect_text
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
 from .knowledge.predicates import all_hresults, chain_status_is_known
 from .knowledge.rulebook import Rulebook, load_rulebook

@@ -109,7 +109,8 @@ def iis_metabase_revocation_differs(doc: IisConfig, b: Binding) -> Iterator[Bind
     if online:
         one = len(online) == 1
         parts.append(
-            f"{'Only ' if one else ''}{_names(online)} {_plural(len(online), 'downloads', 'download')}"
+            f"{'Only ' if one else ''}{_names(online)} "
+            f"{_plural(len(online), 'downloads', 'download')}"
             f" CRLs: when a CRL cannot be fetched (CDP unreachable, blocked by a proxy or "
             f"firewall, retrieval timeout), {'it answers' if one else 'they answer'} 403.13.")
     if cached:
@@ -260,7 +261,8 @@ def iis_web_config_sets_locked_section(doc: IisConfig, b: Binding) -> Iterator[B
             found.append(f"system.webServer/security/access (sslFlags, line {path.access.line})")
         if path.iis_mapping is not None:
             found.append("system.webServer/security/authentication/"
-                         f"iisClientCertificateMappingAuthentication (line {path.iis_mapping.line})")
+                         "iisClientCertificateMappingAuthentication "
+                         f"(line {path.iis_mapping.line})")
         if path.ds_mapping is not None:
             found.append("system.webServer/security/authentication/"
                          f"clientCertificateMappingAuthentication (line {path.ds_mapping.line})")

@@ -254,7 +254,9 @@ def issuer_list_estimate(certificates: tuple[StoreCertificate, ...]) -> IssuerLi
 
 
 # ---- dates ----------------------------------------------------------------------------------
-_ISO_12H = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])$")
+_ISO_12H = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])$"
+)
 
 
 def store_date(text: str | None) -> datetime | None:

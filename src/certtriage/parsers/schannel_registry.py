@@ -28,7 +28,9 @@ SNIFF_CHARS = 8192
 _SCHANNEL = (r"(?:HKEY_LOCAL_MACHINE|HKLM)\\SYSTEM\\(?:CurrentControlSet|ControlSet\d{3})"
              r"\\Control\\SecurityProviders\\SCHANNEL")
 _QUERY_SCHANNEL = re.compile(rf"^{_SCHANNEL}(?:\\[^\n]*)?$", re.MULTILINE | re.IGNORECASE)
-_FILE_SCHANNEL = re.compile(rf"^[ \t]*\[-?{_SCHANNEL}(?:\\[^\]\n]*)?\]", re.MULTILINE | re.IGNORECASE)
+_FILE_SCHANNEL = re.compile(
+    rf"^[ \t]*\[-?{_SCHANNEL}(?:\\[^\]\n]*)?\]", re.MULTILINE | re.IGNORECASE
+)
 _HEADER = re.compile(r"^(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \t]*$",
                      re.IGNORECASE)
 _ROOT = r"(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC)"

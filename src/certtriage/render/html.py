@@ -65,7 +65,8 @@ def _cases(report: Report) -> str:
 
 def _input(result: InputResult) -> str:
     parts = [f"<h2>{_e(result.source)}</h2>",
-             f"<p class='muted'>{_e(', '.join(x for x in (result.kind, result.encoding, result.status) if x))}</p>"]
+             "<p class='muted'>" + _e(", ".join(
+                 x for x in (result.kind, result.encoding, result.status) if x)) + "</p>"]
     if result.verdict is None:
         parts.append(f"<p>Not analysed: {_e(result.error or 'unknown reason')}</p>")
         return "<section>" + "".join(parts) + "</section>"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..models.certutil import CertutilVerify
 from ..models.findings import InputResult, Report
 
-
 _SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
              "unknown": "URL"}
 
