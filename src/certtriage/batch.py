@@ -9,6 +9,7 @@ the acquire order whatever the number of jobs, so the output is identical for an
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,10 +38,10 @@ class _Task:
     data: bytes | None
 
 
-def _analyze(task: _Task) -> InputResult:
+def _analyze(task: _Task, records: Callable[[int], None] | None = None) -> InputResult:
     """The per-input job (a top-level function, so a process pool can run it)."""
     if task.path is not None:
-        result = analyze_path(task.path)
+        result = analyze_path(task.path, records)
         return result.model_copy(update={"source": task.origin})
     return analyze_bytes(task.data or b"", task.origin)
 
@@ -57,11 +58,19 @@ def _task(source: Source) -> _Task | InputResult:
         return InputResult(source=source.origin, kind="unknown", status="error", error=str(exc))
 
 
-def _ordered(tasks: Iterable[_Task | InputResult], jobs: int) -> Iterator[InputResult]:
-    """Results in task order; at most `jobs * 4` inputs are held in memory at once."""
+def _ordered(tasks: Iterable[_Task | InputResult], jobs: int,
+             records: Callable[[str, int], None] | None = None) -> Iterator[InputResult]:
+    """Results in task order; at most `jobs * 4` inputs are held in memory at once.
+
+    Records progress (EVTX records read) is reported only when files run in this process.
+    """
     if jobs <= 1:
         for task in tasks:
-            yield task if isinstance(task, InputResult) else _analyze(task)
+            if isinstance(task, InputResult):
+                yield task
+                continue
+            on_records = functools.partial(records, task.origin) if records else None
+            yield _analyze(task, on_records)
         return
     window: list[Future[InputResult] | InputResult] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -80,13 +89,15 @@ def batch(
     jobs: int = 1,
     limits: Limits | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    records: Callable[[str, int], None] | None = None,
 ) -> Report:
     """Analyse every file under `paths`; one case per path. Never raises for bad input."""
     sources = list(iter_sources([str(p) for p in paths], limits or Limits()))
     total = len(sources)
     results: list[InputResult] = []
     tasks = (_task(s) for s in sources)
-    for done, (source, result) in enumerate(zip(sources, _ordered(tasks, jobs)), start=1):
+    for done, (source, result) in enumerate(zip(sources, _ordered(tasks, jobs, records)),
+                                            start=1):
         result = result.model_copy(update={"case": source.case})
         if source.warning:
             result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})

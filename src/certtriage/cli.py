@@ -198,7 +198,10 @@ def _with_progress(run: Callable[..., Report], paths: list[Path], jobs: int) -> 
         def update(done: int, total: int, origin: str) -> None:
             bar.update(task, completed=done, total=total, current=origin[-60:])
 
-        return run(paths, jobs=jobs, progress=update)
+        def records(origin: str, count: int) -> None:
+            bar.update(task, current=f"{origin[-48:]}: {count} records")
+
+        return run(paths, jobs=jobs, progress=update, records=records)
 
 
 @app.command()

@@ -7,6 +7,7 @@ arguments, so a batch engine can map `analyze_bytes` over many machines.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,8 +174,13 @@ def _lines(numbers: tuple[int, ...]) -> str:
     return ", ".join(str(n) for n in numbers[:10]) + (" ..." if len(numbers) > 10 else "")
 
 
-def analyze_path(path: str | os.PathLike[str]) -> InputResult:
-    """Read one file and diagnose it; unreadable files give an `error` result, not an exception."""
+def analyze_path(path: str | os.PathLike[str],
+                 records: Callable[[int], None] | None = None) -> InputResult:
+    """Read one file and diagnose it; unreadable files give an `error` result, not an exception.
+
+    `records`, when given, is called with the number of records read so far while a large
+    EVTX file streams (for progress display).
+    """
     source = str(path)
     try:
         p = Path(path)
@@ -192,7 +198,8 @@ def analyze_path(path: str | os.PathLike[str]) -> InputResult:
                 return InputResult(source=source, kind="evtx", status="error",
                                    error=f"{size} bytes is more than the {MAX_EVTX_BYTES} "
                                    "accepted for EVTX")
-            return _events_result(source, FormatId.EVTX.value, read_evtx(p, source))
+            return _events_result(source, FormatId.EVTX.value,
+                                  read_evtx(p, source, progress=records))
         data = p.read_bytes()
     except OSError as exc:
         return InputResult(source=source, kind="unknown", status="error",

@@ -224,3 +224,11 @@ def test_certutil_pass_against_403_13_in_the_iis_log(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "iis-logs/iis10-revocation-offline-burst.log", root / "u_ex.log")
     case = batch([root]).cases[0]
     assert any("certutil passes" in n and "u_ex.log" in n for n in case.notes)
+
+
+@pytest.mark.real_corpus
+def test_records_progress_for_big_evtx_files() -> None:
+    seen: list[tuple[str, int]] = []
+    batch([SHARED / "corpus" / "evtx" / "security"], records=lambda o, n: seen.append((o, n)))
+    assert seen and all(n % 1000 == 0 for _, n in seen)
+    assert any(o.endswith("security-evtxrs.evtx") for o, _ in seen)
