@@ -113,6 +113,10 @@ def analyze(
     no_model: Annotated[
         bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
     ] = False,
+    redacted: Annotated[
+        bool, typer.Option("--redact", help="Replace names, hosts and mail addresses from the "
+                           "input with pseudonyms (name-1, host-2 ...).")
+    ] = False,
 ) -> None:
     """Diagnose certutil -verify [-urlfetch] output (also -scinfo / -dcinfo chain dumps)."""
     from .pipeline import analyze_bytes, analyze_path, report
@@ -127,11 +131,11 @@ def analyze(
         if result.status in ("error", "unrecognized"):
             _err(f"{result.source}: {result.error}")
     full = report(results)
-    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on)
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, redacted=redacted)
 
 
 def _emit(full: Report, fmt: Format, output: Path | None, *, no_model: bool,
-          fail_on: FailOn, details: bool = False) -> NoReturn:
+          fail_on: FailOn, details: bool = False, redacted: bool = False) -> NoReturn:
     """Render the report to the chosen output and exit with the documented code."""
     from .render import OutputFormat, render
 
@@ -139,6 +143,10 @@ def _emit(full: Report, fmt: Format, output: Path | None, *, no_model: bool,
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
     text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
                   details=details, color=to_terminal and "NO_COLOR" not in os.environ)
+    if redacted:
+        from .redact import redact
+
+        text = redact(text, full)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -172,6 +180,10 @@ def batch(
     no_model: Annotated[
         bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
     ] = False,
+    redacted: Annotated[
+        bool, typer.Option("--redact", help="Replace names, hosts and mail addresses from the "
+                           "input with pseudonyms (name-1, host-2 ...).")
+    ] = False,
 ) -> None:
     """Sweep support attachments: every file of every folder or archive, one verdict per case."""
     from .batch import batch as run
@@ -182,7 +194,8 @@ def batch(
         full = _with_progress(run, paths, jobs or default_jobs())
     else:
         full = run(paths, jobs=jobs or default_jobs())
-    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details)
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
+          redacted=redacted)
 
 
 def _with_progress(run: Callable[..., Report], paths: list[Path], jobs: int) -> Report:
