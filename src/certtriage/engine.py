@@ -6,7 +6,7 @@ import string
 from collections.abc import Iterator
 from typing import Any
 
-from .knowledge.predicates import PREDICATES, Binding, all_hresults
+from .knowledge.predicates import Binding, all_hresults, predicate_fn
 from .knowledge.rulebook import Rulebook
 from .knowledge.schema import Condition, Rule
 from .models.certutil import CertutilVerify, ChainElement
@@ -28,7 +28,7 @@ class _Fill(dict[str, str]):
 def _matches(doc: CertutilVerify | EventLog, rule: Rule) -> Iterator[Binding]:
     bindings = [Binding()]
     for condition in rule.when:
-        fn = PREDICATES[condition.predicate]
+        fn = predicate_fn(condition.predicate)
         bindings = [nb for b in bindings for nb in fn(doc, b, **condition.args)]
         if not bindings:
             return
@@ -42,7 +42,7 @@ def _matches(doc: CertutilVerify | EventLog, rule: Rule) -> Iterator[Binding]:
 
 
 def _holds(doc: CertutilVerify | EventLog, binding: Binding, condition: Condition) -> bool:
-    return any(True for _ in PREDICATES[condition.predicate](doc, binding, **condition.args))
+    return any(True for _ in predicate_fn(condition.predicate)(doc, binding, **condition.args))
 
 
 def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None) -> str | None:

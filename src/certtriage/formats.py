@@ -77,6 +77,15 @@ def detect_text(text: str) -> Format | None:
     return next((f for f in formats() if not f.binary and f.sniff_text(text)), None)
 
 
+def _may_be_binary_format(data: bytes) -> bool:
+    """A byte-level hint, so text inputs do not import every format's parser: DER starts with
+    a SEQUENCE, PEM has a BEGIN line, Windows tools write UTF-16 with a BOM."""
+    head = data[:8192]
+    return head[:1] == b"\x30" or b"BEGIN" in head or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
 def detect_bytes(data: bytes) -> Format | None:
     """The first binary format whose sniffer accepts `data`."""
+    if not _may_be_binary_format(data):
+        return None
     return next((f for f in formats() if f.binary and f.sniff_data(data)), None)

@@ -405,11 +405,19 @@ PREDICATE_MODULES = (
 )
 
 
-def _load_predicate_modules() -> None:
+def load_predicate_modules() -> None:
+    """Import every format's predicate module (each registers its predicates)."""
     import importlib
 
     for name in PREDICATE_MODULES:
         importlib.import_module(name)
 
 
-_load_predicate_modules()
+def predicate_fn(name: str) -> Predicate:
+    """The predicate called `name`; format modules are imported on first need, so a run that
+    reads only certutil output never imports the others."""
+    fn = PREDICATES.get(name)
+    if fn is None:
+        load_predicate_modules()
+        fn = PREDICATES[name]
+    return fn

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -10,6 +13,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import pydantic
 from pydantic import ValidationError
 
 from .schema import Rule
@@ -87,5 +91,43 @@ def load_rulebook_from(root: Path | Traversable) -> Rulebook:
 
 @functools.cache
 def load_rulebook() -> Rulebook:
-    """The packaged rulebook, loaded once per process."""
-    return load_rulebook_from(resources.files("certtriage.knowledge") / "rules")
+    """The packaged rulebook, loaded once per process.
+
+    Validating ninety rule files costs more than the rest of a small run, so the validated
+    rulebook is kept in the user cache folder (beside the compiled grammars) under a hash of
+    every rule file and the package version; any change to a rule file misses the cache.
+    """
+    root = resources.files("certtriage.knowledge") / "rules"
+    cached = _cache_path(root)
+    if cached is not None and cached.exists():
+        try:
+            with cached.open("rb") as handle:
+                book = pickle.load(handle)
+            if isinstance(book, Rulebook):
+                return book
+        except Exception:  # a damaged or foreign cache file: rebuild it
+            pass
+    book = load_rulebook_from(root)
+    if cached is not None:
+        try:
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(book, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cached)
+        except OSError:
+            pass  # caching is an optimisation only
+    return book
+
+
+def _cache_path(root: Path | Traversable) -> Path | None:
+    from .. import __version__
+    from ..parsers._lark import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(f"{__version__}\n{pydantic.VERSION}".encode())
+    for rel, item in _files(root):
+        digest.update(rel.encode())
+        digest.update(item.read_bytes())
+    return folder / f"rulebook-{digest.hexdigest()[:16]}.pickle"

@@ -129,8 +129,9 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _predicates_known(self) -> Rule:
-        from .predicates import PREDICATES, check_args
+        from .predicates import PREDICATES, check_args, load_predicate_modules
 
+        load_predicate_modules()
         for group in (self.when, self.unless):
             for condition in group:
                 if condition.predicate not in PREDICATES:

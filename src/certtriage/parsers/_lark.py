@@ -26,7 +26,8 @@ LARK_OPTIONS: dict[str, object] = {
 }
 
 
-def _cache_dir() -> Path | None:
+def cache_dir() -> Path | None:
+    """The user-writable cache folder (CERTTRIAGE_CACHE_DIR, else XDG / ~/.cache), or None."""
     base = os.environ.get("CERTTRIAGE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     root = Path(base) if base else Path.home() / ".cache"
     folder = root / "certtriage" if not os.environ.get("CERTTRIAGE_CACHE_DIR") else root
@@ -50,7 +51,7 @@ def get_parser(name: str) -> Lark:
 
     text = grammar_text(name)
     cache: str | bool = False
-    folder = _cache_dir()
+    folder = cache_dir()
     if folder is not None:
         digest = hashlib.sha256(f"{lark_version}\n{text}".encode()).hexdigest()[:16]
         cache = str(folder / f"{Path(name).stem}-{digest}.lark-cache")
