@@ -133,3 +133,20 @@ def test_settings_table_names_existing_rules() -> None:
     codes = {r.code for r in RULES}
     for row in tomllib.loads(text)["setting"]:
         assert set(row["rules"]) <= codes, row["name"]
+
+
+def test_the_validated_rulebook_is_cached_and_a_damaged_cache_is_rebuilt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CERTTRIAGE_CACHE_DIR", str(tmp_path))
+    load_rulebook.cache_clear()
+    try:
+        first = load_rulebook()
+        cached = list(tmp_path.glob("rulebook-*.pickle"))
+        assert len(cached) == 1
+        load_rulebook.cache_clear()
+        assert [r.code for r in load_rulebook().rules] == [r.code for r in first.rules]
+        cached[0].write_bytes(b"not a pickle")
+        load_rulebook.cache_clear()
+        assert len(load_rulebook().rules) == len(first.rules)
+    finally:
+        load_rulebook.cache_clear()
