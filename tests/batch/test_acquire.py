@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from certtriage import acquire
 from certtriage.acquire import AcquireError, Limits, Source, iter_sources
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -233,10 +232,13 @@ def test_tar_and_gzipped_tar_members_come_sorted(tmp_path: Path, suffix: str) ->
 def test_tar_gz_members_can_be_read_in_any_order(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # small chunks and restart points, so backward seeks go through them (and their thinning)
-    monkeypatch.setattr(acquire, "_OUT_CHUNK", 1024)
-    monkeypatch.setattr(acquire, "_IN_CHUNK", 512)
-    monkeypatch.setattr(acquire._GzipIndex, "SPACING", 4096)
-    monkeypatch.setattr(acquire._GzipIndex, "MAX_POINTS", 8)
+    from certtriage.acquire import _gzip, _zip_local
+
+    for module in (_gzip, _zip_local):  # the modules that read the chunk sizes
+        monkeypatch.setattr(module, "_OUT_CHUNK", 1024)
+        monkeypatch.setattr(module, "_IN_CHUNK", 512)
+    monkeypatch.setattr(_gzip._GzipIndex, "SPACING", 4096)
+    monkeypatch.setattr(_gzip._GzipIndex, "MAX_POINTS", 8)
     contents = {f"m{i:03d}.bin": noise(3000 + i * 37, seed=i) for i in range(60)}
     archive = tmp_path / "random.tgz"
     with tarfile.open(archive, "w:gz") as tf:

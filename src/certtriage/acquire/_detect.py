@@ -1,0 +1,71 @@
+"""Archive detection by content: what a file or member is, from its first bytes and its name."""
+
+from __future__ import annotations
+
+import tarfile
+
+_HEAD = 512
+"""Bytes read to recognise an archive (a tar header block)."""
+_MIN_ARCHIVE = 20
+"""Nothing shorter can be an archive that is opened (an empty gzip is 20 bytes, an empty zip 22)."""
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_GZIP_MAGIC = b"\x1f\x8b"
+_NOT_READ_MAGIC = (
+    ("7z", (b"7z\xbc\xaf\x27\x1c",)),
+    ("cab", (b"MSCF\x00\x00\x00\x00",)),
+    ("rar", (b"Rar!\x1a\x07",)),
+    ("xz", (b"\xfd7zXZ\x00",)),
+    ("bz2", tuple(b"BZh" + bytes([d]) + m for d in b"123456789"
+                  for m in (b"1AY&SY", b"\x17rE8P\x90"))),
+)
+_NOT_READ_SUFFIXES = {".7z": "7z", ".cab": "cab", ".rar": "rar", ".xz": "xz", ".txz": "xz",
+                      ".bz2": "bz2", ".tbz": "bz2", ".tbz2": "bz2"}
+_UNPACK_IT = "archives are not read (no well-kept library in use); extract it and pass the folder"
+_NOT_READ = {
+    "7z": f"7z {_UNPACK_IT}",
+    "cab": f"cab {_UNPACK_IT}",
+    "rar": f"rar {_UNPACK_IT}",
+    "xz": "xz-compressed files are not read; decompress it and pass the result",
+    "bz2": "bzip2-compressed files are not read; decompress it and pass the result",
+}
+#: Zip-based documents and packages: passed on as plain files, not opened as archives.
+_DOCUMENT_SUFFIXES = frozenset({
+    ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".pptx", ".pptm", ".vsdx", ".odt", ".ods",
+    ".odp", ".epub", ".jar", ".apk", ".msix", ".appx", ".nupkg", ".vsix", ".xpi",
+})
+
+
+def _classify(name: str, head: bytes) -> str | None:
+    """The archive kind of a file from its name and first bytes; None for a plain file."""
+    suffix = _suffix(name)
+    if suffix in _DOCUMENT_SUFFIXES:
+        return None
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_GZIP_MAGIC):
+        return "gzip"
+    for kind, magics in _NOT_READ_MAGIC:
+        if head.startswith(magics):
+            return kind
+    if suffix in _NOT_READ_SUFFIXES:
+        return _NOT_READ_SUFFIXES[suffix]
+    if _is_tar_header(head):
+        return "tar"
+    return "zip" if suffix == ".zip" else None
+
+
+def _suffix(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if dot > 0 else ""
+
+
+def _is_tar_header(head: bytes) -> bool:
+    if len(head) < tarfile.BLOCKSIZE:
+        return False
+    try:
+        tarfile.TarInfo.frombuf(head[:tarfile.BLOCKSIZE], "utf-8", "surrogateescape")
+    except (tarfile.HeaderError, ValueError):  # any malformed header means "not a tar"
+        return False
+    return True

@@ -1,0 +1,120 @@
+"""Folders and plain files on disk: the sorted walk (links not followed) and bounded reads."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._model import AcquireError, _describe, _display
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One entry of a folder walk: a file to read, or something reported as skipped."""
+
+    origin: str
+    path: Path
+    size: int = 0
+    skipped: str | None = None
+    warning: str | None = None
+
+
+def _walk(case: str, root: Path) -> Iterator[_Entry]:
+    """Walk a folder depth-first, each folder's entries sorted by name; links not followed."""
+    prefix = case if case.endswith(("/", os.sep)) else case + "/"
+    entries, error = _sorted_entries(root)
+    if error is not None:
+        yield _Entry(case, root, skipped=error)
+        return
+    seen = {_folder_id(root)}
+    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", iter(entries))]
+    count = 0
+    while stack:
+        rel, pending = stack[-1]
+        entry = next(pending, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name = rel + entry.name
+        origin = prefix + _display(name)
+        action, detail = _inspect(entry)
+        if action == "folder":
+            entries, error = _sorted_entries(entry.path)
+            folder_id = _folder_id(entry.path)
+            if error is None and folder_id is not None and folder_id in seen:
+                error = "folder already visited (a loop through a mount or junction)"
+            if error is not None:
+                count += 1
+                yield _Entry(origin, Path(entry.path), skipped=error)
+            else:
+                seen.add(folder_id)
+                stack.append((name + "/", iter(entries)))
+            continue
+        count += 1
+        if action == "file":
+            warning = None if origin == prefix + name else \
+                "file name has control characters (shown as ?)"
+            yield _Entry(origin, Path(entry.path), int(detail), warning=warning)
+        else:
+            yield _Entry(origin, Path(entry.path), skipped=str(detail))
+    if count == 0:
+        yield _Entry(case, root, skipped="folder holds no files")
+
+
+def _sorted_entries(path: str | Path) -> tuple[list[os.DirEntry[str]], str | None]:
+    try:
+        with os.scandir(path) as it:
+            return sorted(it, key=lambda e: e.name), None
+    except OSError as exc:
+        return [], _describe(exc)
+
+
+def _folder_id(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+def _inspect(entry: os.DirEntry[str]) -> tuple[str, int | str]:
+    """("folder", 0), ("file", size) or ("skip", reason) for a folder entry; links not followed."""
+    try:
+        if entry.is_symlink():
+            return "skip", "symbolic link"
+        if getattr(entry, "is_junction", lambda: False)():
+            return "skip", "junction (not followed)"
+        if entry.is_dir(follow_symlinks=False):
+            return "folder", 0
+        st = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        return "skip", _describe(exc)
+    if stat.S_ISREG(st.st_mode):
+        return "file", st.st_size
+    return "skip", f"not a regular file ({_kind_of(st)})"
+
+
+def _kind_of(st: os.stat_result) -> str:
+    mode = st.st_mode
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size > limit:
+        raise AcquireError(f"{size:,} bytes is more than the {limit:,} read into memory "
+                           "(the file can be streamed from its path)")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise AcquireError(f"more than the {limit:,} bytes read into memory")
+    return data

@@ -1,0 +1,205 @@
+"""Gzip: a gzip file that is not a tar (one compressed member), and the seekable reader of
+decompressed bytes that a tar.gz is read through."""
+
+from __future__ import annotations
+
+import bisect
+import io
+import os
+import zlib
+from typing import Any, BinaryIO, cast
+
+from ._archive import _Archive, _Blob, _Handle, _Listing, _Member
+from ._detect import _GZIP_MAGIC, _HEAD, _classify, _is_tar_header
+from ._model import _IN_CHUNK, _MIB, _OUT_CHUNK, Limits, _describe, _TooLarge
+
+
+class _GzipArchive(_Archive):
+    """A gzip file that is not a tar: one compressed member, measured while listing."""
+
+    def __init__(self, blob: _Blob, limits: Limits, name: str) -> None:
+        super().__init__(blob, limits)
+        self.name = name
+
+    def _open(self, stream: BinaryIO) -> _Handle:
+        return _Handle(stream)
+
+    def _list(self, handle: _Handle) -> _Listing:
+        limit = self.limits.max_member_bytes
+        gz = _GzipStream(handle.stream, None, limit)
+        try:
+            head = gz.read(_HEAD)
+            size = gz.measure()
+        except _TooLarge:
+            return _Listing([_Member(self.name, 0, None, skipped=f"decompresses to more than "
+                                     f"the {limit:,} bytes read per member")])
+        except Exception as exc:  # noqa: BLE001 - truncated or damaged
+            return _Listing([], f"gzip stream is damaged: {_describe(exc)}")
+        return _Listing([_Member(self.name, size, None, kind=_classify(self.name, head),
+                                 sniffed=True)])
+
+    def _head(self, handle: _Handle, member: _Member) -> bytes:
+        raise AssertionError("the gzip member is recognised while listing")
+
+    def _read(self, handle: _Handle, member: _Member, limit: int) -> bytes:
+        return _GzipStream(handle.stream, None, limit).read(limit + 1)
+
+
+def _gzip_holds_tar(blob: _Blob) -> bool:
+    try:
+        with blob.open() as stream:
+            return _is_tar_header(_GzipStream(stream, None, 2**62).read(_HEAD))
+    except Exception:  # noqa: BLE001 - a damaged gzip is reported by _GzipArchive
+        return False
+
+
+def _inner_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for suffix in (".gz", ".gzip"):
+        if base.lower().endswith(suffix) and len(base) > len(suffix):
+            return base[:-len(suffix)]
+    return base
+
+
+class _GzipIndex:
+    """Restart points in a gzip stream, so that a seek decompresses at most `spacing` bytes
+    instead of everything from the start (members are read in name order, not stored order).
+
+    A point is a copy of the decompressor (about 40 KiB). Past MAX_POINTS every other point is
+    dropped and the spacing doubles: at most ~10 MiB, 1 MiB apart for streams up to 256 MiB.
+    """
+
+    SPACING = _MIB
+    MAX_POINTS = 256
+
+    def __init__(self) -> None:
+        self.spacing = self.SPACING
+        self.outs = [0]
+        self.points: list[tuple[int, Any]] = [(0, zlib.decompressobj(31))]
+
+    def add(self, out: int, in_pos: int, inflater: Any) -> None:
+        if out < self.outs[-1] + self.spacing:
+            return
+        self.outs.append(out)
+        self.points.append((in_pos, inflater.copy()))
+        if len(self.points) > self.MAX_POINTS:
+            self.outs, self.points = self.outs[::2], self.points[::2]
+            self.spacing *= 2
+
+    def nearest(self, pos: int) -> int:
+        """The position of the last restart point at or before `pos`."""
+        return self.outs[bisect.bisect_right(self.outs, pos) - 1]
+
+    def find(self, pos: int) -> tuple[int, int, Any]:
+        i = bisect.bisect_right(self.outs, pos) - 1
+        in_pos, inflater = self.points[i]
+        return self.outs[i], in_pos, inflater.copy()
+
+
+class _GzipStream:
+    """Seekable, read-only view of the decompressed bytes of a gzip stream (all its members).
+
+    Reads raw bytes at explicit offsets, so several views can share one stream. Producing more
+    than `cap` bytes raises `_TooLarge`; a stream that ends early raises EOFError.
+    """
+
+    def __init__(self, raw: BinaryIO, index: _GzipIndex | None, cap: int) -> None:
+        self._raw = raw
+        self._index = index
+        self._cap = cap
+        self._pos = 0
+        self._restart(0)
+
+    def _restart(self, pos: int) -> None:
+        if self._index is not None:
+            self._produced, self._in, self._inflater = self._index.find(pos)
+        else:
+            self._produced, self._in, self._inflater = 0, 0, zlib.decompressobj(31)
+        self._buf = b""
+        self._ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = os.SEEK_SET) -> int:
+        if whence == os.SEEK_CUR:
+            pos += self._pos
+        elif whence != os.SEEK_SET:
+            raise io.UnsupportedOperation("a gzip stream cannot seek from its end")
+        if pos < 0:
+            raise ValueError("negative seek position")
+        self._pos = pos
+        return pos
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = self._cap + 1 if size is None or size < 0 else size
+        parts: list[bytes] = []
+        while want > 0:
+            start = self._produced - len(self._buf)
+            if self._pos < start or (self._pos > self._produced and self._index is not None
+                                     and self._index.nearest(self._pos) > self._produced):
+                self._restart(self._pos)  # back, or forward past a restart point
+            elif self._pos < self._produced:
+                piece = self._buf[self._pos - start:self._pos - start + want]
+                parts.append(piece)
+                self._pos += len(piece)
+                want -= len(piece)
+            elif not self._produce():
+                break
+        return b"".join(parts)
+
+    def measure(self) -> int:
+        """Decompress to the end; the total size."""
+        while self._produce():
+            pass
+        self._pos = self._produced
+        return self._produced
+
+    def _produce(self) -> bool:
+        chunk = self._more()
+        if not chunk:
+            return False
+        self._buf = chunk
+        self._produced += len(chunk)
+        if self._produced > self._cap:
+            raise _TooLarge(f"decompresses to more than {self._cap:,} bytes")
+        if self._index is not None and not self._inflater.eof:
+            self._index.add(self._produced, self._in, self._inflater)
+        return True
+
+    def _more(self) -> bytes:
+        while not self._ended:
+            inflater = self._inflater
+            if inflater.eof:
+                out = self._next_member()
+            else:
+                data = inflater.unconsumed_tail or self._read_raw(_IN_CHUNK)
+                out = inflater.decompress(data, _OUT_CHUNK)
+                if not out and not data and not inflater.eof:
+                    raise EOFError("compressed data ends early (truncated?)")
+            if out:
+                return out
+        return b""
+
+    def _next_member(self) -> bytes:
+        """Start the next gzip member, if one follows (trailing padding or garbage is ignored)."""
+        tail = self._inflater.unused_data
+        if len(tail) < 2:
+            tail += self._read_raw(2 - len(tail))
+        if not tail.startswith(_GZIP_MAGIC):
+            self._ended = True
+            return b""
+        self._inflater = zlib.decompressobj(31)
+        return cast(bytes, self._inflater.decompress(tail, _OUT_CHUNK))
+
+    def _read_raw(self, size: int) -> bytes:
+        self._raw.seek(self._in)
+        data = self._raw.read(size)
+        self._in += len(data)
+        return data
