@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from lark import Lark, Token
@@ -682,3 +683,15 @@ def test_element_without_header_has_a_real_span() -> None:
     (elem,) = result.elements
     assert elem.subject == "CN=alice"
     assert elem.span.start == 3
+
+
+def test_cache_files_of_earlier_versions_are_pruned(tmp_path: Path) -> None:
+    from certtriage.parsers._lark import prune
+
+    keep = tmp_path / "certutil_verify-aaaaaaaaaaaaaaaa.lark-cache"
+    old = tmp_path / "certutil_verify-bbbbbbbbbbbbbbbb.lark-cache"
+    other = tmp_path / "event_text-cccccccccccccccc.lark-cache"
+    for path in (keep, old, other):
+        path.write_bytes(b"x")
+    prune(keep)
+    assert keep.exists() and other.exists() and not old.exists()

@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import ValidationError
 
+from ..parsers._lark import prune
 from .schema import Rule
 
 
@@ -114,6 +115,7 @@ def load_rulebook() -> Rulebook:
             with temporary.open("wb") as handle:
                 pickle.dump(book, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, cached)
+            prune(cached)
         except OSError:
             pass  # caching is an optimisation only
     return book

@@ -56,6 +56,21 @@ def get_parser(name: str) -> Lark:
         digest = hashlib.sha256(f"{lark_version}\n{text}".encode()).hexdigest()[:16]
         cache = str(folder / f"{Path(name).stem}-{digest}.lark-cache")
     try:
-        return Lark(text, cache=cache, **LARK_OPTIONS)
+        parser = Lark(text, cache=cache, **LARK_OPTIONS)
     except OSError:
         return Lark(text, **LARK_OPTIONS)
+    if isinstance(cache, str):
+        prune(Path(cache))
+    return parser
+
+
+def prune(keep: Path) -> None:
+    """Remove cache files of earlier versions of the same artefact (same stem before the
+    digest); a failure to remove one is not an error."""
+    stem = keep.name[: -len(keep.suffix)].rsplit("-", 1)[0]
+    for old in keep.parent.glob(f"{stem}-*{keep.suffix}"):
+        if old != keep:
+            try:
+                old.unlink()
+            except OSError:
+                pass
