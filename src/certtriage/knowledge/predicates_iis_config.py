@@ -281,16 +281,6 @@ def _is_ancestor(parent: PathConfig, child: PathConfig) -> bool:
     return child.path.lower().startswith(parent.path.lower() + "/")
 
 
-def _usable(section: IisMappingSection, kinds: IisMappingSection) -> int:
-    """Enabled mappings of `section`, counting only the kinds `kinds` enables."""
-    count = 0
-    if kinds.one_to_one_enabled:
-        count += sum(1 for m in section.one_to_one if m.enabled)
-    if kinds.many_to_one_enabled:
-        count += sum(1 for m in section.many_to_one if m.enabled)
-    return count
-
-
 def _mapping_counts(section: IisMappingSection) -> str:
     """`0 one-to-one; 1 many-to-one, 0 enabled` (with `kind disabled` where it is)."""
     parts = []
@@ -320,9 +310,9 @@ def iis_cert_mapping_without_mappings(doc: IisConfig, b: Binding) -> Iterator[Bi
         section = path.iis_mapping
         if section is None or section.enabled is not True:
             continue
-        total = _usable(section, section)
+        total = section.usable_mappings
         if not section.clears_inherited:
-            total += sum(_usable(p.iis_mapping, section) for p in server.paths
+            total += sum(p.iis_mapping.usable_under(section) for p in server.paths
                          if p.iis_mapping is not None and _is_ancestor(p, path))
         if total == 0:
             hits.append(path)

@@ -340,10 +340,15 @@ class IisMappingSection(Model):
     @property
     def usable_mappings(self) -> int:
         """Enabled mappings of the enabled kinds defined here."""
+        return self.usable_under(self)
+
+    def usable_under(self, kinds: IisMappingSection) -> int:
+        """Enabled mappings defined here, counting only the kinds that `kinds` (the section
+        in force where they are inherited) enables."""
         count = 0
-        if self.one_to_one_enabled:
+        if kinds.one_to_one_enabled:
             count += sum(1 for m in self.one_to_one if m.enabled)
-        if self.many_to_one_enabled:
+        if kinds.many_to_one_enabled:
             count += sum(1 for m in self.many_to_one if m.enabled)
         return count
 
