@@ -1,4 +1,4 @@
-"""The command line: analyze, explain, rules. It holds no logic; it calls the library."""
+"""The command line: analyze, batch, rules, explain. It holds no logic; it calls the library."""
 
 from __future__ import annotations
 
@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
+from .knowledge.rulebook import RulebookError
+from .render import OutputFormat
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .models.findings import Report
-from .knowledge.rulebook import RulebookError
 
 app = typer.Typer(
     name="certtriage",
-    help="Reads certutil output (and, later, Schannel and IIS evidence) of a failed client-"
-    "certificate login and names the root cause, the IIS 403.x it produces and the fix.",
+    help="Reads the evidence of a failed client-certificate login (certutil output, Schannel "
+    "and CAPI2 events, IIS configuration and logs) and names the root cause, the IIS 403.x it "
+    "produces and the fix.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -40,17 +42,6 @@ class Exit(int, Enum):
     INCONCLUSIVE = 4
 
 
-class Format(str, Enum):
-    """--format of analyze and batch."""
-
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-
 class InfoFormat(str, Enum):
     """--format of rules / explain."""
 
@@ -63,6 +54,20 @@ class FailOn(str, Enum):
 
     error = "error"
     warning = "warning"
+
+
+# Options that analyze and batch share, spelt once.
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+FailOnOption = Annotated[
+    FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")]
+NoModelOption = Annotated[
+    bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")]
+RedactOption = Annotated[
+    bool, typer.Option("--redact", help="Replace names, hosts and mail addresses from the "
+                       "input with pseudonyms (name-1, host-2 ...).")]
 
 
 def _err(message: str) -> None:
@@ -103,22 +108,14 @@ def analyze(
                        show_default=False),
     ] = None,
     *,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
-    fail_on: Annotated[
-        FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")
-    ] = FailOn.error,
-    no_model: Annotated[
-        bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
-    ] = False,
-    redacted: Annotated[
-        bool, typer.Option("--redact", help="Replace names, hosts and mail addresses from the "
-                           "input with pseudonyms (name-1, host-2 ...).")
-    ] = False,
+    fmt: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = FailOn.error,
+    no_model: NoModelOption = False,
+    redacted: RedactOption = False,
 ) -> None:
-    """Diagnose certutil -verify [-urlfetch] output (also -scinfo / -dcinfo chain dumps)."""
+    """Diagnose pasted or saved evidence: certutil -verify [-urlfetch] output, event logs
+    (EVTX or text), IIS configuration and logs, certificate files and store listings."""
     from .pipeline import analyze_bytes, analyze_path, report
 
     results = []
@@ -134,14 +131,14 @@ def analyze(
     _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, redacted=redacted)
 
 
-def _emit(full: Report, fmt: Format, output: Path | None, *, no_model: bool,
+def _emit(full: Report, fmt: OutputFormat, output: Path | None, *, no_model: bool,
           fail_on: FailOn, details: bool = False, redacted: bool = False) -> NoReturn:
     """Render the report to the chosen output and exit with the documented code."""
-    from .render import OutputFormat, render
+    from .render import render
 
     to_terminal = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size((100, 24)).columns if to_terminal else None
-    text = render(full, OutputFormat(fmt.value), include_model=not no_model, width=width,
+    text = render(full, fmt, include_model=not no_model, width=width,
                   details=details, color=to_terminal and "NO_COLOR" not in os.environ)
     if redacted:
         from .redact import redact
@@ -162,10 +159,8 @@ def batch(
     paths: Annotated[list[Path], typer.Argument(help="Folders and archives (.zip, .tar, "
                                                 ".tar.gz, .tgz); each one is a case.")],
     *,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    fmt: FormatOption = OutputFormat.TEXT,
+    output: OutputOption = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1,
                                     help="Worker processes (default: the number of cores).")
@@ -174,16 +169,9 @@ def batch(
     details: Annotated[
         bool, typer.Option("--details", help="Text: print every input's full diagnosis.")
     ] = False,
-    fail_on: Annotated[
-        FailOn, typer.Option(help="Lowest finding severity that makes the exit code 1.")
-    ] = FailOn.error,
-    no_model: Annotated[
-        bool, typer.Option("--no-model", help="JSON: leave out the parsed model of each input.")
-    ] = False,
-    redacted: Annotated[
-        bool, typer.Option("--redact", help="Replace names, hosts and mail addresses from the "
-                           "input with pseudonyms (name-1, host-2 ...).")
-    ] = False,
+    fail_on: FailOnOption = FailOn.error,
+    no_model: NoModelOption = False,
+    redacted: RedactOption = False,
 ) -> None:
     """Sweep support attachments: every file of every folder or archive, one verdict per case."""
     from .batch import batch as run

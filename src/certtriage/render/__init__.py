@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from importlib import import_module
 
 from ..models.findings import Report
 
@@ -29,32 +30,11 @@ class OutputFormat(str, Enum):
 
 
 def renderer(fmt: OutputFormat) -> Callable[..., str]:
-    """The render function for `fmt`."""
-    if fmt is OutputFormat.TEXT:
-        from .text import render_text
-
-        return render_text
-    if fmt is OutputFormat.JSON:
-        from .json import render_json
-
-        return render_json
-    if fmt is OutputFormat.MARKDOWN:
-        from .markdown import render_markdown
-
-        return render_markdown
-    if fmt is OutputFormat.JSONL:
-        from .jsonl import render_jsonl
-
-        return render_jsonl
-    if fmt is OutputFormat.CSV:
-        from .csv import render_csv
-
-        return render_csv
-    if fmt is OutputFormat.HTML:
-        from .html import render_html
-
-        return render_html
-    raise AssertionError(fmt)
+    """The render function for `fmt`: `render_<fmt>` of the module `render/<fmt>.py`,
+    imported on first use so that only the chosen format's dependencies load."""
+    module = import_module(f"{__name__}.{fmt.value}")
+    function: Callable[..., str] = getattr(module, f"render_{fmt.value}")
+    return function
 
 
 def render(report: Report, fmt: OutputFormat, **options: object) -> str:
