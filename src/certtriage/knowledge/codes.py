@@ -559,11 +559,21 @@ def _load_codes(base: Path | Traversable) -> tuple[list[ErrorCode], list[NamedFl
             raise ValueError(f"{fn}: code[{i}].win32: missing for Win32-facility value {c.hex}")
         if c.family == "http" and c.facility != 25:
             raise ValueError(f"{fn}: code[{i}].value: {c.hex} is not a FACILITY_HTTP value")
-    ldap_rows = _validate(fn, data, "ldap_result", _LdapRow)
-    ldap = [NamedFlag(name=r.symbol, value=r.code, kind="ldap_result") for r in ldap_rows]
-    _check_unique(fn, "ldap_result", ldap, "code", lambda f: f.value)
-    _check_unique(fn, "ldap_result", ldap, "symbol", lambda f: f.name)
+    ldap = _named_table(fn, data, "ldap_result", _LdapRow, "code", "symbol")
     return codes, ldap
+
+
+def _named_table(
+    fn: str, data: dict[str, Any], table: str, row: type[_Frozen], value_key: str, name_key: str
+) -> list[NamedFlag]:
+    """The rows of a name/number table as NamedFlag, each number and each name once."""
+    named = [
+        NamedFlag(name=getattr(r, name_key), value=getattr(r, value_key), kind=table)
+        for r in _validate(fn, data, table, row)
+    ]
+    _check_unique(fn, table, named, value_key, lambda f: f.value)
+    _check_unique(fn, table, named, name_key, lambda f: f.name)
+    return named
 
 
 def _check_bits(fn: str, table: str, flags: Sequence[Any], allow_zero: bool = False) -> None:
@@ -605,21 +615,8 @@ def _load_trust(
         _check_unique(fn, table, named, "name", lambda f: f.name)
         out[table] = named
 
-    policies = [
-        NamedFlag(name=r.name, value=r.value, kind="chain_policy")
-        for r in _validate(fn, data, "chain_policy", _PolicyRow)
-    ]
-    _check_unique(fn, "chain_policy", policies, "value", lambda f: f.value)
-    _check_unique(fn, "chain_policy", policies, "name", lambda f: f.name)
-    out["chain_policy"] = policies
-
-    crl = [
-        NamedFlag(name=r.name, value=r.code, kind="crl_reason")
-        for r in _validate(fn, data, "crl_reason", _CrlRow)
-    ]
-    _check_unique(fn, "crl_reason", crl, "code", lambda f: f.value)
-    _check_unique(fn, "crl_reason", crl, "name", lambda f: f.name)
-    out["crl_reason"] = crl
+    out["chain_policy"] = _named_table(fn, data, "chain_policy", _PolicyRow, "value", "name")
+    out["crl_reason"] = _named_table(fn, data, "crl_reason", _CrlRow, "code", "name")
 
     kinds = ("chain_flag", "verify_flag", "policy_ignore_flag", "chain_policy", "crl_reason")
     every = [f for t in kinds for f in out[t]]
