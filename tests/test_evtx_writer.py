@@ -8,19 +8,17 @@ reader will consume.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import struct
 import zlib
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, load_script
 from .evtx_writer import name_hash, to_filetime
 
 evtx = pytest.importorskip("evtx", reason="needs the evtx package (pip install 'evtx==0.14.*')")
@@ -33,16 +31,8 @@ CAPI2 = EVTX_DIR / "capi2-synthetic-run.evtx"
 SCHANNEL_GUID = "{1F678132-5938-4686-9FDC-C8FF68F15C85}"
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_evtx_fixtures", ROOT / "scripts" / "make_evtx_fixtures.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-SCRIPT = _load_script()
+SCRIPT = load_script("make_evtx_fixtures")
 
 
 def _records(path: Path, **kwargs: Any) -> list[dict[str, Any]]:

@@ -6,28 +6,14 @@ Regenerate with `python scripts/regen_goldens.py` and read the diff before commi
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, load_script
 
-
-def _regen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("regen_goldens",
-                                                  ROOT / "scripts" / "regen_goldens.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["regen_goldens"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REGEN = _regen()
+REGEN = load_script("regen_goldens")
 FIXTURES: list[Path] = REGEN.fixture_paths()
 
 

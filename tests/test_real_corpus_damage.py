@@ -6,32 +6,20 @@ real public pastes at test time (which stay in ../shared).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from certtriage import analyze_bytes
 
-from .conftest import REAL, ROOT
+from .conftest import REAL, load_script
 
 pytestmark = pytest.mark.real_corpus
 
 
-def _damage_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_damaged_fixtures", ROOT / "scripts" / "make_damaged_fixtures.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_damaged_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
 
-
-DAMAGE = _damage_module()
+DAMAGE = load_script("make_damaged_fixtures")
 KINDS = sorted(k for k in (*DAMAGE.BYTE_DAMAGE, *DAMAGE.TEXT_DAMAGE) if k not in DAMAGE.LOSSY)
 FILES = sorted([*(REAL / "certutil").glob("*.txt"), *(REAL / "events").glob("*.txt")]
                ) if REAL.is_dir() else []

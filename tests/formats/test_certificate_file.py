@@ -9,14 +9,11 @@ against the table of their README at the end.
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import io
-import sys
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -33,20 +30,9 @@ from certtriage.knowledge.predicates_certfile import is_ca, url_kinds
 from certtriage.models.cert_file import CertificateFile
 from certtriage.parsers import certificate_file as cf
 
-from ..conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, load_script
 
-
-def _load_script() -> ModuleType:
-    name = "make_certfile_fixtures"
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve their annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _load_script()
+GEN = load_script("make_certfile_fixtures")
 CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 ANY = "2.5.29.37.0"
 NOW = datetime.now(UTC)

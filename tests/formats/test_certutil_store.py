@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -33,7 +30,7 @@ from certtriage.parsers.certutil_store import (
     store_date,
 )
 
-from ..conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, load_script
 
 STORES = FIXTURES / "stores"
 
@@ -499,18 +496,8 @@ def test_a_banner_with_unknown_lines_is_partial() -> None:
 
 
 # ---- the fixture generator ------------------------------------------------------------------
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_store_fixtures", ROOT / "scripts" / "make_store_fixtures.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_store_fixtures"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_fixtures_are_current() -> None:
-    generator = _generator()
+    generator = load_script("make_store_fixtures")
     for name, make in generator.OUTPUTS.items():
         assert (STORES / name).read_text(encoding="utf-8") == make(), (
             f"{name}: run scripts/make_store_fixtures.py")
