@@ -7,7 +7,7 @@ arguments, so a batch engine can map `analyze_bytes` over many machines.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from .knowledge.predicates import all_hresults, chain_status_is_known
 from .knowledge.rulebook import Rulebook, load_rulebook
 from .models.certutil import CertutilVerify
 from .models.events import Capi2Run, EventLog
+from .models.evidence import UnparsedLine
 from .models.findings import Finding, InputResult, Report
 from .parsers import parse
 from .parsers.evtx_reader import is_evtx, read_evtx
@@ -77,19 +78,33 @@ def _format_result(source: str, kind: str, model: Any) -> InputResult:
     if isinstance(model, str):
         return InputResult(source=source, kind=kind, status="error", error=model)
     findings = evaluate(model, load_rulebook(), kind)
-    unparsed = getattr(model, "unparsed", ())
-    warnings = tuple(f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed)
-    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
-    if not roots:
-        roots = [f for f in findings if f.cause == "ok"][:1]
+    warnings = _unparsed_warnings(getattr(model, "unparsed", ()))
     return InputResult(
         source=source, kind=kind, status="partial" if warnings else "parsed",
-        verdict=verdict(findings), root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
-        failing_element=next((f.element for f in roots if f.element is not None), None),
-        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        verdict=verdict(findings), **_root_summary(_failure_roots(findings)),
         hresults=tuple(dict.fromkeys(f.hresult for f in findings if f.hresult)),
-        warnings=warnings, findings=tuple(findings), model=model,
+        warnings=tuple(warnings), findings=tuple(findings), model=model,
     )
+
+
+def _unparsed_warnings(unparsed: Iterable[UnparsedLine]) -> list[str]:
+    """One warning per line a parser kept but could not read."""
+    return [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed]
+
+
+def _failure_roots(findings: list[Finding]) -> list[Finding]:
+    """The root-cause findings of a failure, or else the first `ok` finding."""
+    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
+    return roots or [f for f in findings if f.cause == "ok"][:1]
+
+
+def _root_summary(roots: list[Finding]) -> dict[str, Any]:
+    """The result fields that the root-cause findings decide."""
+    return {
+        "root_causes": tuple(dict.fromkeys(f.cause for f in roots)),
+        "failing_element": next((f.element for f in roots if f.element is not None), None),
+        "iis_substatus": tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+    }
 
 
 _EVENT_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",
@@ -124,10 +139,7 @@ def _events_result(source: str, kind: str, log: EventLog) -> InputResult:
     findings = evaluate(log, book, "event-log")
     for run in log.runs:
         findings.extend(_run_findings(run, book))
-    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
-    if not roots and any(f.cause == "ok" for f in findings):
-        roots = [next(f for f in findings if f.cause == "ok")]
-    warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in log.unparsed]
+    warnings = _unparsed_warnings(log.unparsed)
     warnings.extend(log.problems)
     if not log.events:
         warnings.append(f"no Schannel, CAPI2, crypt32 or HTTP.sys events among "
@@ -138,9 +150,7 @@ def _events_result(source: str, kind: str, log: EventLog) -> InputResult:
     return InputResult(
         source=source, kind=kind, status=status,
         encoding="binary" if kind == FormatId.EVTX.value else None,
-        verdict=verdict(findings), root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
-        failing_element=next((f.element for f in roots if f.element is not None), None),
-        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        verdict=verdict(findings), **_root_summary(_failure_roots(findings)),
         hresults=tuple(dict.fromkeys(codes + run_codes)), warnings=tuple(warnings),
         findings=tuple(sorted(findings, key=lambda f: (not f.root_cause, f.cause == "ok"))),
         events=tuple(e.model_dump(mode="json", include=_EVENT_FIELDS, exclude_none=True)
@@ -153,7 +163,7 @@ def _result(source: str, kind: str, model: CertutilVerify, findings: list[Findin
     roots = [f for f in findings if f.root_cause]
     failing = next((f.element for f in roots if f.element is not None and f.cause != "ok"), None)
     substatus = tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus))
-    warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in model.unparsed]
+    warnings = _unparsed_warnings(model.unparsed)
     if model.elided:
         warnings.append(f"the paste leaves content out at line(s) {_lines(model.elided)}")
     status = "parsed" if model.complete and not model.unparsed and not model.elided else "partial"
@@ -188,9 +198,6 @@ def analyze_path(path: str | os.PathLike[str],
             return InputResult(source=source, kind="unknown", status="error",
                                error="is a folder (batch reads folders; analyze reads files)")
         size = p.stat().st_size
-        if size > MAX_TEXT_BYTES and not _starts_like_evtx(p):
-            return InputResult(source=source, kind="unknown", status="error",
-                               error=f"{size} bytes is more than the {MAX_TEXT_BYTES} accepted")
         with p.open("rb") as handle:
             head = handle.read(8)
         if is_evtx(head):
@@ -200,16 +207,14 @@ def analyze_path(path: str | os.PathLike[str],
                                    "accepted for EVTX")
             return _events_result(source, FormatId.EVTX.value,
                                   read_evtx(p, source, progress=records))
+        if size > MAX_TEXT_BYTES:
+            return InputResult(source=source, kind="unknown", status="error",
+                               error=f"{size} bytes is more than the {MAX_TEXT_BYTES} accepted")
         data = p.read_bytes()
     except OSError as exc:
         return InputResult(source=source, kind="unknown", status="error",
                            error=exc.strerror or type(exc).__name__)
     return analyze_bytes(data, source)
-
-
-def _starts_like_evtx(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return is_evtx(handle.read(8))
 
 
 def report(results: list[InputResult]) -> Report:
