@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
+from .engine import worst_verdict
 from .knowledge.rulebook import load_rulebook
 from .models.findings import SEVERITY_RANK, CaseResult, InputResult, Report
 from .pipeline import analyze_bytes, analyze_path
@@ -105,22 +106,9 @@ def batch(
         if progress is not None:
             progress(done, total, source.origin)
     cases = [diagnose_case(str(p), [r for r in results if r.case == str(p)]) for p in paths]
-    verdicts = {c.verdict for c in cases}
-    overall = "fail" if "fail" in verdicts else (
-        "pass" if verdicts == {"pass"} else "inconclusive")
+    overall = worst_verdict(c.verdict for c in cases)
     return Report(version=__version__, verdict=overall, inputs=tuple(results),
                   cases=tuple(cases))
-
-
-def _cause_graph() -> dict[str, set[str]]:
-    """cause -> the causes its rules explain (from each rule's `explains`)."""
-    book = load_rulebook()
-    by_code = {rule.code: rule for rule in book.rules}
-    graph: dict[str, set[str]] = {}
-    for rule in book.rules:
-        for code in rule.explains:
-            graph.setdefault(rule.cause, set()).add(by_code[code].cause)
-    return graph
 
 
 def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
@@ -134,7 +122,7 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
         for cause in dict.fromkeys(f.cause for f in r.findings
                                    if f.severity == "error" and f.cause != "ok"):
             seen_in.setdefault(cause, []).append(r.source)
-    graph = _cause_graph()
+    graph = load_rulebook().cause_graph
     roots = list(dict.fromkeys(f.cause for f in errors))
     symptoms = [c for c in roots if any(c in graph.get(o, ()) for o in roots if o != c)]
     roots = [c for c in roots if c not in symptoms]
@@ -149,9 +137,7 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
                 notes.append(f"{root} ({seen_in[root][0]}) is confirmed from the other side: "
                              f"{symptom} in {', '.join(others[:3])}")
     notes.extend(_contradictions(read))
-    verdicts = {r.verdict for r in read}
-    verdict = "fail" if "fail" in verdicts else "pass" if verdicts == {"pass"} else (
-        "inconclusive")
+    verdict = worst_verdict(r.verdict for r in read)
     if not read:
         notes.append("nothing in this case was recognised: no certutil output or event log")
     iis = tuple(dict.fromkeys(s for f in errors if f.cause in roots for s in f.iis_substatus))

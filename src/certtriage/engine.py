@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .knowledge.predicates import Binding, all_hresults, predicate_fn
@@ -193,7 +193,7 @@ def _related(cause: Finding, symptom: Finding) -> bool:
 
 
 def _link(findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
-    explains = {rule.code: set(rule.explains) for rule in rulebook.rules}
+    explains = rulebook.explains
     linked = []
     for f in findings:
         by = tuple(sorted({
@@ -227,6 +227,15 @@ def verdict(findings: list[Finding], chain_known: bool = True) -> Verdict:
     if any(f.cause == "ok" for f in findings):
         return "pass"
     return "inconclusive"
+
+
+def worst_verdict(verdicts: Iterable[Verdict | None]) -> Verdict:
+    """Several verdicts as one: fail if any fails, pass if every one given passes (inputs
+    without a verdict, such as unrecognised files, do not count), else inconclusive."""
+    given = {v for v in verdicts if v is not None}
+    if "fail" in given:
+        return "fail"
+    return "pass" if given == {"pass"} else "inconclusive"
 
 
 def hresults(doc: CertutilVerify) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import __version__
 from .detect import FormatId, detect
-from .engine import evaluate, hresults, verdict
+from .engine import evaluate, hresults, verdict, worst_verdict
 from .formats import detect_bytes, detect_text
 from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
 from .knowledge.predicates import all_hresults, chain_status_is_known
@@ -219,7 +219,5 @@ def analyze_path(path: str | os.PathLike[str],
 
 def report(results: list[InputResult]) -> Report:
     """Combine per-input results; the worst verdict decides."""
-    verdicts = {r.verdict for r in results}
-    overall = "fail" if "fail" in verdicts else "inconclusive" if (
-        "inconclusive" in verdicts or "pass" not in verdicts) else "pass"
+    overall = worst_verdict(r.verdict for r in results)
     return Report(version=__version__, verdict=overall, inputs=tuple(results))

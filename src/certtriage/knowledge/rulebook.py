@@ -45,6 +45,23 @@ class Rulebook:
         """Every cause id the rules can report."""
         return tuple(sorted({rule.cause for rule in self.rules}))
 
+    # Derived once per loaded rulebook (cached_property writes the instance __dict__, which a
+    # frozen dataclass allows), so evaluating an input does not rebuild them.
+    @functools.cached_property
+    def explains(self) -> dict[str, frozenset[str]]:
+        """Rule code -> the codes of the rules whose findings it explains."""
+        return {rule.code: frozenset(rule.explains) for rule in self.rules}
+
+    @functools.cached_property
+    def cause_graph(self) -> dict[str, frozenset[str]]:
+        """Cause -> the causes that its rules explain."""
+        cause_of = {rule.code: rule.cause for rule in self.rules}
+        graph: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for code in rule.explains:
+                graph.setdefault(rule.cause, set()).add(cause_of[code])
+        return {cause: frozenset(found) for cause, found in graph.items()}
+
 
 def _files(root: Path | Traversable) -> list[tuple[str, Path | Traversable]]:
     found: list[tuple[str, Path | Traversable]] = []
