@@ -66,7 +66,7 @@ def detect(text: str) -> FormatId:
         return FormatId.CERTUTIL_VERIFY
     if _EVENTS.search(sample):
         return FormatId.EVENT_TEXT
-    from .knowledge.events import event_knowledge
+    from .knowledge.catalog import event_knowledge
 
     knowledge = event_knowledge()
     for line in sample.splitlines()[:MESSAGE_LINES]:

@@ -9,10 +9,10 @@ from typing import Any
 from .knowledge.predicates import Binding, all_hresults, predicate_fn
 from .knowledge.rulebook import Rulebook
 from .knowledge.schema import Condition, Rule
-from .models.certutil import CertutilVerify, ChainElement
-from .models.events import EventLog
-from .models.evidence import Span
+from .models.common import ChainElement, Span
 from .models.findings import SEVERITY_RANK, Finding, Verdict
+from .parsers.certutil_verify.model import CertutilVerify
+from .parsers.events.model import EventLog
 
 _SECTION_TITLES = {
     "aia": "Certificate AIA", "cdp": "Certificate CDP", "base_crl_cdp": "Base CRL CDP",

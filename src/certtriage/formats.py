@@ -22,12 +22,12 @@ from typing import Any
 
 #: Parser modules, in the order their sniffers are tried (specific shapes first).
 MODULES = (
-    "certtriage.parsers.certificate_file",
-    "certtriage.parsers.netsh_sslcert",
-    "certtriage.parsers.schannel_registry",
-    "certtriage.parsers.iis_config",
-    "certtriage.parsers.w3c_log",
-    "certtriage.parsers.certutil_store",
+    "certtriage.parsers.certificate_file.parser",
+    "certtriage.parsers.netsh_sslcert.parser",
+    "certtriage.parsers.schannel_registry.parser",
+    "certtriage.parsers.iis_config.parser",
+    "certtriage.parsers.iis_w3c_log.parser",
+    "certtriage.parsers.certutil_store.parser",
 )
 
 

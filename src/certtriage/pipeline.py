@@ -15,15 +15,15 @@ from . import __version__
 from .detect import FormatId, detect
 from .engine import evaluate, hresults, verdict, worst_verdict
 from .formats import detect_bytes, detect_text
-from .ingest import MAX_TEXT_BYTES, InputTooLarge, decode
 from .knowledge.predicates import all_hresults, chain_status_is_known
 from .knowledge.rulebook import Rulebook, load_rulebook
-from .models.certutil import CertutilVerify
-from .models.events import Capi2Run, EventLog
-from .models.evidence import UnparsedLine
+from .models.common import UnparsedLine
 from .models.findings import Finding, InputResult, Report
 from .parsers import parse
-from .parsers.evtx_reader import is_evtx, read_evtx
+from .parsers.certutil_verify.model import CertutilVerify
+from .parsers.events.evtx import is_evtx, read_evtx
+from .parsers.events.model import Capi2Run, EventLog
+from .text.decode import MAX_TEXT_BYTES, InputTooLarge, decode
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
 MAX_EVTX_BYTES = 4 * 1024**3

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from certtriage import analyze_path, analyze_text
-from certtriage.models.events import EventLog
-from certtriage.parsers.evtx_reader import read_evtx
+from certtriage.parsers.events.evtx import read_evtx
+from certtriage.parsers.events.model import EventLog
 
 from ..conftest import MISSION, REAL, SHARED
 

@@ -26,9 +26,9 @@ from cryptography.x509.oid import NameOID
 from certtriage import analyze_bytes, analyze_path
 from certtriage.formats import detect_bytes
 from certtriage.knowledge.predicates import PREDICATES, Binding, check_args
-from certtriage.knowledge.predicates_certfile import is_ca, url_kinds
-from certtriage.models.cert_file import CertificateFile
-from certtriage.parsers import certificate_file as cf
+from certtriage.parsers.certificate_file import parser as cf
+from certtriage.parsers.certificate_file.model import CertificateFile
+from certtriage.parsers.certificate_file.predicates import is_ca, url_kinds
 
 from ..conftest import FIXTURES, load_script
 

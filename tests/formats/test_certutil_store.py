@@ -10,24 +10,24 @@ from pathlib import Path
 import pytest
 
 from certtriage import analyze_path, analyze_text
-from certtriage.knowledge import predicates_store
+from certtriage.parsers.certutil_store import predicates as predicates_store
 from certtriage.knowledge.predicates import Binding
-from certtriage.knowledge.predicates_store import (
-    store_certificate,
-    store_certificate_lacks_eku,
-    store_duplicate_subjects,
-    store_expired_certificates,
-    store_issuer_list_estimate,
-    store_named,
-)
-from certtriage.models.cert_store import CertStoreDump
-from certtriage.parsers.certutil_store import (
+from certtriage.parsers.certutil_store.model import CertStoreDump
+from certtriage.parsers.certutil_store.parser import (
     name_der_length,
     parse,
     removals_needed,
     sniff,
     split_dn,
     store_date,
+)
+from certtriage.parsers.certutil_store.predicates import (
+    store_certificate,
+    store_certificate_lacks_eku,
+    store_duplicate_subjects,
+    store_expired_certificates,
+    store_issuer_list_estimate,
+    store_named,
 )
 
 from ..conftest import FIXTURES, load_script

@@ -11,13 +11,13 @@ import pytest
 
 from certtriage import analyze_path
 from certtriage.knowledge.predicates import PREDICATES, Binding, check_args
-from certtriage.models.iis_config import (
+from certtriage.parsers.iis_config.model import (
     IisConfig,
     cert_check_mode_text,
     describe_cert_check_mode,
     revocation_of,
 )
-from certtriage.parsers.iis_config import parse, sniff
+from certtriage.parsers.iis_config.parser import parse, sniff
 from certtriage.pipeline import analyze_bytes, analyze_text
 
 from ..conftest import FIXTURES, MISSION
@@ -583,14 +583,14 @@ def test_predicate_ssl_without_https_binding_at_server_level() -> None:
 
 def test_every_iis_predicate_is_tested_here() -> None:
     ours = {n for n, fn in PREDICATES.items()
-            if fn.__module__ == "certtriage.knowledge.predicates_iis_config"}
+            if fn.__module__ == "certtriage.parsers.iis_config.predicates"}
     source = Path(__file__).read_text()
     assert ours and all(f'"{name}"' in source for name in ours)
 
 
 def test_predicates_ignore_other_documents() -> None:
     for name, fn in PREDICATES.items():
-        if fn.__module__ != "certtriage.knowledge.predicates_iis_config":
+        if fn.__module__ != "certtriage.parsers.iis_config.predicates":
             continue
         args: dict[str, Any] = {}
         if name == "iis_metabase_cert_check":

@@ -12,15 +12,15 @@ from pydantic import ValidationError
 from certtriage import analyze_bytes, analyze_path
 from certtriage.formats import detect_text
 from certtriage.knowledge.predicates import Binding, check_args
-from certtriage.knowledge.predicates_http import (
+from certtriage.parsers.netsh_sslcert.model import SslBinding, SslCertBindings
+from certtriage.parsers.netsh_sslcert.parser import FORMAT_ID, parse, sniff
+from certtriage.parsers.netsh_sslcert.predicates import (
     SslBindingMatch,
     sslcert_ctl,
     sslcert_labels_set,
     sslcert_setting,
     sslcert_url_timeout_below,
 )
-from certtriage.models.http_sys import SslBinding, SslCertBindings
-from certtriage.parsers.netsh_sslcert import FORMAT_ID, parse, sniff
 
 from ..conftest import FIXTURES
 

@@ -12,16 +12,16 @@ from pydantic import ValidationError
 
 from certtriage import analyze_bytes, analyze_path
 from certtriage.formats import detect_text
-from certtriage.ingest import decode
 from certtriage.knowledge.predicates import Binding, check_args
-from certtriage.knowledge.predicates_registry import (
+from certtriage.parsers.schannel_registry.model import RegistryExport, canonical_path
+from certtriage.parsers.schannel_registry.parser import FORMAT_ID, parse, sniff
+from certtriage.parsers.schannel_registry.predicates import (
     meaning,
     registry_protocol_enabled,
     registry_schannel_dword,
     registry_schannel_unset,
 )
-from certtriage.models.schannel_registry import RegistryExport, canonical_path
-from certtriage.parsers.schannel_registry import FORMAT_ID, parse, sniff
+from certtriage.text.decode import decode
 
 from ..conftest import FIXTURES
 

@@ -98,17 +98,17 @@ def _break(path: Path, old: str, new: str) -> None:
 ])
 def test_broken_rule_file_is_reported_with_file_and_field(
         rules_copy: Path, old: str, new: str, expected: str) -> None:
-    path = rules_copy / "revocation" / "REV020-revoked.toml"
+    path = rules_copy / "certutil_verify" / "revocation" / "REV020-revoked.toml"
     _break(path, old, new)
     with pytest.raises(RulebookError) as info:
         load_rulebook_from(rules_copy)
     message = str(info.value)
-    assert message.startswith("revocation/REV020-revoked.toml: ")
+    assert message.startswith("certutil_verify/revocation/REV020-revoked.toml: ")
     assert expected in message
 
 
 def test_invalid_toml_and_misnamed_file(rules_copy: Path) -> None:
-    path = rules_copy / "chain" / "CHN004-signature-invalid.toml"
+    path = rules_copy / "certutil_verify" / "chain" / "CHN004-signature-invalid.toml"
     _break(path, 'severity = "error"', 'severity = = "error"')
     with pytest.raises(RulebookError, match="CHN004-signature-invalid.toml: not valid TOML"):
         load_rulebook_from(rules_copy)
@@ -119,7 +119,7 @@ def test_invalid_toml_and_misnamed_file(rules_copy: Path) -> None:
 
 
 def test_duplicate_keys_are_rejected(rules_copy: Path) -> None:
-    path = rules_copy / "chain" / "CHN004-signature-invalid.toml"
+    path = rules_copy / "certutil_verify" / "chain" / "CHN004-signature-invalid.toml"
     _break(path, 'severity = "error"', 'severity = "error"\nseverity = "warning"')
     with pytest.raises(RulebookError, match="not valid TOML"):
         load_rulebook_from(rules_copy)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from certtriage import analyze_bytes, analyze_text
 from certtriage.formats import MODULES
-from certtriage.parsers.event_text import parse_event_text
+from certtriage.parsers.events.text import parse_event_text
 
 #: Lines in the shape of each format, shuffled and cut by hypothesis into near-misses.
 SHAPES = [

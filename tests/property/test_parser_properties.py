@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from lark import Token
 
 from certtriage.grammars import CERTUTIL_VERIFY
-from certtriage.ingest import decode
-from certtriage.normalize import normalize
 from certtriage.parsers._lark import get_parser
-from certtriage.parsers.certutil_verify import parse_certutil_verify
+from certtriage.parsers.certutil_verify.parser import parse_certutil_verify
+from certtriage.text.decode import decode
+from certtriage.text.normalize import normalize
 
 PROPERTY = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

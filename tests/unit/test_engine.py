@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from certtriage import analyze_text
 from certtriage.engine import role_of, verdict
-from certtriage.models.certutil import CertutilVerify, ChainElement, TrustStatus
-from certtriage.models.evidence import Span
+from certtriage.models.common import ChainElement, Span, TrustStatus
 from certtriage.models.findings import Finding
+from certtriage.parsers.certutil_verify.model import CertutilVerify
 
 
 def _finding(**kw: object) -> Finding:

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from certtriage import ingest
-from certtriage.ingest import Document, InputTooLarge, decode
+from certtriage.text import decode as ingest
+from certtriage.text.decode import Document, InputTooLarge, decode
 
 SAMPLE = (
     "Issuer:\r\n    CN=Contoso Issuing CA\r\n"
@@ -196,5 +196,7 @@ def test_size_limit_counts_bytes_not_characters(monkeypatch: pytest.MonkeyPatch)
         decode(codecs.BOM_UTF16_LE + "abcdefgh".encode("utf-16-le"))
 
 
-def test_input_too_large_is_a_value_error() -> None:
-    assert issubclass(InputTooLarge, ValueError)
+def test_input_too_large_belongs_to_the_one_error_hierarchy() -> None:
+    from certtriage.errors import CerttriageError, InputError
+
+    assert issubclass(InputTooLarge, InputError) and issubclass(InputError, CerttriageError)

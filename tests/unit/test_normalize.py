@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certtriage.normalize import normalize
+from certtriage.text.normalize import normalize
 
 OFFLINE = "0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)"
 OFFLINE_MSG = (

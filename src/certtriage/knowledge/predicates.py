@@ -16,16 +16,9 @@ from typing import Any, get_args, get_type_hints
 
 from pydantic import TypeAdapter
 
-from ..models.certutil import (
-    CertutilVerify,
-    ChainElement,
-    HResult,
-    Trailer,
-    UrlCheck,
-    UrlSection,
-    UrlStatus,
-)
-from ..models.events import Event, EventLog
+from ..models.common import ChainElement, HResult, UrlCheck, UrlSection, UrlStatus
+from ..parsers.certutil_verify.model import CertutilVerify, Trailer
+from ..parsers.events.model import Event, EventLog
 
 CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2"
 ANY_EKU_OID = "2.5.29.37.0"
@@ -396,12 +389,12 @@ def alert(
 #: Predicate modules of the configuration and log formats (see formats.py); importing them
 #: registers their predicates.
 PREDICATE_MODULES = (
-    "certtriage.knowledge.predicates_http",
-    "certtriage.knowledge.predicates_registry",
-    "certtriage.knowledge.predicates_iis_config",
-    "certtriage.knowledge.predicates_w3c",
-    "certtriage.knowledge.predicates_store",
-    "certtriage.knowledge.predicates_certfile",
+    "certtriage.parsers.netsh_sslcert.predicates",
+    "certtriage.parsers.schannel_registry.predicates",
+    "certtriage.parsers.iis_config.predicates",
+    "certtriage.parsers.iis_w3c_log.predicates",
+    "certtriage.parsers.certutil_store.predicates",
+    "certtriage.parsers.certificate_file.predicates",
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import ValidationError
 
-from ..parsers._lark import prune
+from .._cache import prune
 from .schema import Rule
 
 
@@ -63,14 +63,15 @@ class Rulebook:
         return {cause: frozenset(found) for cause, found in graph.items()}
 
 
-def _files(root: Path | Traversable) -> list[tuple[str, Path | Traversable]]:
+def _files(root: Path | Traversable, prefix: str = "") -> list[tuple[str, Path | Traversable]]:
+    """(path relative to the rules folder, file) of every rule file: `<format>/[<topic>/]*.toml`,
+    in name order."""
     found: list[tuple[str, Path | Traversable]] = []
-    for area in sorted(root.iterdir(), key=lambda p: p.name):
-        if not area.is_dir():
-            continue
-        for item in sorted(area.iterdir(), key=lambda p: p.name):
-            if item.name.endswith(".toml"):
-                found.append((f"{area.name}/{item.name}", item))
+    for item in sorted(root.iterdir(), key=lambda p: p.name):
+        if item.is_dir() and not item.name.startswith(("_", ".")):
+            found.extend(_files(item, f"{prefix}{item.name}/"))
+        elif prefix and item.name.endswith(".toml"):
+            found.append((f"{prefix}{item.name}", item))
     return found
 
 
@@ -140,7 +141,7 @@ def load_rulebook() -> Rulebook:
 
 def _cache_path(root: Path | Traversable) -> Path | None:
     from .. import __version__
-    from ..parsers._lark import cache_dir
+    from .._cache import cache_dir
 
     folder = cache_dir()
     if folder is None:

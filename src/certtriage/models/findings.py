@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import SerializeAsAny
 
 from ._base import Model
-from .evidence import Span
+from .common import Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}

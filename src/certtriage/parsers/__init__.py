@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..detect import FormatId
-from ..models.certutil import CertutilVerify
-from ..models.events import EventLog
-from .certutil_verify import parse_certutil_verify
-from .event_text import parse_event_text
+from .certutil_verify.model import CertutilVerify
+from .certutil_verify.parser import parse_certutil_verify
+from .events.model import EventLog
+from .events.text import parse_event_text
 
 PARSERS: dict[FormatId, Callable[[str], CertutilVerify | EventLog]] = {
     FormatId.CERTUTIL_VERIFY: parse_certutil_verify,

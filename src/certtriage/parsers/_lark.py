@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .._cache import cache_dir, prune
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -24,18 +25,6 @@ LARK_OPTIONS: dict[str, object] = {
     "propagate_positions": False,
     "maybe_placeholders": False,
 }
-
-
-def cache_dir() -> Path | None:
-    """The user-writable cache folder (CERTTRIAGE_CACHE_DIR, else XDG / ~/.cache), or None."""
-    base = os.environ.get("CERTTRIAGE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    folder = root / "certtriage" if not os.environ.get("CERTTRIAGE_CACHE_DIR") else root
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
 
 
 def grammar_text(name: str) -> str:
@@ -62,15 +51,3 @@ def get_parser(name: str) -> Lark:
     if isinstance(cache, str):
         prune(Path(cache))
     return parser
-
-
-def prune(keep: Path) -> None:
-    """Remove cache files of earlier versions of the same artefact (same stem before the
-    digest); a failure to remove one is not an error."""
-    stem = keep.name[: -len(keep.suffix)].rsplit("-", 1)[0]
-    for old in keep.parent.glob(f"{stem}-*{keep.suffix}"):
-        if old != keep:
-            try:
-                old.unlink()
-            except OSError:
-                pass

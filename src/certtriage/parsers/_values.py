@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from ..knowledge.codes import code_tables, to_unsigned
-from ..models.certutil import HResult, TrustStatus
+from ..models.common import HResult, TrustStatus
 
 _CODE = re.compile(r"\b0x(?P<hex>[0-9a-fA-F]{8})\b")
 _DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")

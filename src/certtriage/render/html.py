@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..models.certutil import CertutilVerify
-from ..models.events import EventLog
 from ..models.findings import Finding, InputResult, Report
+from ..parsers.certutil_verify.model import CertutilVerify
+from ..parsers.events.model import EventLog
 
 _CSS = """
 body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:72em}

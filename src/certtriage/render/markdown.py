@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models.certutil import CertutilVerify
 from ..models.findings import InputResult, Report
+from ..parsers.certutil_verify.model import CertutilVerify
 
 _SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
              "unknown": "URL"}

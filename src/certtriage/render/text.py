@@ -11,9 +11,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..models.certutil import CertutilVerify, ChainElement, UrlCheck
-from ..models.events import EventLog
+from ..models.common import ChainElement, UrlCheck
 from ..models.findings import Finding, InputResult, Report
+from ..parsers.certutil_verify.model import CertutilVerify
+from ..parsers.events.model import EventLog
 
 _VERDICT_STYLE = {"fail": "bold red", "pass": "bold green", "inconclusive": "bold yellow"}
 _STATUS_STYLE = {

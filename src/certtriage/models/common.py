@@ -1,0 +1,234 @@
+"""The vocabulary several formats share: where evidence came from (spans, repairs, lines left
+over), error codes (one factory for `HResult`), trust statuses, and the chain element with its
+URL retrievals and CRLs.
+
+certutil output, CAPI2 event runs, certificate files and store listings all describe
+certificates in a chain; they do it with these models, so one rule reads them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ._base import Model
+
+
+class Span(Model):
+    """A range of 1-based line numbers in the decoded input (inclusive)."""
+
+    start: int
+    """First line."""
+    end: int
+    """Last line (equal to start for a single line)."""
+
+
+RepairKind = Literal[
+    "quote-prefix",
+    "percent-prefix",
+    "markdown-escape",
+    "backticks",
+    "autolink",
+    "smart-quotes",
+    "dash-banner",
+    "wrapped-hresult",
+    "blank-lines",
+    "trailing-space",
+    "truncated",
+]
+
+
+class Repair(Model):
+    """Damage that the normaliser undid on one line, so a report can say what it changed."""
+
+    line: int
+    """Line number in the decoded input."""
+    kind: RepairKind
+    """What was repaired."""
+
+
+class UnparsedLine(Model):
+    """A line that could not be placed in the structure; kept, never dropped."""
+
+    line: int
+    """Line number in the decoded input."""
+    text: str
+    """The line as normalised (bounded to 300 characters)."""
+    reason: str
+    """Why it was not placed."""
+
+
+class HResult(Model):
+    """An error code as certutil printed it, with its message."""
+
+    value: int
+    """The 32-bit code, unsigned."""
+    hex: str
+    """The code as `0x` and eight lowercase hex digits."""
+    symbol: str | None = None
+    """The symbolic name (printed by certutil or known to the code tables)."""
+    message: str = ""
+    """The message text printed with it (may be localised)."""
+    line: int
+    """Line number in the decoded input."""
+
+
+class TrustStatus(Model):
+    """A dwErrorStatus or dwInfoStatus value decoded into flag names."""
+
+    field: Literal["error", "info"]
+    """Which field the value belongs to."""
+    value: int
+    """The value (from the element header, or the OR of the per-flag lines)."""
+    flags: tuple[str, ...] = ()
+    """CERT_TRUST_* names of the set bits."""
+    unknown_bits: int = 0
+    """Bits no known flag covers."""
+
+
+class Policy(Model):
+    """An Application[n] / Issuance[n] / EV[n] entry, or an OID in a verified-policies list."""
+
+    kind: Literal["application", "issuance", "ev"]
+    """Which policy list."""
+    index: int | None = None
+    """The [n] index, when printed."""
+    oid: str
+    """The dotted OID."""
+    name: str = ""
+    """The friendly name as printed (localised on non-English systems)."""
+    line: int
+    """Line number."""
+
+
+UrlSection = Literal["aia", "cdp", "base_crl_cdp", "ocsp", "unknown"]
+UrlStatus = Literal[
+    "verified", "failed", "expired", "ok", "no_urls", "no_idp_intersection", "unknown"
+]
+ObjectKind = Literal[
+    "certificate", "base_crl", "delta_crl", "ocsp", "aia", "cdp", "none", "unknown"
+]
+
+
+class RetrievalError(Model):
+    """The "Error retrieving URL" detail of a failed fetch."""
+
+    message: str
+    """The error text as printed."""
+    hresult: HResult | None = None
+    """The code, when one was printed."""
+    win32: int | None = None
+    """The Win32 / WinINet code from "(WIN32: n)"."""
+
+
+class UrlCheck(Model):
+    """One retrieval that certutil -urlfetch reported: status, object, URL, error."""
+
+    section: UrlSection
+    """Which report it is in: Certificate AIA, Certificate CDP, Base CRL CDP, Certificate OCSP."""
+    status: UrlStatus
+    """The status, normalised; `unknown` keeps an unfamiliar word (see `status_text`)."""
+    status_text: str
+    """The status word as printed."""
+    object_kind: ObjectKind
+    """What was fetched."""
+    object_text: str
+    """The quoted object as printed, e.g. `Base CRL (5a)`."""
+    object_ref: str | None = None
+    """The index or CRL number in the parentheses."""
+    time: int | None = None
+    """The `Time:` value."""
+    object_hash: str | None = None
+    """SHA-1 of the fetched object, printed by newer builds."""
+    url: str | None = None
+    """The URL."""
+    url_index: str | None = None
+    """The `[i.j]` or `[i.j.k]` position, when printed."""
+    error: RetrievalError | None = None
+    """Why the fetch failed."""
+    span: Span
+    """Lines of the status line through the URL."""
+
+
+class CrlInfo(Model):
+    """A CRL / Delta CRL detail block printed under an element."""
+
+    kind: Literal["base", "delta"]
+    """Base or delta CRL."""
+    number: str | None
+    """The CRL number in hex as printed; None for `(null)`."""
+    issuer: str | None = None
+    """The CRL issuer."""
+    this_update: str | None = None
+    """ThisUpdate as printed."""
+    next_update: str | None = None
+    """NextUpdate as printed."""
+    next_update_at: datetime | None = None
+    """NextUpdate as a time, when the date format was unambiguous."""
+    hash: str | None = None
+    """The CRL's SHA-1."""
+    line: int
+    """Line of the CRL header."""
+
+
+class ChainElement(Model):
+    """One certificate of the chain: `CertContext[i][j]` and what follows it."""
+
+    chain_index: int | None
+    """The simple-chain index i; None when the header was not in the input."""
+    index: int | None
+    """The element index j (0 = leaf); None when the header was not in the input."""
+    info_status: TrustStatus | None = None
+    """dwInfoStatus (from the header, or the Element.dwInfoStatus lines)."""
+    error_status: TrustStatus | None = None
+    """dwErrorStatus (from the header, or the Element.dwErrorStatus lines)."""
+    issuer: str | None = None
+    """Issuer distinguished name."""
+    subject: str | None = None
+    """Subject distinguished name."""
+    not_before: str | None = None
+    """NotBefore as printed."""
+    not_after: str | None = None
+    """NotAfter as printed."""
+    not_before_at: datetime | None = None
+    """NotBefore as a time, when unambiguous."""
+    not_after_at: datetime | None = None
+    """NotAfter as a time, when unambiguous."""
+    serial: str | None = None
+    """Serial number in hex."""
+    subject_alt_name: str | None = None
+    """SubjectAltName as printed."""
+    template: str | None = None
+    """Certificate template name or OID."""
+    thumbprint: str | None = None
+    """SHA-1 thumbprint (from `Cert:` or the older spaced-hex line)."""
+    policies: tuple[Policy, ...] = ()
+    """Application / Issuance / EV policies valid for this element."""
+    url_checks: tuple[UrlCheck, ...] = ()
+    """The -urlfetch retrievals for this element."""
+    crls: tuple[CrlInfo, ...] = ()
+    """CRL detail blocks."""
+    span: Span
+    """Lines of the element."""
+
+    @property
+    def application_oids(self) -> tuple[str, ...]:
+        """OIDs of the Application[n] entries."""
+        return tuple(p.oid for p in self.policies if p.kind == "application")
+
+
+class ChainSummary(Model):
+    """ChainContext or SimpleChain status."""
+
+    scope: Literal["chain_context", "simple_chain"]
+    """Which summary."""
+    info_status: TrustStatus | None = None
+    """dwInfoStatus."""
+    error_status: TrustStatus | None = None
+    """dwErrorStatus."""
+    freshness: str | None = None
+    """dwRevocationFreshnessTime as printed."""
+    freshness_seconds: int | None = None
+    """The freshness time in seconds."""
+    line: int
+    """First line."""

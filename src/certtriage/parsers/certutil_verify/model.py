@@ -1,0 +1,160 @@
+"""Models of `certutil -verify [-urlfetch]` output (and the chain part of -scinfo / -dcinfo).
+
+Every value keeps the line it came from, so a finding can cite its evidence. Status values are
+kept as printed and decoded into flag names by the field they belong to: the same bit means
+different things in dwErrorStatus and dwInfoStatus. The chain elements, statuses and error codes
+are the shared vocabulary of `models.common`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ...models._base import Model
+from ...models.common import (
+    ChainElement,
+    ChainSummary,
+    HResult,
+    Policy,
+    Repair,
+    TrustStatus,
+    UnparsedLine,
+)
+
+
+class Preamble(Model):
+    """Flags certutil printed before the chain: how it was asked to verify."""
+
+    verify_flags: tuple[str, ...] = ()
+    """CA_VERIFY_FLAGS_* names from the `dwFlags =` lines."""
+    chain_flags: tuple[str, ...] = ()
+    """CERT_CHAIN_* names from the `ChainFlags =` lines."""
+    chain_engine: str | None = None
+    """HCCE_LOCAL_MACHINE or HCCE_CURRENT_USER."""
+    chain_policy: str | None = None
+    """CERT_CHAIN_POLICY_BASE, CERT_CHAIN_POLICY_NT_AUTH, ..."""
+    requested_policies: tuple[Policy, ...] = ()
+    """Application / issuance policies given on the command line."""
+
+
+class Identity(Model):
+    """The header: which certificate was verified."""
+
+    issuer: tuple[str, ...] = ()
+    """Issuer RDNs, as printed (most specific first)."""
+    subject: tuple[str, ...] = ()
+    """Subject RDNs."""
+    serial: str | None = None
+    """Cert Serial Number."""
+    name_hashes: tuple[str, ...] = ()
+    """Name Hash lines (sha1 / md5) in order."""
+    line: int
+    """First line."""
+
+
+class ChainHashes(Model):
+    """The Exclude leaf cert / Full chain hashes."""
+
+    exclude_leaf: str | None = None
+    """Chain hash without the leaf."""
+    full_chain: str | None = None
+    """Chain hash with the leaf."""
+    line: int
+    """Line of `Exclude leaf cert:`."""
+
+
+class Trailer(Model):
+    """The verdict lines certutil printed after the chain, and its final line."""
+
+    missing_issuer: tuple[str, ...] = ()
+    """`Missing Issuer:` names."""
+    incomplete_chain: bool = False
+    """`Incomplete certificate chain` was printed."""
+    cannot_find: tuple[str, ...] = ()
+    """Names under `Cannot find certificate:`."""
+    untrusted_root: bool = False
+    """`Verifies against UNTRUSTED root` was printed."""
+    revocation_skipped: str | None = None
+    """The reason after `Revocation check skipped --`."""
+    certificate_revoked: bool = False
+    """`Certificate is REVOKED` was printed."""
+    leaf_revoked: bool = False
+    """`Leaf certificate is REVOKED` was printed."""
+    leaf_revoked_reason: int | None = None
+    """The CRL reason code printed with it."""
+    leaf_revocation_passed: bool = False
+    """`Leaf certificate revocation check passed` was printed."""
+    leaf_revocation_error: HResult | None = None
+    """`ERROR: Verifying leaf certificate revocation status returned ...`."""
+    cert_kind: Literal["ca", "end_entity"] | None = None
+    """`Cert is a CA certificate` / `Cert is an End Entity certificate`."""
+    verified_issuance: tuple[Policy, ...] | None = None
+    """Verified Issuance Policies (empty tuple = None printed; None = line absent)."""
+    verified_issuance_all: bool = False
+    """`Verified Issuance Policies: All`."""
+    verified_application: tuple[Policy, ...] | None = None
+    """Verified Application Policies (empty tuple = None printed; None = line absent)."""
+    verified_application_all: bool = False
+    """`Verified Application Policies: All` (no EKU restriction)."""
+    completed: Literal["success", "failed"] | None = None
+    """certutil's final line: completed successfully / FAILED. Not a verdict on the chain."""
+    failed_hresult: HResult | None = None
+    """The code of `CertUtil: -verify command FAILED: ...`."""
+    messages: tuple[str, ...] = ()
+    """Other `CertUtil: <message>` lines."""
+    scinfo_chain_status: int | None = None
+    """`CertGetCertificateChain(dwErrorStatus) = 0x...` of certutil -scinfo."""
+    policy_accepted: bool | None = None
+    """CAPI2 runs: whether the chain policy check (event 30) accepted the chain."""
+    policy: str | None = None
+    """CAPI2 runs: the chain policy checked (CERT_CHAIN_POLICY_SSL, ...)."""
+    scinfo_chain: Literal["valid", "invalid"] | None = None
+    """certutil -scinfo's verdict on the card certificate's chain (base policy)."""
+    scinfo_logon_chain: Literal["valid", "invalid"] | None = None
+    """The same under the smart-card logon policy (`Smart Card Logon: ...`)."""
+    notes: tuple[str, ...] = ()
+    """Recognised context lines of -scinfo / -dcinfo (e.g. `Chain validates`)."""
+
+
+class CertutilVerify(Model):
+    """Everything read from one certutil -verify / -scinfo / -dcinfo chain dump."""
+
+    kind: Literal["certutil-verify"] = "certutil-verify"
+    """Model tag."""
+    variant: Literal["verify", "scinfo", "dcinfo", "capi2"] = "verify"
+    """Which certutil verb produced it, as far as the text shows."""
+    identity: Identity | None = None
+    """The header."""
+    preamble: Preamble = Preamble()
+    """Verify flags, chain flags, engine, policy."""
+    chain: tuple[ChainSummary, ...] = ()
+    """ChainContext and SimpleChain summaries."""
+    elements: tuple[ChainElement, ...] = ()
+    """Chain elements, leaf first. Headerless fragments yield elements with index None."""
+    echo: ChainElement | None = None
+    """The certificate certutil repeats after the chain hashes when it reports an error."""
+    hashes: ChainHashes | None = None
+    """Exclude leaf cert / Full chain hashes."""
+    errors: tuple[HResult, ...] = ()
+    """Error lines with an HRESULT before the verdict section."""
+    trailer: Trailer = Trailer()
+    """Verdict lines and the final line."""
+    elided: tuple[int, ...] = ()
+    """Lines where the paste says `...` (content left out)."""
+    unparsed: tuple[UnparsedLine, ...] = ()
+    """Lines that could not be placed."""
+    repairs: tuple[Repair, ...] = ()
+    """Paste damage that was undone."""
+    complete: bool
+    """Whether the dump has both its start (header or flags) and its final line."""
+    line_count: int
+    """Number of non-blank lines read."""
+
+    @property
+    def chain_error(self) -> TrustStatus | None:
+        """The ChainContext dwErrorStatus, else the first SimpleChain one."""
+        for scope in ("chain_context", "simple_chain"):
+            for summary in self.chain:
+                if summary.scope == scope and summary.error_status is not None:
+                    return summary.error_status
+        return None

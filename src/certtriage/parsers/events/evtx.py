@@ -1,0 +1,141 @@
+"""Binary .evtx files -> :class:`EventLog`, through the Rust-backed `evtx` package.
+
+Records stream one at a time, so memory stays flat whatever the file size. A record is only
+decoded from JSON when a cheap substring test on its text says it may come from a relevant
+provider. A record or chunk that cannot be read is counted and skipped without losing the
+rest of the file (a plain `for` loop would stop at the first error). A file shorter than its
+header says is reported as truncated.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ...knowledge.catalog import event_knowledge
+from .capi2 import group_runs
+from .model import Event, EventLog
+from .records import event_from_node, node_from_evtx_json
+
+MAGIC = b"ElfFile\x00"
+HEADER_SIZE = 4096
+CHUNK_SIZE = 65536
+#: Relevant events kept per file; the rest are counted, so memory stays bounded.
+MAX_EVENTS = 20000
+#: Give up after this many errors in a row (a file of garbage after a valid header).
+MAX_CONSECUTIVE_ERRORS = 1000
+#: Substrings of a record's JSON that can mean a relevant provider (checked before decoding).
+_PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent")
+
+
+def is_evtx(head: bytes) -> bool:
+    """Whether bytes start like an EVTX file."""
+    return head.startswith(MAGIC)
+
+
+def _header_problem(head: bytes, size: int) -> str | None:
+    if len(head) < 128:
+        return "the file header is cut short"
+    chunk_count = struct.unpack_from("<H", head, 42)[0]
+    expected = HEADER_SIZE + chunk_count * CHUNK_SIZE
+    if size < expected:
+        return (f"truncated: the header declares {chunk_count} chunks "
+                f"({expected} bytes) but the file has {size} bytes")
+    if (size - HEADER_SIZE) % CHUNK_SIZE:
+        return f"truncated: {size} bytes is not a whole number of 64 KiB chunks"
+    return None
+
+
+def _records(parser: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
+    iterator = parser.records_json()
+    errors_in_a_row = 0
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # the evtx package raises RuntimeError for a bad record/chunk
+            errors_in_a_row += 1
+            problems.append(f"unreadable record or chunk: {str(exc).splitlines()[0][:160]}")
+            if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS:
+                problems.append("stopped after too many unreadable records in a row")
+                return
+            continue
+        errors_in_a_row = 0
+        yield record
+
+
+def read_evtx(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
+              progress: Any = None) -> EventLog:
+    """Read relevant events from an EVTX file path or bytes."""
+    from evtx import PyEvtxParser
+
+    stream: IO[bytes]
+    if isinstance(source, bytes):
+        stream, size, head = io.BytesIO(source), len(source), source[:HEADER_SIZE]
+    else:
+        size = os.path.getsize(source)
+        with open(source, "rb") as handle:
+            head = handle.read(HEADER_SIZE)
+        stream = open(source, "rb")  # noqa: SIM115 - closed below
+    problems: list[str] = []
+    truncated_reason = _header_problem(head, size)
+    knowledge = event_knowledge()
+    events: list[Event] = []
+    read = skipped = dropped = 0
+    try:
+        parser = PyEvtxParser(stream, separate_json_attributes=True)
+        for record in _records(parser, problems):
+            read += 1
+            if progress is not None and read % 1000 == 0:
+                progress(read)
+            text = record.get("data") or ""
+            if not any(marker in text for marker in _PREFILTER):
+                skipped += 1
+                continue
+            event = _event(text)
+            if event is None or not knowledge.relevant(event.provider):
+                skipped += 1
+                continue
+            if len(events) >= MAX_EVENTS:
+                dropped += 1
+                continue
+            events.append(event)
+    except Exception as exc:  # a file the evtx package refuses outright
+        problems.append(f"not readable as EVTX: {str(exc).splitlines()[0][:160]}")
+    finally:
+        stream.close()
+    if dropped:
+        problems.append(f"{dropped} more relevant events were counted but not kept")
+    record_errors = sum(1 for p in problems if p.startswith("unreadable"))
+    if truncated_reason:
+        problems.insert(0, truncated_reason)
+    return EventLog(
+        shape="evtx", events=tuple(events), runs=tuple(group_runs(events)),
+        records_read=read, records_skipped=skipped, record_errors=record_errors,
+        truncated=truncated_reason is not None, problems=tuple(_dedupe(problems)),
+    )
+
+
+def _event(text: str) -> Event | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    root = data.get("Event") if isinstance(data, dict) else None
+    if not isinstance(root, dict):
+        return None
+    return event_from_node(node_from_evtx_json("Event", root), "evtx")
+
+
+def _dedupe(problems: list[str], limit: int = 20) -> list[str]:
+    """Repeated problems once each, with a count, and at most `limit` lines."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    lines = [p if n == 1 else f"{p} (x{n})" for p, n in counts.items()]
+    return lines[:limit] + ([f"... {len(lines) - limit} more"] if len(lines) > limit else [])

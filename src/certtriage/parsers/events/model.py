@@ -1,0 +1,152 @@
+"""Models of Windows events from every export shape (text copies, CSV, XML, EVTX).
+
+Every shape is read into the same :class:`Event`. CAPI2 events keep the chain-validation
+details (:class:`Capi2Detail`) that let the events of one operation be grouped into a run and
+diagnosed like certutil output.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ...models._base import Model
+from ...models.common import Repair, Span, UnparsedLine
+from ..certutil_verify.model import CertutilVerify
+
+EventShape = Literal[
+    "copy-details", "legacy-text", "wevtutil-text", "format-list", "csv", "tsv", "xml",
+    "friendly-xml", "message-only", "evtx",
+]
+
+
+class Capi2Element(Model):
+    """One certificate of a chain as CAPI2 event 11 reports it."""
+
+    subject: str | None = None
+    """subjectName of the certificate."""
+    thumbprint: str | None = None
+    """SHA-1 from the fileRef name."""
+    error_status: int = 0
+    """Its dwErrorStatus."""
+    info_status: int = 0
+    """Its dwInfoStatus."""
+    application_oids: tuple[str, ...] = ()
+    """ApplicationUsage OIDs."""
+    revocation_result: int | None = None
+    """RevocationInfo/RevocationResult value, when present."""
+    crl_url: str | None = None
+    """The CRL (or OCSP) URL used for it."""
+
+
+class Capi2Detail(Model):
+    """What a CAPI2 Operational event says about a chain build, a policy check, a revocation
+    check or a URL retrieval."""
+
+    task_id: str | None = None
+    """CorrelationAuxInfo TaskId: events of one operation share it."""
+    seq: int | None = None
+    """CorrelationAuxInfo SeqNumber."""
+    process: str | None = None
+    """EventAuxInfo ProcessName (lsass.exe for Schannel / HTTP.sys)."""
+    subject: str | None = None
+    """The certificate the event is about."""
+    chain_error: int | None = None
+    """Chain dwErrorStatus (event 11)."""
+    chain_info: int | None = None
+    """Chain dwInfoStatus (event 11)."""
+    elements: tuple[Capi2Element, ...] = ()
+    """Chain elements, leaf first (event 11)."""
+    policy: str | None = None
+    """Policy type (event 30)."""
+    result: int | None = None
+    """Result value (0 = success)."""
+    result_text: str = ""
+    """Result message text."""
+    url: str | None = None
+    """URL retrieved (event 53) or used for revocation (event 41)."""
+    object_type: str | None = None
+    """CONTEXT_OID_CRL, CONTEXT_OID_CERTIFICATE, CONTEXT_OID_OCSP_RESP ... (event 53)."""
+
+
+class Event(Model):
+    """One Windows event, from whichever export it came."""
+
+    provider: str
+    """Provider / source name as shown (Schannel, Microsoft-Windows-CAPI2, crypt32, ...)."""
+    event_id: int
+    """Event ID."""
+    level: str | None = None
+    """error, warning, information, critical, verbose (None when not shown)."""
+    time: str | None = None
+    """Time as printed."""
+    time_at: datetime | None = None
+    """Time parsed, when the format was unambiguous."""
+    computer: str | None = None
+    """Computer name."""
+    channel: str | None = None
+    """Log name / channel."""
+    record_id: int | None = None
+    """EventRecordID."""
+    message: str = ""
+    """The rendered description (from the export, or from our message table for EVTX)."""
+    message_resolved: bool = True
+    """False when the export said the description could not be resolved."""
+    data: dict[str, str] = {}
+    """Named EventData values (AlertDesc, ErrorState, ...)."""
+    alert_code: int | None = None
+    """TLS alert number of 36887 / 36888."""
+    alert_name: str | None = None
+    """Its IANA name."""
+    error_state: int | None = None
+    """Schannel's internal error state, when given."""
+    codes: tuple[str, ...] = ()
+    """HRESULTs in the message or data, as 0x and eight hex digits."""
+    capi2: Capi2Detail | None = None
+    """Chain-validation details of a CAPI2 Operational event."""
+    shape: EventShape
+    """The export shape it was read from."""
+    span: Span | None = None
+    """Input lines (text shapes) of the record."""
+
+
+class Capi2Run(Model):
+    """The CAPI2 events of one chain-validation operation, and the chain they describe."""
+
+    task_id: str
+    """The shared CorrelationAuxInfo TaskId."""
+    event_ids: tuple[int, ...]
+    """Event IDs in sequence order."""
+    process: str | None = None
+    """The process that asked for the validation."""
+    subject: str | None = None
+    """The end certificate."""
+    chain: CertutilVerify
+    """The run expressed as a chain model, so the certutil rules diagnose it."""
+
+
+class EventLog(Model):
+    """Everything read from one input holding events."""
+
+    kind: Literal["event-log"] = "event-log"
+    """Model tag."""
+    shape: EventShape
+    """The export shape (the first one, when a text mixes shapes)."""
+    events: tuple[Event, ...] = ()
+    """Relevant events, in input order."""
+    runs: tuple[Capi2Run, ...] = ()
+    """CAPI2 chain-validation runs."""
+    records_read: int = 0
+    """Records read in total (relevant or not)."""
+    records_skipped: int = 0
+    """Records read but not relevant (other providers), not kept."""
+    record_errors: int = 0
+    """Records or chunks that could not be read (EVTX)."""
+    truncated: bool = False
+    """The file ends before its header says it should (EVTX)."""
+    problems: tuple[str, ...] = ()
+    """What went wrong while reading, in one line each."""
+    unparsed: tuple[UnparsedLine, ...] = ()
+    """Text lines that could not be placed."""
+    repairs: tuple[Repair, ...] = ()
+    """Paste damage that was undone."""

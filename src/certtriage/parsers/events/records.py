@@ -1,0 +1,289 @@
+"""One event record, as an element tree from XML or from EVTX JSON, -> :class:`Event`.
+
+XML (any export shape) and the Rust `evtx` parser's JSON are first turned into the same small
+tree (:class:`Node`), so reading the System block, the EventData / UserData values and the
+CAPI2 details is written once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...knowledge.catalog import canonical_provider, event_knowledge
+from ...models.common import Span
+from .._values import parse_date
+from .model import Capi2Detail, Capi2Element, Event, EventShape
+
+_LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
+           "0": "information"}
+_HRESULT = re.compile(r"\b(?:0x)?([89][0-9a-fA-F]{7})\b")
+_CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
+#: Data values longer than this are cut (binary blobs, certificates).
+MAX_VALUE = 512
+
+
+@dataclass
+class Node:
+    """An XML element: local name, attributes, text, children."""
+
+    name: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    text: str | None = None
+    children: list[Node] = field(default_factory=list)
+
+    def find(self, name: str) -> Node | None:
+        """First child called `name`."""
+        return next((c for c in self.children if c.name == name), None)
+
+    def findall(self, name: str) -> list[Node]:
+        """Children called `name`."""
+        return [c for c in self.children if c.name == name]
+
+    def path(self, *names: str) -> Node | None:
+        """Descend through children by name."""
+        node: Node | None = self
+        for name in names:
+            node = node.find(name) if node is not None else None
+        return node
+
+    def walk(self) -> list[Node]:
+        """This node and all below it, depth first."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def node_from_element(element: Any) -> Node:
+    """An ElementTree element (from defusedxml) -> Node."""
+    node = Node(_local(element.tag), {_local(k): v for k, v in element.attrib.items()},
+                (element.text or "").strip() or None)
+    node.children = [node_from_element(child) for child in element]
+    return node
+
+
+_SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<n>\d+))?(?P<attrs>_attributes)?$")
+
+
+def node_from_evtx_json(name: str, value: Any) -> Node:
+    """The `evtx` package's JSON (`separate_json_attributes=True`) -> Node.
+
+    Attributes arrive as `<Name>_attributes` siblings and repeated elements as `<Name>_1`,
+    `<Name>_2`; both are folded back into elements.
+    """
+    node = Node(name)
+    if isinstance(value, list):  # unnamed values: "Data": {"#text": ["a", "b"]}
+        node.text = " ".join(str(v) for v in value if v not in ("", None)) or None
+        return node
+    if not isinstance(value, dict):
+        node.text = None if value is None else str(value)
+        return node
+    by_key: dict[str, Node] = {}
+    for key, item in value.items():
+        if key == "#text":
+            node.text = (" ".join(str(v) for v in item if v not in ("", None))
+                         if isinstance(item, list) else str(item))
+            continue
+        m = _SUFFIX.match(key)
+        assert m is not None
+        base = m["name"]
+        slot = f"{base}_{m['n'] or 0}"
+        if m["attrs"]:
+            target = by_key.setdefault(slot, Node(base))
+            target.attrs.update({k: str(v) for k, v in (item or {}).items()})
+        else:
+            child = node_from_evtx_json(base, item)
+            existing = by_key.get(slot)
+            if existing is not None:
+                child.attrs.update(existing.attrs)
+            by_key[slot] = child
+    node.children = list(by_key.values())
+    return node
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value, 0) if value.lower().startswith("0x") else int(value)
+    except ValueError:
+        return None
+
+
+def _hex(value: str | None) -> int | None:
+    try:
+        return int(value, 16) if value else None
+    except ValueError:
+        return None
+
+
+def _data(event: Node) -> dict[str, str]:
+    data: dict[str, str] = {}
+    event_data = event.find("EventData")
+    if event_data is not None:
+        for index, item in enumerate(event_data.children):
+            # XML: <Data Name="AlertDesc">48</Data>; evtx JSON: "AlertDesc": 48
+            key = item.attrs.get("Name") or (
+                f"param{index + 1}" if item.name == "Data" else item.name)
+            data[key] = (item.text or "")[:MAX_VALUE]
+    user_data = event.find("UserData")
+    if user_data is not None and user_data.children:
+        root = user_data.children[0]
+        for child in root.children:
+            if child.text is not None and not child.children:
+                data[child.name] = child.text[:MAX_VALUE]
+    return data
+
+
+def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
+                    message: str = "") -> Event | None:
+    """Read one `<Event>` tree; None when it has no provider or id."""
+    system = event.find("System")
+    if system is None:
+        return None
+    provider_node = system.find("Provider")
+    provider = (provider_node.attrs.get("Name") or provider_node.attrs.get("EventSourceName")
+                if provider_node is not None else None)
+    id_node = system.find("EventID")
+    event_id = _int(id_node.text if id_node is not None else None)
+    if not provider or event_id is None:
+        return None
+    time_node = system.find("TimeCreated")
+    time = time_node.attrs.get("SystemTime") if time_node is not None else None
+    level = system.find("Level")
+    data = _data(event)
+    record = system.find("EventRecordID")
+    channel = system.find("Channel")
+    computer = system.find("Computer")
+    return build_event(
+        provider=provider, event_id=event_id & 0xFFFF,
+        level=_LEVELS.get(level.text or "", None) if level is not None else None,
+        time=time, computer=computer.text if computer is not None else None,
+        channel=channel.text if channel is not None else None,
+        record_id=_int(record.text) if record is not None else None,
+        message=message, data=data, shape=shape, span=span,
+        capi2=capi2_detail(event) if canonical_provider(provider) ==
+        "Microsoft-Windows-CAPI2" else None,
+    )
+
+
+def build_event(*, provider: str, event_id: int, message: str = "", data: dict[str, str],
+                shape: EventShape, **rest: Any) -> Event:
+    """An Event with the derived fields filled in: message from our table when none was
+    exported, alert code and name, error state, the HRESULTs mentioned."""
+    knowledge = event_knowledge()
+    definition = knowledge.get(provider, event_id)
+    resolved = True
+    if message.strip().lower().startswith(("unable to resolve description",
+                                           "the description for event id")):
+        resolved, message = False, message.strip()
+    if definition is not None and (not message or not resolved):
+        # EVTX holds no text, and some viewers fail to render it: say what the event means.
+        details = ", ".join(f"{k} {v}" for k, v in data.items()
+                            if v and not k.startswith("_") and "binary" not in k.lower())
+        message = definition.summary + (f" ({details})" if details else "")
+    if definition is not None and message and resolved:
+        recognized = knowledge.recognize(message)
+        if recognized and recognized[0] is definition:
+            for key, value in recognized[1].items():
+                data.setdefault(key, value)
+    alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None
+    codes: list[str] = []
+    for value in (message, *data.values()):
+        codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
+    error_code = data.get("ErrorCode")
+    if error_code and _HRESULT.fullmatch(error_code.strip()):
+        codes.append(_HRESULT.fullmatch(error_code.strip())[1].lower())  # type: ignore[index]
+    level = rest.pop("level", None) or (definition.level if definition else None)
+    return Event(
+        provider=canonical_provider(provider), event_id=event_id, level=level,
+        message=message, message_resolved=resolved, data=data, alert_code=alert,
+        alert_name=knowledge.alerts.get(alert) if alert is not None else None,
+        error_state=_int(data.get("ErrorState")),
+        codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
+        time_at=_time(rest.get("time")), **rest,
+    )
+
+
+def _time(text: str | None) -> Any:
+    if not text:
+        return None
+    iso = re.match(r"^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)", text)
+    if iso:
+        from datetime import datetime
+
+        year, month, day, hour, minute, second = (int(g) for g in iso.groups())
+        return datetime(year, month, day, hour, minute, second)
+    return parse_date(re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
+
+
+# ---- CAPI2 -----------------------------------------------------------------------------------
+def capi2_detail(event: Node) -> Capi2Detail | None:
+    """The chain-validation facts of a CAPI2 Operational event."""
+    user_data = event.find("UserData")
+    if user_data is None or not user_data.children:
+        return None
+    root = user_data.children[0]
+    corr = root.find("CorrelationAuxInfo")
+    aux = root.find("EventAuxInfo")
+    result = root.find("Result")
+    cert = root.find("Certificate")
+    detail: dict[str, Any] = {
+        "task_id": corr.attrs.get("TaskId") if corr is not None else None,
+        "seq": _int(corr.attrs.get("SeqNumber")) if corr is not None else None,
+        "process": aux.attrs.get("ProcessName") if aux is not None else None,
+        "subject": cert.attrs.get("subjectName") if cert is not None else None,
+        "result": _hex(result.attrs.get("value")) if result is not None else None,
+        "result_text": (result.text or "") if result is not None else "",
+    }
+    if root.name == "CertGetCertificateChain":
+        chain = root.find("CertificateChain")
+        if chain is not None:
+            trust = chain.find("TrustStatus")
+            detail["chain_error"], detail["chain_info"] = _trust(trust)
+            detail["elements"] = tuple(_element(e) for e in chain.findall("ChainElement"))
+    elif root.name == "CertVerifyCertificateChainPolicy":
+        policy = root.find("Policy")
+        detail["policy"] = policy.attrs.get("type") if policy is not None else None
+    elif root.name == "CertVerifyRevocation":
+        crl = root.find("CertificateRevocationList") or root.find("OCSPResponse")
+        detail["url"] = crl.attrs.get("url") if crl is not None else None
+    elif root.name == "CryptRetrieveObjectByUrlWire":
+        url = root.find("URL")
+        obj = root.find("Object")
+        detail["url"] = url.text if url is not None else None
+        detail["object_type"] = obj.attrs.get("type") if obj is not None else None
+    return Capi2Detail(**detail)
+
+
+def _trust(trust: Node | None) -> tuple[int | None, int | None]:
+    if trust is None:
+        return None, None
+    error, info = trust.find("ErrorStatus"), trust.find("InfoStatus")
+    return (_hex(error.attrs.get("value")) if error is not None else None,
+            _hex(info.attrs.get("value")) if info is not None else None)
+
+
+def _element(node: Node) -> Capi2Element:
+    cert = node.find("Certificate")
+    error, info = _trust(node.find("TrustStatus"))
+    usage = node.find("ApplicationUsage")
+    revocation = node.find("RevocationInfo")
+    result = revocation.find("RevocationResult") if revocation is not None else None
+    crl = revocation.find("CertificateRevocationList") if revocation is not None else None
+    ref = cert.attrs.get("fileRef", "") if cert is not None else ""
+    return Capi2Element(
+        subject=cert.attrs.get("subjectName") if cert is not None else None,
+        thumbprint=ref.split(".")[0].lower() if re.match(r"^[0-9A-Fa-f]{40}\.", ref) else None,
+        error_status=error or 0, info_status=info or 0,
+        application_oids=tuple(u.attrs.get("oid", "") for u in usage.findall("Usage"))
+        if usage is not None else (),
+        revocation_result=_hex(result.attrs.get("value")) if result is not None else None,
+        crl_url=crl.attrs.get("url") if crl is not None else None,
+    )

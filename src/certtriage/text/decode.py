@@ -1,0 +1,116 @@
+"""Bytes to text: the decode stage.
+
+Evidence arrives as whatever Windows and a ticket system made of it: UTF-8 with or without a BOM,
+UTF-16 from Windows PowerShell 5.1 redirection (with or without BOM), or a legacy code page. The
+result records which encoding was used and whether any byte had to be replaced, so nothing is
+guessed silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Literal
+
+from ..errors import InputTooLarge
+from ..models._base import Model
+
+Encoding = Literal["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "cp1252"]
+
+#: Inputs larger than this are refused before decoding (a certutil dump is a few KiB).
+MAX_TEXT_BYTES = 32 * 1024 * 1024
+
+_BOMS: tuple[tuple[bytes, Encoding], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class Document(Model):
+    """Decoded text of one input with how it was decoded."""
+
+    source: str
+    """Where it came from: a path, an archive member or `<stdin>`."""
+    text: str
+    """The decoded text with every line ending turned into LF."""
+    encoding: Encoding
+    """The encoding used."""
+    bom: bool
+    """Whether a byte-order mark was present (and removed)."""
+    replaced: bool
+    """Whether undecodable bytes had to be replaced (U+FFFD)."""
+    newline: Literal["crlf", "lf", "cr", "mixed", "none"]
+    """The line endings the bytes had."""
+
+
+def _sniff_utf16(data: bytes) -> Encoding | None:
+    """Recognise BOM-less UTF-16 by the NUL pattern that ASCII text leaves in it."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > half * 0.3 and even_nuls < half * 0.05:
+        return "utf-16-le"
+    if even_nuls > half * 0.3 and odd_nuls < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _newline_kind(text: str) -> Literal["crlf", "lf", "cr", "mixed", "none"]:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [name for name, n in (("crlf", crlf), ("cr", cr), ("lf", lf)) if n]
+    if not kinds:
+        return "none"
+    if len(kinds) > 1:
+        return "mixed"
+    return kinds[0]  # type: ignore[return-value]
+
+
+def decode(data: bytes, source: str = "<bytes>") -> Document:
+    """Decode raw bytes into a :class:`Document`.
+
+    Order: BOM, then the UTF-16 NUL pattern, then strict UTF-8, then cp1252 (which maps every
+    byte but five; those become U+FFFD and ``replaced`` is set).
+    """
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputTooLarge(f"{len(data)} bytes is more than the {MAX_TEXT_BYTES} accepted")
+    encoding: Encoding | None = None
+    bom = False
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            encoding, bom, data = name, True, data[len(mark):]
+            break
+    if encoding is None:
+        encoding = _sniff_utf16(data)
+    replaced = False
+    if encoding in ("utf-16-le", "utf-16-be"):
+        if len(data) % 2:
+            data, replaced = data[:-1], True
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text, replaced = data.decode(encoding, errors="replace"), True
+    elif encoding == "utf-8-sig":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, replaced = data.decode("utf-8", errors="replace"), True
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+                text, replaced = data.decode("cp1252", errors="replace"), True
+    newline = _newline_kind(text)
+    if newline != "lf" and newline != "none":
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(
+        source=source, text=text, encoding=encoding, bom=bom, replaced=replaced, newline=newline
+    )

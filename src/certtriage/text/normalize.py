@@ -1,0 +1,105 @@
+"""Undo paste damage before parsing, line by line, recording every repair.
+
+Tickets, forums and blogs mangle tool output: quote and prompt prefixes, lost indentation,
+Markdown escapes, backticks and autolinks, smart quotes, em-dash banners, blank lines between
+every line, an HRESULT wrapped onto a line of its own. Each repair here is recorded against the
+line it changed, and no content line is ever dropped: blank lines are the only lines removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models.common import Repair, RepairKind
+
+#: Characters that can only appear on a damaged line: the fast path skips clean lines.
+_SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2018\u2019\u2014\u2013\t\u00a0]")
+_PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))\s*)+")
+_AUTOLINK = re.compile(r"<((?:https?|ldaps?|file|ftp)://[^>\s]*)>")
+_MD_ESCAPE = re.compile(r"\\([_*\[\]#~|`])")
+_SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"})
+_HRESULT_ONLY = re.compile(r"^0x[0-9a-fA-F]{8}(?:\s*\([^)]*\))?\.?$")
+_HAS_HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}\b")
+_PAREN_DETAIL_ONLY = re.compile(r"^\((?:-?\d+|WIN32:)[^)]*\)$")
+_ENDS_WITH_HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}$")
+
+
+@dataclass
+class NormalizedText:
+    """Normalised lines and, for each, the line number it had in the decoded input."""
+
+    lines: list[str] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The lines joined for the lexer, one per line."""
+        return "\n".join(self.lines) + "\n" if self.lines else ""
+
+
+def _repair(line: str, lineno: int, repairs: list[Repair]) -> str:
+    def note(kind: RepairKind) -> None:
+        repairs.append(Repair(line=lineno, kind=kind))
+
+    if "\t" in line or "\u00a0" in line:
+        line = line.replace("\t", " ").replace("\u00a0", " ")
+    stripped = line.lstrip()
+    if "`" in stripped:
+        note("backticks")
+        stripped = stripped.replace("`", "")
+    prefix = _PREFIX.match(stripped)
+    if prefix:
+        note("percent-prefix" if "%" in prefix.group(0) else "quote-prefix")
+        stripped = stripped[prefix.end():].lstrip()
+    if "<" in stripped:
+        unlinked = _AUTOLINK.sub(r"\1", stripped)
+        if unlinked != stripped:
+            note("autolink")
+            stripped = unlinked
+    if "\\" in stripped:
+        unescaped = _MD_ESCAPE.sub(r"\1", stripped)
+        if unescaped != stripped:
+            note("markdown-escape")
+            stripped = unescaped
+    translated = stripped.translate(_SMART)
+    if translated != stripped:
+        note("smart-quotes")
+        stripped = translated
+    if "\u2014" in stripped or "\u2013" in stripped:
+        note("dash-banner")
+        stripped = stripped.replace("\u2014", "--").replace("\u2013", "-")
+    return stripped
+
+
+def normalize(text: str) -> NormalizedText:
+    """Split decoded text into repaired, non-blank lines with their original line numbers."""
+    out = NormalizedText()
+    lines, origin, repairs = out.lines, out.origin, out.repairs
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip()
+        if not line:
+            continue
+        if _SUSPECT.search(line):
+            line = _repair(line, lineno, repairs).rstrip()
+            if not line:
+                continue
+        else:
+            line = line.lstrip()
+        if lines and _is_wrapped_tail(line, lines[-1]):
+            repairs.append(Repair(line=lineno, kind="wrapped-hresult"))
+            lines[-1] = f"{lines[-1]} {line}"
+            continue
+        lines.append(line)
+        origin.append(lineno)
+    return out
+
+
+def _is_wrapped_tail(line: str, previous: str) -> bool:
+    """An HRESULT (or its parenthesised detail) that a paste moved onto its own line."""
+    if _HRESULT_ONLY.match(line):
+        return not _HAS_HRESULT.search(previous) and not previous.startswith(("-", "["))
+    if _PAREN_DETAIL_ONLY.match(line):
+        return bool(_ENDS_WITH_HRESULT.search(previous))
+    return False
