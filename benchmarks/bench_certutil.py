@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from certtriage import analyze_bytes  # noqa: E402
-from certtriage.parsers.certutil_verify.parser import parse_certutil_verify  # noqa: E402
+from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify  # noqa: E402
 
 
 def _inputs() -> list[bytes]:

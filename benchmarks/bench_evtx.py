@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from certtriage.parsers.events.evtx import read_evtx  # noqa: E402
+from certtriage.parsers.events.evtx import parse as read_evtx  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "evtx" / "large" / "system-security-mix-32mib.evtx"
 

@@ -13,7 +13,7 @@ import pytest
 
 from certtriage import analyze_path, analyze_text
 from certtriage.models.findings import InputResult
-from certtriage.parsers.certutil_verify.parser import parse_certutil_verify
+from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify
 
 from .conftest import MISSION, REAL
 

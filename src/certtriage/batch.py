@@ -17,19 +17,10 @@ from dataclasses import dataclass
 
 from . import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
-from .engine import worst_verdict
-from .knowledge.rulebook import load_rulebook
+from .engine import rulebook, worst_verdict
 from .models.findings import SEVERITY_RANK, CaseResult, InputResult, Report
+from .parsers import by_id
 from .pipeline import analyze_bytes, analyze_path
-
-#: Causes that mean the server rejected the client certificate's chain.
-_CHAIN_CAUSES = {
-    "cdp-unreachable", "aia-unreachable", "ocsp-unreachable", "revocation-offline",
-    "no-revocation-info", "crl-expired", "revoked", "untrusted-root", "partial-chain",
-    "explicit-distrust", "not-time-valid", "signature-invalid", "missing-client-auth-eku",
-    "client-certificate-rejected", "certificate-unknown", "client-certificate-untrusted",
-    "revoked-or-revocation-offline",
-}
 
 
 @dataclass(frozen=True)
@@ -122,7 +113,7 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
         for cause in dict.fromkeys(f.cause for f in r.findings
                                    if f.severity == "error" and f.cause != "ok"):
             seen_in.setdefault(cause, []).append(r.source)
-    graph = load_rulebook().cause_graph
+    graph = rulebook().cause_graph
     roots = list(dict.fromkeys(f.cause for f in errors))
     symptoms = [c for c in roots if any(c in graph.get(o, ()) for o in roots if o != c)]
     roots = [c for c in roots if c not in symptoms]
@@ -151,11 +142,21 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
     )
 
 
+def _evidence(result: InputResult) -> str | None:
+    """What the input's format is evidence of (chain, log ...), None for unread inputs."""
+    try:
+        return by_id(result.kind).evidence
+    except ValueError:
+        return None
+
+
 def _contradictions(read: list[InputResult]) -> list[str]:
-    passing = [r for r in read if r.kind == "certutil-verify" and r.verdict == "pass"]
-    server = [(r, f) for r in read if r.kind in ("event-log", "evtx", "iis-w3c-log")
-              for f in r.findings
-              if f.severity == "error" and f.cause in _CHAIN_CAUSES]
+    """A chain that passes next to a log that shows the server rejecting a client
+    certificate's chain."""
+    book = rulebook()
+    passing = [r for r in read if _evidence(r) == "chain" and r.verdict == "pass"]
+    server = [(r, f) for r in read if _evidence(r) == "log" for f in r.findings
+              if f.severity == "error" and book.category_of(f.cause) == "chain"]
     if not passing or not server:
         return []
     r, f = server[0]

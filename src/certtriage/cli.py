@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .knowledge.rulebook import RulebookError
+from .errors import RulebookError
 from .render import OutputFormat
 
 if TYPE_CHECKING:
@@ -215,9 +215,9 @@ def rules(
     """List the knowledge-base rules, or show one."""
     import json
 
-    from .knowledge.rulebook import load_rulebook
+    from .engine import rulebook
 
-    book = load_rulebook()
+    book = rulebook()
     chosen = list(book.rules)
     if code is not None:
         rule = book.get(code)
@@ -248,9 +248,10 @@ def explain(
         InfoFormat.text),
 ) -> None:
     """Explain an error code, trust flag, IIS sub-status, setting, rule or cause."""
+    from .engine import rulebook
     from .knowledge.explain import explain as run
 
-    found = run(code)
+    found = run(code, rulebook())
     if found.kind == "unknown":
         _fail(f"{code!r} is not a code, flag, sub-status, setting, rule or cause certtriage knows",
               Exit.UNRECOGNIZED)

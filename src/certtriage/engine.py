@@ -1,23 +1,44 @@
-"""Rulebook x parsed evidence -> findings -> a diagnosis (root causes, symptoms, verdict)."""
+"""Rulebook x parsed evidence -> findings -> a diagnosis (root causes, symptoms, verdict).
+
+The engine names no format. A format's predicates decide what a match is about and what a
+finding made of it shows (`Binding.facts`); the engine fills the rule's message with those
+facts, links findings into root causes and symptoms through the rules' `explains`, applies the
+adjustments of rules that fired (`adjusts`), and decides the verdict.
+"""
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .knowledge.predicates import Binding, all_hresults, predicate_fn
-from .knowledge.rulebook import Rulebook
-from .knowledge.schema import Condition, Rule
-from .models.common import ChainElement, Span
+from .knowledge.predicates import PREDICATES, Binding, Facts, Predicate
+from .knowledge.rulebook import Rulebook, load_packaged_rulebook
+from .knowledge.schema import Adjustment, Condition, Rule
 from .models.findings import SEVERITY_RANK, Finding, Verdict
-from .parsers.certutil_verify.model import CertutilVerify
-from .parsers.events.model import EventLog
 
-_SECTION_TITLES = {
-    "aia": "Certificate AIA", "cdp": "Certificate CDP", "base_crl_cdp": "Base CRL CDP",
-    "ocsp": "Certificate OCSP", "unknown": "retrieval",
-}
+
+@functools.cache
+def rulebook() -> Rulebook:
+    """The packaged rulebook, validated against every format's predicates; loaded once."""
+    return load_packaged_rulebook(vocabulary)
+
+
+def vocabulary() -> dict[str, Predicate]:
+    """Every predicate of every format (each format's predicates module is imported)."""
+    from .parsers import FORMATS
+
+    for fmt in FORMATS:
+        fmt.predicates()
+    return PREDICATES
+
+
+def predicate_fn(name: str) -> Predicate:
+    """The predicate called `name`; the formats' modules are imported on first need, so a run
+    that reads only certutil output never imports the others."""
+    fn = PREDICATES.get(name)
+    return fn if fn is not None else vocabulary()[name]
 
 
 class _Fill(dict[str, str]):
@@ -25,8 +46,8 @@ class _Fill(dict[str, str]):
         return "?"
 
 
-def _matches(doc: CertutilVerify | EventLog, rule: Rule) -> Iterator[Binding]:
-    bindings = [Binding()]
+def _matches(doc: Any, rule: Rule, start: Binding) -> Iterator[Binding]:
+    bindings = [start]
     for condition in rule.when:
         fn = predicate_fn(condition.predicate)
         bindings = [nb for b in bindings for nb in fn(doc, b, **condition.args)]
@@ -41,159 +62,70 @@ def _matches(doc: CertutilVerify | EventLog, rule: Rule) -> Iterator[Binding]:
             yield binding
 
 
-def _holds(doc: CertutilVerify | EventLog, binding: Binding, condition: Condition) -> bool:
+def _holds(doc: Any, binding: Binding, condition: Condition) -> bool:
     return any(True for _ in predicate_fn(condition.predicate)(doc, binding, **condition.args))
 
 
-def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None) -> str | None:
-    """leaf, subordinate CA, root CA or self-signed certificate (None when unknown)."""
-    self_signed = element is not None and element.info_status is not None and (
-        "CERT_TRUST_IS_SELF_SIGNED" in element.info_status.flags
-    )
-    if self_signed:
-        return "root CA" if index != 0 or doc.trailer.cert_kind == "ca" else (
-            "self-signed certificate")
-    if index == 0:
-        return "leaf"
-    if index is not None:
-        return "subordinate CA"
-    return None
-
-
-def _who(role: str | None, element: ChainElement | None, index: int | None,
-         subject: str | None) -> str:
-    """`the subordinate CA [0][1] (CN=...)`, or a plain phrase when the position is unknown."""
-    if index is None:
-        base = "a certificate of the chain (its CertContext header is not in the input)"
-        return f"{base[:-1]}, {subject})" if subject else base
-    chain = element.chain_index if element is not None and element.chain_index else 0
-    label = {"leaf": "the leaf certificate"}.get(role or "", f"the {role or 'certificate'}")
-    return f"{label} [{chain}][{index}]" + (f" ({subject})" if subject else "")
-
-
-def _finding(doc: CertutilVerify | EventLog, rule: Rule, b: Binding,
-             substatus_of: dict[str, tuple[str, ...]] | None = None) -> Finding:
-    element = b.element
-    role = role_of(doc, element, b.index) if isinstance(doc, CertutilVerify) else None
-    check = b.check
-    echo = doc.echo if isinstance(doc, CertutilVerify) else None
-    subject = (element.subject if element is not None else None) or (
-        echo.subject if echo is not None and b.index == 0 else None)
-    fill = _Fill(
-        who=_who(role, element, b.index, subject),
-        index=str(b.index) if b.index is not None else "?",
-        subject=subject or "(subject not in the input)",
-        role=role or "certificate",
-        role_note=rule.role_notes.get(role, "") if role else "",  # type: ignore[call-overload]
-        url=check.url or "(URL not in the input)" if check else "",
-        section=_SECTION_TITLES[check.section] if check else "",
-        status=check.status_text if check else "",
-        object=check.object_text if check else "",
-        not_after=(element.not_after or "not printed") if element else "not printed",
-        error=check.error.message if check and check.error else "",
-        hresult=b.hresult.hex if b.hresult else "",
-        symbol=(b.hresult.symbol or "") if b.hresult else "",
-        flag=b.flag or "",
-        reason=_reason(doc),
-        **_event_fill(b),
-    )
-    fill.update(b.values)  # what the rule's own predicates bound wins over the defaults
+def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> Finding:
+    """A finding of `rule` from the facts of one match."""
+    note = rule.role_notes.get(facts.role, "") if facts.role else ""  # type: ignore[call-overload]
+    fill = _Fill({"role_note": note, **facts.fill})
     message = " ".join(string.Formatter().vformat(rule.message, (), fill).split())
     if rule.message.startswith("{who}"):
         message = message[:1].upper() + message[1:]
-    spans = []
-    if check is not None:
-        spans.append(check.span)
-    elif element is not None:
-        spans.append(element.span)
-    if b.hresult is not None and b.hresult.line:
-        spans.append(Span(start=b.hresult.line, end=b.hresult.line))
-    if b.event is not None and b.event.span is not None:
-        spans.append(b.event.span)
     cause = rule.cause
-    if b.event is not None and b.event.alert_code is not None:
-        cause = rule.cause_by_alert.get(str(b.event.alert_code), cause)
-    codes = [b.hresult.hex] if b.hresult else list(b.event.codes) if b.event else []
-    cause = next((rule.cause_by_code[c] for c in codes if c in rule.cause_by_code), cause)
-    event = b.event
+    if facts.alert_code is not None:
+        cause = rule.cause_by_alert.get(str(facts.alert_code), cause)
+    cause = next((rule.cause_by_code[c] for c in facts.codes if c in rule.cause_by_code), cause)
     iis = rule.iis_substatus
-    if cause != rule.cause and iis and substatus_of and cause in substatus_of:
-        iis = substatus_of[cause]  # a cause named by the code: its own 403.x
+    if cause != rule.cause and iis and cause in book.substatus_of:
+        iis = book.substatus_of[cause]  # a cause named by the code: its own 403.x
     return Finding(
         rule=rule.code, name=rule.name, cause=cause, title=rule.title,
-        event_id=event.event_id if event else None, time=event.time if event else None,
-        context=b.values.get("context"),
-        alert_code=event.alert_code if event else None,
-        severity=rule.severity, iis_substatus=iis,
-        element=b.index, role=role,
-        subject=subject,
-        url=check.url if check else b.values.get("url"),
-        hresult=b.hresult.hex if b.hresult else None,
-        message=message, why=rule.why.strip(), remediation=rule.fix,
-        references=rule.references, evidence=tuple(spans),
+        event_id=facts.event_id, time=facts.time,
+        context=context if context is not None else facts.context,
+        alert_code=facts.alert_code, severity=rule.severity, iis_substatus=iis,
+        element=facts.element, role=facts.role, subject=facts.subject, url=facts.url,
+        hresult=facts.hresult, message=message, why=rule.why.strip(), remediation=rule.fix,
+        references=rule.references, evidence=facts.spans,
     )
 
 
-def _event_fill(b: Binding) -> dict[str, str]:
-    event = b.event
-    if event is None:
-        return {}
-    codes = ", ".join(event.codes)
-    named = []
-    for code in event.codes:
-        from .knowledge.codes import code_tables
+def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,
+             context: str | None = None) -> list[Finding]:
+    """Every finding of every rule that reads `kind`, linked into root causes and symptoms.
 
-        known = code_tables().lookup(code)
-        named.append(f"{code} ({known.symbol})" if known else code)
-    return {
-        "event_id": str(event.event_id), "provider": event.provider,
-        "time": event.time or "(time not shown)", "computer": event.computer or "this server",
-        "alert": str(event.alert_code) if event.alert_code is not None else "?",
-        "alert_name": event.alert_name or "an unassigned alert",
-        "error_state": str(event.error_state) if event.error_state is not None else "not shown",
-        "codes": codes or "no code", "code_names": ", ".join(named) or "no code",
-        "event_message": " ".join(event.message.split())[:300],
-    }
-
-
-def _reason(doc: CertutilVerify | EventLog) -> str:
-    if not isinstance(doc, CertutilVerify):
-        return ""
-    code = doc.trailer.leaf_revoked_reason
-    if code is None:
-        return "not printed"
-    from .knowledge.codes import code_tables
-
-    name = code_tables().crl_reason(code)
-    return f"{code} ({name})" if name else str(code)
-
-
-def evaluate(doc: Any, rulebook: Rulebook, kind: str) -> list[Finding]:
-    """Every finding of every applicable rule, linked into root causes and symptoms."""
+    `start` is the binding the format's predicates begin with; `context` (a CAPI2 run inside a
+    log) is shown on every finding.
+    """
     findings: list[Finding] = []
-    substatus_of: dict[str, tuple[str, ...]] = {}
-    for rule in rulebook.rules:
-        if rule.iis_substatus and "certutil-verify" in rule.applies_to:
-            substatus_of.setdefault(rule.cause, rule.iis_substatus)
-    for rule in rulebook.rules:
-        if kind not in rule.applies_to:
-            continue
+    adjustments: list[Adjustment] = []
+    for rule in book.for_kind(kind):
         try:
-            findings.extend(_finding(doc, rule, b, substatus_of) for b in _matches(doc, rule))
+            bindings = list(_matches(doc, rule, start or Binding()))
+            findings.extend(_finding(rule, b.facts(doc), book, context) for b in bindings)
         except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
             findings.append(Finding(
                 rule=rule.code, name=rule.name, cause="rule-error", title=rule.title,
                 severity="warning", message=f"rule {rule.code} could not be evaluated: {exc!r}",
             ))
-    return _link(findings, rulebook)
+            continue
+        if rule.adjusts is not None and bindings:
+            adjustments.append(rule.adjusts)
+    linked = _link(findings, book)
+    for adjustment in adjustments:
+        linked = _settle([_adjust(f, adjustment) for f in linked])
+    return linked
 
 
 def _related(cause: Finding, symptom: Finding) -> bool:
     return cause.element is None or symptom.element is None or cause.element == symptom.element
 
 
-def _link(findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
-    explains = rulebook.explains
+def _link(findings: list[Finding], book: Rulebook) -> list[Finding]:
+    """Mark each finding explained by an error finding of a rule that `explains` it, on the
+    same element, as its symptom; the rest of the errors are root causes."""
+    explains = book.explains
     linked = []
     for f in findings:
         by = tuple(sorted({
@@ -203,24 +135,38 @@ def _link(findings: list[Finding], rulebook: Rulebook) -> list[Finding]:
         }))
         root = f.severity == "error" and not by
         linked.append(f.model_copy(update={"explained_by": by, "root_cause": root}))
-    if not any(f.root_cause for f in linked):
-        linked = [f.model_copy(update={"root_cause": True}) if f.cause == "ok" else f
-                  for f in linked]
-    return sorted(linked, key=lambda f: (
+    return sorted(_settle(linked), key=lambda f: (
         not f.root_cause, -SEVERITY_RANK[f.severity],
         f.element if f.element is not None else 99, f.rule,
     ))
 
 
-def verdict(findings: list[Finding], chain_known: bool = True) -> Verdict:
+def _settle(findings: list[Finding]) -> list[Finding]:
+    """Without any error root cause, a clean chain (`ok`) is the root of the diagnosis."""
+    if any(f.root_cause for f in findings):
+        return findings
+    return [f.model_copy(update={"root_cause": True}) if f.cause == "ok" else f
+            for f in findings]
+
+
+def _adjust(finding: Finding, adjustment: Adjustment) -> Finding:
+    if finding.severity != "error":
+        return finding
+    return finding.model_copy(update={
+        "severity": adjustment.severity, "root_cause": False,
+        "message": f"{finding.message} {adjustment.note}",
+    })
+
+
+def verdict(findings: list[Finding], outcome_shown: bool = True) -> Verdict:
     """fail on decisive error findings; pass when the chain was seen clean; else inconclusive.
 
-    A failed URL fetch alone decides nothing when the input does not show the chain status
+    A failed URL fetch alone decides nothing when the input does not show the chain's outcome
     (the paste may have cut off a URL that worked): the verdict is then inconclusive, with the
     failed fetch still reported as the likely root cause.
     """
     errors = [f for f in findings if f.severity == "error"]
-    if any(chain_known or f.url is None for f in errors):
+    if any(outcome_shown or f.url is None for f in errors):
         return "fail"
     if errors:
         return "inconclusive"
@@ -236,8 +182,3 @@ def worst_verdict(verdicts: Iterable[Verdict | None]) -> Verdict:
     if "fail" in given:
         return "fail"
     return "pass" if given == {"pass"} else "inconclusive"
-
-
-def hresults(doc: CertutilVerify) -> tuple[str, ...]:
-    """Every error code in the input, in order of appearance."""
-    return tuple(h.hex for h in all_hresults(doc))

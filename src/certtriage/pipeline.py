@@ -1,187 +1,66 @@
-"""The pure per-input pipeline: bytes -> decode -> detect -> parse -> rules -> result.
+"""The pure per-input pipeline: one path for every format.
 
-Only `analyze_path` touches the file system (one read); everything else is a function of its
-arguments, so a batch engine can map `analyze_bytes` over many machines.
+bytes -> decode (once, when a text format needs it) -> sniff (once, in registry order) ->
+parse -> evaluate (the input, then each part of it) -> one result.
+
+Only `analyze_path` touches the file system; everything else is a function of its arguments,
+so a batch engine can map `analyze_bytes` over many machines.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .detect import FormatId, detect
-from .engine import evaluate, hresults, verdict, worst_verdict
-from .formats import detect_bytes, detect_text
-from .knowledge.predicates import all_hresults, chain_status_is_known
-from .knowledge.rulebook import Rulebook, load_rulebook
-from .models.common import UnparsedLine
+from .engine import evaluate, rulebook, verdict, worst_verdict
+from .errors import CerttriageError, InputError
 from .models.findings import Finding, InputResult, Report
-from .parsers import parse
-from .parsers.certutil_verify.model import CertutilVerify
-from .parsers.events.evtx import is_evtx, read_evtx
-from .parsers.events.model import Capi2Run, EventLog
-from .text.decode import MAX_TEXT_BYTES, InputTooLarge, decode
+from .parsers import FORMATS, UNKNOWN, Format
+from .text.decode import MAX_TEXT_BYTES, Document, decode
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
 MAX_EVTX_BYTES = 4 * 1024**3
+#: Bytes read from a file before its format is known (enough for any binary signature).
+HEAD_BYTES = 8
+
+
+@dataclass
+class _Input:
+    """One input on its way through the pipeline: its bytes (or the file to stream) and, once
+    a text format asks, its decoded text."""
+
+    source: str
+    head: bytes
+    data: bytes | None = None
+    path: Path | None = None
+    text: str | None = None
+    document: Document | None = field(default=None, repr=False)
+
+    def probe(self, fmt: Format) -> Any:
+        """What `fmt`'s sniffer and parser read: the first bytes, the bytes, or the text
+        (decoded once, on the first text format's request); None when this input has none."""
+        if fmt.reads == "stream":
+            return self.head
+        if fmt.reads == "bytes":
+            return self.data
+        if self.text is None and self.data is not None:
+            self.document = decode(self.data, self.source)
+            self.text = self.document.text
+        return self.text
 
 
 def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
     """Diagnose one input given as bytes."""
-    if is_evtx(data[:8]):
-        return _events_result(source, FormatId.EVTX.value, read_evtx(data, source))
-    binary = detect_bytes(data)
-    if binary is not None:
-        return _format_result(source, binary.id, _parse_safely(binary.parse_data, data))
-    try:
-        document = decode(data, source)
-    except InputTooLarge as exc:
-        return InputResult(source=source, kind="unknown", status="error", error=str(exc))
-    result = analyze_text(document.text, source)
-    warnings = list(result.warnings)
-    if document.replaced:
-        warnings.insert(0, f"some bytes were not valid {document.encoding} and were replaced")
-    return result.model_copy(update={"encoding": document.encoding, "warnings": tuple(warnings)})
+    return _analyze(_Input(source, data[:HEAD_BYTES], data=data))
 
 
 def analyze_text(text: str, source: str = "<text>") -> InputResult:
-    """Diagnose one input that is already text."""
-    kind = detect(text)
-    if kind is FormatId.UNKNOWN:
-        other = detect_text(text)
-        if other is not None:
-            return _format_result(source, other.id, _parse_safely(other.parse_text, text))
-        return InputResult(
-            source=source, kind=kind.value, status="unrecognized",
-            error="not certutil output or any other format certtriage reads",
-        )
-    model = parse(kind, text)
-    if isinstance(model, EventLog):
-        return _events_result(source, kind.value, model)
-    findings = evaluate(model, load_rulebook(), kind.value)
-    return _result(source, kind.value, model, findings)
-
-
-def _parse_safely(parse_fn: Any, data: Any) -> Any:
-    """A format parser's model, or the one-line reason it could not read the input."""
-    try:
-        return parse_fn(data)
-    except ValueError as exc:  # parsers raise ValueError with a one-line reason
-        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def _format_result(source: str, kind: str, model: Any) -> InputResult:
-    """Diagnose a configuration or log input (netsh, registry, IIS, W3C, stores, certificates)."""
-    if isinstance(model, str):
-        return InputResult(source=source, kind=kind, status="error", error=model)
-    findings = evaluate(model, load_rulebook(), kind)
-    warnings = _unparsed_warnings(getattr(model, "unparsed", ()))
-    return InputResult(
-        source=source, kind=kind, status="partial" if warnings else "parsed",
-        verdict=verdict(findings), **_root_summary(_failure_roots(findings)),
-        hresults=tuple(dict.fromkeys(f.hresult for f in findings if f.hresult)),
-        warnings=tuple(warnings), findings=tuple(findings), model=model,
-    )
-
-
-def _unparsed_warnings(unparsed: Iterable[UnparsedLine]) -> list[str]:
-    """One warning per line a parser kept but could not read."""
-    return [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed]
-
-
-def _failure_roots(findings: list[Finding]) -> list[Finding]:
-    """The root-cause findings of a failure, or else the first `ok` finding."""
-    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
-    return roots or [f for f in findings if f.cause == "ok"][:1]
-
-
-def _root_summary(roots: list[Finding]) -> dict[str, Any]:
-    """The result fields that the root-cause findings decide."""
-    return {
-        "root_causes": tuple(dict.fromkeys(f.cause for f in roots)),
-        "failing_element": next((f.element for f in roots if f.element is not None), None),
-        "iis_substatus": tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
-    }
-
-
-_EVENT_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",
-                 "alert_code", "alert_name", "error_state", "codes", "message", "data"}
-
-
-def _run_findings(run: Capi2Run, book: Rulebook) -> list[Finding]:
-    """A CAPI2 run's findings. When the chain policy (event 30) accepted the chain, the bits it
-    chose to ignore are reported as warnings, not as the cause of a failure."""
-    trailer = run.chain.trailer
-    context = f"CAPI2 run {run.task_id}" + (f" ({run.process}" if run.process else " (")
-    context += f", {trailer.policy})" if trailer.policy else ")"
-    found = []
-    for finding in evaluate(run.chain, book, "capi2-run"):
-        update: dict[str, object] = {"context": context.replace(" ()", "")}
-        if trailer.policy_accepted and finding.severity == "error":
-            update.update(severity="warning", root_cause=False,
-                          message=finding.message + " The chain policy accepted the chain "
-                          "anyway (event 30 result 0), so this did not fail the validation.")
-        found.append(finding.model_copy(update=update))
-    if trailer.policy_accepted and not any(f.cause == "ok" for f in found):
-        found.append(Finding(rule="RES001", name="chain-valid", cause="ok",
-                             title="The chain validates", severity="info", root_cause=True,
-                             context=context, message="The chain policy accepted the chain "
-                             "(event 30 result 0)."))
-    return found
-
-
-def _events_result(source: str, kind: str, log: EventLog) -> InputResult:
-    """Diagnose an event log: its events, and each CAPI2 run like a certutil chain."""
-    book = load_rulebook()
-    findings = evaluate(log, book, "event-log")
-    for run in log.runs:
-        findings.extend(_run_findings(run, book))
-    warnings = _unparsed_warnings(log.unparsed)
-    warnings.extend(log.problems)
-    if not log.events:
-        warnings.append(f"no Schannel, CAPI2, crypt32 or HTTP.sys events among "
-                        f"{log.records_read} records")
-    codes = tuple(dict.fromkeys(c for e in log.events for c in e.codes))
-    run_codes = tuple(h.hex for run in log.runs for h in all_hresults(run.chain))
-    status = "parsed" if not warnings else "partial"
-    return InputResult(
-        source=source, kind=kind, status=status,
-        encoding="binary" if kind == FormatId.EVTX.value else None,
-        verdict=verdict(findings), **_root_summary(_failure_roots(findings)),
-        hresults=tuple(dict.fromkeys(codes + run_codes)), warnings=tuple(warnings),
-        findings=tuple(sorted(findings, key=lambda f: (not f.root_cause, f.cause == "ok"))),
-        events=tuple(e.model_dump(mode="json", include=_EVENT_FIELDS, exclude_none=True)
-                     for e in log.events),
-        model=log,
-    )
-
-
-def _result(source: str, kind: str, model: CertutilVerify, findings: list[Finding]) -> InputResult:
-    roots = [f for f in findings if f.root_cause]
-    failing = next((f.element for f in roots if f.element is not None and f.cause != "ok"), None)
-    substatus = tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus))
-    warnings = _unparsed_warnings(model.unparsed)
-    if model.elided:
-        warnings.append(f"the paste leaves content out at line(s) {_lines(model.elided)}")
-    status = "parsed" if model.complete and not model.unparsed and not model.elided else "partial"
-    result_verdict = verdict(findings, chain_status_is_known(model))
-    next_steps: tuple[str, ...] = ()
-    if result_verdict == "inconclusive":
-        next_steps = tuple(s.text for f in findings if f.cause == "insufficient-evidence"
-                           for s in f.remediation)
-    return InputResult(
-        source=source, kind=kind, status=status, verdict=result_verdict,
-        root_causes=tuple(dict.fromkeys(f.cause for f in roots)), failing_element=failing,
-        iis_substatus=substatus, hresults=hresults(model), warnings=tuple(warnings),
-        next_steps=next_steps, findings=tuple(findings), model=model,
-    )
-
-
-def _lines(numbers: tuple[int, ...]) -> str:
-    return ", ".join(str(n) for n in numbers[:10]) + (" ..." if len(numbers) > 10 else "")
+    """Diagnose one input that is already text (only text formats are tried)."""
+    return _analyze(_Input(source, b"", text=text))
 
 
 def analyze_path(path: str | os.PathLike[str],
@@ -195,29 +74,124 @@ def analyze_path(path: str | os.PathLike[str],
     try:
         p = Path(path)
         if p.is_dir():
-            return InputResult(source=source, kind="unknown", status="error",
-                               error="is a folder (batch reads folders; analyze reads files)")
+            return _failed(source, "is a folder (batch reads folders; analyze reads files)")
         size = p.stat().st_size
         with p.open("rb") as handle:
-            head = handle.read(8)
-        if is_evtx(head):
+            head = handle.read(HEAD_BYTES)
+        streamed = next((f for f in FORMATS if f.reads == "stream" and f.sniff(head)), None)
+        if streamed is not None:
             if size > MAX_EVTX_BYTES:
-                return InputResult(source=source, kind="evtx", status="error",
-                                   error=f"{size} bytes is more than the {MAX_EVTX_BYTES} "
-                                   "accepted for EVTX")
-            return _events_result(source, FormatId.EVTX.value,
-                                  read_evtx(p, source, progress=records))
+                return _failed(source, f"{size} bytes is more than the {MAX_EVTX_BYTES} "
+                               f"accepted for {streamed.id.value.upper()}", streamed.id.value)
+            return _analyze(_Input(source, head, path=p), streamed, records)
         if size > MAX_TEXT_BYTES:
-            return InputResult(source=source, kind="unknown", status="error",
-                               error=f"{size} bytes is more than the {MAX_TEXT_BYTES} accepted")
+            return _failed(source, f"{size} bytes is more than the {MAX_TEXT_BYTES} accepted")
         data = p.read_bytes()
     except OSError as exc:
-        return InputResult(source=source, kind="unknown", status="error",
-                           error=exc.strerror or type(exc).__name__)
+        return _failed(source, exc.strerror or type(exc).__name__)
     return analyze_bytes(data, source)
+
+
+def _failed(source: str, problem: str, kind: str = UNKNOWN) -> InputResult:
+    return InputResult(source=source, kind=kind, status="error", error=problem)
+
+
+def detect(data: bytes | str) -> Format | None:
+    """The format of an input given as bytes (every format is tried) or as text (text formats
+    only), or None."""
+    item = _Input("<probe>", b"", text=data) if isinstance(data, str) else _Input(
+        "<probe>", data[:HEAD_BYTES], data=data)
+    return _sniff(item)
+
+
+def _sniff(item: _Input) -> Format | None:
+    """The first format, in registry order, that recognises the input."""
+    for fmt in FORMATS:
+        probe = item.probe(fmt)
+        if probe is not None and fmt.sniff(probe):
+            return fmt
+    return None
+
+
+def _analyze(item: _Input, fmt: Format | None = None,
+             records: Callable[[int], None] | None = None) -> InputResult:
+    try:
+        fmt = fmt or _sniff(item)
+        if fmt is None:
+            return InputResult(source=item.source, kind=UNKNOWN, status="unrecognized",
+                               error="not certutil output or any other format certtriage reads",
+                               encoding=item.document.encoding if item.document else None,
+                               warnings=tuple(_decoding_warnings(item)))
+        if fmt.reads == "stream":
+            model = fmt.parse(item.path or item.data, name=item.source, progress=records)
+        else:
+            model = fmt.parse(item.probe(fmt))
+    except (InputError, ValueError) as exc:  # a parser's one-line reason
+        problem = exc.problem if isinstance(exc, InputError) else (
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return _failed(item.source, problem, fmt.id.value if fmt else UNKNOWN).model_copy(
+            update={"encoding": item.document.encoding if item.document else None,
+                    "warnings": tuple(_decoding_warnings(item))})
+    return _result(item, fmt, model)
+
+
+def _findings(fmt: Format, model: Any) -> list[Finding]:
+    """The input's findings, then those of each of its parts (each linked on its own)."""
+    book = rulebook()
+    module = fmt.predicates()
+    findings = evaluate(model, book, fmt.id.value, getattr(module, "START", None))
+    parts = list(getattr(module, "parts", lambda _: ())(model))
+    for part in parts:
+        findings.extend(evaluate(part.model, book, part.kind, part.start, part.context))
+    if parts:
+        findings.sort(key=lambda f: (not f.root_cause, f.cause == "ok"))
+    return findings
+
+
+def _result(item: _Input, fmt: Format, model: Any) -> InputResult:
+    """The one result of an input: status, verdict, root causes, codes, warnings, findings."""
+    findings = _findings(fmt, model)
+    warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in model.unparsed]
+    warnings.extend(model.reading_notes())
+    status = "parsed" if not warnings and model.read_whole() else "partial"
+    shows_outcome = getattr(fmt.predicates(), "shows_outcome", lambda _: True)(model)
+    result_verdict = verdict(findings, shows_outcome)
+    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
+    roots = roots or [f for f in findings if f.cause == "ok"][:1]
+    codes = model.error_codes()
+    if codes is None:
+        codes = tuple(dict.fromkeys(f.hresult for f in findings if f.hresult))
+    next_steps: tuple[str, ...] = ()
+    if result_verdict == "inconclusive":
+        next_steps = tuple(s.text for f in findings if f.cause == "insufficient-evidence"
+                           for s in f.remediation)
+    document = item.document
+    if fmt.reads == "text":
+        warnings[:0] = _decoding_warnings(item)
+    encoding = (document.encoding if document is not None and fmt.reads == "text"
+                else "binary" if fmt.reads == "stream" else None)
+    return InputResult(
+        source=item.source, kind=fmt.id.value, status=status, encoding=encoding,
+        verdict=result_verdict, root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
+        failing_element=next((f.element for f in roots if f.element is not None), None),
+        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        hresults=codes, warnings=tuple(warnings), next_steps=next_steps,
+        findings=tuple(findings), events=model.event_rows(), model=model,
+    )
+
+
+def _decoding_warnings(item: _Input) -> list[str]:
+    document = item.document
+    if document is None or not document.replaced:
+        return []
+    return [f"some bytes were not valid {document.encoding} and were replaced"]
 
 
 def report(results: list[InputResult]) -> Report:
     """Combine per-input results; the worst verdict decides."""
     overall = worst_verdict(r.verdict for r in results)
     return Report(version=__version__, verdict=overall, inputs=tuple(results))
+
+
+__all__ = ["CerttriageError", "analyze_bytes", "analyze_path", "analyze_text", "detect",
+           "report"]

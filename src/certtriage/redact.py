@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .models.findings import Report
+from .parsers import redaction_fields
 
 _DN_VALUE = re.compile(
     r"\b(?:CN|OU|O|L|S|ST|DC|E|EMAIL|STREET|SERIALNUMBER|OID\.[\d.]+)=([^,\n\"<>|;+]+)",
@@ -23,8 +24,6 @@ _DN_VALUE = re.compile(
 )
 _URL_HOST = re.compile(r"\b(?:https?|ldaps?|ftp|file)://([^/\s\"'<>:?]+)", re.IGNORECASE)
 _MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_NAME_KEYS = {"computer", "targetname", "target_name", "server_comment", "endpoint",
-              "hostname", "machine_name", "site_name", "template"}
 #: Shorter values (com, net, de, IT ...) identify no one and would match too much.
 _MIN_LENGTH = 4
 
@@ -43,6 +42,7 @@ def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
 def sensitive_values(report: Report) -> dict[str, str]:
     """Every name found in the report's inputs -> its kind (name, host or mail)."""
     found: dict[str, str] = {}
+    name_keys = redaction_fields()
     for result in report.inputs:
         data = [result.model.model_dump(mode="json") if result.model is not None else {},
                 list(result.events)]
@@ -55,7 +55,7 @@ def sensitive_values(report: Report) -> dict[str, str]:
                 name = name.strip()
                 if "#" not in name:  # already redacted in the paste
                     found.setdefault(name, "name")
-            if key.lower() in _NAME_KEYS and text.strip():
+            if key.lower() in name_keys and text.strip():
                 found.setdefault(text.strip(), "name" if key == "template" else "host")
     return {k: v for k, v in found.items() if len(k) >= _MIN_LENGTH and not k.isdigit()}
 

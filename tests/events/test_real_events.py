@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from certtriage import analyze_path, analyze_text
-from certtriage.parsers.events.evtx import read_evtx
+from certtriage.parsers.events.evtx import parse as read_evtx
 from certtriage.parsers.events.model import EventLog
 
 from ..conftest import MISSION, REAL, SHARED

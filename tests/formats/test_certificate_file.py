@@ -24,11 +24,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from certtriage import analyze_bytes, analyze_path
-from certtriage.formats import detect_bytes
 from certtriage.knowledge.predicates import PREDICATES, Binding, check_args
+from certtriage.parsers import certificate_file as cf_format
 from certtriage.parsers.certificate_file import parser as cf
 from certtriage.parsers.certificate_file.model import CertificateFile
 from certtriage.parsers.certificate_file.predicates import is_ca, url_kinds
+from certtriage.pipeline import detect as detect_bytes
 
 from ..conftest import FIXTURES, load_script
 
@@ -58,8 +59,8 @@ def client(pki: dict[str, Any], cn: str = "Avery Howard", **overrides: Any) -> A
 
 
 def parse(data: bytes) -> CertificateFile:
-    assert cf.sniff_bytes(data)
-    return cf.parse_bytes(data)
+    assert cf_format.sniff_bytes(data)
+    return cf.parse(data)
 
 
 def rules_of(data: bytes) -> set[str]:
@@ -73,17 +74,17 @@ def rules_of(data: bytes) -> set[str]:
 def test_sniff_accepts_der_pem_pkcs7_and_utf16(pki: dict[str, Any]) -> None:
     leaf = client(pki)
     pem = GEN.pem(leaf)
-    assert cf.sniff_bytes(GEN.der(leaf))
-    assert cf.sniff_bytes(pem)
-    assert cf.sniff_bytes(GEN.p7b(leaf, pki["issuing"]))
-    assert cf.sniff_bytes(GEN.p7b(leaf, encoding=serialization.Encoding.PEM))
-    assert cf.sniff_bytes(b"Subject: CN=Avery Howard\r\nsome notes\r\n\r\n" + pem)
-    assert cf.sniff_bytes(pem.replace(b"CERTIFICATE", b"X509 CERTIFICATE"))
+    assert cf_format.sniff_bytes(GEN.der(leaf))
+    assert cf_format.sniff_bytes(pem)
+    assert cf_format.sniff_bytes(GEN.p7b(leaf, pki["issuing"]))
+    assert cf_format.sniff_bytes(GEN.p7b(leaf, encoding=serialization.Encoding.PEM))
+    assert cf_format.sniff_bytes(b"Subject: CN=Avery Howard\r\nsome notes\r\n\r\n" + pem)
+    assert cf_format.sniff_bytes(pem.replace(b"CERTIFICATE", b"X509 CERTIFICATE"))
     text = pem.decode()
-    assert cf.sniff_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
-    assert cf.sniff_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
-    assert cf.sniff_bytes(("notes first\n" + text).encode("utf-16-le"))  # no BOM
-    assert cf.sniff_bytes(codecs.BOM_UTF8 + pem)
+    assert cf_format.sniff_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert cf_format.sniff_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    assert cf_format.sniff_bytes(("notes first\n" + text).encode("utf-16-le"))  # no BOM
+    assert cf_format.sniff_bytes(codecs.BOM_UTF8 + pem)
 
 
 def test_sniff_accepts_a_small_ed25519_certificate() -> None:
@@ -95,8 +96,8 @@ def test_sniff_accepts_a_small_ed25519_certificate() -> None:
             .sign(key, None))
     der = cert.public_bytes(serialization.Encoding.DER)
     assert der[1] == 0x81  # under 256 bytes: a one-byte long-form length
-    assert cf.sniff_bytes(der)
-    info = cf.parse_bytes(der).certificates[0]
+    assert cf_format.sniff_bytes(der)
+    info = cf.parse(der).certificates[0]
     assert info.self_signed and info.key.type == "Ed25519" and info.signature_hash == "ed25519"
 
 
@@ -128,13 +129,13 @@ def test_sniff_rejects_other_inputs(pki: dict[str, Any]) -> None:
         pfx, key_only,
         b"\x30\x82\x01\x00" + b"\x00" * 256,
     ):
-        assert not cf.sniff_bytes(data), data[:40]
+        assert not cf_format.sniff_bytes(data), data[:40]
 
 
 def test_pem_beyond_the_sniff_window_is_not_claimed(pki: dict[str, Any]) -> None:
     pem = GEN.pem(client(pki))
-    assert not cf.sniff_bytes(b"x" * cf.SNIFF_WINDOW + pem)
-    assert cf.sniff_bytes(b"x" * (cf.SNIFF_WINDOW - len(pem)) + pem)
+    assert not cf_format.sniff_bytes(b"x" * cf_format.SNIFF_WINDOW + pem)
+    assert cf_format.sniff_bytes(b"x" * (cf_format.SNIFF_WINDOW - len(pem)) + pem)
 
 
 def test_registry_routes_certificates_to_this_format(pki: dict[str, Any]) -> None:
@@ -286,18 +287,18 @@ def test_other_blocks_and_broken_blocks_are_kept_as_unparsed(pki: dict[str, Any]
 ])
 def test_unreadable_input_raises_a_one_line_value_error(data: bytes, expected: str) -> None:
     with pytest.raises(ValueError, match=expected) as info:
-        cf.parse_bytes(data)
+        cf.parse(data)
     assert "\n" not in str(info.value)
 
 
 def test_corrupt_der_and_pkcs7_raise_value_errors(pki: dict[str, Any]) -> None:
     der = GEN.der(client(pki))
     with pytest.raises(ValueError, match="not a readable DER certificate") as info:
-        cf.parse_bytes(der[:400])
+        cf.parse(der[:400])
     assert "\n" not in str(info.value)
     p7b = GEN.p7b(client(pki))
     with pytest.raises(ValueError, match="not a readable PKCS #7 file"):
-        cf.parse_bytes(p7b[:200])
+        cf.parse(p7b[:200])
 
 
 # ---- predicates ----------------------------------------------------------------------------
@@ -310,7 +311,7 @@ def run(name: str, doc: CertificateFile, binding: Binding | None = None,
 @pytest.fixture(scope="module")
 def chain(pki: dict[str, Any]) -> CertificateFile:
     """leaf, issuing CA, root (a .p7b)."""
-    return cf.parse_bytes(GEN.p7b(client(pki), pki["issuing"], pki["root"]))
+    return cf.parse(GEN.p7b(client(pki), pki["issuing"], pki["root"]))
 
 
 def _index_of(doc: CertificateFile, cn: str) -> int:
@@ -340,11 +341,11 @@ def test_certfile_certificate_roles(chain: CertificateFile) -> None:
 def test_is_ca_without_basic_constraints(pki: dict[str, Any]) -> None:
     issuer = GEN.build(GEN.name("Old CA"))  # no basic constraints, no key usage
     leaf = GEN.build(GEN.name("Someone"), issuer=issuer)
-    doc = cf.parse_bytes(GEN.pem(leaf) + GEN.pem(issuer))
+    doc = cf.parse(GEN.pem(leaf) + GEN.pem(issuer))
     assert doc.certificates[1].is_ca is None
     assert is_ca(doc, doc.certificates[1]) is True
     assert is_ca(doc, doc.certificates[0]) is False
-    alone = cf.parse_bytes(GEN.pem(issuer))
+    alone = cf.parse(GEN.pem(issuer))
     assert is_ca(alone, alone.certificates[0]) is False
 
 

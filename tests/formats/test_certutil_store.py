@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from certtriage import analyze_path, analyze_text
-from certtriage.parsers.certutil_store import predicates as predicates_store
 from certtriage.knowledge.predicates import Binding
+from certtriage.parsers.certutil_store import predicates as predicates_store
+from certtriage.parsers.certutil_store import sniff
 from certtriage.parsers.certutil_store.model import CertStoreDump
 from certtriage.parsers.certutil_store.parser import (
     name_der_length,
     parse,
     removals_needed,
-    sniff,
     split_dn,
     store_date,
 )

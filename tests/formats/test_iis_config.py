@@ -11,13 +11,14 @@ import pytest
 
 from certtriage import analyze_path
 from certtriage.knowledge.predicates import PREDICATES, Binding, check_args
+from certtriage.parsers.iis_config import sniff
 from certtriage.parsers.iis_config.model import (
     IisConfig,
     cert_check_mode_text,
     describe_cert_check_mode,
     revocation_of,
 )
-from certtriage.parsers.iis_config.parser import parse, sniff
+from certtriage.parsers.iis_config.parser import parse
 from certtriage.pipeline import analyze_bytes, analyze_text
 
 from ..conftest import FIXTURES, MISSION

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certtriage import analyze_bytes, analyze_path
-from certtriage.formats import detect_text
 from certtriage.knowledge.predicates import Binding, check_args
+from certtriage.parsers.netsh_sslcert import FORMAT_ID, sniff
 from certtriage.parsers.netsh_sslcert.model import SslBinding, SslCertBindings
-from certtriage.parsers.netsh_sslcert.parser import FORMAT_ID, parse, sniff
+from certtriage.parsers.netsh_sslcert.parser import parse
 from certtriage.parsers.netsh_sslcert.predicates import (
     SslBindingMatch,
     sslcert_ctl,
@@ -21,6 +21,7 @@ from certtriage.parsers.netsh_sslcert.predicates import (
     sslcert_setting,
     sslcert_url_timeout_below,
 )
+from certtriage.pipeline import detect as detect_text
 
 from ..conftest import FIXTURES
 

@@ -11,16 +11,17 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from certtriage import analyze_bytes, analyze_path
-from certtriage.formats import detect_text
 from certtriage.knowledge.predicates import Binding, check_args
+from certtriage.parsers.schannel_registry import FORMAT_ID, sniff
 from certtriage.parsers.schannel_registry.model import RegistryExport, canonical_path
-from certtriage.parsers.schannel_registry.parser import FORMAT_ID, parse, sniff
+from certtriage.parsers.schannel_registry.parser import parse
 from certtriage.parsers.schannel_registry.predicates import (
     meaning,
     registry_protocol_enabled,
     registry_schannel_dword,
     registry_schannel_unset,
 )
+from certtriage.pipeline import detect as detect_text
 from certtriage.text.decode import decode
 
 from ..conftest import FIXTURES

@@ -9,8 +9,9 @@ import pytest
 from certtriage import analyze_path
 from certtriage.knowledge.predicates import PREDICATES, Binding, check_args
 from certtriage.parsers.iis_w3c_log import parser as w3c_log
+from certtriage.parsers.iis_w3c_log import sniff
 from certtriage.parsers.iis_w3c_log.model import W3cLog
-from certtriage.parsers.iis_w3c_log.parser import DEFAULT_FIELDS, decode_win32, parse, sniff
+from certtriage.parsers.iis_w3c_log.parser import DEFAULT_FIELDS, decode_win32, parse
 from certtriage.pipeline import analyze_text
 
 from ..conftest import FIXTURES

@@ -10,7 +10,7 @@ from lark import Lark, Token
 
 from certtriage.grammars import CERTUTIL_VERIFY
 from certtriage.parsers._lark import LARK_OPTIONS, get_parser, grammar_text
-from certtriage.parsers.certutil_verify.parser import parse_certutil_verify
+from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify
 from certtriage.text.normalize import normalize
 
 H1 = "0123456789abcdef0123456789abcdef01234567"

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from certtriage import analyze_path
-from certtriage.knowledge.rulebook import RulebookError, load_rulebook, load_rulebook_from
+from certtriage.engine import rulebook as load_rulebook
+from certtriage.engine import vocabulary
+from certtriage.errors import RulebookError
+from certtriage.knowledge.rulebook import load_rulebook_from
 from certtriage.knowledge.schema import Rule
 
 from ..conftest import FIXTURES, ROOT
@@ -101,7 +104,7 @@ def test_broken_rule_file_is_reported_with_file_and_field(
     path = rules_copy / "certutil_verify" / "revocation" / "REV020-revoked.toml"
     _break(path, old, new)
     with pytest.raises(RulebookError) as info:
-        load_rulebook_from(rules_copy)
+        load_rulebook_from(rules_copy, vocabulary())
     message = str(info.value)
     assert message.startswith("certutil_verify/revocation/REV020-revoked.toml: ")
     assert expected in message
@@ -111,18 +114,18 @@ def test_invalid_toml_and_misnamed_file(rules_copy: Path) -> None:
     path = rules_copy / "certutil_verify" / "chain" / "CHN004-signature-invalid.toml"
     _break(path, 'severity = "error"', 'severity = = "error"')
     with pytest.raises(RulebookError, match="CHN004-signature-invalid.toml: not valid TOML"):
-        load_rulebook_from(rules_copy)
+        load_rulebook_from(rules_copy, vocabulary())
     _break(path, 'severity = = "error"', 'severity = "error"')
     path.rename(path.with_name("CHN004-bad-signature.toml"))
     with pytest.raises(RulebookError, match="file name should be CHN004-signature-invalid"):
-        load_rulebook_from(rules_copy)
+        load_rulebook_from(rules_copy, vocabulary())
 
 
 def test_duplicate_keys_are_rejected(rules_copy: Path) -> None:
     path = rules_copy / "certutil_verify" / "chain" / "CHN004-signature-invalid.toml"
     _break(path, 'severity = "error"', 'severity = "error"\nseverity = "warning"')
     with pytest.raises(RulebookError, match="not valid TOML"):
-        load_rulebook_from(rules_copy)
+        load_rulebook_from(rules_copy, vocabulary())
 
 
 def test_settings_table_names_existing_rules() -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certtriage import analyze_bytes, analyze_text
-from certtriage.formats import MODULES
-from certtriage.parsers.events.text import parse_event_text
+from certtriage.parsers import FORMATS
+from certtriage.parsers.events.text import parse as parse_event_text
 
 #: Lines in the shape of each format, shuffled and cut by hypothesis into near-misses.
 SHAPES = [
@@ -41,10 +39,9 @@ SETTINGS = settings(max_examples=120, deadline=None,
 
 def _parsers() -> list[object]:
     found = []
-    for name in MODULES:
-        module = importlib.import_module(name)
-        if hasattr(module, "parse"):
-            found.append(module.parse)
+    for fmt in FORMATS:
+        if fmt.reads == "text" and fmt.evidence != "chain" and fmt.parser != "text":
+            found.append(fmt.module(fmt.parser).parse)
     return found
 
 

@@ -10,7 +10,7 @@ from lark import Token
 
 from certtriage.grammars import CERTUTIL_VERIFY
 from certtriage.parsers._lark import get_parser
-from certtriage.parsers.certutil_verify.parser import parse_certutil_verify
+from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify
 from certtriage.text.decode import decode
 from certtriage.text.normalize import normalize
 

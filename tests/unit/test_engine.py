@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from certtriage import analyze_text
-from certtriage.engine import role_of, verdict
+from certtriage.engine import verdict
 from certtriage.models.common import ChainElement, Span, TrustStatus
 from certtriage.models.findings import Finding
 from certtriage.parsers.certutil_verify.model import CertutilVerify
+from certtriage.parsers.certutil_verify.predicates import role_of
 
 
 def _finding(**kw: object) -> Finding:
@@ -25,9 +26,9 @@ def test_verdict_fail_pass_inconclusive() -> None:
 
 def test_a_failed_url_alone_decides_nothing_without_chain_status() -> None:
     url_only = [_finding(url="http://crl.contoso.com/a.crl")]
-    assert verdict(url_only, chain_known=False) == "inconclusive"
-    assert verdict(url_only, chain_known=True) == "fail"
-    assert verdict([*url_only, _finding()], chain_known=False) == "fail"
+    assert verdict(url_only, outcome_shown=False) == "inconclusive"
+    assert verdict(url_only, outcome_shown=True) == "fail"
+    assert verdict([*url_only, _finding()], outcome_shown=False) == "fail"
 
 
 def _element(index: int, self_signed: bool = False) -> ChainElement:

@@ -15,7 +15,7 @@ from typing import cast
 
 from ..models._base import Model
 from .codes import code_tables, to_signed
-from .rulebook import Rulebook, load_rulebook
+from .rulebook import Rulebook
 from .schema import Rule
 
 
@@ -37,9 +37,8 @@ class Explanation(Model):
 _SUBSTATUS = re.compile(r"^(\d{3})[. ](\d{1,2})$")
 
 
-def explain(query: str, rulebook: Rulebook | None = None) -> Explanation:
-    """Explain `query`; kind `unknown` when nothing matches."""
-    rulebook = rulebook or load_rulebook()
+def explain(query: str, rulebook: Rulebook) -> Explanation:
+    """Explain `query` with the rules of `rulebook`; kind `unknown` when nothing matches."""
     q = query.strip()
     for attempt in (_rule, _cause, _substatus, _trust_flag, _setting, _code):
         found = attempt(q, rulebook)

@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -17,11 +18,8 @@ import pydantic
 from pydantic import ValidationError
 
 from .._cache import prune
-from .schema import Rule
-
-
-class RulebookError(ValueError):
-    """A rule file is broken; the message names the file and the field."""
+from ..errors import RulebookError
+from .schema import Category, Rule
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,35 @@ class Rulebook:
         return {rule.code: frozenset(rule.explains) for rule in self.rules}
 
     @functools.cached_property
+    def _by_kind(self) -> dict[str, tuple[Rule, ...]]:
+        kinds = {kind for rule in self.rules for kind in rule.applies_to}
+        return {kind: tuple(r for r in self.rules if kind in r.applies_to) for kind in kinds}
+
+    def for_kind(self, kind: str) -> tuple[Rule, ...]:
+        """The rules that read evidence of `kind` (a format id or a part kind), in code order."""
+        return self._by_kind.get(kind, ())
+
+    @functools.cached_property
+    def _categories(self) -> dict[str, Category]:
+        found = {c: cat for rule in self.rules for c, cat in rule.cause_categories.items()}
+        found.update({rule.cause: rule.category for rule in reversed(self.rules)})
+        return found
+
+    def category_of(self, cause: str) -> Category | None:
+        """What a cause is about (the `category` its rules declare), None for unknown causes."""
+        return self._categories.get(cause)
+
+    @functools.cached_property
+    def substatus_of(self) -> dict[str, tuple[str, ...]]:
+        """Cause -> the IIS 403.x of the first error rule that reports it as a failed chain;
+        a finding whose cause a code or an alert names takes that cause's sub-status."""
+        found: dict[str, tuple[str, ...]] = {}
+        for rule in self.rules:
+            if rule.iis_substatus and rule.category == "chain" and rule.severity == "error":
+                found.setdefault(rule.cause, rule.iis_substatus)
+        return found
+
+    @functools.cached_property
     def cause_graph(self) -> dict[str, frozenset[str]]:
         """Cause -> the causes that its rules explain."""
         cause_of = {rule.code: rule.cause for rule in self.rules}
@@ -79,8 +106,9 @@ def _location(error: Any) -> str:
     return ".".join(str(part) for part in error["loc"]) or "(file)"
 
 
-def load_rulebook_from(root: Path | Traversable) -> Rulebook:
-    """Read and validate every `<area>/<CODE>-<name>.toml` under `root`."""
+def load_rulebook_from(root: Path | Traversable, predicates: Mapping[str, object]) -> Rulebook:
+    """Read and validate every `<format>/[<topic>/]<CODE>-<name>.toml` under `root`; predicate
+    names must be among `predicates` (every format's vocabulary)."""
     rules: list[Rule] = []
     sources: dict[str, str] = {}
     for rel, item in _files(root):
@@ -89,7 +117,7 @@ def load_rulebook_from(root: Path | Traversable) -> Rulebook:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise RulebookError(f"{rel}: not valid TOML: {exc}") from None
         try:
-            rule = Rule.model_validate(data)
+            rule = Rule.model_validate(data, context={"predicates": predicates})
         except ValidationError as exc:
             first = exc.errors()[0]
             raise RulebookError(f"{rel}: {_location(first)}: {first['msg']}") from None
@@ -108,13 +136,13 @@ def load_rulebook_from(root: Path | Traversable) -> Rulebook:
     return Rulebook(rules=tuple(sorted(rules, key=lambda r: r.code)), sources=sources)
 
 
-@functools.cache
-def load_rulebook() -> Rulebook:
-    """The packaged rulebook, loaded once per process.
+def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Rulebook:
+    """The rulebook shipped in the package.
 
     Validating ninety rule files costs more than the rest of a small run, so the validated
     rulebook is kept in the user cache folder (beside the compiled grammars) under a hash of
-    every rule file and the package version; any change to a rule file misses the cache.
+    every rule file and the package version; any change to a rule file misses the cache, and
+    only then is `predicates` called for the vocabulary to validate against.
     """
     root = resources.files("certtriage.knowledge") / "rules"
     cached = _cache_path(root)
@@ -126,7 +154,7 @@ def load_rulebook() -> Rulebook:
                 return book
         except Exception:  # a damaged or foreign cache file: rebuild it
             pass
-    book = load_rulebook_from(root)
+    book = load_rulebook_from(root, predicates())
     if cached is not None:
         try:
             temporary = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -147,6 +175,7 @@ def _cache_path(root: Path | Traversable) -> Path | None:
     if folder is None:
         return None
     digest = hashlib.sha256(f"{__version__}\n{pydantic.VERSION}".encode())
+    digest.update((resources.files("certtriage.knowledge") / "schema.py").read_bytes())
     for rel, item in _files(root):
         digest.update(rel.encode())
         digest.update(item.read_bytes())

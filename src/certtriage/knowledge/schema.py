@@ -2,12 +2,15 @@
 
 One rule per TOML file at `knowledge/rules/<area>/<CODE>-<name>.toml`. Keys, in order:
 
-code, name, cause, title, severity, status, since, iis_substatus, applies_to, explains,
-message, role_notes, why, [[when]], [[unless]], [[fix]], [[references]], [examples], tags.
+code, name, cause, title, severity, category, status, since, iis_substatus, applies_to,
+explains, message, role_notes, why, [[when]], [[unless]], [adjusts], [[fix]], [[references]],
+[examples], tags.
 
 `when` holds conditions that must all match; each names a predicate from the closed
-vocabulary in `predicates.py` plus its arguments. `unless` holds conditions of which none may
-match. There is no inline code and no eval.
+vocabulary (`knowledge/predicates.py` and each format's `predicates.py`) plus its arguments.
+`unless` holds conditions of which none may match. There is no inline code and no eval.
+Predicate names are checked against the vocabulary given in the validation context
+(`{"predicates": {...}}`), which the rulebook loader passes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..models.findings import FixStep, Reference, Severity
 
@@ -49,6 +52,23 @@ class Examples(BaseModel):
     """Close cases on which it must not."""
 
 
+Category = Literal["chain", "handshake", "configuration", "certificate", "evidence"]
+"""What a cause is about: the client certificate's chain failing validation, the TLS handshake,
+server settings, a certificate's content, or the evidence itself (a clean chain, a misleading
+tool message, an input that decides nothing)."""
+
+
+class Adjustment(BaseModel):
+    """What a rule changes in the other findings of the same evidence when it fires."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    severity: Literal["warning", "info"]
+    """The severity the evidence's error findings take instead (they stop being root causes)."""
+    note: str = Field(min_length=1)
+    """A sentence appended to each adjusted finding's message, saying why."""
+
+
 class Rule(BaseModel):
     """One knowledge-base rule."""
 
@@ -64,6 +84,8 @@ class Rule(BaseModel):
     """One line stating the observed problem."""
     severity: Severity
     """error, warning or info (levels defined in models/findings.py)."""
+    category: Category
+    """What the cause is about; every rule with the same cause has the same category."""
     status: Literal["preview", "stable", "deprecated"] = "stable"
     """Maturity."""
     since: str
@@ -78,6 +100,9 @@ class Rule(BaseModel):
     """TLS alert number -> the cause id to report instead of `cause` (Schannel 36887/36888)."""
     cause_by_code: dict[str, str] = {}
     """Error code (0x and eight hex digits) -> the cause id to report instead of `cause`."""
+    cause_categories: dict[str, Category] = {}
+    """The category of each cause that `cause_by_alert` / `cause_by_code` name and no rule
+    reports as its own `cause`."""
     message: str
     """Template filled from what matched: {element}, {subject}, {url}, {error}, {hresult} ..."""
     role_notes: dict[Literal["leaf", "subordinate CA", "root CA"], str] = {}
@@ -88,6 +113,9 @@ class Rule(BaseModel):
     """Conditions that must all match."""
     unless: tuple[Condition, ...] = ()
     """Conditions none of which may match."""
+    adjusts: Adjustment | None = None
+    """When the rule fires, the error findings of the same evidence are adjusted (for example
+    a chain whose policy check accepted it: its error bits become warnings)."""
     fix: tuple[FixStep, ...] = Field(min_length=1)
     """Ordered remediation steps."""
     references: tuple[Reference, ...] = ()
@@ -128,13 +156,15 @@ class Rule(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _predicates_known(self) -> Rule:
-        from .predicates import PREDICATES, check_args, load_predicate_modules
+    def _predicates_known(self, info: ValidationInfo) -> Rule:
+        known = (info.context or {}).get("predicates")
+        if known is None:
+            raise ValueError("validated without a predicate vocabulary (load it with the rulebook)")
+        from .predicates import check_args
 
-        load_predicate_modules()
         for group in (self.when, self.unless):
             for condition in group:
-                if condition.predicate not in PREDICATES:
+                if condition.predicate not in known:
                     raise ValueError(f"unknown predicate {condition.predicate!r}")
                 check_args(condition.predicate, condition.args)
         return self

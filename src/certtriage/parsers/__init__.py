@@ -1,21 +1,133 @@
-"""Parser registry: format id -> parser; `parse` is the one entry point for text."""
+"""The format registry: every input format certtriage reads, in the order it is sniffed.
+
+A format is one package here, with one name used everywhere (`certutil_verify`: the package,
+`grammars/certutil_verify.lark` when it has a grammar, `knowledge/rules/certutil_verify/`; its
+id `certutil-verify` is the same name as the JSON reports spell it):
+
+* `__init__.py` recognises the format cheaply (no parser, model or lark import): a sniffer
+  called with the decoded text, the bytes, or the first bytes of a streamed file;
+* `parser.py` (or the module the entry names) reads it: `parse(text | bytes)` returns the
+  format's root model, or raises :class:`~certtriage.errors.ParseError`;
+* `model.py` holds what it is (frozen pydantic models; shared pieces in `models.common`);
+* `predicates.py` holds what its rules may ask of it (see `knowledge.predicates`).
+
+Adding a format is one package, its rule folder, and one line in :data:`FORMATS`. Packages are
+imported on first use, so a run pays only for the formats its inputs need.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from ..detect import FormatId
-from .certutil_verify.model import CertutilVerify
-from .certutil_verify.parser import parse_certutil_verify
-from .events.model import EventLog
-from .events.text import parse_event_text
-
-PARSERS: dict[FormatId, Callable[[str], CertutilVerify | EventLog]] = {
-    FormatId.CERTUTIL_VERIFY: parse_certutil_verify,
-    FormatId.EVENT_TEXT: parse_event_text,
-}
+import functools
+from dataclasses import dataclass
+from enum import Enum
+from importlib import import_module
+from types import ModuleType
+from typing import Any, Literal
 
 
-def parse(kind: FormatId, text: str) -> CertutilVerify | EventLog:
-    """Parse `text` as `kind` (binary EVTX goes through parsers.evtx_reader instead)."""
-    return PARSERS[kind](text)
+class FormatId(str, Enum):
+    """The id of each input format, as results and rules name it."""
+
+    EVTX = "evtx"
+    """A binary .evtx event log file."""
+    CERTIFICATE_FILE = "certificate-file"
+    """A certificate file: .cer / .crt / .p7b, DER or PEM."""
+    CERTUTIL_VERIFY = "certutil-verify"
+    """certutil -verify [-urlfetch] output, and the chain part of -scinfo / -dcinfo."""
+    EVENT_LOG = "event-log"
+    """Windows events as text: Event Viewer copies, wevtutil, Format-List, CSV, XML, messages."""
+    NETSH_SSLCERT = "netsh-sslcert"
+    """`netsh http show sslcert` output."""
+    SCHANNEL_REGISTRY = "schannel-registry"
+    """Schannel registry settings (`reg query` text or a .reg file)."""
+    IIS_CONFIG = "iis-config"
+    """IIS 6 metabase.xml, IIS 7+ applicationHost.config or web.config."""
+    IIS_W3C_LOG = "iis-w3c-log"
+    """An IIS W3C log."""
+    CERTUTIL_STORE = "certutil-store"
+    """A `certutil -store` dump."""
+
+
+#: The kind of a result whose input no format recognised.
+UNKNOWN = "unknown"
+
+Reads = Literal["text", "bytes", "stream"]
+"""What a format's parser takes: decoded text, the whole bytes, or a file it streams itself."""
+Evidence = Literal["chain", "log", "configuration", "certificate"]
+"""What a format tells about a failure: a chain validation, a log of what happened, settings,
+or a certificate as issued."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One input format: how to recognise it, how to read it, what it is evidence of."""
+
+    id: FormatId
+    """Its id."""
+    title: str
+    """Its name, for people."""
+    package: str
+    """Its package under `certtriage.parsers`."""
+    reads: Reads
+    """What its parser takes."""
+    evidence: Evidence
+    """What it is evidence of (cases compare a passing chain with a log that shows rejects)."""
+    sniffer: str = "sniff"
+    """The recogniser's name in the package's `__init__`."""
+    parser: str = "parser"
+    """The module in the package whose `parse` reads the format."""
+    redact: tuple[str, ...] = ()
+    """Model fields whose values name hosts or people (masked by `--redact`)."""
+
+    def module(self, name: str = "") -> ModuleType:
+        """The format's package, or one of its modules (imported on first use)."""
+        return import_module(f"{__name__}.{self.package}" + (f".{name}" if name else ""))
+
+    def sniff(self, probe: Any) -> bool:
+        """Whether `probe` (text, bytes or the first bytes of a file, as `reads` says) looks
+        like this format."""
+        return bool(getattr(self.module(), self.sniffer)(probe))
+
+    def parse(self, data: Any, **options: Any) -> Any:
+        """The format's root model of `data` (text, bytes, or a path or bytes to stream)."""
+        return self.module(self.parser).parse(data, **options)
+
+    def predicates(self) -> ModuleType:
+        """The module that registers the format's predicates."""
+        return self.module("predicates")
+
+
+#: Every format, in the order they are tried: bytes first (a binary file is never decoded as
+#: text), then text shapes from the most to the least specific.
+FORMATS: tuple[Format, ...] = (
+    Format(FormatId.EVTX, "EVTX event log", "events", "stream", "log",
+           sniffer="sniff_evtx", parser="evtx", redact=("computer",)),
+    Format(FormatId.CERTIFICATE_FILE, "certificate file", "certificate_file", "bytes",
+           "certificate", sniffer="sniff_bytes"),
+    Format(FormatId.CERTUTIL_VERIFY, "certutil -verify output", "certutil_verify", "text",
+           "chain", redact=("template",)),
+    Format(FormatId.EVENT_LOG, "Windows events", "events", "text", "log",
+           sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name")),
+    Format(FormatId.NETSH_SSLCERT, "netsh http show sslcert", "netsh_sslcert", "text",
+           "configuration", redact=("endpoint", "hostname")),
+    Format(FormatId.SCHANNEL_REGISTRY, "Schannel registry", "schannel_registry", "text",
+           "configuration"),
+    Format(FormatId.IIS_CONFIG, "IIS configuration", "iis_config", "text", "configuration",
+           redact=("server_comment", "site_name")),
+    Format(FormatId.IIS_W3C_LOG, "IIS W3C log", "iis_w3c_log", "text", "log",
+           redact=("machine_name",)),
+    Format(FormatId.CERTUTIL_STORE, "certutil -store dump", "certutil_store", "text",
+           "configuration", redact=("template",)),
+)
+
+
+@functools.cache
+def by_id(format_id: str) -> Format:
+    """The format with id `format_id` (a FormatId or its value)."""
+    wanted = FormatId(format_id)
+    return next(f for f in FORMATS if f.id is wanted)
+
+
+def redaction_fields() -> frozenset[str]:
+    """Every model field that some format marks as naming hosts or people."""
+    return frozenset(name for f in FORMATS for name in f.redact)

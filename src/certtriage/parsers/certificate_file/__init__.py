@@ -1,0 +1,109 @@
+"""Certificate files: .cer / .crt / .p7b, DER or PEM (UTF-8 or UTF-16).
+
+This module recognises the format cheaply, from the bytes alone; `parser` reads it with
+`cryptography`, `model` holds what it is, `predicates` what the rules in
+`knowledge/rules/certificate_file/` may ask of it.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+FORMAT_ID = "certificate-file"
+
+
+#: How far into the input the sniffer looks for a PEM marker (bytes).
+SNIFF_WINDOW = 16 * 1024
+
+
+#: PEM labels read as certificates, and the ones read as PKCS #7 bundles.
+_CERT_LABELS = ("CERTIFICATE", "X509 CERTIFICATE")
+
+
+_PKCS7_LABELS = ("PKCS7",)
+
+
+_MARKERS = tuple(f"-----BEGIN {label}-----" for label in (*_CERT_LABELS, *_PKCS7_LABELS))
+
+
+_MARKER_BYTES = tuple(
+    (marker.encode(encoding), encoding)
+    for marker in _MARKERS
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+#: Inputs that may hold a PEM marker but are something else (EVTX, zip, gzip, PDF, a registry
+#: hive, a Windows executable).
+_OTHER_MAGIC = (b"ElfFile", b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08", b"\x1f\x8b", b"%PDF",
+                b"regf", b"MZ")
+
+
+#: The DER encoding of the PKCS #7 SignedData OID, 1.2.840.113549.1.7.2.
+_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")
+
+
+# ---- sniffing ----------------------------------------------------------------------------------
+def _header(data: bytes, pos: int) -> tuple[int, int, int] | None:
+    """(tag, header size, content length) of the DER element at `pos` (definite lengths only):
+    enough to tell a certificate's first bytes from other binary input."""
+    if pos + 2 > len(data):
+        return None
+    first = data[pos + 1]
+    if first < 0x80:
+        return data[pos], 2, first
+    size = first & 0x7F
+    if not 1 <= size <= 4 or pos + 2 + size > len(data):
+        return None
+    return data[pos], 2 + size, int.from_bytes(data[pos + 2:pos + 2 + size], "big")
+
+
+def _looks_der_certificate(data: bytes) -> bool:
+    """SEQUENCE { SEQUENCE (TBSCertificate) { [0] { INTEGER version 0..2 }, INTEGER serial ..."""
+    outer = _header(data, 0)
+    if outer is None or outer[0] != 0x30:
+        return False
+    tbs = _header(data, outer[1])
+    if tbs is None or tbs[0] != 0x30 or tbs[1] + tbs[2] > outer[2]:
+        return False
+    start = outer[1] + tbs[1]
+    version = data[start:start + 5]
+    return (len(version) == 5 and version[:4] == b"\xa0\x03\x02\x01" and version[4] <= 2
+            and data[start + 5:start + 6] == b"\x02")
+
+
+def _looks_der_pkcs7(data: bytes) -> bool:
+    """SEQUENCE (definite or indefinite length) starting with the SignedData OID."""
+    return data[:1] == b"\x30" and data.find(_SIGNED_DATA, 0, 20) in range(2, 7)
+
+
+def _pem_marker_at(head: bytes) -> bool:
+    """Whether a certificate or PKCS #7 BEGIN marker appears in `head` after text only."""
+    for marker, encoding in _MARKER_BYTES:
+        pos = head.find(marker)
+        if pos < 0:
+            continue
+        if encoding == "ascii":
+            if b"\x00" not in head[:pos]:
+                return True
+            continue
+        prefix = head[:pos]
+        for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            if prefix.startswith(bom):
+                prefix = prefix[2:]
+        try:
+            text = prefix.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return True
+    return False
+
+
+def sniff_bytes(data: bytes) -> bool:
+    """A DER certificate or PKCS #7 bundle, or PEM certificate text (UTF-8 or UTF-16)."""
+    if not data or data.startswith(_OTHER_MAGIC):
+        return False
+    if _looks_der_certificate(data) or _looks_der_pkcs7(data):
+        return True
+    return _pem_marker_at(data[:SNIFF_WINDOW])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 Container = Literal["der", "pem", "pkcs7"]
@@ -80,7 +80,7 @@ class CertificateInfo(Model):
     """The public key's type and size."""
 
 
-class CertificateFile(Model):
+class CertificateFile(Evidence):
     """The certificates read from one file, in file order."""
 
     container: Container

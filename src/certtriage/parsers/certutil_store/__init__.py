@@ -1,0 +1,50 @@
+"""`certutil -store` dumps: the certificates of a store, their keys and EKUs, and the issuer list a
+server would send.
+
+This module recognises the format cheaply; `parser` reads it, `model` holds what it is,
+`predicates` what the rules in `knowledge/rules/certutil_store/` may ask of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMAT_ID = "certutil-store"
+
+
+#: How much of the input the sniffer reads.
+SNIFF_CHARS = 8192
+
+
+_BANNER_ANYWHERE = re.compile(r"^[ \t>]*={8,}[ \t]*[^=\s]+[ \t]+\d+[ \t]*={8,}[ \t]*$",
+                              re.MULTILINE)
+
+
+_HEADER = re.compile(r'^(?P<store>[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,4}) "(?P<display>[^"]*)"$')
+
+
+_STORE_TRAILER = re.compile(r"^[ \t>]*CertUtil: -(?:verify)?store\b", re.MULTILINE | re.IGNORECASE)
+
+
+#: Other certutil outputs that print certificate banners: -verify chains, -scinfo card
+#: dumps, -dump of a PFX / PKCS #7 (nesting levels).
+_OTHER_OUTPUTS = ("CertContext[", "ChainContext.", "CERT_CHAIN_CONTEXT", "Nesting Level",
+                  "Analyzing card in reader", "Smart Card Resource Manager")
+
+
+def sniff(text: str) -> bool:
+    """Certificate banners (or a store header and a `-store` trailer) in the first 8 KB.
+
+    certutil -verify and -scinfo output, `certutil -dump` of a PFX (its `Begin Nesting Level`
+    banners) and anything else without the banners are left to other parsers.
+    """
+    head = text[:SNIFF_CHARS]
+    if any(token in head for token in _OTHER_OUTPUTS):
+        return False
+    if _BANNER_ANYWHERE.search(head):
+        return True
+    lines = [line.strip(" \t>") for line in head.splitlines() if line.strip()]
+    for line in lines[:3]:
+        if _HEADER.match(line):
+            return bool(_STORE_TRAILER.search(head))
+    return False

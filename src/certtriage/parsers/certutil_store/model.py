@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 #: Schannel's limit on the trusted issuer list it sends in a CertificateRequest (KB 2801679).
@@ -119,7 +119,7 @@ class IssuerListEstimate(Model):
         return 100.0 * self.total_bytes / self.limit
 
 
-class CertStoreDump(Model):
+class CertStoreDump(Evidence):
     """A `certutil [-v] [-user] -store <name>` dump."""
 
     store: str | None = None

@@ -32,25 +32,13 @@ from .model import (
     StoreCertificate,
 )
 
-FORMAT_ID = "certutil-store"
-
-#: How much of the input the sniffer reads.
-SNIFF_CHARS = 8192
-
 _BANNER = re.compile(r"^={8,}\s*(?P<word>[^=\s]+)\s+(?P<index>\d+)\s*={8,}$")
-_BANNER_ANYWHERE = re.compile(r"^[ \t>]*={8,}[ \t]*[^=\s]+[ \t]+\d+[ \t]*={8,}[ \t]*$",
-                              re.MULTILINE)
 _HEADER = re.compile(r'^(?P<store>[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,4}) "(?P<display>[^"]*)"$')
 _COMMAND = re.compile(r"^(?:PS )?(?:[A-Za-z]:\\[^>]*>\s*)?(?P<cmd>certutil(?:\.exe)?\s.*)$",
                       re.IGNORECASE)
 _PROMPT = re.compile(r"^(?:PS )?[A-Za-z]:\\[^>]*>$")
 _STORE_VERB = re.compile(r"^-(?:verify)?store$", re.IGNORECASE)
 _TRAILER = re.compile(r"^CertUtil:\s*(?P<rest>.*)$", re.IGNORECASE)
-_STORE_TRAILER = re.compile(r"^[ \t>]*CertUtil: -(?:verify)?store\b", re.MULTILINE | re.IGNORECASE)
-#: Other certutil outputs that print certificate banners: -verify chains, -scinfo card
-#: dumps, -dump of a PFX / PKCS #7 (nesting levels).
-_OTHER_OUTPUTS = ("CertContext[", "ChainContext.", "CERT_CHAIN_CONTEXT", "Nesting Level",
-                  "Analyzing card in reader", "Smart Card Resource Manager")
 
 _LABEL = re.compile(r"^(?P<label>[^:=]{1,60}?)\s*:\s*(?P<value>.*)$")
 _HEX = re.compile(r"^[0-9a-fA-F]{2}(?: ?[0-9a-fA-F]{2})*$")
@@ -104,24 +92,6 @@ _EXT_BASIC = "2.5.29.19"
 _EXT_TEMPLATE = "1.3.6.1.4.1.311.21.7"
 _EXT_TEMPLATE_NAME = "1.3.6.1.4.1.311.20.2"
 _OCSP_METHOD = "1.3.6.1.5.5.7.48.1"
-
-
-def sniff(text: str) -> bool:
-    """Certificate banners (or a store header and a `-store` trailer) in the first 8 KB.
-
-    certutil -verify and -scinfo output, `certutil -dump` of a PFX (its `Begin Nesting Level`
-    banners) and anything else without the banners are left to other parsers.
-    """
-    head = text[:SNIFF_CHARS]
-    if any(token in head for token in _OTHER_OUTPUTS):
-        return False
-    if _BANNER_ANYWHERE.search(head):
-        return True
-    lines = [line.strip(" \t>") for line in head.splitlines() if line.strip()]
-    for line in lines[:3]:
-        if _HEADER.match(line):
-            return bool(_STORE_TRAILER.search(head))
-    return False
 
 
 def parse(text: str) -> CertStoreDump:

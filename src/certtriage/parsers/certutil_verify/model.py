@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import (
     ChainElement,
     ChainSummary,
@@ -116,7 +116,7 @@ class Trailer(Model):
     """Recognised context lines of -scinfo / -dcinfo (e.g. `Chain validates`)."""
 
 
-class CertutilVerify(Model):
+class CertutilVerify(Evidence):
     """Everything read from one certutil -verify / -scinfo / -dcinfo chain dump."""
 
     kind: Literal["certutil-verify"] = "certutil-verify"
@@ -158,3 +158,39 @@ class CertutilVerify(Model):
                 if summary.scope == scope and summary.error_status is not None:
                     return summary.error_status
         return None
+
+    def all_hresults(self) -> list[HResult]:
+        """Every error code in the dump, in line order, the first occurrence of each code."""
+        found: list[HResult] = []
+        for element in (*self.elements, *((self.echo,) if self.echo else ())):
+            for check in element.url_checks:
+                if check.error and check.error.hresult:
+                    found.append(check.error.hresult)
+        found.extend(self.errors)
+        for extra in (self.trailer.leaf_revocation_error, self.trailer.failed_hresult):
+            if extra is not None:
+                found.append(extra)
+        seen: set[str] = set()
+        ordered = []
+        for hresult in sorted(found, key=lambda h: h.line):
+            if hresult.hex not in seen:
+                seen.add(hresult.hex)
+                ordered.append(hresult)
+        return ordered
+
+    def reading_notes(self) -> list[str]:
+        """Where the paste leaves content out (`...`)."""
+        if not self.elided:
+            return []
+        lines = ", ".join(str(n) for n in self.elided[:10]) + (" ..." if len(self.elided) > 10
+                                                                 else "")
+        return [f"the paste leaves content out at line(s) {lines}"]
+
+    def read_whole(self) -> bool:
+        """Whether the dump has both its start (header or flags) and its final line."""
+        return self.complete
+
+    def error_codes(self) -> tuple[str, ...]:
+        """Every error code in the dump, in line order."""
+        return tuple(h.hex for h in self.all_hresults())
+

@@ -698,7 +698,7 @@ class _Builder:
         )
 
 
-def parse_certutil_verify(text: str) -> CertutilVerify:
+def parse(text: str) -> CertutilVerify:
     """Parse decoded certutil output (any paste damage included) into a model."""
     norm = normalize(text)
     tree = get_parser(CERTUTIL_VERIFY).parse(norm.text)

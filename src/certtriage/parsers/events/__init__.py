@@ -1,0 +1,45 @@
+"""Windows events about client-certificate authentication, in every shape they are exported.
+
+Two formats live here: event text (Event Viewer copies, wevtutil, Format-List, CSV, XML,
+message texts alone: `text`) and binary .evtx files (`evtx`, streamed). Both give the same
+`model.EventLog`; `records` reads one event record from XML or EVTX, `capi2` groups CAPI2
+Operational events into chain-validation runs, and `predicates` holds what the rules in
+`knowledge/rules/events/` may ask of them. This module recognises both cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The first bytes of an EVTX file.
+EVTX_MAGIC = b"ElfFile\x00"
+#: How much of a text input the sniffer looks at.
+SNIFF_CHARS = 256 * 1024
+#: Message-only pastes: how many lines are tried against the message catalog.
+MESSAGE_LINES = 50
+
+_EVENTS = re.compile(
+    r"^\s*(?:Event ID|Event\[\d+\]|ProviderName|Event Source)\s*:"
+    r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
+    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time",
+    re.MULTILINE,
+)
+
+
+def sniff_evtx(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an EVTX file."""
+    return head.startswith(EVTX_MAGIC)
+
+
+def sniff_text(text: str) -> bool:
+    """Whether `text` is an event export, or holds a message of an event the catalog knows."""
+    sample = text[:SNIFF_CHARS]
+    if _EVENTS.search(sample):
+        return True
+    from ...knowledge.catalog import event_knowledge
+
+    knowledge = event_knowledge()
+    for line in sample.splitlines()[:MESSAGE_LINES]:
+        if len(line) > 20 and knowledge.recognize(line.strip("> %`")) is not None:
+            return True
+    return False

@@ -21,7 +21,6 @@ from .capi2 import group_runs
 from .model import Event, EventLog
 from .records import event_from_node, node_from_evtx_json
 
-MAGIC = b"ElfFile\x00"
 HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
 #: Relevant events kept per file; the rest are counted, so memory stays bounded.
@@ -30,11 +29,6 @@ MAX_EVENTS = 20000
 MAX_CONSECUTIVE_ERRORS = 1000
 #: Substrings of a record's JSON that can mean a relevant provider (checked before decoding).
 _PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent")
-
-
-def is_evtx(head: bytes) -> bool:
-    """Whether bytes start like an EVTX file."""
-    return head.startswith(MAGIC)
 
 
 def _header_problem(head: bytes, size: int) -> str | None:
@@ -69,7 +63,7 @@ def _records(parser: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def read_evtx(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
+def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
               progress: Any = None) -> EventLog:
     """Read relevant events from an EVTX file path or bytes."""
     from evtx import PyEvtxParser

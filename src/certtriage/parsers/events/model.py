@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import Repair, Span, UnparsedLine
 from ..certutil_verify.model import CertutilVerify
 
@@ -125,7 +125,7 @@ class Capi2Run(Model):
     """The run expressed as a chain model, so the certutil rules diagnose it."""
 
 
-class EventLog(Model):
+class EventLog(Evidence):
     """Everything read from one input holding events."""
 
     kind: Literal["event-log"] = "event-log"
@@ -150,3 +150,27 @@ class EventLog(Model):
     """Text lines that could not be placed."""
     repairs: tuple[Repair, ...] = ()
     """Paste damage that was undone."""
+
+    def reading_notes(self) -> list[str]:
+        """Problems reading the records, and a note when no relevant event was among them."""
+        notes = list(self.problems)
+        if not self.events:
+            notes.append(f"no Schannel, CAPI2, crypt32 or HTTP.sys events among "
+                         f"{self.records_read} records")
+        return notes
+
+    def error_codes(self) -> tuple[str, ...]:
+        """The codes the events name, then the codes of the CAPI2 runs."""
+        codes = tuple(c for e in self.events for c in e.codes)
+        runs = tuple(h.hex for run in self.runs for h in run.chain.all_hresults())
+        return tuple(dict.fromkeys(codes + runs))
+
+    def event_rows(self) -> tuple[dict[str, object], ...]:
+        """Each event as {provider, event_id, level, time, computer, alert_code, ...}."""
+        return tuple(e.model_dump(mode="json", include=_ROW_FIELDS, exclude_none=True)
+                     for e in self.events)
+
+
+_ROW_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",
+               "alert_code", "alert_name", "error_state", "codes", "message", "data"}
+

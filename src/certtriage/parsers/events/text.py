@@ -45,7 +45,7 @@ _XML_START = re.compile(r"^\s*(?:-\s*)?<(?:\?xml|Events?\b)", re.IGNORECASE)
 _FRIENDLY = re.compile(r"^(\s*)-\s(?=<)", re.MULTILINE)
 
 
-def parse_event_text(text: str) -> EventLog:
+def parse(text: str) -> EventLog:
     """Read events from a text export of any shape."""
     if _XML_START.match(text):
         return _from_xml(text)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 IisConfigKind = Literal["metabase", "applicationHost.config", "web.config", "iis7-fragment"]
@@ -412,7 +412,7 @@ class ServerConfig(Model):
         return None
 
 
-class IisConfig(Model):
+class IisConfig(Evidence):
     """One IIS configuration input: a metabase.xml (IIS 6) or an applicationHost.config /
     web.config (IIS 7+), whole or as a pasted fragment."""
 

@@ -46,20 +46,6 @@ from .model import (
     SiteBinding,
 )
 
-FORMAT_ID = "iis-config"
-
-#: How much of an input the sniffer looks at: applicationHost.config declares its section
-#: groups in the first few KB, but a web.config may carry a long appSettings block first.
-SNIFF_CHARS = 64 * 1024
-
-_METABASE_SIGN = re.compile(r"XML_Metabase|<IIsWeb(?:Server|Service|VirtualDir|Directory)\b",
-                            re.IGNORECASE)
-_IIS7_SIGN = re.compile(
-    r"<system\.(?:webServer|applicationHost)\b"
-    r"|<sectionGroup\s+name\s*=\s*[\"']system\.(?:webServer|applicationHost)[\"']"
-)
-_EVENT_XML = re.compile(r"<Events?[\s>/]")
-
 _WRAPPER = "certtriage-fragment"
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>")
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
@@ -78,15 +64,6 @@ _SERVICE_PATH = re.compile(r"^/LM/W3SVC$", re.IGNORECASE)
 #: CertCheckMode is metabase property 2160; a `<Custom>` child may carry it by ID.
 _CUSTOM_IDS = {"2160": "CertCheckMode"}
 _MAX_TEXT = 300
-
-
-def sniff(text: str) -> bool:
-    """An IIS metabase or IIS 7+ configuration: metabase element names, or a
-    `<system.webServer>` / `<system.applicationHost>` section. Event XML is never claimed."""
-    head = text[:SNIFF_CHARS]
-    if "<" not in head or _EVENT_XML.search(head):
-        return False
-    return bool(_METABASE_SIGN.search(head) or _IIS7_SIGN.search(head))
 
 
 # ---- XML -> a small tree with line numbers ----------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 
@@ -113,7 +113,7 @@ class FieldsHeader(Model):
     """How many `#Fields:` lines carried this same list (IIS repeats it after restarts)."""
 
 
-class W3cLog(Model):
+class W3cLog(Evidence):
     """An IIS W3C extended log, summarised."""
 
     software: str | None = None

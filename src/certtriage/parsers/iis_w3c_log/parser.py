@@ -10,7 +10,6 @@ at most 20 sample lines, 10 top clients and URIs, and a bounded number of tracke
 from __future__ import annotations
 
 import heapq
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,11 +17,6 @@ from dataclasses import dataclass, field
 from ...knowledge.codes import code_tables, hresult_from_win32, to_unsigned
 from ...models.common import UnparsedLine
 from .model import FieldsHeader, RequestGroup, Sample, Tally, W3cLog, Win32Status
-
-FORMAT_ID = "iis-w3c-log"
-
-#: How much of an input the sniffer reads.
-SNIFF_CHARS = 4096
 
 #: The IIS 7+ default field list (used for data lines that come before any `#Fields:`).
 DEFAULT_FIELDS = (
@@ -46,23 +40,7 @@ MAX_FIELD_LISTS = 20
 _TEXT_LIMIT = 300
 
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z-]+)\s*:\s*(.*)")
-_SNIFF_DIRECTIVE = re.compile(r"^#(Fields|Software):[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
 _INTEGER = re.compile(r"-?\d{1,20}")
-
-
-def sniff(text: str) -> bool:
-    """A `#Fields:` directive with `date time`, `s-ip` or `cs-method`, or an IIS `#Software:`
-    directive, at the start of a line in the first few KB."""
-    for match in _SNIFF_DIRECTIVE.finditer(text[:SNIFF_CHARS]):
-        name, value = match.group(1).lower(), match.group(2)
-        if name == "software" and value.startswith("Microsoft Internet Information Services"):
-            return True
-        if name == "fields":
-            tokens = value.split()
-            pairs = set(itertools.pairwise(tokens))
-            if ("date", "time") in pairs or "s-ip" in tokens or "cs-method" in tokens:
-                return True
-    return False
 
 
 def parse(text: str) -> W3cLog:

@@ -1,0 +1,36 @@
+"""`netsh http show sslcert` output: HTTP.sys SSL bindings and their client-certificate settings.
+
+This module recognises the format cheaply; `parser` reads it, `model` holds what it is,
+`predicates` what the rules in `knowledge/rules/netsh_sslcert/` may ask of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMAT_ID = "netsh-sslcert"
+
+
+#: How much of an input the sniffer looks at.
+SNIFF_CHARS = 8192
+
+
+_HEADER = re.compile(r"^[ \t]*SSL Certificate bindings:[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
+_FIRST = re.compile(
+    r"^[ \t]*(?:IP:port|Hostname:port|Central Certificate Store)[ \t]*:",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+_HASH = re.compile(r"^[ \t]*Certificate Hash[ \t]*:", re.MULTILINE | re.IGNORECASE)
+
+
+def sniff(text: str) -> bool:
+    """The `SSL Certificate bindings:` header, or a binding's first line and a Certificate
+    Hash line, within the first few KB."""
+    sample = text[:SNIFF_CHARS]
+    if _HEADER.search(sample):
+        return True
+    return bool(_FIRST.search(sample) and _HASH.search(sample))

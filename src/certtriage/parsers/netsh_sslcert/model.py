@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 BindingKind = Literal["ip_port", "hostname_port", "ccs"]
@@ -91,7 +91,7 @@ class SslBinding(Model):
         return self.field_lines.get(name, self.line)
 
 
-class SslCertBindings(Model):
+class SslCertBindings(Evidence):
     """Everything read from one `netsh http show sslcert` output."""
 
     kind: Literal["netsh-sslcert"] = "netsh-sslcert"

@@ -14,19 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ...models.common import UnparsedLine
+from . import _FIRST, _HEADER
 from .model import BindingKind, SslBinding, SslCertBindings
 
-FORMAT_ID = "netsh-sslcert"
-
-#: How much of an input the sniffer looks at.
-SNIFF_CHARS = 8192
-
-_HEADER = re.compile(r"^[ \t]*SSL Certificate bindings:[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_FIRST = re.compile(
-    r"^[ \t]*(?:IP:port|Hostname:port|Central Certificate Store)[ \t]*:",
-    re.MULTILINE | re.IGNORECASE,
-)
-_HASH = re.compile(r"^[ \t]*Certificate Hash[ \t]*:", re.MULTILINE | re.IGNORECASE)
 _RULE = re.compile(r"^[ \t]*-{5,}[ \t]*$")
 _PROMPT = r"(?:PS [^>]*>|[A-Za-z]:\\[^>]*>)"
 #: The command line itself, or a bare prompt after the output.
@@ -80,15 +70,6 @@ _FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
 
 def _norm(label: str) -> str:
     return " ".join(label.split()).lower()
-
-
-def sniff(text: str) -> bool:
-    """The `SSL Certificate bindings:` header, or a binding's first line and a Certificate
-    Hash line, within the first few KB."""
-    sample = text[:SNIFF_CHARS]
-    if _HEADER.search(sample):
-        return True
-    return bool(_FIRST.search(sample) and _HASH.search(sample))
 
 
 def _split(line: str) -> tuple[int, str, str] | None:

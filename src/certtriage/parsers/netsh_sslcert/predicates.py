@@ -58,8 +58,8 @@ def _bind(b: Binding, index: int, entry: SslBinding, line: int, **extra: str) ->
     }
     if isinstance(b, SslBindingMatch):
         return replace(b, item=index, values=values)
-    return SslBindingMatch(element=b.element, index=b.index, check=b.check, hresult=b.hresult,
-                           flag=b.flag, event=b.event, values=values, item=index)
+    return SslBindingMatch(index=b.index, element=b.element, hresult=b.hresult, values=values,
+                           item=index)
 
 
 @predicate

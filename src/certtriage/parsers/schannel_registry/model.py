@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from ...models._base import Model
+from ...models._base import Evidence, Model
 from ...models.common import UnparsedLine
 
 ExportShape = Literal["reg-query", "reg-file"]
@@ -84,7 +84,7 @@ class ProtocolState(Model):
     """Line of the key."""
 
 
-class RegistryExport(Model):
+class RegistryExport(Evidence):
     """Everything read from one registry export."""
 
     kind: Literal["schannel-registry"] = "schannel-registry"

@@ -18,21 +18,9 @@ from __future__ import annotations
 import re
 
 from ...models.common import UnparsedLine
+from . import _HEADER
 from .model import RegistryExport, RegistryKey, RegistryValue
 
-FORMAT_ID = "schannel-registry"
-
-#: How much of an input the sniffer looks at.
-SNIFF_CHARS = 8192
-
-_SCHANNEL = (r"(?:HKEY_LOCAL_MACHINE|HKLM)\\SYSTEM\\(?:CurrentControlSet|ControlSet\d{3})"
-             r"\\Control\\SecurityProviders\\SCHANNEL")
-_QUERY_SCHANNEL = re.compile(rf"^{_SCHANNEL}(?:\\[^\n]*)?$", re.MULTILINE | re.IGNORECASE)
-_FILE_SCHANNEL = re.compile(
-    rf"^[ \t]*\[-?{_SCHANNEL}(?:\\[^\]\n]*)?\]", re.MULTILINE | re.IGNORECASE
-)
-_HEADER = re.compile(r"^(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \t]*$",
-                     re.IGNORECASE)
 _ROOT = r"(?:HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC)"
 _QUERY_KEY = re.compile(rf"^{_ROOT}(?:\\.*)?$", re.IGNORECASE)
 _QUERY_VALUE = re.compile(
@@ -49,15 +37,6 @@ _NOISE = re.compile(
 _HEX_TYPES = {"0": "REG_NONE", "1": "REG_SZ", "2": "REG_EXPAND_SZ", "3": "REG_BINARY",
               "4": "REG_DWORD", "5": "REG_DWORD_BIG_ENDIAN", "7": "REG_MULTI_SZ",
               "b": "REG_QWORD"}
-
-
-def sniff(text: str) -> bool:
-    """A `reg query` key line of the SCHANNEL key, or a .reg header and a [SCHANNEL] key."""
-    sample = text[:SNIFF_CHARS]
-    if _QUERY_SCHANNEL.search(sample):
-        return True
-    first = next((line for line in sample.split("\n") if line.strip()), "")
-    return bool(_HEADER.match(first.strip()) and _FILE_SCHANNEL.search(sample))
 
 
 def parse(text: str) -> RegistryExport:

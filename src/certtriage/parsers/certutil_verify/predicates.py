@@ -1,0 +1,391 @@
+"""Predicates over certutil chain output (:class:`CertutilVerify`), and over CAPI2 runs, which
+are expressed in the same model.
+
+A match is a :class:`ChainBinding`: the chain element it is about (and its index), a -urlfetch
+retrieval, an error code and a trust flag. What a finding made of it shows (the element's role,
+who it is, the URL section, certutil's verdict lines) is decided here, so the engine names no
+format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any, get_args
+
+from ...knowledge.predicates import (
+    ANY_EKU_OID,
+    CLIENT_AUTH_OID,
+    Binding,
+    Facts,
+    describe_element,
+    predicate,
+    vocabulary,
+)
+from ...models.common import ChainElement, HResult, Span, UrlCheck, UrlSection, UrlStatus
+from .model import CertutilVerify, Trailer
+
+#: How a finding names the -urlfetch section a retrieval was reported in.
+SECTION_TITLES = {
+    "aia": "Certificate AIA", "cdp": "Certificate CDP", "base_crl_cdp": "Base CRL CDP",
+    "ocsp": "Certificate OCSP", "unknown": "retrieval",
+}
+
+
+@dataclass(frozen=True)
+class ChainBinding(Binding):
+    """A match in a chain: an element (`index` is its position; None when the input does not
+    show it), a -urlfetch retrieval, an error code and the trust flag that matched."""
+
+    check: UrlCheck | None = None
+    flag: str | None = None
+
+    def key(self) -> tuple[Any, ...]:
+        """The element, the retrieval (URL and line), the error code and the values."""
+        return (
+            self.index,
+            id(self.element) if self.index is None else None,
+            self.check.url if self.check else None,
+            self.check.span.start if self.check else None,
+            self.hresult.hex if self.hresult else None,
+            None,
+            tuple(sorted(self.values.items())),
+        )
+
+    def facts(self, doc: Any) -> Facts:
+        """The element's role and name, the retrieval's section, status and URL, the code."""
+        element, check = self.element, self.check
+        role = role_of(doc, element, self.index) if isinstance(doc, CertutilVerify) else None
+        echo = doc.echo if isinstance(doc, CertutilVerify) else None
+        subject = (element.subject if element is not None else None) or (
+            echo.subject if echo is not None and self.index == 0 else None)
+        fill = {
+            "who": describe_element(role, element, self.index, subject),
+            "index": str(self.index) if self.index is not None else "?",
+            "subject": subject or "(subject not in the input)",
+            "role": role or "certificate",
+            "url": check.url or "(URL not in the input)" if check else "",
+            "section": SECTION_TITLES[check.section] if check else "",
+            "status": check.status_text if check else "",
+            "object": check.object_text if check else "",
+            "not_after": (element.not_after or "not printed") if element else "not printed",
+            "error": check.error.message if check and check.error else "",
+            "hresult": self.hresult.hex if self.hresult else "",
+            "symbol": (self.hresult.symbol or "") if self.hresult else "",
+            "flag": self.flag or "",
+            "reason": _reason(doc) if isinstance(doc, CertutilVerify) else "",
+            **self.values,
+        }
+        spans = []
+        if check is not None:
+            spans.append(check.span)
+        elif element is not None:
+            spans.append(element.span)
+        if self.hresult is not None and self.hresult.line:
+            spans.append(Span(start=self.hresult.line, end=self.hresult.line))
+        return Facts(
+            fill=fill, element=self.index, role=role, subject=subject,
+            url=check.url if check else self.values.get("url"),
+            hresult=self.hresult.hex if self.hresult else None,
+            context=self.values.get("context"), spans=tuple(spans),
+            codes=(self.hresult.hex,) if self.hresult else (),
+        )
+
+
+#: The binding certutil rules start from.
+START = ChainBinding()
+
+
+def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None) -> str | None:
+    """leaf, subordinate CA, root CA or self-signed certificate (None when unknown)."""
+    self_signed = element is not None and element.info_status is not None and (
+        "CERT_TRUST_IS_SELF_SIGNED" in element.info_status.flags
+    )
+    if self_signed:
+        return "root CA" if index != 0 or doc.trailer.cert_kind == "ca" else (
+            "self-signed certificate")
+    if index == 0:
+        return "leaf"
+    if index is not None:
+        return "subordinate CA"
+    return None
+
+
+def _reason(doc: CertutilVerify) -> str:
+    code = doc.trailer.leaf_revoked_reason
+    if code is None:
+        return "not printed"
+    from ...knowledge.codes import code_tables
+
+    name = code_tables().crl_reason(code)
+    return f"{code} ({name})" if name else str(code)
+
+
+# ---- names the rule arguments may use ------------------------------------------------------
+_SECTIONS = set(get_args(UrlSection))
+_STATUSES = set(get_args(UrlStatus))
+
+
+@vocabulary("sections")
+def _section(item: Any) -> str | None:
+    return None if item in _SECTIONS else f"{item!r} is not one of {sorted(_SECTIONS)}"
+
+
+@vocabulary("statuses")
+def _status(item: Any) -> str | None:
+    return None if item in _STATUSES else f"{item!r} is not one of {sorted(_STATUSES)}"
+
+
+@vocabulary("trailer")
+def _trailer(item: Any) -> str | None:
+    return None if item in Trailer.model_fields else f"{item!r} is not a verdict attribute"
+
+
+@vocabulary("bind")
+def _bind(item: Any) -> str | None:
+    return None if item in ("leaf", "last", "none") else "must be leaf, last or none"
+
+
+# ---- facts about a document ---------------------------------------------------------------
+def all_hresults(doc: CertutilVerify) -> list[HResult]:
+    """Every error code in the document, in line order, first occurrence of each code."""
+    return doc.all_hresults()
+
+
+def leaf_evidence(doc: CertutilVerify) -> bool:
+    """Whether the trailer speaks about the leaf (revoked / revocation error on the leaf)."""
+    t = doc.trailer
+    return t.leaf_revoked or t.leaf_revocation_error is not None or t.certificate_revoked
+
+
+def leaf(doc: CertutilVerify) -> ChainElement | None:
+    """Element 0, else a lone headless element the trailer attributes to the leaf, else the echo."""
+    for element in doc.elements:
+        if element.index == 0:
+            return element
+    headless = [e for e in doc.elements if e.index is None]
+    if len(headless) == 1 and len(doc.elements) == 1 and leaf_evidence(doc):
+        return headless[0]
+    return doc.echo
+
+
+def chain_status_is_known(doc: CertutilVerify) -> bool:
+    """Whether the input shows the chain's status at all."""
+    return (
+        any(s.error_status is not None or s.info_status is not None for s in doc.chain)
+        or any(e.error_status is not None for e in doc.elements)
+        or doc.trailer.scinfo_chain_status is not None
+    )
+
+
+def error_bits(doc: CertutilVerify) -> bool:
+    """Whether any status in the document carries an error bit."""
+    chain = doc.chain_error
+    if chain is not None and chain.value:
+        return True
+    if doc.trailer.scinfo_chain_status:
+        return True
+    return any(e.error_status is not None and e.error_status.value for e in doc.elements)
+
+
+def _element_index(doc: CertutilVerify, element: ChainElement, bind: str) -> int | None:
+    if element.index is not None:
+        return element.index
+    if bind == "leaf" and element is leaf(doc):
+        return 0
+    return None
+
+
+# ---- predicates ---------------------------------------------------------------------------
+@predicate
+def trust_error(
+    doc: CertutilVerify,
+    b: ChainBinding,
+    *,
+    flag: str,
+    codes: list[str] | None = None,
+    trailer: list[str] | None = None,
+    bind: str = "none",
+) -> Iterator[Binding]:
+    """Elements whose dwErrorStatus carries `flag`.
+
+    When no element carries it (a fragment, or a chain-only flag), one binding if the chain
+    status, one of `codes` or one of the `trailer` verdict attributes reports it. `bind` says
+    which element such a chain-level report is about: `leaf`, `last` (where the chain ends)
+    or `none`.
+    """
+    codes_lower = {c.lower() for c in codes or ()}
+    code = next((h for h in all_hresults(doc) if h.hex in codes_lower), None)
+    hits = [e for e in doc.elements if e.error_status and flag in e.error_status.flags]
+    if b.element is not None:
+        hits = [e for e in hits if e is b.element]
+    for hit in hits:
+        yield replace(b, element=hit, index=_element_index(doc, hit, bind),
+                      flag=flag, hresult=b.hresult or code)
+    if hits:
+        return
+    chain = doc.chain_error
+    scinfo = doc.trailer.scinfo_chain_status
+    reported = (
+        (chain is not None and flag in chain.flags)
+        or code is not None
+        or any(getattr(doc.trailer, name) for name in trailer or ())
+        or (scinfo is not None and _scinfo_has(scinfo, flag))
+    )
+    if not reported:
+        return
+    element: ChainElement | None = None
+    if bind == "leaf" and not leaf_evidence(doc):
+        bind = "none"
+    if bind == "leaf":
+        element = leaf(doc)
+    elif bind == "last" and doc.elements:
+        element = doc.elements[-1]
+    index = None
+    if element is not None:
+        index = element.index if element.index is not None else (0 if bind == "leaf" else None)
+    elif bind == "leaf":
+        index = 0
+    yield replace(b, element=element, index=index, flag=flag, hresult=b.hresult or code)
+
+
+def _scinfo_has(value: int, flag: str) -> bool:
+    from ...knowledge.codes import code_tables
+
+    return any(f.name == flag for f in code_tables().decode_status("error", value))
+
+
+@predicate
+def url_check(
+    doc: CertutilVerify, b: ChainBinding, *, sections: list[str], statuses: list[str]
+) -> Iterator[Binding]:
+    """Each -urlfetch retrieval in one of `sections` whose status is one of `statuses`."""
+    elements = [b.element] if b.element is not None else list(doc.elements)
+    for element in elements:
+        for check in element.url_checks:
+            if check.section in sections and check.status in statuses:
+                hresult = check.error.hresult if check.error else None
+                yield replace(b, element=element, index=element.index, check=check,
+                              hresult=hresult)
+
+
+@predicate
+def element_healthy(
+    doc: CertutilVerify, b: ChainBinding, *, flags: list[str], chain_flags: list[str] | None = None
+) -> Iterator[Binding]:
+    """The bound element's status is known and has none of `flags`, and the chain status
+    (when `chain_flags` is given) is known and has none of those."""
+    element = b.element
+    if element is None or element.error_status is None:
+        return
+    if any(f in element.error_status.flags for f in flags):
+        return
+    if chain_flags:
+        chain = doc.chain_error
+        if chain is None and not any(s.info_status for s in doc.chain):
+            return
+        if chain is not None and any(f in chain.flags for f in chain_flags):
+            return
+    yield b
+
+
+@predicate
+def leaf_eku(doc: CertutilVerify, b: ChainBinding, *, lacks: str) -> Iterator[Binding]:
+    """The leaf's valid application policies are known and do not include `lacks`.
+
+    Known means: the leaf element's Application[n] lines, or the Verified Application
+    Policies list. A CA certificate being verified, `All`, or anyExtendedKeyUsage never match.
+    """
+    t = doc.trailer
+    if t.cert_kind == "ca" or t.verified_application_all:
+        return
+    element = leaf(doc)
+    policies = element.policies if element is not None else ()
+    ekus = [p for p in policies if p.kind == "application"]
+    if not ekus and t.verified_application:
+        ekus = list(t.verified_application)
+    if not ekus:
+        return
+    oids = {p.oid for p in ekus}
+    if lacks in oids or ANY_EKU_OID in oids:
+        return
+    names = ", ".join(f"{p.oid} {p.name}".strip() for p in ekus)
+    yield replace(b, element=element, index=0, values={**b.values, "ekus": names})
+
+
+@predicate
+def client_auth_demanded(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """The run asked for Client Authentication: a 1.3.6.1.5.5.7.3.2 policy argument, or the
+    smart-card logon check of certutil -scinfo failed."""
+    requested = any(p.oid == CLIENT_AUTH_OID for p in doc.preamble.requested_policies)
+    if requested or doc.trailer.scinfo_logon_chain == "invalid":
+        yield b
+
+
+@predicate
+def chain_status_known(
+    doc: CertutilVerify, b: ChainBinding, *, value: bool = True
+) -> Iterator[Binding]:
+    """The input shows (value=true) or does not show (false) the chain's status."""
+    if chain_status_is_known(doc) == value:
+        yield b
+
+
+@predicate
+def chain_clean(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """The chain status is known and nothing reports an error: no error bit, no error line,
+    no revoked or revocation-error verdict, no failed -scinfo chain."""
+    t = doc.trailer
+    if (
+        chain_status_is_known(doc)
+        and not error_bits(doc)
+        and not doc.errors
+        and not leaf_evidence(doc)
+        and not t.incomplete_chain
+        and not t.missing_issuer
+        and not t.untrusted_root
+        and t.failed_hresult is None
+        and t.scinfo_chain != "invalid"
+    ):
+        yield b
+
+
+@predicate
+def chain_failed(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """Something in the input reports a failed chain: an error bit, an error line or a
+    revoked / revocation-error verdict."""
+    t = doc.trailer
+    if error_bits(doc) or doc.errors or leaf_evidence(doc) or t.incomplete_chain:
+        yield b
+
+
+@predicate
+def certutil_completed(
+    doc: CertutilVerify, b: ChainBinding, *, outcome: str = "success"
+) -> Iterator[Binding]:
+    """certutil's final line says `outcome` (success or failed)."""
+    if doc.trailer.completed == outcome:
+        yield b
+
+
+@predicate
+def code(doc: CertutilVerify, b: ChainBinding, *, codes: list[str]) -> Iterator[Binding]:
+    """An error code among `codes` appears anywhere in the input."""
+    wanted = {c.lower() for c in codes}
+    for hresult in all_hresults(doc):
+        if hresult.hex in wanted:
+            yield replace(b, hresult=hresult)
+            return
+
+
+@predicate
+def chain_policy_accepted(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """A CAPI2 run whose chain policy check (event 30) accepted the chain."""
+    if doc.trailer.policy_accepted:
+        yield b
+
+
+def shows_outcome(doc: CertutilVerify) -> bool:
+    """Whether the input shows the chain's outcome: without it, a failed URL fetch alone
+    decides nothing (the paste may have cut off a URL that worked)."""
+    return chain_status_is_known(doc)

@@ -1,0 +1,174 @@
+"""XML from a customer -> a small element tree with line numbers, through defusedxml.
+
+Every XML input (event exports, IIS configuration) is read here, with defusedxml's SAX reader:
+entity declarations and external references are refused, nothing is fetched. The tree is built
+with an explicit stack and walked without recursion, so a hostile nesting depth cannot exhaust
+the interpreter's stack; elements deeper than `MAX_DEPTH` are counted, not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler
+
+import defusedxml.sax
+from defusedxml import DefusedXmlException
+
+from ..errors import RefusedInput
+
+#: Elements nested deeper than this are counted and left out of the tree.
+MAX_DEPTH = 256
+
+
+@dataclass
+class Node:
+    """An XML element: local name, attributes, the text before its first child, line, children."""
+
+    name: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    text: str | None = None
+    line: int = 0
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        """The local name in lower case (pastes and Windows versions vary the case)."""
+        return self.name.lower()
+
+    def attr(self, key: str) -> str | None:
+        """An attribute, matched without regard to case."""
+        wanted = key.lower()
+        return next((v for k, v in self.attrs.items() if k.lower() == wanted), None)
+
+    def find(self, name: str) -> Node | None:
+        """First child called `name`."""
+        return next((c for c in self.children if c.name == name), None)
+
+    def findall(self, name: str) -> list[Node]:
+        """Children called `name`."""
+        return [c for c in self.children if c.name == name]
+
+    def path(self, *names: str) -> Node | None:
+        """Descend through children by name."""
+        node: Node | None = self
+        for name in names:
+            node = node.find(name) if node is not None else None
+        return node
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, depth first, in document order."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+@dataclass
+class XmlReading:
+    """What the reader made of a text: the tree, text between the root's children, and where
+    it stopped when the XML was not well-formed."""
+
+    root: Node
+    loose: dict[int, str] = field(default_factory=dict)
+    """Text directly inside the root element, by line (prose around a pasted fragment)."""
+    error_line: int | None = None
+    """Where the XML stopped being well-formed (None when it was read to the end)."""
+    error_column: int | None = None
+    """The column of that error."""
+    error: str = ""
+    """The reader's message for that."""
+    too_deep: int = 0
+    """Elements left out because they were nested deeper than `MAX_DEPTH`."""
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
+
+
+class _Builder(ContentHandler):
+    """SAX events -> Node tree, with an explicit stack."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__()
+        self.root: Node | None = None
+        self.stack: list[Node] = []
+        self.depth = 0
+        self.max_depth = max_depth
+        self.too_deep = 0
+        self.loose: dict[int, str] = {}
+        self.text: list[str] = []
+        self._locator: Any = None
+
+    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 - SAX's name
+        self._locator = locator
+
+    def _line(self) -> int:
+        return int(self._locator.getLineNumber()) if self._locator is not None else 1
+
+    def _close_text(self) -> None:
+        if self.stack and self.text:
+            node = self.stack[-1]
+            if node.text is None and not node.children:
+                node.text = "".join(self.text).strip() or None
+        self.text = []
+
+    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 - SAX's name
+        self.depth += 1
+        if self.depth > self.max_depth:
+            self.too_deep += 1
+            return
+        self._close_text()
+        node = Node(_local(name), {_local(k): v for k, v in attrs.items()}, line=self._line())
+        if self.stack:
+            self.stack[-1].children.append(node)
+        elif self.root is None:
+            self.root = node
+        self.stack.append(node)
+
+    def endElement(self, name: str) -> None:  # noqa: N802 - SAX's name
+        self.depth -= 1
+        if self.depth >= self.max_depth:
+            return
+        self._close_text()
+        if self.stack:
+            self.stack.pop()
+
+    def characters(self, content: str) -> None:
+        if self.depth > self.max_depth or not self.stack:
+            return
+        node = self.stack[-1]
+        if node.text is None and not node.children:
+            self.text.append(content)
+        if len(self.stack) == 1 and content.strip():
+            line = self._line()
+            for offset, piece in enumerate(content.split("\n")):
+                if piece.strip():
+                    number = line + offset
+                    self.loose[number] = (self.loose.get(number, "") + " " + piece.strip()).strip()
+
+
+def read_xml(xml: str, max_depth: int = MAX_DEPTH) -> XmlReading:
+    """Read `xml` into a tree; a text that stops being well-formed gives the tree read so far.
+
+    Raises :class:`RefusedInput` for entity declarations and external references.
+    """
+    builder = _Builder(max_depth)
+    error: SAXParseException | None = None
+    try:
+        defusedxml.sax.parseString(xml.encode("utf-8"), builder)
+    except SAXParseException as exc:
+        error = exc
+    except DefusedXmlException as exc:
+        raise RefusedInput(f"refused: the XML declares entities or external references "
+                           f"({type(exc).__name__})") from None
+    builder._close_text()
+    root = builder.root or Node("")
+    if error is None:
+        return XmlReading(root, builder.loose, too_deep=builder.too_deep)
+    return XmlReading(root, builder.loose, int(error.getLineNumber() or 1),
+                      int(error.getColumnNumber() or 0), str(error.getMessage()),
+                      too_deep=builder.too_deep)
