@@ -44,8 +44,9 @@ class InputTooLarge(InputError):
     """An input is larger than certtriage accepts for its kind."""
 
 
-class ParseError(InputError):
-    """An input in a format certtriage knows could not be read as that format."""
+class ParseError(InputError, ValueError):
+    """An input in a format certtriage knows could not be read as that format (a ValueError
+    too: the input's value is what is wrong)."""
 
 
 class RefusedInput(ParseError):

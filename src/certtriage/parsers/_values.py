@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ..knowledge.codes import code_tables, to_unsigned
+from ..knowledge.codes import code_tables
 from ..models.common import HResult, TrustStatus
 
 _CODE = re.compile(r"\b0x(?P<hex>[0-9a-fA-F]{8})\b")
@@ -29,15 +29,10 @@ def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
     after = _DETAIL.match(text, match.end())
     detail = after["detail"] if after else ""
     symbol_match = _SYMBOL.search(detail)
-    symbol = symbol_match.group(1) if symbol_match else None
-    if symbol is None:
-        known = code_tables().by_value(value)
-        symbol = known.symbol if known else None
     win32_match = _WIN32.search(detail)
     message = text[:match.start()].strip().rstrip(".:").strip()
-    hresult = HResult(
-        value=to_unsigned(value), hex=f"0x{value:08x}", symbol=symbol, message=message, line=line
-    )
+    hresult = code_tables().hresult(value, line, message=message,
+                                    symbol=symbol_match.group(1) if symbol_match else None)
     return hresult, int(win32_match.group(1)) if win32_match else None
 
 

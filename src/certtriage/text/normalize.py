@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..models.common import Repair, RepairKind
+from .chars import QUOTE_CHARS
 
 #: Characters that can only appear on a damaged line: the fast path skips clean lines.
-_SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2018\u2019\u2014\u2013\t\u00a0]")
+_SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2033\u2018\u2019\u2014\u2013\t\u00a0]")
 _PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))\s*)+")
 _AUTOLINK = re.compile(r"<((?:https?|ldaps?|file|ftp)://[^>\s]*)>")
 _MD_ESCAPE = re.compile(r"\\([_*\[\]#~|`])")
-_SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"})
 _HRESULT_ONLY = re.compile(r"^0x[0-9a-fA-F]{8}(?:\s*\([^)]*\))?\.?$")
 _HAS_HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}\b")
 _PAREN_DETAIL_ONLY = re.compile(r"^\((?:-?\d+|WIN32:)[^)]*\)$")
@@ -63,7 +63,7 @@ def _repair(line: str, lineno: int, repairs: list[Repair]) -> str:
         if unescaped != stripped:
             note("markdown-escape")
             stripped = unescaped
-    translated = stripped.translate(_SMART)
+    translated = stripped.translate(QUOTE_CHARS)
     if translated != stripped:
         note("smart-quotes")
         stripped = translated

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, p
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
+from ...errors import ParseError
 from ...models.common import UnparsedLine
 from . import _header, _looks_der_certificate, _looks_der_pkcs7
 from .model import CertificateFile, CertificateInfo, Container, KeyInfo
@@ -96,18 +97,18 @@ def parse(data: bytes) -> CertificateFile:
     """The certificates of a certificate file; ValueError with a one-line reason when none can
     be read."""
     if not data.strip():
-        raise ValueError("the file is empty")
+        raise ParseError("the file is empty")
     if _looks_der_certificate(data):
         try:
             certificate = x509.load_der_x509_certificate(data)
         except ValueError as exc:
-            raise ValueError(f"not a readable DER certificate: {_reason(exc)}") from None
+            raise ParseError(f"not a readable DER certificate: {_reason(exc)}") from None
         return CertificateFile(container="der", certificates=(_read_one(0, certificate),))
     if _looks_der_pkcs7(data):
         try:
             bundle = pkcs7.load_der_pkcs7_certificates(data)
         except (ValueError, UnsupportedAlgorithm) as exc:
-            raise ValueError(f"not a readable PKCS #7 file: {_reason(exc)}") from None
+            raise ParseError(f"not a readable PKCS #7 file: {_reason(exc)}") from None
         return _file("pkcs7", [(1, c) for c in bundle], [], "the PKCS #7 file holds no certificate")
     return _parse_pem(decode_text(data))
 
@@ -188,7 +189,7 @@ def _parse_pem(text: str) -> CertificateFile:
             continue
         found.extend((line, certificate) for certificate in loaded)
     if not found and not problems:
-        raise ValueError("no certificate block (-----BEGIN CERTIFICATE-----) with an END line")
+        raise ParseError("no certificate block (-----BEGIN CERTIFICATE-----) with an END line")
     container: Container = "pkcs7" if pkcs7_only else "pem"
     return _file(container, found, unparsed, problems[0] if problems else
                  "the PKCS #7 block holds no certificate")
@@ -208,7 +209,7 @@ def _file(container: Container, certificates: list[tuple[int, x509.Certificate]]
                 line=line, text=f"certificate {position + 1} of {len(certificates)}",
                 reason=f"its contents cannot be read: {_reason(exc)}"))
     if not infos:
-        raise ValueError(f"{problems[0].text}: {problems[0].reason}" if problems else none_reason)
+        raise ParseError(f"{problems[0].text}: {problems[0].reason}" if problems else none_reason)
     return CertificateFile(container=container, certificates=tuple(infos),
                            unparsed=tuple(sorted((*unparsed, *problems), key=lambda u: u.line)))
 
@@ -217,7 +218,7 @@ def _read_one(index: int, certificate: x509.Certificate) -> CertificateInfo:
     try:
         return _read(index, certificate)
     except (ValueError, UnsupportedAlgorithm) as exc:
-        raise ValueError(f"the certificate's contents cannot be read: {_reason(exc)}") from None
+        raise ParseError(f"the certificate's contents cannot be read: {_reason(exc)}") from None
 
 
 # ---- one certificate ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ...errors import ParseError
 from ...models.common import UnparsedLine
 from ...text.normalize import normalize
 from .._values import parse_date
@@ -535,7 +536,7 @@ class _Parser:
     def finish(self) -> CertStoreDump:
         """The dump; ValueError when the input shows no store structure at all."""
         if not self.seen_structure:
-            raise ValueError("no certutil -store header or certificate banner found")
+            raise ParseError("no certutil -store header or certificate banner found")
         certificates = tuple(_certificate(b) for b in self.blocks)
         issuer_list = None
         if (self.store or "").lower() in ISSUER_STORES:

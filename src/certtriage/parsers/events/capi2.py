@@ -30,10 +30,7 @@ _OBJECTS = {"cdp": "base_crl", "aia": "certificate", "ocsp": "ocsp", "unknown": 
 
 
 def _hresult(value: int, text: str, line: int) -> HResult:
-    known = code_tables().by_value(value)
-    return HResult(value=value, hex=f"0x{value:08x}", symbol=known.symbol if known else None,
-                   message=text.strip().rstrip(".") or (known.message if known else ""),
-                   line=line)
+    return code_tables().hresult(value, line, message=text.strip().rstrip(".") or None)
 
 
 def group_runs(events: list[Event]) -> list[Capi2Run]:

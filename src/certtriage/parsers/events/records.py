@@ -8,11 +8,11 @@ CAPI2 details is written once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ...knowledge.catalog import canonical_provider, event_knowledge
 from ...models.common import Span
+from ...text.xml import Node
 from .._values import parse_date
 from .model import Capi2Detail, Capi2Element, Event, EventShape
 
@@ -22,50 +22,6 @@ _HRESULT = re.compile(r"\b(?:0x)?([89][0-9a-fA-F]{7})\b")
 _CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
 #: Data values longer than this are cut (binary blobs, certificates).
 MAX_VALUE = 512
-
-
-@dataclass
-class Node:
-    """An XML element: local name, attributes, text, children."""
-
-    name: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    text: str | None = None
-    children: list[Node] = field(default_factory=list)
-
-    def find(self, name: str) -> Node | None:
-        """First child called `name`."""
-        return next((c for c in self.children if c.name == name), None)
-
-    def findall(self, name: str) -> list[Node]:
-        """Children called `name`."""
-        return [c for c in self.children if c.name == name]
-
-    def path(self, *names: str) -> Node | None:
-        """Descend through children by name."""
-        node: Node | None = self
-        for name in names:
-            node = node.find(name) if node is not None else None
-        return node
-
-    def walk(self) -> list[Node]:
-        """This node and all below it, depth first."""
-        out = [self]
-        for child in self.children:
-            out.extend(child.walk())
-        return out
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def node_from_element(element: Any) -> Node:
-    """An ElementTree element (from defusedxml) -> Node."""
-    node = Node(_local(element.tag), {_local(k): v for k, v in element.attrib.items()},
-                (element.text or "").strip() or None)
-    node.children = [node_from_element(child) for child in element]
-    return node
 
 
 _SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<n>\d+))?(?P<attrs>_attributes)?$")

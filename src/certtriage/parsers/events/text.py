@@ -13,17 +13,18 @@ import io
 import re
 from typing import Any
 
-from defusedxml import ElementTree as SafeET
 from lark import Token, Tree
 
+from ...errors import RefusedInput
 from ...grammars import EVENTS
 from ...knowledge.catalog import event_knowledge
 from ...models.common import Span, UnparsedLine
 from ...text.normalize import normalize
+from ...text.xml import read_xml
 from .._lark import get_parser
 from .capi2 import group_runs
 from .model import Event, EventLog, EventShape
-from .records import build_event, event_from_node, node_from_element
+from .records import build_event, event_from_node
 
 #: Labels that open a record in each label/value shape.
 _RECORD_START = {"Log Name", "Event Type", "TimeCreated", "Event Source"}
@@ -64,10 +65,13 @@ def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
     if "<Events" not in xml and xml.count("<Event ") + xml.count("<Event>") > 1:
         xml = f"<Events>{xml}</Events>"
     try:
-        root = SafeET.fromstring(xml.encode("utf-8"))
-    except Exception as exc:  # defusedxml raises its own and ParseError
-        return [], [f"XML could not be read: {type(exc).__name__}: {str(exc)[:120]}"]
-    node = node_from_element(root)
+        reading = read_xml(xml)
+    except RefusedInput as exc:
+        return [], [f"XML could not be read: {exc.problem[:120]}"]
+    if reading.error_line is not None:
+        where = f"line {reading.error_line}, column {reading.error_column}"
+        return [], [f"XML could not be read: ParseError: {reading.error}: {where}"[:160]]
+    node = reading.root
     nodes = [node] if node.name == "Event" else node.findall("Event")
     shape = "friendly-xml" if friendly and shape == "xml" else shape
     events = [e for n in nodes if (e := event_from_node(n, shape, span, message)) is not None]

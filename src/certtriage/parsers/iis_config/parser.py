@@ -1,8 +1,8 @@
 """IIS configuration files -> :class:`IisConfig`: the IIS 6 metabase.xml and the IIS 7+
 applicationHost.config / web.config, whole files or pasted fragments.
 
-XML is read with defusedxml's SAX reader (entities and external references are refused), so
-every element keeps the line it starts on. Pastes are accepted as they come from articles and
+XML is read by `text.xml` (defusedxml: entities and external references are refused), so every
+element keeps the line it starts on. Pastes are accepted as they come from articles and
 tickets: two `<IIsWebServer>` elements without the `<configuration>` root, attributes
 separated by blank lines, `Location ="..."` with a space before `=`, text such as
 "Working Site:" around the XML (kept as unparsed lines). When the XML is not well-formed, what
@@ -14,15 +14,13 @@ repaired copy is read instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler
+from dataclasses import dataclass
+from typing import Literal
 
-import defusedxml.sax
-from defusedxml import DefusedXmlException
-
+from ...errors import ParseError
 from ...models.common import UnparsedLine
+from ...text.chars import PASTE_CHARS
+from ...text.xml import Node, read_xml
 from .model import (
     ACCESS_SSL_BITS,
     SSL_FLAG_NAMES,
@@ -49,11 +47,8 @@ from .model import (
 _WRAPPER = "certtriage-fragment"
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>")
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
-#: Paste damage undone when the XML does not read as it is: typographic quotes, and the
-#: no-break / zero-width spaces that web pages put between attributes.
-_PASTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-                              "\u2018": "'", "\u2019": "'", "\u00a0": " ", "\u2007": " ",
-                              "\u202f": " ", "\u200b": "", "\ufeff": ""})
+#: A bare `&` in text around a pasted fragment (repaired, with the characters of
+#: `text.chars.PASTE_CHARS`, when the XML does not read as it is).
 _BARE_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#\d+;|#x[0-9A-Fa-f]+;)")
 
 _METABASE_ELEMENTS = {"mbproperty", "iis_global", "iiscomputer", "iiswebservice", "iiswebserver",
@@ -64,91 +59,6 @@ _SERVICE_PATH = re.compile(r"^/LM/W3SVC$", re.IGNORECASE)
 #: CertCheckMode is metabase property 2160; a `<Custom>` child may carry it by ID.
 _CUSTOM_IDS = {"2160": "CertCheckMode"}
 _MAX_TEXT = 300
-
-
-# ---- XML -> a small tree with line numbers ----------------------------------------------------
-@dataclass
-class _Node:
-    name: str
-    attrs: dict[str, str]
-    line: int
-    children: list[_Node] = field(default_factory=list)
-
-    def attr(self, key: str) -> str | None:
-        """An attribute, matched without regard to case (pastes vary)."""
-        wanted = key.lower()
-        return next((v for k, v in self.attrs.items() if k.lower() == wanted), None)
-
-    @property
-    def tag(self) -> str:
-        return self.name.rsplit(":", 1)[-1].lower()
-
-    def walk(self) -> list[_Node]:
-        out = [self]
-        for child in self.children:
-            out.extend(child.walk())
-        return out
-
-
-class _TreeBuilder(ContentHandler):
-    """SAX events -> _Node tree; text directly inside the wrapper is collected by line."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = _Node(_WRAPPER, {}, 1)
-        self.stack: list[_Node] = []
-        self.loose: dict[int, str] = {}
-        self._locator: Any = None
-
-    def setDocumentLocator(self, locator: Any) -> None:
-        self._locator = locator
-
-    def _line(self) -> int:
-        return int(self._locator.getLineNumber()) if self._locator is not None else 1
-
-    def startElement(self, name: str, attrs: Any) -> None:
-        node = _Node(name, dict(attrs.items()), self._line())
-        if not self.stack:
-            self.root = node
-        else:
-            self.stack[-1].children.append(node)
-        self.stack.append(node)
-
-    def endElement(self, name: str) -> None:
-        if self.stack:
-            self.stack.pop()
-
-    def characters(self, content: str) -> None:
-        if len(self.stack) != 1 or not content.strip():
-            return
-        line = self._line()
-        for offset, piece in enumerate(content.split("\n")):
-            if piece.strip():
-                number = line + offset
-                self.loose[number] = (self.loose.get(number, "") + " " + piece.strip()).strip()
-
-
-@dataclass
-class _Reading:
-    root: _Node
-    loose: dict[int, str]
-    error_line: int | None = None
-    """Where the XML stopped being well-formed (None when it was read to the end)."""
-    error: str = ""
-    """The reader's message for that."""
-
-
-def _read(xml: str) -> _Reading:
-    builder = _TreeBuilder()
-    try:
-        defusedxml.sax.parseString(xml.encode("utf-8"), builder)
-    except SAXParseException as exc:
-        return _Reading(builder.root, builder.loose, int(exc.getLineNumber() or 1),
-                        str(exc.getMessage()))
-    except DefusedXmlException as exc:
-        raise ValueError(f"refused: the XML declares entities or external references "
-                         f"({type(exc).__name__})") from None
-    return _Reading(builder.root, builder.loose)
 
 
 def _prepare(text: str) -> str:
@@ -172,7 +82,7 @@ def _wrap(text: str) -> str:
 def _repair(text: str) -> str:
     """Undo paste damage: typographic quotes, no-break spaces, a bare `&` in surrounding
     text."""
-    return _BARE_AMP.sub("&amp;", text.translate(_PASTE_CHARS))
+    return _BARE_AMP.sub("&amp;", text.translate(PASTE_CHARS))
 
 
 # ---- values -----------------------------------------------------------------------------------
@@ -188,7 +98,7 @@ class _Problems:
         self.items.append(UnparsedLine(line=line, text=text.strip()[:_MAX_TEXT], reason=reason))
 
 
-def _int(value: str | None, name: str, node: _Node, problems: _Problems) -> int | None:
+def _int(value: str | None, name: str, node: Node, problems: _Problems) -> int | None:
     if value is None or not value.strip():
         return None
     raw = value.strip()
@@ -214,7 +124,7 @@ def _bool(value: str | None) -> bool | None:
 _ACCESS_BY_LOWER = {name.lower(): (name, bit) for name, bit in ACCESS_SSL_BITS.items()}
 
 
-def _access_ssl(node: _Node, problems: _Problems) -> AccessSslFlags | None:
+def _access_ssl(node: Node, problems: _Problems) -> AccessSslFlags | None:
     raw = node.attr("AccessSSLFlags")
     if raw is None:
         return None
@@ -235,7 +145,7 @@ def _access_ssl(node: _Node, problems: _Problems) -> AccessSslFlags | None:
     return AccessSslFlags(text=text, value=value, names=names, line=node.line)
 
 
-def _effective_props(node: _Node) -> dict[str, str]:
+def _effective_props(node: Node) -> dict[str, str]:
     """The node's attributes plus `<Custom Name=... Value=...>` children (case-folded keys)."""
     props = {k.lower(): v for k, v in node.attrs.items()}
     for child in node.children:
@@ -258,7 +168,7 @@ def _bindings(value: str | None) -> tuple[str, ...]:
 
 @dataclass
 class _Key:
-    node: _Node
+    node: Node
     location: str
     props: dict[str, str]
     flags: AccessSslFlags | None
@@ -267,19 +177,19 @@ class _Key:
     below_site: bool = False
     """Whether it is a key below the site's own key (a virtual directory ...)."""
 
-    def probe(self) -> _Node:
+    def probe(self) -> Node:
         """A node whose attributes are the key's properties (Custom children included)."""
-        return _Node(self.node.name, self.props, self.node.line)
+        return Node(self.node.name, self.props, line=self.node.line)
 
 
-def _metabase(root: _Node, fragment: bool, problems: _Problems) -> Metabase:
+def _metabase(root: Node, fragment: bool, problems: _Problems) -> Metabase:
     keys: list[_Key] = []
     for node in root.walk():
         location = node.attr("Location")
         if location is None or node.tag == "custom":
             continue
         props = _effective_props(node)
-        probe = _Node(node.name, props, node.line)
+        probe = Node(node.name, props, line=node.line)
         key = _Key(node, _norm_location(location), props, _access_ssl(probe, problems))
         match = _SITE_PATH.match(key.location)
         if match:
@@ -399,7 +309,7 @@ _SSL_FLAG_BITS = {"Ssl": 8, "SslNegotiateCert": 32, "SslRequireCert": 64, "SslMa
                   "Ssl128": 256}
 
 
-def _ssl_flags(node: _Node, problems: _Problems) -> AccessSection:
+def _ssl_flags(node: Node, problems: _Problems) -> AccessSection:
     raw = node.attr("sslFlags")
     if raw is None:
         return AccessSection(text=None, ssl_flags=(), line=node.line)
@@ -419,7 +329,7 @@ def _ssl_flags(node: _Node, problems: _Problems) -> AccessSection:
     return AccessSection(text=" ".join(raw.split()), ssl_flags=tuple(names), line=node.line)
 
 
-def _iis_mapping(node: _Node) -> IisMappingSection:
+def _iis_mapping(node: Node) -> IisMappingSection:
     one: list[OneToOneMapping] = []
     many: list[ManyToOneMapping] = []
     clears = False
@@ -452,7 +362,7 @@ def _iis_mapping(node: _Node) -> IisMappingSection:
     )
 
 
-def _path_config(web: _Node, path: str, location: _Node | None,
+def _path_config(web: Node, path: str, location: Node | None,
                  problems: _Problems) -> PathConfig | None:
     access = iis_mapping = ds_mapping = None
     for security in (c for c in web.children if c.tag == "security"):
@@ -476,7 +386,7 @@ def _path_config(web: _Node, path: str, location: _Node | None,
     )
 
 
-def _section_locks(node: _Node, prefix: str, out: list[SectionLock]) -> None:
+def _section_locks(node: Node, prefix: str, out: list[SectionLock]) -> None:
     for child in node.children:
         name = (child.attr("name") or "").strip()
         if child.tag == "sectiongroup" and name:
@@ -489,7 +399,7 @@ def _section_locks(node: _Node, prefix: str, out: list[SectionLock]) -> None:
                                        line=child.line))
 
 
-def _sites(host: _Node) -> list[IisSite]:
+def _sites(host: Node) -> list[IisSite]:
     sites = []
     for group in (c for c in host.children if c.tag == "sites"):
         for site in (c for c in group.children if c.tag == "site"):
@@ -505,12 +415,12 @@ def _sites(host: _Node) -> list[IisSite]:
     return sites
 
 
-def _server(top: list[_Node], problems: _Problems) -> ServerConfig:
+def _server(top: list[Node], problems: _Problems) -> ServerConfig:
     sites: list[IisSite] = []
     paths: list[PathConfig] = []
     locks: list[SectionLock] = []
 
-    def visit(node: _Node) -> None:
+    def visit(node: Node) -> None:
         tag = node.tag
         if tag == "configuration":
             for child in node.children:
@@ -532,7 +442,8 @@ def _server(top: list[_Node], problems: _Problems) -> ServerConfig:
                     if found:
                         paths.append(found)
         elif tag == "sites":
-            sites.extend(_sites(_Node("system.applicationHost", {}, node.line, [node])))
+            host = Node("system.applicationHost", {}, line=node.line, children=[node])
+            sites.extend(_sites(host))
 
     for node in top:
         visit(node)
@@ -540,7 +451,7 @@ def _server(top: list[_Node], problems: _Problems) -> ServerConfig:
 
 
 # ---- entry point ------------------------------------------------------------------------------
-def _kind(top: list[_Node], everything: list[_Node]) -> IisConfigKind | None:
+def _kind(top: list[Node], everything: list[Node]) -> IisConfigKind | None:
     tags = {n.tag for n in everything}
     if tags & _METABASE_ELEMENTS or any(
             "xml_metabase" in (n.attr("xmlns") or "").lower() for n in top):
@@ -559,22 +470,22 @@ def _kind(top: list[_Node], everything: list[_Node]) -> IisConfigKind | None:
 def parse(text: str) -> IisConfig:
     """Read an IIS metabase.xml or applicationHost.config / web.config (or a paste of one)."""
     if not text.strip():
-        raise ValueError("the input is empty")
+        raise ParseError("the input is empty")
     prepared = _prepare(text)
-    reading = _read(_wrap(prepared))
+    reading = read_xml(_wrap(prepared))
     if reading.error_line is not None:
-        repaired = _read(_wrap(_repair(prepared)))
+        repaired = read_xml(_wrap(_repair(prepared)))
         if repaired.error_line is None or repaired.error_line > reading.error_line:
             reading = repaired
-    wrapped = reading.root.tag == _WRAPPER
+    wrapped = reading.root.tag in (_WRAPPER, "")
     top = reading.root.children if wrapped else [reading.root]
     everything = [n for t in top for n in t.walk()]
     kind = _kind(top, everything)
     if kind is None:
         if reading.error_line is not None:
-            raise ValueError(f"not well-formed XML at line {reading.error_line}: "
+            raise ParseError(f"not well-formed XML at line {reading.error_line}: "
                              f"{reading.error}")
-        raise ValueError("no IIS metabase key or IIS configuration section in the XML")
+        raise ParseError("no IIS metabase key or IIS configuration section in the XML")
 
     lines = text.split("\n")
     problems = _Problems(lines)
@@ -591,7 +502,7 @@ def parse(text: str) -> IisConfig:
     if kind == "metabase":
         metabase = _metabase(reading.root, fragment, problems)
         if not metabase.sites and metabase.service is None:
-            raise ValueError("metabase XML without any /LM/W3SVC key (no web service settings)")
+            raise ParseError("metabase XML without any /LM/W3SVC key (no web service settings)")
         return IisConfig(kind=kind, fragment=fragment, metabase=metabase,
                          unparsed=tuple(sorted(problems.items, key=lambda u: u.line)))
     server = _server(top, problems)

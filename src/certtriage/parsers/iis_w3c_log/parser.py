@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ...errors import ParseError
 from ...knowledge.codes import code_tables, hresult_from_win32, to_unsigned
 from ...models.common import UnparsedLine
 from .model import FieldsHeader, RequestGroup, Sample, Tally, W3cLog, Win32Status
@@ -49,7 +50,7 @@ def parse(text: str) -> W3cLog:
     for number, line in enumerate(_lines(text), start=1):
         reader.read(number, line)
     if not reader.layouts and not reader.requests and reader.software is None:
-        raise ValueError("no #Fields directive and no line in the IIS default W3C layout")
+        raise ParseError("no #Fields directive and no line in the IIS default W3C layout")
     return reader.result()
 
 

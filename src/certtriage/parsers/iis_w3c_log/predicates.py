@@ -116,8 +116,10 @@ def _hresult(groups: list[RequestGroup]) -> HResult | None:
     if code is None:
         return None
     line = min(g.first_line for g in groups)
-    return HResult(value=int(code.hex, 16), hex=code.hex, symbol=code.symbol,
-                   message=code.message, line=line)
+    from ...knowledge.codes import code_tables
+
+    return code_tables().hresult(int(code.hex, 16), line, symbol=code.symbol,
+                                 message=code.message)
 
 
 def _describe(doc: W3cLog, groups: list[RequestGroup], slow_only: bool) -> dict[str, str]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...errors import ParseError
 from ...models.common import UnparsedLine
 from . import _FIRST, _HEADER
 from .model import BindingKind, SslBinding, SslCertBindings
@@ -106,7 +107,7 @@ class _Builder:
 def parse(text: str) -> SslCertBindings:
     """Read `netsh http show sslcert` output; ValueError when there is none in `text`."""
     if not _HEADER.search(text) and not _FIRST.search(text):
-        raise ValueError("no `SSL Certificate bindings:` header or binding line in the input")
+        raise ParseError("no `SSL Certificate bindings:` header or binding line in the input")
     bindings: list[SslBinding] = []
     unparsed: list[UnparsedLine] = []
     header_line: int | None = None

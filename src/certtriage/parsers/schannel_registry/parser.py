@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ...errors import ParseError
 from ...models.common import UnparsedLine
 from . import _HEADER
 from .model import RegistryExport, RegistryKey, RegistryValue
@@ -47,7 +48,7 @@ def parse(text: str) -> RegistryExport:
         return _parse_reg_file(lines, first[0], first[1])
     if any(_QUERY_KEY.match(line.rstrip()) for line in lines):
         return _parse_reg_query(lines)
-    raise ValueError("no registry key line (HKEY_...) and no .reg file header in the input")
+    raise ParseError("no registry key line (HKEY_...) and no .reg file header in the input")
 
 
 class _Keys:

@@ -1,58 +1,24 @@
-"""Error-code and flag tables, loaded once from the TOML files in ``knowledge/data``.
-
-The tables hold HRESULT / Win32 / WinINet / LDAP / HTTP error codes
-(``hresults.toml``), the ``CERT_TRUST_STATUS`` error and info bits plus related
-chain flags (``trust.toml``) and IIS sub-status codes (``iis.toml``).  Every entry
-is validated into a frozen pydantic model; :func:`code_tables` returns the cached
-:class:`CodeTables` that indexes them.
-
-Signed and unsigned decimal renderings of an HRESULT are derived here, never stored.
-"""
+"""The validated entries of the code tables and the :class:`CodeTables` that indexes them."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from ...models.common import HResult
+from .numbers import (
+    _S32_MIN,
+    _U32_MAX,
+    _WIN32_MAX,
+    _parse_u32,
+    hresult_from_win32,
+    to_signed,
+    to_unsigned,
 )
-
-if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
-
-__all__ = [
-    "CertCheckModeBit",
-    "CodeTables",
-    "ErrorCode",
-    "Family",
-    "FlagKind",
-    "IisSubstatus",
-    "NamedFlag",
-    "StatusField",
-    "TrustFlag",
-    "code_tables",
-    "hresult_from_win32",
-    "to_signed",
-    "to_unsigned",
-]
-
-_U32_MAX = 0xFFFFFFFF
-_S32_MIN = -(2**31)
-_WIN32_MAX = 0xFFFF
-_FACILITY_WIN32_BASE = 0x80070000
-
-HRESULTS_FILE = "hresults.toml"
-TRUST_FILE = "trust.toml"
-IIS_FILE = "iis.toml"
 
 Family = Literal["crypt", "cert", "trust", "sspi", "win32", "wininet", "ldap", "http"]
 """Code families: CRYPT_E_/NTE_, CERT_E_, TRUST_E_, SEC_E_, Win32, WinINet/WinHTTP,
@@ -71,60 +37,6 @@ Scope = Literal["cert", "chain", "cert+chain"]
 _Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 _SubstatusCode = Annotated[str, StringConstraints(pattern=r"^[1-5][0-9]{2}\.[0-9]{1,3}$")]
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def to_unsigned(n: int) -> int:
-    """Return the unsigned 32-bit value of ``n``.
-
-    Accepts a signed (``-2**31 <= n < 0``) or unsigned (``0 <= n <= 0xFFFFFFFF``)
-    32-bit number; ``to_unsigned(-2146885613) == 0x80092013``.  Raises ``ValueError``
-    for numbers outside both ranges.
-    """
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"expected int, got {type(n).__name__}")
-    if not _S32_MIN <= n <= _U32_MAX:
-        raise ValueError(f"{n} is not a 32-bit value")
-    return n & _U32_MAX
-
-
-def to_signed(n: int) -> int:
-    """Return the signed 32-bit value of ``n`` (as certutil prints it).
-
-    ``to_signed(0x80092013) == -2146885613``.  Accepts the same inputs as
-    :func:`to_unsigned`.
-    """
-    u = to_unsigned(n)
-    return u - 2**32 if u & 0x80000000 else u
-
-
-def hresult_from_win32(n: int) -> int:
-    """Wrap a Win32 error code as an HRESULT (``HRESULT_FROM_WIN32``), unsigned.
-
-    ``0`` stays ``0`` (success); ``1..0xFFFF`` becomes ``0x80070000 | n``.  Raises
-    ``ValueError`` for negative numbers or numbers above ``0xFFFF``.
-    """
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"expected int, got {type(n).__name__}")
-    if not 0 <= n <= _WIN32_MAX:
-        raise ValueError(f"{n} is not a Win32 error code (0..65535)")
-    return n if n == 0 else _FACILITY_WIN32_BASE | n
-
-
-def _parse_u32(value: Any) -> Any:
-    """Turn a ``"0x..."`` hex string into an int; range-check ints (pydantic helper)."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not re.fullmatch(r"0[xX][0-9a-fA-F]{1,8}", text):
-            raise ValueError(f"expected a hex string like '0x80092013', got {value!r}")
-        return int(text, 16)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if not 0 <= value <= _U32_MAX:
-            raise ValueError(f"{value} is not an unsigned 32-bit value")
-    return value
-
 
 # --------------------------------------------------------------------------- models
 
@@ -351,6 +263,20 @@ class CodeTables:
 
     # -- error codes -----------------------------------------------------------
 
+    def hresult(self, value: int, line: int, *, symbol: str | None = None,
+                message: str | None = None) -> HResult:
+        """The one way an error code found in an input becomes an :class:`HResult`: the
+        value as unsigned, its hex spelling, and the symbol and message from the tables
+        unless the input printed its own."""
+        unsigned = to_unsigned(value)
+        known = self.by_value(unsigned)
+        return HResult(
+            value=unsigned, hex=f"0x{unsigned:08x}",
+            symbol=symbol if symbol is not None else (known.symbol if known else None),
+            message=message if message is not None else (known.message if known else ""),
+            line=line,
+        )
+
     def by_value(self, value: int) -> ErrorCode | None:
         """Return the code whose unsigned 32-bit value is ``value``, else ``None``."""
         return self._by_value.get(value)
@@ -472,204 +398,3 @@ class CodeTables:
         bits (empty for 0, the default: check revocation)."""
         ordered = sorted(self.cert_check_modes, key=lambda b: b.value)
         return tuple(_flag_for_bits(ordered, to_unsigned(value)))
-
-
-# --------------------------------------------------------------------------- loading
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def _fmt_loc(table: str, index: int, loc: Sequence[int | str]) -> str:
-    out = f"{table}[{index}]"
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-def _rows(filename: str, data: Mapping[str, Any], table: str) -> list[Mapping[str, Any]]:
-    rows = data.get(table)
-    if rows is None:
-        raise ValueError(f"{filename}: {table}: missing table [[{table}]]")
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ValueError(f"{filename}: {table}: must be an array of tables [[{table}]]")
-    return rows
-
-
-def _validate(
-    filename: str,
-    data: Mapping[str, Any],
-    table: str,
-    model: type[_M],
-    extra: Mapping[str, Any] | None = None,
-) -> list[_M]:
-    out: list[_M] = []
-    for i, row in enumerate(_rows(filename, data, table)):
-        if extra:
-            for key in extra:
-                if key in row:
-                    loc = _fmt_loc(table, i, [key])
-                    raise ValueError(f"{filename}: {loc}: key not allowed here")
-            row = {**row, **extra}
-        try:
-            out.append(model.model_validate(row))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ValueError(f"{filename}: {_fmt_loc(table, i, err['loc'])}: {err['msg']}") from exc
-    return out
-
-
-def _check_unique(filename: str, table: str, items: Iterable[Any], what: str, key: Any) -> None:
-    seen: dict[Any, int] = {}
-    for i, item in enumerate(items):
-        keys = key(item)
-        for k in keys if isinstance(keys, tuple) else (keys,):
-            if k in seen:
-                raise ValueError(
-                    f"{filename}: {table}[{i}].{what}: duplicate {k!r} (also {table}[{seen[k]}])"
-                )
-            seen[k] = i
-
-
-def _read_toml(base: Path | Traversable, filename: str) -> dict[str, Any]:
-    import tomllib
-
-    try:
-        raw = base.joinpath(filename).read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{filename}: cannot read data file: {exc}") from exc
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{filename}: invalid TOML: {exc}") from exc
-
-
-def _load_codes(base: Path | Traversable) -> tuple[list[ErrorCode], list[NamedFlag]]:
-    fn = HRESULTS_FILE
-    data = _read_toml(base, fn)
-    codes = _validate(fn, data, "code", ErrorCode)
-    _check_unique(fn, "code", codes, "value", lambda c: c.value)
-    _check_unique(fn, "code", codes, "symbol", lambda c: tuple(n.upper() for n in c.names))
-    for i, c in enumerate(codes):
-        wraps = c.family in ("win32", "wininet", "ldap")
-        if wraps and c.win32 is None:
-            raise ValueError(f"{fn}: code[{i}].win32: required for family {c.family!r}")
-        if c.win32 is not None and c.value != hresult_from_win32(c.win32):
-            raise ValueError(f"{fn}: code[{i}].win32: {c.win32} does not match value {c.hex}")
-        if c.win32 is None and c.facility == 7:
-            raise ValueError(f"{fn}: code[{i}].win32: missing for Win32-facility value {c.hex}")
-        if c.family == "http" and c.facility != 25:
-            raise ValueError(f"{fn}: code[{i}].value: {c.hex} is not a FACILITY_HTTP value")
-    ldap = _named_table(fn, data, "ldap_result", _LdapRow, "code", "symbol")
-    return codes, ldap
-
-
-def _named_table(
-    fn: str, data: dict[str, Any], table: str, row: type[_Frozen], value_key: str, name_key: str
-) -> list[NamedFlag]:
-    """The rows of a name/number table as NamedFlag, each number and each name once."""
-    named = [
-        NamedFlag(name=getattr(r, name_key), value=getattr(r, value_key), kind=table)
-        for r in _validate(fn, data, table, row)
-    ]
-    _check_unique(fn, table, named, value_key, lambda f: f.value)
-    _check_unique(fn, table, named, name_key, lambda f: f.name)
-    return named
-
-
-def _check_bits(fn: str, table: str, flags: Sequence[Any], allow_zero: bool = False) -> None:
-    for i, f in enumerate(flags):
-        v = f.value
-        if v == 0 and allow_zero:
-            continue
-        if v == 0 or v & (v - 1):
-            raise ValueError(f"{fn}: {table}[{i}].value: {v:#x} is not a single bit")
-    _check_unique(fn, table, flags, "value", lambda f: f.value)
-
-
-def _load_trust(
-    base: Path | Traversable, symbols: set[str], substatuses: set[str]
-) -> dict[str, list[Any]]:
-    fn = TRUST_FILE
-    data = _read_toml(base, fn)
-    out: dict[str, list[Any]] = {}
-    for table, field in (("error_flag", "error"), ("info_flag", "info")):
-        flags = _validate(fn, data, table, TrustFlag, {"field": field})
-        _check_bits(fn, table, flags, allow_zero=(field == "error"))
-        for i, f in enumerate(flags):
-            if f.policy_hresult is not None and f.policy_hresult not in symbols:
-                raise ValueError(
-                    f"{fn}: {table}[{i}].policy_hresult: unknown symbol {f.policy_hresult!r}"
-                )
-            if f.iis is not None and f.iis not in substatuses:
-                raise ValueError(f"{fn}: {table}[{i}].iis: unknown IIS sub-status {f.iis!r}")
-        out[table] = flags
-    names = [*out["error_flag"], *out["info_flag"]]
-    _check_unique(fn, "error_flag+info_flag", names, "name", lambda f: f.name.upper())
-
-    for table in ("chain_flag", "verify_flag", "policy_ignore_flag"):
-        rows = _validate(fn, data, table, _FlagRow)
-        named = [
-            NamedFlag(name=r.name, value=r.value, kind=table, verified=r.verified) for r in rows
-        ]
-        _check_bits(fn, table, named)
-        _check_unique(fn, table, named, "name", lambda f: f.name)
-        out[table] = named
-
-    out["chain_policy"] = _named_table(fn, data, "chain_policy", _PolicyRow, "value", "name")
-    out["crl_reason"] = _named_table(fn, data, "crl_reason", _CrlRow, "code", "name")
-
-    kinds = ("chain_flag", "verify_flag", "policy_ignore_flag", "chain_policy", "crl_reason")
-    every = [f for t in kinds for f in out[t]]
-    _check_unique(fn, "named flags", every, "name", lambda f: f.name.upper())
-    return out
-
-
-def _load_iis(base: Path | Traversable) -> tuple[list[IisSubstatus], list[CertCheckModeBit]]:
-    fn = IIS_FILE
-    data = _read_toml(base, fn)
-    subs = _validate(fn, data, "substatus", IisSubstatus)
-    _check_unique(fn, "substatus", subs, "code", lambda s: s.code)
-    modes = _validate(fn, data, "cert_check_mode", CertCheckModeBit)
-    _check_bits(fn, "cert_check_mode", modes)
-    _check_unique(fn, "cert_check_mode", modes, "constant", lambda m: m.constant)
-    return subs, modes
-
-
-def _load_tables(path_dir: Path | Traversable | str) -> CodeTables:
-    """Load and cross-check all tables from a directory holding ``hresults.toml``,
-    ``trust.toml`` and ``iis.toml``.
-
-    Raises ``ValueError("<file>: <table>[<i>].<field>: <message>")`` on bad data.
-    Exposed for tests; normal callers use :func:`code_tables`.
-    """
-    base: Path | Traversable = Path(path_dir) if isinstance(path_dir, str) else path_dir
-    codes, ldap = _load_codes(base)
-    subs, modes = _load_iis(base)
-    symbols = {n for c in codes for n in c.names}
-    trust = _load_trust(base, symbols, {s.code for s in subs})
-    names = {n.upper() for c in codes for n in c.names}
-    clash = names & {f.name.upper() for f in (*trust["error_flag"], *trust["info_flag"])}
-    if clash:
-        first = sorted(clash)[0]
-        raise ValueError(f"{TRUST_FILE}: name: {first!r} is also an error-code symbol")
-    return CodeTables(
-        codes=codes,
-        ldap_results=ldap,
-        error_flags=trust["error_flag"],
-        info_flags=trust["info_flag"],
-        chain_flags=trust["chain_flag"],
-        verify_flags=trust["verify_flag"],
-        chain_policies=trust["chain_policy"],
-        policy_ignore_flags=trust["policy_ignore_flag"],
-        crl_reasons=trust["crl_reason"],
-        substatuses=subs,
-        cert_check_modes=modes,
-    )
-
-
-@functools.cache
-def code_tables() -> CodeTables:
-    """Return the code tables shipped with the package, loaded and validated once."""
-    from importlib.resources import files
-
-    return _load_tables(files("certtriage.knowledge") / "data")
