@@ -3,7 +3,16 @@ format's model."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from .common import ChainElement
+
+#: A chain a report may draw: its title, the context its findings carry (None: the input
+#: itself), and its elements, leaf first.
+ShownChain = tuple[str, "str | None", "tuple[ChainElement, ...]"]
 
 
 class Model(BaseModel):
@@ -34,3 +43,12 @@ class Evidence(Model):
     def event_rows(self) -> tuple[dict[str, object], ...]:
         """The events the input holds, one row each (event inputs only)."""
         return ()
+
+    def chains(self) -> tuple[ShownChain, ...]:
+        """The chains the input shows."""
+        return ()
+
+    def summary_lines(self) -> tuple[str, ...]:
+        """Sentences that summarise the input beyond its findings."""
+        return ()
+

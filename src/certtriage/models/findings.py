@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import SerializeAsAny
 
-from ._base import Model
+from ._base import Evidence, Model
 from .common import Span
 
 Severity = Literal["error", "warning", "info"]
@@ -126,7 +126,7 @@ class InputResult(Model):
     """One-line reason when status is error or unrecognized."""
     events: tuple[dict[str, object], ...] = ()
     """Event inputs: each event as {provider, event_id, level, time, computer, alert_code, ...}."""
-    model: SerializeAsAny[Model] | None = None
+    model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..models.findings import Report
+from .view import input_view
 
 #: The columns, in order. A test pins this header: change it only with a version note.
 CSV_COLUMNS = (
@@ -20,7 +21,9 @@ def render_csv(report: Report, **_: object) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in report.inputs:
-        first = next((f.message for f in r.findings if f.root_cause), r.error or "")
+        view = input_view(r)
+        first = view.roots[0].messages[0] if view.roots else (
+            view.passes[0] if view.passes else r.error or "")
         writer.writerow([
             r.case or "", r.source, r.kind, r.status, r.verdict or "",
             ";".join(r.root_causes),

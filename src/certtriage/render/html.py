@@ -1,6 +1,7 @@
 """One self-contained HTML file a customer can open: no scripts, no external assets.
 
-Everything taken from the input is escaped; styles are inline in the document head.
+Everything shown comes from the view (`render/view.py`). Everything taken from the input is
+escaped; styles are inline in the document head.
 """
 
 from __future__ import annotations
@@ -8,9 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..models.findings import Finding, InputResult, Report
-from ..parsers.certutil_verify.model import CertutilVerify
-from ..parsers.events.model import EventLog
+from ..models.findings import Report
+from .view import ChainView, EventRow, FindingGroup, InputView, ReportView, build
 
 _CSS = """
 body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:72em}
@@ -28,101 +28,85 @@ word-break:break-all}ul.chain{list-style:none;padding-left:1em}ul.chain li{margi
 """
 
 
-_SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
-             "unknown": "URL"}
-
-
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
 def render_html(report: Report, **_: object) -> str:
     """The report as one HTML document."""
-    body = [f"<h1>certtriage report: <span class='{report.verdict}'>"
-            f"{report.verdict.upper()}</span></h1>",
-            f"<p class='muted'>certtriage {_e(report.version)}</p>"]
-    if report.cases:
-        body.append(_cases(report))
-    for result in report.inputs:
-        body.append(_input(result))
+    view = build(report)
+    body = [f"<h1>certtriage report: <span class='{view.verdict}'>"
+            f"{view.verdict.upper()}</span></h1>",
+            f"<p class='muted'>certtriage {_e(view.version)}</p>"]
+    if view.cases:
+        body.append(_cases(view))
+    body.extend(_input(item) for item in view.inputs)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>certtriage report</title><style>{_CSS}</style></head><body>"
             + "\n".join(body) + "</body></html>\n")
 
 
-def _cases(report: Report) -> str:
+def _cases(view: ReportView) -> str:
     rows = "".join(
-        f"<tr><td>{_e(c.case)}</td><td class='{c.verdict}'>{c.verdict}</td>"
-        f"<td>{_e(', '.join(c.root_causes))}</td><td>{_e(', '.join(c.iis_substatus))}</td>"
-        f"<td>{c.parsed} / {c.skipped} / {c.failed}</td>"
+        f"<tr><td>{_e(c.name)}</td><td class='{c.verdict}'>{c.verdict}</td>"
+        f"<td>{_e(', '.join(c.root_causes))}</td><td>{_e(', '.join(c.iis))}</td>"
+        f"<td>{c.read} / {c.skipped} / {c.failed}</td>"
         f"<td>{'<br>'.join(_e(n) for n in c.notes)}</td></tr>"
-        for c in report.cases)
+        for c in view.cases)
     return ("<h2>Cases</h2><table><tr><th>Case</th><th>Verdict</th><th>Root cause</th>"
             "<th>IIS</th><th>Files read / skipped / failed</th><th>Notes</th></tr>"
             f"{rows}</table>")
 
 
-def _input(result: InputResult) -> str:
-    parts = [f"<h2>{_e(result.source)}</h2>",
-             "<p class='muted'>" + _e(", ".join(
-                 x for x in (result.kind, result.encoding, result.status) if x)) + "</p>"]
-    if result.verdict is None:
-        parts.append(f"<p>Not analysed: {_e(result.error or 'unknown reason')}</p>")
+def _input(item: InputView) -> str:
+    parts = [f"<h2>{_e(item.source)}</h2>", f"<p class='muted'>{_e(item.meta)}</p>"]
+    if item.verdict is None:
+        parts.append(f"<p>Not analysed: {_e(item.reason)}</p>")
         return "<section>" + "".join(parts) + "</section>"
-    parts.append(f"<p>Verdict: <span class='{result.verdict}'>{result.verdict.upper()}</span>"
-                 + (f" &mdash; root cause: {_e(', '.join(result.root_causes))}"
-                    if result.root_causes and result.root_causes != ("ok",) else "")
-                 + (f" &mdash; IIS {_e(', '.join(result.iis_substatus))}"
-                    if result.iis_substatus else "") + "</p>")
-    model = result.model
-    if isinstance(model, CertutilVerify) and model.elements:
-        failing = {f.element for f in result.findings if f.root_cause and f.cause != "ok"}
-        parts.append(_chain(model, failing))
-    if isinstance(model, EventLog) and result.events:
-        parts.append(_events(result))
-    explained: set[str] = set()
-    for finding in result.findings:
-        if finding.cause != "ok" and not finding.explained_by:
-            # The why / fix / references of a rule are printed once per input.
-            parts.append(_finding(finding, result.findings, full=finding.rule not in explained))
-            explained.add(finding.rule)
-    if result.next_steps:
+    parts.append(f"<p>Verdict: <span class='{item.verdict}'>{item.verdict.upper()}</span>"
+                 + (f" &mdash; root cause: {_e(', '.join(item.root_causes))}"
+                    if item.root_causes else "")
+                 + (f" &mdash; IIS {_e(', '.join(item.iis))}" if item.iis else "") + "</p>")
+    parts.append(f"<p class='muted'>{_e(item.summary)}</p>")
+    parts.extend(_chain(chain) for chain in item.chains)
+    if item.events:
+        parts.append(_events(item.events))
+    parts.extend(f"<p>{_e(note)}</p>" for note in item.notes)
+    parts.extend(_group("Root cause", group, full=True) for group in item.roots)
+    parts.extend(_group(group.severity.title(), group, full=group.severity != "info")
+                 for group in item.others)
+    parts.extend(f"<p class='good'>{_e(message)}</p>" for message in item.passes)
+    if item.next_steps:
         parts.append("<h3>Collect next</h3><ol>" + "".join(
-            f"<li>{_e(s)}</li>" for s in result.next_steps) + "</ol>")
-    if result.warnings:
+            f"<li>{_md(s)}</li>" for s in item.next_steps) + "</ol>")
+    if item.warnings:
         parts.append("<details><summary>Reading warnings</summary><ul>" + "".join(
-            f"<li>{_e(w)}</li>" for w in result.warnings) + "</ul></details>")
+            f"<li>{_e(w)}</li>" for w in item.warnings) + "</ul></details>")
     return "<section>" + "".join(parts) + "</section>"
 
 
-def _chain(model: CertutilVerify, failing: set[int | None]) -> str:
+def _chain(chain: ChainView) -> str:
     items = []
-    for e in model.elements:
-        position = f"[{e.chain_index or 0}][{e.index}]" if e.index is not None else "[?]"
-        errors = ", ".join(e.error_status.flags) if e.error_status else ""
-        cls = "bad" if e.index in failing else ""
+    for e in chain.elements:
         checks = "".join(
-            f"<li><span class='{'bad' if c.status in ('failed', 'expired') else 'good'}'>"
-            f"{_e(_SECTIONS[c.section])} {_e(c.status_text)}</span> "
-            f"<span class='url'>{_e(c.url or c.object_text)}</span>"
-            + (f" {_e(c.error.hresult.hex if c.error.hresult else '')} {_e(c.error.message)}"
-               if c.error else "") + "</li>"
-            for c in e.url_checks)
-        items.append(f"<li class='{cls}'><b>{_e(position)}</b> {_e(e.subject or '?')}"
-                     + (f" <span class='bad'>{_e(errors)}</span>" if errors else "")
+            f"<li><span class='{'bad' if c.bad else 'good'}'>{_e(c.section)} "
+            f"{_e(c.status_text)}</span> <span class='url'>{_e(c.target)}</span>"
+            + (f" {_e(c.error)}" if c.error else "") + "</li>" for c in e.checks)
+        errors = ", ".join(e.errors)
+        items.append(f"<li class='{'bad' if e.failing else ''}'><b>{_e(e.position)}</b> "
+                     f"{_e(e.subject)}" + (f" <span class='bad'>{_e(errors)}</span>" if errors
+                                           else "")
                      + (f"<ul class='chain'>{checks}</ul>" if checks else "") + "</li>")
-    return "<h3>Chain (leaf first)</h3><ul class='chain'>" + "".join(items) + "</ul>"
+    return f"<h3>{_e(chain.title)}</h3><ul class='chain'>" + "".join(items) + "</ul>"
 
 
-def _events(result: InputResult) -> str:
-    rows = "".join(
-        f"<tr><td>{_e(ev.get('time') or '')}</td><td>{_e(ev['provider'])}</td>"
-        f"<td>{_e(ev['event_id'])}</td><td>{_e(ev.get('level') or '')}</td>"
-        f"<td>{_e(ev.get('alert_name') or ', '.join(ev.get('codes') or ()))}</td></tr>"  # type: ignore[arg-type]
-        for ev in result.events[:200] if ev["provider"] != "Microsoft-Windows-CAPI2")
+def _events(rows: tuple[EventRow, ...]) -> str:
+    body = "".join(
+        f"<tr><td>{_e(r.time)}</td><td>{_e(r.source)}</td><td>{_e(r.event_id)}</td>"
+        f"<td>{_e(r.level)}</td><td>{_e(r.detail)}</td></tr>" for r in rows[:200])
     return ("<h3>Events</h3><table><tr><th>Time</th><th>Source</th><th>ID</th><th>Level</th>"
-            f"<th>Detail</th></tr>{rows}</table>") if rows else ""
+            f"<th>Detail</th></tr>{body}</table>")
 
 
 def _md(text: str) -> str:
@@ -130,29 +114,32 @@ def _md(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
 
 
-def _finding(f: Finding, all_findings: tuple[Finding, ...], full: bool = True) -> str:
-    label = "Root cause" if f.root_cause else f.severity.title()
-    head = (f"<h3>{_e(label)}: <code>{_e(f.cause)}</code> ({_e(f.rule)})"
-            + (f" &rarr; {_e(', '.join(f.iis_substatus))}" if f.iis_substatus else "")
+def _group(label: str, group: FindingGroup, *, full: bool) -> str:
+    head = (f"<h3>{_e(label)}: <code>{_e(group.cause)}</code> ({_e(group.rule)})"
+            + (f" &rarr; {_e(', '.join(group.iis))}" if group.iis else "")
+            + (f" <span class='muted'>{_e(group.context)}</span>" if group.context else "")
             + "</h3>")
-    parts = [head, f"<p>{_e(f.message)}</p>"]
-    for symptom in all_findings:
-        if f.rule in symptom.explained_by and (symptom.element in (None, f.element)):
-            parts.append(f"<p class='muted'>Symptom: {_e(symptom.cause)}: "
-                         f"{_e(symptom.message)}</p>")
-    if not full:
-        parts.append("<p class='muted'>Why and how to fix: as above.</p>")
-    elif f.root_cause or f.severity != "info":
-        if f.why:
-            parts.append(f"<p>{_md(' '.join(f.why.split()))}</p>")
-        if f.remediation:
+    parts = [head]
+    if len(group.messages) > 1:
+        parts.append("<ul>" + "".join(f"<li>{_e(m)}</li>" for m in group.messages) + "</ul>")
+    else:
+        parts.extend(f"<p>{_e(m)}</p>" for m in group.messages)
+    if group.repeated is not None:
+        times, first, last = group.repeated
+        parts.append(f"<p class='muted'>Logged {times} times, {_e(first)} to {_e(last)}.</p>")
+    parts.extend(f"<p class='muted'>Symptom: {_e(s.cause)}: {_e(s.message)}</p>"
+                 for s in group.symptoms)
+    if full:
+        if group.why:
+            parts.append(f"<p>{_md(group.why)}</p>")
+        if group.fix:
             parts.append("<ol>" + "".join(
                 f"<li>{_md(s.text)}" + (f" <i>({_md(s.where)})</i>" if s.where else "") + "</li>"
-                for s in f.remediation) + "</ol>")
-        if f.references:
+                for s in group.fix) + "</ol>")
+        if group.references:
             parts.append("<ul>" + "".join(
                 (f"<li><a href='{_e(r.url)}'>{_e(r.title)}</a></li>" if r.url.startswith(
                     "https://") else f"<li>{_e(r.title)}</li>")
-                for r in f.references) + "</ul>")
-    kind = "finding" if f.severity == "error" else f"finding {f.severity}"
+                for r in group.references) + "</ul>")
+    kind = "finding" if group.severity == "error" else f"finding {group.severity}"
     return f"<div class='{kind}'>" + "".join(parts) + "</div>"

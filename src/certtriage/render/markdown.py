@@ -1,90 +1,119 @@
-"""Markdown output for pasting into a ticket: verdict, chain table, findings, remediation."""
+"""Markdown for pasting into a ticket: verdict, cases, chain table, findings, remediation.
+
+Everything shown comes from the view (`render/view.py`). Text from the inputs is escaped so a
+subject or URL cannot become HTML, a link or a table cell boundary when the ticket renders it.
+"""
 
 from __future__ import annotations
 
-from ..models.findings import InputResult, Report
-from ..parsers.certutil_verify.model import CertutilVerify
+import re
 
-_SECTIONS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
-             "unknown": "URL"}
+from ..models.findings import Report
+from .view import ChainView, FindingGroup, InputView, ReportView, build
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+def _text(text: str | None) -> str:
+    """Input text made inert for Markdown (one line, every special character escaped)."""
+    return _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _code(text: str) -> str:
+    """A code span that holds any text (backticks in it get a longer fence)."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text.replace(chr(10), ' ')}{fence}"
 
 
 def render_markdown(report: Report, **_: object) -> str:
     """The report as GitHub-flavoured Markdown."""
-    out: list[str] = [f"# certtriage: {report.verdict.upper()}", ""]
-    for result in report.inputs:
-        out.extend(_input(result))
+    view = build(report)
+    out: list[str] = [f"# certtriage: {view.verdict.upper()}", ""]
+    if view.cases:
+        out.extend(_cases(view))
+    for item in view.inputs:
+        out.extend(_input(item))
     return "\n".join(out).rstrip() + "\n"
 
 
-def _input(result: InputResult) -> list[str]:
-    out = [f"## `{result.source}`", ""]
-    meta = ", ".join(x for x in (result.kind, result.encoding, result.status) if x)
-    out.append(f"*{meta}*")
+def _cases(view: ReportView) -> list[str]:
+    out = ["| Case | Verdict | Root cause | IIS | Read / skipped / failed |",
+           "|---|---|---|---|---|"]
+    for case in view.cases:
+        causes = ", ".join(_code(c) for c in case.root_causes)
+        out.append(f"| {_code(case.name)} | **{case.verdict.upper()}** | {causes} | "
+                   f"{', '.join(case.iis)} | {case.read} / {case.skipped} / {case.failed} |")
     out.append("")
-    if result.verdict is None:
-        return [*out, f"Not analysed: {result.error or 'unknown reason'}", ""]
-    line = f"**Verdict: {result.verdict.upper()}**"
-    if result.root_causes and result.root_causes != ("ok",):
-        line += f" — root cause: {', '.join(f'`{c}`' for c in result.root_causes)}"
-    if result.iis_substatus:
-        line += f" — IIS {', '.join(result.iis_substatus)}"
-    out += [line, ""]
-    if isinstance(result.model, CertutilVerify) and result.model.elements:
-        out += _chain(result.model, {f.element for f in result.findings if f.root_cause})
-    if result.events:
+    for case in view.cases:
+        out.extend(f"- {_code(case.name)}: {_text(note)}" for note in case.notes)
+    return [*out, ""] if any(case.notes for case in view.cases) else out
+
+
+def _input(item: InputView) -> list[str]:
+    out = [f"## {_code(item.source)}", "", f"*{_text(item.meta)}*", ""]
+    if item.verdict is None:
+        return [*out, f"Not analysed: {_text(item.reason)}", ""]
+    line = f"**Verdict: {item.verdict.upper()}**"
+    if item.root_causes:
+        line += f" — root cause: {', '.join(_code(c) for c in item.root_causes)}"
+    if item.iis:
+        line += f" — IIS {', '.join(item.iis)}"
+    out += [line, "", f"> {_text(item.summary)}", ""]
+    for chain in item.chains:
+        out += _chain(chain)
+    if item.events:
         out += ["| Time | Source | ID | Level | Detail |", "|---|---|---|---|---|"]
-        for event in result.events[:50]:
-            detail = (f"alert {event['alert_code']} {event.get('alert_name', '')}"
-                      if event.get("alert_code") is not None
-                      else ", ".join(event.get("codes") or ()))  # type: ignore[arg-type]
-            out.append(f"| {_cell(str(event.get('time') or ''))} | {_cell(str(event['provider']))}"
-                       f" | {event['event_id']} | {event.get('level') or ''} | {_cell(detail)} |")
+        out += [f"| {_text(e.time)} | {_text(e.source)} | {e.event_id} | {_text(e.level)} | "
+                f"{_text(e.detail)} |" for e in item.events[:50]]
         out.append("")
-    for f in result.findings:
-        if f.cause == "ok":
-            continue
-        tag = "Root cause" if f.root_cause else (
-            f"Symptom of {', '.join(f.explained_by)}" if f.explained_by else f.severity.title())
-        out.append(f"### {tag}: `{f.cause}` ({f.rule})"
-                   + (f" — {', '.join(f.iis_substatus)}" if f.iis_substatus else "")
-                   + (f" — {f.context}" if f.context else ""))
-        out += ["", f.message, ""]
-        if f.root_cause or (not f.explained_by and f.severity != "info"):
-            if f.why:
-                out += [" ".join(f.why.split()), ""]
-            for n, step in enumerate(f.remediation, start=1):
-                out.append(f"{n}. {step.text}" + (f" *({step.where})*" if step.where else ""))
-            if f.remediation:
-                out.append("")
-            for ref in f.references:
-                out.append(f"- [{ref.title}]({ref.url})" if ref.url else f"- {ref.title}")
-            if f.references:
-                out.append("")
-    if result.next_steps:
+    out += [_text(note) for note in item.notes] + ([""] if item.notes else [])
+    for group in item.roots:
+        out += _group("Root cause", group, full=True)
+    for group in item.others:
+        out += _group(group.severity.title(), group, full=group.severity != "info")
+    out += [_text(message) for message in item.passes] + ([""] if item.passes else [])
+    if item.next_steps:
         out += ["### Collect next", ""]
-        out += [f"{n}. {s}" for n, s in enumerate(result.next_steps, start=1)] + [""]
-    if result.warnings:
+        out += [f"{n}. {s}" for n, s in enumerate(item.next_steps, start=1)] + [""]
+    if item.warnings:
         out += ["<details><summary>Reading warnings</summary>", ""]
-        out += [f"- {_cell(w)}" for w in result.warnings] + ["", "</details>", ""]
+        out += [f"- {_text(w)}" for w in item.warnings] + ["", "</details>", ""]
     return out
 
 
-def _chain(model: CertutilVerify, failing: set[int | None]) -> list[str]:
-    out = ["| # | Subject | Errors | URL checks |", "|---|---|---|---|"]
-    for e in model.elements:
-        position = f"[{e.chain_index or 0}][{e.index}]" if e.index is not None else "?"
-        if e.index in failing:
-            position = f"**{position}**"
-        errors = ", ".join(e.error_status.flags) if e.error_status else "—"
+def _group(label: str, group: FindingGroup, *, full: bool) -> list[str]:
+    head = f"### {label}: {_code(group.cause)} ({group.rule})"
+    head += f" — {', '.join(group.iis)}" if group.iis else ""
+    head += f" — {_text(group.context)}" if group.context else ""
+    out = [head, ""]
+    many = len(group.messages) > 1
+    out += [("- " if many else "") + _text(m) for m in group.messages]
+    if group.repeated is not None:
+        times, first, last = group.repeated
+        out.append(f"*Logged {times} times, {_text(first)} to {_text(last)}.*")
+    out.append("")
+    out += [f"- Symptom {_code(s.cause)} ({s.rule}): {_text(s.message)}" for s in group.symptoms]
+    out += [""] if group.symptoms else []
+    if not full:
+        return out
+    if group.why:
+        out += [group.why, ""]
+    out += [f"{n}. {step.text}" + (f" *({step.where})*" if step.where else "")
+            for n, step in enumerate(group.fix, start=1)]
+    out += [""] if group.fix else []
+    out += [f"- [{r.title}]({r.url})" if r.url else f"- {r.title}" for r in group.references]
+    return [*out, ""] if group.references else out
+
+
+def _chain(chain: ChainView) -> list[str]:
+    out = [f"**{_text(chain.title)}**", "", "| # | Subject | Errors | URL checks |",
+           "|---|---|---|---|"]
+    for e in chain.elements:
+        position = f"**{_text(e.position)}**" if e.failing else _text(e.position)
         checks = "<br>".join(
-            f"{_SECTIONS[c.section]} {c.status_text} {_cell(c.url) or ''}"
-            + (f" ({c.error.hresult.hex})" if c.error and c.error.hresult else "")
-            for c in e.url_checks
-        )
-        out.append(f"| {position} | {_cell(e.subject)} | {errors or 'none'} | {checks} |")
+            f"{c.section} {_text(c.status_text)} {_text(c.target)}"
+            + (f" ({_text(c.error.split(' ', 1)[0])})" if c.error else "") for c in e.checks)
+        errors = ", ".join(e.errors) or "none"
+        out.append(f"| {position} | {_text(e.subject)} | "
+                   f"{_text(errors)} | {checks} |")
     return [*out, ""]

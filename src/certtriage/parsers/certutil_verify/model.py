@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Evidence, Model
+from ...models._base import Evidence, Model, ShownChain
 from ...models.common import (
     ChainElement,
     ChainSummary,
@@ -193,4 +193,9 @@ class CertutilVerify(Evidence):
     def error_codes(self) -> tuple[str, ...]:
         """Every error code in the dump, in line order."""
         return tuple(h.hex for h in self.all_hresults())
+
+    def chains(self) -> tuple[ShownChain, ...]:
+        """The chain, leaf first (the repeated certificate alone when no element was printed)."""
+        elements = self.elements or ((self.echo,) if self.echo else ())
+        return (("Chain (leaf first)", None, elements),) if elements else ()
 

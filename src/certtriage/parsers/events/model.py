@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ...models._base import Evidence, Model
+from ...models._base import Evidence, Model, ShownChain
 from ...models.common import Repair, Span, UnparsedLine
 from ..certutil_verify.model import CertutilVerify
 
@@ -164,6 +164,19 @@ class EventLog(Evidence):
         codes = tuple(c for e in self.events for c in e.codes)
         runs = tuple(h.hex for run in self.runs for h in run.chain.all_hresults())
         return tuple(dict.fromkeys(codes + runs))
+
+    def chains(self) -> tuple[ShownChain, ...]:
+        """Each CAPI2 run's chain; a report draws those its root causes are about."""
+        return tuple((f"CAPI2 run {run.task_id} ({run.process or '?'})", run.task_id,
+                      run.chain.elements) for run in self.runs)
+
+    def summary_lines(self) -> tuple[str, ...]:
+        """How many CAPI2 chain validations the log holds and how many were accepted."""
+        if not self.runs:
+            return ()
+        accepted = sum(1 for r in self.runs if r.chain.trailer.policy_accepted)
+        return (f"{len(self.runs)} CAPI2 chain validation(s), {accepted} accepted by their "
+                "chain policy",)
 
     def event_rows(self) -> tuple[dict[str, object], ...]:
         """Each event as {provider, event_id, level, time, computer, alert_code, ...}."""

@@ -1,0 +1,307 @@
+"""The one presenter: what every human-readable renderer shows, computed once.
+
+A :class:`ReportView` holds, per input, the headline (verdict, root causes, IIS sub-status), the
+one-line summary, the chains to draw with their failing elements and URLs, the events table,
+the findings grouped (the same rule on one element is one group, with every URL it names and
+one remediation), and the notes. Text, Markdown, HTML and CSV render this view and decide only
+how it looks; nothing here knows a format or an output syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..models.common import ChainElement, UrlCheck
+from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
+
+#: How a URL check's section is labelled.
+SECTION_LABELS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
+                  "unknown": "URL"}
+#: Statuses of a retrieval that did not deliver.
+BAD_STATUSES = frozenset({"failed", "expired"})
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """One -urlfetch retrieval under an element."""
+
+    section: str
+    status: str
+    status_text: str
+    target: str
+    """The URL, or the fetched object's description when no URL was printed."""
+    bad: bool
+    error: str
+    """`0x80072ee7 The server name ...`, empty when the retrieval worked."""
+
+
+@dataclass(frozen=True)
+class ElementView:
+    """One certificate of a chain as drawn."""
+
+    position: str
+    subject: str
+    errors: tuple[str, ...]
+    """Error flags without their CERT_TRUST_ prefix."""
+    clean: bool
+    """The status is known and has no error bit."""
+    failing: bool
+    """A root cause is about this element."""
+    checks: tuple[CheckView, ...]
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """A chain to draw, leaf first."""
+
+    title: str
+    elements: tuple[ElementView, ...]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event of the events table."""
+
+    time: str
+    source: str
+    event_id: str
+    level: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """A finding explained by a root cause, shown under it."""
+
+    cause: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """Findings of one rule about one element (or one event, or one setting), shown once."""
+
+    rule: str
+    cause: str
+    severity: str
+    root: bool
+    iis: tuple[str, ...]
+    context: str | None
+    messages: tuple[str, ...]
+    urls: tuple[str, ...]
+    repeated: tuple[int, str, str] | None
+    """(times, first time, last time) when one event was logged again and again."""
+    symptoms: tuple[Symptom, ...]
+    explained_by: tuple[str, ...]
+    why: str
+    fix: tuple[FixStep, ...]
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class InputView:
+    """What a reader is shown about one input."""
+
+    source: str
+    meta: str
+    status: str
+    verdict: str | None
+    reason: str
+    """Why the input was not analysed (when `verdict` is None)."""
+    root_causes: tuple[str, ...]
+    iis: tuple[str, ...]
+    summary: str
+    chains: tuple[ChainView, ...]
+    events: tuple[EventRow, ...]
+    notes: tuple[str, ...]
+    roots: tuple[FindingGroup, ...]
+    others: tuple[FindingGroup, ...]
+    passes: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case of a batch run."""
+
+    name: str
+    verdict: str
+    root_causes: tuple[str, ...]
+    iis: tuple[str, ...]
+    read: int
+    skipped: int
+    failed: int
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """The whole report as shown."""
+
+    version: str
+    verdict: str
+    inputs: tuple[InputView, ...]
+    cases: tuple[CaseView, ...]
+
+
+def build(report: Report) -> ReportView:
+    """The view of `report`."""
+    return ReportView(
+        version=report.version, verdict=report.verdict,
+        inputs=tuple(input_view(r) for r in report.inputs),
+        cases=tuple(_case(c) for c in report.cases),
+    )
+
+
+def _case(case: CaseResult) -> CaseView:
+    return CaseView(name=case.case, verdict=case.verdict, root_causes=case.root_causes,
+                    iis=case.iis_substatus, read=case.parsed, skipped=case.skipped,
+                    failed=case.failed, notes=case.notes)
+
+
+def input_view(result: InputResult) -> InputView:
+    """The view of one input's result."""
+    meta = ", ".join(x for x in (result.kind, result.encoding, result.status) if x)
+    roots = [f for f in result.findings if f.root_cause and f.cause != "ok"]
+    others = [f for f in result.findings
+              if not f.root_cause and not f.explained_by and f.cause != "ok"]
+    model = result.model
+    return InputView(
+        source=result.source, meta=meta, status=result.status, verdict=result.verdict,
+        reason=result.error or "not analysed",
+        root_causes=() if result.root_causes == ("ok",) else result.root_causes,
+        iis=result.iis_substatus, summary=summary_line(result),
+        chains=tuple(_chains(model, result.findings)) if model is not None else (),
+        events=tuple(_event_rows(result.events)),
+        notes=tuple(model.summary_lines()) if model is not None else (),
+        roots=tuple(_groups(roots, result.findings)),
+        others=tuple(_groups(others, result.findings)),
+        passes=tuple(f.message for f in result.findings if f.cause == "ok" and f.root_cause),
+        next_steps=result.next_steps, warnings=result.warnings,
+    )
+
+
+def position(element: ChainElement | None, index: int | None) -> str:
+    """`[0][1]`, or `[?]` when the input does not show the element's header."""
+    if index is None:
+        return "[?]"
+    chain = element.chain_index if element is not None and element.chain_index else 0
+    return f"[{chain}][{index}]"
+
+
+def summary_line(result: InputResult) -> str:
+    """One line that says it all: `FAIL  partial-chain at [0][0] CN=... -> 403.16  fix first:
+    ...`; for an input not analysed, why."""
+    if result.verdict is None:
+        return f"{result.status.upper()}  {result.source}: {result.error or 'not analysed'}"
+    verdict = result.verdict.upper()
+    roots = [f for f in result.findings if f.root_cause and f.cause != "ok"]
+    if not roots:
+        first = next((f for f in result.findings if f.cause == "ok"), None)
+        said = first.title if first is not None else "nothing decides the outcome"
+        step = f"  next: {result.next_steps[0]}" if result.next_steps else ""
+        return f"{verdict}  {said}{step}"
+    top = roots[0]
+    where = ""
+    if top.element is not None:
+        where = f" at [0][{top.element}]" + (f" {top.subject}" if top.subject else "")
+    elif top.url:
+        where = f" at {top.url}"
+    more = f" (+{len(result.root_causes) - 1} more)" if len(result.root_causes) > 1 else ""
+    iis = f" -> {', '.join(top.iis_substatus)}" if top.iis_substatus else ""
+    fix = f"  fix first: {_plain(top.remediation[0].text)}" if top.remediation else ""
+    return f"{verdict}  {top.cause}{where}{iis}{more}{fix}"
+
+
+def _plain(text: str) -> str:
+    """Remediation Markdown as one plain line."""
+    return " ".join(text.replace("`", "").split())
+
+
+def _chains(model: Any, findings: tuple[Finding, ...]) -> list[ChainView]:
+    """The chains the model shows: each with its failing elements, those of runs inside a log
+    only when a root cause is about them."""
+    shown = []
+    errors = [f for f in findings if f.root_cause and f.severity == "error"]
+    for title, context, elements in model.chains():
+        mine = [f for f in errors if context is None or context in (f.context or "")]
+        if context is not None and not mine:
+            continue
+        failing = {f.element for f in mine}
+        shown.append(ChainView(title=title, elements=tuple(
+            _element(e, e.index in failing) for e in elements)))
+    return shown
+
+
+def _element(element: ChainElement, failing: bool) -> ElementView:
+    errors = element.error_status.flags if element.error_status else ()
+    return ElementView(
+        position=position(element, element.index),
+        subject=element.subject or "(subject not in the input)",
+        errors=tuple(f.removeprefix("CERT_TRUST_") for f in errors),
+        clean=element.error_status is not None and not errors, failing=failing,
+        checks=tuple(_check(c) for c in element.url_checks),
+    )
+
+
+def _check(check: UrlCheck) -> CheckView:
+    error = ""
+    if check.error is not None:
+        code = check.error.hresult.hex if check.error.hresult else ""
+        error = f"{code} {check.error.message}".strip()
+    return CheckView(
+        section=SECTION_LABELS[check.section], status=check.status,
+        status_text=check.status_text, target=check.url or f'"{check.object_text}"',
+        bad=check.status in BAD_STATUSES, error=error,
+    )
+
+
+def _event_rows(events: tuple[dict[str, object], ...]) -> list[EventRow]:
+    """Schannel, HTTP.sys and crypt32 events (CAPI2 events are summarised as runs)."""
+    rows = []
+    for event in events:
+        if event.get("provider") == "Microsoft-Windows-CAPI2":
+            continue
+        if event.get("alert_code") is not None:
+            detail = f"alert {event['alert_code']} {event.get('alert_name', '')}".strip()
+        else:
+            detail = ", ".join(str(c) for c in event.get("codes") or ())  # type: ignore[attr-defined]
+        rows.append(EventRow(time=str(event.get("time") or ""), source=str(event["provider"]),
+                             event_id=str(event["event_id"]), level=str(event.get("level") or ""),
+                             detail=detail))
+    return rows
+
+
+def _groups(findings: list[Finding], everything: tuple[Finding, ...]) -> list[FindingGroup]:
+    """Findings of one rule about one element (of one chain), or one kind of event, as one
+    group each: its URLs and messages listed, its remediation once."""
+    grouped: dict[tuple[Any, ...], list[Finding]] = {}
+    for finding in findings:
+        chain = finding.context if finding.element is not None else None
+        key = (finding.rule, finding.element, finding.cause, finding.alert_code,
+               finding.event_id, chain)
+        grouped.setdefault(key, []).append(finding)
+    return [_group(members, everything) for members in grouped.values()]
+
+
+def _group(members: list[Finding], everything: tuple[Finding, ...]) -> FindingGroup:
+    first = members[0]
+    events = first.event_id is not None and len(members) > 1
+    codes = {m.rule for m in members}
+    elements = {m.element for m in members}
+    symptoms = tuple(
+        Symptom(cause=s.cause, rule=s.rule, message=s.message) for s in everything
+        if codes & set(s.explained_by) and (s.element is None or s.element in elements))
+    return FindingGroup(
+        rule=first.rule, cause=first.cause, severity=first.severity, root=first.root_cause,
+        iis=first.iis_substatus, context=first.context,
+        messages=(first.message,) if events else tuple(dict.fromkeys(m.message for m in members)),
+        urls=tuple(dict.fromkeys(m.url for m in members if m.url)),
+        repeated=(len(members), members[0].time or "?", members[-1].time or "?") if events
+        else None,
+        symptoms=symptoms, explained_by=first.explained_by, why=" ".join(first.why.split()),
+        fix=first.remediation, references=first.references,
+    )
