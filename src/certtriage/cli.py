@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from . import __version__
-from .errors import RulebookError
+from .errors import CerttriageError
 from .render import OutputFormat
 
 if TYPE_CHECKING:
@@ -304,9 +304,9 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
-    except RulebookError as exc:
-        _err(f"knowledge base: {exc}")
-        sys.exit(int(Exit.USAGE))
+    except CerttriageError as exc:  # the one hierarchy: a located one-line message
+        _err(exc.one_line())
+        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         if isinstance(exc, _click_exceptions()):
             exc.show()  # type: ignore[attr-defined]

@@ -55,3 +55,7 @@ class RefusedInput(ParseError):
 
 class RulebookError(CerttriageError):
     """A rule file is broken; the message names the file and the field."""
+
+    def one_line(self) -> str:
+        """`knowledge base: <file>: <field>: <problem>`."""
+        return f"knowledge base: {super().one_line()}"

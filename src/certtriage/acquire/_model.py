@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ..errors import InputError
+
 _MIB = 2**20
 
 _IN_CHUNK = 64 * 1024
@@ -37,7 +39,7 @@ class Limits:
                 raise ValueError(f"Limits.{f.name} must not be negative")
 
 
-class AcquireError(Exception):
+class AcquireError(InputError):
     """An input could not be loaded; the message is one line saying why."""
 
 
