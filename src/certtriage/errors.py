@@ -16,6 +16,8 @@ class CerttriageError(Exception):
 
     exit_code = 2
     """The command line's exit code when this error ends a command (2: usage or input)."""
+    label = ""
+    """What the message is about, said before it on the command line (empty: nothing)."""
 
     def __init__(self, problem: str, source: str | None = None) -> None:
         super().__init__(problem)
@@ -23,11 +25,11 @@ class CerttriageError(Exception):
         self.source = source
 
     def __str__(self) -> str:
-        return self.one_line()
+        return f"{self.source}: {self.problem}" if self.source else self.problem
 
     def one_line(self) -> str:
-        """`<source>: <problem>` (or the problem alone), ready for stderr."""
-        return f"{self.source}: {self.problem}" if self.source else self.problem
+        """`[<label>: ]<source>: <problem>` (or without the source), ready for stderr."""
+        return f"{self.label}: {self}" if self.label else str(self)
 
     def at(self, source: str) -> Self:
         """The same error, naming the input it is about."""
@@ -56,6 +58,4 @@ class RefusedInput(ParseError):
 class RulebookError(CerttriageError):
     """A rule file is broken; the message names the file and the field."""
 
-    def one_line(self) -> str:
-        """`knowledge base: <file>: <field>: <problem>`."""
-        return f"knowledge base: {super().one_line()}"
+    label = "knowledge base"
