@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from certtriage.cli import app
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 runner = CliRunner()
 CASES = {

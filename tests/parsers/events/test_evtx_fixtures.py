@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import FIXTURES, load_script
-from .evtx_writer import name_hash, to_filetime
+from ...conftest import FIXTURES, load_script
+from ...evtx_writer import name_hash, to_filetime
 
 evtx = pytest.importorskip("evtx", reason="needs the evtx package (pip install 'evtx==0.14.*')")
 

@@ -24,7 +24,7 @@ from certtriage.parsers.schannel_registry.predicates import (
 from certtriage.pipeline import detect as detect_text
 from certtriage.text.decode import decode
 
-from ..conftest import FIXTURES
+from ...conftest import FIXTURES
 
 REGISTRY = FIXTURES / "registry"
 KEY = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"

@@ -13,7 +13,7 @@ import pytest
 
 from certtriage import analyze_bytes
 
-from .conftest import REAL, load_script
+from ..conftest import REAL, load_script
 
 pytestmark = pytest.mark.real_corpus
 

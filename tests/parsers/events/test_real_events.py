@@ -13,7 +13,7 @@ from certtriage import analyze_path, analyze_text
 from certtriage.parsers.events.evtx import parse as read_evtx
 from certtriage.parsers.events.model import EventLog
 
-from ..conftest import MISSION, REAL, SHARED
+from ...conftest import MISSION, REAL, SHARED
 
 pytestmark = pytest.mark.real_corpus
 EVTX = SHARED / "corpus" / "evtx"

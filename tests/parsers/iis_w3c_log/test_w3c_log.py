@@ -14,7 +14,7 @@ from certtriage.parsers.iis_w3c_log.model import W3cLog
 from certtriage.parsers.iis_w3c_log.parser import DEFAULT_FIELDS, decode_win32, parse
 from certtriage.pipeline import analyze_text
 
-from ..conftest import FIXTURES
+from ...conftest import FIXTURES
 
 LOGS = FIXTURES / "iis-logs"
 HEADER = (

@@ -21,7 +21,7 @@ from certtriage.parsers.iis_config.model import (
 from certtriage.parsers.iis_config.parser import parse
 from certtriage.pipeline import analyze_bytes, analyze_text
 
-from ..conftest import FIXTURES, MISSION
+from ...conftest import FIXTURES, MISSION
 
 HERE = FIXTURES / "iis-config"
 MISSION_FRAGMENT = HERE / "metabase-fragment-cdb-wcdb.xml"

@@ -31,7 +31,7 @@ from certtriage.parsers.certificate_file.model import CertificateFile
 from certtriage.parsers.certificate_file.predicates import is_ca, url_kinds
 from certtriage.pipeline import detect as detect_bytes
 
-from ..conftest import FIXTURES, load_script
+from ...conftest import FIXTURES, load_script
 
 GEN = load_script("make_certfile_fixtures")
 CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"

@@ -30,7 +30,7 @@ from certtriage.parsers.certutil_store.predicates import (
     store_named,
 )
 
-from ..conftest import FIXTURES, load_script
+from ...conftest import FIXTURES, load_script
 
 STORES = FIXTURES / "stores"
 

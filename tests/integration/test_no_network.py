@@ -10,7 +10,7 @@ import pytest
 from certtriage import analyze_path
 from certtriage.batch import batch
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 ONE_OF_EACH = [
     "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",

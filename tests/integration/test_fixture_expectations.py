@@ -9,7 +9,7 @@ import pytest
 
 from certtriage import analyze_path
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 from .test_real_corpus import check_against
 
 CERTUTIL = FIXTURES / "certutil"

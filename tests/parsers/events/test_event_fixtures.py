@@ -9,7 +9,7 @@ import pytest
 
 from certtriage import analyze_path
 
-from ..conftest import FIXTURES
+from ...conftest import FIXTURES
 
 EVENTS = FIXTURES / "events"
 EXPECTED: list[dict[str, Any]] = json.loads((EVENTS / "expected.json").read_text())

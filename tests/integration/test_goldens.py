@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, load_script
+from ..conftest import ROOT, load_script
 
 REGEN = load_script("regen_goldens")
 FIXTURES: list[Path] = REGEN.fixture_paths()

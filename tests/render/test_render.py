@@ -10,7 +10,7 @@ from certtriage import analyze_path, report
 from certtriage.models.findings import InputResult
 from certtriage.render import OutputFormat, render
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 CASES = [
     "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",

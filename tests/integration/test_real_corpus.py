@@ -15,7 +15,7 @@ from certtriage import analyze_path, analyze_text
 from certtriage.models.findings import InputResult
 from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify
 
-from .conftest import MISSION, REAL
+from ..conftest import MISSION, REAL
 
 pytestmark = pytest.mark.real_corpus
 

@@ -23,7 +23,7 @@ from certtriage.parsers.netsh_sslcert.predicates import (
 )
 from certtriage.pipeline import detect as detect_text
 
-from ..conftest import FIXTURES
+from ...conftest import FIXTURES
 
 NETSH = FIXTURES / "netsh"
 
