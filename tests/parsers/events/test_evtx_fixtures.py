@@ -1,9 +1,11 @@
 """Prove the synthetic EVTX fixtures by reading them back with the ``evtx`` package.
 
-The fixtures under ``fixtures/evtx/`` are written by our own ``tests/evtx_writer.py`` (through
+The fixtures under ``fixtures/evtx/`` are written by our own ``scripts/evtx_writer.py`` (through
 ``scripts/make_evtx_fixtures.py``). These tests check that the Rust-backed parser, with checksum
 validation on, returns exactly the records we meant to write, in the JSON shapes the production
-reader will consume.
+reader will consume. What we meant to write is spelled out here (the table of
+``fixtures/evtx/README.md``), not imported from the script; the script runs with ``--check`` to
+show that the committed files are what it builds.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import json
 import shutil
 import struct
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
-from ...conftest import FIXTURES, load_script
-from ...evtx_writer import name_hash, to_filetime
+from ...conftest import FIXTURES, ROOT
+from ...helpers.evtx import name_hash, to_filetime
+from ...helpers.scripts import stale_outputs
 
 evtx = pytest.importorskip("evtx", reason="needs the evtx package (pip install 'evtx==0.14.*')")
 
@@ -30,9 +33,59 @@ MULTI = EVTX_DIR / "system-schannel-multichunk.evtx"
 CAPI2 = EVTX_DIR / "capi2-synthetic-run.evtx"
 SCHANNEL_GUID = "{1F678132-5938-4686-9FDC-C8FF68F15C85}"
 
+#: The blob that stands in for the client certificate attached to 36877 (not a certificate).
+FAKE_CERT = b"certtriage test blob standing in for the client certificate of CN=Kim Akers"
+#: The CAPI2 run: its correlation task id and the CRL URL whose download fails.
+TASK_ID = "{3F2B9C4E-7A1D-4E8B-9C55-0D6E2A7B1F34}"
+CDP = "http://pki.fabrikam.com/crl/Fabrikam%20Issuing%20CA%2001.crl"
 
 
-SCRIPT = load_script("make_evtx_fixtures")
+class Want(NamedTuple):
+    """One record of the main System log as the generator is meant to write it."""
+
+    record_id: int
+    time: datetime
+    provider_name: str
+    event_id: int
+    level: int
+
+
+def _at(hms: str) -> datetime:
+    """A time of 2024-03-11 UTC, the day of every main-log record."""
+    h, m, s, ms = (int(x) for x in hms.replace(".", ":").split(":"))
+    return datetime(2024, 3, 11, tzinfo=UTC) + timedelta(hours=h, minutes=m, seconds=s,
+                                                         milliseconds=ms)
+
+
+#: system-schannel.evtx record by record: the table in fixtures/evtx/README.md.
+MAIN_RECORDS = [Want(rid, _at(hms), provider, eid, level) for rid, hms, provider, eid, level in [
+    (4101, "08:00:00.000", "EventLog", 6013, 4),
+    (4102, "08:12:30.118", "Service Control Manager", 7036, 4),
+    (4103, "08:12:31.402", "Service Control Manager", 7036, 4),
+    (4104, "08:12:31.977", "Schannel", 36871, 2),
+    (4105, "08:15:02.310", "Schannel", 36885, 3),
+    (4106, "08:15:03.005", "Schannel", 36888, 2),
+    (4107, "08:21:44.871", "Schannel", 36885, 3),
+    (4108, "08:21:45.052", "Schannel", 36877, 3),
+    (4109, "08:30:10.250", "Schannel", 36887, 2),
+    (4110, "08:30:12.733", "Schannel", 36887, 2),
+    (4111, "08:41:05.090", "Schannel", 36874, 2),
+    (4112, "08:44:20.640", "Schannel", 36885, 3),
+    (4113, "08:44:21.014", "Schannel", 36888, 2),
+    (4114, "08:52:37.508", "Schannel", 36888, 2),
+    (4115, "09:03:11.199", "Schannel", 36888, 2),
+    (4116, "09:03:58.421", "Schannel", 36885, 3),
+    (4117, "09:10:00.003", "Service Control Manager", 7036, 4),
+    (4118, "09:17:45.660", "Schannel", 36877, 3),
+    (4119, "09:17:45.671", "Schannel", 36888, 2),
+    (4120, "09:25:30.012", "Schannel", 36885, 3),
+    (4121, "09:25:31.380", "Schannel", 36887, 2),
+    (4122, "09:40:00.545", "Schannel", 36874, 2),
+    (4123, "10:00:00.017", "Service Control Manager", 7036, 4),
+    (4124, "10:05:12.903", "Schannel", 36888, 2),
+    (4125, "10:05:40.066", "Schannel", 36885, 3),
+    (4126, "10:06:02.287", "Schannel", 36888, 2),
+]]
 
 
 def _records(path: Path, **kwargs: Any) -> list[dict[str, Any]]:
@@ -52,10 +105,20 @@ def _chunks(data: bytes) -> list[bytes]:
 
 # --- the files match their generator ------------------------------------------------------------
 
-@pytest.mark.parametrize("name", sorted(SCRIPT.outputs()))
-def test_fixture_is_what_the_script_builds(name: str) -> None:
-    assert (EVTX_DIR / name).read_bytes() == SCRIPT.outputs()[name], (
+@pytest.fixture(scope="module")
+def stale() -> set[str]:
+    """Files that ``scripts/make_evtx_fixtures.py --check`` would rewrite."""
+    return stale_outputs("make_evtx_fixtures")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EVTX_DIR.glob("*.evtx")))
+def test_fixture_is_what_the_script_builds(name: str, stale: set[str]) -> None:
+    assert str((EVTX_DIR / name).relative_to(ROOT)) not in stale, (
         "run: python scripts/make_evtx_fixtures.py")
+
+
+def test_every_file_the_script_builds_is_committed(stale: set[str]) -> None:
+    assert not stale, "run: python scripts/make_evtx_fixtures.py"
 
 
 @pytest.mark.parametrize("path", [MAIN, MULTI, CAPI2], ids=lambda p: p.name)
@@ -106,7 +169,7 @@ def test_corrupted_copy_fails_checksum_validation(tmp_path: Path) -> None:
 # --- the main System log ------------------------------------------------------------------------
 
 def test_main_log_records_round_trip() -> None:
-    expected = SCRIPT.system_schannel()
+    expected = MAIN_RECORDS
     got = _records(MAIN, separate_json_attributes=True)
     assert len(got) == len(expected) == 26
     assert len(_chunks(MAIN.read_bytes())) == 2
@@ -167,8 +230,8 @@ def test_schannel_event_data_values() -> None:
         (48, 603, "portal.contoso.com")]
     assert data(36874) == [{"Protocol": "TLS 1.2"}] * 2
     assert data(36871) == [{"Type": "server", "ErrorState": 10013}]
-    blob = SCRIPT.FAKE_CERT.hex().upper()
-    assert data(36877) == [{"ErrorCode": "0x80092013", "__binLength": len(SCRIPT.FAKE_CERT),
+    blob = FAKE_CERT.hex().upper()
+    assert data(36877) == [{"ErrorCode": "0x80092013", "__binLength": len(FAKE_CERT),
                             "binaryData": blob}] * 2
 
 
@@ -233,16 +296,16 @@ def test_capi2_run() -> None:
     assert [next(iter(e["UserData"])) for e in events] == [
         "CryptRetrieveObjectByUrlWire", "CertVerifyRevocation", "CertGetCertificateChain",
         "CertVerifyCertificateChainPolicy"]
-    assert {b["CorrelationAuxInfo_attributes"]["TaskId"] for b in bodies} == {SCRIPT.TASK_ID}
+    assert {b["CorrelationAuxInfo_attributes"]["TaskId"] for b in bodies} == {TASK_ID}
     wire, revocation, chain, policy = bodies
-    assert wire["URL"] == SCRIPT.CDP and wire["Result_attributes"] == {"value": "80072EE7"}
+    assert wire["URL"] == CDP and wire["Result_attributes"] == {"value": "80072EE7"}
     assert revocation["Result_attributes"] == {"value": "80092013"}
     assert chain["CertificateChain"]["TrustStatus"]["ErrorStatus_attributes"]["value"] == "1000040"
     assert policy["Result_attributes"] == {"value": "80092013"}
     assert policy["SSLAdditionalPolicyInfo_attributes"] == {"authType": "client"}
 
 
-# --- writer helpers -----------------------------------------------------------------------------
+# --- the EVTX facts the checks above rely on ------------------------------------------------------
 
 def test_name_hash_matches_real_chunks() -> None:
     # Hashes stored next to these names in the real System log's first chunk.
@@ -252,3 +315,16 @@ def test_name_hash_matches_real_chunks() -> None:
 
 def test_filetime() -> None:
     assert to_filetime(datetime(1970, 1, 1)) == 116_444_736_000_000_000
+
+
+def test_record_headers_hold_the_filetime_of_each_record() -> None:
+    # Each record starts ``2a 2a 00 00``, size, record id, FILETIME (libyal's layout).
+    headers = []
+    for chunk in _chunks(MAIN.read_bytes()):
+        offset, free = 512, struct.unpack_from("<I", chunk, 48)[0]
+        while offset < free:
+            magic, size, record_id, filetime = struct.unpack_from("<4sIQQ", chunk, offset)
+            assert magic == b"**\0\0"
+            headers.append((record_id, filetime))
+            offset += size
+    assert headers == [(w.record_id, to_filetime(w.time)) for w in MAIN_RECORDS]

@@ -1,7 +1,8 @@
 """A minimal writer of Windows XML Event Log (EVTX) files, for building test fixtures.
 
-Only what the fixtures need: no real EVTX file with Schannel events is public, so certtriage's
-tests build their own and prove them by reading them back with the ``evtx`` package. Stdlib only.
+Only what the fixtures need: no real EVTX file with Schannel events is public, so certtriage
+builds its own (``scripts/make_evtx_fixtures.py``, the only user of this module) and its tests
+prove them by reading them back with the ``evtx`` package. Stdlib only.
 
 Layout written (little-endian throughout; see libyal's "Windows XML Event Log (EVTX) format"):
 
