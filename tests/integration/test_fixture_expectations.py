@@ -10,6 +10,7 @@ import pytest
 from certtriage import analyze_path
 
 from ..conftest import FIXTURES
+from ..helpers.scripts import stale_outputs
 from .test_real_corpus import check_against
 
 CERTUTIL = FIXTURES / "certutil"
@@ -47,6 +48,12 @@ def test_damage_does_not_change_the_diagnosis(entry: dict[str, Any]) -> None:
         assert set(damaged.root_causes) <= set(source.root_causes) | {"ok"}
     else:
         assert _key(entry["file"]) == _key(entry["source"])
+
+
+def test_damaged_fixtures_are_current() -> None:
+    # The generator runs as a program (never imported) and lists the files it would rewrite.
+    stale = stale_outputs("make_damaged_fixtures")
+    assert not stale, f"{', '.join(sorted(stale))}: run scripts/make_damaged_fixtures.py"
 
 
 def test_damaged_encodings_are_reported() -> None:
