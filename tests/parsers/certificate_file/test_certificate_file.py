@@ -1,9 +1,9 @@
 """Certificate files (.cer / .crt / .pem / .p7b): sniffing, parsing, predicates, rules, and the
 pipeline end to end.
 
-Certificates are generated here with `cryptography` (through the builders of
-scripts/make_certfile_fixtures.py); the committed fixtures under fixtures/certs/ are checked
-against the table of their README at the end.
+Certificates are generated here with `cryptography` (through the builders in
+tests/helpers/certs.py, a copy of those of scripts/make_certfile_fixtures.py); the committed
+fixtures under fixtures/certs/ are checked against the table of their README at the end.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from certtriage.parsers.certificate_file.model import CertificateFile
 from certtriage.parsers.certificate_file.predicates import is_ca, url_kinds
 from certtriage.pipeline import detect as detect_bytes
 
-from ...conftest import FIXTURES, load_script
+from ...conftest import FIXTURES
+from ...helpers import certs
 
-GEN = load_script("make_certfile_fixtures")
 CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 ANY = "2.5.29.37.0"
 NOW = datetime.now(UTC)
@@ -43,19 +43,19 @@ NOW = datetime.now(UTC)
 @pytest.fixture(scope="module")
 def pki() -> dict[str, Any]:
     """A root, an issuing CA and the keys, built once for the module."""
-    root = GEN.build(GEN.name("Test Root CA", "Contoso Ltd"), ca=True, key_usage=GEN.CA_KU,
-                     not_before=GEN.utc(2020))
-    issuing = GEN.build(GEN.name("Test Issuing CA", "Contoso Ltd"), issuer=root, ca=True,
-                        path_length=0, key_usage=GEN.CA_KU, not_before=GEN.utc(2020),
+    root = certs.build(certs.name("Test Root CA", "Contoso Ltd"), ca=True, key_usage=certs.CA_KU,
+                     not_before=certs.utc(2020))
+    issuing = certs.build(certs.name("Test Issuing CA", "Contoso Ltd"), issuer=root, ca=True,
+                        path_length=0, key_usage=certs.CA_KU, not_before=certs.utc(2020),
                         cdp=["http://pki.contoso.com/root.crl"])
-    leaf_key = GEN.rsa_key()
+    leaf_key = certs.rsa_key()
     return {"root": root, "issuing": issuing, "leaf_key": leaf_key}
 
 
 def client(pki: dict[str, Any], cn: str = "Avery Howard", **overrides: Any) -> Any:
     """A Contoso client certificate (reusing one key to keep the tests quick)."""
     overrides.setdefault("key", pki["leaf_key"])
-    return GEN.contoso_client(pki["issuing"], cn, **overrides)
+    return certs.contoso_client(pki["issuing"], cn, **overrides)
 
 
 def parse(data: bytes) -> CertificateFile:
@@ -73,11 +73,11 @@ def rules_of(data: bytes) -> set[str]:
 # ---- sniffing ------------------------------------------------------------------------------
 def test_sniff_accepts_der_pem_pkcs7_and_utf16(pki: dict[str, Any]) -> None:
     leaf = client(pki)
-    pem = GEN.pem(leaf)
-    assert cf_format.sniff_bytes(GEN.der(leaf))
+    pem = certs.pem(leaf)
+    assert cf_format.sniff_bytes(certs.der(leaf))
     assert cf_format.sniff_bytes(pem)
-    assert cf_format.sniff_bytes(GEN.p7b(leaf, pki["issuing"]))
-    assert cf_format.sniff_bytes(GEN.p7b(leaf, encoding=serialization.Encoding.PEM))
+    assert cf_format.sniff_bytes(certs.p7b(leaf, pki["issuing"]))
+    assert cf_format.sniff_bytes(certs.p7b(leaf, encoding=serialization.Encoding.PEM))
     assert cf_format.sniff_bytes(b"Subject: CN=Avery Howard\r\nsome notes\r\n\r\n" + pem)
     assert cf_format.sniff_bytes(pem.replace(b"CERTIFICATE", b"X509 CERTIFICATE"))
     text = pem.decode()
@@ -92,7 +92,7 @@ def test_sniff_accepts_a_small_ed25519_certificate() -> None:
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "e")])
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
             .public_key(key.public_key()).serial_number(7)
-            .not_valid_before(GEN.utc(2024)).not_valid_after(GEN.utc(2099))
+            .not_valid_before(certs.utc(2024)).not_valid_after(certs.utc(2099))
             .sign(key, None))
     der = cert.public_bytes(serialization.Encoding.DER)
     assert der[1] == 0x81  # under 256 bytes: a one-byte long-form length
@@ -110,9 +110,9 @@ def _zip_with(member: bytes) -> bytes:
 
 def test_sniff_rejects_other_inputs(pki: dict[str, Any]) -> None:
     leaf = client(pki)
-    pem = GEN.pem(leaf)
+    pem = certs.pem(leaf)
     crl = (x509.CertificateRevocationListBuilder().issuer_name(pki["root"].cert.subject)
-           .last_update(GEN.utc(2025)).next_update(GEN.utc(2026))
+           .last_update(certs.utc(2025)).next_update(certs.utc(2026))
            .sign(pki["root"].key, hashes.SHA256()))
     pfx = pkcs12.serialize_key_and_certificates(
         b"a", pki["leaf_key"], leaf.cert, None, serialization.NoEncryption())
@@ -133,20 +133,20 @@ def test_sniff_rejects_other_inputs(pki: dict[str, Any]) -> None:
 
 
 def test_pem_beyond_the_sniff_window_is_not_claimed(pki: dict[str, Any]) -> None:
-    pem = GEN.pem(client(pki))
+    pem = certs.pem(client(pki))
     assert not cf_format.sniff_bytes(b"x" * cf_format.SNIFF_WINDOW + pem)
     assert cf_format.sniff_bytes(b"x" * (cf_format.SNIFF_WINDOW - len(pem)) + pem)
 
 
 def test_registry_routes_certificates_to_this_format(pki: dict[str, Any]) -> None:
-    found = detect_bytes(GEN.der(client(pki)))
+    found = detect_bytes(certs.der(client(pki)))
     assert found is not None and found.id == "certificate-file"
 
 
 # ---- parsing -------------------------------------------------------------------------------
 def test_der_client_certificate_fields(pki: dict[str, Any]) -> None:
     leaf = client(pki, template_name="ClientAuth")
-    doc = parse(GEN.der(leaf))
+    doc = parse(certs.der(leaf))
     assert doc.container == "der" and doc.unparsed == ()
     (info,) = doc.certificates
     cert = leaf.cert
@@ -157,7 +157,7 @@ def test_der_client_certificate_fields(pki: dict[str, Any]) -> None:
     assert info.thumbprint == cert.fingerprint(hashes.SHA1()).hex()
     assert info.sha256 == cert.fingerprint(hashes.SHA256()).hex()
     assert info.thumbprint == info.thumbprint.lower() and len(info.thumbprint) == 40
-    assert info.not_before == GEN.utc(2025) and info.not_after == GEN.utc(2099, 12, 31)
+    assert info.not_before == certs.utc(2025) and info.not_after == certs.utc(2099, 12, 31)
     assert info.not_before.tzinfo is not None
     assert info.self_signed is False
     assert info.is_ca is None and info.path_length is None
@@ -165,9 +165,9 @@ def test_der_client_certificate_fields(pki: dict[str, Any]) -> None:
     assert info.ekus == ((CLIENT_AUTH, "Client Authentication"),
                          ("1.3.6.1.5.5.7.3.4", "Secure Email"))
     assert info.has_any_eku is False
-    assert info.cdp_urls == (GEN.CONTOSO_CDP,)
-    assert info.aia_ca_issuers == (GEN.CONTOSO_AIA,)
-    assert info.ocsp_urls == (GEN.CONTOSO_OCSP,)
+    assert info.cdp_urls == (certs.CONTOSO_CDP,)
+    assert info.aia_ca_issuers == (certs.CONTOSO_AIA,)
+    assert info.ocsp_urls == (certs.CONTOSO_OCSP,)
     assert info.subject_alt_names == ("UPN:avery.howard@contoso.com",
                                       "email:avery.howard@contoso.com")
     assert info.template == "ClientAuth"  # the v1 name wins over the v2 OID
@@ -176,13 +176,13 @@ def test_der_client_certificate_fields(pki: dict[str, Any]) -> None:
 
 
 def test_template_oid_when_there_is_no_template_name(pki: dict[str, Any]) -> None:
-    info = parse(GEN.der(client(pki))).certificates[0]
-    assert info.template == GEN.USER_TEMPLATE
+    info = parse(certs.der(client(pki))).certificates[0]
+    assert info.template == certs.USER_TEMPLATE
 
 
 def test_ca_certificates_and_self_signed(pki: dict[str, Any]) -> None:
-    root = parse(GEN.der(pki["root"])).certificates[0]
-    issuing = parse(GEN.der(pki["issuing"])).certificates[0]
+    root = parse(certs.der(pki["root"])).certificates[0]
+    issuing = parse(certs.der(pki["issuing"])).certificates[0]
     assert root.self_signed is True and root.is_ca is True and root.path_length is None
     assert issuing.self_signed is False and issuing.is_ca is True and issuing.path_length == 0
     assert "keyCertSign" in issuing.key_usage and issuing.ekus is None
@@ -190,18 +190,18 @@ def test_ca_certificates_and_self_signed(pki: dict[str, Any]) -> None:
 
 def test_equal_names_with_a_foreign_signature_are_not_self_signed(pki: dict[str, Any]) -> None:
     # A renewed CA signed by its previous key: issuer == subject, but not self-signed.
-    old = GEN.build(GEN.name("Renewed CA", "Contoso Ltd"), ca=True)
-    renewed = GEN.build(GEN.name("Renewed CA", "Contoso Ltd"), issuer=old, ca=True)
-    info = parse(GEN.der(renewed)).certificates[0]
+    old = certs.build(certs.name("Renewed CA", "Contoso Ltd"), ca=True)
+    renewed = certs.build(certs.name("Renewed CA", "Contoso Ltd"), issuer=old, ca=True)
+    info = parse(certs.der(renewed)).certificates[0]
     assert info.issuer == info.subject
     assert info.self_signed is False
-    assert parse(GEN.der(old)).certificates[0].self_signed is True
+    assert parse(certs.der(old)).certificates[0].self_signed is True
 
 
 def test_weak_signatures_are_read_and_still_verified(pki: dict[str, Any]) -> None:
     for hash_name in ("sha1", "md5"):
-        weak_root = GEN.weaken(pki["root"], pki["root"].key, hash_name)
-        info = parse(GEN.der(weak_root)).certificates[0]
+        weak_root = certs.weaken(pki["root"], pki["root"].key, hash_name)
+        info = parse(certs.der(weak_root)).certificates[0]
         assert info.signature_hash == hash_name
         assert info.self_signed is True  # the signature verifies with the weak hash
 
@@ -212,7 +212,7 @@ def test_ec_key_and_no_extensions() -> None:
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(
         x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "someone else")]))
         .public_key(key.public_key()).serial_number(0x1234)
-        .not_valid_before(GEN.utc(2024)).not_valid_after(GEN.utc(2099))
+        .not_valid_before(certs.utc(2024)).not_valid_after(certs.utc(2099))
         .sign(key, hashes.SHA384()))
     info = parse(cert.public_bytes(serialization.Encoding.DER)).certificates[0]
     assert (info.key.type, info.key.size, info.key.curve) == ("EC", 256, "secp256r1")
@@ -223,20 +223,20 @@ def test_ec_key_and_no_extensions() -> None:
 
 def test_pkcs7_keeps_order_and_container(pki: dict[str, Any]) -> None:
     leaf = client(pki)
-    der = parse(GEN.p7b(leaf, pki["issuing"], pki["root"]))
+    der = parse(certs.p7b(leaf, pki["issuing"], pki["root"]))
     assert der.container == "pkcs7"
     assert {c.subject for c in der.certificates} == {
         leaf.cert.subject.rfc4514_string(), pki["issuing"].cert.subject.rfc4514_string(),
         pki["root"].cert.subject.rfc4514_string()}
     assert [c.index for c in der.certificates] == [0, 1, 2]
-    pem = parse(GEN.p7b(leaf, pki["root"], encoding=serialization.Encoding.PEM))
+    pem = parse(certs.p7b(leaf, pki["root"], encoding=serialization.Encoding.PEM))
     assert pem.container == "pkcs7" and len(pem.certificates) == 2
 
 
 def test_pem_with_text_before_and_several_blocks(pki: dict[str, Any]) -> None:
     leaf = client(pki)
     data = (b"Bag Attributes\n    friendlyName: Avery\nsubject=CN=Avery Howard\n\n"
-            + GEN.pem(leaf) + b"\nThe issuing CA:\n" + GEN.pem(pki["issuing"]))
+            + certs.pem(leaf) + b"\nThe issuing CA:\n" + certs.pem(pki["issuing"]))
     doc = parse(data)
     assert doc.container == "pem" and doc.unparsed == ()
     assert [c.subject.split(",")[0] for c in doc.certificates] == [
@@ -245,7 +245,7 @@ def test_pem_with_text_before_and_several_blocks(pki: dict[str, Any]) -> None:
 
 
 def test_utf16_pem_from_windows_tools(pki: dict[str, Any]) -> None:
-    text = GEN.pem(client(pki)).decode().replace("\n", "\r\n")
+    text = certs.pem(client(pki)).decode().replace("\n", "\r\n")
     for data in (codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
                  codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
                  ("Exported:\r\n" + text).encode("utf-16-le")):
@@ -254,7 +254,7 @@ def test_utf16_pem_from_windows_tools(pki: dict[str, Any]) -> None:
 
 
 def test_x509_certificate_label(pki: dict[str, Any]) -> None:
-    data = GEN.pem(client(pki)).replace(b"CERTIFICATE", b"X509 CERTIFICATE")
+    data = certs.pem(client(pki)).replace(b"CERTIFICATE", b"X509 CERTIFICATE")
     assert parse(data).certificates[0].subject.startswith("CN=Avery Howard")
 
 
@@ -263,7 +263,7 @@ def test_other_blocks_and_broken_blocks_are_kept_as_unparsed(pki: dict[str, Any]
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
     broken = b"-----BEGIN CERTIFICATE-----\nTUlJQm9ndXM=\n-----END CERTIFICATE-----\n"
-    data = GEN.pem(client(pki)) + key + broken
+    data = certs.pem(client(pki)) + key + broken
     doc = parse(data)
     assert len(doc.certificates) == 1
     reasons = [u.reason for u in doc.unparsed]
@@ -292,11 +292,11 @@ def test_unreadable_input_raises_a_one_line_value_error(data: bytes, expected: s
 
 
 def test_corrupt_der_and_pkcs7_raise_value_errors(pki: dict[str, Any]) -> None:
-    der = GEN.der(client(pki))
+    der = certs.der(client(pki))
     with pytest.raises(ValueError, match="not a readable DER certificate") as info:
         cf.parse(der[:400])
     assert "\n" not in str(info.value)
-    p7b = GEN.p7b(client(pki))
+    p7b = certs.p7b(client(pki))
     with pytest.raises(ValueError, match="not a readable PKCS #7 file"):
         cf.parse(p7b[:200])
 
@@ -311,7 +311,7 @@ def run(name: str, doc: CertificateFile, binding: Binding | None = None,
 @pytest.fixture(scope="module")
 def chain(pki: dict[str, Any]) -> CertificateFile:
     """leaf, issuing CA, root (a .p7b)."""
-    return cf.parse(GEN.p7b(client(pki), pki["issuing"], pki["root"]))
+    return cf.parse(certs.p7b(client(pki), pki["issuing"], pki["root"]))
 
 
 def _index_of(doc: CertificateFile, cn: str) -> int:
@@ -339,21 +339,21 @@ def test_certfile_certificate_roles(chain: CertificateFile) -> None:
 
 
 def test_is_ca_without_basic_constraints(pki: dict[str, Any]) -> None:
-    issuer = GEN.build(GEN.name("Old CA"))  # no basic constraints, no key usage
-    leaf = GEN.build(GEN.name("Someone"), issuer=issuer)
-    doc = cf.parse(GEN.pem(leaf) + GEN.pem(issuer))
+    issuer = certs.build(certs.name("Old CA"))  # no basic constraints, no key usage
+    leaf = certs.build(certs.name("Someone"), issuer=issuer)
+    doc = cf.parse(certs.pem(leaf) + certs.pem(issuer))
     assert doc.certificates[1].is_ca is None
     assert is_ca(doc, doc.certificates[1]) is True
     assert is_ca(doc, doc.certificates[0]) is False
-    alone = cf.parse(GEN.pem(issuer))
+    alone = cf.parse(certs.pem(issuer))
     assert is_ca(alone, alone.certificates[0]) is False
 
 
 def test_certfile_eku_lacks(pki: dict[str, Any]) -> None:
-    server = parse(GEN.der(client(pki, ekus=[GEN.SERVER_AUTH])))
-    good = parse(GEN.der(client(pki)))
-    anyp = parse(GEN.der(client(pki, ekus=[GEN.ANY_PURPOSE])))
-    none = parse(GEN.der(client(pki, ekus=None)))
+    server = parse(certs.der(client(pki, ekus=[certs.SERVER_AUTH])))
+    good = parse(certs.der(client(pki)))
+    anyp = parse(certs.der(client(pki, ekus=[certs.ANY_PURPOSE])))
+    none = parse(certs.der(client(pki, ekus=None)))
     found = run("certfile_eku_lacks", server, oid=CLIENT_AUTH)
     assert [b.index for b in found] == [0]
     assert found[0].values["ekus"] == "Server Authentication (1.3.6.1.5.5.7.3.1)"
@@ -364,25 +364,25 @@ def test_certfile_eku_lacks(pki: dict[str, Any]) -> None:
 
 
 def test_certfile_eku_lists(pki: dict[str, Any]) -> None:
-    anyp = parse(GEN.der(client(pki, ekus=[GEN.ANY_PURPOSE])))
-    good = parse(GEN.der(client(pki)))
+    anyp = parse(certs.der(client(pki, ekus=[certs.ANY_PURPOSE])))
+    good = parse(certs.der(client(pki)))
     assert len(run("certfile_eku_lists", anyp, oid=ANY)) == 1
     assert run("certfile_eku_lists", good, oid=ANY) == []
     assert len(run("certfile_eku_lists", good, oid=CLIENT_AUTH)) == 1
 
 
 def test_certfile_eku_allows(pki: dict[str, Any]) -> None:
-    cases = {None: True, (GEN.CLIENT_AUTH,): True, (GEN.ANY_PURPOSE,): True,
-             (GEN.SERVER_AUTH,): False}
+    cases = {None: True, (certs.CLIENT_AUTH,): True, (certs.ANY_PURPOSE,): True,
+             (certs.SERVER_AUTH,): False}
     for ekus, allowed in cases.items():
-        doc = parse(GEN.der(client(pki, ekus=list(ekus) if ekus else None)))
+        doc = parse(certs.der(client(pki, ekus=list(ekus) if ekus else None)))
         assert bool(run("certfile_eku_allows", doc, oid=CLIENT_AUTH)) is allowed, ekus
 
 
 def test_certfile_key_usage_lacks(pki: dict[str, Any]) -> None:
-    weak = parse(GEN.der(client(pki, key_usage=("key_encipherment",))))
-    good = parse(GEN.der(client(pki)))
-    free = parse(GEN.der(client(pki, key_usage=None)))
+    weak = parse(certs.der(client(pki, key_usage=("key_encipherment",))))
+    good = parse(certs.der(client(pki)))
+    free = parse(certs.der(client(pki, key_usage=None)))
     found = run("certfile_key_usage_lacks", weak, usage="digitalSignature")
     assert len(found) == 1 and found[0].values["key_usage"] == "keyEncipherment"
     assert run("certfile_key_usage_lacks", good, usage="digitalSignature") == []
@@ -392,10 +392,10 @@ def test_certfile_key_usage_lacks(pki: dict[str, Any]) -> None:
 
 
 def test_certfile_time_invalid_against_the_current_time(pki: dict[str, Any]) -> None:
-    expired = parse(GEN.der(client(pki, not_before=NOW - timedelta(days=400),
+    expired = parse(certs.der(client(pki, not_before=NOW - timedelta(days=400),
                                    not_after=NOW - timedelta(days=30))))
-    future = parse(GEN.der(client(pki, not_before=NOW + timedelta(days=30))))
-    valid = parse(GEN.der(client(pki)))
+    future = parse(certs.der(client(pki, not_before=NOW + timedelta(days=30))))
+    valid = parse(certs.der(client(pki)))
     found = run("certfile_time_invalid", expired)
     assert len(found) == 1
     assert found[0].values["validity"].startswith("expired (NotAfter ")
@@ -411,7 +411,7 @@ def test_certfile_time_invalid_against_the_current_time(pki: dict[str, Any]) -> 
 
 def test_certfile_time_invalid_uses_the_time_an_earlier_condition_set(
         pki: dict[str, Any]) -> None:
-    old = parse(GEN.der(client(pki, not_before=GEN.utc(2020), not_after=GEN.utc(2021))))
+    old = parse(certs.der(client(pki, not_before=certs.utc(2020), not_after=certs.utc(2021))))
     during = Binding(values={"at": "2020-06-01T12:00:00Z"})
     after = Binding(values={"at": "2022-01-01T00:00:00"})  # naive: read as UTC
     assert run("certfile_time_invalid", old, during) == []
@@ -427,9 +427,9 @@ def test_certfile_time_invalid_uses_the_time_an_earlier_condition_set(
 
 
 def test_certfile_weak_signature(pki: dict[str, Any]) -> None:
-    strong = parse(GEN.der(client(pki)))
-    sha1 = parse(GEN.der(GEN.weaken(client(pki), pki["issuing"].key, "sha1")))
-    md5 = parse(GEN.der(GEN.weaken(client(pki), pki["issuing"].key, "md5")))
+    strong = parse(certs.der(client(pki)))
+    sha1 = parse(certs.der(certs.weaken(client(pki), pki["issuing"].key, "sha1")))
+    md5 = parse(certs.der(certs.weaken(client(pki), pki["issuing"].key, "md5")))
     assert run("certfile_weak_signature", strong) == []
     assert run("certfile_weak_signature", sha1)[0].values["hash"] == "SHA-1"
     assert run("certfile_weak_signature", md5)[0].values["hash"] == "MD5"
@@ -438,9 +438,9 @@ def test_certfile_weak_signature(pki: dict[str, Any]) -> None:
 
 
 def test_certfile_lacks_revocation_urls(pki: dict[str, Any]) -> None:
-    bare = parse(GEN.der(client(pki, cdp=(), ocsp=())))
-    ocsp_only = parse(GEN.der(client(pki, cdp=())))
-    cdp_only = parse(GEN.der(client(pki, ocsp=())))
+    bare = parse(certs.der(client(pki, cdp=(), ocsp=())))
+    ocsp_only = parse(certs.der(client(pki, cdp=())))
+    cdp_only = parse(certs.der(client(pki, ocsp=())))
     assert len(run("certfile_lacks_revocation_urls", bare)) == 1
     assert run("certfile_lacks_revocation_urls", ocsp_only) == []
     assert run("certfile_lacks_revocation_urls", cdp_only) == []
@@ -461,10 +461,10 @@ def test_certfile_urls(pki: dict[str, Any]) -> None:
     ldap = "ldap:///CN=Contoso%20Issuing%20CA,CN=CDP?certificateRevocationList"
     internal = "http://corppki/crl/ca.crl"
     public = "http://pki.contoso.com/crl/ca.crl"
-    only_ldap = parse(GEN.der(client(pki, cdp=[ldap], ocsp=())))
-    mixed = parse(GEN.der(client(pki, cdp=[ldap, internal], ocsp=())))
-    with_public = parse(GEN.der(client(pki, cdp=[ldap, public])))
-    https = parse(GEN.der(client(pki, cdp=[public], aia=["https://pki.contoso.com/ca.crt"])))
+    only_ldap = parse(certs.der(client(pki, cdp=[ldap], ocsp=())))
+    mixed = parse(certs.der(client(pki, cdp=[ldap, internal], ocsp=())))
+    with_public = parse(certs.der(client(pki, cdp=[ldap, public])))
+    https = parse(certs.der(client(pki, cdp=[public], aia=["https://pki.contoso.com/ca.crt"])))
 
     found = run("certfile_urls", only_ldap, kinds=["ldap"], sources=["cdp"], every=True)
     assert len(found) == 1 and found[0].values["matched_url"] == ldap
@@ -502,7 +502,7 @@ def test_predicates_ignore_other_documents() -> None:
 
 # ---- rules, through the pipeline -----------------------------------------------------------
 def test_clean_client_chain_has_no_findings(pki: dict[str, Any]) -> None:
-    result = analyze_bytes(GEN.p7b(client(pki), pki["issuing"], pki["root"]), "chain.p7b")
+    result = analyze_bytes(certs.p7b(client(pki), pki["issuing"], pki["root"]), "chain.p7b")
     assert (result.kind, result.status, result.error) == ("certificate-file", "parsed", None)
     assert result.findings == () and result.verdict == "inconclusive"
     assert isinstance(result.model, CertificateFile) and len(result.model.certificates) == 3
@@ -511,7 +511,7 @@ def test_clean_client_chain_has_no_findings(pki: dict[str, Any]) -> None:
 
 
 def test_server_certificate_lacks_client_auth(pki: dict[str, Any]) -> None:
-    result = analyze_bytes(GEN.pem(client(pki, ekus=[GEN.SERVER_AUTH])), "server.crt")
+    result = analyze_bytes(certs.pem(client(pki, ekus=[certs.SERVER_AUTH])), "server.crt")
     (finding,) = result.findings
     assert (finding.rule, finding.cause, finding.severity) == (
         "CRT001", "missing-client-auth-eku", "warning")
@@ -524,28 +524,28 @@ def test_server_certificate_lacks_client_auth(pki: dict[str, Any]) -> None:
 
 
 def test_any_purpose_is_information_only(pki: dict[str, Any]) -> None:
-    result = analyze_bytes(GEN.der(client(pki, ekus=[GEN.ANY_PURPOSE])), "any.cer")
+    result = analyze_bytes(certs.der(client(pki, ekus=[certs.ANY_PURPOSE])), "any.cer")
     assert [(f.rule, f.severity) for f in result.findings] == [("CRT002", "info")]
 
 
 def test_expired_and_not_yet_valid(pki: dict[str, Any]) -> None:
-    expired = analyze_bytes(GEN.der(client(pki, not_before=GEN.utc(2019),
-                                           not_after=GEN.utc(2021))), "old.cer")
+    expired = analyze_bytes(certs.der(client(pki, not_before=certs.utc(2019),
+                                           not_after=certs.utc(2021))), "old.cer")
     (finding,) = expired.findings
     assert (finding.rule, finding.cause, finding.severity) == ("CRT003", "not-time-valid",
                                                                "warning")
     assert "403.17" in finding.message and "the current time" in finding.message
     assert "NotAfter 2021-01-01 00:00:00 UTC" in finding.message
-    future = analyze_bytes(GEN.der(client(pki, not_before=NOW + timedelta(days=3))), "new.cer")
+    future = analyze_bytes(certs.der(client(pki, not_before=NOW + timedelta(days=3))), "new.cer")
     assert [f.rule for f in future.findings] == ["CRT003"]
     assert "not yet valid" in future.findings[0].message
 
 
 def test_expired_ca_in_a_bundle_is_named(pki: dict[str, Any]) -> None:
-    old_ca = GEN.build(GEN.name("Expired CA", "Contoso Ltd"), issuer=pki["root"], ca=True,
-                       key_usage=GEN.CA_KU, not_before=GEN.utc(2015), not_after=GEN.utc(2020),
+    old_ca = certs.build(certs.name("Expired CA", "Contoso Ltd"), issuer=pki["root"], ca=True,
+                       key_usage=certs.CA_KU, not_before=certs.utc(2015), not_after=certs.utc(2020),
                        cdp=["http://pki.contoso.com/root.crl"])
-    result = analyze_bytes(GEN.p7b(client(pki), old_ca, pki["root"]), "bundle.p7b")
+    result = analyze_bytes(certs.p7b(client(pki), old_ca, pki["root"]), "bundle.p7b")
     doc = result.model
     assert isinstance(doc, CertificateFile)
     index = _index_of(doc, "Expired CA")
@@ -554,10 +554,10 @@ def test_expired_ca_in_a_bundle_is_named(pki: dict[str, Any]) -> None:
 
 
 def test_ca_restricted_to_server_authentication(pki: dict[str, Any]) -> None:
-    web_ca = GEN.build(GEN.name("Web CA", "Fabrikam Inc"), issuer=pki["root"], ca=True,
-                       key_usage=GEN.CA_KU, ekus=[GEN.SERVER_AUTH],
+    web_ca = certs.build(certs.name("Web CA", "Fabrikam Inc"), issuer=pki["root"], ca=True,
+                       key_usage=certs.CA_KU, ekus=[certs.SERVER_AUTH],
                        cdp=["http://pki.contoso.com/root.crl"])
-    result = analyze_bytes(GEN.p7b(client(pki), web_ca, pki["root"]), "bundle.p7b")
+    result = analyze_bytes(certs.p7b(client(pki), web_ca, pki["root"]), "bundle.p7b")
     doc = result.model
     assert isinstance(doc, CertificateFile)
     (finding,) = result.findings
@@ -566,52 +566,52 @@ def test_ca_restricted_to_server_authentication(pki: dict[str, Any]) -> None:
 
 
 def test_weak_signature_rule(pki: dict[str, Any]) -> None:
-    sha1 = GEN.weaken(client(pki), pki["issuing"].key, "sha1")
-    assert rules_of(GEN.der(sha1)) == {"CRT005"}
-    md5_root = GEN.weaken(pki["root"], pki["root"].key, "md5")
-    assert rules_of(GEN.der(md5_root)) == set()  # a root's own signature is not judged
+    sha1 = certs.weaken(client(pki), pki["issuing"].key, "sha1")
+    assert rules_of(certs.der(sha1)) == {"CRT005"}
+    md5_root = certs.weaken(pki["root"], pki["root"].key, "md5")
+    assert rules_of(certs.der(md5_root)) == set()  # a root's own signature is not judged
 
 
 def test_no_revocation_info_rule(pki: dict[str, Any]) -> None:
-    result = analyze_bytes(GEN.der(client(pki, cdp=(), ocsp=(), aia=())), "bare.cer")
+    result = analyze_bytes(certs.der(client(pki, cdp=(), ocsp=(), aia=())), "bare.cer")
     (finding,) = result.findings
     assert (finding.rule, finding.cause, finding.iis_substatus) == (
         "CRT006", "no-revocation-info", ("403.13",))
-    assert rules_of(GEN.der(pki["root"])) == set()  # self-signed: nothing to check
+    assert rules_of(certs.der(pki["root"])) == set()  # self-signed: nothing to check
 
 
 def test_cdp_url_rules(pki: dict[str, Any]) -> None:
     ldap = "ldap:///CN=Contoso%20Issuing%20CA,CN=CDP?certificateRevocationList"
-    assert rules_of(GEN.der(client(pki, cdp=[ldap], ocsp=()))) == {"CRT007"}
-    assert rules_of(GEN.der(client(pki, cdp=[ldap]))) == set()  # an HTTP OCSP responder helps
+    assert rules_of(certs.der(client(pki, cdp=[ldap], ocsp=()))) == {"CRT007"}
+    assert rules_of(certs.der(client(pki, cdp=[ldap]))) == set()  # an HTTP OCSP responder helps
     corppki = client(pki, cdp=["http://corppki/crl/ca.crl"], ocsp=())
-    result = analyze_bytes(GEN.der(corppki), "corppki.cer")
+    result = analyze_bytes(certs.der(corppki), "corppki.cer")
     assert [f.rule for f in result.findings] == ["CRT008"]
     assert "http://corppki/crl/ca.crl" in result.findings[0].message
     mixed = client(pki, cdp=[ldap, "http://corppki/crl/ca.crl"], ocsp=())
-    assert rules_of(GEN.der(mixed)) == {"CRT008"}
+    assert rules_of(certs.der(mixed)) == {"CRT008"}
     https = client(pki, cdp=["https://pki.contoso.com/ca.crl"])
-    assert rules_of(GEN.der(https)) == {"CRT009"}
+    assert rules_of(certs.der(https)) == {"CRT009"}
 
 
 def test_key_usage_rule(pki: dict[str, Any]) -> None:
-    assert rules_of(GEN.der(client(pki, key_usage=("key_encipherment",)))) == {"CRT010"}
-    server = client(pki, ekus=[GEN.SERVER_AUTH], key_usage=("key_encipherment",))
-    assert rules_of(GEN.der(server)) == {"CRT001"}  # not a client certificate: CRT010 is quiet
+    assert rules_of(certs.der(client(pki, key_usage=("key_encipherment",)))) == {"CRT010"}
+    server = client(pki, ekus=[certs.SERVER_AUTH], key_usage=("key_encipherment",))
+    assert rules_of(certs.der(server)) == {"CRT001"}  # not a client certificate: CRT010 is quiet
 
 
 def test_unparsed_blocks_make_the_result_partial(pki: dict[str, Any]) -> None:
     key = pki["leaf_key"].private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption())
-    result = analyze_bytes(GEN.pem(client(pki)) + key, "client-and-key.pem")
+    result = analyze_bytes(certs.pem(client(pki)) + key, "client-and-key.pem")
     assert result.status == "partial"
     assert any("RSA PRIVATE KEY block not read" in w for w in result.warnings)
 
 
 def test_analyze_path_reads_a_certificate_file(tmp_path: Path, pki: dict[str, Any]) -> None:
     path = tmp_path / "client.cer"
-    path.write_bytes(GEN.der(client(pki, not_before=GEN.utc(2019), not_after=GEN.utc(2021))))
+    path.write_bytes(certs.der(client(pki, not_before=certs.utc(2019), not_after=certs.utc(2021))))
     result = analyze_path(path)
     assert (result.source, result.kind, result.status) == (str(path), "certificate-file",
                                                            "parsed")
@@ -630,7 +630,7 @@ def test_prose_naming_the_markers_is_an_error_not_a_traceback(tmp_path: Path) ->
 
 
 def test_corrupt_der_is_an_error(pki: dict[str, Any]) -> None:
-    result = analyze_bytes(GEN.der(client(pki))[:500], "broken.cer")
+    result = analyze_bytes(certs.der(client(pki))[:500], "broken.cer")
     assert (result.kind, result.status) == ("certificate-file", "error")
     assert result.error is not None and result.error.startswith("not a readable DER certificate")
 
