@@ -1,4 +1,4 @@
-"""Behaviour tests for certtriage.ingest.decode: encodings, BOMs, newlines, replacement, limits."""
+"""Behaviour tests for certtriage.text.decode: encodings, BOMs, newlines, replacement, limits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Behaviour tests for certtriage.normalize: paste-damage repairs, line numbers, HRESULT joins."""
+"""Behaviour tests for certtriage.text.normalize: paste-damage repairs, line numbers, HRESULT
+joins."""
 
 from __future__ import annotations
 
