@@ -10,8 +10,10 @@ Names are invented (Microsoft's fictional companies); no byte comes from a real 
 certificate: it swaps the RSA signature algorithm identifier for the sha1/md5 one (same length)
 and signs the new to-be-signed bytes with the RSA primitive.
 
-The test suite imports the builders (``tests/formats/test_certificate_file.py``).
-Usage: ``python scripts/make_certfile_fixtures.py``.
+The test suite never imports this script: it keeps its own copy of the builders
+(``tests/helpers/certs.py``) for certificates it builds on the fly, and checks the committed
+files against the table of ``fixtures/certs/README.md``. There is no ``--check`` mode, since
+fresh keys make every run differ. Usage: ``python scripts/make_certfile_fixtures.py``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,15 @@ kind of damage at a time to a few clean fixtures and writes the results to
 source and damage of every output.
 
 Stdlib only, deterministic and idempotent: running it again rewrites nothing that is already
-up to date. Usage: ``python scripts/make_damaged_fixtures.py``.
+up to date. Usage:
+
+* ``python scripts/make_damaged_fixtures.py``: write the damaged fixtures and the manifest;
+* ``... --check``: write nothing, print ``stale: <path>`` for every file that differs from what
+  would be written, exit 1 if there is any;
+* ``... --apply OUT FILE...``: apply every lossless kind of damage to each FILE (UTF-8 text,
+  such as the real corpus in ``../shared``, which must stay out of the repository) and write
+  the results under the folder OUT, with ``OUT/index.json`` naming each one. The test suite runs this (as a
+  program, never importing this module) to damage the real pastes at test time.
 """
 
 from __future__ import annotations
@@ -15,10 +23,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "certutil"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "certutil"
 OUT = FIXTURES / "damaged"
 
 OFFLINE = "revocation-offline/leaf-cdp-name-not-resolved.txt"
@@ -195,29 +205,80 @@ def damage(text: str, kind: str) -> bytes:
     return TEXT_DAMAGE[kind](text).encode("utf-8")
 
 
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.write_bytes(data)
-    return True
-
-
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def outputs() -> dict[Path, bytes]:
+    """Every damaged fixture and the manifest: path -> bytes."""
+    files: dict[Path, bytes] = {}
     manifest = []
-    changed = 0
     for source, kinds in PLAN:
         text = (FIXTURES / source).read_text(encoding="utf-8")
         case = Path(source).stem
         for kind in kinds:
             name = f"{case}-{kind}.txt"
-            changed += _write_if_changed(OUT / name, damage(text, kind))
+            files[OUT / name] = damage(text, kind)
             manifest.append({"file": f"damaged/{name}", "source": source, "damage": kind,
                              "lossy": kind in LOSSY})
-    body = json.dumps(manifest, indent=1) + "\n"
-    changed += _write_if_changed(OUT / "MANIFEST.json", body.encode("utf-8"))
-    print(f"{len(manifest)} damaged fixtures in {OUT} ({changed} files written)")
+    files[OUT / "MANIFEST.json"] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+    return files
+
+
+def write(check: bool) -> int:
+    """Write the fixtures (or with `check`, list the stale ones); return 1 if `check` found any."""
+    stale = 0
+    files = outputs()
+    for path, data in files.items():
+        if path.exists() and path.read_bytes() == data:
+            continue
+        stale += 1
+        if check:
+            print(f"stale: {path.relative_to(ROOT)}")
+        else:
+            OUT.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    if not check:
+        print(f"{len(files) - 1} damaged fixtures in {OUT} ({stale} files written)")
+    return 1 if stale and check else 0
+
+
+def apply(out: Path, sources: list[Path]) -> int:
+    """Every lossless kind of damage applied to each of `sources`, written under `out`.
+
+    Lossy damage is left out: it removes information, so the diagnosis may change, and
+    `elided` assumes the shape of a certutil chain. `out/<n>/<kind>.bin` holds the damaged
+    bytes of the n-th source; `out/index.json` holds ``{"kinds": {kind: lossy} (every kind
+    known, applied or not), "outputs": [{"source", "damage", "file", "error"}]}`` where `file`
+    is relative to `out`, or null with `error` set when the damage cannot encode the text
+    (cp1252 and characters outside it).
+    """
+    kinds = {kind: kind in LOSSY for kind in sorted((*BYTE_DAMAGE, *TEXT_DAMAGE))}
+    entries: list[dict[str, object]] = []
+    for n, source in enumerate(sources):
+        text = source.read_text(encoding="utf-8")
+        (out / str(n)).mkdir(parents=True, exist_ok=True)
+        for kind in (k for k, lossy in kinds.items() if not lossy):
+            entry: dict[str, object] = {"source": str(source), "damage": kind, "file": None,
+                                        "error": None}
+            try:
+                data = damage(text, kind)
+            except UnicodeEncodeError as exc:
+                entry["error"] = str(exc)
+            else:
+                entry["file"] = f"{n}/{kind}.bin"
+                (out / str(n) / f"{kind}.bin").write_bytes(data)
+            entries.append(entry)
+    index = {"kinds": kinds, "outputs": entries}
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry (see the module docstring)."""
+    if argv[:1] == ["--apply"] and len(argv) >= 2:
+        return apply(Path(argv[1]), [Path(a) for a in argv[2:]])
+    if argv in ([], ["--check"]):
+        return write(check=bool(argv))
+    print(__doc__, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(sys.argv[1:]))

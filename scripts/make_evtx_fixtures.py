@@ -1,13 +1,17 @@
 """Build the synthetic EVTX fixtures under ``fixtures/evtx/`` with our own writer.
 
 No public EVTX file holds a Schannel event, so these files are built here with
-``tests/evtx_writer.py`` and proven by ``tests/test_evtx_writer.py``, which reads them back with
-the ``evtx`` package (with checksum validation on). Every name, host, thumbprint and GUID is made
+``scripts/evtx_writer.py`` and proven by ``tests/parsers/events/test_evtx_fixtures.py``, which
+reads them back with the ``evtx`` package (with checksum validation on) and compares them with
+its own table of the records. Every name, host, thumbprint and GUID is made
 up (Contoso, Fabrikam, Kim Akers); field values follow ``../shared/reference/schannel-events.md``
 and the real CAPI2 logs in ``../shared/corpus/evtx/capi2/``. See ``fixtures/evtx/README.md``.
 
 Stdlib only, deterministic and idempotent (a file is rewritten only when its bytes change).
-Usage: ``python scripts/make_evtx_fixtures.py [--print-table]``.
+Usage: ``python scripts/make_evtx_fixtures.py [--check | --print-table]``; ``--check`` writes
+nothing, prints ``stale: <path>`` for every file that differs from what it would write and exits
+1 if there is any. The writer is imported as a sibling module (``scripts/`` is on ``sys.path``
+when a script runs); nothing here imports the tests, and the tests never import this.
 """
 
 from __future__ import annotations
@@ -18,10 +22,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from evtx_writer import (  # noqa: E402
+from evtx_writer import (
     HEX32,
     Element,
     EventRecord,
@@ -31,6 +32,7 @@ from evtx_writer import (  # noqa: E402
     u32,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "evtx"
 HOST = "IIS01.contoso.com"
 SCHANNEL_GUID = "{1F678132-5938-4686-9FDC-C8FF68F15C85}"
@@ -324,21 +326,29 @@ def print_table(records: list[EventRecord]) -> None:
               f"{r.provider_name} | {r.event_id} | {r.level} | {_fields(r)} |")
 
 
-def main() -> None:
-    if "--print-table" in sys.argv:
+def main(argv: list[str]) -> int:
+    """Write the fixtures (or with --check, report those that differ); return 1 if stale."""
+    if "--print-table" in argv:
         print_table(system_schannel())
         print()
         print_table(capi2_run())
-        return
-    OUT.mkdir(parents=True, exist_ok=True)
+        return 0
+    check = "--check" in argv
+    stale = 0
     for name, data in outputs().items():
         path = OUT / name
         if path.exists() and path.read_bytes() == data:
             print(f"unchanged {path.relative_to(ROOT)}")
             continue
+        stale += 1
+        if check:
+            print(f"stale: {path.relative_to(ROOT)}")
+            continue
+        OUT.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         print(f"wrote     {path.relative_to(ROOT)} ({len(data):,} bytes)")
+    return 1 if stale and check else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(sys.argv[1:]))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -16,16 +13,6 @@ FIXTURES = ROOT / "fixtures"
 SHARED = Path(os.environ.get("CERTTRIAGE_SHARED", ROOT.parent / "shared"))
 REAL = SHARED / "corpus" / "real"
 MISSION = SHARED / "mission" / "client-certificate-troubleshooting.txt"
-
-
-def load_script(name: str) -> ModuleType:
-    """Import `scripts/<name>.py` (the fixture generators), which is not a package."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve their annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -182,7 +182,7 @@ def test_each_normalised_line_is_one_token(text: str) -> None:
 
 
 #: Characters whose nested forms normalise one layer per pass (see the strict xfails in
-#: tests/unit/test_normalize.py): backticks, backslashes, autolink brackets, and whitespace
+#: tests/text/test_normalize.py): backticks, backslashes, autolink brackets, and whitespace
 #: other than space/tab/NBSP between nested prompt prefixes.
 _IDEMPOTENT_ALPHABET = st.characters(
     blacklist_characters="`\\<", blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")

@@ -1,0 +1,47 @@
+"""Every output format renders every kind of result."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from certtriage import analyze_path, report
+from certtriage.models.findings import InputResult
+from certtriage.render import OutputFormat, render
+
+from ..conftest import FIXTURES
+
+CASES = [
+    "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",
+    "certutil/pass/three-element-client-auth-urlfetch.txt",
+    "certutil/fragments/cdp-section-only.txt",
+]
+
+
+def _report():  # type: ignore[no-untyped-def]
+    results = [analyze_path(FIXTURES / c) for c in CASES]
+    results.append(InputResult(source="junk.bin", kind="unknown", status="unrecognized",
+                               error="not certutil output"))
+    return report(results)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_every_format_renders(fmt: OutputFormat) -> None:
+    text = render(_report(), fmt)
+    assert "junk.bin" in text
+    assert "subordinate" in text.lower() or fmt is OutputFormat.JSON
+    if fmt is OutputFormat.JSON:
+        assert json.loads(text)["verdict"] == "fail"
+
+
+def test_text_highlights_the_failing_element_and_groups_symptoms() -> None:
+    text = render(_report(), OutputFormat.TEXT)
+    assert "[0][1] CN=Litware Subordinate CA 3" in text
+    assert "<- root cause" in text
+    assert "symptom: revocation-offline" in text
+    assert "\x1b[" not in text  # no colour codes unless asked for
+
+
+def test_text_colour_only_on_request() -> None:
+    assert "\x1b[" in render(_report(), OutputFormat.TEXT, color=True)
