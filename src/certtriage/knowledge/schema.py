@@ -1,6 +1,6 @@
 """The rule file format, defined as a pydantic model.
 
-One rule per TOML file at `knowledge/rules/<area>/<CODE>-<name>.toml`. Keys, in order:
+One rule per TOML file at `knowledge/rules/<format>/[<topic>/]<CODE>-<name>.toml`. Keys, in order:
 
 code, name, cause, title, severity, category, status, since, iis_substatus, applies_to,
 explains, message, role_notes, why, [[when]], [[unless]], [adjusts], [[fix]], [[references]],
@@ -33,7 +33,7 @@ class Condition(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 
     predicate: str
-    """A name registered in predicates.py."""
+    """A predicate name a format registered (its `parsers/<format>/predicates.py`)."""
 
     @property
     def args(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Predicates over certificate files (models/cert_file.py).
+"""Predicates over certificate files (`model.CertificateFile`).
 
 Each predicate yields one binding per certificate it matches, with `index` set to the
 certificate's position in the file. When an earlier condition already chose a certificate

@@ -1,6 +1,6 @@
 """Event exports as text -> :class:`EventLog`: every text shape, XML, CSV and tab-separated.
 
-* label/value shapes and message-only pastes: the Lark grammar `event_text.lark`;
+* label/value shapes and message-only pastes: the Lark grammar `grammars/events.lark`;
 * XML (`<Event>`, `<Events>`, the friendly view with `- ` markers): defusedxml, so hostile
   XML cannot expand entities or reach out;
 * CSV / tab-separated "Save as" exports: the csv module.
