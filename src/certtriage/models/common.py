@@ -102,6 +102,15 @@ class Policy(Model):
 
 
 UrlSection = Literal["aia", "cdp", "base_crl_cdp", "ocsp", "unknown"]
+#: Each -urlfetch section: its title as certutil prints it, and its short label in reports
+#: (a base CRL's CDP lists where its delta CRLs are published).
+URL_SECTIONS: dict[str, tuple[str, str]] = {
+    "aia": ("Certificate AIA", "AIA"),
+    "cdp": ("Certificate CDP", "CDP"),
+    "base_crl_cdp": ("Base CRL CDP", "Delta CDP"),
+    "ocsp": ("Certificate OCSP", "OCSP"),
+    "unknown": ("retrieval", "URL"),
+}
 UrlStatus = Literal[
     "verified", "failed", "expired", "ok", "no_urls", "no_idp_intersection", "unknown"
 ]

@@ -12,12 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..models.common import ChainElement, UrlCheck
+from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
 
-#: How a URL check's section is labelled.
-SECTION_LABELS = {"aia": "AIA", "cdp": "CDP", "base_crl_cdp": "Delta CDP", "ocsp": "OCSP",
-                  "unknown": "URL"}
 #: Statuses of a retrieval that did not deliver.
 BAD_STATUSES = frozenset({"failed", "expired"})
 
@@ -253,7 +250,7 @@ def _check(check: UrlCheck) -> CheckView:
         code = check.error.hresult.hex if check.error.hresult else ""
         error = f"{code} {check.error.message}".strip()
     return CheckView(
-        section=SECTION_LABELS[check.section], status=check.status,
+        section=URL_SECTIONS[check.section][1], status=check.status,
         status_text=check.status_text, target=check.url or f'"{check.object_text}"',
         bad=check.status in BAD_STATUSES, error=error,
     )

@@ -22,14 +22,16 @@ from ...knowledge.predicates import (
     predicate,
     vocabulary,
 )
-from ...models.common import ChainElement, HResult, Span, UrlCheck, UrlSection, UrlStatus
+from ...models.common import (
+    URL_SECTIONS,
+    ChainElement,
+    HResult,
+    Span,
+    UrlCheck,
+    UrlSection,
+    UrlStatus,
+)
 from .model import CertutilVerify, Trailer
-
-#: How a finding names the -urlfetch section a retrieval was reported in.
-SECTION_TITLES = {
-    "aia": "Certificate AIA", "cdp": "Certificate CDP", "base_crl_cdp": "Base CRL CDP",
-    "ocsp": "Certificate OCSP", "unknown": "retrieval",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class ChainBinding(Binding):
             "subject": subject or "(subject not in the input)",
             "role": role or "certificate",
             "url": check.url or "(URL not in the input)" if check else "",
-            "section": SECTION_TITLES[check.section] if check else "",
+            "section": URL_SECTIONS[check.section][0] if check else "",
             "status": check.status_text if check else "",
             "object": check.object_text if check else "",
             "not_after": (element.not_after or "not printed") if element else "not printed",
