@@ -21,7 +21,7 @@ import re
 
 from ...errors import ParseError
 from ...text.chars import PASTE_CHARS
-from ...text.xml import Node, read_xml
+from ...text.xml import Node, XmlReading, read_xml
 from .metabase import read_metabase
 from .model import IisConfig, IisConfigKind
 from .problems import Problems
@@ -83,33 +83,16 @@ def parse(text: str) -> IisConfig:
     """Read an IIS metabase.xml or applicationHost.config / web.config (or a paste of one)."""
     if not text.strip():
         raise ParseError("the input is empty")
-    prepared = _prepare(text)
-    reading = read_xml(_wrap(prepared))
-    if reading.error_line is not None:
-        repaired = read_xml(_wrap(_repair(prepared)))
-        if repaired.error_line is None or repaired.error_line > reading.error_line:
-            reading = repaired
+    reading = _read(_prepare(text))
     wrapped = reading.root.tag in (_WRAPPER, "")
     top = reading.root.children if wrapped else [reading.root]
-    everything = [n for t in top for n in t.walk()]
-    kind = _kind(top, everything)
+    kind = _kind(top, [n for t in top for n in t.walk()])
     if kind is None:
         if reading.error_line is not None:
             raise ParseError(f"not well-formed XML at line {reading.error_line}: "
                              f"{reading.error}")
         raise ParseError("no IIS metabase key or IIS configuration section in the XML")
-
-    lines = text.split("\n")
-    problems = Problems(lines)
-    for number, loose in sorted(reading.loose.items()):
-        problems.add(number, "text outside the XML elements", loose)
-    if reading.error_line is not None:
-        past_end = reading.error_line >= len(lines)
-        reason = ("the XML ends inside an element (a truncated paste?); what came before was read"
-                  if past_end else f"not well-formed XML ({reading.error}); "
-                  "nothing after this point was read")
-        problems.add(reading.error_line, reason)
-
+    problems = _problems(text, reading)
     fragment = not (len(top) == 1 and top[0].tag == "configuration")
     if kind == "metabase":
         metabase = read_metabase(reading.root, fragment, problems)
@@ -120,3 +103,28 @@ def parse(text: str) -> IisConfig:
     server = read_server(top, problems)
     return IisConfig(kind=kind, fragment=fragment, server=server,
                      unparsed=tuple(sorted(problems.items, key=lambda u: u.line)))
+
+
+def _read(prepared: str) -> XmlReading:
+    """The XML as it is, or a repaired copy when that reads further."""
+    reading = read_xml(_wrap(prepared))
+    if reading.error_line is not None:
+        repaired = read_xml(_wrap(_repair(prepared)))
+        if repaired.error_line is None or repaired.error_line > reading.error_line:
+            reading = repaired
+    return reading
+
+
+def _problems(text: str, reading: XmlReading) -> Problems:
+    """The reading's own problems: text around the elements, and where the XML stopped."""
+    lines = text.split("\n")
+    problems = Problems(lines)
+    for number, loose in sorted(reading.loose.items()):
+        problems.add(number, "text outside the XML elements", loose)
+    if reading.error_line is not None:
+        past_end = reading.error_line >= len(lines)
+        reason = ("the XML ends inside an element (a truncated paste?); what came before was read"
+                  if past_end else f"not well-formed XML ({reading.error}); "
+                  "nothing after this point was read")
+        problems.add(reading.error_line, reason)
+    return problems
