@@ -3,8 +3,8 @@
 An element block starts with its header (`CertContext[0][0]: dwInfoStatus=102
 dwErrorStatus=0`) and holds the certificate's fields (`Issuer:`, `NotAfter:`, `Cert:` ...),
 `Element.dw*Status` lines, policy lines, the thumbprint and the CRL blocks (`CRL 0a:` with its
-own `Issuer:`, `ThisUpdate:`, `NextUpdate:`). The same field lines in the lead (a paste that
-starts mid-element) or in the header belong to the open element.
+own `Issuer:`, `ThisUpdate:`, `NextUpdate:`). Element field lines in the lead (a paste that
+starts mid-element), the identity block or the chain summary belong to the open element too.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The chain hashes after the chain (`Exclude leaf cert:` / `Full chain:`), and the echo of the
 certificate that certutil prints with them.
 
-In the chain_hashes block, the line after each header is that hash; the `Issuer:`, `Subject:`
-... lines and the thumbprint that follow belong to the echo of the verified certificate, not
-to a chain element.
+In the chain_hashes block, the hash line (`Chain: <hash>` or spaced hex) after each of those
+headers is that hash; the `Issuer:`, `Subject:` ... lines and any other thumbprint belong to
+the echo of the verified certificate, not to a chain element.
 """
 
 from __future__ import annotations
