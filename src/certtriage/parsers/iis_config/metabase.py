@@ -106,6 +106,22 @@ class _Key:
 def read_metabase(root: Node, fragment: bool, problems: Problems) -> Metabase:
     """The web service settings of the metabase keys under `root`; `fragment` says that the
     input is a paste, where a setting no key makes is not shown rather than the default."""
+    keys = _keys(root, problems)
+    service_key = next((k for k in keys if _SERVICE_PATH.match(k.location)), None)
+    service = _service(service_key, problems) if service_key is not None else None
+    by_site: dict[str, list[_Key]] = {}
+    for key in keys:
+        if key.site_id is not None:
+            by_site.setdefault(key.site_id, []).append(key)
+    sites = []
+    for site_id, site_keys in by_site.items():
+        sites.append(_site(site_id, site_keys, service, service_key, fragment, problems))
+    sites.sort(key=lambda s: s.line)
+    return Metabase(service=service, sites=tuple(sites))
+
+
+def _keys(root: Node, problems: Problems) -> list[_Key]:
+    """Every element with a Location, in file order, with its properties and AccessSSLFlags."""
     keys: list[_Key] = []
     for node in root.walk():
         location = node.attr("Location")
@@ -118,33 +134,22 @@ def read_metabase(root: Node, fragment: bool, problems: Problems) -> Metabase:
         if match:
             key.site_id, key.below_site = match.group(1), bool(match.group(2))
         keys.append(key)
+    return keys
 
-    service_key = next((k for k in keys if _SERVICE_PATH.match(k.location)), None)
-    service = None
-    if service_key is not None:
-        probe = service_key.probe()
-        service = MetabaseService(
-            location=service_key.location,
-            cert_check_mode=_int(probe.attr("CertCheckMode"), "CertCheckMode", probe, problems),
-            access_ssl_flags=service_key.flags,
-            revocation_freshness_time=_int(probe.attr("RevocationFreshnessTime"),
-                                           "RevocationFreshnessTime", probe, problems),
-            revocation_url_retrieval_timeout=_int(probe.attr("RevocationURLRetrievalTimeout"),
-                                                  "RevocationURLRetrievalTimeout", probe,
-                                                  problems),
-            line=service_key.node.line,
-        )
 
-    by_site: dict[str, list[_Key]] = {}
-    for key in keys:
-        if key.site_id is not None:
-            by_site.setdefault(key.site_id, []).append(key)
-
-    sites = []
-    for site_id, site_keys in by_site.items():
-        sites.append(_site(site_id, site_keys, service, service_key, fragment, problems))
-    sites.sort(key=lambda s: s.line)
-    return Metabase(service=service, sites=tuple(sites))
+def _service(service_key: _Key, problems: Problems) -> MetabaseService:
+    """The /LM/W3SVC key's settings, which every site inherits."""
+    probe = service_key.probe()
+    return MetabaseService(
+        location=service_key.location,
+        cert_check_mode=_int(probe.attr("CertCheckMode"), "CertCheckMode", probe, problems),
+        access_ssl_flags=service_key.flags,
+        revocation_freshness_time=_int(probe.attr("RevocationFreshnessTime"),
+                                       "RevocationFreshnessTime", probe, problems),
+        revocation_url_retrieval_timeout=_int(probe.attr("RevocationURLRetrievalTimeout"),
+                                              "RevocationURLRetrievalTimeout", probe, problems),
+        line=service_key.node.line,
+    )
 
 
 def _site(site_id: str, site_keys: list[_Key], service: MetabaseService | None,
