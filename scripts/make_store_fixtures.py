@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from certtriage.parsers.certutil_store.issuer_list import name_der_length
 from certtriage.parsers.certutil_store.model import ISSUER_LIST_LIMIT
-from certtriage.parsers.certutil_store.parser import name_der_length
 
 OUT = ROOT / "fixtures" / "stores"
 

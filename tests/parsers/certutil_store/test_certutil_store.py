@@ -13,14 +13,14 @@ from certtriage import analyze_path, analyze_text
 from certtriage.knowledge.predicates import Binding
 from certtriage.parsers.certutil_store import predicates as predicates_store
 from certtriage.parsers.certutil_store import sniff
-from certtriage.parsers.certutil_store.model import CertStoreDump
-from certtriage.parsers.certutil_store.parser import (
+from certtriage.parsers.certutil_store.certificate import store_date
+from certtriage.parsers.certutil_store.issuer_list import (
     name_der_length,
-    parse,
     removals_needed,
     split_dn,
-    store_date,
 )
+from certtriage.parsers.certutil_store.model import CertStoreDump
+from certtriage.parsers.certutil_store.parser import parse
 from certtriage.parsers.certutil_store.predicates import (
     store_certificate,
     store_certificate_lacks_eku,

@@ -1,8 +1,9 @@
 """`certutil -store` dumps: the certificates of a store, their keys and EKUs, and the issuer list a
 server would send.
 
-This module recognises the format cheaply; `parser` reads it, `model` holds what it is,
-`predicates` what the rules in `knowledge/rules/certutil_store/` may ask of it.
+This module recognises the format cheaply; `parser` reads it, `issuer_list` estimates the
+trusted issuer list a store's subject names make, `model` holds what it is, `predicates` what
+the rules in `knowledge/rules/certutil_store/` may ask of it.
 """
 
 from __future__ import annotations

@@ -6,32 +6,23 @@ per certificate behind a `================ Certificate N ================` banne
 systems, but the banners, `NotBefore` / `NotAfter`, hex values, OIDs and DN attribute names are
 not: the parser keys on those and knows the English labels (plus a few translations) by name.
 
-A `-v` dump prints each certificate in full: the RDNs of issuer and subject one per line, the
-public key and signature as hex, every extension (`2.5.29.37: Flags = 0, Length = c` then its
-decoded text) and the store properties (`CERT_KEY_PROV_INFO_PROP_ID(2):` ...). Lines inside those
-sections are consumed by the section; only lines outside any known section and shape are kept
-as unparsed.
+This module reads the lines around the certificate blocks (store header, echoed command, banners,
+the final `CertUtil:` line) and assembles the dump; `block` places the lines inside a block
+(`-v` sections included), `certificate` turns a block into its model, and `issuer_list` sizes
+the trusted issuer list. Lines that neither place are kept as unparsed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from ...errors import ParseError
 from ...models.common import UnparsedLine
 from ...text.normalize import normalize
-from .._values import parse_date
-from .model import (
-    ISSUER_LIST_LIMIT,
-    ISSUER_STORES,
-    CertStoreDump,
-    Eku,
-    IssuerListEstimate,
-    StoreCertificate,
-)
+from .block import Block, BlockReader
+from .certificate import certificate
+from .issuer_list import issuer_list_estimate
+from .model import ISSUER_STORES, CertStoreDump
 
 _BANNER = re.compile(r"^={8,}\s*(?P<word>[^=\s]+)\s+(?P<index>\d+)\s*={8,}$")
 _HEADER = re.compile(r'^(?P<store>[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,4}) "(?P<display>[^"]*)"$')
@@ -40,59 +31,7 @@ _COMMAND = re.compile(r"^(?:PS )?(?:[A-Za-z]:\\[^>]*>\s*)?(?P<cmd>certutil(?:\.e
 _PROMPT = re.compile(r"^(?:PS )?[A-Za-z]:\\[^>]*>$")
 _STORE_VERB = re.compile(r"^-(?:verify)?store$", re.IGNORECASE)
 _TRAILER = re.compile(r"^CertUtil:\s*(?P<rest>.*)$", re.IGNORECASE)
-
-_LABEL = re.compile(r"^(?P<label>[^:=]{1,60}?)\s*:\s*(?P<value>.*)$")
-_HEX = re.compile(r"^[0-9a-fA-F]{2}(?: ?[0-9a-fA-F]{2})*$")
-_NOT_BEFORE = re.compile(r"^NotBefore\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_NOT_AFTER = re.compile(r"^NotAfter\s*:\s*(?P<value>.*)$", re.IGNORECASE)
-_SHA1 = re.compile(r"^(?P<label>.*?)\s*\(sha1\)\s*:\s*(?P<value>[0-9a-fA-F ]+)$", re.IGNORECASE)
-_KEY_VALUE = re.compile(r"^(?P<label>[^=:]{1,60}?)\s+=\s+(?P<value>.*)$")
-_EXTENSION = re.compile(r"^(?P<oid>\d+(?:\.\d+)+):\s*\S.*=")
-_PROPERTY = re.compile(r"^(?P<name>CERT_\w+_PROP_ID)\(\d+\)")
-_EKU_ITEM = re.compile(r"^(?:(?P<name>.*?)\s*)?\(?(?P<oid>\d+(?:\.\d+){2,})\)?$")
-_URL = re.compile(r"^URL=(?P<url>.+?)(?: \((?:ldap|https?|file|ftp):[^)]*\))?$", re.IGNORECASE)
 _HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}\b")
-_HEXDUMP = re.compile(r"^[0-9a-fA-F]{4}\s+(?:[0-9a-fA-F]{2}\s+)*[0-9a-fA-F]{2}\b")
-_CONTAINER_TAIL = re.compile(r"^[0-9a-fA-F-]{1,40}$")
-_ATTRIBUTE_LINE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|OID\.\d+(?:\.\d+)+|\d+(?:\.\d+)+)=")
-
-#: Translated labels, by what they mean (compared case-insensitively). Entries other than
-#: English are expected translations not yet seen in a real paste.
-_LABELS: dict[str, tuple[str, ...]] = {
-    "serial": ("serial number", "seriennummer", "numéro de série", "numero di serie"),
-    "issuer": ("issuer", "aussteller", "émetteur", "autorità emittente"),
-    "subject": ("subject", "antragsteller", "objet", "soggetto"),
-    "template": ("template", "vorlage", "modèle", "modello"),
-    "cert_hash": ("cert hash", "zertifikathash", "hachage de certificat", "hash certificato"),
-    "key_container": ("key container", "schlüsselcontainer", "conteneur de clé"),
-    "provider": ("provider", "anbieter", "fournisseur"),
-}
-_LABEL_OF = {text: meaning for meaning, texts in _LABELS.items() for text in texts}
-
-#: Lines about the private key, by meaning (English; compared as line prefixes, lower case).
-_KEY_PRESENT = ("encryption test passed", "signature test passed", "private key is not exportable",
-                "private key is not plain text exportable", "private key is exportable")
-_KEY_ABSENT = ("missing stored keyset", "no key provider information",
-               "cannot find the certificate and private key", "keyset does not exist",
-               "encryption test failed", "signature test failed")
-_KEY_ABSENT_CODES = ("0x80090016", "nte_bad_keyset")
-
-#: Lines of a block that say nothing the model keeps (English; line prefixes, lower case).
-_KNOWN = ("x509 certificate:", "version:", "public key length:", "key id hash(",
-          "subject key id (precomputed)", "signature hash:", "cert hash(", "name hash(",
-          "ca version:", "certificate template name", "unique container name:",
-          "simple container name:", "providertype =", "flags =", "keyspec =", "crypt_",
-          "algorithm objectid:", "algorithm parameters:", "dummy signer")
-_SECTIONS = ("signature algorithm:", "public key algorithm:", "public key:", "signature:",
-             "certificate extensions:")
-
-_EXT_EKU = "2.5.29.37"
-_EXT_CDP = "2.5.29.31"
-_EXT_AIA = "1.3.6.1.5.5.7.1.1"
-_EXT_BASIC = "2.5.29.19"
-_EXT_TEMPLATE = "1.3.6.1.4.1.311.21.7"
-_EXT_TEMPLATE_NAME = "1.3.6.1.4.1.311.20.2"
-_OCSP_METHOD = "1.3.6.1.5.5.7.48.1"
 
 
 def parse(text: str) -> CertStoreDump:
@@ -104,176 +43,6 @@ def parse(text: str) -> CertStoreDump:
     return parser.finish()
 
 
-# ---- distinguished names and their DER size -----------------------------------------------
-_OIDS: dict[str, str] = {
-    "CN": "2.5.4.3", "SN": "2.5.4.4", "SURNAME": "2.5.4.4", "SERIALNUMBER": "2.5.4.5",
-    "C": "2.5.4.6", "L": "2.5.4.7", "S": "2.5.4.8", "ST": "2.5.4.8", "STREET": "2.5.4.9",
-    "O": "2.5.4.10", "OU": "2.5.4.11", "T": "2.5.4.12", "TITLE": "2.5.4.12",
-    "DESCRIPTION": "2.5.4.13", "POSTALCODE": "2.5.4.17", "POBOX": "2.5.4.18",
-    "PHONE": "2.5.4.20", "X21ADDRESS": "2.5.4.24", "NAME": "2.5.4.41", "G": "2.5.4.42",
-    "GIVENNAME": "2.5.4.42", "I": "2.5.4.43", "INITIALS": "2.5.4.43",
-    "GENERATIONQUALIFIER": "2.5.4.44", "DNQUALIFIER": "2.5.4.46", "PSEUDONYM": "2.5.4.65",
-    "ORGANIZATIONIDENTIFIER": "2.5.4.97", "DC": "0.9.2342.19200300.100.1.25",
-    "UID": "0.9.2342.19200300.100.1.1", "E": "1.2.840.113549.1.9.1",
-    "EMAIL": "1.2.840.113549.1.9.1", "EMAILADDRESS": "1.2.840.113549.1.9.1",
-    "UNSTRUCTUREDNAME": "1.2.840.113549.1.9.2", "UNSTRUCTUREDADDRESS": "1.2.840.113549.1.9.8",
-}
-#: Stand-in for attribute types without a known OID: 2.5.4.x-sized (3 content bytes).
-_PLACEHOLDER_OID = "2.5.4.0"
-_SPLIT_AHEAD = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9-]*|OID\.\d+(?:\.\d+)+|\d+(?:\.\d+)+)=")
-
-
-def split_dn(dn: str) -> list[list[tuple[str, str]]]:
-    """`CN=a, OU=b + O=c` -> [[("CN", "a")], [("OU", "b"), ("O", "c")]].
-
-    Splits at commas (RDNs) and pluses (attributes of one RDN) that are outside double quotes
-    and followed by `TYPE=`, so an unquoted `O=Contoso, Ltd` stays one value. Quoted values are
-    unquoted (`""` is a quote).
-    """
-    pieces: list[tuple[str, str]] = []  # (separator before, text)
-    start, quoted, sep = 0, False, ","
-    for i, char in enumerate(dn):
-        if char == '"':
-            quoted = not quoted
-        elif char in ",+" and not quoted and _SPLIT_AHEAD.match(dn, i + 1):
-            pieces.append((sep, dn[start:i]))
-            start, sep = i + 1, char
-    pieces.append((sep, dn[start:]))
-    rdns: list[list[tuple[str, str]]] = []
-    for separator, piece in pieces:
-        name, _, value = piece.strip().partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1].replace('""', '"')
-        if not name:
-            continue
-        if separator == "+" and rdns:
-            rdns[-1].append((name.strip(), value))
-        else:
-            rdns.append([(name.strip(), value)])
-    return rdns
-
-
-def name_der_length(dn: str) -> tuple[int, tuple[str, ...]]:
-    """The DER length of the Name that `dn` prints, and the attribute types of unknown OID.
-
-    Built with `cryptography.x509.Name` from the parsed RDNs; an empty DN is an empty SEQUENCE
-    (2 bytes). An attribute cryptography refuses (a CN over 64 characters, a country code that
-    is not two letters) is sized with a same-length placeholder OID and a UTF8String.
-    """
-    from cryptography import x509
-    from cryptography.x509.oid import ObjectIdentifier
-
-    unknown: list[str] = []
-    rdns = []
-    for rdn in split_dn(dn):
-        attributes = []
-        for kind, value in rdn:
-            oid = _attribute_oid(kind)
-            if oid is None:
-                unknown.append(kind)
-                oid = _PLACEHOLDER_OID
-            attributes.append(_attribute(x509, ObjectIdentifier, oid, value))
-        rdns.append(x509.RelativeDistinguishedName(attributes))
-    return len(x509.Name(rdns).public_bytes()), tuple(unknown)
-
-
-def _attribute_oid(kind: str) -> str | None:
-    upper = kind.upper()
-    if upper.startswith("OID."):
-        return kind[4:]
-    if re.fullmatch(r"\d+(?:\.\d+)+", kind):
-        return kind
-    return _OIDS.get(upper)
-
-
-def _attribute(x509: Any, object_identifier: Any, oid: str, value: str) -> Any:
-    from cryptography.x509.name import _ASN1Type
-
-    try:
-        attribute = x509.NameAttribute(object_identifier(oid), value)
-        x509.Name([attribute]).public_bytes()
-        return attribute
-    except ValueError:
-        # Same-size stand-in: keeps the OID length when the real one is 2.5.4.x.
-        stand_in = _PLACEHOLDER_OID if oid.startswith("2.5.4.") else oid
-        return x509.NameAttribute(object_identifier(stand_in), value or " ",
-                                  _type=_ASN1Type.UTF8String)
-
-
-def removals_needed(sizes: list[int], limit: int) -> int:
-    """The fewest entries of `sizes` to drop so the rest sum to at most `limit` (largest first)."""
-    total = sum(sizes)
-    count = 0
-    for size in sorted(sizes, reverse=True):
-        if total <= limit:
-            break
-        total -= size
-        count += 1
-    return count
-
-
-def issuer_list_estimate(certificates: tuple[StoreCertificate, ...]) -> IssuerListEstimate:
-    """The trusted issuer list that these certificates' subject names would make."""
-    sizes = [c.subject_name_bytes + 2 for c in certificates if c.subject_name_bytes is not None]
-    return IssuerListEstimate(
-        names=len(sizes), total_bytes=sum(sizes),
-        remove_at_least=removals_needed(sizes, ISSUER_LIST_LIMIT),
-        unsized=sum(1 for c in certificates if c.subject_name_bytes is None),
-        approximate_names=sum(1 for c in certificates if c.unknown_name_attributes),
-    )
-
-
-# ---- dates ----------------------------------------------------------------------------------
-_ISO_12H = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])$"
-)
-
-
-def store_date(text: str | None) -> datetime | None:
-    """A NotBefore / NotAfter value: the shared locale-aware reader, plus ISO dates with AM/PM
-    (`2024-02-26 5:24 PM`, printed by English certutil on a machine with ISO short dates)."""
-    parsed = parse_date(text)
-    if parsed is not None or not text:
-        return parsed
-    match = _ISO_12H.match(text.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(match[i]) for i in range(1, 6))
-    if not 1 <= hour <= 12:
-        return None
-    hour = hour % 12 + (12 if match[7].lower() == "pm" else 0)
-    try:
-        return datetime(year, month, day, hour, minute, int(match[6] or 0))
-    except ValueError:
-        return None
-
-
-# ---- the line-by-line reader ----------------------------------------------------------------
-@dataclass
-class _Block:
-    """One certificate block while it is read."""
-
-    index: int
-    line: int
-    end_line: int
-    fields: dict[str, Any] = field(default_factory=dict)
-    issuer_rdns: list[str] = field(default_factory=list)
-    subject_rdns: list[str] = field(default_factory=list)
-    ekus: list[Eku] | None = None
-    cdp: list[str] = field(default_factory=list)
-    aia: list[str] = field(default_factory=list)
-    ocsp: list[str] = field(default_factory=list)
-    key_present: bool = False
-    key_absent: str | None = None
-    key_positive: str | None = None
-    access_method: str | None = None
-
-
-def _meaning(label: str) -> str | None:
-    return _LABEL_OF.get(label.strip().lower())
-
-
 class _Parser:
     """Feeds normalised lines one at a time and builds the dump."""
 
@@ -282,10 +51,9 @@ class _Parser:
         self.display: str | None = None
         self.command: str | None = None
         self.user: bool | None = None
-        self.verbose = False
-        self.blocks: list[_Block] = []
-        self.block: _Block | None = None
-        self.section: str | None = None  # dn:issuer, dn:subject, ext:<oid>, prop:<name>, skip
+        self.blocks: list[Block] = []
+        self.block: Block | None = None
+        self.reader = BlockReader()
         self.completed: bool | None = None
         self.error: str | None = None
         self.unparsed: list[UnparsedLine] = []
@@ -301,7 +69,7 @@ class _Parser:
             self._unplaced(line, number, "not part of a certutil -store dump")
             return
         block.end_line = number
-        if not self._top_level(block, line) and not self._in_section(block, line):
+        if not self.reader.read(block, line):
             self._unplaced(line, number, "not a certutil -store line this parser knows")
 
     def _outside(self, line: str, number: int) -> bool:
@@ -309,9 +77,9 @@ class _Parser:
         banner = _BANNER.match(line)
         if banner:
             self.seen_structure = True
-            self.block = _Block(index=int(banner["index"]), line=number, end_line=number)
+            self.block = Block(index=int(banner["index"]), line=number, end_line=number)
             self.blocks.append(self.block)
-            self.section = None
+            self.reader.begin()
             return True
         if _PROMPT.match(line):
             return True  # a bare shell prompt before or after the output
@@ -357,241 +125,18 @@ class _Parser:
     def _unplaced(self, line: str, number: int, reason: str) -> None:
         self.unparsed.append(UnparsedLine(line=number, text=line[:300], reason=reason))
 
-    # -- lines of a certificate block -----------------------------------------------------
-    def _top_level(self, block: _Block, line: str) -> bool:
-        """Lines whose shape says what they are, wherever they appear in a block."""
-        f = block.fields
-        lowered = line.lower()
-        if (m := _NOT_BEFORE.match(line)) is not None:
-            f["not_before"] = m["value"].strip()
-            self.section = None
-            return True
-        if (m := _NOT_AFTER.match(line)) is not None:
-            f["not_after"] = m["value"].strip()
-            self.section = None
-            return True
-        if lowered.startswith("non-root certificate"):
-            f["self_signed"] = False
-            self.section = None
-            return True
-        if lowered.startswith("root certificate:"):
-            f["self_signed"] = True
-            self.section = None
-            return True
-        if lowered == "signature matches public key":
-            self.section = None
-            return True
-        if lowered == "x509 certificate:":
-            self.verbose = True
-            self.section = None
-            return True
-        if self._key_line(block, line, lowered):
-            return True
-        if (m := _PROPERTY.match(line)) is not None:
-            self.section = f"prop:{m['name']}"
-            return True
-        if (m := _SHA1.match(line)) is not None and self._sha1(block, m["label"], m["value"]):
-            return True
-        if any(lowered.startswith(s) for s in _SECTIONS):
-            self.section = "ext:" if lowered.startswith("certificate extensions") else "skip"
-            return True
-        if self.section is not None and self.section.startswith("dn:"):
-            if _ATTRIBUTE_LINE.match(line):
-                rdns = block.issuer_rdns if self.section == "dn:issuer" else block.subject_rdns
-                rdns.append(line)
-                return True
-            if lowered.startswith("empty"):  # -v prints an empty subject as EMPTY (SAN...)
-                f[self.section[3:]] = ""
-                self.section = None
-                return True
-        if self.section in (None, "container", "skip") or self.section.startswith("dn:"):
-            return self._labelled(block, line, lowered)
-        return False
-
-    def _labelled(self, block: _Block, line: str, lowered: str) -> bool:
-        """`Label: value` lines of the certificate itself (serial, issuer, subject, template)."""
-        f = block.fields
-        match = _LABEL.match(line)
-        if match is None:
-            return any(lowered.startswith(k) for k in _KNOWN)
-        label, value = match["label"], match["value"].strip()
-        meaning = _meaning(label)
-        if meaning is None and not any(lowered.startswith(k) for k in _KNOWN):
-            meaning = self._guess(block, label, value)
-        if meaning == "serial" and "serial" not in f:
-            f["serial"] = value.replace(" ", "").lower()
-        elif meaning in ("issuer", "subject") and meaning not in f:
-            if value:
-                f[meaning] = value
-                self.section = None
-            else:  # -v: the RDNs follow, one per line
-                f[meaning] = ""
-                self.section = f"dn:{meaning}"
-        elif meaning == "template":
-            f["template"] = value or None
-        elif any(lowered.startswith(k) for k in _KNOWN):
-            if lowered.startswith(("unique container name", "simple container name")):
-                self.section = "container"
-        else:
-            return False
-        return True
-
-    def _guess(self, block: _Block, label: str, value: str) -> str | None:
-        """A translated label, by where it stands: the hex value before the dates is the serial,
-        the DN before them the issuer, the DN after them the subject."""
-        f = block.fields
-        if "(" in label:
-            return None
-        dated = "not_before" in f or "not_after" in f
-        if not dated and "serial" not in f and _HEX.match(value) and len(value) >= 2:
-            return "serial"
-        if value and not _ATTRIBUTE_LINE.match(value) and value.upper() != "EMPTY":
-            return None
-        if not dated and "issuer" not in f:
-            return "issuer"
-        if dated and "subject" not in f:
-            return "subject"
-        return None
-
-    def _sha1(self, block: _Block, label: str, value: str) -> bool:
-        meaning = _meaning(label)
-        lowered = label.strip().lower()
-        if lowered.startswith(("key id hash", "name hash")):
-            return True
-        if meaning != "cert_hash" and (self.verbose or "thumbprint" in block.fields):
-            return False
-        digits = value.replace(" ", "").lower()
-        if len(digits) == 40:
-            block.fields["thumbprint"] = digits
-            return True
-        return False
-
-    def _key_line(self, block: _Block, line: str, lowered: str) -> bool:
-        """Key container, provider and the verdict lines about the private key."""
-        key_value = _KEY_VALUE.match(line)
-        if key_value is not None:
-            meaning = _meaning(key_value["label"])
-            if meaning == "key_container":
-                block.fields["key_container"] = key_value["value"].strip()
-                block.key_present = True
-                return True
-            if meaning == "provider":
-                block.fields["key_provider"] = key_value["value"].strip()
-                return True
-        if lowered.startswith(_KEY_ABSENT) or any(c in lowered for c in _KEY_ABSENT_CODES):
-            block.key_absent = block.key_absent or line
-            return True
-        if lowered.startswith(_KEY_PRESENT):
-            if lowered.endswith("passed") or block.key_positive is None:
-                block.key_positive = line
-            block.key_present = True
-            return True
-        # A long container name wrapped by the console continues on the next line.
-        return self.section == "container" and _CONTAINER_TAIL.match(line) is not None
-
-    def _in_section(self, block: _Block, line: str) -> bool:
-        """A line consumed by the section it is in (extension text, property values, hex)."""
-        section = self.section
-        if section is None:
-            return _HEXDUMP.match(line) is not None and self.verbose
-        if section.startswith("dn:") or section == "container":
-            return False
-        if section.startswith("ext:"):
-            extension = _EXTENSION.match(line)
-            if extension is not None:
-                self.section = f"ext:{extension['oid']}"
-                block.access_method = None
-                return True
-            self._extension_line(block, section[4:], line)
-        return True  # skip / prop / container sections swallow their bodies
-
-    def _extension_line(self, block: _Block, oid: str, line: str) -> None:
-        if oid == _EXT_EKU:
-            item = _EKU_ITEM.match(line)
-            if item is not None:
-                if block.ekus is None:
-                    block.ekus = []
-                block.ekus.append(Eku(oid=item["oid"], name=(item["name"] or None)))
-        elif oid == _EXT_CDP:
-            url = _URL.match(line)
-            if url is not None:
-                block.cdp.append(url["url"])
-        elif oid == _EXT_AIA:
-            if "Access Method" in line or "(1.3.6.1.5.5.7.48." in line:
-                block.access_method = line
-            url = _URL.match(line)
-            if url is not None:
-                ocsp = block.access_method is not None and _OCSP_METHOD in block.access_method
-                (block.ocsp if ocsp else block.aia).append(url["url"])
-        elif oid == _EXT_BASIC:
-            if line.lower().startswith("subject type="):
-                block.fields["is_ca"] = line.split("=", 1)[1].strip().upper() == "CA"
-        elif oid == _EXT_TEMPLATE and line.startswith("Template="):
-            block.fields.setdefault("template", line.split("=", 1)[1].strip())
-        elif (oid == _EXT_TEMPLATE_NAME and "=" not in line and not _HEXDUMP.match(line)
-              and not line.lower().startswith("certificate template name")):
-            block.fields.setdefault("template", line.strip())
-
     # -- result ----------------------------------------------------------------------------
     def finish(self) -> CertStoreDump:
         """The dump; ValueError when the input shows no store structure at all."""
         if not self.seen_structure:
             raise ParseError("no certutil -store header or certificate banner found")
-        certificates = tuple(_certificate(b) for b in self.blocks)
+        certificates = tuple(certificate(b) for b in self.blocks)
         issuer_list = None
         if (self.store or "").lower() in ISSUER_STORES:
             issuer_list = issuer_list_estimate(certificates)
         return CertStoreDump(
             store=self.store, store_display_name=self.display, command=self.command,
-            user=self.user, verbose=self.verbose, certificates=certificates,
+            user=self.user, verbose=self.reader.verbose, certificates=certificates,
             issuer_list=issuer_list, completed=self.completed, error=self.error,
             unparsed=tuple(self.unparsed),
         )
-
-
-def _one_line(rdns: list[str]) -> str:
-    return ", ".join(r.strip() for r in rdns)
-
-
-def _certificate(block: _Block) -> StoreCertificate:
-    f = dict(block.fields)
-    for part, rdns in (("issuer", block.issuer_rdns), ("subject", block.subject_rdns)):
-        if rdns:
-            f[part] = _one_line(rdns)
-        elif (f.get(part) or "").upper().startswith("EMPTY"):
-            f[part] = ""
-    if "self_signed" not in f and f.get("issuer") is not None and f.get("subject"):
-        f["self_signed"] = _same_name(f["issuer"], f["subject"])
-    size: int | None = None
-    unknown: tuple[str, ...] = ()
-    if f.get("subject") is not None:
-        size, unknown = name_der_length(f["subject"])
-    has_key: bool | None = None
-    state = block.key_absent or block.key_positive
-    if block.key_absent is not None:
-        has_key = False
-    elif block.key_present:
-        has_key = True
-    return StoreCertificate(
-        index=block.index, line=block.line, end_line=block.end_line,
-        serial=f.get("serial"), issuer=f.get("issuer"), subject=f.get("subject"),
-        not_before=f.get("not_before"), not_after=f.get("not_after"),
-        not_before_at=store_date(f.get("not_before")), not_after_at=store_date(f.get("not_after")),
-        thumbprint=f.get("thumbprint"), template=f.get("template"),
-        self_signed=f.get("self_signed"), has_private_key=has_key,
-        key_container=f.get("key_container"), key_provider=f.get("key_provider"),
-        key_state=state, ekus=tuple(block.ekus) if block.ekus is not None else None,
-        cdp_urls=tuple(_clean_url(u) for u in block.cdp),
-        aia_urls=tuple(_clean_url(u) for u in block.aia),
-        ocsp_urls=tuple(_clean_url(u) for u in block.ocsp),
-        is_ca=f.get("is_ca"), subject_name_bytes=size, unknown_name_attributes=unknown,
-    )
-
-
-def _clean_url(url: str) -> str:
-    return url.strip().rstrip(",")
-
-
-def _same_name(a: str, b: str) -> bool:
-    """Issuer and subject name the same entity (case and spacing ignored)."""
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())

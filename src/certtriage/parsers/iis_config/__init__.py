@@ -1,7 +1,8 @@
 """IIS configuration: the IIS 6 metabase.xml, and IIS 7+ applicationHost.config / web.config.
 
-This module recognises the format cheaply; `parser` reads it, `model` holds what it is,
-`predicates` what the rules in `knowledge/rules/iis_config/` may ask of it.
+This module recognises the format cheaply; `parser` reads it (with `metabase` for IIS 6 and
+`server` for IIS 7+), `model` holds what it is, `predicates` what the rules in
+`knowledge/rules/iis_config/` may ask of it.
 """
 
 from __future__ import annotations

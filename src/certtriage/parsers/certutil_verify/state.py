@@ -1,0 +1,132 @@
+"""What reading certutil -verify output keeps across blocks: where the reader stands, and the
+chain elements read so far.
+
+The grammar groups lines into blocks led by header lines, but what a line means can depend on
+an earlier block: a field line with no element header before it belongs to the element that is
+open (or opens one), a `Cannot find certificate:` line turns the name lines after it into a
+list. :class:`Reading` is that state, kept to a few fields; each block kind's lines are read by
+their own unit (`identity`, `chain`, `element`, `hashes`, `urlfetch`, `trailer`, `other`),
+which owns what it collects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token
+
+from ...knowledge.l10n import CertutilL10n
+from ...models.common import ChainElement, CrlInfo, Policy, Span, UnparsedLine, UrlCheck
+from ...text.normalize import NormalizedText
+from .._values import decode_status, parse_date, parse_flag_line
+
+#: The largest value of a 32-bit status word.
+U32 = 0xFFFFFFFF
+#: An OID and the name printed after it (policy lines of an element and of the trailer).
+OID = re.compile(r"^(?P<oid>\d+(?:\.\d+)+)\s*(?P<name>.*)$")
+_MAX_EXCERPT = 300
+
+
+@dataclass
+class ElementDraft:
+    """One chain element while its lines are read."""
+
+    chain_index: int | None = None
+    index: int | None = None
+    header_info: int | None = None
+    header_error: int | None = None
+    listed_info: int | None = None
+    listed_error: int | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    policies: list[Policy] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    crls: list[dict[str, Any]] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+    def touch(self, line: int) -> None:
+        """Extend the element's span to `line`."""
+        self.start = self.start or line
+        self.end = max(self.end, line)
+
+    def has_status(self) -> bool:
+        """Whether a status word or a URL retrieval has been read for it."""
+        return any(
+            v is not None
+            for v in (self.header_info, self.header_error, self.listed_info, self.listed_error)
+        ) or bool(self.checks)
+
+    def build(self) -> ChainElement:
+        """The element's model: header status words win over the listed ones."""
+        info = self.header_info if self.header_info is not None else self.listed_info
+        error = self.header_error if self.header_error is not None else self.listed_error
+        f = self.fields
+        return ChainElement(
+            chain_index=self.chain_index,
+            index=self.index,
+            info_status=decode_status("info", info) if info is not None else None,
+            error_status=decode_status("error", error) if error is not None else None,
+            not_before_at=parse_date(f.get("not_before")),
+            not_after_at=parse_date(f.get("not_after")),
+            policies=tuple(self.policies),
+            url_checks=tuple(UrlCheck(**c) for c in self.checks),
+            crls=tuple(
+                CrlInfo(next_update_at=parse_date(c.get("next_update")), **c) for c in self.crls
+            ),
+            span=Span(start=self.start, end=self.end),
+            **f,
+        )
+
+
+@dataclass
+class Reading:
+    """The state that spans blocks, the elements, and the lines no unit could place."""
+
+    norm: NormalizedText
+    """The normalised input (its `origin` maps a token's line back to the input)."""
+    l10n: CertutilL10n
+    """Translated certutil words, for every unit."""
+    phase: str = "start"
+    """How far the output has come: start -> chain -> trailer."""
+    mode: str = "lead"
+    """The kind of the block being read (the grammar's rule name)."""
+    line: int = 0
+    """The input line of the token being read."""
+    elements: list[ElementDraft] = field(default_factory=list)
+    """The elements in the order they were opened."""
+    current: ElementDraft | None = None
+    """The open element: the one a line without its own context belongs to."""
+    crl: dict[str, Any] | None = None
+    """The open CRL block of an element: its `Issuer:` ... fields are the CRL's."""
+    list_target: str | None = None
+    """The trailer list that name or OID lines extend (cannot_find, verified_* policies)."""
+    variant: str = "verify"
+    """Which command printed the output, as far as the lines show: verify, scinfo, dcinfo."""
+    unparsed: list[UnparsedLine] = field(default_factory=list)
+    """Lines kept but not placed."""
+
+    def lineno(self, token: Token) -> int:
+        """The input line of `token`."""
+        return self.norm.origin[(token.line or 1) - 1]
+
+    def unplaced(self, text: str, line: int, reason: str) -> None:
+        """Keep a line that fits nowhere, with why."""
+        self.unparsed.append(UnparsedLine(line=line, text=text[:_MAX_EXCERPT], reason=reason))
+
+    def element(self) -> ElementDraft:
+        """The element a line without its own context belongs to (created if none is open)."""
+        if self.current is None:
+            self.current = ElementDraft(start=self.line, end=self.line)
+            self.elements.append(self.current)
+        self.current.touch(self.line)
+        return self.current
+
+    def status_bit(self, text: str, line: int) -> tuple[str, int] | None:
+        """(`error` or `info`, value) of a `X.dwErrorStatus = NAME (0xH)` line."""
+        _, value = parse_flag_line(text)
+        if value is None or value > U32:
+            self.unplaced(text, line, "status line without a 32-bit value")
+            return None
+        return ("error" if "dwErrorStatus" in text else "info"), value

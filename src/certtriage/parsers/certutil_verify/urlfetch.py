@@ -1,0 +1,128 @@
+"""The retrieval report of certutil -verify -urlfetch.
+
+Each element's report has sections (`----  Certificate AIA  ----`, `CDP`, `Base CRL CDP`,
+`OCSP`), and in each section one status line per URL (`Verified "Certificate (0)" Time: 0
+<sha1>`) followed by its error and URL lines. The grammar nests them (`section`, `url_check`);
+this module turns each status line and its detail into one retrieval record of the element.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark import Token, Tree
+
+from ...models.common import RetrievalError, Span
+from .._values import parse_hresult
+from .state import ElementDraft, Reading
+
+# Written so no two quantifiers can share the same spaces: linear on hostile long lines.
+_URL_STATUS = re.compile(
+    r'^(?P<status>[^"]*[^"\s])\s*"(?P<obj>[^"]*)"\s+[^":\s][^":]*:\s*(?P<time>\d+)'
+    r"(?:\s+(?P<hash>[0-9a-fA-F]{40}|\(null\)))?$"
+)
+#: `[0.0] http://...`: a URL line of a retrieval.
+URL_LINE = re.compile(r"^\[(?P<index>\d+(?:\.\d+)+)\]\s+(?P<url>.+)$")
+_OBJECT_REF = re.compile(r"\((?P<ref>[^()]*)\)\s*$")
+
+
+def _section_kind(title: str) -> str:
+    words = title.split()
+    if len(words) >= 2 and words[-2].upper() == "CRL" and words[-1].upper() == "CDP":
+        return "base_crl_cdp"
+    last = words[-1].upper() if words else ""
+    return {"AIA": "aia", "CDP": "cdp", "OCSP": "ocsp"}.get(last, "unknown")
+
+
+class UrlfetchLines:
+    """Reads -urlfetch sections into the retrieval records of the open element."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+
+    def section(self, tree: Tree[Token]) -> None:
+        """One section: its header, then each URL's status line with its detail lines."""
+        header = tree.children[0]
+        assert isinstance(header, Token)
+        self.reading.crl = None
+        kind = _section_kind(header.strip().strip("-").strip())
+        elem = self.reading.element()
+        elem.touch(self.reading.lineno(header))
+        for check in tree.children[1:]:
+            assert isinstance(check, Tree)
+            tokens = [t for t in check.children if isinstance(t, Token)]
+            self._check(elem, kind, tokens)
+
+    def _check(self, elem: ElementDraft, section: str, tokens: list[Token]) -> None:
+        first = self.reading.lineno(tokens[0])
+        record = self.status_record(tokens[0].rstrip("\n"), section, first)
+        if record is None:
+            self.reading.unplaced(tokens[0].rstrip("\n"), first,
+                                  "retrieval status line not understood")
+            return
+        elem.checks.append(record)
+        for token in tokens[1:]:
+            line = self.reading.lineno(token)
+            text = token.rstrip("\n")
+            if token.type == "RETRIEVAL_ERROR":
+                self.attach_error(record, text, line)
+            else:
+                self.attach_url(record, text, line)
+            elem.touch(line)
+
+    def status_record(self, text: str, section: str, line: int) -> dict[str, Any] | None:
+        """The retrieval record that a status line starts; None when `text` is none."""
+        m = _URL_STATUS.match(text)
+        if not m:
+            return None
+        l10n = self.reading.l10n
+        status_text = m["status"].strip()
+        obj_text = m["obj"].strip()
+        ref = _OBJECT_REF.search(obj_text)
+        kind_text = obj_text[:ref.start()] if ref else obj_text
+        object_kind = l10n.object.get(kind_text.strip().casefold(), "unknown")
+        obj_hash = m["hash"] if m["hash"] and m["hash"] != "(null)" else None
+        return {
+            "section": section,
+            "status": l10n.status.get(status_text.casefold(), "unknown"),
+            "status_text": status_text,
+            "object_kind": object_kind,
+            "object_text": m["obj"],
+            "object_ref": ref["ref"] if ref else None,
+            "time": int(m["time"]),
+            "object_hash": obj_hash.lower() if obj_hash else None,
+            "span": Span(start=line, end=line),
+        }
+
+    def attach_url(self, record: dict[str, Any], text: str, line: int) -> None:
+        """Give `record` its URL (a second URL for one record is kept as unparsed)."""
+        m = URL_LINE.match(text)
+        if record.get("url") is not None:
+            self.reading.unplaced(text, line, "second URL for one retrieval")
+            return
+        record["url"], record["url_index"] = (m["url"].strip(), m["index"]) if m else (text, None)
+        record["span"] = Span(start=record["span"].start, end=line)
+
+    def attach_error(self, record: dict[str, Any], text: str, line: int) -> None:
+        """Give `record` the error of an `Error retrieving URL:` line."""
+        detail = text.split(":", 1)[1].strip() if ":" in text else text
+        parsed = parse_hresult(detail, line)
+        hresult, win32 = parsed if parsed else (None, None)
+        message = hresult.message if hresult else detail
+        record["error"] = RetrievalError(message=message, hresult=hresult, win32=win32)
+        record["span"] = Span(start=record["span"].start, end=line)
+
+    def last_check(self) -> dict[str, Any] | None:
+        """The latest retrieval record of the open (else the last) element."""
+        reading = self.reading
+        elem = reading.current or (reading.elements[-1] if reading.elements else None)
+        return elem.checks[-1] if elem and elem.checks else None
+
+    def on_retrieval_error(self, text: str, line: int) -> None:
+        """An error line that a paste parted from its section: it belongs to the last record."""
+        check = self.last_check()
+        if check is None:
+            self.reading.unplaced(text, line, "retrieval error without its status line")
+        else:
+            self.attach_error(check, text, line)
