@@ -46,7 +46,7 @@ def test_table_sizes(ct: CodeTables) -> None:
     assert len(ct.policy_ignore_flags) == 16
     assert len(ct.crl_reasons) == 10
     assert len(ct.substatuses) == 14
-    assert len(ct.cert_check_modes) == 4
+    assert len(ct.cert_check_modes) == 5  # four bits and the default (value 0)
 
 
 def test_models_are_frozen(ct: CodeTables) -> None:

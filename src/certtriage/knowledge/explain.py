@@ -99,6 +99,9 @@ def _setting(q: str, rulebook: Rulebook) -> Explanation | None:
     known = {r.code for r in rulebook.rules}
     facts = [("Where", str(row["where"])), ("Meaning", str(row["meaning"]))]
     values = cast(list[str], row.get("values", []))
+    if row.get("bits") == "cert_check_mode":
+        values = [f"{b.value:#x} {b.constant}: {b.meaning}" if b.value else f"0: {b.meaning} "
+                  "(default)" for b in code_tables().cert_check_modes]
     facts.extend(("Value", str(v)) for v in values)
     rules = tuple(c for c in cast(list[str], row.get("rules", [])) if c in known)
     return Explanation(query=q, kind="setting", title=str(row["name"]), facts=tuple(facts),

@@ -189,6 +189,11 @@ def _load_iis(base: Path | Traversable) -> tuple[list[IisSubstatus], list[CertCh
     _check_unique(fn, "substatus", subs, "code", lambda s: s.code)
     modes = _validate(fn, data, "cert_check_mode", CertCheckModeBit)
     _check_bits(fn, "cert_check_mode", modes)
+    default = data.get("cert_check_mode_default", {})
+    try:
+        modes.insert(0, CertCheckModeBit(value=0, constant="MD_CERT_CHECK_MODE_DEFAULT", **default))
+    except ValidationError as exc:
+        raise ValueError(f"{fn}: cert_check_mode_default: {exc.errors()[0]['msg']}") from None
     _check_unique(fn, "cert_check_mode", modes, "constant", lambda m: m.constant)
     return subs, modes
 

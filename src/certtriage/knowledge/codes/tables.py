@@ -144,11 +144,14 @@ class IisSubstatus(_Frozen):
 
 
 class CertCheckModeBit(_Frozen):
-    """One bit of IIS ``CertCheckMode`` / HTTP.sys ``DefaultCertCheckMode``."""
+    """One bit of IIS ``CertCheckMode`` / HTTP.sys ``DefaultCertCheckMode`` (value 0, no bit,
+    is the default)."""
 
-    value: int = Field(gt=0, le=_U32_MAX)
+    value: int = Field(ge=0, le=_U32_MAX)
     constant: _Symbol
     meaning: _Text
+    phrase: _Text
+    """The bit in a few words, as a message names it."""
 
 
 # Row models for TOML tables whose keys differ from the public model.
@@ -392,6 +395,10 @@ class CodeTables:
         if m is None:
             return None
         return self._substatus_by_code.get(f"{m.group(1)}.{int(m.group(2))}")
+
+    def cert_check_mode_bit(self, constant: str) -> CertCheckModeBit:
+        """The bit called `constant` (``MD_CERT_NO_REVOC_CHECK`` ...)."""
+        return next(b for b in self.cert_check_modes if b.constant == constant)
 
     def cert_check_mode_bits(self, value: int) -> tuple[CertCheckModeBit, ...]:
         """Decode a ``CertCheckMode`` / ``DefaultCertCheckMode`` value into its known

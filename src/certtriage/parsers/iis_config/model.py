@@ -31,13 +31,6 @@ ClientCertMode = Literal["ignore", "accept", "require"]
 Revocation = Literal["online", "cache-only", "off"]
 
 # ---- IIS 6 metabase -------------------------------------------------------------------------
-MD_CERT_NO_REVOC_CHECK = 0x1
-MD_CERT_CACHE_RETRIEVAL_ONLY = 0x2
-MD_CERT_CHECK_REVOCATION_FRESHNESS_TIME = 0x4
-MD_CERT_NO_USAGE_CHECK = 0x10000
-_KNOWN_CHECK_BITS = (MD_CERT_NO_REVOC_CHECK | MD_CERT_CACHE_RETRIEVAL_ONLY
-                     | MD_CERT_CHECK_REVOCATION_FRESHNESS_TIME | MD_CERT_NO_USAGE_CHECK)
-
 #: AccessSSLFlags names as metabase.xml writes them, and their bits (iiscnfg.h MD_ACCESS_*).
 ACCESS_SSL_BITS: dict[str, int] = {
     "AccessSSL": 0x8,
@@ -48,29 +41,39 @@ ACCESS_SSL_BITS: dict[str, int] = {
 }
 
 
+def cert_check_bit(constant: str) -> int:
+    """The value of a CertCheckMode bit, by its constant (the bits are data: `iis.toml`)."""
+    from ...knowledge.codes import code_tables
+
+    return code_tables().cert_check_mode_bit(constant).value
+
+
 def revocation_of(mode: int) -> Revocation:
     """How a CertCheckMode value checks revocation (0x1 wins; the bits are exclusive)."""
-    if mode & MD_CERT_NO_REVOC_CHECK:
+    if mode & cert_check_bit("MD_CERT_NO_REVOC_CHECK"):
         return "off"
-    if mode & MD_CERT_CACHE_RETRIEVAL_ONLY:
+    if mode & cert_check_bit("MD_CERT_CACHE_RETRIEVAL_ONLY"):
         return "cache-only"
     return "online"
 
 
 def describe_cert_check_mode(mode: int) -> str:
-    """A CertCheckMode value in words, bit by bit (never "any value > 0 disables")."""
-    revocation = revocation_of(mode)
-    if revocation == "off":
-        parts = ["revocation checking off"]
-    elif revocation == "cache-only":
-        parts = ["revocation checked against locally cached CRLs only"]
-    elif mode & MD_CERT_CHECK_REVOCATION_FRESHNESS_TIME:
-        parts = ["revocation checked online, CRLs re-fetched after RevocationFreshnessTime"]
-    else:
-        parts = ["revocation checked online"]
-    if mode & MD_CERT_NO_USAGE_CHECK:
-        parts.append("usage (EKU) check off")
-    unknown = mode & ~_KNOWN_CHECK_BITS
+    """A CertCheckMode value in words, bit by bit (never "any value > 0 disables"): the
+    revocation bit that wins (or the default), then the others, then unknown bits."""
+    from ...knowledge.codes import code_tables
+
+    tables = code_tables()
+    bits = tables.cert_check_mode_bits(mode)
+    revocation = {"off": "MD_CERT_NO_REVOC_CHECK", "cache-only": "MD_CERT_CACHE_RETRIEVAL_ONLY",
+                  "online": "MD_CERT_CHECK_REVOCATION_FRESHNESS_TIME"}[revocation_of(mode)]
+    first = tables.cert_check_mode_bit(revocation)
+    if not mode & first.value:
+        first = tables.cert_check_mode_bit("MD_CERT_CHECK_MODE_DEFAULT")
+    exclusive = {cert_check_bit(c) for c in ("MD_CERT_NO_REVOC_CHECK",
+                                              "MD_CERT_CACHE_RETRIEVAL_ONLY",
+                                              "MD_CERT_CHECK_REVOCATION_FRESHNESS_TIME")}
+    parts = [first.phrase, *(b.phrase for b in bits if b.value not in exclusive)]
+    unknown = mode & ~sum(b.value for b in tables.cert_check_modes)
     if unknown:
         parts.append(f"unknown bits 0x{unknown:X}")
     return ", ".join(parts)
@@ -226,7 +229,7 @@ class MetabaseSite(Model):
     @property
     def usage_check(self) -> bool:
         """Whether the certificate usage (EKU) is checked."""
-        return not self.effective_cert_check_mode & MD_CERT_NO_USAGE_CHECK
+        return not self.effective_cert_check_mode & cert_check_bit("MD_CERT_NO_USAGE_CHECK")
 
 
 class Metabase(Model):

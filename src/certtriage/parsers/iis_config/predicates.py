@@ -16,13 +16,13 @@ from typing import Any, Literal
 
 from ...knowledge.predicates import Binding, predicate
 from .model import (
-    MD_CERT_NO_USAGE_CHECK,
     IisConfig,
     IisMappingSection,
     Metabase,
     MetabaseSite,
     PathConfig,
     ServerConfig,
+    cert_check_bit,
     cert_check_mode_text,
     describe_cert_check_mode,
     revocation_of,
@@ -132,7 +132,7 @@ def iis_metabase_revocation_differs(doc: IisConfig, b: Binding) -> Iterator[Bind
 def _setting_of(mode: int, setting: str) -> bool:
     """Whether a CertCheckMode value makes `setting`."""
     if setting == "no-usage-check":
-        return bool(mode & MD_CERT_NO_USAGE_CHECK)
+        return bool(mode & cert_check_bit("MD_CERT_NO_USAGE_CHECK"))
     return revocation_of(mode) == {"revocation-off": "off", "cache-only": "cache-only"}[setting]
 
 
