@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from certtriage import analyze_bytes, analyze_path
 from certtriage.knowledge.predicates import Binding, check_args
-from certtriage.parsers.netsh_sslcert import FORMAT_ID, sniff
+from certtriage.parsers import FormatId
+from certtriage.parsers.netsh_sslcert import sniff
 from certtriage.parsers.netsh_sslcert.model import SslBinding, SslCertBindings
 from certtriage.parsers.netsh_sslcert.parser import parse
 from certtriage.parsers.netsh_sslcert.predicates import (
@@ -96,7 +97,7 @@ def test_sniff_looks_only_at_the_start() -> None:
 
 def test_the_format_registry_routes_netsh_output_here() -> None:
     found = detect_text(HEADER + BINDING)
-    assert found is not None and found.id == FORMAT_ID == "netsh-sslcert"
+    assert found is not None and found.id == FormatId.NETSH_SSLCERT == "netsh-sslcert"
 
 
 # ---- parsing ----------------------------------------------------------------------------------

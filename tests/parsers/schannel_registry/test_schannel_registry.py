@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from certtriage import analyze_bytes, analyze_path
 from certtriage.knowledge.predicates import Binding, check_args
-from certtriage.parsers.schannel_registry import FORMAT_ID, sniff
+from certtriage.parsers import FormatId
+from certtriage.parsers.schannel_registry import sniff
 from certtriage.parsers.schannel_registry.model import RegistryExport, canonical_path
 from certtriage.parsers.schannel_registry.parser import parse
 from certtriage.parsers.schannel_registry.predicates import (
@@ -82,7 +83,7 @@ def test_sniff_leaves_other_formats_alone(path: str) -> None:
 
 def test_the_format_registry_routes_exports_here() -> None:
     found = detect_text(_text(REGISTRY / "send-issuer-list-off.reg"))
-    assert found is not None and found.id == FORMAT_ID == "schannel-registry"
+    assert found is not None and found.id == FormatId.SCHANNEL_REGISTRY == "schannel-registry"
 
 
 # ---- parsing: reg query -----------------------------------------------------------------------

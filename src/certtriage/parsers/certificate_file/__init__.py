@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import codecs
 
-FORMAT_ID = "certificate-file"
-
-
 #: How far into the input the sniffer looks for a PEM marker (bytes).
 SNIFF_WINDOW = 16 * 1024
 

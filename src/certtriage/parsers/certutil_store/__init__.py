@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import re
 
-FORMAT_ID = "certutil-store"
-
-
 #: How much of the input the sniffer reads.
 SNIFF_CHARS = 8192
 

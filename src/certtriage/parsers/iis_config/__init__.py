@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-FORMAT_ID = "iis-config"
-
-
 #: How much of an input the sniffer looks at: applicationHost.config declares its section
 #: groups in the first few KB, but a web.config may carry a long appSettings block first.
 SNIFF_CHARS = 64 * 1024

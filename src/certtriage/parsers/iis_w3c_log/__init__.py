@@ -9,9 +9,6 @@ from __future__ import annotations
 import itertools
 import re
 
-FORMAT_ID = "iis-w3c-log"
-
-
 #: How much of an input the sniffer reads.
 SNIFF_CHARS = 4096
 

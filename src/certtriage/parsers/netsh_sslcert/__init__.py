@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-FORMAT_ID = "netsh-sslcert"
-
-
 #: How much of an input the sniffer looks at.
 SNIFF_CHARS = 8192
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-FORMAT_ID = "schannel-registry"
-
-
 #: How much of an input the sniffer looks at.
 SNIFF_CHARS = 8192
 
