@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from . import __version__
+from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
 from .engine import rulebook, worst_verdict
 from .models.findings import SEVERITY_RANK, CaseResult, InputResult, Report

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .engine import evaluate, rulebook, verdict, worst_verdict
 from .errors import CerttriageError, InputError
 from .models.findings import Finding, InputResult, Report

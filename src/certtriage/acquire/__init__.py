@@ -30,9 +30,9 @@ Archives
 
 Memory
     Listing keeps only names and offsets. A loader holds its archive, which it reopens on demand:
-    at most a few archives stay open at once (`_OpenArchives`), a nested archive is re-read from its
-    parent when it is needed again, and a gzip stream keeps restart points so a tar.gz member can be
-    read in any order without decompressing from the start each time.
+    at most a few archives stay open at once (`_archive._OpenArchives`), a nested archive is re-read
+    from its parent when it is needed again, and a gzip stream keeps restart points so a tar.gz
+    member can be read in any order without decompressing from the start each time.
 
 Modules
     `_model` (Limits, Source, AcquireError, names as shown), `_case` (one argument walked, in

@@ -6,12 +6,45 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._budget import _OPEN
-from ._model import AcquireError, Limits, _describe
+from ._model import _MIB, AcquireError, Limits, _describe
+
+
+class _OpenArchives:
+    """The archives whose handle is open, least recently used first; past a bound the oldest is
+    closed (a file descriptor, or a nested archive's bytes) and reopened when next needed.
+
+    Archives are held weakly: one that no `Source` refers to any more is simply forgotten.
+    """
+
+    def __init__(self, max_open: int = 8, max_bytes: int = 256 * _MIB) -> None:
+        self.max_open = max_open
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._lru: OrderedDict[int, tuple[weakref.ref[_Archive], int]] = OrderedDict()
+        self._bytes = 0
+
+    def touch(self, archive: _Archive, nbytes: int) -> None:
+        with self._lock:
+            key = id(archive)
+            _, old = self._lru.pop(key, (None, 0))
+            self._lru[key] = (weakref.ref(archive), nbytes)
+            self._bytes += nbytes - old
+            for other_key, (ref, size) in list(self._lru.items())[:-1]:
+                if len(self._lru) <= self.max_open and self._bytes <= self.max_bytes:
+                    return
+                other = ref()
+                if other is None or other.drop():
+                    del self._lru[other_key]
+                    self._bytes -= size
+
+
+_OPEN = _OpenArchives()
 
 
 @dataclass

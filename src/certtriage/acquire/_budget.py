@@ -1,18 +1,14 @@
-"""Bounds on what is held while a batch runs: a case's byte budget (`Limits.max_total_bytes`) and
-the few archives kept open at once."""
+"""A case's byte budget (`Limits.max_total_bytes`): what is read per top-level argument."""
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ._model import _MIB, Source
+from ._model import Source
 
 if TYPE_CHECKING:
-    from ._archive import _Archive
+    pass
 
 _CASE_LIMIT = "case size limit reached"
 _MAX_LISTED_OVER = 1000
@@ -64,35 +60,3 @@ class _Budget:
                          f"more entries not read (limit {self.limit:,} bytes)")
         else:
             yield from self.over
-
-
-class _OpenArchives:
-    """The archives whose handle is open, least recently used first; past a bound the oldest is
-    closed (a file descriptor, or a nested archive's bytes) and reopened when next needed.
-
-    Archives are held weakly: one that no `Source` refers to any more is simply forgotten.
-    """
-
-    def __init__(self, max_open: int = 8, max_bytes: int = 256 * _MIB) -> None:
-        self.max_open = max_open
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._lru: OrderedDict[int, tuple[weakref.ref[_Archive], int]] = OrderedDict()
-        self._bytes = 0
-
-    def touch(self, archive: _Archive, nbytes: int) -> None:
-        with self._lock:
-            key = id(archive)
-            _, old = self._lru.pop(key, (None, 0))
-            self._lru[key] = (weakref.ref(archive), nbytes)
-            self._bytes += nbytes - old
-            for other_key, (ref, size) in list(self._lru.items())[:-1]:
-                if len(self._lru) <= self.max_open and self._bytes <= self.max_bytes:
-                    return
-                other = ref()
-                if other is None or other.drop():
-                    del self._lru[other_key]
-                    self._bytes -= size
-
-
-_OPEN = _OpenArchives()

@@ -168,8 +168,8 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
 
 
 def _cache_path(root: Path | Traversable) -> Path | None:
-    from .. import __version__
     from .._cache import cache_dir
+    from .._version import __version__
 
     folder = cache_dir()
     if folder is None:

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import SerializeAsAny
 
-from ._base import Evidence, Model
-from .common import Span
+from ._base import Model
+from .common import Evidence, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ...models._base import Evidence, Model
-from ...models.common import UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, UnparsedLine
 
 Container = Literal["der", "pem", "pkcs7"]
 

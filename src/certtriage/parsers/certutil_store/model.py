@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...models._base import Evidence, Model
-from ...models.common import UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, UnparsedLine
 
 #: Schannel's limit on the trusted issuer list it sends in a CertificateRequest (KB 2801679).
 ISSUER_LIST_LIMIT = 16384

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Evidence, Model, ShownChain
+from ...models._base import Model
 from ...models.common import (
     ChainElement,
     ChainSummary,
+    Evidence,
     HResult,
     Policy,
     Repair,
+    ShownChain,
     TrustStatus,
     UnparsedLine,
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ...models._base import Evidence, Model, ShownChain
-from ...models.common import Repair, Span, UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, Repair, ShownChain, Span, UnparsedLine
 from ..certutil_verify.model import CertutilVerify
 
 EventShape = Literal[

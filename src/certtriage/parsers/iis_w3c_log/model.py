@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ...models._base import Evidence, Model
-from ...models.common import UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, UnparsedLine
 
 
 class Tally(Model):

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models._base import Evidence, Model
-from ...models.common import UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, UnparsedLine
 
 BindingKind = Literal["ip_port", "hostname_port", "ccs"]
 

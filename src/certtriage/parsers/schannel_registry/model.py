@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from ...models._base import Evidence, Model
-from ...models.common import UnparsedLine
+from ...models._base import Model
+from ...models.common import Evidence, UnparsedLine
 
 ExportShape = Literal["reg-query", "reg-file"]
 
