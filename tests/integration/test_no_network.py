@@ -22,6 +22,7 @@ ONE_OF_EACH = [
     "iis-logs",
     "stores",
     "certs",
+    "tickets",
 ]
 
 

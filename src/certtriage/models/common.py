@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from pydantic import Field, SerializeAsAny
+
 from ._base import Model
 
 
@@ -47,6 +49,12 @@ class Repair(Model):
     """What was repaired."""
 
 
+#: How parsers begin the reason of a line that is no line of their format at all (as opposed
+#: to a line of the format they could not read): such a line may be prose, or other evidence.
+FOREIGN_REASONS = ("unrecognised", "not a ", "not an ", "not part of", "text outside",
+                   "no #Fields directive")
+
+
 class UnparsedLine(Model):
     """A line that could not be placed in the structure; kept, never dropped."""
 
@@ -56,6 +64,11 @@ class UnparsedLine(Model):
     """The line as normalised (bounded to 300 characters)."""
     reason: str
     """Why it was not placed."""
+
+    @property
+    def foreign(self) -> bool:
+        """Whether the line is no line of the format at all (see FOREIGN_REASONS)."""
+        return self.reason.startswith(FOREIGN_REASONS)
 
 
 class HResult(Model):
@@ -271,6 +284,10 @@ class Evidence(Model):
         """The events the input holds, one row each (event inputs only)."""
         return ()
 
+    def prose_count(self) -> int:
+        """Lines of prose the input holds around its evidence (counted, never listed)."""
+        return 0
+
     def chains(self) -> tuple[ShownChain, ...]:
         """The chains the input shows."""
         return ()
@@ -278,3 +295,25 @@ class Evidence(Model):
     def summary_lines(self) -> tuple[str, ...]:
         """Sentences that summarise the input beyond its findings."""
         return ()
+
+
+class Piece(Model):
+    """One piece of evidence in an input: where it stands and what it was read as."""
+
+    kind: str
+    """The format it was read as (`event-log`, `certutil-verify`, ... or `mentions`)."""
+    first_line: int
+    """Its first line in the input."""
+    last_line: int
+    """Its last line in the input."""
+    lines: int
+    """How many lines of the input it took."""
+    model: SerializeAsAny[Evidence] = Field(exclude=True)
+    """What it was read as (reported through the input's own fields, not again here)."""
+
+    @property
+    def label(self) -> str:
+        """`lines 12-15 (event-log)`: how findings name the piece."""
+        where = (f"line {self.first_line}" if self.first_line == self.last_line
+                 else f"lines {self.first_line}-{self.last_line}")
+        return f"{where} ({self.kind})"

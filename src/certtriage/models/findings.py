@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import SerializeAsAny
 
 from ._base import Model
-from .common import Evidence, Span
+from .common import Evidence, Piece, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -126,6 +126,9 @@ class InputResult(Model):
     """One-line reason when status is error or unrecognized."""
     events: tuple[dict[str, object], ...] = ()
     """Event inputs: each event as {provider, event_id, level, time, computer, alert_code, ...}."""
+    pieces: tuple[Piece, ...] = ()
+    """The pieces of evidence found in a ticket, or beside an input's main content (an event
+    message quoted under a certutil paste), each with its kind and line span."""
     model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 

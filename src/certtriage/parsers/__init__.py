@@ -46,6 +46,8 @@ class FormatId(str, Enum):
     """An IIS W3C log."""
     CERTUTIL_STORE = "certutil-store"
     """A `certutil -store` dump."""
+    TICKET = "ticket"
+    """Text that is no export of its own but holds evidence: an e-mail, a post, notes."""
 
 
 #: The kind of a result whose input no format recognised.
@@ -53,9 +55,9 @@ UNKNOWN = "unknown"
 
 Reads = Literal["text", "bytes", "stream"]
 """What a format's parser takes: decoded text, the whole bytes, or a file it streams itself."""
-Evidence = Literal["chain", "log", "configuration", "certificate"]
+Evidence = Literal["chain", "log", "configuration", "certificate", "mixed"]
 """What a format tells about a failure: a chain validation, a log of what happened, settings,
-or a certificate as issued."""
+a certificate as issued, or pieces of several of these."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ FORMATS: tuple[Format, ...] = (
            redact=("machine_name",)),
     Format(FormatId.CERTUTIL_STORE, "certutil -store dump", "certutil_store", "text",
            "configuration", redact=("template",)),
+    # Last: what no format claims as a whole is scanned for pieces of evidence.
+    Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed"),
 )
 
 

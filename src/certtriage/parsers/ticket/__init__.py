@@ -1,0 +1,26 @@
+"""A ticket: text that is no export of its own but holds evidence somewhere (an e-mail, a forum
+post, a chat, notes), and the evidence a recognised input leaves around its main content.
+
+`scan` splits the text into paragraphs and hands each to the formats' sniffers and parsers (a
+Schannel message quoted in prose, an event XML block, a netsh binding, certutil lines), finds
+the error codes and sub-statuses that stand alone in sentences (`mentions`), and counts the rest
+as prose. Each piece keeps its line span and is diagnosed by its own format's rules. This module
+recognises a ticket cheaply: a line that names an error code, a sub-status or an event.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
+#: event id of the catalog's providers, a certutil or event export keyword.
+_EVIDENCE = re.compile(
+    r"\b0x[0-9a-fA-F]{8}\b|-21474\d{5}|-2146\d{6}\b|\b(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_"
+    r"|\bCERT_TRUST_\w+|\b40[13]\.\d{1,2}\b|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
+    r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:",
+)
+
+
+def sniff(text: str) -> bool:
+    """Whether some line of `text` carries a token that only evidence carries."""
+    return _EVIDENCE.search(text) is not None

@@ -1,0 +1,72 @@
+"""Models of a ticket: the pieces of evidence found in a text, and codes mentioned in prose."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ...models._base import Model
+from ...models.common import Evidence, Piece, ShownChain, UnparsedLine
+
+
+class Mention(Model):
+    """An error code, sub-status or trust flag named in a sentence."""
+
+    line: int
+    """The line it stands on."""
+    token: str
+    """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`)."""
+    kind: Literal["code", "substatus"]
+    """What it names."""
+    value: str
+    """The code as 0x and eight hex digits, or the sub-status as `403.13`."""
+
+
+class Mentions(Evidence):
+    """The codes and sub-statuses a text names outside any structured evidence."""
+
+    kind: Literal["mentions"] = "mentions"
+    """Model tag."""
+    mentions: tuple[Mention, ...] = ()
+    """What is named, in line order."""
+    beside_evidence: bool = False
+    """Whether the text also holds structured evidence (a mention then decides nothing)."""
+    unparsed: tuple[UnparsedLine, ...] = ()
+    """Always empty: a line without a mention is prose, counted by the ticket."""
+
+    def error_codes(self) -> tuple[str, ...]:
+        """The error codes named, in line order."""
+        return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind == "code"))
+
+
+class Ticket(Evidence):
+    """A text that is no export of its own: the pieces of evidence it holds, and its prose."""
+
+    kind: Literal["ticket"] = "ticket"
+    """Model tag."""
+    pieces: tuple[Piece, ...] = ()
+    """The pieces found, in line order."""
+    prose_lines: int = 0
+    """Non-blank lines that are no evidence (counted, not reported one by one)."""
+    unparsed: tuple[UnparsedLine, ...] = ()
+    """Always empty: what no piece took is prose."""
+
+    def prose_count(self) -> int:
+        """The lines no piece took."""
+        return self.prose_lines
+
+    def error_codes(self) -> tuple[str, ...]:
+        """The codes of every piece, in line order."""
+        codes = (c for p in self.pieces for c in (p.model.error_codes() or ()))
+        return tuple(dict.fromkeys(codes))
+
+    def event_rows(self) -> tuple[dict[str, object], ...]:
+        """The events of every piece."""
+        return tuple(row for p in self.pieces for row in p.model.event_rows())
+
+    def chains(self) -> tuple[ShownChain, ...]:
+        """The chains of every piece."""
+        return tuple(chain for p in self.pieces for chain in p.model.chains())
+
+    def summary_lines(self) -> tuple[str, ...]:
+        """What was found where."""
+        return tuple(f"{p.label}: {p.lines} line(s)" for p in self.pieces)

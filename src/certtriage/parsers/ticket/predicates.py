@@ -1,0 +1,70 @@
+"""Predicates over codes mentioned in prose (:class:`Mentions`), and the pieces of a ticket,
+each diagnosed as evidence of its own format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from ...knowledge.predicates import Binding, Part, predicate
+from ...models.common import Piece
+from .model import Mentions, Ticket
+
+
+def piece_part(piece: Piece) -> Part:
+    """A piece as a part: its model, its format's rules and start binding, its line span."""
+    from .. import FORMATS
+
+    fmt = next((f for f in FORMATS if f.id.value == piece.kind), None)
+    module = fmt.predicates() if fmt is not None else None
+    start = getattr(module, "START", None) or Binding()
+    return Part(kind=piece.kind, model=piece.model, start=start, context=piece.label)
+
+
+def parts(ticket: Ticket) -> Iterator[Part]:
+    """Each piece of the ticket."""
+    for piece in ticket.pieces:
+        yield piece_part(piece)
+
+
+@predicate
+def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str]) -> Iterator[Binding]:
+    """Each code among `codes` that the text names (once per code, at its first mention)."""
+    if not isinstance(doc, Mentions):
+        return
+    from ...knowledge.codes import code_tables
+
+    wanted = {c.lower() for c in codes}
+    seen: set[str] = set()
+    for mention in doc.mentions:
+        if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
+            seen.add(mention.value)
+            code = code_tables().hresult(int(mention.value, 16), mention.line)
+            yield replace(b, hresult=code, values={**b.values, "token": mention.token,
+                                                   "line": str(mention.line)})
+
+
+@predicate
+def mentioned_substatus(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """Each IIS sub-status the text names (once each)."""
+    if not isinstance(doc, Mentions):
+        return
+    for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "substatus"):
+        line = next(m.line for m in doc.mentions if m.value == value)
+        yield replace(b, values={**b.values, "substatus": value, "line": str(line),
+                                 "meaning": _substatus_meaning(value)})
+
+
+def _substatus_meaning(value: str) -> str:
+    from ...knowledge.codes import code_tables
+
+    known = code_tables().substatus(value)
+    return known.title if known is not None else "a sub-status certtriage does not know"
+
+
+@predicate
+def mentions_beside_evidence(doc: Mentions, b: Binding, *, value: bool = True) -> Iterator[Any]:
+    """The text also holds structured evidence (value=true), or holds nothing else (false)."""
+    if isinstance(doc, Mentions) and doc.beside_evidence == value:
+        yield b

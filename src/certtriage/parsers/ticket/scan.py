@@ -1,0 +1,184 @@
+"""Find the pieces of evidence in lines of text: each paragraph goes to the formats' sniffers
+and parsers; codes named in sentences become mentions; the rest is prose.
+
+Paragraphs are runs of lines without a blank line between them. Neighbouring paragraphs read as
+the same format are read together (a certutil dump pasted with doubled blank lines is one
+piece). Every step looks at each line a bounded number of times: linear in the input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ...errors import InputError
+from ...models.common import Evidence, Piece
+from .. import FORMATS, Format, FormatId
+from .model import Mention, Mentions
+
+Line = tuple[int, str]
+"""A line of the input: its number (1-based) and its text."""
+
+#: Formats a ticket never holds a piece of: binary ones and the ticket itself.
+_NOT_PIECES = frozenset({FormatId.TICKET})
+
+_CODE = re.compile(
+    r"(?<![\w-])(?:0x[89][0-9a-fA-F]{7}|-21474[0-8]\d{4}|-214[0-6]\d{6}"
+    r"|(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_[A-Z0-9_]+)(?![\w])")
+_SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?![\d.])")
+
+
+@dataclass
+class Scan:
+    """What a scan found: pieces in line order, and the lines left as prose."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    prose: list[Line] = field(default_factory=list)
+
+
+def paragraphs(lines: list[Line]) -> Iterator[list[Line]]:
+    """Runs of non-blank lines whose numbers follow each other: a blank line, or a line that
+    something else took, ends a run."""
+    run: list[Line] = []
+    for number, text in lines:
+        if run and (not text.strip() or number != run[-1][0] + 1):
+            yield run
+            run = []
+        if text.strip():
+            run.append((number, text))
+    if run:
+        yield run
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+_SHORT = re.compile(r"^[^\W\d_]+(?:[ '\u2019-][^\W\d_]+){0,4}[,.!?]$")
+_NAME = re.compile(r"^[A-Z][^\W\d_]+$")
+
+
+def looks_like_prose(text: str) -> bool:
+    """A sentence rather than a line a tool printed: three words or more, mostly letters, and
+    no `=` or hex code; or a short line of words that ends like one (`Hi Avery,`, `Thanks!`)."""
+    stripped = text.strip()
+    if _SHORT.match(stripped):
+        return True
+    words = _WORD.findall(stripped)
+    if len(words) < 3 or "=" in stripped or "0x" in stripped:
+        return False
+    letters = sum(len(w) for w in words)
+    return letters >= 0.6 * len(stripped)
+
+
+def prose_lines(lines: list[Line]) -> set[int]:
+    """The lines of `lines` that are prose; a lone name right after a prose line (the name
+    under `Regards,`) is prose too."""
+    found: set[int] = set()
+    for number, text in lines:
+        if looks_like_prose(text) or (number - 1 in found and _NAME.match(text.strip())):
+            found.add(number)
+    return found
+
+
+def _sniffed(text: str, skip: frozenset[FormatId]) -> Format | None:
+    for fmt in FORMATS:
+        if fmt.reads == "text" and fmt.id not in skip and fmt.id not in _NOT_PIECES:
+            try:
+                if fmt.sniff(text):
+                    return fmt
+            except Exception:  # a sniffer that cannot read a paragraph does not claim it
+                continue
+    return None
+
+
+def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
+         beside_evidence: bool = False) -> Scan:
+    """The pieces of evidence in `lines` (formats in `skip` are not tried)."""
+    found = Scan()
+    groups: list[tuple[Format | None, list[Line]]] = []
+    for paragraph in paragraphs(lines):
+        fmt = _sniffed("\n".join(t for _, t in paragraph), skip)
+        if groups and fmt is not None and groups[-1][0] is fmt:
+            groups[-1][1].extend(paragraph)
+        else:
+            groups.append((fmt, paragraph))
+    for fmt, group in groups:
+        left = _read(fmt, group, found) if fmt is not None else group
+        found.prose.extend(left)
+    mentions = _mentions(found.prose, beside_evidence or bool(found.pieces))
+    if mentions is not None:
+        taken = {m.line for m in mentions.mentions}
+        found.pieces.append(_piece("mentions", sorted(taken), mentions))
+        found.prose = [line for line in found.prose if line[0] not in taken]
+    found.pieces.sort(key=lambda p: p.first_line)
+    return found
+
+
+def _read(fmt: Format, group: list[Line], found: Scan) -> list[Line]:
+    """Read `group` as `fmt`; the piece takes every line the parser placed. Returns the rest."""
+    try:
+        model = fmt.parse("\n".join(t for _, t in group))
+    except (InputError, ValueError):
+        return group
+    left_at = {u.line for u in getattr(model, "unparsed", ())}
+    taken = [n for i, (n, _) in enumerate(group, start=1) if i not in left_at]
+    if not taken:
+        return group
+    found.pieces.append(_piece(fmt.id.value, taken, model))
+    return [line for i, line in enumerate(group, start=1) if i in left_at]
+
+
+def _piece(kind: str, taken: list[int], model: Evidence) -> Piece:
+    return Piece(kind=kind, first_line=taken[0], last_line=taken[-1], lines=len(taken),
+                 model=model)
+
+
+def _mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
+    """Error codes and sub-statuses named in `lines`, or None when there are none."""
+    from ...knowledge.codes import code_tables
+
+    tables = code_tables()
+    found: list[Mention] = []
+    for number, text in lines:
+        for match in _CODE.finditer(text):
+            known = tables.lookup(match.group(0))
+            if known is not None:
+                found.append(Mention(line=number, token=match.group(0), kind="code",
+                                     value=known.hex))
+        for match in _SUBSTATUS.finditer(text):
+            found.append(Mention(line=number, token=match.group(0), kind="substatus",
+                                 value=match.group(0)))
+    if not found:
+        return None
+    return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
+
+
+_QUOTES = "\"'\u201c\u201d\u201e\u2018\u2019> %`*"
+
+
+def claim_messages(text: str) -> tuple[list[Piece], str]:
+    """Event messages in a text of another format (a Schannel message quoted in an e-mail
+    around a certutil paste), as pieces; and the text with their lines blanked, so the other
+    format's parser does not take them for its own lines (line numbers stay)."""
+    from ...knowledge.catalog import event_knowledge
+    from .. import by_id
+
+    knowledge = event_knowledge()
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines)
+              if len(line) > 20 and knowledge.recognize(line.strip(_QUOTES)) is not None]
+    if not starts:
+        return [], text
+    pieces: list[Piece] = []
+    events = by_id(FormatId.EVENT_LOG)
+    for start in starts:
+        end = start
+        while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 not in starts:
+            end += 1
+        body = [line.strip(_QUOTES) for line in lines[start:end + 1]]
+        model = events.parse("\n".join(body))
+        if model.events:
+            pieces.append(_piece(events.id.value, list(range(start + 1, end + 2)), model))
+            lines[start:end + 1] = [""] * (end + 1 - start)
+    return pieces, "\n".join(lines)
