@@ -118,27 +118,33 @@ def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,
     return linked
 
 
-def _related(cause: Finding, symptom: Finding) -> bool:
-    return cause.element is None or symptom.element is None or cause.element == symptom.element
-
-
 def _link(findings: list[Finding], book: Rulebook) -> list[Finding]:
     """Mark each finding explained by an error finding of a rule that `explains` it, on the
-    same element, as its symptom; the rest of the errors are root causes."""
-    explains = book.explains
+    same element (or where either is about no element), as its symptom; the rest of the errors
+    are root causes. Indexed by rule and element, so linking is linear in the findings."""
+    errors: dict[str, dict[int | None, list[Finding]]] = {}
+    for c in findings:
+        if c.severity == "error":
+            errors.setdefault(c.rule, {}).setdefault(c.element, []).append(c)
     linked = []
     for f in findings:
-        by = tuple(sorted({
-            c.rule for c in findings
-            if c is not f and f.rule in explains.get(c.rule, ()) and c.severity == "error"
-            and _related(c, f)
-        }))
+        by = tuple(sorted(
+            rule for rule in book.explainers.get(f.rule, ())
+            if _explains(errors.get(rule, {}), f)))
         root = f.severity == "error" and not by
         linked.append(f.model_copy(update={"explained_by": by, "root_cause": root}))
     return sorted(_settle(linked), key=lambda f: (
         not f.root_cause, -SEVERITY_RANK[f.severity],
         f.element if f.element is not None else 99, f.rule,
     ))
+
+
+def _explains(by_element: dict[int | None, list[Finding]], symptom: Finding) -> bool:
+    """Whether one of these error findings (of one rule) is about the symptom's element."""
+    groups: Iterable[list[Finding]] = by_element.values()
+    if symptom.element is not None:
+        groups = [by_element.get(symptom.element, []), by_element.get(None, [])]
+    return any(c is not symptom for group in groups for c in group)
 
 
 def _settle(findings: list[Finding]) -> list[Finding]:
@@ -158,17 +164,19 @@ def _adjust(finding: Finding, adjustment: Adjustment) -> Finding:
     })
 
 
-def verdict(findings: list[Finding], outcome_shown: bool = True) -> Verdict:
+def verdict(findings: list[Finding], outcome_shown: bool = True,
+            buried: bool = False) -> Verdict:
     """fail on decisive error findings; pass when the chain was seen clean; else inconclusive.
 
     A failed URL fetch alone decides nothing when the input does not show the chain's outcome
     (the paste may have cut off a URL that worked): the verdict is then inconclusive, with the
-    failed fetch still reported as the likely root cause.
+    failed fetch still reported as the likely root cause. A clean chain buried in text that
+    could not be read (`buried`) does not make a pass either.
     """
     errors = [f for f in findings if f.severity == "error"]
     if any(outcome_shown or f.url is None for f in errors):
         return "fail"
-    if errors:
+    if errors or buried:
         return "inconclusive"
     if any(f.cause == "ok" for f in findings):
         return "pass"

@@ -51,6 +51,15 @@ class Rulebook:
         return {rule.code: frozenset(rule.explains) for rule in self.rules}
 
     @functools.cached_property
+    def explainers(self) -> dict[str, tuple[str, ...]]:
+        """Rule code -> the codes of the rules that explain its findings."""
+        found: dict[str, list[str]] = {}
+        for rule in self.rules:
+            for code in rule.explains:
+                found.setdefault(code, []).append(rule.code)
+        return {code: tuple(rules) for code, rules in found.items()}
+
+    @functools.cached_property
     def _by_kind(self) -> dict[str, tuple[Rule, ...]]:
         kinds = {kind for rule in self.rules for kind in rule.applies_to}
         return {kind: tuple(r for r in self.rules if kind in r.applies_to) for kind in kinds}

@@ -288,6 +288,10 @@ class Evidence(Model):
         """Lines of prose the input holds around its evidence (counted, never listed)."""
         return 0
 
+    def own_pieces(self) -> tuple[Piece, ...]:
+        """The pieces of evidence the input is made of (a ticket's), none for an export."""
+        return ()
+
     def chains(self) -> tuple[ShownChain, ...]:
         """The chains the input shows."""
         return ()

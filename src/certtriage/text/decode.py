@@ -9,7 +9,7 @@ guessed silently.
 from __future__ import annotations
 
 import codecs
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from ..errors import InputTooLarge
 from ..models._base import Model
@@ -41,6 +41,33 @@ class Document(Model):
     """Whether undecodable bytes had to be replaced (U+FFFD)."""
     newline: Literal["crlf", "lf", "cr", "mixed", "none"]
     """The line endings the bytes had."""
+
+
+def human_size(size: int) -> str:
+    """`512 bytes`, `40 KiB`, `32 MiB`, `1.5 GiB`: a size as people read it."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else (
+                f"{value:.1f} {unit}")
+    return f"{size} bytes"
+
+
+def too_large(size: int | None, limit: int, what: str = "text input") -> str:
+    """The one-line reason an input over `limit` is refused (`size` None: more than it)."""
+    shown = f"{human_size(size)} is" if size is not None else "it is"
+    return f"{shown} more than the {human_size(limit)} certtriage reads from one {what}"
+
+
+def read_bounded(stream: BinaryIO, limit: int, what: str = "text input", *,
+                 already: int = 0) -> bytes:
+    """Read `stream` to its end, but never more than `limit` bytes in all (`already` of them
+    read before): past it, raise InputTooLarge without reading further (a device or a pipe
+    may never end)."""
+    data = stream.read(limit - already + 1)
+    if len(data) > limit - already:
+        raise InputTooLarge(too_large(None, limit, what))
+    return data
 
 
 def _sniff_utf16(data: bytes) -> Encoding | None:
@@ -77,7 +104,7 @@ def decode(data: bytes, source: str = "<bytes>") -> Document:
     byte but five; those become U+FFFD and ``replaced`` is set).
     """
     if len(data) > MAX_TEXT_BYTES:
-        raise InputTooLarge(f"{len(data)} bytes is more than the {MAX_TEXT_BYTES} accepted")
+        raise InputTooLarge(too_large(len(data), MAX_TEXT_BYTES))
     encoding: Encoding | None = None
     bom = False
     for mark, name in _BOMS:

@@ -54,6 +54,10 @@ class Ticket(Evidence):
         """The lines no piece took."""
         return self.prose_lines
 
+    def own_pieces(self) -> tuple[Piece, ...]:
+        """The pieces found."""
+        return self.pieces
+
     def error_codes(self) -> tuple[str, ...]:
         """The codes of every piece, in line order."""
         codes = (c for p in self.pieces for c in (p.model.error_codes() or ()))

@@ -1,0 +1,157 @@
+"""One input's result, built once for every format: status, verdict, root causes, codes,
+events, pieces, warnings and findings (the input's own, its parts', and those of the pieces of
+other evidence found beside its main content)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .engine import evaluate, rulebook, verdict
+from .models.common import Piece, UnparsedLine
+from .models.findings import Finding, InputResult
+from .parsers import Format, FormatId
+from .parsers.ticket.predicates import piece_part
+from .parsers.ticket.scan import prose_lines, scan
+from .text.decode import Document, decode
+from .text.markup import undo_markup
+
+
+@dataclass
+class Input:
+    """One input on its way through the pipeline: its bytes (or the file to stream) and, once
+    a text format asks, its decoded text."""
+
+    source: str
+    head: bytes
+    data: bytes | None = None
+    path: Path | None = None
+    text: str | None = None
+    document: Document | None = field(default=None, repr=False)
+    markup: list[str] = field(default_factory=list)
+    """What undoing HTML or Markdown changed (read as warnings)."""
+
+    def probe(self, fmt: Format) -> Any:
+        """What `fmt`'s sniffer and parser read: the first bytes, the bytes, or the text
+        (decoded once, on the first text format's request); None when this input has none."""
+        if fmt.reads == "stream":
+            return self.head
+        if fmt.reads == "bytes":
+            return self.data
+        if self.text is None and self.data is not None:
+            self.document = decode(self.data, self.source)
+            self._unmark(self.document.text)
+        return self.text
+
+    def _unmark(self, text: str) -> None:
+        unmarked = undo_markup(text)
+        self.text, self.markup = unmarked.text, unmarked.notes()
+
+
+def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
+    """The input's findings, then those of each of its parts (each linked on its own): the
+    parts its format names, then the pieces found beside its main content."""
+    book = rulebook()
+    module = fmt.predicates()
+    findings = evaluate(model, book, fmt.id.value, getattr(module, "START", None))
+    parts = list(getattr(module, "parts", lambda _: ())(model))
+    parts.extend(piece_part(p) for p in pieces)
+    for part in parts:
+        findings.extend(evaluate(part.model, book, part.kind, part.start, part.context))
+    if parts:
+        findings.sort(key=lambda f: (not f.root_cause, f.cause == "ok"))
+    return findings
+
+
+def _beside(item: Input, fmt: Format,
+            model: Any) -> tuple[list[Piece], list[UnparsedLine], int]:
+    """Pieces of other evidence among the lines the format could not place, the unparsed lines
+    left that are no prose, and how many lines of prose there were (prose is counted, not
+    reported line by line)."""
+    unparsed = list(model.unparsed)
+    if not unparsed or item.text is None or fmt.id is FormatId.TICKET:
+        return [], unparsed, 0
+    lines = item.text.split("\n")
+    candidates = [(u.line, lines[u.line - 1]) for u in unparsed
+                  if u.foreign and 0 < u.line <= len(lines)]
+    found = scan(candidates, beside_evidence=True)
+    taken = {n for p in found.pieces for n in range(p.first_line, p.last_line + 1)}
+    prose = prose_lines(found.prose)
+    left = [u for u in unparsed if u.line not in taken and u.line not in prose]
+    return found.pieces, left, len(prose)
+
+
+def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> InputResult:
+    """The one result of an input: status, verdict, root causes, codes, warnings, findings."""
+    pieces, unparsed, prose = _beside(item, fmt, model)
+    prose += model.prose_count()
+    pieces = sorted([*claimed, *pieces], key=lambda p: p.first_line)
+    findings = _findings(fmt, model, pieces)
+    warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed[:MAX_LISTED]]
+    if len(unparsed) > MAX_LISTED:
+        warnings.append(f"... and {len(unparsed) - MAX_LISTED} more line(s) that could not be "
+                        "placed")
+    warnings.extend(model.reading_notes())
+    status = "parsed" if not warnings and model.read_whole() else "partial"
+    if prose:
+        warnings.append(f"{prose} line(s) of prose around the evidence were not read as evidence")
+    shows_outcome = getattr(fmt.predicates(), "shows_outcome", lambda _: True)(model)
+    buried = _buried(item, len(unparsed) + prose)
+    if buried:
+        warnings.append(buried)
+    result_verdict = verdict(findings, shows_outcome, buried=bool(buried))
+    roots = [f for f in findings if f.root_cause and f.cause != "ok"]
+    roots = roots or [f for f in findings if f.cause == "ok"][:1]
+    codes = model.error_codes()
+    if codes is None:
+        codes = tuple(dict.fromkeys(f.hresult for f in findings if f.hresult))
+    codes = tuple(dict.fromkeys((*codes, *(c for p in pieces for c in p.model.error_codes()
+                                            or ()))))
+    next_steps: tuple[str, ...] = ()
+    if result_verdict == "inconclusive":
+        next_steps = tuple(s.text for f in findings if f.cause == "insufficient-evidence"
+                           for s in f.remediation)
+    document = item.document
+    if fmt.reads == "text":
+        warnings[:0] = decoding_warnings(item)
+    encoding = (document.encoding if document is not None and fmt.reads == "text"
+                else "binary" if fmt.reads == "stream" else None)
+    return InputResult(
+        source=item.source, kind=fmt.id.value, status=status, encoding=encoding,
+        verdict=result_verdict, root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
+        failing_element=next((f.element for f in roots if f.element is not None), None),
+        iis_substatus=tuple(dict.fromkeys(s for f in roots for s in f.iis_substatus)),
+        hresults=codes, warnings=tuple(warnings), next_steps=next_steps,
+        findings=tuple(findings), model=model,
+        events=(*model.event_rows(), *(row for p in pieces for row in p.model.event_rows())),
+        pieces=(*model.own_pieces(), *pieces),
+    )
+
+
+#: Unparsed lines listed one by one in an input's warnings; the rest are counted.
+MAX_LISTED = 50
+#: Unread lines beyond this many, and this share of the input, bury what was read.
+BURIED_LINES = 200
+BURIED_SHARE = 0.9
+
+
+def _buried(item: Input, unread: int) -> str:
+    """Why what was read cannot stand for the input (empty when it can): a clean chain among
+    overwhelming text that could not be read says nothing about what the input is about."""
+    if unread < BURIED_LINES or item.text is None:
+        return ""
+    total = sum(1 for line in item.text.split("\n") if line.strip())
+    if unread < BURIED_SHARE * total:
+        return ""
+    return (f"{unread} of {total} lines could not be read: what was read may not be what the "
+            "input is about, so it decides nothing")
+
+
+def decoding_warnings(item: Input, markup: bool = True) -> list[str]:
+    """What decoding (and, for an input that was read, undoing markup) changed."""
+    document = item.document
+    notes = list(item.markup) if markup else []
+    if document is None or not document.replaced:
+        return notes
+    return [f"some bytes were not valid {document.encoding} and were replaced", *notes]
