@@ -27,7 +27,8 @@ _IMAGES = (
 _TOO_LARGE = re.compile(r"^(\d+) bytes is more than the (\d+) accepted(.*)$")
 _BLANK = b" \t\r\n\x0b\x0c\x00\x1a\xef\xbb\xbf\xff\xfe"
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 26)) + bytes(range(28, 32))
-_CTRL_Z = re.compile(rb"(?:^|\n)(\x1a\x00?)")
+#: Ctrl-Z (and Enter) at the very end: the Windows console's end of input.
+_CTRL_Z = re.compile(rb"(\x1a\x00?[\r\n\x00]*)$")
 
 
 def prompt() -> None:
@@ -38,7 +39,7 @@ def prompt() -> None:
 
 
 def read_stdin() -> bytes:
-    """Standard input's bytes, up to a Ctrl-Z that starts a line."""
+    """Standard input's bytes, without a Ctrl-Z on the last line."""
     if sys.stdin is None:
         return b""
     if sys.stdin.isatty():
