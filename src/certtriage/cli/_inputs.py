@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from pathlib import Path
 
 from ..models.findings import InputResult
 
@@ -135,10 +134,3 @@ def refine(result: InputResult, data: bytes | None = None) -> InputResult:
         reason = f"{human(size)} is more than the {human(limit)} certtriage reads{rest}"
     return result if reason is None else result.model_copy(update={"error": reason})
 
-
-def is_blank(path: Path) -> bool:
-    """Whether a file is empty (checked before reading it)."""
-    try:
-        return path.is_file() and path.stat().st_size == 0
-    except OSError:
-        return False

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer._click import exceptions as click_exceptions
+
+try:  # typer 0.2x ships its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 from ..errors import CerttriageError
 from ._completion import COMPLETE_VAR, PROG
