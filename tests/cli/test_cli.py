@@ -136,7 +136,7 @@ def test_rules_list_and_show() -> None:
     assert code == 0 and "Why" in out and "Fix" in out
     code, out, _ = run("rules", "revoked", "-f", "json")
     assert json.loads(out)["code"] == "REV020"
-    assert run("rules", "XYZ999")[0] == Exit.USAGE
+    assert run("rules", "XYZ999")[0] == Exit.UNRECOGNIZED
 
 
 @pytest.mark.parametrize("query", ["0x80092013", "-2146885613", "2148081683",

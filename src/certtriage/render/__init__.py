@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from ..models.findings import Report
+if TYPE_CHECKING:
+    from ..models.findings import Report
 
 
 class OutputFormat(str, Enum):

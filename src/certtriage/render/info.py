@@ -1,62 +1,77 @@
-"""rich output of `certtriage rules` and `certtriage explain`."""
+"""Output of `certtriage rules` and `certtriage explain`, laid out with `render/term.py`.
+
+The rule list is one line per rule (code, cause, severity, 403.x, title) in columns sized to
+their content and never cut or wrapped, so `certtriage rules | grep crl` finds whole rules.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from ..knowledge.explain import Explanation
 from ..knowledge.schema import Rule
+from .term import Run, Screen, cells, linked
+
+_SEVERITY = {"error": "error", "warning": "warning", "info": "info"}
 
 
-def _console() -> Console:
-    return Console(highlight=False, emoji=False)
+def rule_table(rules: list[Rule], *, color: bool = False) -> str:
+    """One line per rule: code, cause, severity, IIS sub-statuses, title."""
+    rows = [(r.code, r.cause, r.severity, ",".join(r.iis_substatus) or "-", r.title)
+            for r in rules]
+    widths = [max(cells(row[i]) for row in rows) for i in range(4)] if rows else [0] * 4
+    screen = Screen(color=color)
+    for row in rows:
+        runs = [Run(value + " " * (width - cells(value) + 2),
+                    _SEVERITY[value] if n == 2 else "head" if n == 0 else "")
+                for n, (value, width) in enumerate(zip(row[:4], widths))]
+        screen.line(*runs, Run(row[4]))
+    return screen.text()
 
 
-def print_rule_table(rules: list[Rule]) -> None:
-    """One row per rule."""
-    table = Table("Code", "Cause", "Severity", "IIS", "Title", box=None, pad_edge=False)
-    for rule in rules:
-        table.add_row(rule.code, rule.cause, rule.severity, ", ".join(rule.iis_substatus),
-                      rule.title)
-    _console().print(table)
-
-
-def print_rule(rule: Rule, source: str) -> None:
-    """A rule in the documentation template: detects, why, fix, references, examples."""
-    console = _console()
-    console.print(Text(f"{rule.code} {rule.name}", style="bold"), f" ({source})")
-    console.print(Text(rule.title, style="bold"))
-    console.print(f"cause: {rule.cause}   severity: {rule.severity}   "
-                  f"IIS: {', '.join(rule.iis_substatus) or '-'}   status: {rule.status}")
-    console.print(Text("\nWhy", style="bold"))
-    console.print(" ".join(rule.why.split()))
-    console.print(Text("\nFix", style="bold"))
+def rule_page(rule: Rule, source: str, *, width: int = 80, color: bool = False,
+              links: bool = False, unicode: bool = True) -> str:
+    """A rule in the documentation template: detects, why, fix, references, conditions."""
+    screen = Screen(width, color=color, links=links, unicode=unicode)
+    screen.line(Run(f"{rule.code} {rule.name}", "head"), Run(f"  ({source})", "dim"))
+    screen.para([Run(rule.title, "head")])
+    screen.para(f"cause: {rule.cause}   severity: {rule.severity}   IIS: "
+                f"{', '.join(rule.iis_substatus) or '-'}   status: {rule.status}")
+    _heading(screen, "Why")
+    screen.para(" ".join(rule.why.split()), prefix="  ")
+    _heading(screen, "Fix")
     for n, step in enumerate(rule.fix, start=1):
-        console.print(f"  {n}. {step.text}" + (f"  [{step.where}]" if step.where else ""))
+        where = [Run(f" [{step.where}]", "dim")] if step.where else []
+        screen.para([*linked(step.text), *where], prefix=f"  {n}. ")
     if rule.references:
-        console.print(Text("\nReferences", style="bold"))
+        _heading(screen, "References")
         for ref in rule.references:
-            console.print(f"  - {ref.title} {ref.url}")
-    console.print(Text("\nMatches when", style="bold"))
+            url = [Run("  "), Run(ref.url, "", ref.url)] if ref.url else []
+            screen.para([Run(ref.title), *url], prefix="  - ")
+    _heading(screen, "Matches when")
     for condition in rule.when:
-        console.print(f"  {condition.predicate} {condition.args}")
+        screen.para(f"{condition.predicate} {condition.args}", prefix="  ")
     for condition in rule.unless:
-        console.print(f"  unless {condition.predicate} {condition.args}")
+        screen.para(f"unless {condition.predicate} {condition.args}", prefix="  ")
     if rule.explains:
-        console.print(f"  explains: {', '.join(rule.explains)}")
+        screen.para(f"explains: {', '.join(rule.explains)}", prefix="  ")
+    return screen.text()
 
 
-def print_explanation(found: Explanation) -> None:
-    """Facts as a two-column table, then the rules that involve it."""
-    console = _console()
-    console.print(Text(f"{found.title}", style="bold"), f" ({found.kind})")
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
+def _heading(screen: Screen, title: str) -> None:
+    screen.blank()
+    screen.line(Run(title, "head"))
+
+
+def explanation(found: Explanation, *, width: int = 80, color: bool = False,
+                links: bool = False, unicode: bool = True) -> str:
+    """The title and kind, the facts as label / value lines, then the rules involved."""
+    screen = Screen(width, color=color, links=links, unicode=unicode)
+    screen.line(Run(found.title, "head"), Run(f"  ({found.kind})", "dim"))
+    column = min(max((cells(label) for label, _ in found.facts), default=0) + 2, 32)
     for label, value in found.facts:
-        table.add_row(label, value)
-    console.print(table)
+        lead = Run(label + " " * max(column - cells(label), 2), "head")
+        screen.para(linked(value), prefix=(lead,), hang=" " * column)
+    for other in found.also:
+        screen.para(f"Also: {other}", hang="      ")
     if found.rules:
-        console.print("Rules: " + ", ".join(found.rules) + "   (certtriage rules CODE)")
+        screen.para(f"Rules: {', '.join(found.rules)}   (certtriage rules CODE)", hang="  ")
+    return screen.text()

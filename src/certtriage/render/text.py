@@ -1,21 +1,21 @@
-"""Terminal output with rich: the verdict first, the chain as a tree, then the findings.
+"""Terminal output: a rule, the report, and the one-line summary last, where it stays on screen.
 
 Everything shown comes from the view (`render/view.py`); this module decides only how it looks
-on a terminal. Text from the inputs reaches rich as `Text` objects, never as markup.
+on a terminal, with the layout primitives of `render/term.py`: nothing that can be copied (a
+URL, a subject, a path, a command) is broken across lines, wrapped prose keeps its indent, no
+line ends in spaces, and colour (when asked for) makes the failing element and the failed URL
+the brightest thing on the screen. The order puts the answer at the bottom: the chain and the
+lesser findings first, then the root causes with their fixes, then the summary line.
 """
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
+from collections.abc import Iterable, Sequence
 
 from ..models.findings import Report
+from .term import Run, Screen, cells, linked, urls
 from .view import (
+    CaseView,
     ChainView,
     CheckView,
     ElementView,
@@ -26,177 +26,247 @@ from .view import (
     build,
 )
 
-_VERDICT_STYLE = {"fail": "bold red", "pass": "bold green", "inconclusive": "bold yellow"}
-_STATUS_STYLE = {
-    "verified": "green", "ok": "green", "failed": "bold red", "expired": "yellow",
-    "no_urls": "dim", "no_idp_intersection": "cyan", "unknown": "magenta",
-}
-_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MAX_EVENT_ROWS = 25
+_STATUS_STYLE = {"verified": "ok", "ok": "ok", "failed": "error", "expired": "warning",
+                 "no_urls": "dim", "no_idp_intersection": "info", "unknown": "warning"}
 
 
 def render_text(report: Report, *, color: bool = False, width: int | None = None,
-                details: bool = False, **_: object) -> str:
-    """The report for a terminal (ANSI colours only when `color`)."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width or 100,
-                      color_system="standard" if color else None, highlight=False,
-                      emoji=False)
+                details: bool = False, brief: bool = False, links: bool = False,
+                unicode: bool = True, show_unread: bool = True, **_: object) -> str:
+    """The report for a terminal. `color` adds ANSI colours, `links` OSC 8 hyperlinks;
+    `brief` shows only each input's first fix and summary, `details` (batch runs) every
+    input's full diagnosis; without `show_unread`, inputs that were not analysed are left out
+    (the command line reports them on stderr)."""
+    screen = Screen(width or 80, color=color, links=links, unicode=unicode)
     view = build(report)
     if view.cases:
-        _cases(console, view, details)
-        return buffer.getvalue()
-    for index, item in enumerate(view.inputs):
-        if index:
-            console.rule(style="dim")
-        _input(console, item)
-    if len(view.inputs) > 1:
-        console.print(Text.assemble("Overall: ", (view.verdict.upper(),
-                                                  _VERDICT_STYLE[view.verdict])))
-    return buffer.getvalue()
+        _batch(screen, view, details=details, brief=brief)
+        return screen.text()
+    shown = [i for i in view.inputs if show_unread or i.verdict is not None]
+    if not shown:
+        return ""
+    screen.rule("certtriage")
+    for item in shown:
+        if brief:
+            _brief(screen, item, len(shown) > 1)
+        else:
+            _input(screen, item)
+            screen.blank()
+    _summaries(screen, shown, view.verdict)
+    return screen.text()
 
 
-def _cases(console: Console, view: ReportView, details: bool) -> None:
-    """Batch runs: a summary table, then errors and skips, then (with details) each input."""
+def prose(text: str, style: str = "") -> list[Run]:
+    """Markdown-ish text as runs: code spans in the code style, URLs as links."""
+    out: list[Run] = []
+    for index, part in enumerate(text.split("`")):
+        if index % 2 and part:
+            out.append(Run(f"`{part}`", "code"))
+        elif part:
+            out.extend(linked(part, style))
+    return out
+
+
+def _summary_runs(summary: str) -> list[Run]:
+    """A summary line: the verdict in its colour, the failed URL in the brightest style."""
+    verdict, _, rest = summary.partition("  ")
+    runs = [Run(verdict, verdict.lower()), Run("  ")]
+    offset = 0
+    for start, end in urls(rest):
+        runs.extend([Run(rest[offset:start]), Run(rest[start:end], "failing", rest[start:end])])
+        offset = end
+    return [*runs, Run(rest[offset:])]
+
+
+def _summaries(screen: Screen, items: Sequence[InputView], verdict: str) -> None:
+    """The answer, last: one line per input (never wrapped, so it can be grepped)."""
+    if len(items) == 1:
+        screen.line(*_summary_runs(items[0].summary))
+        return
+    screen.line(Run("Overall: "), Run(verdict.upper(), verdict), Run(f"  ({len(items)} inputs)"))
+    for item in items:
+        screen.line(Run(f"{item.source}: "), *_summary_runs(item.summary))
+
+
+def _brief(screen: Screen, item: InputView, named: bool) -> None:
+    if named:
+        screen.line(Run(item.source, "head"))
+    if item.fix_first is not None:
+        _step(screen, "Fix first: ", item.fix_first.text, item.fix_first.where, item.keep)
+
+
+def _step(screen: Screen, lead: str, text: str, where: str, keep: Iterable[str]) -> None:
+    runs = prose(text) + ([Run(f" [{where}]", "dim")] if where else [])
+    screen.para(runs, prefix=lead, keep=keep)
+
+
+def _input(screen: Screen, item: InputView) -> None:
+    screen.line(Run(item.source, "head"))
+    screen.line(Run(item.meta, "dim"))
+    if item.verdict is None:
+        screen.para(item.reason, prefix="  ", keep=item.keep)
+        return
+    headline = [Run("Verdict: "), Run(item.verdict.upper(), item.verdict)]
+    if item.root_causes:
+        headline.append(Run(f"   root cause: {', '.join(item.root_causes)}"))
+    if item.iis:
+        headline.append(Run(f"   IIS: {', '.join(item.iis)}", "head"))
+    screen.para(headline, hang="  ")
+    if item.events:
+        _events(screen, item.events)
+    for note in item.notes:
+        screen.para(note, keep=item.keep)
+    for chain in item.chains:
+        _chain(screen, chain, item.keep)
+    _others(screen, item)
+    for number, group in enumerate(item.roots, start=1):
+        screen.blank()
+        _root(screen, number, group, item.keep)
+    for message in item.passes:
+        screen.para(prose(message, "ok"), keep=item.keep)
+    if item.next_steps:
+        screen.line(Run("Collect next:", "warning"))
+        for number, step in enumerate(item.next_steps, start=1):
+            _step(screen, f"  {number}. ", step, "", item.keep)
+
+
+def _others(screen: Screen, item: InputView) -> None:
+    """Warnings and notes that are not root causes, and problems reading the input."""
+    for group in item.others:
+        for message in group.messages:
+            runs = [Run(f"{group.rule} {group.cause}: ", "head"), *prose(message)]
+            if group.repeated is not None:
+                times, first, last = group.repeated
+                runs.append(Run(f" (logged {times} times, {first} to {last})", "dim"))
+            lead = Run(f"{group.severity.upper():8}", group.severity)
+            screen.para(runs, prefix=(lead,), hang=" " * 8, keep=item.keep)
+    for warning in item.warnings:
+        screen.para([Run("warning: ", "warning"), *prose(warning, "dim")], hang="  ",
+                    keep=item.keep)
+
+
+def _root(screen: Screen, number: int, group: FindingGroup, keep: Sequence[str]) -> None:
+    """One section per root cause; the findings of one rule on one element share it."""
+    title = [Run(f"{number}. ROOT CAUSE ", "fail"), Run(group.cause, "head"),
+             Run(f"  [{group.rule}]")]
+    if group.context:
+        title.append(Run(f"  {group.context}", "dim"))
+    if group.iis:
+        title.append(Run(f"  -> {', '.join(group.iis)}", "head"))
+    screen.para(title, hang="   ", keep=keep)
+    many = len(group.messages) > 1
+    for message in group.messages:
+        screen.para(prose(message), prefix="   - " if many else "   ", keep=keep)
+    if group.repeated is not None:
+        times, first, last = group.repeated
+        screen.para([Run(f"logged {times} times, {first} to {last}", "dim")], prefix="   ")
+    for symptom in group.symptoms:
+        screen.para([Run("symptom: ", "dim"), Run(f"{symptom.cause} [{symptom.rule}] "),
+                     *prose(symptom.message, "dim")], prefix="   ", keep=keep)
+    if group.why:
+        screen.para([Run("Why: ", "head"), *prose(group.why)], prefix="   ", keep=keep)
+    if group.fix:
+        screen.line(Run("   "), Run("Fix:", "head"))
+        for n, step in enumerate(group.fix, start=1):
+            _step(screen, f"     {n}. ", step.text, step.where, keep)
+    if group.references:
+        screen.line(Run("   "), Run("See:", "head"))
+        for ref in group.references:
+            runs = [Run(ref.title)] + ([Run("  "), Run(ref.url, "", ref.url)] if ref.url else [])
+            screen.para(runs, prefix="     - ")
+
+
+def _events(screen: Screen, rows: tuple[EventRow, ...]) -> None:
+    """The events table: fixed columns sized to their content, the detail wrapped after."""
+    shown = rows[:_MAX_EVENT_ROWS]
+    head = ("time", "source", "id", "level")
+    columns = [(r.time, r.source, r.event_id, r.level) for r in shown]
+    widths = [max(cells(c[i]) for c in [head, *columns]) for i in range(4)]
+    screen.line(Run(f"{len(rows)} event(s)", "head"))
+    screen.line(Run("  ".join(h.ljust(w) for h, w in zip(head, widths)) + "  detail", "dim"))
+    for row, values in zip(shown, columns):
+        lead = [Run("  ".join(v + " " * (w - cells(v)) for v, w in zip(values[:3], widths)))]
+        lead += [Run("  "), Run(row.level + " " * (widths[3] - cells(row.level)), row.level),
+                 Run("  ")]
+        screen.para(row.detail, prefix=lead, hang=" " * 4)
+    if len(rows) > _MAX_EVENT_ROWS:
+        screen.line(Run(f"... {len(rows) - _MAX_EVENT_ROWS} more", "dim"))
+
+
+def _chain(screen: Screen, chain: ChainView, keep: Sequence[str]) -> None:
+    """The chain as a tree, each element with its -urlfetch retrievals."""
+    glyph = screen.glyph
+    screen.line(Run(chain.title, "head"))
+    for n, element in enumerate(chain.elements):
+        last = n == len(chain.elements) - 1
+        guide = glyph["space"] if last else glyph["pipe"]
+        child = glyph["pipe"] if element.checks else glyph["space"]
+        screen.para(_element_label(element), prefix=glyph["last" if last else "tee"],
+                    hang=guide + child, keep=keep)
+        for m, check in enumerate(element.checks):
+            end = m == len(element.checks) - 1
+            screen.para(_check_label(check), prefix=guide + glyph["last" if end else "tee"],
+                        hang=guide + glyph["space" if end else "pipe"] + "  ", keep=keep)
+
+
+def _element_label(element: ElementView) -> list[Run]:
+    style = "failing" if element.failing else "head"
+    runs = [Run(f"{element.position} ", style), Run(element.subject,
+                                                     "failing" if element.failing else "")]
+    if element.errors:
+        runs.append(Run("  " + ", ".join(element.errors), "error"))
+    elif element.clean:
+        runs.append(Run("  no errors", "ok"))
+    if element.failing:
+        runs.append(Run("  <- root cause", "failing"))
+    return runs
+
+
+def _check_label(check: CheckView) -> list[Run]:
+    link = check.target if urls(check.target) else ""
+    runs = [Run(f"{check.section:9} ", "dim"),
+            Run(f"{check.status_text:9} ", _STATUS_STYLE.get(check.status, "")),
+            Run(check.target, "failing" if check.bad else "", link)]
+    if check.error:
+        runs.append(Run(f"  {check.error}", "error"))
+    return runs
+
+
+def _batch(screen: Screen, view: ReportView, *, details: bool, brief: bool) -> None:
+    """Batch runs: (with details) each input, then the failing inputs, what was not read,
+    the cases' notes, and one summary line per case, last."""
+    screen.rule("certtriage batch")
+    if not brief:
+        _batch_body(screen, view, details)
+    if not any(item.verdict is not None for item in view.inputs):
+        screen.line(Run("warning: nothing at all was recognised: no certutil output or event "
+                        "log in any input", "warning"))
+    screen.line(Run("Overall: "), Run(view.verdict.upper(), view.verdict),
+                Run(f"  ({len(view.cases)} case{'s' if len(view.cases) != 1 else ''}, "
+                    f"{len(view.inputs)} files)"))
+    for case in view.cases:
+        _case_line(screen, case)
+
+
+def _batch_body(screen: Screen, view: ReportView, details: bool) -> None:
     if details:
         for item in view.inputs:
             if item.verdict is not None:
-                _input(console, item)
-                console.rule(style="dim")
-    table = Table(box=None, pad_edge=False, title="Cases", title_justify="left")
-    table.add_column("case", overflow="fold")
-    table.add_column("verdict")
-    table.add_column("root cause", overflow="fold")
-    for name in ("IIS", "read", "skipped", "failed"):
-        table.add_column(name)
-    for case in view.cases:
-        table.add_row(case.name, Text(case.verdict.upper(), style=_VERDICT_STYLE[case.verdict]),
-                      ", ".join(case.root_causes), ", ".join(case.iis),
-                      str(case.read), str(case.skipped), str(case.failed))
-    console.print(table)
-    for case in view.cases:
-        for note in case.notes:
-            console.print(Text(f"{case.name}: {note}", style="yellow"))
+                _input(screen, item)
+                screen.rule()
     for item in view.inputs:
         if item.verdict == "fail" and item.root_causes:
-            console.print(Text.assemble(("FAIL ", "red"), f"{item.source}: ",
-                                        ", ".join(item.root_causes)))
+            screen.line(Run("FAIL", "fail"), Run(f"  {item.source}: "),
+                        Run(", ".join(item.root_causes)))
     for item in view.inputs:
         if item.verdict is None:
-            console.print(Text(f"{item.status}: {item.source}: {item.reason}", style="dim"))
-    if not any(item.verdict is not None for item in view.inputs):
-        console.print(Text("warning: nothing at all was recognised: no certutil output or "
-                           "event log in any input", style="bold yellow"))
-    console.print(Text.assemble("Overall: ", (view.verdict.upper(),
-                                              _VERDICT_STYLE[view.verdict])))
+            screen.line(Run(f"{item.status}: {item.source}: {item.reason}", "dim"))
+    for case in view.cases:
+        for note in case.notes:
+            screen.para([Run(f"{case.name}: ", "head"), *prose(note, "warning")], hang="  ")
+    screen.blank()
 
 
-def _input(console: Console, item: InputView) -> None:
-    console.print(Text.assemble((item.source, "bold"), f"  ({item.meta})"))
-    if item.verdict is None:
-        console.print(Text(f"  {item.reason}", style="yellow"))
-        return
-    headline = Text.assemble("Verdict: ", (item.verdict.upper(), _VERDICT_STYLE[item.verdict]))
-    if item.root_causes:
-        headline.append(f"   root cause: {', '.join(item.root_causes)}")
-    if item.iis:
-        headline.append(f"   IIS: {', '.join(item.iis)}", style="bold")
-    console.print(headline)
-    if item.events:
-        console.print(_events_table(item.events))
-    for note in item.notes:
-        console.print(Text(note))
-    for chain in item.chains:
-        console.print(_chain_tree(chain))
-    for number, group in enumerate(item.roots, start=1):
-        _root(console, number, group)
-    for message in item.passes:
-        console.print(Text(message, style="green"))
-    for group in item.others:
-        style = _SEVERITY_STYLE[group.severity]
-        for message in group.messages:
-            line = Text.assemble((f"{group.severity.upper():8}", style),
-                                 (f"{group.rule} {group.cause}: ", "bold"), message)
-            if group.repeated is not None:
-                line.append(f" (logged {group.repeated[0]} times, {group.repeated[1]} to "
-                            f"{group.repeated[2]})", style="dim")
-            console.print(line)
-    if item.next_steps:
-        console.print(Text("Collect next:", style="bold yellow"))
-        for number, step in enumerate(item.next_steps, start=1):
-            console.print(Text(f"  {number}. {step}"))
-    for warning in item.warnings:
-        console.print(Text(f"warning: {warning}", style="dim yellow"))
-
-
-def _root(console: Console, number: int, group: FindingGroup) -> None:
-    """One panel per root cause; the findings of one rule on one element share it."""
-    title = Text.assemble((f"{number}. ROOT CAUSE ", "bold red"), (group.cause, "bold"),
-                          f"  [{group.rule}]")
-    if group.context:
-        title.append(f"  {group.context}", style="dim")
-    if group.iis:
-        title.append(f"  -> {', '.join(group.iis)}", style="bold")
-    parts: list[Text] = []
-    if group.repeated is not None:
-        times, first, last = group.repeated
-        parts.append(Text(group.messages[0]))
-        parts.append(Text(f"logged {times} times, {first} to {last}", style="dim"))
-    else:
-        many = len(group.messages) > 1
-        parts.extend(Text(("- " if many else "") + message) for message in group.messages)
-    for symptom in group.symptoms:
-        parts.append(Text.assemble(("symptom: ", "dim"), f"{symptom.cause} [{symptom.rule}] ",
-                                   (symptom.message, "dim")))
-    if group.why:
-        parts.append(Text.assemble(("Why: ", "bold"), group.why))
-    if group.fix:
-        parts.append(Text("Fix:", style="bold"))
-        for n, step in enumerate(group.fix, start=1):
-            where = f" [{step.where}]" if step.where else ""
-            parts.append(Text(f"  {n}. {step.text}{where}"))
-    if group.references:
-        parts.append(Text("See: " + "; ".join(
-            f"{r.title} {r.url}".strip() for r in group.references), style="dim"))
-    console.print(Panel(Group(*parts), title=title, title_align="left", border_style="red"))
-
-
-def _events_table(rows: tuple[EventRow, ...]) -> Table:
-    table = Table("time", "source", "id", "level", "detail", box=None, pad_edge=False,
-                  title=f"{len(rows)} event(s)", title_justify="left")
-    for row in rows[:_MAX_EVENT_ROWS]:
-        table.add_row(row.time, row.source, row.event_id,
-                      Text(row.level, style=_SEVERITY_STYLE.get(row.level, "")), row.detail)
-    if len(rows) > _MAX_EVENT_ROWS:
-        table.add_row("", f"... {len(rows) - _MAX_EVENT_ROWS} more", "", "", "")
-    return table
-
-
-def _chain_tree(chain: ChainView) -> Tree:
-    tree = Tree(Text(chain.title, style="bold"))
-    for element in chain.elements:
-        node = tree.add(_element_label(element))
-        for check in element.checks:
-            node.add(_check_label(check))
-    return tree
-
-
-def _element_label(element: ElementView) -> Text:
-    label = Text(f"{element.position} ", style="bold red" if element.failing else "bold")
-    label.append(element.subject)
-    if element.errors:
-        label.append("  " + ", ".join(element.errors), style="red")
-    elif element.clean:
-        label.append("  no errors", style="green")
-    if element.failing:
-        label.append("  <- root cause", style="bold red")
-    return label
-
-
-def _check_label(check: CheckView) -> Text:
-    label = Text(f"{check.section:9} ", style="dim")
-    label.append(f"{check.status_text:9} ", style=_STATUS_STYLE[check.status])
-    label.append(check.target)
-    if check.error:
-        label.append(f"  {check.error}", style="red")
-    return label
+def _case_line(screen: Screen, case: CaseView) -> None:
+    screen.line(Run(f"{case.name}: "), *_summary_runs(case.summary))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
+from . import summary as _summary
 
 #: Statuses of a retrieval that did not deliver.
 BAD_STATUSES = frozenset({"failed", "expired"})
@@ -118,6 +119,10 @@ class InputView:
     passes: tuple[str, ...]
     next_steps: tuple[str, ...]
     warnings: tuple[str, ...]
+    fix_first: FixStep | None
+    """The first thing to do: the first root cause's first step, or the first next step."""
+    keep: tuple[str, ...]
+    """Names, URLs and places that a layout must never break across lines."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class CaseView:
     skipped: int
     failed: int
     notes: tuple[str, ...]
+    summary: str
+    """One line: the verdict, the case's first root cause where it was found, the fix."""
 
 
 @dataclass(frozen=True)
@@ -149,14 +156,16 @@ def build(report: Report) -> ReportView:
     return ReportView(
         version=report.version, verdict=report.verdict,
         inputs=tuple(input_view(r) for r in report.inputs),
-        cases=tuple(_case(c) for c in report.cases),
+        cases=tuple(_case(c, [r for r in report.inputs if r.case == c.case])
+                    for c in report.cases),
     )
 
 
-def _case(case: CaseResult) -> CaseView:
+def _case(case: CaseResult, results: list[InputResult]) -> CaseView:
     return CaseView(name=case.case, verdict=case.verdict, root_causes=case.root_causes,
                     iis=case.iis_substatus, read=case.parsed, skipped=case.skipped,
-                    failed=case.failed, notes=case.notes)
+                    failed=case.failed, notes=case.notes,
+                    summary=_summary.case_line(case, results))
 
 
 def input_view(result: InputResult) -> InputView:
@@ -170,7 +179,7 @@ def input_view(result: InputResult) -> InputView:
         source=result.source, meta=meta, status=result.status, verdict=result.verdict,
         reason=result.error or "not analysed",
         root_causes=() if result.root_causes == ("ok",) else result.root_causes,
-        iis=result.iis_substatus, summary=summary_line(result),
+        iis=result.iis_substatus, summary=_summary.line(result),
         chains=tuple(_chains(model, result.findings)) if model is not None else (),
         events=tuple(_event_rows(result.events)),
         notes=tuple(model.summary_lines()) if model is not None else (),
@@ -178,7 +187,18 @@ def input_view(result: InputResult) -> InputView:
         others=tuple(_groups(others, result.findings)),
         passes=tuple(f.message for f in result.findings if f.cause == "ok" and f.root_cause),
         next_steps=result.next_steps, warnings=result.warnings,
+        fix_first=_summary.first_step(result), keep=_keep(result),
     )
+
+
+def _keep(result: InputResult) -> tuple[str, ...]:
+    """Subjects, issuers and URLs of the input: values a layout keeps whole."""
+    values: list[str | None] = []
+    if result.model is not None:
+        for _, _, elements in result.model.chains():
+            values.extend(v for e in elements for v in (e.subject, e.issuer))
+    values.extend(v for f in result.findings for v in (f.subject, f.url))
+    return tuple(dict.fromkeys(v for v in values if v))
 
 
 def position(element: ChainElement | None, index: int | None) -> str:
@@ -190,32 +210,8 @@ def position(element: ChainElement | None, index: int | None) -> str:
 
 
 def summary_line(result: InputResult) -> str:
-    """One line that says it all: `FAIL  partial-chain at [0][0] CN=... -> 403.16  fix first:
-    ...`; for an input not analysed, why."""
-    if result.verdict is None:
-        return f"{result.status.upper()}  {result.source}: {result.error or 'not analysed'}"
-    verdict = result.verdict.upper()
-    roots = [f for f in result.findings if f.root_cause and f.cause != "ok"]
-    if not roots:
-        first = next((f for f in result.findings if f.cause == "ok"), None)
-        said = first.title if first is not None else "nothing decides the outcome"
-        step = f"  next: {result.next_steps[0]}" if result.next_steps else ""
-        return f"{verdict}  {said}{step}"
-    top = roots[0]
-    where = ""
-    if top.element is not None:
-        where = f" at [0][{top.element}]" + (f" {top.subject}" if top.subject else "")
-    elif top.url:
-        where = f" at {top.url}"
-    more = f" (+{len(result.root_causes) - 1} more)" if len(result.root_causes) > 1 else ""
-    iis = f" -> {', '.join(top.iis_substatus)}" if top.iis_substatus else ""
-    fix = f"  fix first: {_plain(top.remediation[0].text)}" if top.remediation else ""
-    return f"{verdict}  {top.cause}{where}{iis}{more}{fix}"
-
-
-def _plain(text: str) -> str:
-    """Remediation Markdown as one plain line."""
-    return " ".join(text.replace("`", "").split())
+    """One line that says it all (see :func:`render.summary.line`)."""
+    return _summary.line(result)
 
 
 def _chains(model: Any, findings: tuple[Finding, ...]) -> list[ChainView]:

@@ -1,0 +1,79 @@
+"""Running the command line: every way a run can end becomes one exit code and at most one
+line per problem on standard error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+try:  # typer 0.2x ships its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
+
+from ..errors import CerttriageError
+from ._completion import COMPLETE_VAR, PROG
+from ._output import quiet_pipe
+
+#: Exit codes used here (the full table is `cli.Exit`).
+_USAGE = 2
+_INTERRUPTED = 130
+
+
+def _err(message: str) -> None:
+    print(f"certtriage: {message}", file=sys.stderr)
+
+
+def usage_line(exc: click_exceptions.UsageError) -> str:
+    """A usage error as one line: the framework's message and where to read more."""
+    message = " ".join(exc.format_message().split())
+    ctx = exc.ctx
+    if isinstance(exc, click_exceptions.NoSuchOption) or "No such command" in message:
+        word = message.split("'")[1] if message.count("'") >= 2 else ""
+        if word and Path(word).exists():
+            return f"{message} To read a file: certtriage analyze {word}"
+    where = ctx.command_path if ctx is not None else "certtriage"
+    return f"{message} (see '{where} --help')"
+
+
+def run(app: typer.Typer, args: list[str] | None = None) -> int:
+    """Run `app` on `args` (the process's arguments by default); the exit code."""
+    if os.environ.get(COMPLETE_VAR):  # a shell asks for completions: register the shells
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    try:
+        code: Any = app(args=args, prog_name=PROG, complete_var=COMPLETE_VAR,
+                        standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        if exc.ctx is not None:
+            print(exc.ctx.get_help())
+        return 0
+    except click_exceptions.UsageError as exc:
+        _err(usage_line(exc))
+        return _USAGE
+    except click_exceptions.ClickException as exc:
+        _err(" ".join(exc.format_message().split()))
+        return _USAGE
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        _err("aborted")
+        return _USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return _INTERRUPTED
+    except BrokenPipeError:
+        quiet_pipe()
+        return 0
+    except CerttriageError as exc:  # the one hierarchy: a located one-line message
+        _err(exc.one_line())
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        _err(f"internal error: {type(exc).__name__}: {exc}")
+        return _USAGE
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,124 @@
+"""Where output goes and how it may look: width, colour, hyperlinks, glyphs, a closed pipe.
+
+Width: `COLUMNS` when set, else the terminal's width, else 80 (a pipe or a file).
+Colour (`--color auto`): `FORCE_COLOR` (non-empty) turns it on even into a pipe (`| less -R`),
+`NO_COLOR` (non-empty) turns it off, `TERM=dumb` too; otherwise on when standard output is a
+terminal. `--color always|never` overrides them all.
+Hyperlinks (OSC 8): with colour on a terminal; `FORCE_HYPERLINK=1` / `=0` overrides.
+Glyphs: the box-drawing rule and tree guides when standard output can encode them, ASCII
+otherwise (a Windows code page after `>` redirection).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from typing import TextIO
+
+from ..render.term import UNICODE_PROBE
+
+
+class Color(str, Enum):
+    """`--color` values."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How text output is laid out for its destination."""
+
+    width: int
+    color: bool
+    links: bool
+    unicode: bool
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def _width(to_terminal: bool) -> int:
+    columns = _env("COLUMNS")
+    if columns and columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if to_terminal:
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+def _color(choice: Color, to_terminal: bool) -> bool:
+    if choice is not Color.auto:
+        return choice is Color.always
+    if _env("FORCE_COLOR"):
+        return True
+    if _env("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return to_terminal and _enable_ansi()
+
+
+def _enable_ansi() -> bool:
+    """Whether the terminal interprets ANSI sequences (Windows consoles are asked to)."""
+    if os.name != "nt":
+        return True
+    import ctypes  # Windows only: turn on ENABLE_VIRTUAL_TERMINAL_PROCESSING
+
+    try:
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.GetStdHandle(-11)
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))
+    except (AttributeError, OSError):
+        return False
+
+
+def _encodes(stream: TextIO, text: str) -> bool:
+    try:
+        text.encode(stream.encoding or "ascii")
+    except (LookupError, UnicodeEncodeError):
+        return False
+    return True
+
+
+def look(choice: Color, to_file: bool = False, stream: TextIO | None = None) -> Look:
+    """The layout for standard output (or, with `to_file`, for a report file)."""
+    stream = stream or sys.stdout
+    to_terminal = not to_file and stream.isatty()
+    color = _color(choice, to_terminal) if not to_file else choice is Color.always
+    forced = _env("FORCE_HYPERLINK")
+    links = forced != "0" if forced is not None else color and to_terminal
+    unicode = to_file or _encodes(stream, UNICODE_PROBE)
+    return Look(width=_width(to_terminal), color=color, links=links, unicode=unicode)
+
+
+def quiet_pipe() -> None:
+    """After the reader of standard output went away (`| head`): send whatever Python still
+    wants to flush at exit to nowhere, so no error is printed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (an embedding, a test)
+        pass
+
+
+def write(text: str, stream: TextIO | None = None) -> bool:
+    """Write `text` to standard output; False when the reader closed the pipe."""
+    stream = stream or sys.stdout
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        quiet_pipe()
+        return False
+    except UnicodeEncodeError:  # a code page that lacks a character of the input
+        encoding = stream.encoding or "ascii"
+        return write(text.encode(encoding, "replace").decode(encoding), stream)
+    return True
