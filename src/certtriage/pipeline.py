@@ -23,11 +23,14 @@ from .parsers import FORMATS, UNKNOWN, Format
 from .parsers.ticket.scan import claim_messages
 from .result import Input, build_result, decoding_warnings
 from .text.decode import MAX_TEXT_BYTES, read_bounded, too_large
+from .text.unreadable import HEAD, why_unreadable
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
 MAX_EVTX_BYTES = 4 * 1024**3
 #: Bytes read from a file before its format is known (enough for any binary signature).
 HEAD_BYTES = 8
+#: The name results give standard input.
+STDIN = "<stdin>"
 
 
 def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
@@ -54,7 +57,7 @@ def analyze_path(path: str | os.PathLike[str],
     source = str(path)
     try:
         p = Path(path)
-        info = p.stat()
+        info = os.stat(p)
         refused = _not_a_file(info.st_mode)
         if refused:
             return _failed(source, refused)
@@ -62,6 +65,8 @@ def analyze_path(path: str | os.PathLike[str],
             head = handle.read(HEAD_BYTES)
             streamed = next((f for f in FORMATS if f.reads == "stream" and f.sniff(head)), None)
             if streamed is None:
+                if info.st_size > MAX_TEXT_BYTES:
+                    return _failed(source, too_large(info.st_size, MAX_TEXT_BYTES))
                 data = head + read_bounded(handle, MAX_TEXT_BYTES, already=len(head))
     except InputTooLarge as exc:
         return _failed(source, exc.problem)
@@ -70,7 +75,7 @@ def analyze_path(path: str | os.PathLike[str],
     if streamed is None:
         return analyze_bytes(data, source)
     if info.st_size > MAX_EVTX_BYTES:
-        return _failed(source, too_large(info.st_size, MAX_EVTX_BYTES, "EVTX file"),
+        return _failed(source, too_large(info.st_size, MAX_EVTX_BYTES, "an EVTX file"),
                        streamed.id.value)
     return _guarded(Input(source, head, path=p), streamed, records)
 
@@ -133,8 +138,11 @@ def _analyze(item: Input, fmt: Format | None,
     try:
         fmt = fmt or _sniff(item)
         if fmt is None:
+            reason = why_unreadable(item.data[:HEAD], stdin=item.source == STDIN) if (
+                item.data is not None) else None
             return InputResult(source=item.source, kind=UNKNOWN, status="unrecognized",
-                               error="not certutil output or any other format certtriage reads",
+                               error=reason or "not certutil output or any other format "
+                               "certtriage reads",
                                encoding=item.document.encoding if item.document else None,
                                warnings=tuple(decoding_warnings(item, markup=False)))
         claimed: list[Piece] = []

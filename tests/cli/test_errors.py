@@ -105,7 +105,7 @@ def test_a_file_over_the_limit_is_said_in_human_sizes(tmp_path: Path,
                                             (1024, "1 KiB"), (1536, "1.5 KiB"),
                                             (32 * 1024**2, "32 MiB"), (4 * 1024**3, "4 GiB")])
 def test_human_sizes(size: int, said: str) -> None:
-    from certtriage.cli._inputs import human
+    from certtriage.text.decode import human_size as human
 
     assert human(size) == said
 

@@ -40,7 +40,12 @@ def test_reading_stops_at_the_limit_whatever_the_size_says(
     monkeypatch.setattr(pipeline, "MAX_TEXT_BYTES", 4096)
     result = analyze_path(big)
     assert result.status == "error"
-    assert result.error == "it is more than the 4 KiB certtriage reads from one text input"
+    assert result.error == "4.9 KiB is more than the 4 KiB certtriage reads"
+    # A file that says it is empty but never ends (a /proc file) is cut at the limit.
+    monkeypatch.setattr(pipeline.os, "stat", lambda *_a, **_k: os.stat_result(
+        (stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 0, 0, 0, 0)))
+    result = analyze_path(big)
+    assert result.error == "it is more than the 4 KiB certtriage reads"
 
 
 def test_a_reader_that_crashes_ends_only_its_own_input(monkeypatch: pytest.MonkeyPatch) -> None:

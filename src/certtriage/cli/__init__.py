@@ -96,16 +96,20 @@ def analyze(
 ) -> None:
     """Diagnose pasted or saved evidence: certutil -verify [-urlfetch] output, event logs
     (EVTX or text), IIS configuration and logs, certificate files and store listings."""
+    from ..errors import InputTooLarge
     from ..pipeline import report
-    from ._inputs import STDIN, read_stdin, refine
+    from ._inputs import STDIN, read_stdin
 
     results: list[InputResult] = []
     for path in paths or ["-"]:
-        if path == "-":
-            data = read_stdin()
-            results.append(refine(_analyze_bytes(data, STDIN), data))
-        else:
-            results.append(refine(_analyze_path(path)))
+        if path != "-":
+            results.append(_analyze_path(path))
+            continue
+        try:
+            results.append(_analyze_bytes(read_stdin(), STDIN))
+        except InputTooLarge as exc:
+            results.append(InputResult(source=STDIN, kind="unknown", status="error",
+                                       error=exc.problem))
     for result in results:
         if result.verdict is None:
             _err(f"{result.source}: {result.error or result.status}")
@@ -190,9 +194,6 @@ def batch(
         full = with_progress(run, paths, workers)
     else:
         full = run(paths, jobs=workers)
-    from ._inputs import refine
-
-    full = full.model_copy(update={"inputs": tuple(refine(r) for r in full.inputs)})
     _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
           brief=brief, color=color, redacted=redacted)
 

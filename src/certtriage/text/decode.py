@@ -9,6 +9,7 @@ guessed silently.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import BinaryIO, Literal
 
 from ..errors import InputTooLarge
@@ -44,22 +45,26 @@ class Document(Model):
 
 
 def human_size(size: int) -> str:
-    """`512 bytes`, `40 KiB`, `32 MiB`, `1.5 GiB`: a size as people read it."""
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if size >= scale:
-            value = size / scale
-            return f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else (
-                f"{value:.1f} {unit}")
-    return f"{size} bytes"
+    """`size` bytes as people say it: 512 bytes, 40 KiB, 3.1 MiB, 4.5 GiB."""
+    if size < 1024:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            break
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
-def too_large(size: int | None, limit: int, what: str = "text input") -> str:
-    """The one-line reason an input over `limit` is refused (`size` None: more than it)."""
+def too_large(size: int | None, limit: int, what: str = "") -> str:
+    """The one-line reason an input over `limit` is refused (`size` None: more than it;
+    `what`: the kind of input the limit is for, when it is not text)."""
     shown = f"{human_size(size)} is" if size is not None else "it is"
-    return f"{shown} more than the {human_size(limit)} certtriage reads from one {what}"
+    return f"{shown} more than the {human_size(limit)} certtriage reads" + (
+        f" for {what}" if what else "")
 
 
-def read_bounded(stream: BinaryIO, limit: int, what: str = "text input", *,
+def read_bounded(stream: BinaryIO, limit: int, what: str = "", *,
                  already: int = 0) -> bytes:
     """Read `stream` to its end, but never more than `limit` bytes in all (`already` of them
     read before): past it, raise InputTooLarge without reading further (a device or a pipe
@@ -68,6 +73,10 @@ def read_bounded(stream: BinaryIO, limit: int, what: str = "text input", *,
     if len(data) > limit - already:
         raise InputTooLarge(too_large(None, limit, what))
     return data
+
+
+#: Ctrl-Z (and Enter) at the very end: the Windows console's end of input, not content.
+_CTRL_Z = re.compile(r"\x1a[\r\n]*\Z")
 
 
 def _sniff_utf16(data: bytes) -> Encoding | None:
@@ -135,6 +144,7 @@ def decode(data: bytes, source: str = "<bytes>") -> Document:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
                 text, replaced = data.decode("cp1252", errors="replace"), True
+    text = _CTRL_Z.sub("", text)
     newline = _newline_kind(text)
     if newline != "lf" and newline != "none":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
