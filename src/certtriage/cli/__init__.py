@@ -66,15 +66,16 @@ def _fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
 
 
 def _exit_code(report: Report, fail_on: str) -> Exit:
+    """The exit code is the report's verdict (never a count of findings): fail 1, inconclusive
+    4, pass 0; 3 when nothing was recognised. `--fail-on warning` makes a warning a failure."""
     recognised = [r for r in report.inputs if r.verdict is not None]
-    threshold = {"error"} if fail_on == "error" else {"error", "warning"}
-    if any(f.severity in threshold for r in recognised for f in r.findings):
-        return Exit.FINDINGS
     if not recognised:
         return Exit.UNRECOGNIZED
-    if any(r.verdict == "inconclusive" for r in recognised):
-        return Exit.INCONCLUSIVE
-    return Exit.OK
+    warned = fail_on == "warning" and any(
+        f.severity == "warning" for r in recognised for f in r.findings)
+    if report.verdict == "fail" or warned:
+        return Exit.FINDINGS
+    return Exit.INCONCLUSIVE if report.verdict == "inconclusive" else Exit.OK
 
 
 @_command("Diagnose pasted or saved evidence (certutil, events, IIS).",

@@ -18,11 +18,11 @@ EXIT_CODES = """\b
 Exit codes:
   0  nothing wrong: every input read passed (warnings count only with
      --fail-on warning)
-  1  findings at or above --fail-on (default: error)
+  1  fail: a failure is established (or a warning, with --fail-on warning)
   2  bad usage, a report that cannot be written, or an internal error
   3  nothing recognised: no input could be read or was in a format
      certtriage knows; for rules and explain: an unknown name or code
-  4  inconclusive: no finding, but no clean chain shown either"""
+  4  inconclusive: the evidence decides nothing"""
 
 APP = """Reads the evidence of a failed client-certificate login on IIS / HTTP.sys (certutil
 output, Schannel and CAPI2 events, IIS configuration and logs, certificate files) and names

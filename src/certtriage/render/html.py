@@ -65,7 +65,7 @@ def _input(item: InputView) -> str:
         parts.append(f"<p>Not analysed: {_e(item.reason)}</p>")
         return "<section>" + "".join(parts) + "</section>"
     parts.append(f"<p>Verdict: <span class='{item.verdict}'>{item.verdict.upper()}</span>"
-                 + (f" &mdash; root cause: {_e(', '.join(item.root_causes))}"
+                 + (f" &mdash; {_e(item.cause_label)}: {_e(', '.join(item.root_causes))}"
                     if item.root_causes else "")
                  + (f" &mdash; IIS {_e(', '.join(item.iis))}" if item.iis else "") + "</p>")
     parts.append(f"<p class='muted'>{_e(item.summary)}</p>")

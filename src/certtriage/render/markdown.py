@@ -55,7 +55,7 @@ def _input(item: InputView) -> list[str]:
         return [*out, f"Not analysed: {_text(item.reason)}", ""]
     line = f"**Verdict: {item.verdict.upper()}**"
     if item.root_causes:
-        line += f" — root cause: {', '.join(_code(c) for c in item.root_causes)}"
+        line += f" — {item.cause_label}: {', '.join(_code(c) for c in item.root_causes)}"
     if item.iis:
         line += f" — IIS {', '.join(item.iis)}"
     out += [line, "", f"> {_text(item.summary)}", ""]

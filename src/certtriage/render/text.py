@@ -109,7 +109,7 @@ def _input(screen: Screen, item: InputView) -> None:
         return
     headline = [Run("Verdict: "), Run(item.verdict.upper(), item.verdict)]
     if item.root_causes:
-        headline.append(Run(f"   root cause: {', '.join(item.root_causes)}"))
+        headline.append(Run(f"   {item.cause_label}: {', '.join(item.root_causes)}"))
     if item.iis:
         headline.append(Run(f"   IIS: {', '.join(item.iis)}", "head"))
     screen.para(headline, hang="  ")

@@ -109,6 +109,8 @@ class InputView:
     reason: str
     """Why the input was not analysed (when `verdict` is None)."""
     root_causes: tuple[str, ...]
+    cause_label: str
+    """`root cause` when the verdict is fail, `likely cause` when the evidence does not decide."""
     iis: tuple[str, ...]
     summary: str
     chains: tuple[ChainView, ...]
@@ -179,6 +181,7 @@ def input_view(result: InputResult) -> InputView:
         source=result.source, meta=meta, status=result.status, verdict=result.verdict,
         reason=result.error or "not analysed",
         root_causes=() if result.root_causes == ("ok",) else result.root_causes,
+        cause_label="root cause" if result.verdict == "fail" else "likely cause",
         iis=result.iis_substatus, summary=_summary.line(result),
         chains=tuple(_chains(model, result.findings)) if model is not None else (),
         events=tuple(_event_rows(result.events)),
