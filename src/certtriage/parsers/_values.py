@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from ..knowledge.codes import code_tables
+from ..knowledge.codes.numbers import to_unsigned
 from ..models.common import HResult, TrustStatus
 
 _CODE = re.compile(r"\b0x(?P<hex>[0-9a-fA-F]{8})\b")
+#: A code with a digit too few or too many, as people retype it; read only with its detail.
+_LOOSE = re.compile(r"\b0[xX](?P<hex>[0-9a-fA-F]{5,10})(?![0-9a-zA-Z])")
 _DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")
 _SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
-_WIN32 = re.compile(r"WIN32:\s*(\d+)")
+_SIGNED = re.compile(r"^[ \t]*(-\d{9,10})\b")
+_WIN32 = re.compile(r"(?:WIN32(?:/HTTP)?|WinHttp|WinINet)[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
+
+
+class CodeRead(NamedTuple):
+    """An error code read from a line: the code, the Win32 number printed with it, and, when
+    the printed hex was not taken as it stands, what was decided and why."""
+
+    hresult: HResult
+    win32: int | None
+    printed: str
+    slip: str | None
 _FLAG_LINE = re.compile(r"=\s*(?P<name>[A-Za-z0-9_]+)?\s*\(?\s*0x(?P<hex>[0-9a-fA-F]+)\s*\)?")
 _DURATION = re.compile(r"(\d+)\s+(Week|Day|Hour|Minute|Second)s?", re.IGNORECASE)
 _UNIT_SECONDS = {"week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
@@ -22,18 +37,69 @@ def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
 
     Returns the code and the Win32 number when one was printed, or None without a code.
     """
+    read = read_hresult(text, line)
+    return (read.hresult, read.win32) if read is not None else None
+
+
+def read_hresult(text: str, line: int) -> CodeRead | None:
+    """Read the error code of a line, through a typing slip when its detail settles it.
+
+    certutil prints `0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)`: the hex, the signed
+    decimal and the symbol name one code three times. When the hex has a digit too few or too
+    many, or disagrees with a decimal and a symbol that agree with each other, the code they
+    name is read and the slip described; when the witnesses disagree, the hex is kept (or,
+    malformed, nothing is read) and the doubt described.
+    """
     match = _CODE.search(text)
-    if not match:
+    loose = match is None
+    match = match or _LOOSE.search(text)
+    if match is None:
         return None
-    value = int(match["hex"], 16)
     after = _DETAIL.match(text, match.end())
     detail = after["detail"] if after else ""
+    if loose and not detail:
+        return None
     symbol_match = _SYMBOL.search(detail)
+    symbol = symbol_match.group(1) if symbol_match else None
+    value, slip = _settle(match["hex"], symbol, _SIGNED.search(detail))
+    if value is None:
+        return None
     win32_match = _WIN32.search(detail)
     message = text[:match.start()].strip().rstrip(".:").strip()
-    hresult = code_tables().hresult(value, line, message=message,
-                                    symbol=symbol_match.group(1) if symbol_match else None)
-    return hresult, int(win32_match.group(1)) if win32_match else None
+    hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
+    return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
+                    "0x" + match["hex"], slip)
+
+
+def _settle(printed: str, symbol: str | None,
+            signed: re.Match[str] | None) -> tuple[int | None, str | None]:
+    """The code a printed hex and its witnesses (signed decimal, symbol) name, and a note when
+    the hex was not taken as printed or stays in doubt."""
+    hex_value = int(printed, 16) if len(printed) == 8 else None
+    by_signed = to_unsigned(int(signed.group(1))) if signed and _in_range(signed.group(1)) \
+        else None
+    known = code_tables().lookup(symbol) if symbol else None
+    by_symbol = known.value if known is not None else None
+    witnesses = {v for v in (by_signed, by_symbol) if v is not None}
+    named = next(iter(witnesses)) if len(witnesses) == 1 else None
+    named_by = [w for w in (signed.group(1) if signed else None,
+                            symbol if by_symbol is not None else None) if w]
+    said = " and ".join(named_by)
+    if hex_value is not None and (named is None or named == hex_value):
+        doubt = len(witnesses) > 1 or (named is not None and named != hex_value)
+        return hex_value, (f"0x{printed} disagrees with {said}; read as printed"
+                           if doubt else None)
+    if named is None:
+        return hex_value, (None if hex_value is None else
+                           f"0x{printed} disagrees with {said}; read as printed")
+    if hex_value is not None and not (by_signed is not None and by_symbol is not None):
+        return hex_value, f"0x{printed} disagrees with {said}; read as printed"
+    verb = "name" if len(named_by) > 1 else "names"
+    return named, f"0x{printed} read as 0x{named:08x}: {said} {verb} it"
+
+
+def _in_range(text: str) -> bool:
+    return -(2**31) <= int(text) < 0
 
 
 def decode_status(field: str, value: int) -> TrustStatus:
