@@ -27,7 +27,7 @@ _CERTUTIL = re.compile(
     r"|Leaf certificate (?:is REVOKED|revocation check passed)"
     r"|Cannot check leaf certificate revocation status"
     r"|Certificate is REVOKED\s*$|Verifies against UNTRUSTED root|Incomplete certificate chain"
-    r"|Expired certificate\s*$|Missing Issuer: |Revocation check skipped -- "
+    r"|Expired certificate\s*$|Missing Issuer: |Revocation check skipped\b"
     r"|[-\u2014]{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*[-\u2014]{8,}"
     r"|Error retrieving URL:"
     r"|CertUtil: -(?:verify|SCInfo|DCInfo|URLCache)\b"

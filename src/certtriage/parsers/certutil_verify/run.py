@@ -27,15 +27,25 @@ from .urlfetch import UrlfetchLines
 Handler = Callable[[str, int], None]
 
 
+_READERS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _readers(cls: type) -> tuple[tuple[str, str], ...]:
+    """(line kind, method name) of a unit class's `on_<kind>` methods (found once per class)."""
+    found = _READERS.get(cls)
+    if found is None:
+        found = _READERS[cls] = tuple(
+            (name[3:].upper(), name) for name in dir(cls) if name.startswith("on_"))
+    return found
+
+
 def handlers(*units: object) -> dict[str, Handler]:
     """Each unit's `on_<kind>` methods by the terminal they read (a kind has one reader)."""
     table: dict[str, Handler] = {}
     for unit in units:
-        for name in dir(unit):
-            if name.startswith("on_"):
-                kind = name[3:].upper()
-                assert kind not in table, f"two readers for {kind} lines"
-                table[kind] = getattr(unit, name)
+        for kind, name in _readers(type(unit)):
+            assert kind not in table, f"two readers for {kind} lines"
+            table[kind] = getattr(unit, name)
     return table
 
 
