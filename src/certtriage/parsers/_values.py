@@ -61,41 +61,43 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
         return None
     symbol_match = _SYMBOL.search(detail)
     symbol = symbol_match.group(1) if symbol_match else None
-    value, slip = _settle(match["hex"], symbol, _SIGNED.search(detail))
+    value, slip = _settle(match["hex"], match.group(0), symbol, _SIGNED.search(detail))
     if value is None:
         return None
     win32_match = _WIN32.search(detail)
     message = text[:match.start()].strip().rstrip(".:").strip()
     hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
     return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
-                    "0x" + match["hex"], slip)
+                    match.group(0), slip)
 
 
-def _settle(printed: str, symbol: str | None,
-            signed: re.Match[str] | None) -> tuple[int | None, str | None]:
-    """The code a printed hex and its witnesses (signed decimal, symbol) name, and a note when
-    the hex was not taken as printed or stays in doubt."""
-    hex_value = int(printed, 16) if len(printed) == 8 else None
-    by_signed = to_unsigned(int(signed.group(1))) if signed and _in_range(signed.group(1)) \
-        else None
+def _witnesses(symbol: str | None, signed: re.Match[str] | None) -> dict[int, list[str]]:
+    """The codes the signed decimal and the symbol printed with a hex name, each with what
+    names it."""
+    found: dict[int, list[str]] = {}
+    if signed is not None and _in_range(signed.group(1)):
+        found.setdefault(to_unsigned(int(signed.group(1))), []).append(signed.group(1))
     known = code_tables().lookup(symbol) if symbol else None
-    by_symbol = known.value if known is not None else None
-    witnesses = {v for v in (by_signed, by_symbol) if v is not None}
-    named = next(iter(witnesses)) if len(witnesses) == 1 else None
-    named_by = [w for w in (signed.group(1) if signed else None,
-                            symbol if by_symbol is not None else None) if w]
-    said = " and ".join(named_by)
-    if hex_value is not None and (named is None or named == hex_value):
-        doubt = len(witnesses) > 1 or (named is not None and named != hex_value)
-        return hex_value, (f"0x{printed} disagrees with {said}; read as printed"
-                           if doubt else None)
-    if named is None:
-        return hex_value, (None if hex_value is None else
-                           f"0x{printed} disagrees with {said}; read as printed")
-    if hex_value is not None and not (by_signed is not None and by_symbol is not None):
-        return hex_value, f"0x{printed} disagrees with {said}; read as printed"
-    verb = "name" if len(named_by) > 1 else "names"
-    return named, f"0x{printed} read as 0x{named:08x}: {said} {verb} it"
+    if known is not None and symbol is not None:
+        found.setdefault(known.value, []).append(symbol)
+    return found
+
+
+def _settle(digits: str, printed: str, symbol: str | None,
+            signed: re.Match[str] | None) -> tuple[int | None, str | None]:
+    """The code a printed hex (`digits` after its `0x`) and its witnesses name, and a note when
+    the hex was not taken as printed or stays in doubt (None, None: nothing can be read)."""
+    hex_value = int(digits, 16) if len(digits) == 8 else None
+    named = _witnesses(symbol, signed)
+    said = " and ".join(n for names in named.values() for n in names)
+    doubt = f"{printed} disagrees with {said}; read as printed"
+    agreed = next(iter(named)) if len(named) == 1 else None
+    if agreed is None or agreed == hex_value:
+        return hex_value, doubt if hex_value is not None and len(named) > 1 else None
+    if hex_value is not None and len(named[agreed]) < 2:
+        return hex_value, doubt
+    verb = "name" if len(named[agreed]) > 1 else "names"
+    return agreed, f"{printed} read as 0x{agreed:08x}: {said} {verb} it"
 
 
 def _in_range(text: str) -> bool:

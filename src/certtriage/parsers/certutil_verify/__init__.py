@@ -32,25 +32,29 @@ _CERTUTIL = re.compile(
     r"|Error retrieving URL:"
     r"|CertUtil: -(?:verify|SCInfo|DCInfo|URLCache)\b"
     r"|Issuing CA Cert(?:Issuer|Subject):"
-    r"|--- [^:\n]{1,20}: SCARD_STATE_|\\?\*\\?\*\\?\* Testing DC\["
+    r"|--- [^:\n]{1,20}: SCARD_STATE_|\*\*\* Testing DC\["
     r"|Win(?:Http|INet) \S[^:\n]*: \d+\s*$"
     r")",
     re.MULTILINE,
 )
 #: The verdict of the two-argument -verify (`<file> verifies as issued by <file> -- ...`),
 #: looked for only when the phrase is in the text at all.
-_PAIR_VERDICT = re.compile(r"^[^\n]+ (?:verifies|does NOT verify) as issued by ", re.MULTILINE)
+_PAIR_VERDICT = re.compile(
+    r"^[^\n]+ (?:verifies|does NOT verify) as issued by [^\n]+ \S{1,2} Revocation check",
+    re.MULTILINE)
+_MD_ESCAPE = re.compile(r"\\([_*\[\]#])")
 
 
 def sniff(text: str) -> bool:
-    """Whether `text` holds certutil chain output.
+    """Whether `text` holds certutil output this format reads: a chain dump of -verify, -scinfo
+    or -dcinfo, a two-argument -verify, a -urlcache listing, or only their last lines.
 
     Markdown escapes and em-dash banners are undone on a copy first, so a pasted fragment that
     only has its section banners left is still recognised.
     """
     sample = text[:SNIFF_CHARS]
     if "\\" in sample or "\u2014" in sample:
-        sample = sample.replace("\\_", "_").replace("\u2014", "--")
+        sample = _MD_ESCAPE.sub(r"\1", sample).replace("\u2014", "--")
     if _CERTUTIL.search(sample) is not None:
         return True
     return " as issued by " in sample and _PAIR_VERDICT.search(sample) is not None
