@@ -108,6 +108,28 @@ def test_leaf_check_in_an_unknown_language_is_read_by_its_shape() -> None:
     assert analyze_text(text).root_causes == ("revocation-offline",)
 
 
+def test_missing_issuer_in_words_no_table_knows_is_read_by_its_place() -> None:
+    # After the chain hashes, a label certutil translates with a name for its value is the
+    # missing issuer (the words are made up; the element fields stay English).
+    text = ("Exclude leaf cert:\n  Chain: " + "ab" * 20 + "\nFull chain:\n  Chain: " + "cd" * 20
+            + "\nXMISSING: CN=Contoso Issuing CA 07, DC=corp, DC=contoso, DC=com\n"
+            "  Issuer: CN=Contoso Issuing CA 07, DC=corp, DC=contoso, DC=com\n"
+            "  Subject: CN=Avery Lee\n")
+    model = parse(text)
+    assert model.unparsed == ()
+    assert model.trailer.missing_issuer == ("CN=Contoso Issuing CA 07, DC=corp, DC=contoso, DC=com",)
+    assert model.echo is not None and model.echo.subject == "CN=Avery Lee"
+
+
+def test_cannot_find_in_words_no_table_knows_is_read_by_its_place() -> None:
+    # In the verdict section, a bare label followed by a name lists the certificate not found.
+    text = ("------------------------------------\nXNOTFOUND:\n"
+            "    CN=Contoso Issuing CA 07, DC=corp, DC=contoso, DC=com\n")
+    model = parse(text)
+    assert model.unparsed == ()
+    assert model.trailer.cannot_find == ("CN=Contoso Issuing CA 07, DC=corp, DC=contoso, DC=com",)
+
+
 def test_zh_cn_pass_tail() -> None:
     text = "\n".join(["------------------------------------", "已验证的颁发策略:", "    2.5.29.32.0",
                       "已验证的应用程序策略:", "    1.3.6.1.5.5.7.3.2 客户端身份验证",

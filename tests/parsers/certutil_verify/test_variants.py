@@ -118,8 +118,8 @@ def test_scinfo_smart_card_failure() -> None:
 def test_dcinfo_tests_stores_and_kdc_runs() -> None:
     model = _model("dcinfo/dcinfo-two-dcs-kdc-expired.txt")
     assert model.variant == "dcinfo" and model.unparsed == () and model.complete
-    assert [(t.index, t.name) for t in model.dc_tests] == [(0, "DC01"), (1, "DC02")]
-    assert [(s.dc, s.kind, s.count) for s in model.dc_stores] == [
+    assert [(t.index, t.computer) for t in model.dc_tests] == [(0, "DC01"), (1, "DC02")]
+    assert [(s.computer, s.kind, s.count) for s in model.dc_stores] == [
         ("DC01", "enterprise_root", None), ("DC01", "kdc", 1),
         ("DC02", "enterprise_root", None), ("DC02", "kdc", 1)]
     roots = model.dc_stores[0].certificates
@@ -142,6 +142,15 @@ def test_dcinfo_empty_enterprise_root_store() -> None:
     assert model.errors == (), "the store's error is not an error of the KDC chain"
     assert model.trailer.completed == "failed" and model.trailer.verb == "DCInfo"
     assert model.error_codes() == ("0x80092004",)
+
+
+def test_domain_controllers_are_redacted_like_other_host_names() -> None:
+    from certtriage.models.findings import Report
+    from certtriage.redact import sensitive_values
+
+    result = analyze_path(CERTUTIL / "dcinfo/dcinfo-two-dcs-kdc-expired.txt")
+    found = sensitive_values(Report(version="test", verdict="fail", inputs=(result,)))
+    assert found.get("DC01") == "host" and found.get("DC02") == "host"
 
 
 def test_dc_list_before_a_non_dcinfo_output_is_kept_as_unparsed() -> None:

@@ -75,8 +75,9 @@ class ListedCertificate(Model):
 class DcStore(Model):
     """One store section of certutil -dcinfo for one domain controller."""
 
-    dc: str | None = None
-    """The domain controller (from `*** Testing DC[i]: <name>` or the section title)."""
+    computer: str | None = None
+    """The domain controller (from `*** Testing DC[i]: <name>` or the section title); named
+    `computer` like every host name a report may redact."""
     kind: Literal["enterprise_root", "kdc", "other"]
     """Enterprise Root certificates, KDC certificates, or a section of another kind."""
     title: str
@@ -98,8 +99,8 @@ class DcTest(Model):
 
     index: int | None = None
     """i."""
-    name: str
-    """The domain controller."""
+    computer: str
+    """The domain controller's name."""
     error: HResult | None = None
     """The error certutil printed for the DC itself (unavailable)."""
     line: int

@@ -67,7 +67,7 @@ def empty_store(doc: CertutilVerify, b: ChainBinding, *, stores: list[str]) -> I
     certificate (certutil says so, counts none, or reports CRYPT_E_NOT_FOUND for it)."""
     for store in doc.dc_stores:
         if store.kind in stores and _empty(store):
-            values = {**b.values, "dc": store.dc or "the domain controller",
+            values = {**b.values, "dc": store.computer or "the domain controller",
                       "store": store.title}
             yield replace(b, hresult=b.hresult or store.error, values=values)
 

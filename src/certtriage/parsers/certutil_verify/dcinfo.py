@@ -60,7 +60,7 @@ class DcinfoLines:
         """How a run of a store section is named (`KDC certificate 0 of DC01`)."""
         store = self.stores[context["store"]] if "store" in context else {}
         kind = "KDC certificate" if store.get("kind") == "kdc" else "certificate"
-        where = f" of {store['dc']}" if store.get("dc") else ""
+        where = f" of {store['computer']}" if store.get("computer") else ""
         return f"{kind} {number if number is not None else '?'}{where}"
 
     # ---- line kinds ---------------------------------------------------------------------------
@@ -69,7 +69,7 @@ class DcinfoLines:
         body = text.lstrip("* ").strip()
         found = _TESTING.search(body)
         name = found["name"].strip() if found else body.rsplit(" ", 1)[-1]
-        self.tests.append({"index": int(found["index"]) if found else None, "name": name,
+        self.tests.append({"index": int(found["index"]) if found else None, "computer": name,
                            "line": line})
         self.command.run.context = {"dc": len(self.tests) - 1}
 
@@ -77,9 +77,9 @@ class DcinfoLines:
         self.command.variant = "dcinfo"
         title = text.lstrip("* ").strip()
         meaning = self.command.l10n.dcinfo_line(title)
-        dc = self.tests[-1]["name"] if self.tests else title.rsplit(" ", 1)[-1]
+        dc = self.tests[-1]["computer"] if self.tests else title.rsplit(" ", 1)[-1]
         kind = meaning if meaning in ("enterprise_root", "kdc") else "other"
-        self.stores.append({"dc": dc, "kind": kind, "title": title, "certificates": [],
+        self.stores.append({"computer": dc, "kind": kind, "title": title, "certificates": [],
                             "line": line})
         context = dict(self.command.run.context)
         context["store"] = len(self.stores) - 1

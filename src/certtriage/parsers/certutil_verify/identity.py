@@ -95,7 +95,7 @@ class IdentityLines:
             return
         if meaning is None and self.services.listing.phrase(text):
             return
-        if reading.mode == "trailer" and meaning is None:
+        if reading.phase == "trailer" and meaning is None:
             self.trailer.on_cannot_find(text, line)  # `Cannot find certificate:` in words
             return
         if reading.phase == "start" and (meaning in _NAMES or meaning is None):

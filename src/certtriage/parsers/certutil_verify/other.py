@@ -17,6 +17,8 @@ from .urlfetch import URL_LINE, UrlfetchLines
 
 #: A URL alone on a line (outside a retrieval report the grammar does not name it).
 _BARE_URL = re.compile(r"^(?:https?|ldaps?|file|ftp)://\S+$", re.IGNORECASE)
+#: A distinguished name (`CN=..., DC=...`).
+_DN = re.compile(r"^(?:OID\.)?[A-Za-z][A-Za-z0-9.]*=")
 
 
 class OtherLines:
@@ -85,7 +87,9 @@ class OtherLines:
                 or services.dcinfo.field(label, value, line)
                 or services.urlcache.field(label, value, line)):
             return
-        if label == "Error retrieving URL" and (check := self.urlfetch.last_check()) is not None:
+        if self.reading.mode == "chain_hashes" and _DN.match(value):
+            self.trailer.on_missing_issuer(text, line)  # `Missing Issuer: <DN>` in words
+        elif label == "Error retrieving URL" and (check := self.urlfetch.last_check()) is not None:
             self.urlfetch.attach_error(check, text, line)
         elif self.reading.l10n.context_line(text) or (
                 self.reading.variant == "scinfo" and label.isdigit()):
