@@ -189,7 +189,7 @@ def test_urls_outside_a_listing_stay_unparsed() -> None:
 def test_two_verify_runs_in_one_paste() -> None:
     model = _model("revoked/two-verify-runs-second-revoked.txt")
     assert model.unparsed == ()
-    assert model.label == "run 1" and [r.label for r in model.runs] == ["run 2"]
+    assert model.label == "run 1 of 2" and [r.label for r in model.runs] == ["run 2 of 2"]
     assert model.identity is not None and model.identity.subject[0] == "CN=Pat Kim"
     run2 = model.runs[0]
     assert run2.identity is not None and run2.identity.subject[0] == "CN=Lee Wong"
@@ -197,7 +197,7 @@ def test_two_verify_runs_in_one_paste() -> None:
     assert model.error_codes() == ("0x80092010",)
     result = analyze_path(CERTUTIL / "revoked/two-verify-runs-second-revoked.txt")
     (revoked,) = [f for f in result.findings if f.cause == "revoked"]
-    assert revoked.context == "run 2" and revoked.element == 0
+    assert revoked.context == "run 2 of 2" and revoked.element == 0
 
 
 def test_one_run_has_no_label() -> None:

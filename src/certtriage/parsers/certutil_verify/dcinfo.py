@@ -60,8 +60,8 @@ class DcinfoLines:
         """How a run of a store section is named (`KDC certificate 0 of DC01`)."""
         store = self.stores[context["store"]] if "store" in context else {}
         kind = "KDC certificate" if store.get("kind") == "kdc" else "certificate"
-        where = f" of {store['computer']}" if store.get("computer") else ""
-        return f"{kind} {number if number is not None else '?'}{where}"
+        where = store.get("computer") or "the domain controller"
+        return f"{kind} {number if number is not None else '?'} of {where}"
 
     # ---- line kinds ---------------------------------------------------------------------------
     def on_dc_header(self, text: str, line: int) -> None:

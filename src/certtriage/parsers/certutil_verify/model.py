@@ -248,8 +248,9 @@ class CertutilVerify(Evidence):
 
     def chains(self) -> tuple[ShownChain, ...]:
         """The chain, leaf first (the repeated certificate alone when no element was printed),
-        then the chain of each further run, titled by its label."""
-        return (*self._chain(None), *(c for run in self.runs for c in run._chain(run.label)))
+        then the chain of each further run. A chain with a label (an output that verified
+        several certificates) is the context of its findings."""
+        return (*self._chain(self.label), *(c for run in self.runs for c in run._chain(run.label)))
 
     def _chain(self, context: str | None) -> tuple[ShownChain, ...]:
         elements = self.elements or ((self.echo,) if self.echo else ())

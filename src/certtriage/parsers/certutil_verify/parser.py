@@ -147,18 +147,20 @@ class _Reader:
         return self.services.listing.certificate_model(fields, run.reading.first_line or 1)
 
     def _labels(self, chains: list[Run]) -> list[str | None]:
-        """Each chain's label: which certificate of the output it is about."""
+        """Each chain's label: which certificate of the output it is about. A number is never
+        the end of a label, so no label is the start of another (`run 1 of 12`, `run 10 of 12`):
+        a report matches findings to chains by their label."""
         labels: list[str | None] = []
         for position, run in enumerate(chains, start=1):
             reading = run.reading
             if run.kind == "card":
                 reader = reading.certificate.get("reader")
                 number = run.number if run.number is not None else position - 1
-                labels.append(f"card certificate {number}" + (f" ({reader})" if reader else ""))
+                labels.append(f"card certificate {number} ({reader or 'reader not named'})")
             elif run.kind == "listed":
                 labels.append(self.services.dcinfo.label(reading.context, run.number))
             else:
-                labels.append(f"run {position}" if len(chains) > 1 else None)
+                labels.append(f"run {position} of {len(chains)}" if len(chains) > 1 else None)
         return labels
 
     def _mark_truncation(self) -> None:
