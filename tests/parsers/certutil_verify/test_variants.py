@@ -59,6 +59,12 @@ def test_validity_nesting_is_reported_but_does_not_fail_the_pair() -> None:
     assert [c.check for c in pair.checks if not c.ok] == ["validity_nesting"]
 
 
+def test_pair_verdict_is_read_in_linear_time_on_a_hostile_line() -> None:
+    spaces = " " * 200_000
+    model = parse(f"a{spaces}verifies as issued by{spaces}x{spaces}\n")
+    assert model.pair is not None and model.pair.verifies and model.pair.issuer_file == "x"
+
+
 def test_command_line_names_the_form() -> None:
     model = parse("C:\\pki>certutil -verify -urlfetch jane.cer issuing.cer\n")
     assert model.command_line == "C:\\pki>certutil -verify -urlfetch jane.cer issuing.cer"

@@ -9,15 +9,13 @@ skipped.` or `<cert> does NOT verify as issued by <ca> -- ...`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .commands import PairCheck, PairVerification
 from .state import Command
 
-_VERDICT = re.compile(
-    r"^(?P<cert>.+?)\s+(?P<verb>does NOT verify|verifies) as issued by\s+(?P<ca>.+?)"
-    r"(?:\s+--\s+(?P<rev>.*?))?\s*$")
+#: How the verdict joins its two files (read with string operations: linear on any line).
+_JOINS = ((" does NOT verify as issued by ", False), (" verifies as issued by ", True))
 _REVOCATION = (("REVOKED", "revoked"), ("FAILED", "failed"), ("passed", "passed"),
                ("skipped", "skipped"))
 
@@ -48,12 +46,25 @@ class PairLines:
         return True
 
     def on_pair_verdict(self, text: str, line: int) -> None:
-        found = _VERDICT.match(text)
+        found = _split(text)
         if found is None:
             self.command.unplaced(text, line, "verdict line not understood")
             return
         self.command.variant = "pair"
-        rev = found["rev"] or ""
+        certificate, verifies, rest = found
+        # ` -- Revocation check ...` (a single `-` once a paste turned `--` into a dash)
+        cut = rest.rfind(" -")
+        issuer_file, rev = (rest[:cut], rest[cut:]) if cut >= 0 else (rest, "")
         revocation = next((kind for word, kind in _REVOCATION if word in rev), None)
-        self.verdict = {"verifies": found["verb"] == "verifies", "certificate": found["cert"],
-                        "issuer_file": found["ca"], "revocation": revocation, "line": line}
+        self.verdict = {"verifies": verifies, "certificate": certificate.strip(),
+                        "issuer_file": issuer_file.strip(), "revocation": revocation,
+                        "line": line}
+
+
+def _split(text: str) -> tuple[str, bool, str] | None:
+    """(certificate file, whether it verifies, the rest) of a verdict line."""
+    for join, verifies in _JOINS:
+        certificate, found, rest = text.partition(join)
+        if found:
+            return certificate, verifies, rest
+    return None
