@@ -35,8 +35,9 @@ def test_code_tables_is_cached(ct: CodeTables) -> None:
 
 
 def test_table_sizes(ct: CodeTables) -> None:
-    # hresults.md sections 2-7 (105 rows) + SEC_E_INVALID_HANDLE
-    assert len(ct.codes) == 106
+    # hresults.md sections 2-7 (105 rows) + SEC_E_INVALID_HANDLE, three Win32 codes certutil
+    # ends with (3, 13, 259) and 24 smart-card (SCARD_) codes
+    assert len(ct.codes) == 133
     assert len(ct.ldap_results) == 19
     assert len(ct.error_flags) == 27
     assert len(ct.info_flags) == 23
@@ -252,7 +253,7 @@ def test_hex_property_is_lowercase_8_digits(ct: CodeTables) -> None:
 
 
 def test_every_code_has_symbol_meaning_and_family(ct: CodeTables) -> None:
-    families = {"crypt", "cert", "trust", "sspi", "win32", "wininet", "ldap", "http"}
+    families = {"crypt", "cert", "trust", "sspi", "win32", "wininet", "ldap", "http", "scard"}
     for code in ct.codes:
         assert code.symbol.strip(), code
         assert code.meaning.strip(), code.symbol

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from ..knowledge.codes import code_tables
+from ..knowledge.codes.numbers import to_unsigned
 from ..models.common import HResult, TrustStatus
 
 _CODE = re.compile(r"\b0x(?P<hex>[0-9a-fA-F]{8})\b")
+#: A code with a digit too few or too many, as people retype it; read only with its detail.
+_LOOSE = re.compile(r"\b0[xX](?P<hex>[0-9a-fA-F]{5,10})(?![0-9a-zA-Z])")
 _DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")
 _SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
-_WIN32 = re.compile(r"WIN32:\s*(\d+)")
+_SIGNED = re.compile(r"^[ \t]*(-\d{9,10})\b")
+_WIN32 = re.compile(r"(?:WIN32(?:/HTTP)?|WinHttp|WinINet)[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
+
+
+class CodeRead(NamedTuple):
+    """An error code read from a line: the code, the Win32 number printed with it, and, when
+    the printed hex was not taken as it stands, what was decided and why."""
+
+    hresult: HResult
+    win32: int | None
+    printed: str
+    slip: str | None
 _FLAG_LINE = re.compile(r"=\s*(?P<name>[A-Za-z0-9_]+)?\s*\(?\s*0x(?P<hex>[0-9a-fA-F]+)\s*\)?")
 _DURATION = re.compile(r"(\d+)\s+(Week|Day|Hour|Minute|Second)s?", re.IGNORECASE)
 _UNIT_SECONDS = {"week": 604800, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
@@ -22,18 +37,71 @@ def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
 
     Returns the code and the Win32 number when one was printed, or None without a code.
     """
+    read = read_hresult(text, line)
+    return (read.hresult, read.win32) if read is not None else None
+
+
+def read_hresult(text: str, line: int) -> CodeRead | None:
+    """Read the error code of a line, through a typing slip when its detail settles it.
+
+    certutil prints `0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)`: the hex, the signed
+    decimal and the symbol name one code three times. When the hex has a digit too few or too
+    many, or disagrees with a decimal and a symbol that agree with each other, the code they
+    name is read and the slip described; when the witnesses disagree, the hex is kept (or,
+    malformed, nothing is read) and the doubt described.
+    """
     match = _CODE.search(text)
-    if not match:
+    loose = match is None
+    match = match or _LOOSE.search(text)
+    if match is None:
         return None
-    value = int(match["hex"], 16)
     after = _DETAIL.match(text, match.end())
     detail = after["detail"] if after else ""
+    if loose and not detail:
+        return None
     symbol_match = _SYMBOL.search(detail)
+    symbol = symbol_match.group(1) if symbol_match else None
+    value, slip = _settle(match["hex"], match.group(0), symbol, _SIGNED.search(detail))
+    if value is None:
+        return None
     win32_match = _WIN32.search(detail)
     message = text[:match.start()].strip().rstrip(".:").strip()
-    hresult = code_tables().hresult(value, line, message=message,
-                                    symbol=symbol_match.group(1) if symbol_match else None)
-    return hresult, int(win32_match.group(1)) if win32_match else None
+    hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
+    return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
+                    match.group(0), slip)
+
+
+def _witnesses(symbol: str | None, signed: re.Match[str] | None) -> dict[int, list[str]]:
+    """The codes the signed decimal and the symbol printed with a hex name, each with what
+    names it."""
+    found: dict[int, list[str]] = {}
+    if signed is not None and _in_range(signed.group(1)):
+        found.setdefault(to_unsigned(int(signed.group(1))), []).append(signed.group(1))
+    known = code_tables().lookup(symbol) if symbol else None
+    if known is not None and symbol is not None:
+        found.setdefault(known.value, []).append(symbol)
+    return found
+
+
+def _settle(digits: str, printed: str, symbol: str | None,
+            signed: re.Match[str] | None) -> tuple[int | None, str | None]:
+    """The code a printed hex (`digits` after its `0x`) and its witnesses name, and a note when
+    the hex was not taken as printed or stays in doubt (None, None: nothing can be read)."""
+    hex_value = int(digits, 16) if len(digits) == 8 else None
+    named = _witnesses(symbol, signed)
+    said = " and ".join(n for names in named.values() for n in names)
+    doubt = f"{printed} disagrees with {said}; read as printed"
+    agreed = next(iter(named)) if len(named) == 1 else None
+    if agreed is None or agreed == hex_value:
+        return hex_value, doubt if hex_value is not None and len(named) > 1 else None
+    if hex_value is not None and len(named[agreed]) < 2:
+        return hex_value, doubt
+    verb = "name" if len(named[agreed]) > 1 else "names"
+    return agreed, f"{printed} read as 0x{agreed:08x}: {said} {verb} it"
+
+
+def _in_range(text: str) -> bool:
+    return -(2**31) <= int(text) < 0
 
 
 def decode_status(field: str, value: int) -> TrustStatus:

@@ -121,6 +121,22 @@ LINE_KINDS: list[tuple[str, str, list[str]]] = [
     ("NotAfter: 11/27/2023 4:36 AM", "FIELD", []),
     ("...", "ELISION", []),
     ("Please help, IIS still returns 403.16", "OTHER", []),
+    # -scinfo, -dcinfo, -urlcache, the two-argument -verify and the command line
+    ("================ Certificate 1 ================", "CARD_BANNER", []),
+    ("Certificate 0:", "CERT_INDEX", []),
+    ("*** Testing DC[0]: DC01", "DC_HEADER", []),
+    ("** KDC Certificates for DC DC01", "DC_STORE", []),
+    ("--- Reader: Woodgrove USB SmartCard Reader 0", "READER_FIELD", []),
+    ("Key Container = 4f1c2e7a [Default Container]", "ASSIGNMENT", []),
+    ("--------------===========================--------------", "EQ_RULE", []),
+    ("****  Online  ****", "STAR_BANNER", []),
+    ("1 KDC certificates for DC01", "KDC_COUNT", []),
+    ("Expired certificate", "EXPIRED_CERT", []),
+    ("Cannot check leaf certificate revocation status", "LEAF_REVOCATION_UNCHECKED", []),
+    ("ERROR: CA Key Id does not match Key Id", "ERROR_LINE", []),
+    ("C:\\a.cer verifies as issued by C:\\ca.cer -- Revocation check skipped.", "PAIR_VERDICT",
+     []),
+    ("C:\\temp>certutil -verify -urlfetch client.cer", "COMMAND_LINE", []),
 ]
 
 
@@ -181,6 +197,26 @@ def test_line_kind_table_covers_every_terminal() -> None:
             "Error retrieving URL: Not found 0x80190194 (-2145844844 HTTP_E_STATUS_NOT_FOUND)",
             "RETRIEVAL_ERROR", CHECK, id="error-inside",
         ),
+        # A retrieval error in another language: its code and WIN32 / WinHttp detail say so.
+        pytest.param(
+            "\u68c0\u7d22 URL \u65f6\u51fa\u73b0\u9519\u8bef: \u670d\u52a1\u5668 "
+            "0x80072f78 (WinHttp: 12152 ERROR_WINHTTP_INVALID_SERVER_RESPONSE)",
+            "RETRIEVAL_ERROR", CHECK, id="translated-error-inside",
+        ),
+        pytest.param("Fehler: Der Server ist nicht erreichbar 0x8007203a (WIN32: 8250)",
+                     "RETRIEVAL_ERROR", CHECK, id="translated-win32-inside"),
+        pytest.param("Nicht gefunden (404). 0x80190194 (-2145844844 HTTP_E_STATUS_NOT_FOUND)",
+                     "RETRIEVAL_ERROR", CHECK, id="translated-http-inside"),
+        pytest.param("Fehler: Der Server ist nicht erreichbar 0x8007203a (WIN32: 8250)",
+                     "HRESULT_LINE", [], id="translated-error-outside"),
+        # A code with a digit too few still makes an error line when its detail follows.
+        pytest.param("The certificate is revoked. 0x8009210 (-2146885616 CRYPT_E_REVOKED)",
+                     "HRESULT_LINE", [], id="slipped-code"),
+        pytest.param("ERROR: Verifying leaf certificate revocation status returned x 0x80092013",
+                     "LEAF_REVOCATION_ERROR", [], id="leaf-error-not-error-line"),
+        pytest.param("Readers: 1", "FIELD", [], id="readers-field"),
+        pytest.param("CertUtil: -SCInfo command completed successfully.", "CERTUTIL_LINE", [],
+                     id="final-not-command-line"),
     ],
 )
 def test_line_kind_precedence(line: str, kind: str, context: list[str]) -> None:

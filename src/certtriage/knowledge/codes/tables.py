@@ -20,9 +20,9 @@ from .numbers import (
     to_unsigned,
 )
 
-Family = Literal["crypt", "cert", "trust", "sspi", "win32", "wininet", "ldap", "http"]
+Family = Literal["crypt", "cert", "trust", "sspi", "win32", "wininet", "ldap", "http", "scard"]
 """Code families: CRYPT_E_/NTE_, CERT_E_, TRUST_E_, SEC_E_, Win32, WinINet/WinHTTP,
-directory-service (LDAP) and HTTP_E_STATUS_ codes."""
+directory-service (LDAP), HTTP_E_STATUS_ and smart-card (SCARD_) codes."""
 
 StatusField = Literal["error", "info"]
 """Which CERT_TRUST_STATUS DWORD a number came from: dwErrorStatus or dwInfoStatus."""

@@ -1,4 +1,5 @@
-"""certutil -verify [-urlfetch] output, and the chain part of certutil -scinfo / -dcinfo.
+"""certutil -verify [-urlfetch] output (one or two arguments), certutil -scinfo, -dcinfo and
+-urlcache output, and fragments of them down to a final line.
 
 This module recognises the format cheaply; `parser` reads it with the grammar
 `grammars/certutil_verify.lark`, `model` holds what it is, `predicates` what the rules in
@@ -13,9 +14,10 @@ import re
 #: How much of an input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
 
-# Tokens certutil prints in English whatever the display language, at the start of a line
-# (after indentation, quote / prompt prefixes or a backtick), so documents that merely quote
-# them mid-line (a README, a JSON report) are not taken for certutil output.
+# Tokens certutil prints (in English whatever the display language, or its verdict lines) at
+# the start of a line (after indentation, quote / prompt prefixes or a backtick), so documents
+# that merely quote them mid-line (a README, a JSON report) are not taken for certutil output.
+# A final line counts only for the verbs read here: `certutil -store` output is another format.
 _CERTUTIL = re.compile(
     r"^[ \t]*(?:[>%][ \t]*)*`?(?:"
     r"CertContext\[\d+\]\[\d+\]"
@@ -23,21 +25,36 @@ _CERTUTIL = re.compile(
     r"|-+ ?CERT_CHAIN_CONTEXT|dwFlags = CA_VERIFY_FLAGS_|CertGetCertificateChain\(dw"
     r"|ERROR: Verifying leaf certificate revocation status"
     r"|Leaf certificate (?:is REVOKED|revocation check passed)"
+    r"|Cannot check leaf certificate revocation status"
+    r"|Certificate is REVOKED\s*$|Verifies against UNTRUSTED root|Incomplete certificate chain"
+    r"|Expired certificate\s*$|Missing Issuer: |Revocation check skipped\b"
     r"|[-\u2014]{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*[-\u2014]{8,}"
     r"|Error retrieving URL:"
-    r"|CertUtil: -verify"
+    r"|CertUtil: -(?:verify|SCInfo|DCInfo|URLCache)\b"
+    r"|Issuing CA Cert(?:Issuer|Subject):"
+    r"|--- [^:\n]{1,20}: SCARD_STATE_|\*\*\* Testing DC\["
+    r"|Win(?:Http|INet) \S[^:\n]*: \d+\s*$"
     r")",
     re.MULTILINE,
 )
+#: The verdict of the two-argument -verify (`<file> verifies as issued by <file> -- ...`),
+#: looked for only when the phrase is in the text at all.
+_PAIR_VERDICT = re.compile(
+    r"^[^\n]+ (?:verifies|does NOT verify) as issued by [^\n]+ \S{1,2} Revocation check",
+    re.MULTILINE)
+_MD_ESCAPE = re.compile(r"\\([_*\[\]#])")
 
 
 def sniff(text: str) -> bool:
-    """Whether `text` holds certutil chain output.
+    """Whether `text` holds certutil output this format reads: a chain dump of -verify, -scinfo
+    or -dcinfo, a two-argument -verify, a -urlcache listing, or only their last lines.
 
     Markdown escapes and em-dash banners are undone on a copy first, so a pasted fragment that
     only has its section banners left is still recognised.
     """
     sample = text[:SNIFF_CHARS]
     if "\\" in sample or "\u2014" in sample:
-        sample = sample.replace("\\_", "_").replace("\u2014", "--")
-    return _CERTUTIL.search(sample) is not None
+        sample = _MD_ESCAPE.sub(r"\1", sample).replace("\u2014", "--")
+    if _CERTUTIL.search(sample) is not None:
+        return True
+    return " as issued by " in sample and _PAIR_VERDICT.search(sample) is not None

@@ -15,6 +15,7 @@ from ...models.common import Policy
 from .hashes import HashLines
 from .identity import IdentityLines
 from .other import OtherLines
+from .services import Services
 from .state import OID, U32, ElementDraft, Reading
 
 _ELEMENT_HEADER = re.compile(
@@ -45,11 +46,12 @@ class ElementLines:
     and routes field lines to the block kind they belong to."""
 
     def __init__(self, reading: Reading, identity: IdentityLines, hashes: HashLines,
-                 other: OtherLines) -> None:
+                 other: OtherLines, services: Services) -> None:
         self.reading = reading
         self.identity = identity
         self.hashes = hashes
         self.other = other
+        self.listing = services.listing
 
     def on_element_header(self, text: str, line: int) -> None:
         self.reading.phase = "chain"
@@ -92,6 +94,8 @@ class ElementLines:
     def on_hash_spaced(self, text: str, line: int) -> None:
         thumbprint = text.replace(" ", "").lower()
         mode = self.reading.mode
+        if self.listing.thumbprint(thumbprint):
+            return
         if mode == "chain_hashes":
             self.hashes.thumbprint(thumbprint, line)
         elif mode in ("element", "lead"):
@@ -138,6 +142,8 @@ class ElementLines:
         label, value = label.strip(), value.strip()
         key = ELEMENT_LABELS.get(label)
         mode = self.reading.mode
+        if self.listing.field(label, value, line):
+            return
         if mode == "chain_hashes":
             placed = self.hashes.field(label, key, value, line)
         elif key is not None and mode in _ELEMENT_MODES:

@@ -14,17 +14,24 @@ from ...models.common import Policy
 from .._values import parse_flag_line
 from .hashes import HashLines
 from .model import Identity, Preamble
+from .services import Services
 from .state import Reading
 from .trailer import TrailerLines
+
+#: Labels of the two-argument -verify's name blocks other than the certificate's own.
+_PAIR_NAMES = ("ca_issuer", "ca_subject", "crossed_issuer", "crossed_subject")
+_NAMES = ("issuer", "subject", *_PAIR_NAMES)
 
 
 class IdentityLines:
     """Reads the identity block and the preamble lines; owns what they say."""
 
-    def __init__(self, reading: Reading, trailer: TrailerLines, hashes: HashLines) -> None:
+    def __init__(self, reading: Reading, trailer: TrailerLines, hashes: HashLines,
+                 services: Services) -> None:
         self.reading = reading
         self.trailer = trailer
         self.hashes = hashes
+        self.services = services
         self.identity: dict[str, Any] | None = None
         self.name_target: str | None = None
         """The name (issuer, subject) that RDN lines extend."""
@@ -41,7 +48,8 @@ class IdentityLines:
 
     def model(self) -> Identity | None:
         """The identity, if its block was in the input."""
-        if self.identity is None:
+        if self.identity is None or not (self.identity["issuer"] or self.identity["subject"]
+                                         or self.identity.get("serial")):
             return None
         return Identity(
             issuer=tuple(self.identity["issuer"]),
@@ -66,6 +74,10 @@ class IdentityLines:
         """A policy line before any element: a policy the verification asked for."""
         self.preamble["requested_policies"].append(policy)
 
+    def names(self, which: str) -> tuple[str, ...]:
+        """The RDNs read under a name label (`ca_subject` for the two-argument form's CA)."""
+        return tuple(self.identity.get(which, ())) if self.identity else ()
+
     def serial(self, label: str, value: str) -> bool:
         """Place the serial-number field of the identity block; False for any other field."""
         if self.identity is None or self.reading.l10n.label.get(label.casefold()) != "serial":
@@ -81,12 +93,19 @@ class IdentityLines:
         if meaning in ("verified_issuance", "verified_application"):
             self.trailer.start_policy_list(meaning, "", line)
             return
-        if reading.phase == "start" and meaning in ("issuer", "subject", None):
+        if meaning is None and self.services.listing.phrase(text):
+            return
+        if reading.phase == "trailer" and meaning is None:
+            self.trailer.on_cannot_find(text, line)  # `Cannot find certificate:` in words
+            return
+        if reading.phase == "start" and (meaning in _NAMES or meaning is None):
             reading.current = None
             if self.identity is None:
-                self.identity = {"issuer": [], "subject": [], "name_hashes": [], "line": line}
+                self.identity = {**{n: [] for n in _NAMES}, "name_hashes": [], "line": line}
             if meaning is None:
                 meaning = "issuer" if not self.identity["issuer"] else "subject"
+            if meaning in _PAIR_NAMES:
+                reading.variant = "pair"
             self.name_target = meaning
             return
         reading.unplaced(text, line, "label in an unexpected place")
@@ -102,6 +121,8 @@ class IdentityLines:
 
     def on_name_hash(self, text: str, line: int) -> None:
         label, _, value = text.partition(":")
+        if self.services.listing.thumbprint(value.strip()):
+            return
         if label.strip().lower().startswith("cert hash"):
             echo = self.hashes.echo
             target = echo if self.reading.mode == "lead" and echo else self.reading.element()
@@ -118,7 +139,7 @@ class IdentityLines:
 
     def on_hex_dump(self, text: str, line: int) -> None:
         """A hex dump: verbose detail in the header; elsewhere (a card's ATR) kept as a note."""
-        if self.reading.mode != "identity":
+        if not self.services.listing.hex_line(text) and self.reading.mode != "identity":
             self.trailer.note(text)
 
     def on_verify_flag(self, text: str, line: int) -> None:

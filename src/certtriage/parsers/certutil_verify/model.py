@@ -1,4 +1,5 @@
-"""Models of `certutil -verify [-urlfetch]` output (and the chain part of -scinfo / -dcinfo).
+"""Models of `certutil -verify [-urlfetch]` output, and of -scinfo / -dcinfo / -urlcache output
+and the two-argument -verify, which print the same chain dump or none (`commands`).
 
 Every value keeps the line it came from, so a finding can cite its evidence. Status values are
 kept as printed and decoded into flag names by the field they belong to: the same bit means
@@ -21,6 +22,15 @@ from ...models.common import (
     ShownChain,
     TrustStatus,
     UnparsedLine,
+)
+from .commands import (
+    CardReader,
+    CodeSlip,
+    DcStore,
+    DcTest,
+    ListedCertificate,
+    PairVerification,
+    UrlCache,
 )
 
 
@@ -88,6 +98,14 @@ class Trailer(Model):
     """`Leaf certificate revocation check passed` was printed."""
     leaf_revocation_error: HResult | None = None
     """`ERROR: Verifying leaf certificate revocation status returned ...`."""
+    leaf_revocation_unchecked: bool = False
+    """`Cannot check leaf certificate revocation status` (no revocation information)."""
+    expired_certificate: bool = False
+    """`Expired certificate` was printed."""
+    skipped_offline: bool = False
+    """`Revocation check skipped -- server offline`."""
+    skipped_no_info: bool = False
+    """`Revocation check skipped -- no revocation information available`."""
     cert_kind: Literal["ca", "end_entity"] | None = None
     """`Cert is a CA certificate` / `Cert is an End Entity certificate`."""
     verified_issuance: tuple[Policy, ...] | None = None
@@ -100,6 +118,8 @@ class Trailer(Model):
     """`Verified Application Policies: All` (no EKU restriction)."""
     completed: Literal["success", "failed"] | None = None
     """certutil's final line: completed successfully / FAILED. Not a verdict on the chain."""
+    verb: str | None = None
+    """The verb of the final line (`verify`, `SCInfo`, `DCInfo`, `URLCache` ...)."""
     failed_hresult: HResult | None = None
     """The code of `CertUtil: -verify command FAILED: ...`."""
     messages: tuple[str, ...] = ()
@@ -123,8 +143,14 @@ class CertutilVerify(Evidence):
 
     kind: Literal["certutil-verify"] = "certutil-verify"
     """Model tag."""
-    variant: Literal["verify", "scinfo", "dcinfo", "capi2"] = "verify"
-    """Which certutil verb produced it, as far as the text shows."""
+    variant: Literal["verify", "pair", "scinfo", "dcinfo", "urlcache", "capi2"] = "verify"
+    """Which certutil verb (or form) produced it, as far as the text shows; `pair` is the
+    two-argument `-verify cert.cer issuer.cer`."""
+    label: str | None = None
+    """Which certificate of the output this chain is about, when the output holds several
+    (`card certificate 1 (reader ...)`, `KDC certificate 0 of DC01`, `run 2`)."""
+    certificate: ListedCertificate | None = None
+    """How -scinfo / -dcinfo described the certificate before verifying it."""
     identity: Identity | None = None
     """The header."""
     preamble: Preamble = Preamble()
@@ -151,6 +177,25 @@ class CertutilVerify(Evidence):
     """Whether the dump has both its start (header or flags) and its final line."""
     line_count: int
     """Number of non-blank lines read."""
+    runs: tuple[CertutilVerify, ...] = ()
+    """The further chains of an output that verified several certificates (each with its
+    `label`); this model is the first."""
+    readers: tuple[CardReader, ...] = ()
+    """-scinfo: the smart-card readers reported."""
+    cards: tuple[ListedCertificate, ...] = ()
+    """-scinfo: every card certificate analysed, also those certutil printed no chain for."""
+    dc_tests: tuple[DcTest, ...] = ()
+    """-dcinfo: the domain controllers tested."""
+    dc_stores: tuple[DcStore, ...] = ()
+    """-dcinfo: the store sections of each domain controller."""
+    pair: PairVerification | None = None
+    """The two-argument -verify: its checks and verdict."""
+    urlcache: UrlCache | None = None
+    """A -urlcache listing."""
+    code_slips: tuple[CodeSlip, ...] = ()
+    """Error codes printed with a typing slip, and how each was read."""
+    command_line: str | None = None
+    """The certutil command as the paste shows it (after its prompt)."""
 
     @property
     def chain_error(self) -> TrustStatus | None:
@@ -181,23 +226,36 @@ class CertutilVerify(Evidence):
         return ordered
 
     def reading_notes(self) -> list[str]:
-        """Where the paste leaves content out (`...`)."""
+        """Where the paste leaves content out (`...`), and error codes read through a slip."""
+        notes = [f"line {s.line}: {s.note}" for s in self.code_slips]
         if not self.elided:
-            return []
+            return notes
         lines = ", ".join(str(n) for n in self.elided[:10]) + (" ..." if len(self.elided) > 10
                                                                  else "")
-        return [f"the paste leaves content out at line(s) {lines}"]
+        return [*notes, f"the paste leaves content out at line(s) {lines}"]
 
     def read_whole(self) -> bool:
         """Whether the dump has both its start (header or flags) and its final line."""
         return self.complete
 
     def error_codes(self) -> tuple[str, ...]:
-        """Every error code in the dump, in line order."""
-        return tuple(h.hex for h in self.all_hresults())
+        """Every error code in the output, in line order: each chain's, and those certutil
+        printed for a domain controller or a store."""
+        found = [*self.all_hresults(), *(h for r in self.runs for h in r.all_hresults())]
+        found.extend(t.error for t in self.dc_tests if t.error is not None)
+        found.extend(s.error for s in self.dc_stores if s.error is not None)
+        return tuple(dict.fromkeys(h.hex for h in sorted(found, key=lambda h: h.line)))
 
     def chains(self) -> tuple[ShownChain, ...]:
-        """The chain, leaf first (the repeated certificate alone when no element was printed)."""
+        """The chain, leaf first (the repeated certificate alone when no element was printed),
+        then the chain of each further run. A chain with a label (an output that verified
+        several certificates) is the context of its findings."""
+        return (*self._chain(self.label), *(c for run in self.runs for c in run._chain(run.label)))
+
+    def _chain(self, context: str | None) -> tuple[ShownChain, ...]:
         elements = self.elements or ((self.echo,) if self.echo else ())
-        return (("Chain (leaf first)", None, elements),) if elements else ()
+        if not elements:
+            return ()
+        title = f"Chain of {self.label} (leaf first)" if self.label else "Chain (leaf first)"
+        return ((title, context, elements),)
 

@@ -1,20 +1,24 @@
-"""certutil -verify text -> :class:`CertutilVerify`.
+"""certutil output text -> :class:`CertutilVerify`.
 
 The grammar (grammars/certutil_verify.lark) names each line's kind and groups lines into
 blocks led by header lines. This module walks those blocks in order and hands each line to the
 unit that reads its kind: `identity` (the name asked about and the preamble), `chain` (the
 chain summary), `element` (element blocks, their fields, policies and CRL blocks), `hashes`
 (the chain hashes and the certificate echo), `urlfetch` (-urlfetch retrieval reports),
-`trailer` (verdicts and errors) and `other` (lines of no known kind). Lines whose meaning
-depends on where they stand (a `Issuer:` field of an element, of a CRL block or of the
-certificate echo after the chain hashes) are placed by the block they are in and by the line
-before them; that state is `state.Reading`. A line that fits nowhere is kept as unparsed.
-Each unit builds its part of the model; this module assembles them.
+`trailer` (verdicts and errors) and `other` (lines of no known kind); and, for the whole
+command, `listing` (-scinfo readers and card certificates), `dcinfo`, `pair` (the
+two-argument -verify) and `urlcache`. Lines whose meaning depends on where they stand are
+placed by the block they are in and by the line before them (`state.Reading`).
+
+One output may verify several certificates (-scinfo, -dcinfo, -verify runs back to back):
+each certificate's lines are read as a run of their own (`run`). The model is the first run
+that shows a chain, with the command's own lines; the further runs are in its `runs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from typing import Any
 
 from lark import Token, Tree
 
@@ -22,17 +26,16 @@ from ...grammars import CERTUTIL_VERIFY
 from ...knowledge.l10n import certutil_l10n
 from ...text.normalize import NormalizedText, normalize
 from .._lark import get_parser
-from .chain import ChainLines
-from .element import ElementLines
-from .hashes import HashLines
-from .identity import IdentityLines
 from .model import CertutilVerify
-from .other import OtherLines
-from .state import ElementDraft, Reading
-from .trailer import TrailerLines
-from .urlfetch import UrlfetchLines
+from .run import Run, Runs
+from .services import Services
+from .state import Command
 
-Handler = Callable[[str, int], None]
+#: Blocks that start the run of a certificate, and the kind of run.
+_RUN_BLOCKS = {"card_certificate": "card", "listed_certificate": "listed",
+               "dc_test": "dc_test", "dc_store": "dc_store"}
+_IDENTITY_NAMES = {"issuer", "subject", "ca_issuer", "ca_subject"}
+_NUMBER = re.compile(r"(\d+)\D*$")
 
 
 def parse(text: str) -> CertutilVerify:
@@ -46,97 +49,125 @@ def parse(text: str) -> CertutilVerify:
     return reader.result()
 
 
-def _handlers(*units: object) -> dict[str, Handler]:
-    """Each unit's `on_<kind>` methods by the terminal they read (a kind has one reader)."""
-    table: dict[str, Handler] = {}
-    for unit in units:
-        for name in dir(unit):
-            if name.startswith("on_"):
-                kind = name[3:].upper()
-                assert kind not in table, f"two readers for {kind} lines"
-                table[kind] = getattr(unit, name)
-    return table
-
-
 class _Reader:
-    """Hands the lines of one parse tree to the units, block by block, and assembles the
-    model."""
+    """Hands the lines of one parse tree to the units of the current run, block by block, and
+    assembles the model."""
 
     def __init__(self, norm: NormalizedText) -> None:
-        self.reading = reading = Reading(norm, certutil_l10n())
-        self.trailer = TrailerLines(reading)
-        self.urlfetch = UrlfetchLines(reading)
-        self.hashes = HashLines(reading)
-        other = OtherLines(reading, self.trailer, self.urlfetch)
-        self.identity = IdentityLines(reading, self.trailer, self.hashes)
-        self.chain = ChainLines(reading)
-        self.elements = ElementLines(reading, self.identity, self.hashes, other)
-        self.handlers = _handlers(self.trailer, self.urlfetch, self.hashes, other,
-                                  self.identity, self.chain, self.elements)
+        self.command = Command(norm, certutil_l10n())
+        self.services = Services.of(self.command)
+        self.runs = Runs(self.command, self.services)
 
     def block(self, tree: Tree[Token]) -> None:
-        """Read one block: a new block closes the open CRL block and any trailer list."""
-        self.reading.mode = str(tree.data)
-        self.reading.crl = None
-        self.reading.list_target = None
+        """Read one block: a new block closes the open CRL block and any trailer list; a block
+        that starts another certificate starts a run."""
+        kind = str(tree.data)
+        first = tree.children[0]
+        if kind in _RUN_BLOCKS:
+            number = _NUMBER.search(first.rstrip(":\n= ")) if isinstance(first, Token) else None
+            self.runs.start(_RUN_BLOCKS[kind], int(number.group(1)) if number else None)
+        elif kind == "identity" and self._next_verify_run(first):
+            self.runs.start("verify")
+        run = self.runs.current
+        reading = run.reading
+        reading.mode, reading.crl, reading.list_target = kind, None, None
         for child in tree.children:
             if isinstance(child, Tree):
-                self.urlfetch.section(child)
+                run.urlfetch.section(child)
             else:
-                self._line(child)
+                self._line(run, child)
 
-    def _line(self, token: Token) -> None:
-        reading = self.reading
+    def _next_verify_run(self, first: Any) -> bool:
+        """An `Issuer:` label after a chain was read starts the output of another -verify."""
+        reading = self.runs.current.reading
+        if reading.phase == "start" or not isinstance(first, Token):
+            return False
+        label = first.rstrip(":\n").strip().casefold()
+        return self.command.l10n.label.get(label) in _IDENTITY_NAMES
+
+    def _line(self, run: Run, token: Token) -> None:
+        reading = run.reading
         line = reading.lineno(token)
         reading.line = line
+        reading.first_line = reading.first_line or line
+        reading.lines += 1
         text = token.rstrip("\n")
-        if self.elements.in_crl(token.type, text, line):
+        if run.elements.in_crl(token.type, text, line):
             return
-        self.handlers[token.type](text, line)
+        run.handlers[token.type](text, line)
         if reading.current is not None and reading.mode in ("element", "lead"):
             reading.current.touch(line)
 
     # ---- result -----------------------------------------------------------------------------
     def result(self) -> CertutilVerify:
         """The model of everything read."""
-        reading = self.reading
-        elements, echo = self._elements()
-        identity = self.identity.model()
+        command, services = self.command, self.services
+        runs = self.runs.all()
+        chains = [r for r in runs if r.has_chain()]
+        for run in runs:
+            if not run.has_chain() and run.kind in ("listed", "dc_test", "dc_store"):
+                services.dcinfo.attach(run.reading.context, self._certificate(run),
+                                       tuple(run.trailer.errors))
+        labels = self._labels(chains)
+        first = chains[0] if chains else runs[0]
+        urlcache, dc_tests = services.urlcache.model(), services.dcinfo.test_models()
         self._mark_truncation()
-        trailer = self.trailer.model()
-        return CertutilVerify(
-            variant=reading.variant,
-            identity=identity,
-            preamble=self.identity.preamble_model(),
-            chain=self.chain.models(),
-            elements=tuple(e.build() for e in elements),
-            echo=echo.build() if echo else None,
-            hashes=self.hashes.model(),
-            errors=tuple(self.trailer.errors),
-            trailer=trailer,
-            elided=tuple(self.trailer.elided),
-            unparsed=tuple(reading.unparsed),
-            repairs=tuple(reading.norm.repairs),
-            complete=self.identity.started and trailer.completed is not None,
-            line_count=len(reading.norm.lines),
+        return first.model(
+            labels[0] if chains else None, self._certificate(first), command.trailer,
+            started=self._started(first),
+            variant=command.variant,
+            runs=tuple(r.model(labels[i], self._certificate(r), None)
+                       for i, r in enumerate(chains) if i > 0),
+            readers=services.listing.reader_models(),
+            cards=tuple(c for r in runs if r.kind == "card"
+                        for c in (self._certificate(r),) if c is not None),
+            dc_tests=dc_tests,
+            dc_stores=services.dcinfo.store_models(),
+            pair=services.pair.model(first.identity.names("ca_subject")),
+            urlcache=urlcache,
+            code_slips=tuple(command.slips),
+            command_line=services.invocation.line,
+            unparsed=tuple(sorted(command.unparsed, key=lambda u: u.line)),
+            repairs=tuple(command.norm.repairs),
+            line_count=len(command.norm.lines),
         )
 
-    def _elements(self) -> tuple[list[ElementDraft], ElementDraft | None]:
-        """The chain elements and the certificate echo: a first element without index or status
-        before indexed ones is the certificate printed before the chain, not an element."""
-        elements = self.reading.elements
-        echo = self.hashes.echo
-        if elements and elements[0].index is None and not elements[0].has_status() and any(
-            e.index is not None for e in elements
-        ):
-            lead = elements.pop(0)
-            echo = echo or lead
-        return elements, echo
+    def _started(self, first: Run) -> bool:
+        """Whether the start of the output is in the input: the certificate's name or the
+        verify flags, the command line, -scinfo's reader report, -dcinfo's first DC."""
+        services = self.services
+        return first.identity.started or bool(
+            services.invocation.line or services.listing.readers or services.dcinfo.tests
+            or services.urlcache.fields)
+
+    def _certificate(self, run: Run) -> Any:
+        fields = run.reading.certificate
+        if not fields:
+            return None
+        return self.services.listing.certificate_model(fields, run.reading.first_line or 1)
+
+    def _labels(self, chains: list[Run]) -> list[str | None]:
+        """Each chain's label: which certificate of the output it is about. A number is never
+        the end of a label, so no label is the start of another (`run 1 of 12`, `run 10 of 12`):
+        a report matches findings to chains by their label."""
+        labels: list[str | None] = []
+        for position, run in enumerate(chains, start=1):
+            reading = run.reading
+            if run.kind == "card":
+                reader = reading.certificate.get("reader")
+                number = run.number if run.number is not None else position - 1
+                labels.append(f"card certificate {number} ({reader or 'reader not named'})")
+            elif run.kind == "listed":
+                labels.append(self.services.dcinfo.label(reading.context, run.number))
+            else:
+                labels.append(f"run {position} of {len(chains)}" if len(chains) > 1 else None)
+        return labels
 
     def _mark_truncation(self) -> None:
         """An unparsed last line may be where a paste was cut: say so."""
-        unparsed = self.reading.unparsed
-        last = self.reading.norm.origin[-1] if self.reading.norm.origin else 0
+        unparsed = self.command.unparsed
+        unparsed.sort(key=lambda u: u.line)
+        last = self.command.norm.origin[-1] if self.command.norm.origin else 0
         if unparsed and unparsed[-1].line == last:
             cut = unparsed[-1]
             unparsed[-1] = cut.model_copy(

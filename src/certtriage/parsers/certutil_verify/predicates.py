@@ -1,126 +1,50 @@
 """Predicates over certutil chain output (:class:`CertutilVerify`), and over CAPI2 runs, which
 are expressed in the same model.
 
-A match is a :class:`ChainBinding`: the chain element it is about (and its index), a -urlfetch
-retrieval, an error code and a trust flag. What a finding made of it shows (the element's role,
-who it is, the URL section, certutil's verdict lines) is decided here, so the engine names no
-format.
+A match is a :class:`ChainBinding` (`binding`): the chain element it is about (and its index),
+a -urlfetch retrieval, an error code and a trust flag. This module holds the predicates about
+the chain; `verdicts` those about the lines that decide an outcome on their own, `commands`
+those about -scinfo, -dcinfo, the two-argument -verify and -urlcache. Importing this module
+registers them all. An output that verified several certificates is evaluated per chain:
+`parts` yields the chains after the first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, get_args
 
 from ...knowledge.predicates import (
     ANY_EKU_OID,
     CLIENT_AUTH_OID,
     Binding,
-    Facts,
-    describe_element,
+    Part,
     predicate,
     vocabulary,
 )
-from ...models.common import (
-    URL_SECTIONS,
-    ChainElement,
-    HResult,
-    Span,
-    UrlCheck,
-    UrlSection,
-    UrlStatus,
+from ...models.common import ChainElement, UrlSection, UrlStatus
+from . import commands_predicates, verdicts  # noqa: F401  (registers their predicates)
+from .binding import (
+    START,
+    ChainBinding,
+    all_hresults,
+    chain_status_is_known,
+    error_bits,
+    failure_reported,
+    leaf,
+    leaf_evidence,
+    role_of,
 )
 from .model import CertutilVerify, Trailer
 
-
-@dataclass(frozen=True)
-class ChainBinding(Binding):
-    """A match in a chain: an element (`index` is its position; None when the input does not
-    show it), a -urlfetch retrieval, an error code and the trust flag that matched."""
-
-    check: UrlCheck | None = None
-    flag: str | None = None
-
-    def key(self) -> tuple[Any, ...]:
-        """The element, the retrieval (URL and line), the error code and the values."""
-        return (
-            self.index,
-            id(self.element) if self.index is None else None,
-            self.check.url if self.check else None,
-            self.check.span.start if self.check else None,
-            self.hresult.hex if self.hresult else None,
-            None,
-            tuple(sorted(self.values.items())),
-        )
-
-    def facts(self, doc: Any) -> Facts:
-        """The element's role and name, the retrieval's section, status and URL, the code."""
-        element, check = self.element, self.check
-        role = role_of(doc, element, self.index) if isinstance(doc, CertutilVerify) else None
-        echo = doc.echo if isinstance(doc, CertutilVerify) else None
-        subject = (element.subject if element is not None else None) or (
-            echo.subject if echo is not None and self.index == 0 else None)
-        fill = {
-            "who": describe_element(role, element, self.index, subject),
-            "index": str(self.index) if self.index is not None else "?",
-            "subject": subject or "(subject not in the input)",
-            "role": role or "certificate",
-            "url": check.url or "(URL not in the input)" if check else "",
-            "section": URL_SECTIONS[check.section][0] if check else "",
-            "status": check.status_text if check else "",
-            "object": check.object_text if check else "",
-            "not_after": (element.not_after or "not printed") if element else "not printed",
-            "error": check.error.message if check and check.error else "",
-            "hresult": self.hresult.hex if self.hresult else "",
-            "symbol": (self.hresult.symbol or "") if self.hresult else "",
-            "flag": self.flag or "",
-            "reason": _reason(doc) if isinstance(doc, CertutilVerify) else "",
-            **self.values,
-        }
-        spans = []
-        if check is not None:
-            spans.append(check.span)
-        elif element is not None:
-            spans.append(element.span)
-        if self.hresult is not None and self.hresult.line:
-            spans.append(Span(start=self.hresult.line, end=self.hresult.line))
-        return Facts(
-            fill=fill, element=self.index, role=role, subject=subject,
-            url=check.url if check else self.values.get("url"),
-            hresult=self.hresult.hex if self.hresult else None,
-            context=self.values.get("context"), spans=tuple(spans),
-            codes=(self.hresult.hex,) if self.hresult else (),
-        )
+__all__ = ["START", "ChainBinding", "parts", "role_of", "shows_outcome"]
 
 
-#: The binding certutil rules start from.
-START = ChainBinding()
-
-
-def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None) -> str | None:
-    """leaf, subordinate CA, root CA or self-signed certificate (None when unknown)."""
-    self_signed = element is not None and element.info_status is not None and (
-        "CERT_TRUST_IS_SELF_SIGNED" in element.info_status.flags
-    )
-    if self_signed:
-        return "root CA" if index != 0 or doc.trailer.cert_kind == "ca" else (
-            "self-signed certificate")
-    if index == 0:
-        return "leaf"
-    if index is not None:
-        return "subordinate CA"
-    return None
-
-
-def _reason(doc: CertutilVerify) -> str:
-    code = doc.trailer.leaf_revoked_reason
-    if code is None:
-        return "not printed"
-    from ...knowledge.codes import code_tables
-
-    name = code_tables().crl_reason(code)
-    return f"{code} ({name})" if name else str(code)
+def parts(doc: CertutilVerify) -> Iterator[Part]:
+    """Each further chain of an output that verified several certificates."""
+    for run in doc.runs:
+        yield Part(kind="certutil-verify", model=run, start=START, context=run.label or "")
 
 
 # ---- names the rule arguments may use ------------------------------------------------------
@@ -146,48 +70,6 @@ def _trailer(item: Any) -> str | None:
 @vocabulary("bind")
 def _bind(item: Any) -> str | None:
     return None if item in ("leaf", "last", "none") else "must be leaf, last or none"
-
-
-# ---- facts about a document ---------------------------------------------------------------
-def all_hresults(doc: CertutilVerify) -> list[HResult]:
-    """Every error code in the document, in line order, first occurrence of each code."""
-    return doc.all_hresults()
-
-
-def leaf_evidence(doc: CertutilVerify) -> bool:
-    """Whether the trailer speaks about the leaf (revoked / revocation error on the leaf)."""
-    t = doc.trailer
-    return t.leaf_revoked or t.leaf_revocation_error is not None or t.certificate_revoked
-
-
-def leaf(doc: CertutilVerify) -> ChainElement | None:
-    """Element 0, else a lone headless element the trailer attributes to the leaf, else the echo."""
-    for element in doc.elements:
-        if element.index == 0:
-            return element
-    headless = [e for e in doc.elements if e.index is None]
-    if len(headless) == 1 and len(doc.elements) == 1 and leaf_evidence(doc):
-        return headless[0]
-    return doc.echo
-
-
-def chain_status_is_known(doc: CertutilVerify) -> bool:
-    """Whether the input shows the chain's status at all."""
-    return (
-        any(s.error_status is not None or s.info_status is not None for s in doc.chain)
-        or any(e.error_status is not None for e in doc.elements)
-        or doc.trailer.scinfo_chain_status is not None
-    )
-
-
-def error_bits(doc: CertutilVerify) -> bool:
-    """Whether any status in the document carries an error bit."""
-    chain = doc.chain_error
-    if chain is not None and chain.value:
-        return True
-    if doc.trailer.scinfo_chain_status:
-        return True
-    return any(e.error_status is not None and e.error_status.value for e in doc.elements)
 
 
 def _element_index(doc: CertutilVerify, element: ChainElement, bind: str) -> int | None:
@@ -336,19 +218,10 @@ def chain_status_known(
 @predicate
 def chain_clean(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
     """The chain status is known and nothing reports an error: no error bit, no error line,
-    no revoked or revocation-error verdict, no failed -scinfo chain."""
-    t = doc.trailer
-    if (
-        chain_status_is_known(doc)
-        and not error_bits(doc)
-        and not doc.errors
-        and not leaf_evidence(doc)
-        and not t.incomplete_chain
-        and not t.missing_issuer
-        and not t.untrusted_root
-        and t.failed_hresult is None
-        and t.scinfo_chain != "invalid"
-    ):
+    no failure verdict (revoked, revocation error, incomplete chain ...), no failed -scinfo
+    chain (under the base policy)."""
+    if (chain_status_is_known(doc) and not error_bits(doc) and not doc.errors
+            and not failure_reported(doc, logon=False)):
         yield b
 
 

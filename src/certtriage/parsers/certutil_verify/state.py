@@ -1,12 +1,13 @@
-"""What reading certutil -verify output keeps across blocks: where the reader stands, and the
-chain elements read so far.
+"""What reading certutil output keeps across blocks: where the reader stands, and the chain
+elements read so far.
 
 The grammar groups lines into blocks led by header lines, but what a line means can depend on
 an earlier block: a field line with no element header before it belongs to the element that is
 open (or opens one), a `Cannot find certificate:` line turns the name lines after it into a
-list. :class:`Reading` is that state, kept to a few fields; each block kind's lines are read by
-their own unit (`identity`, `chain`, `element`, `hashes`, `urlfetch`, `trailer`, `other`),
-which owns what it collects.
+list. :class:`Reading` is that state for one chain (a run), kept to a few fields; each block
+kind's lines are read by their own unit (`identity`, `chain`, `element`, `hashes`, `urlfetch`,
+`trailer`, `other`), which owns what it collects. :class:`Command` is what spans the runs of
+one output: the input, the command's own lines, and what could not be placed.
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from typing import Any
 from lark import Token
 
 from ...knowledge.l10n import CertutilL10n
-from ...models.common import ChainElement, CrlInfo, Policy, Span, UnparsedLine, UrlCheck
+from ...models.common import (
+    ChainElement,
+    CrlInfo,
+    HResult,
+    Policy,
+    Span,
+    UnparsedLine,
+    UrlCheck,
+)
 from ...text.normalize import NormalizedText
-from .._values import decode_status, parse_date, parse_flag_line
+from .._values import decode_status, parse_date, parse_flag_line, read_hresult
+from .commands import CodeSlip
 
 #: The largest value of a 32-bit status word.
 U32 = 0xFFFFFFFF
@@ -81,13 +91,56 @@ class ElementDraft:
 
 
 @dataclass
-class Reading:
-    """The state that spans blocks, the elements, and the lines no unit could place."""
+class Command:
+    """What spans the runs of one output: the input, the verb, the command's final lines, and
+    what could not be placed."""
 
     norm: NormalizedText
     """The normalised input (its `origin` maps a token's line back to the input)."""
     l10n: CertutilL10n
     """Translated certutil words, for every unit."""
+    variant: str = "verify"
+    """Which command printed the output, as far as the lines show."""
+    trailer: dict[str, Any] = field(default_factory=dict)
+    """The final lines of a verb that verifies several certificates (-scinfo, -dcinfo)."""
+    unparsed: list[UnparsedLine] = field(default_factory=list)
+    """Lines kept but not placed."""
+    slips: list[CodeSlip] = field(default_factory=list)
+    """Error codes read through a typing slip."""
+    current: Reading | None = None
+    """The run being read."""
+
+    @property
+    def run(self) -> Reading:
+        """The run being read (the units of the command write to it)."""
+        assert self.current is not None
+        return self.current
+
+    def note(self, text: str) -> None:
+        """Keep a context line (a card's reader, a key test) as a note of the run."""
+        self.run.notes.append(text)
+
+    def unplaced(self, text: str, line: int, reason: str) -> None:
+        """Keep a line that fits nowhere, with why."""
+        self.unparsed.append(UnparsedLine(line=line, text=text[:_MAX_EXCERPT], reason=reason))
+
+    def code(self, text: str, line: int) -> tuple[HResult, int | None] | None:
+        """The error code of a line (and its Win32 number), noting a typing slip."""
+        read = read_hresult(text, line)
+        if read is None:
+            return None
+        if read.slip is not None:
+            self.slips.append(CodeSlip(line=line, printed=read.printed,
+                                       read_as=read.hresult.hex, note=read.slip))
+        return read.hresult, read.win32
+
+
+@dataclass
+class Reading:
+    """The state of one run that spans blocks, and its elements."""
+
+    command: Command
+    """The output this run is part of."""
     phase: str = "start"
     """How far the output has come: start -> chain -> trailer."""
     mode: str = "lead"
@@ -102,10 +155,49 @@ class Reading:
     """The open CRL block of an element: its `Issuer:` ... fields are the CRL's."""
     list_target: str | None = None
     """The trailer list that name or OID lines extend (cannot_find, verified_* policies)."""
-    variant: str = "verify"
-    """Which command printed the output, as far as the lines show: verify, scinfo, dcinfo."""
-    unparsed: list[UnparsedLine] = field(default_factory=list)
-    """Lines kept but not placed."""
+    lines: int = 0
+    """How many lines this run read."""
+    first_line: int = 0
+    """The input line of its first line."""
+    kind: str = "lead"
+    """What the run is: lead (before any certificate), card (-scinfo), listed (-dcinfo),
+    verify (a further -verify run), dc_test / dc_store (a -dcinfo heading)."""
+    number: int | None = None
+    """The certificate's number in a -scinfo / -dcinfo listing."""
+    certificate: dict[str, Any] = field(default_factory=dict)
+    """-scinfo / -dcinfo fields of the run's certificate (a ListedCertificate)."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """Where the run stands in a -dcinfo output: `dc` and `store` (their indexes)."""
+    notes: list[str] = field(default_factory=list)
+    """Context lines recognised but not modelled (the trailer's `notes`)."""
+
+    @property
+    def norm(self) -> NormalizedText:
+        """The normalised input."""
+        return self.command.norm
+
+    @property
+    def l10n(self) -> CertutilL10n:
+        """Translated certutil words."""
+        return self.command.l10n
+
+    @property
+    def unparsed(self) -> list[UnparsedLine]:
+        """Lines kept but not placed (for the whole output)."""
+        return self.command.unparsed
+
+    @property
+    def variant(self) -> str:
+        """Which command printed the output."""
+        return self.command.variant
+
+    @variant.setter
+    def variant(self, value: str) -> None:
+        self.command.variant = value
+
+    def code(self, text: str, line: int) -> tuple[HResult, int | None] | None:
+        """The error code of a line (and its Win32 number), noting a typing slip."""
+        return self.command.code(text, line)
 
     def lineno(self, token: Token) -> int:
         """The input line of `token`."""
@@ -113,7 +205,7 @@ class Reading:
 
     def unplaced(self, text: str, line: int, reason: str) -> None:
         """Keep a line that fits nowhere, with why."""
-        self.unparsed.append(UnparsedLine(line=line, text=text[:_MAX_EXCERPT], reason=reason))
+        self.command.unplaced(text, line, reason)
 
     def element(self) -> ElementDraft:
         """The element a line without its own context belongs to (created if none is open)."""

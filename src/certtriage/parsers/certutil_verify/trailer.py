@@ -3,6 +3,10 @@
 After the 36-dash rule certutil says what it concluded: missing issuers, an untrusted root,
 revocation results, the verified policies, and its final `CertUtil:` line. `-scinfo` prints
 its own verdicts and chain status. Lines with an HRESULT anywhere in the output are errors.
+
+Verdict lines are translated; where their structure says what they are, that decides: the
+final line is `CertUtil: -<verb> ...` and failed when it carries an error code; in the verdict
+section, a `<label>: <message> <code>` line is the leaf certificate's revocation check.
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ import re
 from typing import Any
 
 from ...models.common import HResult, Policy
-from .._values import parse_flag_line, parse_hresult
+from .._values import parse_flag_line
 from .model import Trailer
 from .state import OID, U32, Reading
 
-_REASON = re.compile(r"Reason\s*=\s*(0x[0-9a-fA-F]+|\d+)", re.IGNORECASE)
+#: certutil prints the CRL reason code in hex (`Reason=%x`).
+_REASON = re.compile(r"Reason\s*=\s*(?:0x)?([0-9a-fA-F]+)", re.IGNORECASE)
+_FINAL = re.compile(r"^CertUtil:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$")
+#: Verbs whose final line ends the output of several verified certificates, not one chain.
+_COMMAND_VERBS = {"scinfo": "scinfo", "dcinfo": "dcinfo", "urlcache": "urlcache"}
 
 
 class TrailerLines:
@@ -23,20 +31,22 @@ class TrailerLines:
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
-        self.fields: dict[str, Any] = {"messages": [], "notes": [], "missing_issuer": [],
-                                       "cannot_find": []}
+        self.fields: dict[str, Any] = {"messages": [], "missing_issuer": [], "cannot_find": []}
         self.errors: list[HResult] = []
         self.elided: list[int] = []
 
-    def model(self) -> Trailer:
-        """The trailer as read."""
-        return Trailer(**{k: tuple(v) if isinstance(v, list) else v
-                          for k, v in self.fields.items()})
+    def model(self, command: dict[str, Any] | None = None) -> Trailer:
+        """The trailer as read, with the command's own final lines when given."""
+        fields = {**self.fields, "notes": self.reading.notes,
+                  **{k: v for k, v in (command or {}).items() if k != "_last"}}
+        if command and command.get("messages"):
+            fields["messages"] = [*self.fields["messages"], *command["messages"]]
+        return Trailer(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
     # ---- for the other units ----------------------------------------------------------------
     def note(self, text: str) -> None:
         """Keep a context line (a card's ATR, a -scinfo detail) as a note."""
-        self.fields["notes"].append(text)
+        self.reading.notes.append(text)
 
     def add_cannot_find(self, text: str) -> None:
         """A name line of the certificate that `Cannot find certificate:` names."""
@@ -59,8 +69,8 @@ class TrailerLines:
         if self.scinfo_verdict(text):
             return True
         verdict = self.reading.l10n.verdict.get(text.casefold())
-        if verdict == "leaf_revocation_passed":
-            self.fields["leaf_revocation_passed"] = True
+        if verdict in ("leaf_revocation_passed", "skipped_offline"):
+            self.fields[verdict] = True
         elif verdict in ("end_entity", "ca"):
             self.fields["cert_kind"] = verdict
         else:
@@ -94,32 +104,56 @@ class TrailerLines:
         self.reading.current = None
 
     def on_hresult_line(self, text: str, line: int) -> None:
-        parsed = parse_hresult(text, line)
+        if self._leaf_check_result(text):
+            self.on_leaf_revocation_error(text, line)
+            return
+        parsed = self.reading.code(text, line)
         if parsed is None:
             self.reading.unplaced(text, line, "error line without a code")
         else:
             self.errors.append(parsed[0])
 
+    def _leaf_check_result(self, text: str) -> bool:
+        """A `<label>: <message> <code>` line in the verdict section is the result of the leaf
+        certificate's revocation check, whatever the label's language."""
+        return (self.reading.mode == "trailer" and "leaf_revocation_error" not in self.fields
+                and ":" in text.split("0x", 1)[0])
+
     def on_leaf_revocation_error(self, text: str, line: int) -> None:
-        detail = text.split("returned", 1)[-1]
-        parsed = parse_hresult(detail, line)
+        parsed = self.reading.code(self._leaf_detail(text), line)
         if parsed is None:
             self.reading.unplaced(text, line, "leaf revocation error without a code")
         else:
             self.fields["leaf_revocation_error"] = parsed[0]
 
+    def _leaf_detail(self, text: str) -> str:
+        """The message and code after the label (`ERROR: Verifying ... returned`)."""
+        folded = text.casefold()
+        for prefix in self.reading.l10n.leaf_revocation_prefixes:
+            if folded.startswith(prefix.casefold()):
+                return text[len(prefix):]
+        return text.split(":", 1)[1]
+
     def on_certutil_line(self, text: str, line: int) -> None:
-        body = text.split(":", 1)[1].strip()
-        folded = body.casefold()
-        if "failed" in folded and "0x" in folded:
-            self.fields["completed"] = "failed"
-            parsed = parse_hresult(body, line)
-            if parsed:
-                self.fields["failed_hresult"] = parsed[0]
-        elif any(phrase in folded for phrase in self.reading.l10n.success_phrases):
-            self.fields["completed"] = "success"
-        else:
-            self.fields["messages"].append(body)
+        final = _FINAL.match(text)
+        command = self.reading.command
+        if final is None:
+            target = command.trailer if command.trailer.get("_last") else self.fields
+            target.setdefault("messages", []).append(text.split(":", 1)[1].strip())
+            return
+        verb, rest = final["verb"], final["rest"]
+        level = _COMMAND_VERBS.get(verb.casefold())
+        if level is not None and self.reading.variant in ("verify", level):
+            self.reading.variant = level
+        target = command.trailer if level is not None else self.fields
+        command.trailer["_last"] = level is not None
+        target["verb"] = verb
+        parsed = self.reading.code(text.split(":", 1)[1].strip(), line)
+        folded = rest.casefold()
+        failed = parsed is not None or any(w in folded for w in self.reading.l10n.failure_words)
+        target["completed"] = "failed" if failed else "success"
+        if parsed is not None:
+            target["failed_hresult"] = parsed[0]
 
     def on_missing_issuer(self, text: str, line: int) -> None:
         self.fields["missing_issuer"].append(text.split(":", 1)[1].strip())
@@ -137,7 +171,17 @@ class TrailerLines:
         self.fields["untrusted_root"] = True
 
     def on_revocation_skipped(self, text: str, line: int) -> None:
-        self.fields["revocation_skipped"] = text.split("--", 1)[-1].strip(" -")
+        reason = text.split("--", 1)[-1].strip(" -")
+        self.fields["revocation_skipped"] = reason
+        kind = self.reading.l10n.skipped_reason(reason)
+        if kind is not None:
+            self.fields[f"skipped_{kind}"] = True
+
+    def on_expired_cert(self, text: str, line: int) -> None:
+        self.fields["expired_certificate"] = True
+
+    def on_leaf_revocation_unchecked(self, text: str, line: int) -> None:
+        self.fields["leaf_revocation_unchecked"] = True
 
     def on_cert_revoked(self, text: str, line: int) -> None:
         self.fields["certificate_revoked"] = True
@@ -146,9 +190,7 @@ class TrailerLines:
         self.fields["leaf_revoked"] = True
         reason = _REASON.search(text)
         if reason:
-            raw = reason[1]
-            self.fields["leaf_revoked_reason"] = int(raw, 16 if raw.lower().startswith("0x")
-                                                     else 10)
+            self.fields["leaf_revoked_reason"] = int(reason[1], 16)
 
     def on_leaf_revocation_passed(self, text: str, line: int) -> None:
         self.fields["leaf_revocation_passed"] = True

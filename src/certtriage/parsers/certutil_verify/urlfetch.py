@@ -4,6 +4,11 @@ Each element's report has sections (`----  Certificate AIA  ----`, `CDP`, `Base 
 `OCSP`), and in each section one status line per URL (`Verified "Certificate (0)" Time: 0
 <sha1>`) followed by its error and URL lines. The grammar nests them (`section`, `url_check`);
 this module turns each status line and its detail into one retrieval record of the element.
+
+Status words, object words and the error line's label are translated; the shape of a status
+line (`<word(s)> "<object>" <label>: <n>`) and of its error (a code with a WIN32 / WinHttp
+detail) are not. A status word no table knows is kept as printed, and read as `failed` when an
+error follows it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any
 from lark import Token, Tree
 
 from ...models.common import RetrievalError, Span
-from .._values import parse_hresult
 from .state import ElementDraft, Reading
 
 # Written so no two quantifiers can share the same spaces: linear on hostile long lines.
@@ -105,13 +109,17 @@ class UrlfetchLines:
         record["span"] = Span(start=record["span"].start, end=line)
 
     def attach_error(self, record: dict[str, Any], text: str, line: int) -> None:
-        """Give `record` the error of an `Error retrieving URL:` line."""
-        detail = text.split(":", 1)[1].strip() if ":" in text else text
-        parsed = parse_hresult(detail, line)
+        """Give `record` the error of an `Error retrieving URL:` line (in any language: the
+        label is whatever stands before the first colon ahead of the code)."""
+        head = text.split("0x", 1)[0]
+        detail = text.split(":", 1)[1].strip() if ":" in head else text
+        parsed = self.reading.code(detail, line)
         hresult, win32 = parsed if parsed else (None, None)
         message = hresult.message if hresult else detail
         record["error"] = RetrievalError(message=message, hresult=hresult, win32=win32)
         record["span"] = Span(start=record["span"].start, end=line)
+        if record["status"] == "unknown":
+            record["status"] = "failed"
 
     def last_check(self) -> dict[str, Any] | None:
         """The latest retrieval record of the open (else the last) element."""
