@@ -15,13 +15,12 @@ import re
 EVTX_MAGIC = b"ElfFile\x00"
 #: How much of a text input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
-#: Message-only pastes: how many lines are tried against the message catalog.
-MESSAGE_LINES = 50
-
 _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event\[\d+\]|ProviderName|Event Source)\s*:"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
-    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time",
+    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
+    r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
+    r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$",
     re.MULTILINE,
 )
 
@@ -32,14 +31,11 @@ def sniff_evtx(head: bytes) -> bool:
 
 
 def sniff_text(text: str) -> bool:
-    """Whether `text` is an event export, or holds a message of an event the catalog knows."""
+    """Whether `text` is an event export (by its labels, XML, table header or friendly view),
+    holds a message of the catalog anywhere, or names an event (provider and id)."""
     sample = text[:SNIFF_CHARS]
     if _EVENTS.search(sample):
         return True
-    from ...knowledge.catalog import event_knowledge
+    from ...knowledge.catalog import find_messages
 
-    knowledge = event_knowledge()
-    for line in sample.splitlines()[:MESSAGE_LINES]:
-        if len(line) > 20 and knowledge.recognize(line.strip("> %`")) is not None:
-            return True
-    return False
+    return bool(find_messages(sample))

@@ -16,8 +16,11 @@ from ..certutil_verify.model import CertutilVerify
 
 EventShape = Literal[
     "copy-details", "legacy-text", "wevtutil-text", "format-list", "csv", "tsv", "xml",
-    "friendly-xml", "message-only", "evtx",
+    "friendly-xml", "friendly-view", "winevent-table", "message-only", "mention", "evtx",
 ]
+"""How an event reached us: an export (Event Viewer's copy, the 2003 text, wevtutil, a
+PowerShell list or table, CSV, TSV, XML, the friendly XML or friendly view, EVTX), a message
+found in other text (`message-only`), or only its provider and id named (`mention`)."""
 
 
 class Capi2Element(Model):

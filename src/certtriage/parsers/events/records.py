@@ -145,10 +145,8 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
                             if v and not k.startswith("_") and "binary" not in k.lower())
         message = definition.summary + (f" ({details})" if details else "")
     if definition is not None and message and resolved:
-        recognized = knowledge.recognize(message)
-        if recognized and recognized[0] is definition:
-            for key, value in recognized[1].items():
-                data.setdefault(key, value)
+        for key, value in knowledge.message_slots(provider, event_id, message).items():
+            data.setdefault(key, value)
     alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None
     codes: list[str] = []
     for value in (message, *data.values()):
@@ -161,7 +159,7 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         provider=canonical_provider(provider), event_id=event_id, level=level,
         message=message, message_resolved=resolved, data=data, alert_code=alert,
         alert_name=knowledge.alerts.get(alert) if alert is not None else None,
-        error_state=_int(data.get("ErrorState")),
+        error_state=_int(data.get("ErrorState") or data.get("ErrorStatus")),
         codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
         time_at=_time(rest.get("time")), **rest,
     )
