@@ -107,8 +107,8 @@ def literal_regex(text: str, *, final: bool = False) -> str:
             continue
         out.append(_word_regex(word, final and index == len(words) - 1))
     body = r"\s+".join(out)
-    lead = r"\s*" if text[:1].isspace() else ""
-    trail = r"\s*" if text[-1:].isspace() else ""
+    lead = r"\s+" if text[:1].isspace() else ""
+    trail = r"\s+" if text[-1:].isspace() else ""
     return lead + body + trail
 
 

@@ -164,6 +164,8 @@ def walk(literal: str, text: str, position: int) -> tuple[int, int]:
     """How many characters of `literal` (lower case, single spaces) the text agrees with from
     `position`, and where the text's last agreeing character ends."""
     i, j, last, n, size = 0, position, position, len(literal), len(text)
+    while j < size and text[j].isspace():  # the literal's edges are loose, as in its pattern
+        j += 1
     while i < n and j < size:
         expected, got = literal[i], text[j].lower()
         if expected == " ":

@@ -70,6 +70,11 @@ class Capi2Detail(Model):
     """URL retrieved (event 53) or used for revocation (event 41)."""
     object_type: str | None = None
     """CONTEXT_OID_CRL, CONTEXT_OID_CERTIFICATE, CONTEXT_OID_OCSP_RESP ... (event 53)."""
+    auth_type: str | None = None
+    """SSLAdditionalPolicyInfo authType of a chain policy check (event 30): `client` when a
+    client's certificate was checked (by a server), `server` when a server's was."""
+    action: str | None = None
+    """The check that rejected revocation information (event 42: CheckTimeValidity ...)."""
 
 
 class Event(Model):

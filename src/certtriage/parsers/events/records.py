@@ -92,8 +92,8 @@ def _data(event: Node) -> dict[str, str]:
     if user_data is not None and user_data.children:
         root = user_data.children[0]
         for child in root.children:
-            if child.text is not None and not child.children:
-                data[child.name] = child.text[:MAX_VALUE]
+            if not child.children and not child.attrs:  # an empty leaf is an empty value
+                data[child.name] = (child.text or "")[:MAX_VALUE]
     return data
 
 
@@ -151,6 +151,10 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
     codes: list[str] = []
     for value in (message, *data.values()):
         codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
+    capi2 = rest.get("capi2")
+    if capi2 is not None and capi2.result:
+        codes.append(f"{capi2.result:08x}" if capi2.result > 0xFFFF else
+                     f"{0x80070000 | capi2.result:08x}")
     error_code = data.get("ErrorCode")
     if error_code and _HRESULT.fullmatch(error_code.strip()):
         codes.append(_HRESULT.fullmatch(error_code.strip())[1].lower())  # type: ignore[index]
@@ -205,6 +209,14 @@ def capi2_detail(event: Node) -> Capi2Detail | None:
     elif root.name == "CertVerifyCertificateChainPolicy":
         policy = root.find("Policy")
         detail["policy"] = policy.attrs.get("type") if policy is not None else None
+        ssl = root.find("SSLAdditionalPolicyInfo")
+        detail["auth_type"] = ssl.attrs.get("authType") if ssl is not None else None
+    elif root.name == "CertRejectedRevocationInfo":
+        action = root.find("Action")
+        crl = root.find("CertificateRevocationList") or root.find("OCSPResponse")
+        detail["action"] = action.attrs.get("name") if action is not None else "rejected"
+        detail["url"] = ((crl.attrs.get("url") or crl.attrs.get("location"))
+                         if crl is not None else None)
     elif root.name == "CertVerifyRevocation":
         crl = root.find("CertificateRevocationList") or root.find("OCSPResponse")
         detail["url"] = crl.attrs.get("url") if crl is not None else None
