@@ -79,12 +79,13 @@ class EventKnowledge:
 
     def find_messages(self, text: str) -> list[FoundMessage]:
         """Every catalog message (and event mention) in `text`; see the module docstring."""
-        return find(text, _index(self))
+        return list(_find_cached(self, text))
 
     def message_slots(self, provider: str, event_id: int, message: str) -> dict[str, str]:
         """The insertion strings of a message known to be of this event ({} if it is not)."""
         key = (self.canonical(provider), event_id)
-        for found in self.find_messages(message):
+        # The text is this one message: on one line, its last slot may take all of its end.
+        for found in self.find_messages(" ".join(message.split())):
             if (found.provider, found.event_id) == key or key in found.candidates:
                 return dict(found.slots)
         return {}
@@ -119,6 +120,12 @@ def canonical_provider(name: str) -> str:
 def find_messages(text: str) -> list[FoundMessage]:
     """Every catalog message (and event mention) in `text`, in order of their lines."""
     return event_knowledge().find_messages(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _find_cached(knowledge: EventKnowledge, text: str) -> tuple[FoundMessage, ...]:
+    """The last texts' messages: sniffing and parsing an input read it once."""
+    return tuple(find(text, _index(knowledge)))
 
 
 @functools.cache

@@ -24,12 +24,14 @@ SLOT_PATTERNS = {
     "protocol": r"[A-Za-z][\w.]{0,15}(?: \d+(?:\.\d+)?)?",
     "host": r"\S{0,300}?",
     "text": r"(?s:.{0,400}?)",
-    "errortext": r"(?s:.{0,400}?0[xX][0-9A-Fa-f]{1,8}(?:\s*\([^)\n]{0,80}\))?|.{0,400}?)",
+    "errortext": r"(?s:.{0,400}?0[xX][0-9A-Fa-f]{1,8}(?:\s*\([^)]{0,80}\))?|.{0,400}?)",
 }
-#: A slot at the very end of a template takes the rest of its line.
-_TAIL = r"[^\n]*"
-#: What may follow a complete message: a space, the end, a quote, a bracket, punctuation.
-_END = r"(?=\s|$|[\"'\u201d\u2019)\]|<>.,;:!?])"
+#: A slot at the very end of a template takes the rest of its line, up to a closing quote (an
+#: apostrophe inside a word is not one).
+_TAIL = r"(?:[^\n\"\u201d'\u2019]|['\u2019](?=\w))*"
+#: What may follow a complete message: a space, the end, a closing quote or bracket, a table
+#: bar, an HTML tag, a cut mark.
+_END = r"(?=\s|$|[\"'\u201d\u2019)\]|<\u2026]|\.\.)"
 _WORD_SSL = re.compile(r"^(TLS|SSL)$")
 #: Words of the template's head that make its anchor.
 ANCHOR_WORDS = 3
@@ -107,8 +109,8 @@ def literal_regex(text: str, *, final: bool = False) -> str:
             continue
         out.append(_word_regex(word, final and index == len(words) - 1))
     body = r"\s+".join(out)
-    lead = r"\s+" if text[:1].isspace() else ""
-    trail = r"\s+" if text[-1:].isspace() else ""
+    lead = r"\s*" if text[:1].isspace() else ""  # after a slot that may be empty
+    trail = r"\s+" if text[-1:].isspace() else ""  # a lazy slot after it stops at the space
     return lead + body + trail
 
 

@@ -133,14 +133,14 @@ def _bind(keys: list[tuple[str, int]], first: int, last: int,
 
 def _finish(hit: Hit, joined: str, index: MatchIndex) -> tuple[dict[str, str], int]:
     """The slots cleaned, and the SSPI caller sentence some builds append, when present."""
-    slots = dict(hit.slots)
+    slots = {name: " ".join(value.split()) for name, value in hit.slots.items()}
     _split_error_text(hit.compiled, slots)
     end = hit.end
     if not hit.cut:
         for suffix in index.suffixes.get(hit.compiled.event.provider, ()):
             m = suffix.full.match(joined, _skip_space(joined, end))
             if m is not None:
-                slots.update({name: (m.group(f"g{i}") or "").strip()
+                slots.update({name: " ".join((m.group(f"g{i}") or "").split())
                               for i, name in enumerate(suffix.groups)})
                 end = m.end()
                 break

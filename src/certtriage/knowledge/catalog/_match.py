@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from os.path import commonprefix
 
 from ._compile import Compiled
 
@@ -59,6 +60,17 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
     return hits
 
 
+def _may_agree(literal: str, joined: str, flat: str, position: int) -> bool:
+    """Whether reading the head by hand can come to anything: `flat` is the text in lower case
+    and single-spaced, so a common prefix shows at C speed where the two part; unless they part
+    on a TLS/SSL word or an optional character, the reading stops there too."""
+    agreed = len(commonprefix((literal, flat[position:position + len(literal)])))
+    if agreed == len(literal) or literal[agreed:agreed + 3] in ("tls", "ssl") or (
+            literal[agreed:agreed + 1] in ("<", ">", "'")):
+        return True
+    return agreed >= 12 and (agreed >= MIN_BOUNDARY or _is_cut(joined, position + agreed))
+
+
 def _starts(compiled: Compiled, flat: str, position: int) -> list[int]:
     """Where the template may start: at its anchor, or at a word start shortly before it."""
     if not compiled.lead:
@@ -73,6 +85,8 @@ def _try(compiled: Compiled, joined: str, flat: str, position: int) -> Hit | Non
     if not compiled.lead and head.slot is None:
         # The head read by hand first: a wording that parts from the text here is never
         # compiled, and a template without slots needs no pattern at all.
+        if not _may_agree(head.literal, joined, flat, position):
+            return None
         read, stop = walk(head.literal, joined, position)
         if read < len(head.literal):
             return read_cut(compiled, joined, position) if read >= 12 else None

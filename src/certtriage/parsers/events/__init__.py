@@ -1,10 +1,12 @@
 """Windows events about client-certificate authentication, in every shape they are exported.
 
-Two formats live here: event text (Event Viewer copies, wevtutil, Format-List, CSV, XML,
-message texts alone: `text`) and binary .evtx files (`evtx`, streamed). Both give the same
-`model.EventLog`; `records` reads one event record from XML or EVTX, `capi2` groups CAPI2
-Operational events into chain-validation runs, and `predicates` holds what the rules in
-`knowledge/rules/events/` may ask of them. This module recognises both cheaply.
+Two formats live here: event text (`text`: Event Viewer copies, the friendly view, wevtutil,
+Format-List, PowerShell tables, CSV, XML, and messages or event mentions anywhere in a text,
+found by the catalog's matcher) and binary .evtx files (`evtx`, streamed). Both give the same
+`model.EventLog`; `records` reads one event record from XML or EVTX, `labels`, `friendly` and
+`table` read the text shapes, `capi2` groups CAPI2 Operational events into chain-validation
+runs, and `predicates` holds what the rules in `knowledge/rules/events/` may ask of them. This
+module recognises both cheaply.
 """
 
 from __future__ import annotations

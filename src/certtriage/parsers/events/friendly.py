@@ -67,7 +67,7 @@ def blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
         while index < len(lines) and index - last <= 4:
             line = lines[index]
             if line.strip():
-                if _ends(line, index - last > 1) or (START.match(line) and _opens_event(line)
+                if _ends(line) or (START.match(line) and _opens_event(line)
                                                     and _has(lines, first, last, "System")):
                     break
                 last = index
@@ -76,13 +76,14 @@ def blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
         index = last + 1
 
 
-def _ends(line: str, after_blank: bool) -> bool:
-    """A line that is not part of a friendly view: a label, a sentence, prose after a gap."""
+def _ends(line: str) -> bool:
+    """A line that is not part of a friendly view: a label, or a sentence of prose (a leaf's
+    value starts with a capital or a digit: `Error The server name ...`, `Type server`)."""
     if _ATTRIBUTE.match(line) or _ELEMENT.match(line):
         return False
-    if _LABEL.match(line) or _SENTENCE.match(line):
-        return True
-    return after_blank and len(line.split()) >= 4
+    words = line.split()
+    prose = bool(_SENTENCE.match(line)) and len(words) > 1 and words[1][:1].islower()
+    return bool(_LABEL.match(line)) or prose
 
 
 def _opens_event(line: str) -> bool:

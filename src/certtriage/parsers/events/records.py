@@ -144,7 +144,7 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         details = ", ".join(f"{k} {v}" for k, v in data.items()
                             if v and not k.startswith("_") and "binary" not in k.lower())
         message = definition.summary + (f" ({details})" if details else "")
-    if definition is not None and message and resolved:
+    if definition is not None and message and resolved and not data:
         for key, value in knowledge.message_slots(provider, event_id, message).items():
             data.setdefault(key, value)
     alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None

@@ -118,7 +118,7 @@ def _from_lines(text: str) -> EventLog:
     records, repairs = _records(lines, taken, friendly, found)
     unparsed: list[UnparsedLine] = []
     events = [e for row in rows if (e := _row_event(row)) is not None]
-    events += [e for r in records if (e := _record_event(r, lines, unparsed)) is not None]
+    events += [e for r in records if (e := _record_event(r, lines, found, unparsed)) is not None]
     events += [e for first, last in friendly
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
@@ -212,16 +212,16 @@ def _provider_of(event_id: int, message: str) -> str | None:
     return owners[0] if len(owners) == 1 else None
 
 
-def _record_event(record: dict[str, Any], lines: list[str],
+def _record_event(record: dict[str, Any], lines: list[str], found: list[FoundMessage],
                   unparsed: list[UnparsedLine]) -> Event | None:
     fields = {(ALIASES.get(k) or k): v for k, v in record["fields"].items()}
     message = record.get("message") or fields.get("message") or ""
     span = Span(start=record["start"], end=record["end"])
     if record.get("friendly"):
         first, last = record["friendly"]
-        found = _friendly_event(lines, first, last, record["shape"], message, span)
-        if found is not None:
-            return found
+        flattened = _friendly_event(lines, first, last, record["shape"], message, span)
+        if flattened is not None:
+            return flattened
     if record.get("xml"):
         events, _ = _xml_events(record["xml"], record["shape"], span, message)
         if events:
@@ -236,13 +236,22 @@ def _record_event(record: dict[str, Any], lines: list[str],
     when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
     level = (fields.get("level") or "").strip().lower()
     return build_event(
-        provider=provider, event_id=int(event_id), message=message.strip(), data={},
+        provider=provider, event_id=int(event_id), message=message.strip(),
+        data=_slots_within(found, message, int(event_id)),
         shape=record["shape"], level=_LEVEL_WORDS.get(level, level or None),
         time=when or None, computer=fields.get("computer") or None,
         channel=fields.get("channel"), span=span,
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
         else None,
     )
+
+
+def _slots_within(found: list[FoundMessage], message: str, event_id: int) -> dict[str, str]:
+    """The slots the matcher already read from a record's whole message ({}: the message is
+    read again on its own)."""
+    whole = " ".join(message.split())
+    return next((dict(f.slots) for f in found if f.text == whole and f.event_id == event_id
+                 and f.match == "template"), {})
 
 
 def _outside(messages: list[FoundMessage], events: list[Event]) -> list[Event]:
