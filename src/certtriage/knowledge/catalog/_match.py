@@ -201,17 +201,32 @@ def walk(literal: str, text: str, position: int) -> tuple[int, int]:
 
 
 def resolve(hits: list[Hit]) -> list[list[Hit]]:
-    """Overlapping hits reduced to the best; ties between events kept together (ambiguous)."""
-    ordered = sorted(hits, key=lambda h: (h.start, tuple(-x for x in h.score())))
+    """Overlapping hits reduced to the best; ties between events kept together (ambiguous).
+    Hits are swept in order of their start, so only hits that overlap are ever compared."""
     groups: list[list[Hit]] = []
-    for hit in sorted(ordered, key=lambda h: tuple(-x for x in h.score())):
-        clash = next((g for g in groups if hit.start < g[0].end and g[0].start < hit.end), None)
+    cluster: list[Hit] = []
+    end = -1
+    for hit in sorted(hits, key=lambda h: h.start):
+        if cluster and hit.start >= end:
+            groups.extend(_best(cluster))
+            cluster = []
+        cluster.append(hit)
+        end = max(end, hit.end) if len(cluster) > 1 else hit.end
+    groups.extend(_best(cluster))
+    return sorted(groups, key=lambda g: g[0].start)
+
+
+def _best(cluster: list[Hit]) -> list[list[Hit]]:
+    """The hits of one run of overlapping hits that are kept, best first."""
+    kept: list[list[Hit]] = []
+    for hit in sorted(cluster, key=lambda h: tuple(-x for x in h.score())):
+        clash = next((g for g in kept if hit.start < g[0].end and g[0].start < hit.end), None)
         if clash is None:
-            groups.append([hit])
+            kept.append([hit])
         elif (hit.score()[:3] == clash[0].score()[:3] and hit.start == clash[0].start
               and hit.end == clash[0].end):
             clash.append(hit)
-    return sorted(groups, key=lambda g: g[0].start)
+    return kept
 
 
 _SPACE = re.compile(r"\s+")

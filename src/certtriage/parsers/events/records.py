@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...knowledge.catalog import canonical_provider, event_knowledge
+from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge
 from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
@@ -140,10 +140,12 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
                                            "the description for event id")):
         resolved, message = False, message.strip()
     if definition is not None and (not message or not resolved):
-        # EVTX holds no text, and some viewers fail to render it: say what the event means.
+        # EVTX holds no text, and some viewers fail to render it: Windows' own message when
+        # the data has all its values, else what the event means.
         details = ", ".join(f"{k} {v}" for k, v in data.items()
                             if v and not k.startswith("_") and "binary" not in k.lower())
-        message = definition.summary + (f" ({details})" if details else "")
+        message = (_rendered(definition, data) if shape == "evtx" or not resolved else None) or (
+            definition.summary + (f" ({details})" if details else ""))
     if definition is not None and message and resolved and not data:
         for key, value in knowledge.message_slots(provider, event_id, message).items():
             data.setdefault(key, value)
@@ -167,6 +169,15 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
         time_at=_time(rest.get("time")), **rest,
     )
+
+
+def _rendered(definition: EventDef, data: dict[str, str]) -> str | None:
+    """The newest English wording of the event, filled with `data`, when it has every value."""
+    for wording in reversed(definition.wordings):
+        if (wording.lang == "en" and not wording.generic and wording.level == definition.level
+                and all(name in data for name in wording.slots())):
+            return wording.render(data)
+    return None
 
 
 def _time(text: str | None) -> Any:

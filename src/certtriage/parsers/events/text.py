@@ -118,14 +118,16 @@ def _from_lines(text: str) -> EventLog:
     records, repairs = _records(lines, taken, friendly, found)
     unparsed: list[UnparsedLine] = []
     events = [e for row in rows if (e := _row_event(row)) is not None]
-    events += [e for r in records if (e := _record_event(r, lines, found, unparsed)) is not None]
+    by_text = {(f.event_id, f.text): f for f in found if f.match == "template"}
+    events += [e for r in records if (e := _record_event(r, lines, by_text, unparsed))]
     events += [e for first, last in friendly
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
-    events += _outside(found, events)
+    events += _outside(found, _lines_of(events))
     events.sort(key=lambda e: e.span.start if e.span else 0)
-    unparsed = [u for u in unparsed if not _covered(u.line, events)]
-    problems = _prose(lines, events, unparsed, taken)
+    covered = _lines_of(events)
+    unparsed = [u for u in unparsed if u.line not in covered]
+    problems = _prose(lines, covered, unparsed, taken)
     return _log(events[0].shape if events else "message-only", events, unparsed=unparsed,
                 repairs=repairs, problems=problems)
 
@@ -143,19 +145,19 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
         assert isinstance(item, Tree)
         builder.item(item)
     records = _attach(builder.records, friendly, lines)
+    starting = {f.start: f for f in reversed(found) if f.match != "mention"}
     for record in records:
         if not (record.get("message") or record["fields"].get("Description")
                 or record["fields"].get("Message") or record.get("xml")):
-            _attach_message(record, found)
+            _attach_message(record, starting)
     return records, tuple(norm.repairs)
 
 
-def _attach_message(record: dict[str, Any], found: list[FoundMessage]) -> None:
+def _attach_message(record: dict[str, Any], found: dict[int, FoundMessage]) -> None:
     """A message on the lines right after a record without one (labels, then the text)."""
-    after = [f for f in found if record["end"] < f.start <= record["end"] + 2
-             and f.match != "mention"]
-    if after:
-        record["message"], record["end"] = after[0].text, after[0].end
+    after = found.get(record["end"] + 1) or found.get(record["end"] + 2)
+    if after is not None:
+        record["message"], record["end"] = after.text, after.end
 
 
 _HTML = re.compile(r"<(?:br|p|b|blockquote|div)\b[^<>\n]*>|</(?:p|b|blockquote|div)>|&(?:quot|lt|gt"
@@ -212,7 +214,8 @@ def _provider_of(event_id: int, message: str) -> str | None:
     return owners[0] if len(owners) == 1 else None
 
 
-def _record_event(record: dict[str, Any], lines: list[str], found: list[FoundMessage],
+def _record_event(record: dict[str, Any], lines: list[str],
+                  found: dict[tuple[int, str], FoundMessage],
                   unparsed: list[UnparsedLine]) -> Event | None:
     fields = {(ALIASES.get(k) or k): v for k, v in record["fields"].items()}
     message = record.get("message") or fields.get("message") or ""
@@ -246,19 +249,19 @@ def _record_event(record: dict[str, Any], lines: list[str], found: list[FoundMes
     )
 
 
-def _slots_within(found: list[FoundMessage], message: str, event_id: int) -> dict[str, str]:
+def _slots_within(found: dict[tuple[int, str], FoundMessage], message: str,
+                  event_id: int) -> dict[str, str]:
     """The slots the matcher already read from a record's whole message ({}: the message is
     read again on its own)."""
-    whole = " ".join(message.split())
-    return next((dict(f.slots) for f in found if f.text == whole and f.event_id == event_id
-                 and f.match == "template"), {})
+    whole = found.get((event_id, " ".join(message.split())))
+    return dict(whole.slots) if whole is not None else {}
 
 
-def _outside(messages: list[FoundMessage], events: list[Event]) -> list[Event]:
+def _outside(messages: list[FoundMessage], covered: set[int]) -> list[Event]:
     """Messages and event mentions anywhere else in the text (prose, quotes, Markdown)."""
     out = []
     for found in messages:
-        if any(_covered(line, events) for line in range(found.start, found.end + 1)):
+        if any(line in covered for line in range(found.start, found.end + 1)):
             continue
         out.append(build_event(
             provider=found.provider, event_id=found.event_id, message=found.text,
@@ -268,18 +271,20 @@ def _outside(messages: list[FoundMessage], events: list[Event]) -> list[Event]:
     return out
 
 
-def _covered(line: int, events: list[Event]) -> bool:
-    return any(e.span is not None and e.span.start <= line <= e.span.end for e in events)
+def _lines_of(events: list[Event]) -> set[int]:
+    """The input lines the events were read from."""
+    return {line for e in events if e.span is not None
+            for line in range(e.span.start, e.span.end + 1)}
 
 
-def _prose(lines: list[str], events: list[Event], unparsed: list[UnparsedLine],
+def _prose(lines: list[str], covered: set[int], unparsed: list[UnparsedLine],
            taken: set[int]) -> list[str]:
     """Lines that are neither events nor kept as unparsed: prose around the evidence, counted
     in one note rather than reported line by line."""
     listed = {u.line for u in unparsed}
     count = sum(1 for number, line in enumerate(lines, start=1)
                 if line.strip() and number not in listed and number - 1 not in taken
-                and not _covered(number, events))
+                and number not in covered)
     return [f"{count} line(s) of text around the events were not read as events"] if (
         count) else []
 
