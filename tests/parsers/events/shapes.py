@@ -3,10 +3,10 @@
 `cases()` builds, from the catalog itself, one `Case` per event (its newest wording in English)
 plus one per other wording; `SHAPES` renders a case into the text of each export shape
 (Event Viewer copies with and without their XML, the friendly view, the 2003 text, wevtutil,
-Format-List, CSV, TSV, XML, the friendly XML, the Get-WinEvent table) and each way a ticket
-carries a message (alone, quoted in a sentence, under a Markdown heading, after a bold label,
-behind quote markers, wrapped at 80 columns, with trailing double spaces, with backslash line
-breaks, as HTML). Names and values are made up.
+Format-List, CSV, TSV, XML, the friendly XML, the Get-WinEvent and Get-EventLog tables) and
+each way a ticket carries a message (alone, quoted in a sentence, under a Markdown heading,
+after a bold label, behind quote markers, wrapped at 80 columns, with trailing double spaces,
+with backslash line breaks, as HTML). Names and values are made up.
 """
 
 from __future__ import annotations
@@ -251,6 +251,18 @@ def winevent_table(case: Case, width: int = 0) -> str:
             f"-------\n3/14/2025 9:12:44 AM {case.event.id:>14} {case.level[0]:<16} {shown}\n\n")
 
 
+def get_eventlog(case: Case) -> str:
+    """`Get-EventLog`: the classic cmdlet's table (the id is the InstanceID's low 16 bits; a
+    classic HTTP.sys event shows its qualifiers in the high ones)."""
+    first, _, rest = case.message.partition("\n")
+    qualifiers = 0xC000 if case.event.provider.endswith("HttpEvent") and case.level[1] == 2 else 0
+    instance = (qualifiers << 16) | case.event.id
+    return (f"\n   Index Time          EntryType   Source                 InstanceID Message\n"
+            f"   ----- ----          ---------   ------                 ---------- -------\n"
+            f"   40412 Mar 14 09:12  {case.level[0]:<11} {case.event.provider:<22} {instance:>10}"
+            f" {first}{'...' if rest.strip() else ''}\n\n")
+
+
 # ---- a message in a ticket -------------------------------------------------------------------
 def message_only(case: Case) -> str:
     return case.message + "\n"
@@ -313,7 +325,8 @@ WITH_DATA: dict[str, Shape] = {
 WITH_ID: dict[str, Shape] = {
     "copy-details": copy_without_xml, "legacy-text": legacy_2003, "wevtutil-text": wevtutil_text,
     "format-list": format_list, "csv": csv_export, "tsv": tsv_export,
-    "winevent-table": winevent_table, "markdown-heading": markdown_heading,
+    "winevent-table": winevent_table, "get-eventlog": get_eventlog,
+    "markdown-heading": markdown_heading,
     "bold-label": bold_label, "quote-markers": quote_markers, "html": html_copy,
 }
 #: Shapes that carry the message alone: the catalog has to know which event it is.

@@ -100,7 +100,7 @@ def _check(case: Case, shape: str) -> None:
     if shape in WITH_DATA:
         _assert_slots(event, {k: v for k, v in case.values.items() if v})
     else:
-        _assert_slots(event, case.shown(first_line=shape == "winevent-table"))
+        _assert_slots(event, case.shown(first_line=shape in ("winevent-table", "get-eventlog")))
     assert _diagnosis(result) == _diagnosis(_baseline(case.key))
 
 

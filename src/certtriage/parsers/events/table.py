@@ -8,6 +8,9 @@ TimeCreated                      Id LevelDisplayName Message
 3/14/2025 9:12:44 AM          36888 Error            A fatal alert was generated and sent to ...
 ```
 
+`Get-EventLog` prints `Index Time EntryType Source InstanceID Message`; its InstanceID holds
+the event id in its low 16 bits (HTTP.sys 15021 shows as 3221240493).
+
 The header names the columns (PowerShell's property names, never translated); a dash line
 underlines them; `ProviderName:` group headers name the provider of the rows below. Rows are
 read by the order of the columns, not their widths (pastes lose the alignment). The message
@@ -24,6 +27,10 @@ _COLUMNS = {
     "TimeCreated": r"\S.*?", "ProviderName": r"\S+", "Id": r"\d{1,5}",
     "LevelDisplayName": r"\S+", "Level": r"\d", "MachineName": r"\S+", "RecordId": r"\d+",
     "LogName": r"\S+", "Message": r".*?",
+    # Get-EventLog (the classic cmdlet): its InstanceID carries the qualifiers in its high bits.
+    "Index": r"\d+", "Time": r"\S.*?", "Source": r"\S.*?",
+    "EntryType": r"Error|Warning|Information|SuccessAudit|FailureAudit|0",
+    "InstanceID": r"\d{1,10}",
 }
 _HEADER = re.compile(r"^\s*(?:(?:" + "|".join(_COLUMNS) + r")(?:\s+|$))+$")
 _RULE = re.compile(r"^\s*-+(?:\s+-+)*\s*$")
@@ -48,7 +55,7 @@ def header(line: str) -> list[str] | None:
     if not _HEADER.match(line):
         return None
     names = line.split()
-    return names if "Id" in names and "Message" in names else None
+    return names if {"Id", "InstanceID"} & set(names) and "Message" in names else None
 
 
 def tables(lines: list[str]) -> tuple[list[Row], set[int]]:
@@ -79,12 +86,12 @@ def tables(lines: list[str]) -> tuple[list[Row], set[int]]:
 def _rows(lines: list[str], index: int, names: list[str], provider: str | None,
           rows: list[Row]) -> int:
     """Read rows from line `index`; the index of the first line after the table."""
-    pattern = re.compile(r"^\s*" + r"\s+".join(f"(?P<{n}>{_COLUMNS[n]})" for n in names)
+    pattern = re.compile(r"^\s*" + r"\s+".join(f"(?P<{n}>(?:{_COLUMNS[n]}))" for n in names)
                          + r"\s*$")
     while index < len(lines):
         line = lines[index]
         m = pattern.match(line) if line.strip() else None
-        if m is not None and m.group("Id"):
+        if m is not None:
             row = Row(index, index, {k: v.strip() for k, v in m.groupdict().items() if v},
                       provider=provider)
             rows.append(row)

@@ -188,8 +188,8 @@ def _friendly_event(lines: list[str], first: int, last: int, shape: EventShape,
 
 def _row_event(row: Row) -> Event | None:
     values = row.values
-    provider = values.get("ProviderName") or row.provider
-    event_id = int(values["Id"])
+    provider = values.get("ProviderName") or values.get("Source") or row.provider
+    event_id = int(values["Id"]) if "Id" in values else int(values["InstanceID"]) & 0xFFFF
     message = values.get("Message", "")
     if provider is None:
         provider = _provider_of(event_id, message)
@@ -197,8 +197,9 @@ def _row_event(row: Row) -> Event | None:
             return None
     return build_event(
         provider=provider, event_id=event_id, message=message, data={}, shape="winevent-table",
-        level=_LEVEL_WORDS.get(values.get("LevelDisplayName", "").lower()),
-        time=values.get("TimeCreated"), computer=values.get("MachineName"),
+        level=_LEVEL_WORDS.get((values.get("LevelDisplayName") or values.get("EntryType")
+                                or "").lower()),
+        time=values.get("TimeCreated") or values.get("Time"), computer=values.get("MachineName"),
         span=Span(start=row.first + 1, end=row.last + 1))
 
 
