@@ -172,3 +172,9 @@ def test_large_prose_is_read_without_messages_in_it() -> None:
     prose = "Dear team, the certificate we received from the CA looks fine to me.\n" * 5000
     assert find_messages(prose) == []
     assert len(find_messages(prose + M36877 + "\n" + prose)) == 1
+
+
+def test_event_data_pasted_next_to_a_cut_message_fills_its_slots() -> None:
+    found = _one("The certificate received from the remote client application has not validated "
+                 "correctly...\n&lt;Data Name=&quot;ErrorCode&quot;&gt;0x800b010a&lt;/Data&gt;")
+    assert (found.event_id, found.match, found.slots) == (36877, "cut", {"ErrorCode": "0x800b010a"})

@@ -90,6 +90,14 @@ class EventKnowledge:
                 return dict(found.slots)
         return {}
 
+    def recognize(self, message: str) -> tuple[EventDef, dict[str, str]] | None:
+        """The first catalog message in `message` and its slots (None if there is none): the
+        short form of :meth:`find_messages` for a text known to be one message."""
+        found = next((f for f in self.find_messages(message) if f.match != "mention"), None)
+        if found is None:
+            return None
+        return self.events[(found.provider, found.event_id)], dict(found.slots)
+
     def resolve(self, mention: Mention) -> EventDef | None:
         """The event a mention names: its provider's, or the only one with that id (an id
         below 4096 needs its provider: many providers use small numbers)."""

@@ -71,7 +71,7 @@ def find(text: str, index: MatchIndex) -> list[FoundMessage]:
         by_line.setdefault(mention.line, []).append(mention)
     found = []
     for group in resolve(find_hits(joined, flat, index.by_anchor)):
-        message = _message(group, joined, starts, by_line, index)
+        message = _message(group, joined, starts, by_line, index, lines)
         if message is not None:
             found.append(message)
     found.extend(_alone(mentions, found, lines, index))
@@ -79,7 +79,8 @@ def find(text: str, index: MatchIndex) -> list[FoundMessage]:
 
 
 def _message(group: list[Hit], joined: str, starts: list[int],
-             by_line: dict[int, list[Mention]], index: MatchIndex) -> FoundMessage | None:
+             by_line: dict[int, list[Mention]], index: MatchIndex,
+             lines: list[str]) -> FoundMessage | None:
     hits: dict[tuple[str, int], Hit] = {}
     for hit in group:
         hits.setdefault((hit.compiled.event.provider, hit.compiled.event.id), hit)
@@ -98,6 +99,9 @@ def _message(group: list[Hit], joined: str, starts: list[int],
     if mention is None and hit.compiled.wording.generic and not hit.slots:
         return None
     slots, end = _finish(hit, joined, index)
+    for name, value in _data_near(lines, first, last).items():
+        if name in hit.compiled.event.fields:
+            slots.setdefault(name, value)
     return FoundMessage(
         provider=key[0], event_id=key[1], start=first + 1,
         end=bisect_right(starts, max(end - 1, hit.start)), slots=slots,
@@ -107,6 +111,19 @@ def _message(group: list[Hit], joined: str, starts: list[int],
         bound=mention.line + 1 if mention is not None else None,
         candidates=tuple(hits) if len(hits) > 1 else (),
     )
+
+
+_DATA = re.compile(r"""Name=["'](?P<name>\w+)["']\s*>(?P<value>[^<]*)<""")
+
+
+def _data_near(lines: list[str], first: int, last: int) -> dict[str, str]:
+    """`<Data Name="ErrorCode">0x800b010a</Data>` pasted next to a message (the event's XML,
+    often HTML-escaped in a web page): values for the slots its text does not show."""
+    values: dict[str, str] = {}
+    for line in lines[max(0, first - ABOVE):last + BELOW + 4]:
+        if "Name=" in line:
+            values.update((m["name"], m["value"].strip()) for m in _DATA.finditer(line))
+    return values
 
 
 def _window(first: int, last: int, by_line: dict[int, list[Mention]]) -> Iterator[Mention]:
