@@ -1,10 +1,12 @@
 """Windows events about client-certificate authentication, in every shape they are exported.
 
-Two formats live here: event text (Event Viewer copies, wevtutil, Format-List, CSV, XML,
-message texts alone: `text`) and binary .evtx files (`evtx`, streamed). Both give the same
-`model.EventLog`; `records` reads one event record from XML or EVTX, `capi2` groups CAPI2
-Operational events into chain-validation runs, and `predicates` holds what the rules in
-`knowledge/rules/events/` may ask of them. This module recognises both cheaply.
+Two formats live here: event text (`text`: Event Viewer copies, the friendly view, wevtutil,
+Format-List, PowerShell tables, CSV, XML, and messages or event mentions anywhere in a text,
+found by the catalog's matcher) and binary .evtx files (`evtx`, streamed). Both give the same
+`model.EventLog`; `records` reads one event record from XML or EVTX, `labels`, `friendly` and
+`table` read the text shapes, `capi2` groups CAPI2 Operational events into chain-validation
+runs, and `predicates` holds what the rules in `knowledge/rules/events/` may ask of them. This
+module recognises both cheaply.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ import re
 EVTX_MAGIC = b"ElfFile\x00"
 #: How much of a text input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
-#: Message-only pastes: how many lines are tried against the message catalog.
-MESSAGE_LINES = 50
-
 _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event\[\d+\]|ProviderName|Event Source)\s*:"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
-    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time",
+    r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
+    r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
+    r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$",
     re.MULTILINE,
 )
 
@@ -32,14 +33,11 @@ def sniff_evtx(head: bytes) -> bool:
 
 
 def sniff_text(text: str) -> bool:
-    """Whether `text` is an event export, or holds a message of an event the catalog knows."""
+    """Whether `text` is an event export (by its labels, XML, table header or friendly view),
+    holds a message of the catalog anywhere, or names an event (provider and id)."""
     sample = text[:SNIFF_CHARS]
     if _EVENTS.search(sample):
         return True
-    from ...knowledge.catalog import event_knowledge
+    from ...knowledge.catalog import find_messages
 
-    knowledge = event_knowledge()
-    for line in sample.splitlines()[:MESSAGE_LINES]:
-        if len(line) > 20 and knowledge.recognize(line.strip("> %`")) is not None:
-            return True
-    return False
+    return bool(find_messages(sample))

@@ -35,11 +35,14 @@ def _hresult(value: int, text: str, line: int) -> HResult:
 
 def group_runs(events: list[Event]) -> list[Capi2Run]:
     """Group CAPI2 events by TaskId, in order of first appearance; runs without a chain build
-    (event 11) are left out."""
+    (event 11) are left out. A chain build exported alone, without its correlation, is a run
+    of its own."""
     by_task: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         if event.capi2 is not None and event.capi2.task_id:
             by_task[event.capi2.task_id].append(event)
+        elif event.capi2 is not None and event.event_id == 11 and event.capi2.elements:
+            by_task[f"line {_line(event)}"].append(event)
     runs = []
     for task_id, members in by_task.items():
         members.sort(key=lambda e: (e.capi2.seq or 0) if e.capi2 else 0)

@@ -28,7 +28,7 @@ MAX_EVENTS = 20000
 #: Give up after this many errors in a row (a file of garbage after a valid header).
 MAX_CONSECUTIVE_ERRORS = 1000
 #: Substrings of a record's JSON that can mean a relevant provider (checked before decoding).
-_PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent")
+_PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent", "CertificationAuthority")
 
 
 def _header_problem(head: bytes, size: int) -> str | None:

@@ -16,8 +16,11 @@ from ..certutil_verify.model import CertutilVerify
 
 EventShape = Literal[
     "copy-details", "legacy-text", "wevtutil-text", "format-list", "csv", "tsv", "xml",
-    "friendly-xml", "message-only", "evtx",
+    "friendly-xml", "friendly-view", "winevent-table", "message-only", "mention", "evtx",
 ]
+"""How an event reached us: an export (Event Viewer's copy, the 2003 text, wevtutil, a
+PowerShell list or table, CSV, TSV, XML, the friendly XML or friendly view, EVTX), a message
+found in other text (`message-only`), or only its provider and id named (`mention`)."""
 
 
 class Capi2Element(Model):
@@ -67,6 +70,11 @@ class Capi2Detail(Model):
     """URL retrieved (event 53) or used for revocation (event 41)."""
     object_type: str | None = None
     """CONTEXT_OID_CRL, CONTEXT_OID_CERTIFICATE, CONTEXT_OID_OCSP_RESP ... (event 53)."""
+    auth_type: str | None = None
+    """SSLAdditionalPolicyInfo authType of a chain policy check (event 30): `client` when a
+    client's certificate was checked (by a server), `server` when a server's was."""
+    action: str | None = None
+    """The check that rejected revocation information (event 42: CheckTimeValidity ...)."""
 
 
 class Event(Model):

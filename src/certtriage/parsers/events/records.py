@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...knowledge.catalog import canonical_provider, event_knowledge
+from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge
 from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
@@ -92,8 +92,8 @@ def _data(event: Node) -> dict[str, str]:
     if user_data is not None and user_data.children:
         root = user_data.children[0]
         for child in root.children:
-            if child.text is not None and not child.children:
-                data[child.name] = child.text[:MAX_VALUE]
+            if not child.children and not child.attrs:  # an empty leaf is an empty value
+                data[child.name] = (child.text or "")[:MAX_VALUE]
     return data
 
 
@@ -140,19 +140,23 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
                                            "the description for event id")):
         resolved, message = False, message.strip()
     if definition is not None and (not message or not resolved):
-        # EVTX holds no text, and some viewers fail to render it: say what the event means.
+        # EVTX holds no text, and some viewers fail to render it: Windows' own message when
+        # the data has all its values, else what the event means.
         details = ", ".join(f"{k} {v}" for k, v in data.items()
                             if v and not k.startswith("_") and "binary" not in k.lower())
-        message = definition.summary + (f" ({details})" if details else "")
-    if definition is not None and message and resolved:
-        recognized = knowledge.recognize(message)
-        if recognized and recognized[0] is definition:
-            for key, value in recognized[1].items():
-                data.setdefault(key, value)
+        message = (_rendered(definition, data) if shape == "evtx" or not resolved else None) or (
+            definition.summary + (f" ({details})" if details else ""))
+    if definition is not None and message and resolved and not data:
+        for key, value in knowledge.message_slots(provider, event_id, message).items():
+            data.setdefault(key, value)
     alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None
     codes: list[str] = []
     for value in (message, *data.values()):
         codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
+    capi2 = rest.get("capi2")
+    if capi2 is not None and capi2.result:
+        codes.append(f"{capi2.result:08x}" if capi2.result > 0xFFFF else
+                     f"{0x80070000 | capi2.result:08x}")
     error_code = data.get("ErrorCode")
     if error_code and _HRESULT.fullmatch(error_code.strip()):
         codes.append(_HRESULT.fullmatch(error_code.strip())[1].lower())  # type: ignore[index]
@@ -161,10 +165,19 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         provider=canonical_provider(provider), event_id=event_id, level=level,
         message=message, message_resolved=resolved, data=data, alert_code=alert,
         alert_name=knowledge.alerts.get(alert) if alert is not None else None,
-        error_state=_int(data.get("ErrorState")),
+        error_state=_int(data.get("ErrorState") or data.get("ErrorStatus")),
         codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
         time_at=_time(rest.get("time")), **rest,
     )
+
+
+def _rendered(definition: EventDef, data: dict[str, str]) -> str | None:
+    """The newest English wording of the event, filled with `data`, when it has every value."""
+    for wording in reversed(definition.wordings):
+        if (wording.lang == "en" and not wording.generic and wording.level == definition.level
+                and all(name in data for name in wording.slots())):
+            return wording.render(data)
+    return None
 
 
 def _time(text: str | None) -> Any:
@@ -207,6 +220,14 @@ def capi2_detail(event: Node) -> Capi2Detail | None:
     elif root.name == "CertVerifyCertificateChainPolicy":
         policy = root.find("Policy")
         detail["policy"] = policy.attrs.get("type") if policy is not None else None
+        ssl = root.find("SSLAdditionalPolicyInfo")
+        detail["auth_type"] = ssl.attrs.get("authType") if ssl is not None else None
+    elif root.name == "CertRejectedRevocationInfo":
+        action = root.find("Action")
+        crl = root.find("CertificateRevocationList") or root.find("OCSPResponse")
+        detail["action"] = action.attrs.get("name") if action is not None else "rejected"
+        detail["url"] = ((crl.attrs.get("url") or crl.attrs.get("location"))
+                         if crl is not None else None)
     elif root.name == "CertVerifyRevocation":
         crl = root.find("CertificateRevocationList") or root.find("OCSPResponse")
         detail["url"] = crl.attrs.get("url") if crl is not None else None

@@ -1,7 +1,12 @@
 """Event exports as text -> :class:`EventLog`: every text shape, XML, CSV and tab-separated.
 
-* label/value shapes and message-only pastes: the Lark grammar `grammars/events.lark`;
-* XML (`<Event>`, `<Events>`, the friendly view with `- ` markers): defusedxml, so hostile
+* label/value shapes (Event Viewer copy, Windows 2003 text, wevtutil, Format-List): the Lark
+  grammar `grammars/events.lark`, records collected by `labels`;
+* Event Viewer's friendly view (the XML flattened to values on lines): `friendly`;
+* PowerShell's event table (Get-WinEvent, Format-Table): `table`;
+* messages and event mentions anywhere else (prose, quotes, Markdown, HTML leftovers): the
+  catalog's matcher (`knowledge.catalog.find_messages`);
+* XML (`<Event>`, `<Events>`, the friendly XML view with `- ` markers): defusedxml, so hostile
   XML cannot expand entities or reach out;
 * CSV / tab-separated "Save as" exports: the csv module.
 """
@@ -13,30 +18,24 @@ import io
 import re
 from typing import Any
 
-from lark import Token, Tree
+from lark import Tree
 
 from ...errors import RefusedInput
 from ...grammars import EVENTS
-from ...knowledge.catalog import event_knowledge
-from ...models.common import Span, UnparsedLine
+from ...knowledge.catalog import FoundMessage, event_knowledge
+from ...knowledge.catalog._clean import clean_text
+from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
 from ...text.xml import read_xml
 from .._lark import get_parser
 from .capi2 import group_runs
+from .friendly import blocks
+from .friendly import tree as friendly_tree
+from .labels import ALIASES, RecordBuilder, undress
 from .model import Event, EventLog, EventShape
 from .records import build_event, event_from_node
+from .table import Row, tables
 
-#: Labels that open a record in each label/value shape.
-_RECORD_START = {"Log Name", "Event Type", "TimeCreated", "Event Source"}
-_ALIASES = {
-    "Source": "provider", "Event Source": "provider", "ProviderName": "provider",
-    "Event ID": "event_id", "Id": "event_id",
-    "Level": "level", "Event Type": "level", "LevelDisplayName": "level",
-    "Date": "date", "Time": "time_of_day", "TimeCreated": "date",
-    "Computer": "computer", "MachineName": "computer",
-    "Log Name": "channel", "LogName": "channel",
-    "RecordId": "record_id", "Message": "message", "Description": "message",
-}
 _LEVEL_WORDS = {"error": "error", "warning": "warning", "information": "information",
                 "informational": "information", "critical": "critical", "verbose": "verbose",
                 "audit success": "information", "audit failure": "error"}
@@ -109,141 +108,186 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
     return _log(shape, events, problems=problems)
 
 
-# ---- label/value shapes and message-only text --------------------------------------------------
+# ---- label/value shapes, tables, friendly views and messages in any text --------------------
 def _from_lines(text: str) -> EventLog:
-    norm = normalize(text)
-    tree = get_parser(EVENTS).parse(norm.text)
-    builder = _RecordBuilder(norm.origin)
-    for item in tree.children:
+    lines = text.split("\n")
+    found = event_knowledge().find_messages(text)
+    rows, taken = tables(lines)
+    friendly = [(first, last) for first, last in blocks(lines) if first not in taken]
+    taken |= {i for first, last in friendly for i in range(first, last + 1)}
+    records, repairs = _records(lines, taken, friendly, found)
+    unparsed: list[UnparsedLine] = []
+    events = [e for row in rows if (e := _row_event(row)) is not None]
+    by_text = {(f.event_id, f.text): f for f in found if f.match == "template"}
+    events += [e for r in records if (e := _record_event(r, lines, by_text, unparsed))]
+    events += [e for first, last in friendly
+               if not any(r.get("friendly") == (first, last) for r in records)
+               and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
+    events += _outside(found, _lines_of(events))
+    events.sort(key=lambda e: e.span.start if e.span else 0)
+    covered = _lines_of(events)
+    unparsed = [u for u in unparsed if u.line not in covered]
+    problems = _prose(lines, covered, unparsed, taken)
+    return _log(events[0].shape if events else "message-only", events, unparsed=unparsed,
+                repairs=repairs, problems=problems)
+
+
+def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
+             found: list[FoundMessage]) -> tuple[list[dict[str, Any]], tuple[Repair, ...]]:
+    """The label/value records of the lines no table or friendly view took, with the
+    friendly view or the message that follows a record attached to it."""
+    rest = "\n".join("" if i in taken else undress(line) for i, line in enumerate(lines))
+    if _HTML.search(rest) and "<Event" not in rest:
+        rest = clean_text(rest)
+    norm = normalize(rest)
+    builder = RecordBuilder(norm.origin)
+    for item in get_parser(EVENTS).parse(norm.text).children:
         assert isinstance(item, Tree)
         builder.item(item)
-    events = builder.finish()
-    shape = events[0].shape if events else "message-only"
-    return _log(shape, events, unparsed=builder.unparsed, repairs=tuple(norm.repairs))
+    records = _attach(builder.records, friendly, lines)
+    starting = {f.start: f for f in reversed(found) if f.match != "mention"}
+    for record in records:
+        if not (record.get("message") or record["fields"].get("Description")
+                or record["fields"].get("Message") or record.get("xml")):
+            _attach_message(record, starting)
+    return records, tuple(norm.repairs)
 
 
-class _RecordBuilder:
-    def __init__(self, origin: list[int]) -> None:
-        self.origin = origin
-        self.records: list[dict[str, Any]] = []
-        self.current: dict[str, Any] | None = None
-        self.unparsed: list[UnparsedLine] = []
-        self.shape: EventShape = "copy-details"
-        self.loose: list[tuple[int, str]] = []
+def _attach_message(record: dict[str, Any], found: dict[int, FoundMessage]) -> None:
+    """A message on the lines right after a record without one (labels, then the text)."""
+    after = found.get(record["end"] + 1) or found.get(record["end"] + 2)
+    if after is not None:
+        record["message"], record["end"] = after.text, after.end
 
-    def line(self, token: Token) -> int:
-        return self.origin[(token.line or 1) - 1]
 
-    def item(self, tree: Tree[Token]) -> None:
-        tokens = [t for t in tree.children if isinstance(t, Token)]
-        kind = str(tree.data)
-        if kind == "lead":
-            self.loose.extend((self.line(t), t.rstrip("\n")) for t in tokens)
-        elif kind == "record_index":
-            self.shape = "wevtutil-text"
-            self._new(self.line(tokens[0]))
-        elif kind == "field":
-            self._field(tokens)
-        elif kind == "description":
-            record = self._record(self.line(tokens[0]))
-            record["message"] = "\n".join(t.rstrip("\n") for t in tokens[1:])
-            record["end"] = self.line(tokens[-1])
-        elif kind == "xml_block":
-            record = self._record(self.line(tokens[0]))
-            record["xml"] = "\n".join(t.rstrip("\n") for t in tokens[1:])
-            record["end"] = self.line(tokens[-1])
+_HTML = re.compile(r"<(?:br|p|b|blockquote|div)\b[^<>\n]*>|</(?:p|b|blockquote|div)>|&(?:quot|lt|gt"
+                   r"|amp|nbsp|#39);", re.IGNORECASE)
 
-    def _new(self, line: int) -> dict[str, Any]:
-        self.current = {"fields": {}, "start": line, "end": line, "shape": self.shape}
-        self.records.append(self.current)
-        return self.current
 
-    def _record(self, line: int) -> dict[str, Any]:
-        return self.current if self.current is not None else self._new(line)
+def _attach(records: list[dict[str, Any]], friendly: list[tuple[int, int]],
+            lines: list[str]) -> list[dict[str, Any]]:
+    """A friendly view right after a record (Event Viewer's copy with the XML flattened)
+    belongs to it."""
+    for first, last in friendly:
+        before = [r for r in records if r["end"] <= first]
+        if not before:
+            continue
+        record = max(before, key=lambda r: r["end"])
+        between = lines[record["end"]:first]
+        if all(not ln.strip() or ln.strip().rstrip(":") == "Event Xml" for ln in between):
+            record["friendly"] = (first, last)
+            record["end"] = last + 1
+    return records
 
-    def _field(self, tokens: list[Token]) -> None:
-        label, _, value = tokens[0].rstrip("\n").partition(":")
-        label, value = label.strip(), value.strip()
-        padded = tokens[0].split(":", 1)[0] != label and " :" in tokens[0]
-        if label in ("TimeCreated", "ProviderName") or (padded and label == "Id"):
-            self.shape = "format-list"
-        elif label in ("Event Type", "Event Source", "Event Category"):
-            self.shape = "legacy-text"
-        line = self.line(tokens[0])
-        record = self.current
-        if (record is None or label in record["fields"]
-                or (label in _RECORD_START and record["fields"]
-                    and not (label == "Event Source" and "Event Type" in record["fields"]))):
-            record = self._new(line)
-        continuation = [t.strip() for t in tokens[1:]]
-        record["fields"][label] = " ".join([value, *continuation]).strip() if label not in (
-            "Message", "Description") else "\n".join([value, *continuation]).strip()
-        record["end"] = self.line(tokens[-1])
-        record["shape"] = self.shape
 
-    def finish(self) -> list[Event]:
-        events: list[Event] = []
-        events.extend(_loose_messages(self.loose, self.unparsed))
-        for record in self.records:
-            event = self._event(record)
-            if event is not None:
-                events.append(event)
-        return events
+def _friendly_event(lines: list[str], first: int, last: int, shape: EventShape,
+                    message: str = "", span: Span | None = None) -> Event | None:
+    node = friendly_tree(lines[first:last + 1])
+    return event_from_node(node, shape, span or Span(start=first + 1, end=last + 1), message)
 
-    def _event(self, record: dict[str, Any]) -> Event | None:
-        fields = {(_ALIASES.get(k) or k): v for k, v in record["fields"].items()}
-        message = record.get("message") or fields.get("message") or ""
-        span = Span(start=record["start"], end=record["end"])
-        if record.get("xml"):
-            found, problems = _xml_events(record["xml"], record["shape"], span, message)
-            if found:
-                return found[0]
-        event_id = fields.get("event_id", "")
-        provider = fields.get("provider")
-        if not provider or not event_id.strip().isdigit():
-            self.unparsed.append(UnparsedLine(line=record["start"], text=str(fields)[:300],
-                                              reason="event record without source and id"))
+
+def _row_event(row: Row) -> Event | None:
+    values = row.values
+    provider = values.get("ProviderName") or values.get("Source") or row.provider
+    event_id = int(values["Id"]) if "Id" in values else int(values["InstanceID"]) & 0xFFFF
+    message = values.get("Message", "")
+    if provider is None:
+        provider = _provider_of(event_id, message)
+        if provider is None:
             return None
-        when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
-        level = (fields.get("level") or "").strip().lower()
-        return build_event(
-            provider=provider, event_id=int(event_id), message=message.strip(), data={},
-            shape=record["shape"], level=_LEVEL_WORDS.get(level, level or None),
-            time=when or None, computer=fields.get("computer") or None,
-            channel=fields.get("channel"), span=span,
-            record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
-            else None,
-        )
+    return build_event(
+        provider=provider, event_id=event_id, message=message, data={}, shape="winevent-table",
+        level=_LEVEL_WORDS.get((values.get("LevelDisplayName") or values.get("EntryType")
+                                or "").lower()),
+        time=values.get("TimeCreated") or values.get("Time"), computer=values.get("MachineName"),
+        span=Span(start=row.first + 1, end=row.last + 1))
 
 
-def _loose_messages(lines: list[tuple[int, str]], unparsed: list[UnparsedLine]) -> list[Event]:
-    """Messages pasted alone: each line that starts a known template starts an event."""
+def _provider_of(event_id: int, message: str) -> str | None:
+    """The provider of an event known only by its id and (perhaps cut) message."""
     knowledge = event_knowledge()
-    events: list[Event] = []
-    pending: list[tuple[int, str]] = []
+    for found in knowledge.find_messages(message):
+        keys = {(found.provider, found.event_id), *found.candidates}
+        provider = next((p for p, i in keys if i == event_id), None)
+        if provider:
+            return provider
+    owners = [d.provider for d in knowledge.definitions() if d.id == event_id]
+    return owners[0] if len(owners) == 1 else None
 
-    def flush() -> None:
-        if not pending:
-            return
-        text = " ".join(t for _, t in pending)
-        found = knowledge.recognize(text)
-        if found is None:
-            unparsed.extend(UnparsedLine(line=n, text=t[:300], reason="not an event message")
-                            for n, t in pending)
-        else:
-            definition, values = found
-            events.append(build_event(
-                provider=definition.provider, event_id=definition.id, message=text,
-                data=dict(values), shape="message-only",
-                span=Span(start=pending[0][0], end=pending[-1][0])))
-        pending.clear()
 
-    for number, text in lines:
-        if knowledge.recognize(text) is not None:
-            flush()
-        pending.append((number, text))
-    flush()
-    return events
+def _record_event(record: dict[str, Any], lines: list[str],
+                  found: dict[tuple[int, str], FoundMessage],
+                  unparsed: list[UnparsedLine]) -> Event | None:
+    fields = {(ALIASES.get(k) or k): v for k, v in record["fields"].items()}
+    message = record.get("message") or fields.get("message") or ""
+    span = Span(start=record["start"], end=record["end"])
+    if record.get("friendly"):
+        first, last = record["friendly"]
+        flattened = _friendly_event(lines, first, last, record["shape"], message, span)
+        if flattened is not None:
+            return flattened
+    if record.get("xml"):
+        events, _ = _xml_events(record["xml"], record["shape"], span, message)
+        if events:
+            return events[0]
+    event_id = fields.get("event_id", "").strip()
+    provider = fields.get("provider") or (
+        _provider_of(int(event_id), message) if event_id.isdigit() else None)
+    if not provider or not event_id.isdigit():
+        unparsed.append(UnparsedLine(line=record["start"], text=str(fields)[:300],
+                                     reason="event record without source and id"))
+        return None
+    when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
+    level = (fields.get("level") or "").strip().lower()
+    return build_event(
+        provider=provider, event_id=int(event_id), message=message.strip(),
+        data=_slots_within(found, message, int(event_id)),
+        shape=record["shape"], level=_LEVEL_WORDS.get(level, level or None),
+        time=when or None, computer=fields.get("computer") or None,
+        channel=fields.get("channel"), span=span,
+        record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
+        else None,
+    )
+
+
+def _slots_within(found: dict[tuple[int, str], FoundMessage], message: str,
+                  event_id: int) -> dict[str, str]:
+    """The slots the matcher already read from a record's whole message ({}: the message is
+    read again on its own)."""
+    whole = found.get((event_id, " ".join(message.split())))
+    return dict(whole.slots) if whole is not None else {}
+
+
+def _outside(messages: list[FoundMessage], covered: set[int]) -> list[Event]:
+    """Messages and event mentions anywhere else in the text (prose, quotes, Markdown)."""
+    out = []
+    for found in messages:
+        if any(line in covered for line in range(found.start, found.end + 1)):
+            continue
+        out.append(build_event(
+            provider=found.provider, event_id=found.event_id, message=found.text,
+            data=dict(found.slots), level=found.level or None,
+            shape="mention" if found.match == "mention" else "message-only",
+            span=Span(start=found.start, end=found.end)))
+    return out
+
+
+def _lines_of(events: list[Event]) -> set[int]:
+    """The input lines the events were read from."""
+    return {line for e in events if e.span is not None
+            for line in range(e.span.start, e.span.end + 1)}
+
+
+def _prose(lines: list[str], covered: set[int], unparsed: list[UnparsedLine],
+           taken: set[int]) -> list[str]:
+    """Lines that are neither events nor kept as unparsed: prose around the evidence, counted
+    in one note rather than reported line by line."""
+    listed = {u.line for u in unparsed}
+    count = sum(1 for number, line in enumerate(lines, start=1)
+                if line.strip() and number not in listed and number - 1 not in taken
+                and number not in covered)
+    return [f"{count} line(s) of text around the events were not read as events"] if (
+        count) else []
 
 
 def _log(shape: EventShape, events: list[Event], *, problems: list[str] | None = None,

@@ -1,0 +1,156 @@
+"""The event message catalog (`data/events.toml`) and the matcher that finds its messages in
+any text.
+
+The catalog holds, for each (provider, event id) of Schannel, HTTP.sys, the Certification
+Authority service, crypt32 / CAPI2 root and CRL updates and CAPI2 Operational events: every
+sourced wording of its message per Windows version (and language, where seen in real output),
+the names and kinds of its insertion strings, its level, the side that logs it and the cause it
+points to. It is compiled once per process.
+
+Finding messages in arbitrary text (prose, e-mails, Markdown, HTML leftovers, exports)::
+
+    from certtriage.knowledge.catalog import find_messages
+
+    for found in find_messages(text):
+        found.provider, found.event_id   # "Schannel", 36877
+        found.start, found.end           # its lines in `text` (1-based, inclusive)
+        found.slots                      # {"ErrorCode": "0x80092013"}
+        found.match                      # "template", "cut" (the rest was missing) or "mention"
+        found.text, found.wording, found.lang, found.level, found.bound, found.candidates
+
+What it tolerates: a message wrapped over lines, inside straight, typographic or single quotes,
+after prefixes (`>` quote markers, Markdown headings, bold labels, list bullets, `Description:`),
+with trailing double spaces or backslash line breaks, with HTML entities and prose tags left in
+(`&quot;`, `<br>`, `<p>`), in SSL or TLS wording, and cut short (`...` in a Get-WinEvent table,
+a quote of its first sentence) once the part shown is distinctive. An event id and provider
+named next to a message (`Event ID: 36887`, `EventID>36887<`, `Id : 36887`, `Schannel 36876`,
+`Event 36885, source Schannel`, `### Event ID 36888 (Schannel)`) bind to it and decide between
+events that share a text; named without a message they are a `mention`, with the alert, state
+or HRESULT named around them as slots. It is linear in the text: the lines are cleaned once,
+each wording's anchor phrase is found with a substring search, and templates run only there.
+
+Lookups: :func:`event_knowledge` returns the :class:`EventKnowledge` (definitions by provider
+and id, TLS alert names, relevant providers); :func:`canonical_provider` spells a provider name
+the catalog's way.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from ._compile import Compiled, compile_wording
+from ._data import EventDef, Suffix, Wording, load
+from ._find import FoundMessage, MatchIndex, find
+from ._mentions import Mention
+
+__all__ = ["EventDef", "EventKnowledge", "FoundMessage", "Wording", "canonical_provider",
+           "event_knowledge", "find_messages"]
+
+
+@dataclass(frozen=True, eq=False)
+class EventKnowledge:
+    """Lookups over the catalog."""
+
+    events: dict[tuple[str, int], EventDef]
+    alerts: dict[int, str]
+    providers: frozenset[str]
+    """Providers whose events are kept."""
+    capi2_run_ids: frozenset[int]
+    names: dict[str, str]
+    """Provider spellings (lower case) -> the catalog's name."""
+    suffixes: tuple[Suffix, ...]
+
+    def get(self, provider: str, event_id: int) -> EventDef | None:
+        """The definition of an event."""
+        return self.events.get((self.canonical(provider), event_id))
+
+    def canonical(self, name: str) -> str:
+        """A provider's name as the catalog spells it (case, `Microsoft-Windows-` prefix)."""
+        return self.names.get(" ".join(name.split()).lower(), name.strip())
+
+    def relevant(self, provider: str) -> bool:
+        """Whether events of this provider are kept."""
+        return self.canonical(provider) in self.providers
+
+    def definitions(self) -> tuple[EventDef, ...]:
+        """Every event of the catalog, in catalog order."""
+        return tuple(self.events.values())
+
+    def find_messages(self, text: str) -> list[FoundMessage]:
+        """Every catalog message (and event mention) in `text`; see the module docstring."""
+        return list(_find_cached(self, text))
+
+    def message_slots(self, provider: str, event_id: int, message: str) -> dict[str, str]:
+        """The insertion strings of a message known to be of this event ({} if it is not)."""
+        key = (self.canonical(provider), event_id)
+        # The text is this one message: on one line, its last slot may take all of its end.
+        for found in self.find_messages(" ".join(message.split())):
+            if (found.provider, found.event_id) == key or key in found.candidates:
+                return dict(found.slots)
+        return {}
+
+    def recognize(self, message: str) -> tuple[EventDef, dict[str, str]] | None:
+        """The first catalog message in `message` and its slots (None if there is none): the
+        short form of :meth:`find_messages` for a text known to be one message."""
+        found = next((f for f in self.find_messages(message) if f.match != "mention"), None)
+        if found is None:
+            return None
+        return self.events[(found.provider, found.event_id)], dict(found.slots)
+
+    def resolve(self, mention: Mention) -> EventDef | None:
+        """The event a mention names: its provider's, or the only one with that id (an id
+        below 4096 needs its provider: many providers use small numbers)."""
+        if mention.event_id is None:
+            return None
+        if mention.provider:
+            return self.get(mention.provider, mention.event_id)
+        matches = [d for d in self.events.values() if d.id == mention.event_id]
+        return matches[0] if len(matches) == 1 and mention.event_id >= 4096 else None
+
+
+@functools.cache
+def event_knowledge() -> EventKnowledge:
+    """The catalog, loaded once."""
+    data = load()
+    return EventKnowledge(
+        events={(e.provider, e.id): e for e in data.events}, alerts=data.alerts,
+        providers=data.relevant, capi2_run_ids=data.capi2_run_ids, names=data.provider_names,
+        suffixes=data.suffixes,
+    )
+
+
+def canonical_provider(name: str) -> str:
+    """Provider names as exports spell them differently (case, `Microsoft-Windows-` prefix)."""
+    return event_knowledge().canonical(name)
+
+
+def find_messages(text: str) -> list[FoundMessage]:
+    """Every catalog message (and event mention) in `text`, in order of their lines."""
+    return event_knowledge().find_messages(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _find_cached(knowledge: EventKnowledge, text: str) -> tuple[FoundMessage, ...]:
+    """The last texts' messages: sniffing and parsing an input read it once."""
+    return tuple(find(text, _index(knowledge)))
+
+
+@functools.cache
+def _index(knowledge: EventKnowledge) -> MatchIndex:
+    by_anchor: dict[str, list[Compiled]] = {}
+    for event in knowledge.events.values():
+        for position, wording in enumerate(event.wordings):
+            compiled = compile_wording(event, wording, position)
+            for anchor in compiled.anchors:
+                by_anchor.setdefault(anchor, []).append(compiled)
+    suffixes: dict[str, list[Compiled]] = {}
+    for suffix in knowledge.suffixes:
+        owner = next(e for e in knowledge.events.values() if e.provider == suffix.provider)
+        pseudo = EventDef(provider=suffix.provider, id=0, level="", side="", cause="",
+                          summary="", fields=(), wordings=(suffix.as_wording(),),
+                          kinds=owner.kinds)
+        suffixes.setdefault(suffix.provider, []).append(
+            compile_wording(pseudo, pseudo.wordings[0], 0))
+    return MatchIndex(by_anchor=by_anchor, suffixes=suffixes, resolve_mention=knowledge.resolve,
+                      canonical=knowledge.canonical)

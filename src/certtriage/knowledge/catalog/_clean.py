@@ -1,0 +1,65 @@
+"""Lines as the matcher reads them: what a ticket, a web page or Markdown put around a message,
+taken off one line at a time.
+
+Each input line gives exactly one cleaned line, so an offset in the cleaned text maps back to
+the input's line number. Removed: HTML tags of prose markup (`<br>`, `<p>`, `<b>` ...; never
+`<http://...>` or XML elements), HTML entities (`&quot;`, `&amp;`, `&nbsp;` ...), quote markers
+(`>`), Markdown headings, list bullets and numbers, bold markers, backticks, Markdown escapes,
+a trailing backslash (a Markdown line break), typographic quotes and odd spaces; runs of
+whitespace become one space. This works on its own and on text a normaliser already cleaned.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ...text.chars import PASTE_CHARS
+
+_TAGS = re.compile(
+    r"</?(?:br|p|div|span|b|i|u|s|em|strong|blockquote|code|pre|li|ul|ol|dl|dt|dd|td|tr|th|"
+    r"table|tbody|thead|h[1-6]|a|font|small|big|sup|sub|tt|hr|mark|kbd|samp|q|cite|center|"
+    r"section|article|header|footer|label)\b[^<>\n]*>",
+    re.IGNORECASE,
+)
+_ODD = re.compile("[" + "".join(chr(c) for c in PASTE_CHARS) + "]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
+#: A line that may start with a marker: quote, heading, bullet, number, prompt.
+_MARKED = re.compile(r"^\s*(?:[>#*+\u2022\u00b7%]|-\s|\d{1,3}[.)]\s)")
+_PREFIX = re.compile(
+    r"^(?:(?:>|#{1,6}(?=\s|$)|[-*+\u2022\u00b7](?=\s)|\d{1,3}[.)](?=\s)|%(?=\s))\s*)+")
+_ESCAPE = re.compile(r"\\([_*\[\]#~|`<>])")
+_BOLD = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+
+
+def clean_text(text: str) -> str:
+    """What applies to the whole text at once: entities, prose tags, typographic characters,
+    backticks, bold markers, Markdown escapes (none of them spans a line break)."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)).replace("\n", " "), text)
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if _ODD.search(text):
+        text = _ODD.sub(lambda m: m.group(0).translate(PASTE_CHARS), text)
+    if "`" in text:
+        text = text.replace("`", "")
+    if "**" in text or "__" in text:
+        text = _BOLD.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return text
+
+
+def clean_line(line: str) -> str:
+    """One line of cleaned text: its markers and a trailing backslash off, single-spaced."""
+    if _MARKED.match(line):
+        line = _PREFIX.sub("", line.strip())
+    stripped = line.rstrip()
+    if stripped.endswith("\\"):
+        line = stripped.rstrip("\\")
+    return " ".join(line.split())
+
+
+def clean_lines(text: str) -> list[str]:
+    """Every line of `text`, cleaned; the list has one entry per input line."""
+    return [clean_line(line) for line in clean_text(text).split("\n")]

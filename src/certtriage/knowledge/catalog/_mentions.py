@@ -1,0 +1,122 @@
+"""Event ids and providers named in text: `Event ID: 36887`, `EventID>36887<`, `Id : 36887`,
+`Schannel 36876`, `SChannel error 36887`, `Event 36885, source Schannel`, `### Event ID 36888
+(Schannel)`, `EID 36888/48`, `Source: Schannel`.
+
+A mention binds to a message found next to it (it says which of several events sharing a text
+it is, or confirms the one found), or stands alone: a provider named with an event id (or a
+labelled id only one provider uses) is an event even when its message is in a language the
+catalog has no wording for; the numbers around it (alert, state, an HRESULT) fill its slots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_PROVIDER = (
+    r"(?P<prov>microsoft-windows-schannel|schannel|secure\s+channel|"
+    r"microsoft-windows-httpevent|httpevent|http\.sys|microsoft-windows-capi2|capi2|crypt32|"
+    r"microsoft-windows-certificationauthority|certificationauthority|certification\s+authority|"
+    r"certsvc)"
+)
+_LABEL = r"(?:event\s*id|eventid|event\s*#|event|eid|instanceid|id)"
+_ID_PATTERNS = (
+    re.compile(_PROVIDER + r"\W{0,3}(?:(?:event|error|warning|id|eid|source)\W{0,3}){0,3}"
+               r"(?P<id>\d{1,5})\b", re.IGNORECASE),
+    re.compile(r"\b" + _LABEL + r"\s*(?:[:#=>]|is|no\.?)?\s*(?P<id>\d{1,5})\b"
+               r"(?:\W{1,4}(?:source\W{0,3})?" + _PROVIDER + ")?", re.IGNORECASE),
+    re.compile(r"\b(?P<id>\d{4,5})\b\W{0,4}(?:(?:from|source|by|provider|logged)\W{0,3}){1,3}"
+               + _PROVIDER, re.IGNORECASE),
+)
+_PROVIDER_ONLY = re.compile(
+    r"(?:source|provider(?:\s*name)?|providername|event\s*source|logname)\W{0,4}" + _PROVIDER,
+    re.IGNORECASE)
+#: Substrings a line must hold to be searched for a mention (cheap prefilter).
+KEYWORDS = ("schannel", "secure channel", "httpevent", "http.sys", "capi2", "crypt32",
+            "certificationauthority", "certification authority", "certsvc", "event", "eid",
+            "id ", "id:")
+_ALERT = re.compile(r"\balert(?:\s*(?:code|desc\w*|number|no\.?))?\s*[:#=]?\s*(?P<v>\d{1,3})\b",
+                    re.IGNORECASE)
+_SLASH = re.compile(r"\b3688[78]\s*/\s*(?P<v>\d{1,3})\b")
+_STATE = re.compile(r"\b(?:error\s*)?state\s*(?:is\s*)?[:#=]?\s*(?P<v>\d{1,6})\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
+_NUMBER = re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)")
+
+
+@dataclass
+class Mention:
+    """An event id (and perhaps its provider) named on one line."""
+
+    line: int
+    """Index of the line (0-based)."""
+    event_id: int | None
+    provider: str | None
+    """As written (lower case); None when only the id is named."""
+    heading: bool = False
+    """The line holds little besides the mention (a heading, a label)."""
+    values: dict[str, str] = field(default_factory=dict)
+    """Numbers named with it: AlertDesc, ErrorState, ErrorCode."""
+    used: bool = False
+
+
+def find_mentions(lines: list[str], flat: str, starts: list[int]) -> list[Mention]:
+    """Mentions on every line that holds one of the keywords."""
+    hot: set[int] = set()
+    for keyword in KEYWORDS:
+        position = flat.find(keyword)
+        while position != -1:
+            hot.add(_line_of(starts, position))
+            position = flat.find(keyword, position + len(keyword))
+    found: list[Mention] = []
+    for index in sorted(hot):
+        found.extend(mentions_in(lines[index], index))
+    return found
+
+
+def mentions_in(line: str, index: int) -> list[Mention]:
+    """The mentions on one line (one per event id; a provider alone is a mention too); each
+    takes the numbers named between it and the next mention."""
+    spans: dict[int, tuple[int, int, str | None]] = {}
+    for pattern in _ID_PATTERNS if _DIGIT.search(line) else ():
+        for m in pattern.finditer(line):
+            number, provider = int(m.group("id")), (m.group("prov") or "").lower() or None
+            start, end, known = spans.get(number, (m.start(), m.end(), None))
+            spans[number] = (min(start, m.start()), max(end, m.end()), known or provider)
+    if not spans:
+        alone = _PROVIDER_ONLY.search(line)
+        return [Mention(index, None, alone.group("prov").lower())] if alone else []
+    ordered = sorted(spans.items(), key=lambda item: item[1][0])
+    low, high = ordered[0][1][0], max(end for _, end, _ in spans.values())
+    heading = len(ordered) == 1 and len(line[:low].split()) + len(line[high:].split()) <= 3
+    out = []
+    for position, (number, (start, _, provider)) in enumerate(ordered):
+        stop = ordered[position + 1][1][0] if position + 1 < len(ordered) else len(line)
+        out.append(Mention(index, number, provider, heading=heading,
+                           values=numbers(line[start:stop])))
+    return out
+
+
+def numbers(text: str) -> dict[str, str]:
+    """AlertDesc, ErrorState and ErrorCode named in a line of prose or a label."""
+    values: dict[str, str] = {}
+    for name, pattern in (("AlertDesc", _ALERT), ("AlertDesc", _SLASH), ("ErrorState", _STATE)):
+        m = pattern.search(text)
+        if m and name not in values:
+            values[name] = m.group("v")
+    code = _CODE.search(text)
+    if code:
+        values["ErrorCode"] = code.group(0)
+    return values
+
+
+def last_small_number(text: str) -> str | None:
+    """The last number of 0-255 in a sentence (an alert code in a translated message)."""
+    found = [n for n in _NUMBER.findall(text) if int(n) <= 255]
+    return found[-1] if found else None
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset) - 1
