@@ -63,14 +63,7 @@ def _facts(text: str) -> tuple[object, ...]:
             [e["event_id"] for e in result.events], result.failing_element)
 
 
-#: Event XML with prose before it is read by the event-text reader only from its start.
-_XML_AFTER_PROSE = pytest.mark.xfail(strict=True, reason="the event-text reader does not yet "
-                                     "read an XML block that follows lines of prose")
-_CASES = [pytest.param(p, marks=_XML_AFTER_PROSE) if p.parent.name == "xml" else p
-          for p in _SOURCES]
-
-
-@pytest.mark.parametrize("source", _CASES, ids=[str(p.relative_to(FIXTURES)) for p in _SOURCES])
+@pytest.mark.parametrize("source", _SOURCES, ids=[str(p.relative_to(FIXTURES)) for p in _SOURCES])
 def test_every_copy_gives_the_original_diagnosis(source: Path) -> None:
     original = source.read_text(encoding="utf-8")
     expected = _facts(original)
@@ -97,7 +90,6 @@ def test_xml_of_the_input_is_never_taken_for_html() -> None:
         assert undo_markup(text).text == text
 
 
-@_XML_AFTER_PROSE
 def test_escaped_xml_on_a_page_becomes_xml() -> None:
     page = ("<p>Event XML:</p><pre>&lt;Event xmlns=&quot;http://schemas.microsoft.com/win/2004"
             "/08/events/event&quot;&gt;&lt;System&gt;&lt;Provider Name=&quot;Schannel&quot; /&gt;"

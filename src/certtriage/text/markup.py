@@ -22,8 +22,8 @@ _HTML_TAGS = (
 )
 _TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
 #: Tags that end a line where they stand.
-_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6]|blockquote|pre|dd|dt)\s*>|<hr\b[^>]*>",
-                    re.IGNORECASE)
+_BREAK = re.compile(r"(?:<br\s*/?>|</(?:p|div|li|tr|h[1-6]|blockquote|pre|dd|dt)\s*>|<hr\b[^>]*>)"
+                    r"[ \t]*\n?", re.IGNORECASE)
 _CELL = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 #: Any other element: XML of the input's own (an event export, a configuration file).
@@ -34,8 +34,6 @@ _HTML_SIGNS = 2
 _FENCE = re.compile(r"^[ \t>]*(?:```|~~~)[^`\n]*$")
 _HEADING = re.compile(r"^([ \t>]*)#{1,6}[ \t]+")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-#: A list bullet (not the `- ` that Event Viewer's friendly XML view puts before an element).
-_BULLET = re.compile(r"^([ \t>]*)(?:[-*+]|\d{1,3}[.)])[ \t]+(?=[^\s<])")
 
 
 @dataclass
@@ -46,7 +44,7 @@ class Unmarked:
     html_lines: int = 0
     """Lines of the input that held HTML tags or entities (0: not an HTML copy)."""
     markdown_lines: list[int] = field(default_factory=list)
-    """Lines whose Markdown (a fence, a heading, bold, a bullet) was removed."""
+    """Lines whose Markdown (a fence, a heading, bold) was removed."""
 
     def notes(self) -> list[str]:
         """One sentence per kind of markup undone, for the input's warnings."""
@@ -56,7 +54,7 @@ class Unmarked:
                          "line(s)")
         if self.markdown_lines:
             found.append(f"Markdown undone on {len(self.markdown_lines)} line(s) (fences, "
-                         "headings, bold, bullets)")
+                         "headings, bold)")
         return found
 
 
@@ -96,7 +94,9 @@ def _undo_html(text: str) -> tuple[str, int]:
 
 
 def _undo_markdown(text: str) -> tuple[str, list[int]]:
-    """Fence lines become blank, headings, bold markers and list bullets go; line numbers stay."""
+    """Fence lines become blank, headings and bold markers go; line numbers stay. List bullets
+    stay: Event Viewer's friendly view marks its tree with `+` and `-` the same way, and each
+    reader knows its own."""
     lines = text.split("\n")
     changed = []
     in_fence = False
@@ -110,7 +110,6 @@ def _undo_markdown(text: str) -> tuple[str, list[int]]:
             continue  # inside a fence the tool's own text stands as it was printed
         new = _HEADING.sub(r"\1", line)
         new = _BOLD.sub(r"\1", new)
-        new = _BULLET.sub(r"\1", new)
         if new != line:
             lines[number - 1] = new
             changed.append(number)

@@ -66,16 +66,8 @@ PIECES = {
 }
 
 
-#: Read as message-only event text, the lines after a message are taken as its continuation.
-_AFTER_A_MESSAGE = pytest.mark.xfail(strict=True, reason="message-only event text takes the "
-                                     "lines after a message for its continuation")
-_ORDERS = [pytest.param(o, marks=_AFTER_A_MESSAGE)
-           if "certutil" not in o and "schannel" in o
-           and o.index("code") > o.index("schannel")
-           else o for o in itertools.permutations(PIECES, 3)]
-
-
-@pytest.mark.parametrize("order", _ORDERS, ids=lambda order: "+".join(order))
+@pytest.mark.parametrize("order", list(itertools.permutations(PIECES, 3)),
+                         ids=lambda order: "+".join(order))
 def test_every_piece_of_an_email_is_named(order: tuple[str, ...]) -> None:
     body = "\n\nAlso, from another server:\n\n".join(PIECES[name][0] for name in order)
     result = analyze_text(GREETING + body + SIGNATURE, "<mail>")

@@ -52,7 +52,45 @@ def parse(text: str) -> EventLog:
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if _CSV_HEADER.match(first):
         return _from_csv(text, "tsv" if "\t" in first else "csv")
+    block = _embedded_xml(text)
+    if block is not None:
+        return _around_xml(text, *block)
     return _from_lines(text)
+
+
+_XML_LINE_START = re.compile(r"^[ \t]*(?:-[ \t]*)?<(?:\?xml|Events?\b)",
+                             re.IGNORECASE | re.MULTILINE)
+_XML_END = re.compile(r"</Events?>", re.IGNORECASE)
+_RECORD_LABEL = re.compile(r"^\s*(?:Log Name|Source|Event ID)\s*:", re.IGNORECASE)
+
+
+def _embedded_xml(text: str) -> tuple[int, int] | None:
+    """The lines (0-based, inclusive) of an XML export that follows other text (a sentence, a
+    heading) in a paste, or None when there is none."""
+    start = _XML_LINE_START.search(text)
+    if start is None:
+        return None
+    lines = text.split("\n")
+    first = text.count("\n", 0, start.start())
+    before = next((line.strip() for line in reversed(lines[:first]) if line.strip()), "")
+    if before.lower().startswith("event xml") and any(
+            _RECORD_LABEL.match(line) for line in lines[:first]):
+        return None  # the XML part of an Event Viewer copy: its record reads it
+    last = max((i for i in range(first, len(lines)) if _XML_END.search(lines[i])), default=None)
+    return (first, last) if last is not None else None
+
+
+def _around_xml(text: str, first: int, last: int) -> EventLog:
+    """The events of an XML export inside a paste, and those of the text around it."""
+    lines = text.split("\n")
+    xml = "\n".join(lines[first:last + 1])
+    found, problems = _xml_events(xml, "xml", Span(start=first + 1, end=last + 1))
+    around = _from_lines("\n".join("" if first <= i <= last else line
+                                    for i, line in enumerate(lines)))
+    events = sorted([*around.events, *found], key=lambda e: e.span.start if e.span else 0)
+    shape = found[0].shape if found else around.shape
+    return _log(shape, events, problems=[*around.problems, *problems],
+                unparsed=list(around.unparsed), repairs=around.repairs)
 
 
 # ---- XML ------------------------------------------------------------------------------------
@@ -127,9 +165,10 @@ def _from_lines(text: str) -> EventLog:
     events.sort(key=lambda e: e.span.start if e.span else 0)
     covered = _lines_of(events)
     unparsed = [u for u in unparsed if u.line not in covered]
-    problems = _prose(lines, covered, unparsed, taken)
+    unparsed += _around(lines, covered, unparsed, taken)
+    unparsed.sort(key=lambda u: u.line)
     return _log(events[0].shape if events else "message-only", events, unparsed=unparsed,
-                repairs=repairs, problems=problems)
+                repairs=repairs)
 
 
 def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
@@ -278,16 +317,15 @@ def _lines_of(events: list[Event]) -> set[int]:
             for line in range(e.span.start, e.span.end + 1)}
 
 
-def _prose(lines: list[str], covered: set[int], unparsed: list[UnparsedLine],
-           taken: set[int]) -> list[str]:
-    """Lines that are neither events nor kept as unparsed: prose around the evidence, counted
-    in one note rather than reported line by line."""
+def _around(lines: list[str], covered: set[int], unparsed: list[UnparsedLine],
+            taken: set[int]) -> list[UnparsedLine]:
+    """Lines that are neither events nor unparsed already: the text around the events, kept as
+    lines of no event (the pipeline looks in them for other evidence and counts the prose)."""
     listed = {u.line for u in unparsed}
-    count = sum(1 for number, line in enumerate(lines, start=1)
-                if line.strip() and number not in listed and number - 1 not in taken
-                and number not in covered)
-    return [f"{count} line(s) of text around the events were not read as events"] if (
-        count) else []
+    return [UnparsedLine(line=number, text=line.strip()[:300], reason="not an event message")
+            for number, line in enumerate(lines, start=1)
+            if line.strip() and number not in listed and number - 1 not in taken
+            and number not in covered]
 
 
 def _log(shape: EventShape, events: list[Event], *, problems: list[str] | None = None,

@@ -154,31 +154,30 @@ def _mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
 
 
-_QUOTES = "\"'\u201c\u201d\u201e\u2018\u2019> %`*"
-
-
 def claim_messages(text: str) -> tuple[list[Piece], str]:
     """Event messages in a text of another format (a Schannel message quoted in an e-mail
     around a certutil paste), as pieces; and the text with their lines blanked, so the other
     format's parser does not take them for its own lines (line numbers stay)."""
-    from ...knowledge.catalog import event_knowledge
+    from ...knowledge.catalog import find_messages
     from .. import by_id
 
-    knowledge = event_knowledge()
-    lines = text.split("\n")
-    starts = [i for i, line in enumerate(lines)
-              if len(line) > 20 and knowledge.recognize(line.strip(_QUOTES)) is not None]
-    if not starts:
+    found = [f for f in find_messages(text) if f.match != "mention"]
+    if not found:
         return [], text
-    pieces: list[Piece] = []
+    lines = text.split("\n")
+    spans: list[list[int]] = []
+    for message in found:
+        first = min(message.start, message.bound or message.start)
+        last = max(message.end, message.bound or message.end)
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], last)
+        else:
+            spans.append([first, last])
     events = by_id(FormatId.EVENT_LOG)
-    for start in starts:
-        end = start
-        while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 not in starts:
-            end += 1
-        body = [line.strip(_QUOTES) for line in lines[start:end + 1]]
-        model = events.parse("\n".join(body))
+    pieces: list[Piece] = []
+    for first, last in spans:
+        model = events.parse("\n".join(lines[first - 1:last]))
         if model.events:
-            pieces.append(_piece(events.id.value, list(range(start + 1, end + 2)), model))
-            lines[start:end + 1] = [""] * (end + 1 - start)
+            pieces.append(_piece(events.id.value, list(range(first, last + 1)), model))
+            lines[first - 1:last] = [""] * (last - first + 1)
     return pieces, "\n".join(lines)
