@@ -294,9 +294,9 @@ def test_a_zip_bomb_is_refused_without_reading_it(tmp_path: Path,
     opened: list[str] = []
     real_chunks = _zip.member_chunks
 
-    def spy(stream: object, entry: _zip_central.ZipEntry) -> object:
+    def spy(stream: object, entry: _zip_central.ZipEntry, step: int) -> object:
         opened.append(entry.name)
-        return real_chunks(stream, entry)  # type: ignore[arg-type]
+        return real_chunks(stream, entry, step)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_zip, "member_chunks", spy)
     sources = by_origin(run(archive))

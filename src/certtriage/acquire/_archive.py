@@ -165,13 +165,12 @@ class _Archive:
     def head(self, member: _Member) -> bytes:
         """The first bytes of a member (enough to recognise an archive)."""
         with self._lock:
-            chunks = self._chunks(self._get(), member)
-            return _collect(chunks, _HEAD)[:_HEAD]
+            return _collect(self._chunks(self._get(), member, _HEAD), _HEAD)[:_HEAD]
 
     def read(self, member: _Member, limit: int) -> bytes:
         """A member's bytes; more than `limit` raises AcquireError."""
         with self._lock:
-            data = _collect(self._chunks(self._get(), member), limit + 1)
+            data = _collect(self._chunks(self._get(), member, _OUT_CHUNK), limit + 1)
         if len(data) > limit:
             raise AcquireError(f"more than the {limit:,} bytes held in memory per member; "
                                "read it from Source.path")
@@ -181,7 +180,7 @@ class _Archive:
         """Write a member to `out` a chunk at a time, up to the member limit."""
         limit, written = self.limits.max_member_bytes, 0
         with self._lock:
-            for chunk in self._chunks(self._get(), member):
+            for chunk in self._chunks(self._get(), member, _OUT_CHUNK):
                 written += len(chunk)
                 if written > limit:
                     raise AcquireError(f"more than the {limit:,} bytes read per member")
@@ -216,8 +215,8 @@ class _Archive:
     def _list(self, handle: _Handle) -> _Listing:
         raise NotImplementedError
 
-    def _chunks(self, handle: _Handle, member: _Member) -> Iterator[bytes]:
-        """The member's bytes, at most `_OUT_CHUNK` at a time."""
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
+        """The member's bytes, at most `step` at a time."""
         raise NotImplementedError
 
 
@@ -233,7 +232,7 @@ def _collect(chunks: Iterator[bytes], want: int) -> bytes:
     return b"".join(parts)
 
 
-def file_chunks(handle: Any) -> Iterator[bytes]:
-    """The bytes of a file-like object, `_OUT_CHUNK` at a time."""
-    while chunk := handle.read(_OUT_CHUNK):
+def file_chunks(handle: Any, step: int) -> Iterator[bytes]:
+    """The bytes of a file-like object, `step` at a time."""
+    while chunk := handle.read(step):
         yield chunk

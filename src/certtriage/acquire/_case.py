@@ -145,6 +145,14 @@ class _Case:
 
     def _member(self, archive: _Archive, member: _Member, origin: str, depth: int,
                 warning: str | None, allowance: _Allowance) -> Iterator[Source]:
+        """A member recognised from its first bytes (a file, or an archive to walk), unless a
+        budget refuses it first: then nothing of it is read."""
+        reason = self.budget.refusal(member.size, allowance)
+        if reason is not None:
+            refused = self.budget.refuse(self._source(origin, member.size, warning=warning),
+                                         reason)
+            yield from [refused] if refused is not None else []
+            return
         try:
             if not member.sniffed:
                 head = archive.head(member) if member.size >= _MIN_ARCHIVE else b""
@@ -168,12 +176,6 @@ class _Case:
                 warning: str | None, allowance: _Allowance) -> Iterator[Source]:
         """An archive inside an archive: read (into memory if small, else to a private
         temporary copy), charged to the budgets, then walked with its own limit."""
-        reason = self.budget.refusal(member.size, allowance)
-        if reason is not None:
-            refused = self.budget.refuse(self._source(origin, member.size, warning=warning),
-                                         reason)
-            yield from [refused] if refused is not None else []
-            return
         try:
             blob = self._blob(archive, member)
         except Exception as exc:  # noqa: BLE001 - reported like any unreadable member

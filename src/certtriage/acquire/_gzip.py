@@ -51,8 +51,8 @@ class _GzipArchive(_Archive):
         return _Listing([_Member(self.name, size, None, kind=_classify(self.name, head),
                                  sniffed=True, streamed=_streamed(head))])
 
-    def _chunks(self, handle: _Handle, member: _Member) -> Iterator[bytes]:
-        return file_chunks(self._stream(handle))
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
+        return file_chunks(self._stream(handle), step)
 
     def _stream(self, handle: _Handle) -> _GzipStream:
         limit = self.limits.max_member_bytes

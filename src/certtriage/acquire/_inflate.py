@@ -53,8 +53,9 @@ def _lzma(read: Callable[[int], bytes]) -> Any:
         "id": lzma.FILTER_LZMA1, "dict_size": dict_size, "lc": lc, "lp": lp, "pb": pb}])
 
 
-def inflate(read: Callable[[int], bytes], method: int, compressed: int) -> Iterator[bytes]:
-    """The decompressed data of `compressed` raw bytes, at most `_OUT_CHUNK` bytes a step.
+def inflate(read: Callable[[int], bytes], method: int, compressed: int,
+            step: int = _OUT_CHUNK) -> Iterator[bytes]:
+    """The decompressed data of `compressed` raw bytes, at most `step` bytes at a time.
 
     `read(n)` returns the next raw bytes. Raises EOFError when the data ends early."""
     left = compressed
@@ -67,7 +68,7 @@ def inflate(read: Callable[[int], bytes], method: int, compressed: int) -> Itera
 
     if method == STORED:
         while left:
-            data = take(_OUT_CHUNK)
+            data = take(step)
             if not data:
                 raise EOFError("member data ends early")
             yield data
@@ -76,7 +77,7 @@ def inflate(read: Callable[[int], bytes], method: int, compressed: int) -> Itera
                     else _lzma(take))
     while not decoder.eof:
         data = take(_IN_CHUNK) if decoder.needs_input and left else b""
-        out = decoder.decompress(data, _OUT_CHUNK)
+        out = decoder.decompress(data, step)
         if out:
             yield out
         elif not data and decoder.needs_input and not decoder.eof:

@@ -64,14 +64,16 @@ class _TarArchive(_Archive):
                     head = cast(IO[bytes], reader.extractfile(info)).read(_HEAD)
                 member.kind = _classify(info.name, head)
                 member.streamed = _streamed(head)
+            except _TooLarge as exc:
+                member.skipped = f"{exc}; not read"
             except Exception as exc:  # noqa: BLE001 - the data is cut off or damaged
                 member.skipped = _CUT_OFF if _is_cut_off(inner, info) else \
                     f"unreadable: {_describe(exc)}"
         return member
 
-    def _chunks(self, handle: _Handle, member: _Member) -> Iterator[bytes]:
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
         reader = cast(tarfile.TarFile, handle.reader)
-        return file_chunks(reader.extractfile(member.ref))
+        return file_chunks(reader.extractfile(member.ref), step)
 
 
 def _mark_stopped(members: list[_Member], exc: _TooLarge) -> None:

@@ -68,6 +68,6 @@ class _ZipArchive(_Archive):
                     "supported; re-zip it with Deflate")
         return _size_reason(entry.size, entry.compressed, self.limits)
 
-    def _chunks(self, handle: _Handle, member: _Member) -> Iterator[bytes]:
-        return member_chunks(handle.stream, member.ref)
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
+        return member_chunks(handle.stream, member.ref, step)
 

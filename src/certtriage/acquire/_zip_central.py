@@ -99,20 +99,18 @@ def read_directory(stream: BinaryIO, directory: Directory,
                    keep: int) -> tuple[list[ZipEntry], int, str | None]:
     """The first `keep` members (empty folders left out), how many more there are, and the
     damage found, if any."""
-    stream.seek(directory.start)
+    records = _Records(stream, directory)
     kept: list[ZipEntry] = []
     more = 0
-    pos = directory.start
-    while pos < directory.end:
-        header = stream.read(_CENTRAL.size)
+    while records.pos < directory.end:
+        header = records.take(_CENTRAL.size)
         if len(header) < _CENTRAL.size or header[:4] != b"PK\x01\x02":
             return kept, more, f"central directory is damaged after {len(kept) + more:,} entries"
         fields = _CENTRAL.unpack(header)
         name_len, extra_len, comment_len = fields[12:15]
-        pos += _CENTRAL.size + name_len + extra_len + comment_len
-        raw = stream.read(name_len + extra_len)
-        stream.seek(pos)
-        entry = _entry(fields, raw[:name_len], raw[name_len:], directory.shift)
+        raw = records.take(name_len + extra_len + comment_len)
+        entry = _entry(fields, raw[:name_len], raw[name_len:name_len + extra_len],
+                       directory.shift)
         if entry.is_empty_folder():
             continue
         if len(kept) < keep:
@@ -122,6 +120,29 @@ def read_directory(stream: BinaryIO, directory: Directory,
         if more >= _COUNT_MORE * max(keep, 1):
             return kept, more, f"counting stopped after {len(kept) + more:,} entries"
     return kept, more, None
+
+
+class _Records:
+    """The central directory read a block at a time (its records are small and many)."""
+
+    BLOCK = 256 * 1024
+
+    def __init__(self, stream: BinaryIO, directory: Directory) -> None:
+        self._stream = stream
+        self._end = directory.end
+        self.pos = directory.start
+        self._buf = b""
+        self._at = 0
+
+    def take(self, n: int) -> bytes:
+        if self._at + n > len(self._buf):
+            self._stream.seek(self.pos)
+            want = max(n, min(self.BLOCK, self._end - self.pos))
+            self._buf, self._at = self._stream.read(want), 0
+        data = self._buf[self._at:self._at + n]
+        self._at += len(data)
+        self.pos += len(data)
+        return data
 
 
 def _entry(fields: tuple[int, ...], raw_name: bytes, extra: bytes, shift: int) -> ZipEntry:
@@ -170,14 +191,14 @@ def mark_overlaps(entries: list[ZipEntry], limit: int) -> set[int]:
     return bad
 
 
-def member_chunks(stream: BinaryIO, entry: ZipEntry) -> Iterator[bytes]:
+def member_chunks(stream: BinaryIO, entry: ZipEntry, step: int) -> Iterator[bytes]:
     """The member's decompressed data, a chunk at a time, checked against its declared size,
     its CRC-32 and the start of the next member."""
     data_at = entry.data_at if entry.data_at is not None else _data_offset(stream, entry)
     if entry.end is not None and data_at + entry.compressed > entry.end:
         raise AcquireError("its data overlaps the next member's (an overlapping zip); not read")
     produced, crc = 0, 0
-    for chunk in inflate(_reader(stream, data_at), entry.method, entry.compressed):
+    for chunk in inflate(_reader(stream, data_at), entry.method, entry.compressed, step):
         produced += len(chunk)
         if produced > entry.size:
             raise AcquireError(f"{_display(entry.name)} holds more data than the "
