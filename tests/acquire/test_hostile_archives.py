@@ -112,6 +112,31 @@ def test_a_plain_gz_of_zeros_is_refused_after_a_few_mib(tmp_path: Path) -> None:
         src.load()
 
 
+@pytest.mark.parametrize("case", ["over the member limit", "over the ratio limit"])
+def test_a_gzip_whose_trailer_declares_too_much_is_refused_without_inflating(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    from certtriage.acquire import _gzip
+
+    def never(self: object) -> int:
+        raise AssertionError("inflated to find out")
+
+    monkeypatch.setattr(_gzip._GzipStream, "measure", never)
+    if case == "over the member limit":
+        text = b"".join(b"%d CAPI2 11 chain building failed\n" % i for i in range(80_000))
+        archive, limits = tmp_path / "capi2.txt.gz", Limits(max_member_bytes=MIB)
+        archive.write_bytes(gzip.compress(text))
+        expected = (f"{len(text):,} bytes uncompressed (its gzip trailer says) is more than the "
+                    f"{MIB:,} read per member (member limit)")
+    else:
+        archive, limits = tmp_path / "zeros.gz", DEFAULT
+        archive.write_bytes(gzip.compress(bytes(64 * MIB)))
+        expected = "(ratio limit; a compression bomb?); not read"
+
+    [src] = run(archive, limits=limits)
+
+    assert src.skipped is not None and expected in src.skipped
+
+
 def test_a_gzip_that_compresses_like_text_is_read(tmp_path: Path) -> None:
     text = b"".join(b"line %d of a W3C log 403 13 2148081683\n" % i for i in range(60_000))
     archive = tmp_path / "u_ex.log.gz"

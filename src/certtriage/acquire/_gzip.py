@@ -20,6 +20,7 @@ from ._model import (
     Limits,
     _describe,
     _ratio_reason,
+    _size_reason,
     _TooLarge,
 )
 
@@ -40,6 +41,10 @@ class _GzipArchive(_Archive):
         return _Handle(stream)
 
     def _list(self, handle: _Handle) -> _Listing:
+        declared = _declared(handle.stream, self.limits)
+        if declared is not None:
+            size, reason = declared
+            return _Listing([_Member(self.name, size, None, skipped=reason)])
         gz = self._stream(handle)
         try:
             head = gz.read(_HEAD)
@@ -58,6 +63,21 @@ class _GzipArchive(_Archive):
         limit = self.limits.max_member_bytes
         return _GzipStream(handle.stream, None, limit, self.limits, f"decompresses to more "
                            f"than the {limit:,} bytes read per member (member limit)")
+
+
+def _declared(stream: BinaryIO, limits: Limits) -> tuple[int, str] | None:
+    """(size, why not read) when the gzip trailer's size (ISIZE) is already too large or too
+    compressed: refused without inflating anything. A trailer that understates is caught while
+    inflating (the member limit and the ratio limit hold there too)."""
+    compressed = stream.seek(0, os.SEEK_END)
+    if compressed < 18:
+        return None
+    stream.seek(compressed - 4)
+    size = int.from_bytes(stream.read(4), "little")
+    reason = _size_reason(size, compressed, limits)
+    if reason is None:
+        return None
+    return size, reason.replace("uncompressed is", "uncompressed (its gzip trailer says) is")
 
 
 def _gzip_holds_tar(blob: _Blob) -> bool:
