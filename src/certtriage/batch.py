@@ -90,6 +90,7 @@ def batch(
     tasks = (_task(s) for s in sources)
     for done, (source, result) in enumerate(zip(sources, _ordered(tasks, jobs, records)),
                                             start=1):
+        source.release()  # its temporary copy, if one was made, is no longer needed
         result = result.model_copy(update={"case": source.case})
         if source.warning:
             result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})

@@ -203,7 +203,7 @@ def test_archives_nested_past_the_depth_limit_are_not_opened(tmp_path: Path) -> 
 
     case = str(archive)
     assert [(s.origin, s.skipped) for s in sources] == [
-        (f"{case}!l2.zip!l3.zip!l4.zip", "archive nested deeper than 3 levels; not opened"),
+        (f"{case}!l2.zip!l3.zip!l4.zip", "archive nested deeper than 3 levels (depth limit); not opened"),
         (f"{case}!l2.zip!l3.zip!note3.txt", None),
         (f"{case}!l2.zip!note2.txt", None),
     ]
@@ -289,24 +289,25 @@ def test_a_zip_bomb_is_refused_without_reading_it(tmp_path: Path,
                 member.write(chunk)
     assert archive.stat().st_size < 2 * _MIB
 
+    from certtriage.acquire import _zip, _zip_central
+
     opened: list[str] = []
-    real_open = zipfile.ZipFile.open
+    real_chunks = _zip.member_chunks
 
-    def spy(self: zipfile.ZipFile, name: str | zipfile.ZipInfo, *args: object,
-            **kwargs: object) -> object:
-        opened.append(name if isinstance(name, str) else name.filename)
-        return real_open(self, name, *args, **kwargs)  # type: ignore[arg-type]
+    def spy(stream: object, entry: _zip_central.ZipEntry, step: int) -> object:
+        opened.append(entry.name)
+        return real_chunks(stream, entry, step)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    monkeypatch.setattr(_zip, "member_chunks", spy)
     sources = by_origin(run(archive))
     bomb = sources[f"{archive}!zeros.bin"]
 
     assert bomb.size == 200 * _MIB
-    assert bomb.skipped is not None and "ratio" in bomb.skipped and "zip bomb" in bomb.skipped
+    assert bomb.skipped is not None and "ratio limit" in bomb.skipped and "bomb" in bomb.skipped
     with pytest.raises(AcquireError, match="ratio"):
         bomb.load()
     assert sources[f"{archive}!readme.txt"].load() == b"hello"
-    assert "zeros.bin" not in opened
+    assert opened == ["readme.txt"]
 
 
 def test_a_member_larger_than_the_member_limit_is_skipped(tmp_path: Path) -> None:
@@ -323,34 +324,37 @@ def test_a_member_larger_than_the_member_limit_is_skipped(tmp_path: Path) -> Non
     assert "more than the 2,000 read per member" in (tarred.skipped or "")
 
 
-def test_the_case_budget_skips_every_later_entry(tmp_path: Path) -> None:
+def test_an_entry_over_the_case_budget_is_skipped_and_later_ones_that_fit_are_read(
+        tmp_path: Path) -> None:
     root = tmp_path / "case"
     root.mkdir()
-    for name in "abcde":
-        (root / f"{name}.txt").write_bytes(b"x" * 40)
-    make_zip(root / "f.zip", [("1.txt", b"y" * 10), ("2.txt", b"y" * 10)])
+    for name, size in [("a", 40), ("b", 40), ("c", 40), ("d", 15), ("e", 40)]:
+        (root / f"{name}.txt").write_bytes(b"x" * size)
+    make_zip(root / "f.zip", [("1.txt", b"y" * 3), ("2.txt", b"y" * 10)])
     other = tmp_path / "other.txt"
-    other.write_bytes(b"z" * 40)
+    other.write_bytes(b"z" * 90)
 
     sources = run(root, other, limits=Limits(max_total_bytes=100))
 
+    over = "case limit: at most 100 bytes are read per case, {} already are; not read"
     assert [(s.origin.removeprefix(f"{root}/"), s.skipped) for s in sources] == [
-        ("a.txt", None), ("b.txt", None), ("c.txt", "case size limit reached"),
-        ("d.txt", "case size limit reached"), ("e.txt", "case size limit reached"),
-        ("f.zip", "case size limit reached"), (str(other), None),  # a new case, a new budget
+        ("a.txt", None), ("b.txt", None), ("c.txt", over.format(80)), ("d.txt", None),
+        ("e.txt", over.format(95)), ("f.zip!1.txt", None), ("f.zip!2.txt", over.format(98)),
+        (str(other), None),  # a new case, a new budget
     ]
 
 
-def test_past_a_thousand_entries_the_budget_overflow_is_counted(tmp_path: Path) -> None:
+def test_past_a_thousand_refused_entries_the_rest_are_counted(tmp_path: Path) -> None:
     archive = make_zip(tmp_path / "many.zip", [(f"{i:04d}.txt", b"12345") for i in range(1100)])
 
     sources = run(archive, limits=Limits(max_total_bytes=50))
 
     assert [s.skipped for s in sources[:10]] == [None] * 10
-    assert len(sources) == 11
-    assert sources[10].origin == str(archive)
-    assert sources[10].skipped is not None
-    assert sources[10].skipped.startswith("case size limit reached: 1,090 more entries")
+    assert all((s.skipped or "").startswith("case limit") for s in sources[10:1010])
+    assert len(sources) == 1011
+    assert sources[-1].origin == str(archive)
+    assert sources[-1].skipped == ("90 more entries not read: over the case limit (50 bytes "
+                                   "per case) or an archive's limit")
 
 
 def test_members_past_the_member_limit_are_counted(tmp_path: Path) -> None:

@@ -6,12 +6,22 @@ or archive member, with a display name (`origin`) that says where it came from. 
 for a bad input: whatever cannot be read becomes a `Source` whose `skipped` says why.
 
 Safety
-    Nothing is written to disk and nothing is extracted: archive members are read into memory, and
-    only when `Source.load()` asks for them. Member names are displayed, never used as paths, so
-    `../../x` or `/etc/x` cannot land anywhere. Symbolic and hard links, devices and fifos are
-    reported, not followed or opened. Sizes are checked before anything is read and every read is
-    bounded (`Limits`); zip members that compress more than `Limits.max_ratio` are refused unread.
-    Nothing from the input is executed or fetched.
+    Nothing is extracted: archive members are read when `Source.load()` or `Source.path` asks
+    for them, small ones into memory, large ones and EVTX (streamed by the pipeline) into a
+    private temporary copy (a folder only this user can read, removed after use). Member names
+    are displayed, never used as paths, so `../../x` or `/etc/x` cannot land anywhere. Only
+    regular files are read: symbolic and hard links, devices, fifos and sockets are reported,
+    not followed or opened, and a file is checked again once open (a fifo swapped in after the
+    walk cannot block the run). Nothing from the input is executed or fetched.
+
+Limits (`Limits`), each named in the reason of what it stopped
+    Every read is bounded while reading, and every decompression runs a chunk at a time against
+    the member limit and the ratio limit (zip members, gzip and tar.gz streams, sparse tar
+    members), so a bomb is refused after a few MiB, never inflated to find out. Counts come from
+    the entries actually read, never from an archive's own claims (a zip's end record). Budgets
+    are fair: each archive file may give at most `max_ratio` times its size (its own limit), a
+    case at most `max_total_bytes`; an entry that does not fit is skipped with the limit that
+    stopped it, and later entries that fit are still read, so one file cannot starve a case.
 
 Order
     Arguments in the order given. Inside a folder and inside an archive, entries come sorted by
@@ -30,15 +40,19 @@ Archives
 
 Memory
     Listing keeps only names and offsets. A loader holds its archive, which it reopens on demand:
-    at most a few archives stay open at once (`_archive._OpenArchives`), a nested archive is re-read
-    from its parent when it is needed again, and a gzip stream keeps restart points so a tar.gz
-    member can be read in any order without decompressing from the start each time.
+    at most a few archives stay open at once (`_archive._OpenArchives`), a small nested archive
+    is re-read from its parent when it is needed again (a large one is read from its temporary
+    copy), and a gzip stream keeps restart points so a tar.gz member can be read in any order
+    without decompressing from the start each time.
 
 Modules
-    `_model` (Limits, Source, AcquireError, names as shown), `_case` (one argument walked, in
-    order), `_folder` (folders on disk), `_budget` (the case byte budget, the open archives),
-    `_detect` (what a file is), `_archive` (the archive base), `_zip` and `_zip_local` (zips,
-    damaged ones from their local headers), `_tar`, `_gzip` (gzip and the seekable reader).
+    `_model` (Limits, Source, AcquireError, names and limits as shown), `_case` (one argument
+    walked, in order), `_folder` (folders on disk, regular files only), `_budget` (the case's
+    and each archive's budget), `_detect` (what a file is), `_archive` (the archive base, the
+    open archives), `_content` (a member's bytes: memory or a temporary copy), `_spill` (the
+    private temporary copies), `_inflate` (chunked decompression), `_zip` with `_zip_central`
+    (the central directory, overlaps) and `_zip_local` (damaged zips from their local
+    headers), `_tar`, `_gzip` (gzip and the seekable reader).
 """
 
 from __future__ import annotations

@@ -8,11 +8,15 @@ import io
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._model import _MIB, AcquireError, Limits, _describe
+from ._detect import _HEAD
+from ._folder import open_regular
+from ._model import _MIB, _OUT_CHUNK, AcquireError, Limits, _describe
+from ._spill import Spill
 
 
 class _OpenArchives:
@@ -54,11 +58,15 @@ class _Member:
     name: str
     size: int
     ref: Any
-    """What the archive needs to read it: a ZipInfo, a TarInfo, a `_Local` or None."""
+    """What the archive needs to read it: a ZipEntry, a TarInfo or None."""
     skipped: str | None = None
+    note: str | None = None
+    """Something to tell about a member that is read (a folder entry that carries data)."""
     kind: str | None = None
     sniffed: bool = False
     """`kind` was already found while listing (tar and gzip members)."""
+    streamed: bool = False
+    """It starts like a format that is streamed from a file (EVTX), found while listing."""
 
 
 @dataclass
@@ -75,7 +83,7 @@ class _Handle:
     def __init__(self, stream: BinaryIO, reader: Any = None, inner: BinaryIO | None = None) -> None:
         self.stream = stream
         self.reader = reader
-        """A zipfile.ZipFile or tarfile.TarFile, or None (damaged zip, gzip member)."""
+        """A tarfile.TarFile, or None (zip, gzip member)."""
         self.inner = inner if inner is not None else stream
         """The bytes the reader reads: the stream, or its decompressed view."""
 
@@ -90,31 +98,36 @@ class _Handle:
 
 
 class _FileBlob:
-    """An archive's bytes on disk."""
+    """An archive's bytes on disk: a file, or a private temporary copy of a large member."""
 
     nbytes = 0
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, size: int, spill: Spill | None = None) -> None:
         self.path = path
+        self.size = size
+        self._spill = spill
+        """Kept while the archive lives: the copy goes with it."""
 
     def open(self) -> BinaryIO:
-        return self.path.open("rb")
+        return open_regular(self.path)
 
     def forget(self) -> None:
         """Nothing is held in memory."""
 
 
 class _MemberBlob:
-    """A nested archive's bytes: a member of its parent, re-read from it when needed again."""
+    """A small nested archive's bytes: a member of its parent, re-read from it when needed."""
 
     def __init__(self, parent: _Archive, member: _Member, data: bytes) -> None:
         self.parent = parent
         self.member = member
-        self.nbytes = member.size
+        self.size = self.nbytes = member.size
         self._data: bytes | None = data
 
     def open(self) -> BinaryIO:
-        data = self._data if self._data is not None else self.parent.read(self.member)
+        data = self._data
+        if data is None:
+            data = self.parent.read(self.member, self.parent.limits.max_memory_bytes)
         return io.BytesIO(data)
 
     def forget(self) -> None:
@@ -150,16 +163,28 @@ class _Archive:
             return self._listing
 
     def head(self, member: _Member) -> bytes:
+        """The first bytes of a member (enough to recognise an archive)."""
         with self._lock:
-            return self._head(self._get(), member)
+            return _collect(self._chunks(self._get(), member, _HEAD), _HEAD)[:_HEAD]
 
-    def read(self, member: _Member) -> bytes:
-        limit = self.limits.max_member_bytes
+    def read(self, member: _Member, limit: int) -> bytes:
+        """A member's bytes; more than `limit` raises AcquireError."""
         with self._lock:
-            data = self._read(self._get(), member, limit)
+            data = _collect(self._chunks(self._get(), member, _OUT_CHUNK), limit + 1)
         if len(data) > limit:
-            raise AcquireError(f"more than the {limit:,} bytes read per member")
+            raise AcquireError(f"more than the {limit:,} bytes held in memory per member; "
+                               "read it from Source.path")
         return data
+
+    def copy(self, member: _Member, out: BinaryIO) -> None:
+        """Write a member to `out` a chunk at a time, up to the member limit."""
+        limit, written = self.limits.max_member_bytes, 0
+        with self._lock:
+            for chunk in self._chunks(self._get(), member, _OUT_CHUNK):
+                written += len(chunk)
+                if written > limit:
+                    raise AcquireError(f"more than the {limit:,} bytes read per member")
+                out.write(chunk)
 
     def drop(self) -> bool:
         """Close the handle unless it is in use (called by the cache; never waits)."""
@@ -190,8 +215,24 @@ class _Archive:
     def _list(self, handle: _Handle) -> _Listing:
         raise NotImplementedError
 
-    def _head(self, handle: _Handle, member: _Member) -> bytes:
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
+        """The member's bytes, at most `step` at a time."""
         raise NotImplementedError
 
-    def _read(self, handle: _Handle, member: _Member, limit: int) -> bytes:
-        raise NotImplementedError
+
+def _collect(chunks: Iterator[bytes], want: int) -> bytes:
+    """At least `want` bytes from `chunks` (fewer when they end), then stop reading."""
+    parts: list[bytes] = []
+    got = 0
+    for chunk in chunks:
+        parts.append(chunk)
+        got += len(chunk)
+        if got >= want:
+            break
+    return b"".join(parts)
+
+
+def file_chunks(handle: Any, step: int) -> Iterator[bytes]:
+    """The bytes of a file-like object, `step` at a time."""
+    while chunk := handle.read(step):
+        yield chunk

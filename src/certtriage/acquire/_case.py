@@ -1,5 +1,5 @@
 """One case (a top-level argument) walked into its `Source` entries: folders, files, archive
-members and nested archives, in order, within the case's byte budget."""
+members and nested archives, in order, within the case's budget and each archive's own."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ._archive import _Archive, _Blob, _FileBlob, _Member, _MemberBlob
-from ._budget import _Budget
-from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify
-from ._folder import _kind_of, _read_file, _walk
+from ._budget import _Allowance, _Budget
+from ._content import MemberContent
+from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
+from ._folder import FileContent, _kind_of, _walk, open_regular
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
 from ._model import Limits, Source, _describe, _display, _member_warning
+from ._spill import Spill
 from ._tar import _TarArchive
 from ._zip import _ZipArchive
 
@@ -44,21 +45,29 @@ class _Case:
         self.budget = _Budget(case, limits.max_total_bytes)
 
     def run(self, path: str | os.PathLike[str]) -> Iterator[Source]:
-        """All entries of the case, the ones past the budget last (they are last anyway)."""
+        """All entries of the case, then a count of those refused past the ones listed."""
         yield from self._top(Path(path))
-        yield from self.budget.deferred()
+        yield from self.budget.counted()
 
     def _source(self, origin: str, size: int = 0, **kw: Any) -> Source:
         return Source(self.case, origin, size, **kw)
 
-    def _emit(self, src: Source, weight: int = 1) -> Iterator[Source]:
-        """Yield `src`, charging a loadable one to the budget; past the budget it is deferred."""
-        if self.budget.admit(src, weight):
-            yield src
+    def _emit(self, src: Source, allowance: _Allowance | None = None) -> Iterator[Source]:
+        """Yield `src`, charging a loadable one to the budgets; one that does not fit is
+        skipped with the limit that stopped it (or counted, past many)."""
+        if src.skipped is None:
+            reason = self.budget.refusal(src.size, allowance)
+            if reason is not None:
+                refused = self.budget.refuse(src, reason)
+                if refused is not None:
+                    yield refused
+                return
+            self.budget.take(src.size, allowance)
+        yield src
 
     def _skip(self, origin: str, reason: str, size: int = 0,
               warning: str | None = None) -> Iterator[Source]:
-        yield from self._emit(self._source(origin, size, skipped=reason, warning=warning))
+        yield self._source(origin, size, skipped=reason, warning=warning)
 
     # top level and folders
 
@@ -74,7 +83,7 @@ class _Case:
         if stat.S_ISDIR(st.st_mode):
             yield from self._folder(path)
         elif stat.S_ISREG(st.st_mode):
-            yield from self._file(path, self.case, st.st_size, None)
+            yield from self._file(path, self.case, st.st_size, None, follow=True)
         else:
             yield from self._skip(self.case, f"not a regular file or folder ({_kind_of(st)})")
 
@@ -84,89 +93,113 @@ class _Case:
             if entry.skipped is not None:
                 yield from self._skip(entry.origin, entry.skipped)
             else:
-                yield from self._file(entry.path, entry.origin, entry.size, entry.warning)
+                yield from self._file(entry.path, entry.origin, entry.size, entry.warning,
+                                      follow=False)
 
-    def _file(self, path: Path, origin: str, size: int, warning: str | None) -> Iterator[Source]:
-        if self.budget.full:
-            self.budget.defer(origin, size)
-            return
+    def _file(self, path: Path, origin: str, size: int, warning: str | None,
+              follow: bool) -> Iterator[Source]:
         try:
-            with path.open("rb") as handle:
+            with open_regular(path, follow) as handle:
                 head = handle.read(_HEAD)
         except OSError as exc:
             yield from self._skip(origin, _describe(exc), size, warning)
             return
+        except Exception as exc:  # noqa: BLE001 - AcquireError: no longer a regular file
+            yield from self._skip(origin, _describe(exc), size, warning)
+            return
         kind = _classify(path.name, head)
         if kind is None:
-            loader = partial(_read_file, path, self.limits.max_member_bytes)
-            yield from self._emit(self._source(origin, size, path=path, warning=warning,
-                                               _loader=loader))
+            content = FileContent(path, self.limits.max_memory_bytes, follow)
+            yield from self._emit(self._source(origin, size, warning=warning, _content=content))
         elif kind in _NOT_READ:
             yield from self._skip(origin, _NOT_READ[kind], size, warning)
         elif self.limits.max_depth < 1:
             yield from self._skip(origin, _too_deep(self.limits), size, warning)
         else:
-            archive = _make_archive(kind, _FileBlob(path), self.limits, path.name)
-            yield from self._archive(archive, origin, 1)
+            archive = _make_archive(kind, _FileBlob(path, size), self.limits, path.name)
+            yield from self._archive(archive, origin, 1, _Allowance(origin, size, self.limits))
 
     # archives
 
-    def _archive(self, archive: _Archive, origin: str, depth: int) -> Iterator[Source]:
+    def _archive(self, archive: _Archive, origin: str, depth: int,
+                 allowance: _Allowance) -> Iterator[Source]:
         listing = archive.listing()
         members = sorted(listing.members, key=lambda m: m.name.split("/"))
         names = Counter(m.name for m in members)
         for member in members:
             member_origin = f"{origin}!{_display(member.name)}"
-            if self.budget.full:
-                self.budget.defer(member_origin, member.size)
-                continue
-            warning = _member_warning(member.name, names[member.name] > 1)
+            warning = _join(_member_warning(member.name, names[member.name] > 1), member.note)
             if member.skipped is not None:
                 yield from self._skip(member_origin, member.skipped, member.size, warning)
             else:
-                yield from self._member(archive, member, member_origin, depth, warning)
+                yield from self._member(archive, member, member_origin, depth, warning,
+                                        allowance)
         if listing.left_out:
-            yield from self._emit(self._source(origin, skipped=(
+            yield from self._skip(origin, (
                 f"{listing.left_out:,} more members left out (limit of "
-                f"{self.limits.max_members:,} members per archive)")), listing.left_out)
+                f"{self.limits.max_members:,} members per archive)"))
         if listing.problem is not None:
             yield from self._skip(origin, listing.problem)
         elif not members and not listing.left_out:
             yield from self._skip(origin, "archive holds no files")
 
     def _member(self, archive: _Archive, member: _Member, origin: str, depth: int,
-                warning: str | None) -> Iterator[Source]:
+                warning: str | None, allowance: _Allowance) -> Iterator[Source]:
+        """A member recognised from its first bytes (a file, or an archive to walk), unless a
+        budget refuses it first: then nothing of it is read."""
+        reason = self.budget.refusal(member.size, allowance)
+        if reason is not None:
+            refused = self.budget.refuse(self._source(origin, member.size, warning=warning),
+                                         reason)
+            yield from [refused] if refused is not None else []
+            return
         try:
-            kind = member.kind if member.sniffed else _classify(
-                member.name, archive.head(member) if member.size >= _MIN_ARCHIVE else b"")
+            if not member.sniffed:
+                head = archive.head(member) if member.size >= _MIN_ARCHIVE else b""
+                member.kind, member.streamed = _classify(member.name, head), _streamed(head)
         except Exception as exc:  # noqa: BLE001 - a damaged member; say so, go on with the rest
             yield from self._skip(origin, f"unreadable: {_describe(exc)}", member.size, warning)
             return
+        kind = member.kind
         if kind is None:
-            loader = partial(archive.read, member)
+            content = MemberContent(archive, member)
             yield from self._emit(self._source(origin, member.size, warning=warning,
-                                               _loader=loader))
+                                               _content=content), allowance)
         elif kind in _NOT_READ:
             yield from self._skip(origin, _NOT_READ[kind], member.size, warning)
         elif depth >= self.limits.max_depth:
             yield from self._skip(origin, _too_deep(self.limits), member.size, warning)
-        elif not self.budget.charge(member.size):
-            self.budget.defer(origin, member.size)
         else:
-            try:
-                data = archive.read(member)
-            except Exception as exc:  # noqa: BLE001 - reported like any unreadable member
-                yield from self._skip(origin, f"unreadable: {_describe(exc)}", member.size,
-                                      warning)
-                return
-            child = _make_archive(kind, _MemberBlob(archive, member, data), self.limits,
-                                  member.name)
-            del data
-            yield from self._archive(child, origin, depth + 1)
+            yield from self._nested(archive, member, origin, depth, warning, allowance)
+
+    def _nested(self, archive: _Archive, member: _Member, origin: str, depth: int,
+                warning: str | None, allowance: _Allowance) -> Iterator[Source]:
+        """An archive inside an archive: read (into memory if small, else to a private
+        temporary copy), charged to the budgets, then walked with its own limit."""
+        try:
+            blob = self._blob(archive, member)
+        except Exception as exc:  # noqa: BLE001 - reported like any unreadable member
+            yield from self._skip(origin, f"unreadable: {_describe(exc)}", member.size, warning)
+            return
+        self.budget.take(member.size, allowance)
+        child = _make_archive(member.kind or "zip", blob, self.limits, member.name)
+        yield from self._archive(child, origin, depth + 1,
+                                 _Allowance(origin, member.size, self.limits, allowance))
+
+    def _blob(self, archive: _Archive, member: _Member) -> _Blob:
+        if member.size <= self.limits.max_memory_bytes:
+            return _MemberBlob(archive, member,
+                               archive.read(member, self.limits.max_memory_bytes))
+        spill = Spill(lambda out: archive.copy(member, out))
+        return _FileBlob(spill.path, member.size, spill)
+
+
+def _join(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def _too_deep(limits: Limits) -> str:
-    return f"archive nested deeper than {limits.max_depth} levels; not opened"
+    return f"archive nested deeper than {limits.max_depth} levels (depth limit); not opened"
 
 
 def _make_archive(kind: str, blob: _Blob, limits: Limits, name: str) -> _Archive:

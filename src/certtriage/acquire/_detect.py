@@ -9,6 +9,9 @@ _HEAD = 512
 _MIN_ARCHIVE = 20
 """Nothing shorter can be an archive that is opened (an empty gzip is 20 bytes, an empty zip 22)."""
 
+_STREAMED_MAGIC = (b"ElfFile\x00",)
+"""Formats the pipeline streams from a file rather than holding in memory (EVTX): members that
+start so are handed on as a private temporary copy (`Source.path`)."""
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _GZIP_MAGIC = b"\x1f\x8b"
 _NOT_READ_MAGIC = (
@@ -53,6 +56,10 @@ def _classify(name: str, head: bytes) -> str | None:
     if _is_tar_header(head):
         return "tar"
     return "zip" if suffix == ".zip" else None
+
+
+def _streamed(head: bytes) -> bool:
+    return head.startswith(_STREAMED_MAGIC)
 
 
 def _suffix(name: str) -> str:

@@ -1,4 +1,5 @@
-"""Folders and plain files on disk: the sorted walk (links not followed) and bounded reads."""
+"""Folders and plain files on disk: the sorted walk (links not followed), files opened only
+when they are still regular files once open, and bounded reads."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ._model import AcquireError, _describe, _display
 
@@ -108,13 +110,52 @@ def _kind_of(st: os.stat_result) -> str:
     return "special file"
 
 
-def _read_file(path: Path, limit: int) -> bytes:
-    size = path.stat().st_size
-    if size > limit:
-        raise AcquireError(f"{size:,} bytes is more than the {limit:,} read into memory "
-                           "(the file can be streamed from its path)")
-    with path.open("rb") as handle:
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(
+    os, "O_NOCTTY", 0)
+
+
+def open_regular(path: Path, follow: bool = True) -> BinaryIO:
+    """Open a file for reading only if, once open, it is a regular file: a folder entry swapped
+    for a fifo after the walk cannot block the run (opening never waits), nor a device feed it
+    without end. With `follow` false a symbolic link is refused as well."""
+    flags = _OPEN_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise AcquireError(f"not a regular file ({_kind_of(st)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_file(path: Path, limit: int, follow: bool = True) -> bytes:
+    """The bytes of a regular file, at most `limit` (checked before and while reading)."""
+    with open_regular(path, follow) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise AcquireError(f"{size:,} bytes is more than the {limit:,} held in memory "
+                               "(read it from Source.path)")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise AcquireError(f"more than the {limit:,} bytes read into memory")
+        raise AcquireError(f"more than the {limit:,} bytes held in memory (the file grew)")
     return data
+
+
+class FileContent:
+    """A plain file's bytes: streamed from its path, or loaded (bounded)."""
+
+    def __init__(self, path: Path, limit: int, follow: bool) -> None:
+        self._path = path
+        self._limit = limit
+        self._follow = follow
+
+    def path(self) -> Path:
+        return self._path
+
+    def load(self) -> bytes:
+        return _read_file(self._path, self._limit, self._follow)
+
+    def release(self) -> None:
+        """Nothing was copied."""

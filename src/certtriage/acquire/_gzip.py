@@ -7,15 +7,31 @@ import bisect
 import io
 import os
 import zlib
+from collections.abc import Iterator
 from typing import Any, BinaryIO, cast
 
-from ._archive import _Archive, _Blob, _Handle, _Listing, _Member
-from ._detect import _GZIP_MAGIC, _HEAD, _classify, _is_tar_header
-from ._model import _IN_CHUNK, _MIB, _OUT_CHUNK, Limits, _describe, _TooLarge
+from ._archive import _Archive, _Blob, _Handle, _Listing, _Member, file_chunks
+from ._detect import _GZIP_MAGIC, _HEAD, _classify, _is_tar_header, _streamed
+from ._model import (
+    _IN_CHUNK,
+    _MIB,
+    _OUT_CHUNK,
+    _RATIO_FLOOR,
+    Limits,
+    _describe,
+    _ratio_reason,
+    _size_reason,
+    _TooLarge,
+)
+
+_RATIO_WINDOW = 16 * _MIB
+"""The ratio limit is checked over every stretch of this much output (and from the start), so
+a bomb cannot hide behind well-behaved data in front of it."""
 
 
 class _GzipArchive(_Archive):
-    """A gzip file that is not a tar: one compressed member, measured while listing."""
+    """A gzip file that is not a tar: one compressed member, measured while listing (stopped
+    at the member limit or at the ratio limit, whichever comes first)."""
 
     def __init__(self, blob: _Blob, limits: Limits, name: str) -> None:
         super().__init__(blob, limits)
@@ -25,30 +41,49 @@ class _GzipArchive(_Archive):
         return _Handle(stream)
 
     def _list(self, handle: _Handle) -> _Listing:
-        limit = self.limits.max_member_bytes
-        gz = _GzipStream(handle.stream, None, limit)
+        declared = _declared(handle.stream, self.limits)
+        if declared is not None:
+            size, reason = declared
+            return _Listing([_Member(self.name, size, None, skipped=reason)])
+        gz = self._stream(handle)
         try:
             head = gz.read(_HEAD)
             size = gz.measure()
-        except _TooLarge:
-            return _Listing([_Member(self.name, 0, None, skipped=f"decompresses to more than "
-                                     f"the {limit:,} bytes read per member")])
+        except _TooLarge as exc:
+            return _Listing([_Member(self.name, exc.at, None, skipped=f"{exc}; not read")])
         except Exception as exc:  # noqa: BLE001 - truncated or damaged
             return _Listing([], f"gzip stream is damaged: {_describe(exc)}")
         return _Listing([_Member(self.name, size, None, kind=_classify(self.name, head),
-                                 sniffed=True)])
+                                 sniffed=True, streamed=_streamed(head))])
 
-    def _head(self, handle: _Handle, member: _Member) -> bytes:
-        raise AssertionError("the gzip member is recognised while listing")
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
+        return file_chunks(self._stream(handle), step)
 
-    def _read(self, handle: _Handle, member: _Member, limit: int) -> bytes:
-        return _GzipStream(handle.stream, None, limit).read(limit + 1)
+    def _stream(self, handle: _Handle) -> _GzipStream:
+        limit = self.limits.max_member_bytes
+        return _GzipStream(handle.stream, None, limit, self.limits, f"decompresses to more "
+                           f"than the {limit:,} bytes read per member (member limit)")
+
+
+def _declared(stream: BinaryIO, limits: Limits) -> tuple[int, str] | None:
+    """(size, why not read) when the gzip trailer's size (ISIZE) is already too large or too
+    compressed: refused without inflating anything. A trailer that understates is caught while
+    inflating (the member limit and the ratio limit hold there too)."""
+    compressed = stream.seek(0, os.SEEK_END)
+    if compressed < 18:
+        return None
+    stream.seek(compressed - 4)
+    size = int.from_bytes(stream.read(4), "little")
+    reason = _size_reason(size, compressed, limits)
+    if reason is None:
+        return None
+    return size, reason.replace("uncompressed is", "uncompressed (its gzip trailer says) is")
 
 
 def _gzip_holds_tar(blob: _Blob) -> bool:
     try:
         with blob.open() as stream:
-            return _is_tar_header(_GzipStream(stream, None, 2**62).read(_HEAD))
+            return _is_tar_header(_GzipStream(stream, None, 2**62, None).read(_HEAD))
     except Exception:  # noqa: BLE001 - a damaged gzip is reported by _GzipArchive
         return False
 
@@ -100,13 +135,17 @@ class _GzipStream:
     """Seekable, read-only view of the decompressed bytes of a gzip stream (all its members).
 
     Reads raw bytes at explicit offsets, so several views can share one stream. Producing more
-    than `cap` bytes raises `_TooLarge`; a stream that ends early raises EOFError.
+    than `cap` bytes, or (with `limits`) more than `max_ratio` times the compressed bytes
+    behind them, raises `_TooLarge`; a stream that ends early raises EOFError.
     """
 
-    def __init__(self, raw: BinaryIO, index: _GzipIndex | None, cap: int) -> None:
+    def __init__(self, raw: BinaryIO, index: _GzipIndex | None, cap: int,
+                 limits: Limits | None, cap_reason: str | None = None) -> None:
         self._raw = raw
         self._index = index
         self._cap = cap
+        self._cap_reason = cap_reason or f"decompresses to more than {cap:,} bytes"
+        self._limits = limits
         self._pos = 0
         self._restart(0)
 
@@ -117,6 +156,8 @@ class _GzipStream:
             self._produced, self._in, self._inflater = 0, 0, zlib.decompressobj(31)
         self._buf = b""
         self._ended = False
+        self._mark = (self._produced, self._consumed())
+        """Where the current ratio stretch began (out, in)."""
 
     def readable(self) -> bool:
         return True
@@ -168,10 +209,26 @@ class _GzipStream:
         self._buf = chunk
         self._produced += len(chunk)
         if self._produced > self._cap:
-            raise _TooLarge(f"decompresses to more than {self._cap:,} bytes")
+            raise _TooLarge(self._cap_reason, self._produced)
+        if self._limits is not None:
+            self._check_ratio(self._limits)
         if self._index is not None and not self._inflater.eof:
             self._index.add(self._produced, self._in, self._inflater)
         return True
+
+    def _consumed(self) -> int:
+        """Compressed bytes actually fed to the decompressor so far (read ahead not counted)."""
+        inflater = self._inflater
+        return self._in - len(inflater.unconsumed_tail) - len(inflater.unused_data)
+
+    def _check_ratio(self, limits: Limits) -> None:
+        consumed = self._consumed()
+        for out0, in0 in ((0, 0), self._mark):
+            out, used = self._produced - out0, max(consumed - in0, 1)
+            if out > _RATIO_FLOOR and out > limits.max_ratio * used:
+                raise _TooLarge(_ratio_reason(out / used, limits), self._produced)
+        if self._produced - self._mark[0] >= _RATIO_WINDOW:
+            self._mark = (self._produced, consumed)
 
     def _more(self) -> bytes:
         while not self._ended:

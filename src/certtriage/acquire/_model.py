@@ -1,21 +1,23 @@
 """What the acquire stage hands on (`Source`), its bounds (`Limits`) and its one error, plus the
-words it uses to show names and to say why something is not read."""
+words it uses to show names and to say which limit stopped what."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import InputError
 
 _MIB = 2**20
 
 _IN_CHUNK = 64 * 1024
-"""Compressed bytes read per step when inflating (gzip streams, damaged zips)."""
+"""Compressed bytes read per step when inflating."""
 _OUT_CHUNK = _MIB
 """Decompressed bytes produced per step."""
+_RATIO_FLOOR = _MIB
+"""Below this many bytes out, no compression ratio is checked (tiny files compress anyhow)."""
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,17 @@ class Limits:
     max_members: int = 50_000
     """Members listed per archive (the first ones in stored order); the rest are counted."""
     max_member_bytes: int = 512 * _MIB
-    """Uncompressed size of one member (or plain file) read into memory."""
+    """Uncompressed size of one member or file; members above `max_memory_bytes` are copied
+    to a private temporary file (`Source.path`) instead of being held in memory."""
+    max_memory_bytes: int = 32 * _MIB
+    """Bytes of one member or file held in memory (`Source.load`)."""
     max_total_bytes: int = 2 * 2**30
-    """Uncompressed bytes read per top-level argument (a case), nested archives included."""
+    """Uncompressed bytes read per top-level argument (a case), nested archives included; an
+    entry that does not fit is skipped, later ones that fit are still read."""
     max_ratio: int = 200
-    """Uncompressed/compressed ratio for zip members above 1 MiB: more is a zip bomb."""
+    """Uncompressed/compressed ratio, for every compressed kind: per member (zip), per stretch
+    of a gzip stream (gzip, tar.gz), per sparse tar member, and for everything read from one
+    archive file (its own limit, so a bomb cannot use up the case). More is a bomb."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -41,6 +49,16 @@ class Limits:
 
 class AcquireError(InputError):
     """An input could not be loaded; the message is one line saying why."""
+
+
+class _Content(Protocol):
+    """Where a loadable source's bytes come from (a file on disk, an archive member)."""
+
+    def path(self) -> Path | None: ...
+
+    def load(self) -> bytes: ...
+
+    def release(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -54,30 +72,48 @@ class Source:
     """Display name: `<case>/sub/file.txt`, `<case>!member`, `<case>!a/inner.zip!b.txt`."""
     size: int
     """Uncompressed size in bytes (0 when unknown)."""
-    path: Path | None = None
-    """The real file on disk, for plain files (lets EVTX stream from disk)."""
     skipped: str | None = None
-    """Why this entry is not analysed (one line); None when it can be loaded."""
+    """Why this entry is not analysed (one line, naming the limit that stopped it); None when
+    it can be loaded."""
     warning: str | None = None
     """Something to tell the user about this entry even though it is read."""
-    _loader: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    _content: _Content | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def path(self) -> Path | None:
+        """A regular file holding the bytes, to stream from: the file itself for plain files; for
+        an EVTX member or one larger than `Limits.max_memory_bytes`, a copy in a private
+        temporary folder (made on first use, removed by `release()`, when the source is
+        collected, or at exit). None for other members, and when no copy could be written."""
+        return self._content.path() if self._content is not None else None
 
     def load(self) -> bytes:
-        """The bytes; raises `AcquireError` (one-line reason) when they cannot be had."""
+        """The bytes (at most `Limits.max_memory_bytes`); raises `AcquireError` (one-line
+        reason) when they cannot be had."""
         if self.skipped is not None:
             raise AcquireError(self.skipped)
-        if self._loader is None:
+        if self._content is None:
             raise AcquireError("nothing to load")
         try:
-            return self._loader()
+            return self._content.load()
         except AcquireError:
             raise
         except Exception as exc:  # a damaged archive can raise almost anything; report it
             raise AcquireError(_describe(exc)) from exc
 
+    def release(self) -> None:
+        """Remove the temporary copy behind `path`, if one was made (it is made again if needed)."""
+        if self._content is not None:
+            self._content.release()
+
 
 class _TooLarge(Exception):
-    """A gzip stream decompresses to more than allowed."""
+    """A stream decompresses to more than allowed, or at too high a ratio."""
+
+    def __init__(self, reason: str, at: int = 0) -> None:
+        super().__init__(reason)
+        self.at = at
+        """The decompressed position where the limit was hit."""
 
 
 # --- how things are shown --------------------------------------------------------------------
@@ -117,17 +153,24 @@ def _describe(exc: BaseException) -> str:
     return " ".join((text or type(exc).__name__).split())
 
 
+# --- which limit stopped what -----------------------------------------------------------------
+
+
 def _too_large(size: int, limit: int) -> str:
-    return f"{size:,} bytes uncompressed is more than the {limit:,} read per member"
+    return f"{size:,} bytes uncompressed is more than the {limit:,} read per member (member limit)"
+
+
+def _ratio_reason(ratio: float, limits: Limits) -> str:
+    return (f"compression ratio {ratio:,.0f}:1 is above the {limits.max_ratio}:1 allowed "
+            "(ratio limit; a compression bomb?)")
 
 
 def _size_reason(size: int, compressed: int | None, limits: Limits) -> str | None:
     """Why a member is refused for its size or compression ratio, before reading it."""
     if size > limits.max_member_bytes:
         return _too_large(size, limits.max_member_bytes)
-    if compressed is not None and size > _MIB:
+    if compressed is not None and size > _RATIO_FLOOR:
         ratio = size / max(compressed, 1)
         if ratio > limits.max_ratio:
-            return (f"compression ratio {ratio:,.0f}:1 is above the {limits.max_ratio}:1 allowed"
-                    " (zip bomb?); not read")
+            return f"{_ratio_reason(ratio, limits)}; not read"
     return None

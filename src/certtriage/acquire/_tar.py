@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tarfile
+from collections.abc import Iterator
 from typing import IO, BinaryIO, cast
 
-from ._archive import _Archive, _Blob, _Handle, _Listing, _Member
-from ._detect import _HEAD, _MIN_ARCHIVE, _classify
+from ._archive import _Archive, _Blob, _Handle, _Listing, _Member, file_chunks
+from ._detect import _HEAD, _MIN_ARCHIVE, _classify, _streamed
 from ._gzip import _GzipIndex, _GzipStream
-from ._model import Limits, _describe, _display, _size_reason, _TooLarge
+from ._model import _OUT_CHUNK, Limits, _describe, _display, _size_reason, _TooLarge
 
 
 class _TarArchive(_Archive):
@@ -21,7 +22,9 @@ class _TarArchive(_Archive):
     def _open(self, stream: BinaryIO) -> _Handle:
         inner: BinaryIO = stream
         if self._index is not None:
-            inner = cast(BinaryIO, _GzipStream(stream, self._index, self.limits.max_total_bytes))
+            limit = self.limits.max_total_bytes
+            inner = cast(BinaryIO, _GzipStream(stream, self._index, limit, self.limits, (
+                f"decompresses to more than the {limit:,} bytes read per case (case limit)")))
         reader = tarfile.open(fileobj=cast(IO[bytes], inner), mode="r:")  # noqa: SIM115 - _Handle
         return _Handle(stream, reader, inner)
 
@@ -34,7 +37,7 @@ class _TarArchive(_Archive):
                 # tarfile keeps every header it reads (a 2 GiB tar can hold 4 million); only
                 # what is listed is kept here. `members` has been TarFile's list since 3.0.
                 reader.members = []  # type: ignore[attr-defined]
-                if info.isdir():
+                if info.isdir() and info.size == 0:
                     continue
                 if len(members) >= self.limits.max_members:
                     left_out += 1
@@ -42,7 +45,8 @@ class _TarArchive(_Archive):
                 members.append(self._member(reader, inner, info))
             problem = _tar_end_problem(inner, reader.offset)
         except _TooLarge as exc:
-            problem = f"tar archive {exc}; the rest is not listed"
+            problem = f"tar archive stopped at byte {exc.at:,}: {exc}; the rest is not listed"
+            _mark_stopped(members, exc)
         except Exception as exc:  # noqa: BLE001 - truncated or damaged: keep what was listed
             problem = f"tar archive is damaged: {_describe(exc)}"
             last = members[-1] if members else None
@@ -59,22 +63,34 @@ class _TarArchive(_Archive):
                 if info.size >= _MIN_ARCHIVE:
                     head = cast(IO[bytes], reader.extractfile(info)).read(_HEAD)
                 member.kind = _classify(info.name, head)
+                member.streamed = _streamed(head)
+            except _TooLarge as exc:
+                member.skipped = f"{exc}; not read"
             except Exception as exc:  # noqa: BLE001 - the data is cut off or damaged
                 member.skipped = _CUT_OFF if _is_cut_off(inner, info) else \
                     f"unreadable: {_describe(exc)}"
         return member
 
-    def _head(self, handle: _Handle, member: _Member) -> bytes:
-        raise AssertionError("tar members are recognised while listing")
-
-    def _read(self, handle: _Handle, member: _Member, limit: int) -> bytes:
+    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
         reader = cast(tarfile.TarFile, handle.reader)
-        return cast(IO[bytes], reader.extractfile(member.ref)).read(limit + 1)
+        return file_chunks(reader.extractfile(member.ref), step)
+
+
+def _mark_stopped(members: list[_Member], exc: _TooLarge) -> None:
+    """The member whose data the stream stopped in cannot be read either: say why."""
+    last = members[-1] if members else None
+    if last is not None and last.skipped is None and isinstance(last.ref, tarfile.TarInfo):
+        if last.ref.offset_data + last.ref.size > exc.at - _OUT_CHUNK:
+            last.skipped = f"{exc}; not read"
 
 
 def _tar_reason(info: tarfile.TarInfo, limits: Limits) -> str | None:
     if info.isreg():
-        return _size_reason(info.size, None, limits)
+        sparse = cast(list[tuple[int, int]] | None, info.sparse)
+        stored = sum(n for _, n in sparse) if sparse is not None else None
+        return _size_reason(info.size, stored, limits)
+    if info.isdir():
+        return f"folder entry that declares {info.size:,} bytes of data; not read"
     if info.issym():
         return f"symbolic link (to {_display(info.linkname)})"
     if info.islnk():

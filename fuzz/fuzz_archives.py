@@ -1,0 +1,106 @@
+"""Fuzz target: one file as a batch would meet it in a ticket's attachments, through the acquire
+stage (zip, tar, tar.gz and gzip readers, nested archives, limits) and then, for every member
+that can be read, through the pipeline as `batch` runs it.
+
+    python fuzz/fuzz_archives.py -max_total_time=600        # atheris
+    python fuzz/fuzz_archives.py --fallback --seconds=60    # without atheris
+
+The seeds (archives of the fixtures, nested, damaged) are made in fuzz/corpus/archives on the
+first run. See README.md, "Fuzzing".
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+from _harness import FIXTURES, Target, main
+
+_LIMITS_MIB = 8
+"""Small limits keep each run quick; the limits are part of what is fuzzed."""
+
+
+def make_target() -> Target:
+    from certtriage.acquire import AcquireError, Limits, iter_sources
+    from certtriage.pipeline import analyze_bytes, analyze_path
+
+    limits = Limits(max_member_bytes=_LIMITS_MIB * 2**20, max_memory_bytes=2**20,
+                    max_total_bytes=4 * _LIMITS_MIB * 2**20, max_members=200)
+    folder = Path(tempfile.mkdtemp(prefix="certtriage-fuzz-"))
+
+    def one_input(data: bytes) -> None:
+        path = folder / ("input.zip" if data[:2] == b"PK" else "input.bin")
+        path.write_bytes(data)
+        for source in iter_sources([path], limits):
+            if source.skipped is not None:
+                continue
+            try:
+                copy = source.path
+                if copy is not None and copy != path:
+                    analyze_path(copy)
+                else:
+                    analyze_bytes(source.load(), source.origin)
+            except AcquireError:
+                pass  # a member that cannot be loaded says so; that is a result, not a crash
+            finally:
+                source.release()
+
+    return one_input
+
+
+def seeds(corpus: Path) -> list[Path]:
+    """Archives of every kind around a few fixtures, written once into the corpus folder."""
+    made = sorted(corpus.glob("seed-*"))
+    if made:
+        return made
+    members = {p.name: p.read_bytes() for p in [
+        next((FIXTURES / "certutil" / "revoked").glob("*.txt")),
+        FIXTURES / "evtx" / "system-schannel.evtx",
+        next((FIXTURES / "events").rglob("*.xml")),
+    ]}
+    for name, data in _archives(members).items():
+        (corpus / f"seed-{name}").write_bytes(data)
+    return sorted(corpus.glob("seed-*"))
+
+
+def _archives(members: dict[str, bytes]) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                   zipfile.ZIP_LZMA):
+        out[f"m{method}.zip"] = _zip(members, method)
+    nested = _zip({"inner.zip": out["m8.zip"], "dir/": b"", "note.txt": b"n"},
+                  zipfile.ZIP_STORED)
+    out["nested.zip"] = nested
+    out["cut.zip"] = out["m8.zip"][:len(out["m8.zip"]) * 2 // 3]
+    tar = _tar(members)
+    out["plain.tar"] = tar
+    out["bundle.tgz"] = gzip.compress(tar)
+    out["one.gz"] = gzip.compress(next(iter(members.values())))
+    out["zip-in-tgz.tgz"] = gzip.compress(_tar({"a.zip": nested}))
+    return out
+
+
+def _zip(members: dict[str, bytes], method: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    main("archives", make_target, seeds)
