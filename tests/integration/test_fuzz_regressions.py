@@ -56,9 +56,6 @@ def _wevtutil_cases() -> Iterator[tuple[str, bytes]]:
         yield f"{line!r} alone", f"Event[0]:\n  {line}\n".encode()
 
 
-@pytest.mark.xfail(strict=True, reason="parsers/events/text.py lets lark's UnexpectedToken "
-                   "escape the parser when a record line is not `Label: value`; it should "
-                   "become an unparsed line")
 def test_a_wevtutil_record_line_that_is_not_a_label() -> None:
     assert _crashes(_wevtutil_cases()) == []
 
@@ -88,9 +85,6 @@ def _markup_cases() -> Iterator[tuple[str, bytes]]:
                        (text[:computer.end()] + token + text[computer.end():]).encode())
 
 
-@pytest.mark.xfail(strict=True, reason="render/text.py hands text from the input (an event's "
-                   "time) to rich as markup: a closing tag such as `[/bold]` raises "
-                   "MarkupError; input text must be escaped before rich sees it")
 def test_rich_markup_in_an_event_field() -> None:
     assert _crashes(_markup_cases()) == []
 
