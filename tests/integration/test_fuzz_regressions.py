@@ -12,8 +12,6 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import certtriage
 from certtriage.batch import diagnose_case
 from certtriage.render import OutputFormat, render
