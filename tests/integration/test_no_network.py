@@ -23,6 +23,7 @@ ONE_OF_EACH = [
     "stores",
     "certs",
     "tickets",
+    "wild",
 ]
 
 
