@@ -77,6 +77,8 @@ def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> F
     if facts.alert_code is not None:
         cause = rule.cause_by_alert.get(str(facts.alert_code), cause)
     cause = next((rule.cause_by_code[c] for c in facts.codes if c in rule.cause_by_code), cause)
+    if rule.cause_from_code and cause == rule.cause:
+        cause = next((named for c in facts.codes if (named := _cause_of(c))), cause)
     iis = rule.iis_substatus
     if cause != rule.cause and iis and cause in book.substatus_of:
         iis = book.substatus_of[cause]  # a cause named by the code: its own 403.x
@@ -89,6 +91,14 @@ def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> F
         hresult=facts.hresult, message=message, why=rule.why.strip(), remediation=rule.fix,
         references=rule.references, evidence=facts.spans,
     )
+
+
+def _cause_of(code: str) -> str | None:
+    """The cause an error code names in the code tables, if any."""
+    from .knowledge.codes import code_tables
+
+    known = code_tables().lookup(code)
+    return known.cause if known is not None else None
 
 
 def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,

@@ -100,6 +100,9 @@ class Rule(BaseModel):
     """TLS alert number -> the cause id to report instead of `cause` (Schannel 36887/36888)."""
     cause_by_code: dict[str, str] = {}
     """Error code (0x and eight hex digits) -> the cause id to report instead of `cause`."""
+    cause_from_code: bool = False
+    """A finding whose error code names a cause in the code tables (`hresults.toml`) reports
+    that cause (after `cause_by_code`), with its 403.x."""
     cause_categories: dict[str, Category] = {}
     """The category of each cause that `cause_by_alert` / `cause_by_code` name and no rule
     reports as its own `cause`."""

@@ -61,6 +61,8 @@ class ErrorCode(_Frozen):
     win32: int | None = Field(default=None, ge=1, le=_WIN32_MAX)
     family: Family
     meaning: _Text
+    cause: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = None
+    """The cause id a chain validation failing with this code points to, if it names one."""
     verified: bool
 
     _check_value = field_validator("value", mode="before")(_parse_u32)

@@ -9,16 +9,19 @@ from ...models.common import Evidence, Piece, ShownChain, UnparsedLine
 
 
 class Mention(Model):
-    """An error code, sub-status or trust flag named in a sentence."""
+    """An error code, a sub-status or a failed retrieval named in a sentence."""
 
     line: int
     """The line it stands on."""
     token: str
-    """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`)."""
-    kind: Literal["code", "substatus"]
+    """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
+    or the URL of a retrieval)."""
+    kind: Literal["code", "substatus", "retrieval"]
     """What it names."""
     value: str
     """The code as 0x and eight hex digits, or the sub-status as `403.13`."""
+    section: Literal["cdp", "aia", "ocsp"] | None = None
+    """For a retrieval: what was fetched."""
 
 
 class Mentions(Evidence):
@@ -35,7 +38,7 @@ class Mentions(Evidence):
 
     def error_codes(self) -> tuple[str, ...]:
         """The error codes named, in line order."""
-        return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind == "code"))
+        return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind != "substatus"))
 
 
 class Ticket(Evidence):

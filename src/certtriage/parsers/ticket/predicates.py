@@ -29,19 +29,40 @@ def parts(ticket: Ticket) -> Iterator[Part]:
 
 
 @predicate
-def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str]) -> Iterator[Binding]:
-    """Each code among `codes` that the text names (once per code, at its first mention)."""
+def mentioned_code(doc: Mentions, b: Binding, *,
+                   codes: list[str] | None = None) -> Iterator[Binding]:
+    """Each code among `codes` that the text names (once per code, at its first mention); with
+    no `codes`, each code that names a cause in the code tables."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.codes import code_tables
 
-    wanted = {c.lower() for c in codes}
+    tables = code_tables()
+    wanted = {c.lower() for c in codes} if codes is not None else {
+        m.value for m in doc.mentions if (known := tables.lookup(m.value)) and known.cause}
     seen: set[str] = set()
     for mention in doc.mentions:
         if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
             seen.add(mention.value)
             code = code_tables().hresult(int(mention.value, 16), mention.line)
             yield replace(b, hresult=code, values={**b.values, "token": mention.token,
+                                                   "line": str(mention.line)})
+
+
+@predicate
+def mentioned_retrieval(doc: Mentions, b: Binding, *, sections: list[str]) -> Iterator[Binding]:
+    """Each failed retrieval the text names whose section is among `sections` (once per URL)."""
+    if not isinstance(doc, Mentions):
+        return
+    from ...knowledge.codes import code_tables
+
+    seen: set[str] = set()
+    for mention in doc.mentions:
+        if mention.kind == "retrieval" and mention.section in sections and (
+                mention.token not in seen):
+            seen.add(mention.token)
+            code = code_tables().hresult(int(mention.value, 16), mention.line)
+            yield replace(b, hresult=code, values={**b.values, "url": mention.token,
                                                    "line": str(mention.line)})
 
 

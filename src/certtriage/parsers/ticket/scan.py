@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ...errors import InputError
 from ...models.common import Evidence, Piece
 from .. import FORMATS, Format, FormatId
-from .model import Mention, Mentions
+from .mentions import find_mentions
 
 Line = tuple[int, str]
 """A line of the input: its number (1-based) and its text."""
@@ -106,7 +106,7 @@ def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
     for fmt, group in groups:
         left = _read(fmt, group, found) if fmt is not None else group
         found.prose.extend(left)
-    mentions = _mentions(found.prose, beside_evidence or bool(found.pieces))
+    mentions = find_mentions(found.prose, beside_evidence or bool(found.pieces))
     if mentions is not None:
         taken = {m.line for m in mentions.mentions}
         found.pieces.append(_piece("mentions", sorted(taken), mentions))
@@ -132,26 +132,6 @@ def _read(fmt: Format, group: list[Line], found: Scan) -> list[Line]:
 def _piece(kind: str, taken: list[int], model: Evidence) -> Piece:
     return Piece(kind=kind, first_line=taken[0], last_line=taken[-1], lines=len(taken),
                  model=model)
-
-
-def _mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
-    """Error codes and sub-statuses named in `lines`, or None when there are none."""
-    from ...knowledge.codes import code_tables
-
-    tables = code_tables()
-    found: list[Mention] = []
-    for number, text in lines:
-        for match in _CODE.finditer(text):
-            known = tables.lookup(match.group(0))
-            if known is not None:
-                found.append(Mention(line=number, token=match.group(0), kind="code",
-                                     value=known.hex))
-        for match in _SUBSTATUS.finditer(text):
-            found.append(Mention(line=number, token=match.group(0), kind="substatus",
-                                 value=match.group(0)))
-    if not found:
-        return None
-    return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
 
 
 def claim_messages(text: str) -> tuple[list[Piece], str]:

@@ -1,0 +1,135 @@
+"""What sentences name: error codes in every spelling people write them (`0x80092013`,
+`80092013`, `-2146885613`, `2148081683`, `CRYPT_E_REVOCATION_OFFLINE`, or only Windows' message
+for the code), IIS sub-statuses, and retrievals retyped from certutil (`Failed "CDP" ...
+0x80072efd ... http://...`).
+
+Only codes the code tables know count: a number that merely looks like a code names nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ...knowledge.codes import CodeTables, ErrorCode, code_tables
+from .model import Mention, Mentions
+
+Line = tuple[int, str]
+
+_SYMBOL_OR_HEX = re.compile(
+    r"(?<![\w-])(?:0x[0-9a-fA-F]{8}|-21474[0-8]\d{4}|-214[0-6]\d{6}"
+    r"|(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_[A-Z0-9_]+)(?![\w])")
+#: A code written without its 0x, or as an unsigned decimal: only with a boundary on both sides
+#: (a thumbprint or a serial holds such runs inside longer ones).
+_BARE = re.compile(r"(?<![\w.-])(?:[89][0-9a-fA-F]{7}|2147\d{6}|2148\d{6}|2149\d{6}|4\d{9})"
+                   r"(?![\w.])")
+_SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?![\d.])")
+_URL = re.compile(r"\b(?:https?|ldap)://[^\s\"'<>)\]]+", re.IGNORECASE)
+#: Retrieval failures: the WinINet / WinHTTP codes and HTTP status codes of a failed download.
+_RETRIEVAL_FAMILIES = frozenset({"wininet", "http"})
+_SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
+                  ("cdp", ("cdp", ".crl", "base crl", "delta crl")))
+
+
+def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
+    """Codes, sub-statuses and retrieval failures named in `lines`; None when there are none."""
+    tables = code_tables()
+    found: list[Mention] = []
+    for number, text in lines:
+        codes = _codes(text, tables)
+        found.extend(Mention(line=number, token=token, kind="code", value=code.hex)
+                     for token, code in codes)
+        found.extend(_retrievals(number, text, [c for _, c in codes]))
+        found.extend(Mention(line=number, token=m.group(0), kind="substatus",
+                             value=m.group(0)) for m in _SUBSTATUS.finditer(text))
+    found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
+    if not found:
+        return None
+    found.sort(key=lambda m: m.line)
+    return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
+
+
+def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
+    """The known codes a line names, in order, each spelling once."""
+    out: list[tuple[str, ErrorCode]] = []
+    for pattern in (_SYMBOL_OR_HEX, _BARE):
+        for match in pattern.finditer(text):
+            token = match.group(0)
+            spelled = "0x" + token if _is_bare_hex(token) else token
+            known = tables.lookup(spelled)
+            if known is not None and all(known.hex != c.hex for _, c in out):
+                out.append((token, known))
+    return out
+
+
+def _is_bare_hex(token: str) -> bool:
+    return len(token) == 8 and not token.isdigit()
+
+
+def _retrievals(number: int, text: str, codes: list[ErrorCode]) -> list[Mention]:
+    """A download that failed, retyped from certutil or a log: a retrieval code and a URL on
+    one line. What was fetched (CDP, AIA, OCSP) comes from the words and the URL."""
+    failure = next((c for c in codes if c.family in _RETRIEVAL_FAMILIES), None)
+    url = _URL.search(text)
+    if failure is None or url is None:
+        return []
+    lowered = text.lower()
+    section = next((name for name, words in _SECTION_WORDS if any(w in lowered for w in words)),
+                   None)
+    if section is None:
+        return []
+    return [Mention(line=number, token=url.group(0), kind="retrieval", value=failure.hex,
+                    section=section)]
+
+
+@functools.cache
+def _messages() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
+    """One pattern over Windows' messages of the codes that name a cause (whitespace free)."""
+    by_text: dict[str, ErrorCode] = {}
+    for code in code_tables().codes:
+        if code.cause is None:
+            continue
+        for message in (code.message, *code.alt_messages):
+            text = " ".join(message.rstrip(". ").split()).lower()
+            if len(text) >= 25:
+                by_text.setdefault(text, code)
+    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in
+                           sorted(by_text, key=len, reverse=True))
+    return re.compile(alternation, re.IGNORECASE), by_text
+
+
+def _by_message(lines: list[Line], named: set[tuple[int, str]]) -> list[Mention]:
+    """Codes named only by their message: each paragraph is read as one text, so a message
+    wrapped over lines is found; the mention stands on the line where the message starts."""
+    pattern, by_text = _messages()
+    found: list[Mention] = []
+    for paragraph in _paragraphs(lines):
+        joined = " ".join(text for _, text in paragraph)
+        starts = _line_starts(paragraph)
+        for match in pattern.finditer(joined):
+            code = by_text[" ".join(match.group(0).split()).lower()]
+            line = next(n for n, at in reversed(starts) if at <= match.start())
+            if (line, code.hex) not in named and all(
+                    m.value != code.hex for m in found):
+                found.append(Mention(line=line, token=match.group(0)[:60], kind="code",
+                                     value=code.hex))
+    return found
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    runs: list[list[Line]] = []
+    for number, text in lines:
+        if runs and runs[-1][-1][0] == number - 1 and text.strip():
+            runs[-1].append((number, text))
+        elif text.strip():
+            runs.append([(number, text)])
+    return runs
+
+
+def _line_starts(paragraph: list[Line]) -> list[tuple[int, int]]:
+    """(line number, offset in the joined paragraph) of each line."""
+    starts, at = [], 0
+    for number, text in paragraph:
+        starts.append((number, at))
+        at += len(text) + 1
+    return starts
