@@ -26,12 +26,14 @@ SLOT_PATTERNS = {
     "text": r"(?s:.{0,400}?)",
     "errortext": r"(?s:.{0,400}?0[xX][0-9A-Fa-f]{1,8}(?:\s*\([^)]{0,80}\))?|.{0,400}?)",
 }
+#: Kinds of slots that end by themselves, so the period after one may be missing.
+_BOUNDED = frozenset({"number", "hresult"})
 #: A slot at the very end of a template takes the rest of its line, up to a closing quote (an
 #: apostrophe inside a word is not one).
 _TAIL = r"(?:[^\n\"\u201d'\u2019]|['\u2019](?=\w))*"
 #: What may follow a complete message: a space, the end, a closing quote or bracket, a table
-#: bar, an HTML tag, a cut mark.
-_END = r"(?=\s|$|[\"'\u201d\u2019)\]|<\u2026]|\.\.)"
+#: bar, an HTML tag, a cut mark, or the punctuation of the sentence quoting it.
+_END = r"(?=\s|$|[\"'\u201d\u2019)\]|<\u2026,!?]|\.\.)"
 _WORD_SSL = re.compile(r"^(TLS|SSL)$")
 #: Words of the template's head that make its anchor.
 ANCHOR_WORDS = 3
@@ -137,6 +139,8 @@ def compile_wording(event: EventDef, wording: Wording, index: int) -> Compiled:
         last = position == len(items) - 1
         if kind == "text":
             part = literal_regex(value, final=last)
+            if last and value.strip() == "." and steps and steps[-1].kind in _BOUNDED:
+                part = r"\.?"  # `... code is 48,` in a quoting sentence: the number ends it
             regex += part
             literal = " ".join(value.lower().split())
             if steps and steps[-1].slot is not None and not steps[-1].literal:

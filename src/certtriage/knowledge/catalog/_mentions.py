@@ -28,6 +28,10 @@ _ID_PATTERNS = (
     re.compile(r"\b(?P<id>\d{4,5})\b\W{0,4}(?:(?:from|source|by|provider|logged)\W{0,3}){1,3}"
                + _PROVIDER, re.IGNORECASE),
 )
+#: Event ids a provider's name beside them identifies whatever the words between (a translated
+#: "event", a hyphen, a table column): Schannel's 36864-36929 and HTTP.sys's 15000-15399.
+_IDS_OF = (("schannel", re.compile(r"(?<!\d)(?P<id>36[89]\d\d)(?!\d)")),
+           ("http", re.compile(r"(?<!\d)(?P<id>15[0-3]\d\d)(?!\d)")))
 _PROVIDER_ONLY = re.compile(
     r"(?:source|provider(?:\s*name)?|providername|event\s*source|logname)\W{0,4}" + _PROVIDER,
     re.IGNORECASE)
@@ -42,6 +46,12 @@ _STATE = re.compile(r"\b(?:error\s*)?state\s*(?:is\s*)?[:#=]?\s*(?P<v>\d{1,6})\b
 _DIGIT = re.compile(r"\d")
 _CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
 _NUMBER = re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)")
+#: The segment of a line that starts at the id of a Schannel alert event.
+_ALERT_EVENT = re.compile(r"3688[78]\b")
+#: TLS alert numbers (RFC 5246 section 7.2, RFC 8446 section 6).
+_TLS_ALERTS = frozenset({0, 10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+                         51, 60, 70, 71, 80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115,
+                         116, 120})
 
 
 @dataclass
@@ -84,6 +94,8 @@ def mentions_in(line: str, index: int) -> list[Mention]:
             start, end, known = spans.get(number, (m.start(), m.end(), None))
             spans[number] = (min(start, m.start()), max(end, m.end()), known or provider)
     if not spans:
+        spans = _by_numbers(line)
+    if not spans:
         alone = _PROVIDER_ONLY.search(line)
         return [Mention(index, None, alone.group("prov").lower())] if alone else []
     ordered = sorted(spans.items(), key=lambda item: item[1][0])
@@ -97,6 +109,18 @@ def mentions_in(line: str, index: int) -> list[Mention]:
     return out
 
 
+def _by_numbers(line: str) -> dict[int, tuple[int, int, str | None]]:
+    """An id of a provider's range on a line that names the provider, in any language."""
+    lowered = line.lower()
+    spans: dict[int, tuple[int, int, str | None]] = {}
+    for provider, ids in _IDS_OF:
+        if provider not in lowered:
+            continue
+        for m in ids.finditer(line):
+            spans.setdefault(int(m.group("id")), (m.start(), m.end(), provider))
+    return spans
+
+
 def numbers(text: str) -> dict[str, str]:
     """AlertDesc, ErrorState and ErrorCode named in a line of prose or a label."""
     values: dict[str, str] = {}
@@ -104,6 +128,14 @@ def numbers(text: str) -> dict[str, str]:
         m = pattern.search(text)
         if m and name not in values:
             values[name] = m.group("v")
+    event = _ALERT_EVENT.search(text)
+    if "AlertDesc" not in values and event is not None:
+        # A translated message or prose after the id of 36887 / 36888: the first number that
+        # is a TLS alert is its alert ("... alerta TLS fatal 48", "... : 45").
+        after = text[event.end():]
+        alert = next((n for n in _NUMBER.findall(after) if int(n) in _TLS_ALERTS), None)
+        if alert is not None:
+            values["AlertDesc"] = alert
     code = _CODE.search(text)
     if code:
         values["ErrorCode"] = code.group(0)

@@ -63,13 +63,18 @@ def node_from_evtx_json(name: str, value: Any) -> Node:
     return node
 
 
+_NUMBER = re.compile(r"\s*[\"'\u201c\u201e\u2018(]?\s*(0x[0-9a-fA-F]+|\d+)(?![\w.]\w)")
+
+
 def _int(value: str | None) -> int | None:
+    """The number a value holds, also as prose leaves it: `48,"`, `(48)`, `48.`, `0x30`."""
     if value is None:
         return None
-    try:
-        return int(value, 0) if value.lower().startswith("0x") else int(value)
-    except ValueError:
+    match = _NUMBER.match(value)
+    if match is None:
         return None
+    number = match.group(1)
+    return int(number, 16) if number.lower().startswith("0x") else int(number)
 
 
 def _hex(value: str | None) -> int | None:
