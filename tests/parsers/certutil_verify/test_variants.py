@@ -225,8 +225,9 @@ def test_one_run_has_no_label() -> None:
     "Certificate is REVOKED\n",
     "Expired certificate\n",
     "Cannot check leaf certificate revocation status\n",
+    "CertUtil : -SCInfo \u00c9CHEC de la commande : 0x8010002e (-2146435026 SCARD_E_NO_READERS_AVAILABLE)\n",
 ], ids=["scinfo", "dcinfo-markdown", "dcinfo", "urlcache", "pair-verdict", "pair-names",
-        "scinfo-failed", "revoked", "expired", "unchecked"])
+        "scinfo-failed", "revoked", "expired", "unchecked", "final-line-space-before-colon"])
 def test_sniffer_recognises_every_form(text: str) -> None:
     assert sniff(text)
 

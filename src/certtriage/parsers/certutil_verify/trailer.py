@@ -21,7 +21,7 @@ from .state import OID, U32, Reading
 
 #: certutil prints the CRL reason code in hex (`Reason=%x`).
 _REASON = re.compile(r"Reason\s*=\s*(?:0x)?([0-9a-fA-F]+)", re.IGNORECASE)
-_FINAL = re.compile(r"^CertUtil:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$")
+_FINAL = re.compile(r"^CertUtil ?:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$")
 #: Verbs whose final line ends the output of several verified certificates, not one chain.
 _COMMAND_VERBS = {"scinfo": "scinfo", "dcinfo": "dcinfo", "urlcache": "urlcache"}
 
