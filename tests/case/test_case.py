@@ -167,3 +167,18 @@ def test_the_timeline_puts_the_expired_crl_just_before_the_first_403() -> None:
 def test_a_case_without_times_has_no_timeline(tmp_path: Path) -> None:
     case = diagnose_case("case", [_as(_read("fragments/trailer-only-offline.txt"), "t.txt")])
     assert case.timeline == ()
+
+
+def test_a_passing_chain_contradicts_only_a_log_about_the_same_certificate(
+        tmp_path: Path) -> None:
+    events = FIXTURES / "events" / "message-only" / "schannel-36877-offline.txt"
+    passing = _as(_read("pass/three-element-client-auth-urlfetch.txt"), "verify.txt")
+    log = _as(analyze_path(str(events)), "event.txt")
+    assert any("HTTP.sys validates as SYSTEM" in n
+               for n in diagnose_case("case", [passing, log]).notes)
+    other = _as(_read("revoked/leaf-revoked-key-compromise.txt"), "other.txt")
+    notes = diagnose_case("case", [passing, log, other]).notes
+    assert not any("HTTP.sys validates as SYSTEM" in n for n in notes)
+    capi2 = _as(analyze_path(str(FIXTURES / "evtx" / "capi2-synthetic-run.evtx")), "capi2.evtx")
+    notes = diagnose_case("case", [passing, capi2]).notes
+    assert not any("HTTP.sys validates as SYSTEM" in n for n in notes)  # another certificate

@@ -27,7 +27,7 @@ from ..models.findings import (
     Finding,
     InputResult,
 )
-from ..parsers import by_id
+from .contradictions import contradictions
 from .match import any_same, describe, keyed, same_window, strongest
 from .timeline import timeline
 
@@ -181,7 +181,7 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
                      "case, each diagnosed on its own: "
                      + "; ".join(f"{c.label}: {', '.join(c.root_causes) or 'no root cause'}"
                                  for c in certificates))
-    notes.extend(_contradictions(read))
+    notes.extend(contradictions(read, about))
     verdict = worst_verdict(r.verdict for r in read)
     if not read:
         notes.append("nothing in this case was recognised: no certutil output or event log")
@@ -195,32 +195,6 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
         parsed=len(read), skipped=sum(r.status in ("skipped", "unrecognized") for r in results),
         failed=sum(r.status == "error" for r in results),
     )
-
-
-def _evidence(result: InputResult) -> str | None:
-    """What the input's format is evidence of (chain, log ...), None for unread inputs."""
-    try:
-        return by_id(result.kind).evidence
-    except ValueError:
-        return None
-
-
-def _contradictions(read: list[InputResult]) -> list[str]:
-    """A chain that passes next to a log that shows the server rejecting a client
-    certificate's chain."""
-    book = rulebook()
-    passing = [r for r in read if _evidence(r) == "chain" and r.verdict == "pass"]
-    server = [(r, f) for r in read if _evidence(r) == "log" for f in r.findings
-              if f.severity == "error" and book.category_of(f.cause) == "chain"]
-    if not passing or not server:
-        return []
-    r, f = server[0]
-    return [
-        f"certutil passes in {passing[0].source}, but {r.source} shows the server rejecting a "
-        f"client certificate ({f.cause}): HTTP.sys validates as SYSTEM with its own binding "
-        "settings (revocation, cached-only, CTL, usage check). Run certutil on the server as "
-        "SYSTEM and compare `netsh http show sslcert`."
-    ]
 
 
 __all__ = ["about", "diagnose_case"]
