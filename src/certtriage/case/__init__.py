@@ -134,7 +134,9 @@ class _Diagnosis:
 def _diagnose(group: list[_Unit]) -> _Diagnosis:
     """One group's root causes, symptoms, sub-statuses and notes."""
     graph = rulebook().cause_graph
-    label = describe(strongest(i for u in group for i in u.about))
+    shown = strongest(i for u in group for i in u.about)
+    named = shown is not None and (shown.kind == "server" or keyed(shown))
+    label = describe(shown) if named else f"a certificate {_name(group[0].source)} does not name"
     seen_in: dict[str, list[str]] = {}
     for unit in group:
         for f in unit.findings:
@@ -159,12 +161,17 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     iis = tuple(dict.fromkeys(s for f in findings if f.cause in roots and f.severity == "error"
                               for s in f.iis_substatus))
     certificate = CaseCertificate(
-        label=label, identity=strongest(i for u in group for i in u.about),
+        label=label, identity=shown if named else None,
         sources=tuple(dict.fromkeys(u.source for u in group)), root_causes=tuple(roots),
         iis_substatus=iis, symptoms=tuple(symptoms))
     top = max((severity[c] for c in roots), default=0)
     return _Diagnosis(certificate, notes, (-top, -max((len(seen_in[c]) for c in roots),
                                                       default=0)))
+
+
+def _name(source: str) -> str:
+    """The file name of an input (its member name inside an archive)."""
+    return source.replace("\\", "/").rsplit("!", 1)[-1].rsplit("/", 1)[-1]
 
 
 def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
@@ -178,9 +185,8 @@ def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
     notes = [n for d in diagnoses for n in d.notes]
     if len(certificates) > 1:
         notes.insert(0, f"{len(certificates)} different certificates or server logs in this "
-                     "case, each diagnosed on its own: "
-                     + "; ".join(f"{c.label}: {', '.join(c.root_causes) or 'no root cause'}"
-                                 for c in certificates))
+                     "case, each diagnosed on its own; findings are linked only within one: "
+                     + "; ".join(c.label for c in certificates))
     notes.extend(contradictions(read, about))
     verdict = worst_verdict(r.verdict for r in read)
     if not read:
