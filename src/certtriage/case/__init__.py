@@ -90,7 +90,7 @@ def _groups(units: list[_Unit]) -> list[list[_Unit]]:
             joined = [g for g in certs
                       if any(any_same(u.certificates, unit.certificates) for u in g)]
             merged = [unit] + [u for g in joined for u in g]
-            certs = [g for g in certs if g not in joined] + [merged]
+            certs = [g for g in certs if all(g is not j for j in joined)] + [merged]
         elif unit.servers:
             servers.append(unit)
         else:
