@@ -78,12 +78,15 @@ def test_contexts_are_the_grammar_lexer_contexts() -> None:
     states, tried in the same order of priority."""
     known = tables()
     assert known is not None
-    ours = [[n for n in c.groupindex if not n.startswith("_")] for c in known.contexts]
+    base = list(known.base.groupindex)
+    nested = [name for name, _, _ in known.nested]
+    ours = [base, [*base, "URL_STATUS"], [*base, *nested]]
     lexers = get_parser(CERTUTIL_VERIFY).parser.lexer.lexers.values()
     theirs = {frozenset(t.name for t in lx.terminals) for lx in lexers}
     assert {frozenset(c) for c in ours} == {s for s in theirs if "OTHER" in s}
     priority = {t.name: t.priority for t in get_parser(CERTUTIL_VERIFY).terminals}
-    for names in ours:
+    assert known.priority == priority
+    for names in (base, nested):
         assert [priority[n] for n in names] == sorted((priority[n] for n in names), reverse=True)
 
 
@@ -128,8 +131,15 @@ def _having(*marks: str) -> list[str]:
 #: A -urlfetch section as the fixtures print it (header, then retrieval status lines, each with
 #: its error and URL lines), its parts in any order and mixed with other lines: the lexer's
 #: three contexts and every move between them.
-SECTION_PARTS = st.sampled_from(_having("----", "Time:", "[0.", "://", "Error retrieving",
-                                        "0x8", "CertContext["))
+#: A retrieval's error code ends lines of every kind too: the retrieval terminals and the base
+#: kinds then both match, and the priorities decide.
+RETRIEVAL_CODES = ["0x80072ee7 (WIN32: 12007 ERROR_WINHTTP_NAME_NOT_RESOLVED)",
+                   "0x80190194 (-2145844844 HTTP_E_STATUS_NOT_FOUND)"]
+SECTION_PARTS = st.one_of(
+    st.sampled_from(_having("----", "Time:", "[0.", "://", "Error retrieving", "0x8",
+                            "CertContext[")),
+    st.builds(lambda line, code: f"{line} {code}", st.sampled_from(KNOWN_LINES),
+              st.sampled_from(RETRIEVAL_CODES)))
 SECTION = st.builds(lambda head, rest: [head, *rest], st.sampled_from(_having("-------- ")),
                     st.lists(SECTION_PARTS, max_size=8))
 NOISE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

@@ -55,8 +55,13 @@ class Block(NamedTuple):
 class Tables(NamedTuple):
     """What `classify` needs from the grammar."""
 
-    contexts: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+    base: re.Pattern[str]
+    """Every terminal but those of a retrieval, combined, in the order of their priorities."""
+    nested: tuple[tuple[str, int, re.Pattern[str]], ...]
+    """The retrieval status and detail terminals with their priorities, highest first."""
+    priority: dict[str, int]
     headers: dict[str, str]
+    """Header terminal -> the block rule it leads."""
     details: frozenset[str]
 
 
@@ -90,10 +95,10 @@ def tables() -> Tables | None:
     headers = {m.group(2): m.group(1) for m in _HEADER_RULE.finditer(text)}
     if not nested <= terminals.keys() or not headers.keys() <= terminals.keys():
         return None
-    base = [n for n in terminals if n not in nested]
-    contexts = (_combined(terminals, base), _combined(terminals, [*base, _STATUS]),
-                _combined(terminals, list(terminals)))
-    return Tables(contexts, headers, detail)
+    base = _combined(terminals, [n for n in terminals if n not in nested])
+    ranked = sorted(nested, key=lambda n: -terminals[n][0])
+    return Tables(base, tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
+                  {n: p for n, (p, _) in terminals.items()}, headers, detail)
 
 
 def _combined(terminals: dict[str, tuple[int, str]], names: list[str]) -> re.Pattern[str]:
@@ -104,42 +109,66 @@ def _combined(terminals: dict[str, tuple[int, str]], names: list[str]) -> re.Pat
 
 def classify(text: str) -> list[Block] | None:
     """The blocks of normalised text (every line ends with a newline), or None when a line
-    fits no terminal or the grammar is not of the known shape."""
+    fits no terminal or the grammar is not of the known shape.
+
+    Inside a -urlfetch section the lexer also tries the retrieval terminals: a line is of the
+    highest-priority kind that matches it among those its context allows, so a retrieval
+    terminal wins over the base kind when its priority is higher (two terminals of one priority
+    never match the same line).
+    """
     known = tables()
     if known is None:
         return None
-    (base, after_header, in_check), headers, details = known
+    base, headers, details = known.base, known.headers, known.details
     blocks: list[Block] = []
     items: list[Line | Section] = []
     section: Section | None = None
-    context, pos, number, end = base, 0, 0, len(text)
+    context, pos, number, end = _BASE, 0, 0, len(text)
     while pos < end:
-        m = context.match(text, pos)
+        m = base.match(text, pos)
         if m is None:
             return None
-        kind, pos, number = m.lastgroup or "", m.end(), number + 1
+        kind = m.lastgroup or ""
+        if context != _BASE:
+            kind = _nested(known, kind, text, pos, context)
+        pos, number = m.end(), number + 1
         line = Line(kind, m.group()[:-1], number)
         if kind in headers:
             if items and not blocks:
                 blocks.append(Block("lead", items))
             items = [line]
             blocks.append(Block(headers[kind], items))
-            context = base
+            context = _BASE
         elif kind == _SECTION:
             section = Section(line, [])
             items.append(section)
-            context = after_header
+            context = _AFTER_HEADER
         elif kind == _STATUS and section is not None:
             section.checks.append([line])
-            context = in_check
+            context = _IN_CHECK
         elif kind in details and section is not None:
             section.checks[-1].append(line)
         else:
             items.append(line)
-            context = base
+            context = _BASE
     if items and not blocks:
         blocks.append(Block("lead", items))
     return blocks
+
+
+#: The three lexer contexts: outside a section, after a section header, inside a retrieval.
+_BASE, _AFTER_HEADER, _IN_CHECK = 0, 1, 2
+
+
+def _nested(known: Tables, kind: str, text: str, pos: int, context: int) -> str:
+    """The kind of the line at `pos` inside a section, whose base kind is `kind`."""
+    floor = known.priority[kind]
+    for name, priority, pattern in known.nested:
+        if priority <= floor:
+            break
+        if (context == _IN_CHECK or name == _STATUS) and pattern.match(text, pos):
+            return name
+    return kind
 
 
 def from_tree(tree: Tree[Token]) -> list[Block]:
