@@ -80,8 +80,12 @@ def startup(rounds: int) -> None:
     # have; compile the source tree once so no run pays for it (PYTHONDONTWRITEBYTECODE may
     # be set, which would make every run compile every module).
     compileall.compile_dir(str(SRC), quiet=1)
-    for name in names:  # warm the caches (grammar, rulebook) and the file system
-        _command(*commands[name])
+    for name in names:  # warm the caches (grammar, rulebook), and check each command works
+        argv, stdin = commands[name]
+        done = subprocess.run(argv, input=stdin, capture_output=True, check=False,
+                              env=dict(os.environ, PYTHONPATH=str(SRC)))
+        if done.returncode not in (0, 1, 4) or (stdin is not None and not done.stdout):
+            sys.exit(f"{name} failed ({done.returncode}): {done.stderr.decode()[-300:]}")
     samples: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     for i in range(rounds):
         for name in names[i % 3:] + names[: i % 3]:
