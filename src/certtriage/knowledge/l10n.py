@@ -8,10 +8,11 @@ asks them only for what a line's structure leaves open.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from .._cache import load_toml
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _pair(data: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
 def certutil_l10n() -> CertutilL10n:
     """The certutil translation table."""
     path = resources.files("certtriage.knowledge") / "data" / "certutil_l10n.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_toml(path.read_bytes(), "certutil_l10n")
     context = data.get("context", {})
     return CertutilL10n(
         status=_invert(data["status"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import NamedTuple
@@ -123,8 +124,11 @@ def _in_range(text: str) -> bool:
     return -(2**31) <= int(text) < 0
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_status(field: str, value: int) -> TrustStatus:
-    """Decode a dwErrorStatus / dwInfoStatus value by the field it came from."""
+    """Decode a dwErrorStatus / dwInfoStatus value by the field it came from (a frozen model,
+    so one per value serves every line that prints it: a dump prints a handful of values
+    many times, and a batch the same few in every dump)."""
     tables = code_tables()
     flags = tables.decode_status(field, value)  # type: ignore[arg-type]
     return TrustStatus(
