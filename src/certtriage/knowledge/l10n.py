@@ -120,6 +120,6 @@ def event_labels() -> dict[str, str]:
     """Every label of `data/event_labels.toml` (case-folded, spaces collapsed) -> the English
     label the events grammar reads."""
     path = resources.files("certtriage.knowledge") / "data" / "event_labels.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_toml(path.read_bytes(), "event_labels")
     return {" ".join(text.split()).casefold(): english
             for table in data.values() for english, texts in table.items() for text in texts}
