@@ -70,4 +70,8 @@ def where(url: str | None) -> str:
         source = f"the directory on {host}" if host else "Active Directory (any domain controller)"
         return (f"an LDAP URL, read from {source}; a server that is not a member of that "
                 "forest, or reaches no domain controller, cannot follow it")
-    return f"host {host}" if host else "no host name"
+    if not host:
+        return "no host name"
+    if "." not in host and ":" not in host:
+        return f"host {host}, a single-label name that resolves only inside its own network"
+    return f"host {host}"
