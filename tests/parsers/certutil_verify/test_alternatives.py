@@ -186,3 +186,13 @@ def test_where_a_url_points() -> None:
     assert "Active Directory" in where(ldap) and "not a member" in where(ldap)
     assert "dc01.contoso.com" in where("ldap://dc01.contoso.com/CN=x")
     assert where(None) == "no host name"
+
+
+def test_rule_arguments_name_real_sections() -> None:
+    from certtriage.engine import vocabulary
+    from certtriage.knowledge.predicates import check_args
+
+    vocabulary()
+    check_args("served_otherwise", {"flags": [], "also": ["ocsp", "cdp"]})
+    with pytest.raises(ValueError, match="also"):
+        check_args("served_otherwise", {"flags": [], "also": ["crl"]})

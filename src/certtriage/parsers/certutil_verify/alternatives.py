@@ -16,6 +16,7 @@ from dataclasses import replace
 from ...knowledge.predicates import Binding, predicate
 from ...models.common import URL_SECTIONS, ChainElement, UrlCheck
 from .binding import ChainBinding
+from .issuer import same_name
 from .model import CertutilVerify
 from .retrieval import short
 
@@ -39,15 +40,11 @@ def issuer_element(doc: CertutilVerify, element: ChainElement) -> ChainElement |
         return None
     for other in doc.elements:
         if other.chain_index == element.chain_index and other.index == element.index + 1:
-            names = element.issuer and other.subject
-            if names and _dn(element.issuer or "") != _dn(other.subject or ""):
+            if element.issuer and other.subject and not same_name(element.issuer,
+                                                                  other.subject):
                 return None
             return other
     return None
-
-
-def _dn(name: str) -> str:
-    return ",".join(part.strip() for part in name.casefold().split(","))
 
 
 def _status_clear(doc: CertutilVerify, element: ChainElement, flags: list[str],

@@ -57,6 +57,9 @@ def _section(item: Any) -> str | None:
     return None if item in _SECTIONS else f"{item!r} is not one of {sorted(_SECTIONS)}"
 
 
+vocabulary("also")(_section)  # the other sections whose retrievals count as alternatives
+
+
 @vocabulary("statuses")
 def _status(item: Any) -> str | None:
     return None if item in _STATUSES else f"{item!r} is not one of {sorted(_STATUSES)}"
