@@ -196,3 +196,28 @@ def test_rule_arguments_name_real_sections() -> None:
     check_args("served_otherwise", {"flags": [], "also": ["ocsp", "cdp"]})
     with pytest.raises(ValueError, match="also"):
         check_args("served_otherwise", {"flags": [], "also": ["crl"]})
+
+
+def _expired_dump(urls: int, expired: int, status: str) -> str:
+    lines = ["  ----------------  Certificate CDP  ----------------"]
+    for i in range(urls):
+        word = "Expired" if i < expired else "Verified"
+        lines += [f'  {word} "Base CRL (1a)" Time: 0', f"    [{i}.0] http://pki{i}.contoso.com/a.crl",
+                  ""]
+    if status == "unknown":
+        return "\n".join(lines) + "\n"
+    bits = 0x1000040 if status == "consequence" else 0
+    head = [f"CertContext[0][0]: dwInfoStatus=102 dwErrorStatus={bits:x}",
+            f"  Issuer: {ISSUER}", f"  Subject: {LEAF}"]
+    return "\n".join(head + lines) + "\n"
+
+
+@pytest.mark.parametrize("status", ["unknown", "clean", "consequence"])
+@pytest.mark.parametrize(("urls", "expired"), [(n, k) for n in (1, 2, 3) for k in range(1, n + 1)])
+def test_an_expired_crl_is_a_root_cause_only_when_no_current_one_served(
+        urls: int, expired: int, status: str) -> None:
+    result = analyze_text(_expired_dump(urls, expired, status))
+    rules = [f.rule for f in result.findings]
+    served = expired < urls or status == "clean"
+    assert (rules.count("REV003"), rules.count("REV004")) == (
+        (0, expired) if served else (expired, 0)), rules
