@@ -89,7 +89,8 @@ def analyze(
     output: OutputOption = None,
     brief: BriefOption = False,
     details: Annotated[bool, typer.Option(
-        "--details", help="Text: the full report (the default).")] = False,
+        "--details", help="Text: the full report, with the events of a log that are not "
+        "about certificates listed by provider and id.")] = False,
     fail_on: FailOnOption = "error",
     color: ColorOption = "auto",
     no_model: NoModelOption = False,
@@ -115,7 +116,7 @@ def analyze(
         if result.verdict is None:
             _err(f"{result.source}: {result.error or result.status}")
     _emit(report(results), fmt, output, no_model=no_model, fail_on=fail_on, brief=brief,
-          color=color, redacted=redacted)
+          details=details, color=color, redacted=redacted)
 
 
 def _analyze_bytes(data: bytes, source: str) -> InputResult:
