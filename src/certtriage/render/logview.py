@@ -117,7 +117,7 @@ def _facts(model: Any, mine: list[Any]) -> list[str]:
         span = short_time(model.first_time)
         last = short_time(model.last_time)
         read += f", {span}" + (f" to {last}" if last and last != span else "")
-        if model.shape == "evtx":
+        if (model.last_time or model.first_time).endswith("Z"):
             read += " UTC"
     facts = [read]
     if model.computers:
