@@ -81,6 +81,9 @@ class LogView:
     unrelated_line: str
     """Those counted in one line ('' when there are none)."""
     validations: tuple[ValidationRow, ...]
+    """Identical validations as one row, failing ones first."""
+    each: tuple[ValidationRow, ...]
+    """Every validation on its own row, in log order (shown on request)."""
     validations_line: str
 
 
@@ -105,6 +108,7 @@ def log_view(model: Any, findings: tuple[Finding, ...]) -> LogView | None:
         facts=tuple(_facts(model, mine)), counts=tuple(_count(c) for c in mine),
         unrelated=tuple(_count(c) for c in others), unrelated_line=_unrelated_line(others),
         validations=tuple(_validations(runs, findings)),
+        each=tuple(_validations(runs, findings, grouped=False)),
         validations_line=model.summary_lines()[0] if runs else "",
     )
 
@@ -159,19 +163,21 @@ def _count(c: Any) -> CountRow:
                     count=c.count, first=short_time(c.first), last=short_time(c.last))
 
 
-def _validations(runs: tuple[Any, ...], findings: tuple[Finding, ...]) -> list[ValidationRow]:
-    """Each run, with the root causes found for it; identical runs as one row."""
-    grouped: dict[tuple[Any, ...], list[Any]] = {}
+def _validations(runs: tuple[Any, ...], findings: tuple[Finding, ...],
+                 grouped: bool = True) -> list[ValidationRow]:
+    """Each run, with the root causes found for it; identical runs as one row (`grouped`,
+    failing ones first) or each on its own (in log order)."""
+    groups: dict[tuple[Any, ...], list[Any]] = {}
     for run in runs:
         prefix = f"CAPI2 run {run.task_id}"
         causes = tuple(dict.fromkeys(
             f.cause for f in findings
             if f.root_cause and f.cause != "ok" and (f.context or "").startswith(prefix)))
         key = (run.subject, run.process, run.chain.trailer.policy, run.outcome, run.error,
-               causes)
-        grouped.setdefault(key, []).append(run)
+               causes, None if grouped else run.task_id)
+        groups.setdefault(key, []).append(run)
     rows = []
-    for (subject, process, policy, outcome, error, causes), members in grouped.items():
+    for (subject, process, policy, outcome, error, causes, _), members in groups.items():
         times = sorted(short_time(r.time) for r in members if r.time)
         rows.append(ValidationRow(
             time=times[0] if times else "", last=times[-1] if len(set(times)) > 1 else "",
@@ -179,7 +185,8 @@ def _validations(runs: tuple[Any, ...], findings: tuple[Finding, ...]) -> list[V
             process=process or "", policy=(policy or "").removeprefix("CERT_CHAIN_POLICY_"),
             outcome=outcome, error=error or "", causes=causes,
             failed=outcome in ("rejected", "chain errors")))
-    rows.sort(key=lambda r: (not r.failed, r.time))
+    if grouped:
+        rows.sort(key=lambda r: (not r.failed, r.time))
     return rows
 
 

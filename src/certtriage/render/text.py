@@ -120,7 +120,7 @@ def _input(screen: Screen, item: InputView, details: bool = False) -> None:
     if item.events:
         _events(screen, item.events)
     if item.log is not None and item.log.validations:
-        _validations(screen, item.log)
+        _validations(screen, item.log, details)
     for note in item.notes:
         screen.para(note, keep=item.keep)
     for chain in item.chains:
@@ -229,10 +229,11 @@ def _events(screen: Screen, rows: tuple[EventRow, ...]) -> None:
         screen.line(Run(f"... {len(rows) - _MAX_EVENT_ROWS} more", "dim"))
 
 
-def _validations(screen: Screen, log: LogView) -> None:
-    """Every CAPI2 chain validation (identical ones as one row), failing ones first."""
+def _validations(screen: Screen, log: LogView, details: bool) -> None:
+    """Every CAPI2 chain validation: identical ones as one row, failing ones first, or (with
+    details) each on its own row in log order."""
     screen.para([Run(log.validations_line, "head")], hang="  ")
-    for row in log.validations:
+    for row in log.each if details else log.validations:
         screen.para(_validation(row), prefix="  ", hang="      ")
 
 

@@ -141,6 +141,9 @@ def test_a_capi2_log_lists_every_validation_with_its_outcome_and_cause() -> None
         ("Kim Akers", 2, "2025-06-02 08:02:11", "2025-06-02 08:09:03")]
     assert [r.subject for r in rows if r.outcome == "built"] == ["Ana Torres"]
     assert rows[0].failed and rows[1].failed, "rejected validations first"
+    assert [(r.subject, r.count) for r in view.log.each] == [
+        ("Kim Akers", 1), ("Pat Coleman", 1), ("Kim Akers", 1), ("Dana Birkby", 1),
+        ("Ana Torres", 1)], "every validation on its own, in log order"
     assert view.log.validations_line == (
         "5 CAPI2 chain validations: 2 accepted by their chain policy, 2 rejected by it, 1 "
         "built without errors and no policy check logged")
