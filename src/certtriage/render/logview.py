@@ -125,7 +125,7 @@ def _facts(model: Any, mine: list[Any]) -> list[str]:
             read += " UTC"
     facts = [read]
     if model.computers:
-        named = ", ".join(f"{c.name} ({c.count:,})" for c in model.computers[:_NAMED])
+        named = ", ".join(f"{c.computer} ({c.count:,})" for c in model.computers[:_NAMED])
         more = len(model.computers) - _NAMED
         facts.append(f"computer{'s' if len(model.computers) > 1 else ''}: {named}"
                      + (f" and {more} more" if more > 0 else ""))

@@ -89,7 +89,7 @@ def test_every_record_is_counted_by_provider_and_id_with_its_times(seed: int) ->
         assert (count.first, count.last) == (min(times), max(times))
         assert count.certificate == next(k[4] for k in KINDS if (k[0], k[1]) == key)
     assert (log.first_time, log.last_time) == (records[0].time, records[-1].time)
-    assert {c.name: c.count for c in log.computers} == dict(Counter(r.computer for r in records))
+    assert {c.computer: c.count for c in log.computers} == dict(Counter(r.computer for r in records))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -209,10 +209,19 @@ def test_an_evtx_log_counts_every_record_read() -> None:
     assert sum(c.count for c in log.counts) == log.records_read == 26
     unrelated = {c.provider for c in log.counts if not c.certificate}
     assert unrelated == {"Service Control Manager", "EventLog"}
-    assert [(c.name, c.count) for c in log.computers] == [("IIS01.contoso.com", 26)]
+    assert [(c.computer, c.count) for c in log.computers] == [("IIS01.contoso.com", 26)]
     assert log.first_time is not None and log.last_time is not None
     assert log.first_time < log.last_time
 
 
 def test_the_fixtures_are_what_their_generator_writes() -> None:
     assert stale_outputs("make_event_log_fixtures") == set()
+
+
+def test_redact_masks_the_computers_of_the_summary() -> None:
+    from certtriage.redact import redact
+
+    full = result_report(analyze_path(LOGS / "system-repeats-and-unrelated.xml"))
+    for fmt in (OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML, OutputFormat.JSON):
+        out = redact(render(full, fmt), full)
+        assert "IIS01" not in out and "computer" in out

@@ -141,8 +141,8 @@ class EventCount(Model):
 class ComputerCount(Model):
     """A computer that logged records, and how many."""
 
-    name: str
-    """Computer name as logged."""
+    computer: str
+    """Computer name as logged (named so that `--redact` masks it)."""
     count: int
     """Records it logged."""
 

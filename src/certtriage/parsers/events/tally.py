@@ -86,7 +86,7 @@ class Tally:
         return {
             "first_time": self._first[1] if self._first else None,
             "last_time": self._last[1] if self._last else None,
-            "computers": tuple(ComputerCount(name=n, count=c) for n, c in computers),
+            "computers": tuple(ComputerCount(computer=n, count=c) for n, c in computers),
             "counts": tuple(counts), "uncounted": self.overflow,
         }
 
