@@ -17,7 +17,7 @@ from ..models.findings import Finding
 
 #: Unrelated providers named in the one-line count.
 _NAMED = 3
-_ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?(Z| ?UTC)?$")
+_ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.\d+)?Z?(?: ?UTC)?$")
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _facts(model: Any, mine: list[Any]) -> list[str]:
         span = short_time(model.first_time)
         last = short_time(model.last_time)
         read += f", {span}" + (f" to {last}" if last and last != span else "")
-        if (model.last_time or model.first_time).endswith("Z"):
+        if (model.last_time or model.first_time).endswith(("Z", "UTC")):
             read += " UTC"
     facts = [read]
     if model.computers:

@@ -225,3 +225,25 @@ def test_redact_masks_the_computers_of_the_summary() -> None:
     for fmt in (OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML, OutputFormat.JSON):
         out = redact(render(full, fmt), full)
         assert "IIS01" not in out and "computer" in out
+
+
+@pytest.mark.parametrize("computer", ["WEB01", 'odd\\"name', "back\\\\slash"])
+@pytest.mark.parametrize("qualifiers", [True, False])
+def test_an_evtx_record_is_counted_from_its_system_block(computer: str, qualifiers: bool) -> None:
+    from certtriage.parsers.events.tally import EvtxTally
+
+    ids = '"EventID_attributes":{"Qualifiers":49152},' if qualifiers else ""
+    text = ('{"Event_attributes":{"xmlns":"x"},"Event":{"System":{"Provider_attributes":'
+            '{"Name":"HTTP","Guid":"{1-2}","EventSourceName":"HTTP"},' + ids +
+            '"EventID":15021,"Version":0,"Level":2,"Task":0,"Opcode":0,'
+            '"TimeCreated_attributes":{"SystemTime":"2025-01-01T00:00:00Z"},'
+            f'"Channel":"System","Computer":"{computer}"}},"EventData":{{"Computer":"no"}}}}}}')
+    tally = EvtxTally()
+    for _ in range(3):
+        tally.record(text, "2025-01-01T00:00:00.0Z UTC")
+    fields = tally.fields()
+    decoded = json.loads(f'"{computer}"')
+    assert [(c.computer, c.count) for c in fields["computers"]] == [(decoded, 3)]
+    [count] = fields["counts"]
+    assert (count.provider, count.event_id, count.count, count.level, count.certificate) == (
+        "Microsoft-Windows-HttpEvent", 15021, 3, "error", True)

@@ -20,7 +20,7 @@ from ...knowledge.catalog import event_knowledge
 from .capi2 import group_runs
 from .model import Event, EventLog
 from .records import event_from_node, node_from_evtx_json
-from .tally import Tally, add_evtx_record
+from .tally import EvtxTally
 
 HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -82,7 +82,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     knowledge = event_knowledge()
     events: list[Event] = []
     read = skipped = dropped = 0
-    tally = Tally()
+    tally = EvtxTally()
     try:
         parser = PyEvtxParser(stream, separate_json_attributes=True)
         for record in _records(parser, problems):
@@ -90,7 +90,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
             if progress is not None and read % 1000 == 0:
                 progress(read)
             text = record.get("data") or ""
-            add_evtx_record(tally, text)
+            tally.record(text, record.get("timestamp"))
             if not any(marker in text for marker in _PREFILTER):
                 skipped += 1
                 continue

@@ -40,11 +40,14 @@ class Tally:
 
     def add(self, provider: str, event_id: int, time: str | None = None,
             computer: str | None = None, level: str | None = None,
-            at: datetime | None = None) -> None:
-        """Count one record; `at` orders times that are not ISO 8601 text."""
+            at: datetime | None = None, key: str | None = None) -> None:
+        """Count one record; `at` orders times that are not ISO 8601 text, `key` (when the
+        caller knows the times sort as text) saves working it out."""
         self.records += 1
-        name, _ = self._name(provider)
-        key = _order(time, at)
+        known = self._names.get(provider)
+        name = known[0] if known is not None else self._name(provider)[0]
+        if key is None:
+            key = _order(time, at)
         entry = self._counts.get((name, event_id))
         if entry is None:
             if len(self._counts) >= MAX_KEYS:
@@ -99,36 +102,80 @@ def _order(time: str | None, at: datetime | None) -> str | None:
 
 
 # ---- the System block of an EVTX record's JSON, read without decoding the record -------------
-_PROVIDER = re.compile(r'"Provider_attributes":\{[^{}]*?"(?:Name|EventSourceName)":'
-                       r'"((?:[^"\\]|\\.)*)"')
-_EVENT_ID = re.compile(r'"EventID":(?:\{"#text":)?(\d+)')
-_LEVEL = re.compile(r'"Level":(\d+)')
-_TIME = re.compile(r'"SystemTime":"([^"]*)"')
-_COMPUTER = re.compile(r'"Computer":"((?:[^"\\]|\\.)*)"')
+_DIGITS = re.compile(r"\d+")
 
 
-def add_evtx_record(tally: Tally, text: str) -> None:
-    """Count one EVTX record from its JSON text (the `evtx` package's, with separate
-    attributes); a record whose provider or id cannot be found counts as `(unknown)` 0."""
-    end = text.find('"EventData"')
+def _string_at(text: str, label: str, start: int) -> tuple[str | None, int]:
+    """The string value after `label` (`"Name":"`) from `start`, and where it ends."""
+    at = text.find(label, start)
+    if at < 0:
+        return None, start
+    begin = at + len(label)
+    end = text.find('"', begin)
+    while end > 0 and _escaped(text, end):
+        end = text.find('"', end + 1)
     if end < 0:
-        end = text.find('"UserData"')
-    head = text if end < 0 else text[:end]
-    provider = _PROVIDER.search(head)
-    event_id = _EVENT_ID.search(head)
-    level = _LEVEL.search(head)
-    time = _TIME.search(head)
-    computer = _COMPUTER.search(head)
-    tally.add(_unescape(provider[1]) if provider else "(unknown)",
-              int(event_id[1]) & 0xFFFF if event_id else 0,
-              time[1] if time else None,
-              _unescape(computer[1]) if computer else None,
-              _LEVELS.get(level[1]) if level else None)
+        return None, start
+    value = text[begin:end]
+    return (_unescape(value) if "\\" in value else value), end
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at `index` follows an odd number of backslashes."""
+    run = 0
+    while text[index - 1 - run] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def _number_at(text: str, label: str, start: int) -> tuple[int | None, int]:
+    at = text.find(label, start)
+    if at < 0:
+        return None, start
+    m = _DIGITS.match(text, at + len(label))
+    return (int(m[0]), m.end()) if m else (None, start)
+
+
+class EvtxTally(Tally):
+    """A :class:`Tally` fed with EVTX records' JSON text. This runs for every record of a
+    file, so it does as little as it can: the start of a record's System block, up to its
+    `Task`, is the same for every record of one provider, id and level, and is read once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._heads: dict[str, tuple[str, int, str | None]] = {}
+
+    def record(self, text: str, timestamp: str | None) -> None:
+        """Count one record from its JSON text and its timestamp; one whose provider or id
+        cannot be found counts as `(unknown)` 0."""
+        cut = text.find('"Task"', 0, 2000)
+        head = text[:cut] if cut > 0 else text[:400]
+        known = self._heads.get(head)
+        if known is None:
+            known = _system_head(head)
+            if len(self._heads) < MAX_KEYS:
+                self._heads[head] = known
+        at = text.find('"Computer":"', max(cut, 0))
+        end = text.find('"', at + 12) if at >= 0 else -1
+        computer: str | None = text[at + 12:end] if end > 0 else None
+        if computer is not None and "\\" in computer or end > 0 and text[end - 1] == "\\":
+            computer = _string_at(text, '"Computer":"', max(cut, 0))[0]
+        provider, event_id, level = known
+        self.add(provider, event_id, timestamp, computer, level, key=timestamp)
+
+
+def _system_head(head: str) -> tuple[str, int, str | None]:
+    """Provider, event id and level from the start of a System block."""
+    provider, at = _string_at(head, '"Name":"', 0)
+    if provider is None:
+        provider, at = _string_at(head, '"EventSourceName":"', 0)
+    event_id, at = _number_at(head, '"EventID":', at)
+    level, _ = _number_at(head, '"Level":', at)
+    return (provider or "(unknown)", (event_id or 0) & 0xFFFF,
+            _LEVELS.get(str(level)) if level is not None else None)
 
 
 def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
     try:
         decoded: str = json.loads(f'"{value}"')
     except ValueError:
