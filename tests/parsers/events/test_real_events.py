@@ -141,7 +141,11 @@ def test_a_real_log_is_summarised_with_every_record_counted(path: Path) -> None:
     keys = [(r.source, r.event_id, r.level, r.detail) for r in view.events]
     assert len(keys) == len(set(keys)), "a repeated event is one row"
     assert not any(r.event_id in ("15007", "15008") for r in view.events)
-    assert view.log is not None and view.log.facts[0].startswith(f"{log.records_read:,} record")
+    assert view.log is not None
+    if log.records_read > 1:
+        assert view.log.facts[0].startswith(f"{log.records_read:,} records read")
+    else:
+        assert view.log.facts == (), "a single event needs no summary"
 
 
 def test_the_real_domain_controller_log_holds_no_certificate_event() -> None:

@@ -170,7 +170,8 @@ class Capi2Run(Model):
     outcome: RunOutcome = "built"
     """Accepted or rejected by its chain policy, or built without a policy check."""
     error: str | None = None
-    """The policy's error code, else the first error code of the run, as 0x and 8 digits."""
+    """The policy's error code, else the first revocation or retrieval error code of the run
+    (0x and 8 digits), else the chain's error bits by name."""
 
 
 class EventLog(Evidence):
