@@ -1,4 +1,5 @@
-"""Translated certutil words and lines (data in `data/certutil_l10n.toml`), loaded once.
+"""Translated certutil words and lines (data in `data/certutil_l10n.toml`) and the labels of
+event exports in other languages and tools (`data/event_labels.toml`), loaded once.
 
 Lookups take the printed text (compared case-insensitively) and give its meaning; the parser
 asks them only for what a line's structure leaves open.
@@ -111,3 +112,13 @@ def certutil_l10n() -> CertutilL10n:
         pair=_pair(data),
         context_prefixes=tuple(p for group in context.values() for p in group),
     )
+
+
+@functools.cache
+def event_labels() -> dict[str, str]:
+    """Every label of `data/event_labels.toml` (case-folded, spaces collapsed) -> the English
+    label the events grammar reads."""
+    path = resources.files("certtriage.knowledge") / "data" / "event_labels.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {" ".join(text.split()).casefold(): english
+            for table in data.values() for english, texts in table.items() for text in texts}

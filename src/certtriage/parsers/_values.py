@@ -17,6 +17,9 @@ _DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")
 _SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
 _SIGNED = re.compile(r"^[ \t]*(-\d{9,10})\b")
 _WIN32 = re.compile(r"(?:WIN32(?:/HTTP)?|WinHttp|WinINet)[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
+#: A bare Win32 error as certutil prints it when no HRESULT wraps it: `0x6f7 (WIN32: 1783 ...)`.
+_SHORT_WIN32 = re.compile(
+    r"\b0x(?P<hex>[0-9a-fA-F]{1,4})[ \t]*\([ \t]*WIN32[ \t]*:[ \t]*(?P<number>\d+)\b")
 
 
 class CodeRead(NamedTuple):
@@ -51,6 +54,8 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
     malformed, nothing is read) and the doubt described.
     """
     match = _CODE.search(text)
+    if match is None and (short := _short_win32(text, line)) is not None:
+        return short
     loose = match is None
     match = match or _LOOSE.search(text)
     if match is None:
@@ -69,6 +74,20 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
     hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
     return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
                     match.group(0), slip)
+
+
+def _short_win32(text: str, line: int) -> CodeRead | None:
+    """A bare Win32 error (`0x6f7 (WIN32: 1783 RPC_X_BAD_STUB_DATA)`) as the HRESULT that wraps
+    it (0x800706f7), read only when the hex and the decimal name the same number."""
+    match = _SHORT_WIN32.search(text)
+    if match is None or int(match["hex"], 16) != int(match["number"]):
+        return None
+    number = int(match["number"])
+    symbol_match = _SYMBOL.search(text, match.end())
+    message = text[:match.start()].strip().rstrip(".:").strip()
+    hresult = code_tables().hresult(0x80070000 | number, line, message=message,
+                                    symbol=symbol_match.group(1) if symbol_match else None)
+    return CodeRead(hresult, number, match.group(0).split("(")[0].strip(), None)
 
 
 def _witnesses(symbol: str | None, signed: re.Match[str] | None) -> dict[int, list[str]]:
