@@ -63,7 +63,8 @@ def analyze(
     output: OutputOption = None,
     brief: BriefOption = False,
     details: Annotated[bool, typer.Option(
-        "--details", help="Text: the full report (the default).")] = False,
+        "--details", help="Text: the full report, with the events of a log that are not "
+        "about certificates listed by provider and id.")] = False,
     fail_on: FailOnOption = "error",
     color: ColorOption = "auto",
     no_model: NoModelOption = False,
@@ -74,7 +75,7 @@ def analyze(
     from ..pipeline import report
 
     _emit(report(read_inputs(paths)), fmt, output, no_model=no_model, fail_on=fail_on,
-          brief=brief, color=color, redacted=redacted)
+          brief=brief, details=details, color=color, redacted=redacted)
 
 
 def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on: str,

@@ -77,7 +77,6 @@ def run(args: list[str]) -> int | None:
     try:
         from ..pipeline import report
 
-        options.pop("details")  # the full report is the default: nothing to pass on
         return emit(report(read_inputs(paths)), **options)
     except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - every ending has a code
         return ending(exc)

@@ -30,6 +30,7 @@ def render_csv(report: Report, **_: object) -> str:
             "" if r.failing_element is None else r.failing_element,
             ";".join(r.iis_substatus), ";".join(r.hresults),
             sum(f.severity == "error" for f in r.findings),
-            sum(f.severity == "warning" for f in r.findings), len(r.events), first,
+            sum(f.severity == "warning" for f in r.findings),
+            sum(1 for e in r.events if e.get("certificate", True)), first,
         ])
     return out.getvalue()

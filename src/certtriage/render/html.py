@@ -10,6 +10,7 @@ import re
 from html import escape
 
 from ..models.findings import Report
+from .logview import CountRow, LogView
 from .view import CaseView, ChainView, EventRow, FindingGroup, InputView, ReportView, build
 
 _CSS = """
@@ -93,9 +94,13 @@ def _input(item: InputView) -> str:
                     if item.root_causes else "")
                  + (f" &mdash; IIS {_e(', '.join(item.iis))}" if item.iis else "") + "</p>")
     parts.append(f"<p class='muted'>{_e(item.summary)}</p>")
+    if item.log is not None:
+        parts.append(_log(item.log))
     parts.extend(_chain(chain) for chain in item.chains)
     if item.events:
         parts.append(_events(item.events))
+    if item.log is not None and item.log.validations:
+        parts.append(_validations(item.log))
     parts.extend(f"<p>{_e(note)}</p>" for note in item.notes)
     parts.extend(_group("Root cause", group, full=True) for group in item.roots)
     parts.extend(_group(group.severity.title(), group, full=group.severity != "info")
@@ -127,10 +132,44 @@ def _chain(chain: ChainView) -> str:
 
 def _events(rows: tuple[EventRow, ...]) -> str:
     body = "".join(
-        f"<tr><td>{_e(r.time)}</td><td>{_e(r.source)}</td><td>{_e(r.event_id)}</td>"
+        f"<tr><td>{_e(r.time)}</td><td>{_e(r.last)}</td><td>{r.count}</td>"
+        f"<td>{_e(r.source)}</td><td>{_e(r.event_id)}</td>"
         f"<td>{_e(r.level)}</td><td>{_e(r.detail)}</td></tr>" for r in rows[:200])
-    return ("<h3>Events</h3><table><tr><th>Time</th><th>Source</th><th>ID</th><th>Level</th>"
+    return ("<h3>Certificate events</h3><table><tr><th>Time</th><th>Last</th><th>Count</th>"
+            "<th>Source</th><th>ID</th><th>Level</th>"
             f"<th>Detail</th></tr>{body}</table>")
+
+
+def _log(log: LogView) -> str:
+    parts = ["<ul>", *(f"<li>{_e(fact)}</li>" for fact in log.facts)]
+    if log.unrelated_line:
+        parts.append(f"<li>{_e(log.unrelated_line)}</li>")
+    parts.append("</ul>")
+    if log.unrelated:
+        parts.append("<details><summary>Events not about certificates</summary>"
+                     + _counts(log.unrelated) + "</details>")
+    return "".join(parts)
+
+
+def _counts(rows: tuple[CountRow, ...]) -> str:
+    body = "".join(
+        f"<tr><td>{r.count}</td><td>{_e(r.source)}</td><td>{_e(r.event_id)}</td>"
+        f"<td>{_e(r.level)}</td><td>{_e(r.first)}</td><td>{_e(r.last)}</td></tr>"
+        for r in rows)
+    return ("<table><tr><th>Count</th><th>Source</th><th>ID</th><th>Level</th><th>First</th>"
+            f"<th>Last</th></tr>{body}</table>")
+
+
+def _validations(log: LogView) -> str:
+    body = "".join(
+        f"<tr><td>{_e(r.time)}</td><td>{_e(r.last)}</td><td>{r.count}</td>"
+        f"<td class='{'bad' if r.failed else 'good' if r.outcome == 'accepted' else ''}'>"
+        f"{_e(r.outcome)}</td><td>{_e(r.subject)}</td><td>{_e(r.process)}</td>"
+        f"<td>{_e(r.policy)}</td><td>{_e(r.error)}</td><td>{_e(', '.join(r.causes))}</td></tr>"
+        for r in log.validations)
+    return (f"<h3>{_e(log.validations_line)}</h3><table><tr><th>Time</th><th>Last</th>"
+            "<th>Count</th><th>Outcome</th><th>Subject</th><th>Process</th><th>Policy</th>"
+            f"<th>Error</th><th>Root cause</th></tr>{body}</table>")
 
 
 def _md(text: str) -> str:

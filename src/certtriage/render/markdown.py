@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models.findings import Report
+from .logview import CountRow, LogView
 from .view import CaseView, ChainView, FindingGroup, InputView, ReportView, build
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -87,13 +88,19 @@ def _input(item: InputView) -> list[str]:
     if item.iis:
         line += f" — IIS {', '.join(item.iis)}"
     out += [line, "", f"> {_text(item.summary)}", ""]
+    if item.log is not None:
+        out += _log(item.log)
     for chain in item.chains:
         out += _chain(chain)
     if item.events:
-        out += ["| Time | Source | ID | Level | Detail |", "|---|---|---|---|---|"]
-        out += [f"| {_text(e.time)} | {_text(e.source)} | {e.event_id} | {_text(e.level)} | "
-                f"{_text(e.detail)} |" for e in item.events[:50]]
+        out += ["| Time | Last | Count | Source | ID | Level | Detail |",
+                "|---|---|---|---|---|---|---|"]
+        out += [f"| {_text(e.time)} | {_text(e.last)} | {e.count} | {_text(e.source)} | "
+                f"{e.event_id} | {_text(e.level)} | {_text(e.detail)} |"
+                for e in item.events[:50]]
         out.append("")
+    if item.log is not None and item.log.validations:
+        out += _validations(item.log)
     out += [_text(note) for note in item.notes] + ([""] if item.notes else [])
     for group in item.roots:
         out += _group("Root cause", group, full=True)
@@ -144,4 +151,31 @@ def _chain(chain: ChainView) -> list[str]:
         errors = ", ".join(e.errors) or "none"
         out.append(f"| {position} | {_text(e.subject)} | "
                    f"{_text(errors)} | {checks} |")
+    return [*out, ""]
+
+
+def _log(log: LogView) -> list[str]:
+    out = [f"- {_text(fact)}" for fact in log.facts]
+    if log.unrelated_line:
+        out += [f"- {_text(log.unrelated_line)}", "", "<details><summary>Events not about "
+                "certificates</summary>", "", *_counts(log.unrelated), "</details>"]
+    return [*out, ""]
+
+
+def _counts(rows: tuple[CountRow, ...]) -> list[str]:
+    out = ["| Count | Source | ID | Level | First | Last |", "|---|---|---|---|---|---|"]
+    out += [f"| {r.count} | {_text(r.source)} | {r.event_id} | {_text(r.level)} | "
+            f"{_text(r.first)} | {_text(r.last)} |" for r in rows]
+    return [*out, ""]
+
+
+def _validations(log: LogView) -> list[str]:
+    out = [f"**{_text(log.validations_line)}**", "",
+           "| Time | Last | Count | Outcome | Subject | Process | Policy | Error | Root cause |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in log.validations:
+        outcome = f"**{r.outcome.upper()}**" if r.failed else r.outcome
+        out.append(f"| {_text(r.time)} | {_text(r.last)} | {r.count} | {outcome} | "
+                   f"{_text(r.subject)} | {_text(r.process)} | {_text(r.policy)} | "
+                   f"{_text(r.error)} | {', '.join(_code(c) for c in r.causes)} |")
     return [*out, ""]

@@ -110,7 +110,10 @@ def _position(element: ChainElement | None, index: int) -> str:
 def _undecided(result: InputResult) -> str:
     """What an input without a root cause shows, and what to collect next."""
     ok = next((f for f in result.findings if f.cause == "ok"), None)
-    if ok is not None:
+    outcome: str | None = getattr(result.model, "outcome_line", lambda: None)()
+    if outcome:
+        said = outcome
+    elif ok is not None:
         said = ok.title
     else:
         notable = list(dict.fromkeys(f.cause for f in result.findings if f.severity != "info"))

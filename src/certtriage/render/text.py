@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..models.findings import Report
+from .logview import CountRow, ValidationRow
 from .term import Run, Screen, cells, linked, urls
 from .view import (
     CaseView,
@@ -22,6 +23,7 @@ from .view import (
     EventRow,
     FindingGroup,
     InputView,
+    LogView,
     ReportView,
     build,
 )
@@ -51,7 +53,7 @@ def render_text(report: Report, *, color: bool = False, width: int | None = None
         if brief:
             _brief(screen, item, len(shown) > 1)
         else:
-            _input(screen, item)
+            _input(screen, item, details)
             screen.blank()
     _summaries(screen, shown, view.verdict)
     return screen.text()
@@ -101,7 +103,7 @@ def _step(screen: Screen, lead: str, text: str, where: str, keep: Iterable[str])
     screen.para(runs, prefix=lead, keep=keep)
 
 
-def _input(screen: Screen, item: InputView) -> None:
+def _input(screen: Screen, item: InputView, details: bool = False) -> None:
     screen.line(Run(item.source, "head"))
     screen.line(Run(item.meta, "dim"))
     if item.verdict is None:
@@ -113,8 +115,12 @@ def _input(screen: Screen, item: InputView) -> None:
     if item.iis:
         headline.append(Run(f"   IIS: {', '.join(item.iis)}", "head"))
     screen.para(headline, hang="  ")
+    if item.log is not None:
+        _log(screen, item.log, item.keep, details)
     if item.events:
         _events(screen, item.events)
+    if item.log is not None and item.log.validations:
+        _validations(screen, item.log, details)
     for note in item.notes:
         screen.para(note, keep=item.keep)
     for chain in item.chains:
@@ -177,21 +183,74 @@ def _root(screen: Screen, number: int, group: FindingGroup, keep: Sequence[str])
             screen.para(runs, prefix="     - ")
 
 
-def _events(screen: Screen, rows: tuple[EventRow, ...]) -> None:
-    """The events table: fixed columns sized to their content, the detail wrapped after."""
-    shown = rows[:_MAX_EVENT_ROWS]
-    head = ("time", "source", "id", "level")
-    columns = [(r.time, r.source, r.event_id, r.level) for r in shown]
+def _log(screen: Screen, log: LogView, keep: Sequence[str], details: bool) -> None:
+    """What the log holds: records, time span, computers, certificate events, the rest."""
+    for fact in log.facts:
+        screen.para(fact, prefix="  ", hang="    ", keep=keep)
+    if not log.unrelated_line:
+        return
+    hint = "" if details else "; --details lists them"
+    screen.para([Run(log.unrelated_line + hint, "dim")], prefix="  ", hang="    ", keep=keep)
+    if details:
+        _counts(screen, log.unrelated)
+
+
+def _counts(screen: Screen, rows: tuple[CountRow, ...]) -> None:
+    """Counts by provider and id; the source last, where a long name may run on."""
+    head = ("count", "id", "first", "last", "source")
+    columns = [(f"{r.count:,}", r.event_id, r.first, r.last, r.source) for r in rows]
     widths = [max(cells(c[i]) for c in [head, *columns]) for i in range(4)]
-    screen.line(Run(f"{len(rows)} event(s)", "head"))
+    for values in [head, *columns]:
+        cols = [" " * (widths[0] - cells(values[0])) + values[0]]
+        cols += [v + " " * (w - cells(v)) for v, w in zip(values[1:4], widths[1:])]
+        screen.line(Run("    " + "  ".join([*cols, values[4]]).rstrip(),
+                        "dim" if values is head else ""))
+
+
+def _events(screen: Screen, rows: tuple[EventRow, ...]) -> None:
+    """The events table: fixed columns sized to their content, the detail wrapped after; an
+    event logged again and again is one row with its count and last time."""
+    shown = rows[:_MAX_EVENT_ROWS]
+    head = ("time", "n", "source", "id", "level")
+    columns = [(r.time, str(r.count), r.source, r.event_id, r.level) for r in shown]
+    widths = [max(cells(c[i]) for c in [head, *columns]) for i in range(5)]
+    total = sum(r.count for r in rows)
+    screen.line(Run(f"{total} certificate event(s)"
+                    + (f" in {len(rows)} group(s)" if total != len(rows) else ""), "head"))
     screen.line(Run("  ".join(h.ljust(w) for h, w in zip(head, widths)) + "  detail", "dim"))
     for row, values in zip(shown, columns):
-        lead = [Run("  ".join(v + " " * (w - cells(v)) for v, w in zip(values[:3], widths)))]
-        lead += [Run("  "), Run(row.level + " " * (widths[3] - cells(row.level)), row.level),
+        lead = [Run("  ".join(v + " " * (w - cells(v)) for v, w in zip(values[:4], widths)))]
+        lead += [Run("  "), Run(row.level + " " * (widths[4] - cells(row.level)), row.level),
                  Run("  ")]
-        screen.para(row.detail, prefix=lead, hang=" " * 4)
+        detail = row.detail + (f"{'; ' if row.detail else ''}last {row.last}" if row.last
+                               else "")
+        screen.para(detail, prefix=lead, hang=" " * 4)
     if len(rows) > _MAX_EVENT_ROWS:
         screen.line(Run(f"... {len(rows) - _MAX_EVENT_ROWS} more", "dim"))
+
+
+def _validations(screen: Screen, log: LogView, details: bool) -> None:
+    """Every CAPI2 chain validation: identical ones as one row, failing ones first, or (with
+    details) each on its own row in log order."""
+    screen.para([Run(log.validations_line, "head")], hang="  ")
+    for row in log.each if details else log.validations:
+        screen.para(_validation(row), prefix="  ", hang="      ")
+
+
+def _validation(row: ValidationRow) -> list[Run]:
+    when = row.time + (f" to {row.last}" if row.last else "")
+    style = "fail" if row.failed else "ok" if row.outcome == "accepted" else "dim"
+    runs = [Run(f"{when}  "), Run(row.outcome.upper() if row.failed else row.outcome, style),
+            Run(f"  {row.subject}", "failing" if row.failed else "")]
+    where = ", ".join(x for x in (row.process, row.policy) if x)
+    runs.append(Run(f"  ({where})" if where else "", "dim"))
+    if row.count > 1:
+        runs.append(Run(f"  x{row.count}"))
+    if row.error:
+        runs.append(Run(f"  {row.error}", "error" if row.failed else "dim"))
+    if row.causes:
+        runs.append(Run(f"  -> {', '.join(row.causes)}", "head"))
+    return runs
 
 
 def _chain(screen: Screen, chain: ChainView, keep: Sequence[str]) -> None:
@@ -253,7 +312,7 @@ def _batch_body(screen: Screen, view: ReportView, details: bool) -> None:
     if details:
         for item in view.inputs:
             if item.verdict is not None:
-                _input(screen, item)
+                _input(screen, item, details)
                 screen.rule()
     for item in view.inputs:
         if item.verdict == "fail" and item.root_causes:

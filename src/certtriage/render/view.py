@@ -16,7 +16,10 @@ from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
 from . import story as _story
 from . import summary as _summary
+from .logview import EventRow, LogView, event_rows, log_view
 from .story import TimelineRow
+
+__all__ = ["EventRow", "LogView"]
 
 #: Statuses of a retrieval that did not deliver.
 BAD_STATUSES = frozenset({"failed", "expired"})
@@ -57,17 +60,6 @@ class ChainView:
 
     title: str
     elements: tuple[ElementView, ...]
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One event of the events table."""
-
-    time: str
-    source: str
-    event_id: str
-    level: str
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +109,9 @@ class InputView:
     summary: str
     chains: tuple[ChainView, ...]
     events: tuple[EventRow, ...]
+    """Certificate events, repeats grouped."""
+    log: LogView | None
+    """What an event log holds (records, time span, computers, counts, validations)."""
     notes: tuple[str, ...]
     roots: tuple[FindingGroup, ...]
     others: tuple[FindingGroup, ...]
@@ -198,9 +193,12 @@ def input_view(result: InputResult) -> InputView:
     """The view of one input's result."""
     meta = ", ".join(x for x in (result.kind, result.encoding, result.status) if x)
     roots = [f for f in result.findings if f.root_cause and f.cause != "ok"]
-    others = [f for f in result.findings
-              if not f.root_cause and not f.explained_by and f.cause != "ok"]
     model = result.model
+    unrelated: frozenset[int] = getattr(model, "unrelated_ids", frozenset)()
+    log = log_view(model, result.findings) if model is not None else None
+    others = [f for f in result.findings
+              if not f.root_cause and not f.explained_by and f.cause != "ok"
+              and not (f.severity == "info" and f.event_id in unrelated)]
     return InputView(
         source=result.source, meta=meta, status=result.status, verdict=result.verdict,
         reason=result.error or "not analysed",
@@ -208,11 +206,12 @@ def input_view(result: InputResult) -> InputView:
         cause_label="root cause" if result.verdict == "fail" else "likely cause",
         iis=result.iis_substatus, summary=_summary.line(result),
         chains=tuple(_chains(model, result.findings)) if model is not None else (),
-        events=tuple(_event_rows(result.events)),
-        notes=tuple(model.summary_lines()) if model is not None else (),
+        events=tuple(event_rows(result.events)),
+        log=log,
+        notes=tuple(model.summary_lines()) if model is not None and log is None else (),
         roots=tuple(_groups(roots, result.findings)),
         others=tuple(_groups(others, result.findings)),
-        passes=tuple(f.message for f in result.findings if f.cause == "ok" and f.root_cause),
+        passes=_passes(result.findings),
         next_steps=result.next_steps, warnings=result.warnings,
         fix_first=_summary.first_step(result), keep=_keep(result),
     )
@@ -279,20 +278,13 @@ def _check(check: UrlCheck) -> CheckView:
     )
 
 
-def _event_rows(events: tuple[dict[str, object], ...]) -> list[EventRow]:
-    """Schannel, HTTP.sys and crypt32 events (CAPI2 events are summarised as runs)."""
-    rows = []
-    for event in events:
-        if event.get("provider") == "Microsoft-Windows-CAPI2":
-            continue
-        if event.get("alert_code") is not None:
-            detail = f"alert {event['alert_code']} {event.get('alert_name', '')}".strip()
-        else:
-            detail = ", ".join(str(c) for c in event.get("codes") or ())  # type: ignore[attr-defined]
-        rows.append(EventRow(time=str(event.get("time") or ""), source=str(event["provider"]),
-                             event_id=str(event["event_id"]), level=str(event.get("level") or ""),
-                             detail=detail))
-    return rows
+def _passes(findings: tuple[Finding, ...]) -> tuple[str, ...]:
+    """What says the chain is clean, once each (a log's validations repeat it), counted."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.cause == "ok" and f.root_cause:
+            counts[f.message] = counts.get(f.message, 0) + 1
+    return tuple(m if n == 1 else f"{m} ({n} chain validations)" for m, n in counts.items())
 
 
 def _groups(findings: list[Finding], everything: tuple[Finding, ...]) -> list[FindingGroup]:

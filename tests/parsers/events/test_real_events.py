@@ -118,3 +118,80 @@ def test_a_system_log_without_relevant_events_says_so() -> None:
     result = analyze_path(EVTX / "system" / "system-pyevtx.evtx")
     assert result.kind == "evtx" and result.verdict == "inconclusive"
     assert any("no Schannel" in w for w in result.warnings)
+
+
+# ---- the summary of a real log, as an engineer reads it ---------------------------------------
+_LOGS = sorted(p for p in EVTX.glob("*/*.evtx") if p.parent.name in ("system", "capi2", "large"))
+
+
+@pytest.mark.parametrize("path", _LOGS, ids=[p.name for p in _LOGS])
+def test_a_real_log_is_summarised_with_every_record_counted(path: Path) -> None:
+    from certtriage.render.view import input_view
+
+    result = analyze_path(path)
+    log = result.model
+    assert isinstance(log, EventLog)
+    assert log.records_read > 0 and log.counts and log.computers
+    assert sum(c.count for c in log.counts) + log.uncounted == log.records_read
+    assert log.first_time is not None and log.last_time is not None
+    assert log.first_time <= log.last_time
+    assert all(c.first is not None and c.last is not None and c.first <= c.last
+               for c in log.counts)
+    view = input_view(result)
+    keys = [(r.source, r.event_id, r.level, r.detail) for r in view.events]
+    assert len(keys) == len(set(keys)), "a repeated event is one row"
+    assert not any(r.event_id in ("15007", "15008") for r in view.events)
+    assert view.log is not None
+    if log.records_read > 1:
+        assert view.log.facts[0].startswith(f"{log.records_read:,} records read")
+    else:
+        assert view.log.facts == (), "a single event needs no summary"
+
+
+def test_the_real_domain_controller_log_holds_no_certificate_event() -> None:
+    from certtriage.render.view import input_view
+
+    result = analyze_path(EVTX / "system" / "system-plaso-dc.evtx")
+    view = input_view(result)
+    assert result.verdict == "inconclusive"
+    assert view.events == () and view.others == ()
+    assert view.summary == "INCONCLUSIVE  no certificate event among 5,009 records"
+    assert view.log is not None
+    assert ("Microsoft-Windows-HttpEvent", "15007") in {
+        (r.source, r.event_id) for r in view.log.unrelated}
+
+
+@pytest.mark.parametrize("name", ["capi2-operational-live", "capi2-operational-shadowcopy6"])
+def test_a_real_capi2_log_lists_every_validation(name: str) -> None:
+    from certtriage.render.view import input_view
+
+    result = analyze_path(EVTX / "capi2" / f"{name}.evtx")
+    log = result.model
+    assert isinstance(log, EventLog) and log.runs
+    view = input_view(result)
+    assert view.log is not None
+    assert sum(r.count for r in view.log.validations) == len(log.runs)
+    outcomes = Counter(run.outcome for run in log.runs)
+    assert sum(outcomes.values()) == len(log.runs)
+    assert view.log.validations_line.startswith(f"{len(log.runs)} CAPI2 chain validations: "
+                                                f"{outcomes['accepted']} accepted")
+    assert result.verdict == ("fail" if outcomes["rejected"] else "pass")
+    assert view.summary.endswith(view.log.validations_line)
+    assert len(view.log.validations) < len(log.runs), "identical validations grouped"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json", "csv"])
+def test_real_logs_render_in_every_format(fmt: str) -> None:
+    from certtriage.pipeline import report
+    from certtriage.render import OutputFormat, render
+
+    results = [analyze_path(EVTX / "capi2" / "capi2-operational-live.evtx"),
+               analyze_path(EVTX / "system" / "system-plaso-dc.evtx")]
+    out = render(report(results), OutputFormat(fmt))
+    if fmt == "json":
+        inputs = json.loads(out)["inputs"]
+        assert [len(i["model"]["runs"]) for i in inputs] == [34, 0]
+    elif fmt == "csv":
+        assert len(out.splitlines()) == 3
+    else:
+        assert "34 CAPI2 chain validations" in out and "5,009 records read" in out

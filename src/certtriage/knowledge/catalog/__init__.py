@@ -60,6 +60,8 @@ class EventKnowledge:
     names: dict[str, str]
     """Provider spellings (lower case) -> the catalog's name."""
     suffixes: tuple[Suffix, ...]
+    unrelated: frozenset[tuple[str, int]] = frozenset()
+    """(provider, id) of the relevant providers' events that are not about certificates."""
 
     def get(self, provider: str, event_id: int) -> EventDef | None:
         """The definition of an event."""
@@ -72,6 +74,13 @@ class EventKnowledge:
     def relevant(self, provider: str) -> bool:
         """Whether events of this provider are kept."""
         return self.canonical(provider) in self.providers
+
+    def about_certificates(self, provider: str, event_id: int) -> bool:
+        """Whether an event belongs among the certificate events of a log's summary: one of a
+        relevant provider that the catalog does not mark as unrelated (HTTP.sys URL
+        reservations, for example)."""
+        name = self.canonical(provider)
+        return name in self.providers and (name, event_id) not in self.unrelated
 
     def definitions(self) -> tuple[EventDef, ...]:
         """Every event of the catalog, in catalog order."""
@@ -116,7 +125,7 @@ def event_knowledge() -> EventKnowledge:
     return EventKnowledge(
         events={(e.provider, e.id): e for e in data.events}, alerts=data.alerts,
         providers=data.relevant, capi2_run_ids=data.capi2_run_ids, names=data.provider_names,
-        suffixes=data.suffixes,
+        suffixes=data.suffixes, unrelated=data.unrelated,
     )
 
 

@@ -137,6 +137,8 @@ class CatalogData:
     """Spelling (lower case) -> the provider's name."""
     relevant: frozenset[str]
     capi2_run_ids: frozenset[int]
+    unrelated: frozenset[tuple[str, int]] = frozenset()
+    """(provider, id) of relevant providers' events that are not about certificates."""
 
 
 def load() -> CatalogData:
@@ -154,6 +156,8 @@ def load() -> CatalogData:
         provider_names=names,
         relevant=frozenset(data["relevant"]["providers"]),
         capi2_run_ids=frozenset(data["relevant"]["capi2_run_ids"]),
+        unrelated=frozenset((provider, int(i)) for provider, ids in
+                            data["relevant"].get("unrelated", {}).items() for i in ids),
     )
 
 

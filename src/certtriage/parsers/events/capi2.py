@@ -22,7 +22,7 @@ from ...models.common import (
 )
 from .._values import decode_status
 from ..certutil_verify.model import CertutilVerify, Trailer
-from .model import Capi2Detail, Capi2Run, Event
+from .model import Capi2Detail, Capi2Run, Event, RunOutcome
 
 _SECTIONS = {"CONTEXT_OID_CRL": "cdp", "CONTEXT_OID_CERTIFICATE": "aia",
              "CONTEXT_OID_OCSP_RESP": "ocsp", "CONTEXT_OID_CAPI2_ANY": "unknown"}
@@ -86,7 +86,8 @@ def _run(task_id: str, members: list[Event]) -> Capi2Run:
         error_status=decode_status("error", detail.chain_error or 0),
         info_status=decode_status("info", detail.chain_info or 0),
     )
-    policy = next((e.capi2 for e in members if e.event_id == 30 and e.capi2), None)
+    policies = [e.capi2 for e in members if e.event_id == 30 and e.capi2]
+    policy = next((p for p in policies if p.result), policies[0] if policies else None)
     trailer = Trailer(policy_accepted=None if policy is None else not policy.result,
                       policy=policy.policy if policy else None)
     chain = CertutilVerify(
@@ -95,7 +96,26 @@ def _run(task_id: str, members: list[Event]) -> Capi2Run:
         complete=True, line_count=len(members),
     )
     return Capi2Run(task_id=task_id, event_ids=tuple(e.event_id for e in members),
-                    process=detail.process, subject=detail.subject, chain=chain)
+                    process=detail.process, subject=detail.subject, chain=chain,
+                    time=build.time, outcome=_outcome(policy, detail),
+                    error=_error(policy, errors, detail))
+
+
+def _outcome(policy: Capi2Detail | None, build: Capi2Detail) -> RunOutcome:
+    if policy is not None:
+        return "rejected" if policy.result else "accepted"
+    return "chain errors" if build.chain_error else "built"
+
+
+def _error(policy: Capi2Detail | None, errors: list[HResult], build: Capi2Detail) -> str | None:
+    """The code that decided the run: its policy's result, else a revocation or retrieval
+    error, else the chain's error status."""
+    if policy is not None and policy.result:
+        return f"0x{policy.result:08x}"
+    if errors:
+        return errors[0].hex
+    flags = decode_status("error", build.chain_error or 0).flags
+    return ", ".join(f.removeprefix("CERT_TRUST_") for f in flags) or None
 
 
 def _fallback(elements: list[ChainElement], info: Capi2Detail) -> int:

@@ -20,6 +20,7 @@ from ...knowledge.catalog import event_knowledge
 from .capi2 import group_runs
 from .model import Event, EventLog
 from .records import event_from_node, node_from_evtx_json
+from .tally import EvtxTally
 
 HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -81,6 +82,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     knowledge = event_knowledge()
     events: list[Event] = []
     read = skipped = dropped = 0
+    tally = EvtxTally()
     try:
         parser = PyEvtxParser(stream, separate_json_attributes=True)
         for record in _records(parser, problems):
@@ -88,6 +90,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
             if progress is not None and read % 1000 == 0:
                 progress(read)
             text = record.get("data") or ""
+            tally.record(text, record.get("timestamp"))
             if not any(marker in text for marker in _PREFILTER):
                 skipped += 1
                 continue
@@ -112,6 +115,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
         shape="evtx", events=tuple(events), runs=tuple(group_runs(events)),
         records_read=read, records_skipped=skipped, record_errors=record_errors,
         truncated=truncated_reason is not None, problems=tuple(_dedupe(problems)),
+        **tally.fields(),
     )
 
 

@@ -118,6 +118,40 @@ class Event(Model):
     """Input lines (text shapes) of the record."""
 
 
+class EventCount(Model):
+    """How many records of one provider's event id a log holds, and when."""
+
+    provider: str
+    """Provider, as the catalog spells a relevant one, else as the log does."""
+    event_id: int
+    """Event ID."""
+    count: int
+    """Records of it."""
+    level: str | None = None
+    """Its level (of the first record seen)."""
+    first: str | None = None
+    """The earliest time, as the log shows it."""
+    last: str | None = None
+    """The latest time."""
+    certificate: bool = False
+    """An event about certificates (Schannel, CAPI2, crypt32, HTTP.sys certificate bindings,
+    the CA), as opposed to one counted but unrelated."""
+
+
+class ComputerCount(Model):
+    """A computer that logged records, and how many."""
+
+    computer: str
+    """Computer name as logged (named so that `--redact` masks it)."""
+    count: int
+    """Records it logged."""
+
+
+RunOutcome = Literal["accepted", "rejected", "chain errors", "built"]
+"""What became of one chain validation: its policy accepted or rejected it, or no policy check
+was logged and the chain was built with errors (`chain errors`) or without (`built`)."""
+
+
 class Capi2Run(Model):
     """The CAPI2 events of one chain-validation operation, and the chain they describe."""
 
@@ -131,6 +165,13 @@ class Capi2Run(Model):
     """The end certificate."""
     chain: CertutilVerify
     """The run expressed as a chain model, so the certutil rules diagnose it."""
+    time: str | None = None
+    """When the chain was built (its event 11), as the log shows it."""
+    outcome: RunOutcome = "built"
+    """Accepted or rejected by its chain policy, or built without a policy check."""
+    error: str | None = None
+    """The policy's error code, else the first revocation or retrieval error code of the run
+    (0x and 8 digits), else the chain's error bits by name."""
 
 
 class EventLog(Evidence):
@@ -148,6 +189,17 @@ class EventLog(Evidence):
     """Records read in total (relevant or not)."""
     records_skipped: int = 0
     """Records read but not relevant (other providers), not kept."""
+    first_time: str | None = None
+    """The earliest record's time, as the log shows it."""
+    last_time: str | None = None
+    """The latest record's time."""
+    computers: tuple[ComputerCount, ...] = ()
+    """Computers that logged the records, most records first."""
+    counts: tuple[EventCount, ...] = ()
+    """Every record read, counted by provider and event id: certificate events first, then
+    the most frequent."""
+    uncounted: int = 0
+    """Records past the limit of distinct (provider, id) pairs, counted only in the total."""
     record_errors: int = 0
     """Records or chunks that could not be read (EVTX)."""
     truncated: bool = False
@@ -179,12 +231,10 @@ class EventLog(Evidence):
                       run.chain.elements) for run in self.runs)
 
     def summary_lines(self) -> tuple[str, ...]:
-        """How many CAPI2 chain validations the log holds and how many were accepted."""
+        """How many CAPI2 chain validations the log holds, and what became of them."""
         if not self.runs:
             return ()
-        accepted = sum(1 for r in self.runs if r.chain.trailer.policy_accepted)
-        return (f"{len(self.runs)} CAPI2 chain validation(s), {accepted} accepted by their "
-                "chain policy",)
+        return (validations_line(self.runs),)
 
     def identities(self) -> tuple[Identity, ...]:
         """Each CAPI2 run's certificates, and what the server logged (see `identities`)."""
@@ -192,9 +242,46 @@ class EventLog(Evidence):
         return identities(self.events, self.runs)
 
     def event_rows(self) -> tuple[dict[str, object], ...]:
-        """Each event as {provider, event_id, level, time, computer, alert_code, ...}."""
-        return tuple(e.model_dump(mode="json", include=_ROW_FIELDS, exclude_none=True)
+        """Each event as {provider, event_id, level, time, computer, alert_code, ...,
+        certificate}: `certificate` is false for an event that is not about certificates (a
+        report counts it and lists it only on request)."""
+        from ...knowledge.catalog import event_knowledge
+
+        knowledge = event_knowledge()
+        return tuple({**e.model_dump(mode="json", include=_ROW_FIELDS, exclude_none=True),
+                      "certificate": knowledge.about_certificates(e.provider, e.event_id)
+                      or bool(e.codes and not knowledge.relevant(e.provider))}
                      for e in self.events)
+
+    def outcome_line(self) -> str | None:
+        """What a log without a root cause shows, in one line: its chain validations, or that
+        it holds no certificate event at all (None when neither applies)."""
+        if self.runs:
+            return validations_line(self.runs)
+        if self.records_read and not any(c.certificate for c in self.counts):
+            return (f"no certificate event among {self.records_read:,} "
+                    f"record{'s' if self.records_read != 1 else ''}")
+        return None
+
+    def unrelated_ids(self) -> frozenset[int]:
+        """Event ids of the unrelated events the log holds."""
+        return frozenset(c.event_id for c in self.counts if not c.certificate)
+
+
+def validations_line(runs: tuple[Capi2Run, ...]) -> str:
+    """`34 CAPI2 chain validations: 8 accepted by their chain policy, 0 rejected, 26 built
+    without errors and without a policy check in the log`."""
+    tally = {outcome: sum(1 for r in runs if r.outcome == outcome)
+             for outcome in ("accepted", "rejected", "chain errors", "built")}
+    parts = [f"{tally['accepted']} accepted by their chain policy",
+             f"{tally['rejected']} rejected by it"]
+    if tally["chain errors"]:
+        parts.append(f"{tally['chain errors']} built with chain errors and no policy check "
+                     "logged")
+    if tally["built"]:
+        parts.append(f"{tally['built']} built without errors and no policy check logged")
+    plural = "s" if len(runs) != 1 else ""
+    return f"{len(runs)} CAPI2 chain validation{plural}: " + ", ".join(parts)
 
 
 _ROW_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",

@@ -35,6 +35,7 @@ from .labels import ALIASES, RecordBuilder, translate, undress
 from .model import Event, EventLog, EventShape
 from .records import build_event, event_from_node
 from .table import Row, tables
+from .tally import Tally
 
 _LEVEL_WORDS = {"error": "error", "warning": "warning", "information": "information",
                 "informational": "information", "critical": "critical", "verbose": "verbose",
@@ -347,8 +348,11 @@ def _log(shape: EventShape, events: list[Event], *, problems: list[str] | None =
          unparsed: list[UnparsedLine] | None = None, repairs: tuple[Any, ...] = ()) -> EventLog:
     knowledge = event_knowledge()
     kept = [e for e in events if knowledge.relevant(e.provider) or e.codes]
+    tally = Tally()
+    for e in events:
+        tally.add(e.provider, e.event_id, e.time, e.computer, e.level, e.time_at)
     return EventLog(
         shape=shape, events=tuple(events), runs=tuple(group_runs(kept)),
         records_read=len(events), records_skipped=0, problems=tuple(problems or ()),
-        unparsed=tuple(unparsed or ()), repairs=repairs,
+        unparsed=tuple(unparsed or ()), repairs=repairs, **tally.fields(),
     )
