@@ -69,13 +69,19 @@ def _exit_code(report: Report, fail_on: str) -> Exit:
     """The exit code is the report's verdict (never a count of findings): fail 1, inconclusive
     4, pass 0; 3 when nothing was recognised. `--fail-on warning` makes a warning a failure."""
     recognised = [r for r in report.inputs if r.verdict is not None]
+    warned = any(f.severity == "warning" for r in recognised for f in r.findings)
+    return _exit_for(report.verdict, recognised=bool(recognised), warned=warned,
+                     fail_on=fail_on)
+
+
+def _exit_for(verdict: str, *, recognised: bool, warned: bool, fail_on: str) -> Exit:
+    """`_exit_code` from a tally: the verdict, whether any input was recognised, whether a
+    recognised input had a warning."""
     if not recognised:
         return Exit.UNRECOGNIZED
-    warned = fail_on == "warning" and any(
-        f.severity == "warning" for r in recognised for f in r.findings)
-    if report.verdict == "fail" or warned:
+    if verdict == "fail" or (fail_on == "warning" and warned):
         return Exit.FINDINGS
-    return Exit.INCONCLUSIVE if report.verdict == "inconclusive" else Exit.OK
+    return Exit.INCONCLUSIVE if verdict == "inconclusive" else Exit.OK
 
 
 @_command("Diagnose pasted or saved evidence (certutil, events, IIS).",
@@ -173,6 +179,14 @@ def batch(
         "--brief", "-b", help="Text: only the summary line of each case.")] = False,
     details: Annotated[bool, typer.Option(
         "--details", help="Text: every input's full diagnosis too.")] = False,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", callback=_help.seconds, show_default=False,
+        help="Time budget per input (default: 60; 0: none). An input that takes longer is "
+        "reported as timed out and the run goes on.")] = 60.0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", show_default=False,
+        help="Run on a Dask cluster: tcp://HOST:PORT, or local for one on this machine "
+        "(needs certtriage[dask]).")] = None,
     fail_on: FailOnOption = "error",
     color: ColorOption = "auto",
     no_model: NoModelOption = False,
@@ -185,18 +199,57 @@ def batch(
         _err(f"{path}: no such file or folder")
     if missing:
         raise typer.Exit(int(Exit.USAGE))
-    from ..batch import batch as run
-    from ..batch import default_jobs
+    from ..batch import BatchRun, default_jobs
+    from ..executors import SchedulerUnavailable
 
     workers = int(jobs) if jobs else default_jobs()
+    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler}
+    try:
+        if fmt in _STREAMED and not redacted:
+            _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,
+                          no_model=no_model, fail_on=fail_on)
+        full = _run_batch(paths, options, quiet=quiet)
+    except SchedulerUnavailable as exc:
+        _fail(str(exc))
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
+          brief=brief, color=color, redacted=redacted)
+
+
+_STREAMED = ("jsonl", "csv")
+
+
+def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:
+    from ..batch import BatchRun
+
+    run = BatchRun(paths, **options)
     if not quiet and sys.stderr.isatty():
         from ._progress import with_progress
 
-        full = with_progress(run, paths, workers)
-    else:
-        full = run(paths, jobs=workers)
-    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
-          brief=brief, color=color, redacted=redacted)
+        return with_progress(run)
+    return run.report()
+
+
+def _stream_batch(run: Any, fmt: str, output: str | None, *, quiet: bool, no_model: bool,
+                  fail_on: str) -> NoReturn:
+    """Batch output written as each input is done (`jsonl`, `csv`)."""
+    from contextlib import nullcontext
+
+    from ..render import OutputFormat
+    from ._stream import stream
+
+    bar: Any = nullcontext()
+    if not quiet and sys.stderr.isatty():
+        from ._progress import progress_bar
+
+        bar = progress_bar(run)
+    try:
+        with bar:
+            tally = stream(run, OutputFormat(fmt), output, include_model=not no_model)
+    except OSError as exc:
+        _fail(f"{output or 'standard output'}: cannot write the report: "
+              f"{exc.strerror or exc}")
+    raise typer.Exit(int(_exit_for(tally.verdict, recognised=tally.recognised,
+                                   warned=tally.warned, fail_on=fail_on)))
 
 
 @_command("List the knowledge-base rules, or show one.",
