@@ -8,9 +8,9 @@ processes (`jobs > 1`) or on a Dask cluster (`scheduler`), each within a time bu
 any `jobs` and scheduler.
 
 :class:`BatchRun` streams: each input's result is yielded as soon as it is its turn, and an
-input's bytes are dropped once it is analysed. A case's results are kept only until the case
-is diagnosed (when the walk moves to the next argument), so what a run holds grows with its
-largest case, not with the whole run.
+input's bytes are dropped once it is analysed. A case's results (without their parsed models)
+are kept only until the case is diagnosed (when the walk moves to the next argument), so what
+a run holds grows with its largest case, not with the whole run.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ class BatchRun:
             result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})
         for case in [c for c in self._open if c != source.case and c not in self._repeated]:
             self._close(case)
-        self._open.setdefault(source.case, []).append(result)
+        # kept for the case without its parsed model (most of its size; no case step reads it)
+        self._open.setdefault(source.case, []).append(result.model_copy(update={"model": None}))
         return result
 
     def _close(self, case: str) -> None:

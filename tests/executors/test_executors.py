@@ -129,6 +129,22 @@ def test_a_case_is_released_once_diagnosed(tmp_path: Path) -> None:
     assert [c.case for c in run.cases()] == [str(f) for f in folders]
 
 
+def test_a_case_is_diagnosed_as_from_whole_results(tmp_path: Path) -> None:
+    """The results a case keeps leave out the parsed model; the diagnosis is the same."""
+    from certtriage.batch import diagnose_case
+
+    folder = tmp_path / "every-kind"
+    folder.mkdir()
+    kinds = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    for kind in kinds:
+        for i, path in enumerate(sorted(p for p in kind.rglob("*") if p.is_file())[:3]):
+            shutil.copy(path, folder / f"{kind.name}-{i}{path.suffix}")
+    run = BatchRun([folder])
+    results = list(run.inputs())
+    assert len({r.kind for r in results}) >= 6 and any(r.model for r in results)
+    assert run.cases() == [diagnose_case(str(folder), results)]
+
+
 # -- the time budget ------------------------------------------------------------------------
 
 _RELEASE = threading.Event()

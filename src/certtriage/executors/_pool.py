@@ -39,7 +39,8 @@ def context() -> BaseContext:
 def serve(conn: Connection, parent: int) -> None:
     """A worker's loop: tasks in, results out, until the parent sends None or goes away
     (checked every second: a pipe end inherited by a sibling would hide its going)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent
     while True:
         try:
             while not conn.poll(1.0):
@@ -78,15 +79,19 @@ class _Worker:
         self.deadline = time.monotonic() + budget if budget else float("inf")
         self.conn.send(task)
 
-    def take(self) -> InputResult:
-        """The result of the input it held (an error result if the worker died)."""
+    def take(self) -> tuple[InputResult, bool]:
+        """The result of the input it held (an error result if the worker died), and whether
+        the worker can go on."""
         try:
             result: InputResult = self.conn.recv()
-            return result
+            return result, True
         except (EOFError, OSError):
             self.process.join(1)
             return failed(self.origin, "the worker process analysing it ended unexpectedly "
-                          f"(exit code {self.process.exitcode})")
+                          f"(exit code {self.process.exitcode})"), False
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be read back
+            return failed(self.origin, "its result could not be read back from the worker "
+                          f"({type(exc).__name__})"), False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -114,7 +119,12 @@ class _Pool:
 
     def hand_out(self, index: int, task: Task) -> None:
         worker = self.idle.pop() if self.idle else _Worker(self.ctx)
-        worker.give(index, task, self.budget)
+        try:
+            worker.give(index, task, self.budget)
+        except OSError:  # the idle worker went away: a fresh one takes the task
+            worker.stop(kill=True)
+            worker = _Worker(self.ctx)
+            worker.give(index, task, self.budget)
         self.busy.append(worker)
 
     def has_room(self) -> bool:
@@ -128,8 +138,8 @@ class _Pool:
         now = time.monotonic()
         for worker in list(self.busy):
             if worker.conn in ready:
-                result = worker.take()
-                self._retire(worker, result, replace=not worker.process.is_alive())
+                result, healthy = worker.take()
+                self._retire(worker, result, replace=not healthy)
             elif worker.deadline <= now:
                 self._retire(worker, timed_out(worker.origin, self.budget or 0), replace=True)
 
