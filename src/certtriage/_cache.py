@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def cache_dir() -> Path | None:
@@ -32,3 +33,40 @@ def prune(keep: Path) -> None:
                 old.unlink()
             except OSError:
                 pass
+
+
+def load_toml(data: bytes, name: str) -> dict[str, Any]:
+    """The parsed TOML document `data` (`name` says which, for the cache file's name).
+
+    Parsing the shipped data tables costs more than reading a paste, so each parsed table is
+    kept in the cache folder under a hash of its bytes: an edited table misses the cache. A
+    cache file that cannot be read or written is ignored. Errors are tomllib's (and
+    UnicodeDecodeError), as if the text were parsed directly.
+    """
+    import hashlib
+    import pickle
+
+    folder = cache_dir()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    cached = folder / f"toml-{name}-{digest}.pickle" if folder is not None else None
+    if cached is not None and cached.exists():
+        try:
+            with cached.open("rb") as handle:
+                loaded = pickle.load(handle)
+            if isinstance(loaded, dict):
+                return loaded
+        except Exception:  # noqa: BLE001 - a damaged cache file: parse again
+            pass
+    import tomllib
+
+    parsed = tomllib.loads(data.decode("utf-8"))
+    if cached is not None:
+        try:
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cached)
+            prune(cached)
+        except OSError:
+            pass  # caching is an optimisation only
+    return parsed

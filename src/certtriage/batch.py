@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
-from .engine import rulebook, worst_verdict
+from .case import diagnose_case
+from .engine import worst_verdict
 from .executors import DEFAULT_TIMEOUT, Task, Work, execute
-from .models.findings import SEVERITY_RANK, CaseResult, InputResult, Report
-from .parsers import by_id
+from .models.findings import CaseResult, InputResult, Report
 
 
 def _work(source: Source) -> Work:
@@ -129,72 +129,6 @@ def batch(
     """Analyse every file under `paths`; one case per path. Never raises for bad input."""
     return BatchRun(paths, jobs=jobs, limits=limits, timeout=timeout, scheduler=scheduler,
                     progress=progress, records=records).report()
-
-
-def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
-    """Combine a case's files: rank root causes, mark cross-file symptoms, note
-    confirmations and contradictions."""
-    read = [r for r in results if r.status in ("parsed", "partial")]
-    errors = [f for r in read for f in r.findings if f.root_cause and f.cause != "ok"
-              and f.severity == "error"]
-    seen_in: dict[str, list[str]] = {}
-    for r in read:
-        for cause in dict.fromkeys(f.cause for f in r.findings
-                                   if f.severity == "error" and f.cause != "ok"):
-            seen_in.setdefault(cause, []).append(r.source)
-    graph = rulebook().cause_graph
-    roots = list(dict.fromkeys(f.cause for f in errors))
-    symptoms = [c for c in roots if any(c in graph.get(o, ()) for o in roots if o != c)]
-    roots = [c for c in roots if c not in symptoms]
-    roots.sort(key=lambda c: (-len(seen_in.get(c, ())), -max(
-        SEVERITY_RANK[f.severity] for f in errors if f.cause == c)))
-    notes = [f"{cause} is confirmed by {len(files)} files: {', '.join(files[:4])}"
-             for cause, files in seen_in.items() if len(files) > 1 and cause in roots]
-    for root in roots:
-        for symptom in sorted(graph.get(root, ())):
-            others = [f for f in seen_in.get(symptom, ()) if f not in seen_in.get(root, ())]
-            if others:
-                notes.append(f"{root} ({seen_in[root][0]}) is confirmed from the other side: "
-                             f"{symptom} in {', '.join(others[:3])}")
-    notes.extend(_contradictions(read))
-    verdict = worst_verdict(r.verdict for r in read)
-    if not read:
-        notes.append("nothing in this case was recognised: no certutil output or event log")
-    iis = tuple(dict.fromkeys(s for f in errors if f.cause in roots for s in f.iis_substatus))
-    if not roots and verdict == "pass":
-        roots = ["ok"]
-    return CaseResult(
-        case=case, verdict=verdict, root_causes=tuple(roots), iis_substatus=iis,
-        symptoms=tuple(symptoms), notes=tuple(notes), files=len(results), parsed=len(read),
-        skipped=sum(r.status in ("skipped", "unrecognized") for r in results),
-        failed=sum(r.status == "error" for r in results),
-    )
-
-
-def _evidence(result: InputResult) -> str | None:
-    """What the input's format is evidence of (chain, log ...), None for unread inputs."""
-    try:
-        return by_id(result.kind).evidence
-    except ValueError:
-        return None
-
-
-def _contradictions(read: list[InputResult]) -> list[str]:
-    """A chain that passes next to a log that shows the server rejecting a client
-    certificate's chain."""
-    book = rulebook()
-    passing = [r for r in read if _evidence(r) == "chain" and r.verdict == "pass"]
-    server = [(r, f) for r in read if _evidence(r) == "log" for f in r.findings
-              if f.severity == "error" and book.category_of(f.cause) == "chain"]
-    if not passing or not server:
-        return []
-    r, f = server[0]
-    return [
-        f"certutil passes in {passing[0].source}, but {r.source} shows the server rejecting a "
-        f"client certificate ({f.cause}): HTTP.sys validates as SYSTEM with its own binding "
-        "settings (revocation, cached-only, CTL, usage check). Run certutil on the server as "
-        "SYSTEM and compare `netsh http show sslcert`."
-    ]
 
 
 def default_jobs() -> int:

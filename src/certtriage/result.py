@@ -126,6 +126,8 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
         findings=tuple(findings), model=model,
         events=(*model.event_rows(), *(row for p in pieces for row in p.model.event_rows())),
         pieces=(*model.own_pieces(), *pieces),
+        identities=(*model.identities(), *(i for p in (*model.own_pieces(), *pieces)
+                                            for i in p.model.identities())),
     )
 
 

@@ -201,3 +201,23 @@ def test_explain_settings(query: str, rule: str) -> None:
     assert code == 0, out
     data = json.loads(out)
     assert data["kind"] == "setting" and rule in data["rules"]
+
+
+@pytest.mark.parametrize("name", ["contoso-client-expired.cer", "contoso-client-not-yet-valid.cer"])
+def test_certificate_file_outside_its_validity_fails_with_403_17(name: str) -> None:
+    code, out, _ = run("analyze", str(FIXTURES / "certs" / name))
+    assert code == Exit.FINDINGS, out
+    assert "FAIL" in out and "not-time-valid" in out and "403.17" in out
+    assert "the current time" in out  # says which time it was judged at
+
+
+def test_one_failed_cdp_url_beside_working_ones_is_no_failure() -> None:
+    fragment = FIXTURES / "certutil/fragments/cdp-one-failed-two-verified.txt"
+    code, out, _ = run("analyze", "--format", "json", str(fragment))
+    data = json.loads(out)
+    (result,) = data["inputs"]
+    assert data["verdict"] == result["verdict"] == "inconclusive", out
+    assert not result["root_causes"], out
+    assert code != Exit.FINDINGS, out
+    (warning,) = [f for f in result["findings"] if f["rule"] == "REV002"]
+    assert "one of its three CDP URLs fails" in warning["message"]

@@ -24,6 +24,7 @@ ONE_OF_EACH = [
     "certs",
     "tickets",
     "wild",
+    "cases",
 ]
 
 

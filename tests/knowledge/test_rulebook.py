@@ -45,10 +45,11 @@ def test_rule_follows_the_template(rule: Rule) -> None:
     for path in (*rule.examples.triggers, *rule.examples.clean):
         assert (FIXTURES / path).is_file(), path
     if rule.severity == "error" and "certutil-verify" in rule.applies_to \
-            and rule.category != "configuration":
+            and rule.category not in ("configuration", "evidence"):
         # Chain failures surface as a 403.x; a failed TLS handshake (event rules) never
-        # reaches IIS, and a domain controller's stores (certutil -dcinfo) are not a client
-        # certificate's chain, so those rules may name none.
+        # reaches IIS, a domain controller's stores (certutil -dcinfo) are not a client
+        # certificate's chain, and a command that failed before it read a certificate
+        # (evidence) says nothing about one, so those rules may name none.
         assert rule.iis_substatus, "an error-level chain rule says which 403.x it leads to"
 
 

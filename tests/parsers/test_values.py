@@ -82,6 +82,24 @@ def test_printed_symbol_wins_over_the_table() -> None:
     assert parsed[0].symbol == "CRYPT_E_SOMETHING_PRINTED"
 
 
+@pytest.mark.parametrize("number", [2, 5, 87, 1783, 0xFFFF])
+@pytest.mark.parametrize("shape", ["{hex} (WIN32: {n} SOME_ERROR)", "{hex}(WIN32:{n})",
+                                   "{hex} ( WIN32 : {n} )"])
+def test_a_bare_win32_code_is_the_hresult_that_wraps_it(number: int, shape: str) -> None:
+    text = "SCardListReaders: It failed. " + shape.format(hex=hex(number), n=number)
+    parsed = parse_hresult(text, 1)
+    assert parsed is not None
+    assert parsed[0].value == 0x80070000 | number
+    assert parsed[1] == number
+    assert parsed[0].message == "SCardListReaders: It failed"
+
+
+@pytest.mark.parametrize("text", ["0x6f7 (WIN32: 1784 RPC_X_BAD_STUB_DATA)", "0x6f7 (1783)",
+                                  "0x6f7 alone", "0x12345 (WIN32: 74565)"])
+def test_a_short_hex_without_its_matching_win32_number_is_no_code(text: str) -> None:
+    assert parse_hresult(text, 1) is None
+
+
 @pytest.mark.parametrize(
     "text",
     ["no code here", "0x8009201 (short)", "0x800920130 (nine digits)", "x0x80092013", ""],

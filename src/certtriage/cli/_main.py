@@ -15,13 +15,9 @@ try:  # typer 0.2x ships its own copy of click
 except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
 
-from ..errors import CerttriageError
 from ._completion import COMPLETE_VAR, PROG
-from ._output import quiet_pipe
-
-#: Exit codes used here (the full table is `cli.Exit`).
-_USAGE = 2
-_INTERRUPTED = 130
+from ._guard import USAGE as _USAGE
+from ._guard import ending
 
 
 def _err(message: str) -> None:
@@ -64,16 +60,6 @@ def run(app: typer.Typer, args: list[str] | None = None) -> int:
     except typer.Abort:
         _err("aborted")
         return _USAGE
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return _INTERRUPTED
-    except BrokenPipeError:
-        quiet_pipe()
-        return 0
-    except CerttriageError as exc:  # the one hierarchy: a located one-line message
-        _err(exc.one_line())
-        return exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        _err(f"internal error: {type(exc).__name__}: {exc}")
-        return _USAGE
+    except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - every ending has a code
+        return ending(exc)
     return code if isinstance(code, int) else 0

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Callable
 from importlib import resources
 from typing import Any, cast
 
+from .._cache import load_toml
 from ..models._base import Model
 from .catalog import event_knowledge
 from .codes import ErrorCode, code_tables, to_signed
@@ -138,7 +138,7 @@ def _status(q: str, rulebook: Rulebook) -> Explanation | None:
 def _settings() -> dict[str, dict[str, object]]:
     path = resources.files("certtriage.knowledge") / "data" / "settings.toml"
     table: dict[str, dict[str, object]] = {}
-    for row in tomllib.loads(path.read_text(encoding="utf-8"))["setting"]:
+    for row in load_toml(path.read_bytes(), "settings")["setting"]:
         for name in (row["name"], *row.get("aliases", ())):
             table[name.casefold()] = row
     return table

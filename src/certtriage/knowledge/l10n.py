@@ -1,4 +1,5 @@
-"""Translated certutil words and lines (data in `data/certutil_l10n.toml`), loaded once.
+"""Translated certutil words and lines (data in `data/certutil_l10n.toml`) and the labels of
+event exports in other languages and tools (`data/event_labels.toml`), loaded once.
 
 Lookups take the printed text (compared case-insensitively) and give its meaning; the parser
 asks them only for what a line's structure leaves open.
@@ -7,10 +8,11 @@ asks them only for what a line's structure leaves open.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+from .._cache import load_toml
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _pair(data: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
 def certutil_l10n() -> CertutilL10n:
     """The certutil translation table."""
     path = resources.files("certtriage.knowledge") / "data" / "certutil_l10n.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_toml(path.read_bytes(), "certutil_l10n")
     context = data.get("context", {})
     return CertutilL10n(
         status=_invert(data["status"]),
@@ -111,3 +113,13 @@ def certutil_l10n() -> CertutilL10n:
         pair=_pair(data),
         context_prefixes=tuple(p for group in context.values() for p in group),
     )
+
+
+@functools.cache
+def event_labels() -> dict[str, str]:
+    """Every label of `data/event_labels.toml` (case-folded, spaces collapsed) -> the English
+    label the events grammar reads."""
+    path = resources.files("certtriage.knowledge") / "data" / "event_labels.toml"
+    data = load_toml(path.read_bytes(), "event_labels")
+    return {" ".join(text.split()).casefold(): english
+            for table in data.values() for english, texts in table.items() for text in texts}

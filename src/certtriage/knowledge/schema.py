@@ -72,7 +72,7 @@ class Adjustment(BaseModel):
 class Rule(BaseModel):
     """One knowledge-base rule."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str
     """Permanent code: three capitals and three digits. Never reused."""

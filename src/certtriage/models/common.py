@@ -8,10 +8,10 @@ certificates in a chain; they do it with these models, so one rule reads them al
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import Field, SerializeAsAny
+from pydantic import Field, SerializeAsAny, field_validator
 
 from ._base import Model
 
@@ -238,6 +238,22 @@ class ChainElement(Model):
         """OIDs of the Application[n] entries."""
         return tuple(p.oid for p in self.policies if p.kind == "application")
 
+    def identity(self, where: str, context: str | None = None) -> Identity:
+        """The element as an identity (with the base CRL printed under it)."""
+        crl = next((c for c in self.crls if c.kind == "base"), None)
+        return Identity(
+            kind="certificate", where=where, context=context, element=self.index,
+            thumbprint=self.thumbprint, serial=self.serial, issuer=self.issuer,
+            subject=self.subject, names=(self.subject_alt_name,) if self.subject_alt_name else (),
+            not_before=self.not_before_at, not_after=self.not_after_at,
+            crl_this_update=_date(crl.this_update) if crl else None,
+            crl_next_update=crl.next_update_at if crl else None)
+
+
+def _date(text: str | None) -> datetime | None:
+    from ..parsers._values import parse_date  # the shared value parser (imports this module)
+    return parse_date(text)
+
 
 class ChainSummary(Model):
     """ChainContext or SimpleChain status."""
@@ -259,6 +275,89 @@ class ChainSummary(Model):
 #: A chain a report may draw: its title, the context its findings carry (None: the input
 #: itself), and its elements, leaf first.
 ShownChain = tuple[str, str | None, tuple[ChainElement, ...]]
+
+
+def _hex(value: str | None) -> str | None:
+    """Hex digits only, lowercase, without leading zeros (serials are printed both ways)."""
+    if value is None:
+        return None
+    digits = "".join(c for c in value.lower() if c in "0123456789abcdef")
+    return digits.lstrip("0") or ("0" if digits else None)
+
+
+class Identity(Model):
+    """What one piece of evidence is about, as far as it shows: a certificate (a chain
+    element, a certificate file, a store entry, a CAPI2 run's certificate) or a server's log
+    over a time window (an event, a run of IIS log lines). A case links findings only across
+    identities that match (see `certtriage.case`)."""
+
+    kind: Literal["certificate", "server"]
+    """A certificate, or what a server logged (which certificate is not shown)."""
+    where: str
+    """Where the input shows it: `chain element [0][1]`, `certificate 0 of the file`, ..."""
+    context: str | None = None
+    """The context its findings carry (a chain's label, a CAPI2 TaskId, a log window); None for
+    the input's own chain."""
+    element: int | None = None
+    """Its chain element index (0 = leaf), when it is a chain element."""
+    event_id: int | None = None
+    """The event it comes from (event inputs)."""
+    thumbprint: str | None = None
+    """SHA-1 thumbprint (certificate hash), hex digits only, lowercase."""
+    serial: str | None = None
+    """Serial number, hex digits only, lowercase, no leading zeros."""
+    issuer: str | None = None
+    """Issuer distinguished name as printed."""
+    subject: str | None = None
+    """Subject distinguished name (or a CAPI2 subject's common name) as printed."""
+    names: tuple[str, ...] = ()
+    """Subject alternative names and UPNs as printed."""
+    target: str | None = None
+    """The target (server) name a client connected to (Schannel TargetName)."""
+    server: str | None = None
+    """The computer that logged it."""
+    clients: tuple[str, ...] = ()
+    """Client addresses a server log names."""
+    status: str | None = None
+    """The answer a server log window holds (`403.13`)."""
+    time: datetime | None = None
+    """When the evidence shows it (an event's time, a log window's first line)."""
+    until: datetime | None = None
+    """The end of a log window."""
+    not_before: datetime | None = None
+    """The certificate's NotBefore."""
+    not_after: datetime | None = None
+    """The certificate's NotAfter."""
+
+    crl_this_update: datetime | None = None
+    """ThisUpdate of the base CRL checked for it, when the input prints one."""
+    crl_next_update: datetime | None = None
+    """NextUpdate of that CRL."""
+
+    @field_validator("thumbprint")
+    @classmethod
+    def _thumbprint(cls, value: str | None) -> str | None:
+        digits = "".join(c for c in (value or "").lower() if c in "0123456789abcdef")
+        return digits or None
+
+    @field_validator("serial")
+    @classmethod
+    def _serial(cls, value: str | None) -> str | None:
+        return _hex(value)
+
+    @field_validator("time", "until", "not_before", "not_after", "crl_this_update",
+                     "crl_next_update")
+    @classmethod
+    def _naive(cls, value: datetime | None) -> datetime | None:
+        """Times with a zone as UTC without it, so every time of a case compares."""
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    @property
+    def strong(self) -> bool:
+        """Whether it names a certificate by more than its subject (hash, or serial+issuer)."""
+        return bool(self.thumbprint or (self.serial and self.issuer))
 
 
 class Evidence(Model):
@@ -298,6 +397,10 @@ class Evidence(Model):
 
     def summary_lines(self) -> tuple[str, ...]:
         """Sentences that summarise the input beyond its findings."""
+        return ()
+
+    def identities(self) -> tuple[Identity, ...]:
+        """The certificates and server windows the input shows (see :class:`Identity`)."""
         return ()
 
 

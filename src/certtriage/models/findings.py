@@ -11,12 +11,13 @@ Severity levels, once:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import SerializeAsAny
 
 from ._base import Model
-from .common import Evidence, Piece, Span
+from .common import Evidence, Identity, Piece, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -129,8 +130,47 @@ class InputResult(Model):
     pieces: tuple[Piece, ...] = ()
     """The pieces of evidence found in a ticket, or beside an input's main content (an event
     message quoted under a certutil paste), each with its kind and line span."""
+    identities: tuple[Identity, ...] = ()
+    """The certificates and server log windows the input shows (its pieces' included), so a
+    case links findings only about the same certificate."""
     model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
+
+
+class CaseCertificate(Model):
+    """One certificate (or chain, or server log window) of a case, with its own diagnosis."""
+
+    label: str
+    """How the report names it: its subject and thumbprint, or the server and window."""
+    identity: Identity | None = None
+    """The strongest identity its inputs show (None when they show none)."""
+    sources: tuple[str, ...] = ()
+    """The inputs whose findings are about it."""
+    root_causes: tuple[str, ...] = ()
+    """Its root causes, strongest first."""
+    iis_substatus: tuple[str, ...] = ()
+    """The 403.x sub-statuses they lead to."""
+    symptoms: tuple[str, ...] = ()
+    """Causes of its inputs that one of its root causes explains."""
+
+
+TimelineKind = Literal["not-before", "not-after", "crl-this-update", "crl-next-update",
+                       "event", "validation", "first-failure", "last-failure"]
+
+
+class TimelineEntry(Model):
+    """One moment of a case: a validity bound, a CRL update, an event, a logged answer."""
+
+    time: datetime
+    """When (as the input printed it: logs and events in UTC, certutil in local time)."""
+    kind: TimelineKind
+    """What kind of moment."""
+    what: str
+    """What happened, in words (`CRL of CN=Contoso Issuing CA 01 expires`)."""
+    source: str
+    """The input that shows it."""
+    utc: bool
+    """Whether the input gives the time in UTC (event and IIS logs, certificate files)."""
 
 
 class CaseResult(Model):
@@ -148,6 +188,12 @@ class CaseResult(Model):
     """Causes present in the case that a root cause in another file explains."""
     notes: tuple[str, ...] = ()
     """Confirmations across files and contradictions between them."""
+    certificates: tuple[CaseCertificate, ...] = ()
+    """The certificates (and server log windows) the case's findings are about, side by
+    side, each with its own root causes."""
+    timeline: tuple[TimelineEntry, ...] = ()
+    """Validity bounds, CRL updates, events and the first and last failed answers, in time
+    order."""
     files: int = 0
     """Inputs in the case."""
     parsed: int = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import NamedTuple
@@ -17,6 +18,9 @@ _DETAIL = re.compile(r"[.,;]?[ \t]*\((?P<detail>[^)]*)\)?")
 _SYMBOL = re.compile(r"\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
 _SIGNED = re.compile(r"^[ \t]*(-\d{9,10})\b")
 _WIN32 = re.compile(r"(?:WIN32(?:/HTTP)?|WinHttp|WinINet)[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
+#: A bare Win32 error as certutil prints it when no HRESULT wraps it: `0x6f7 (WIN32: 1783 ...)`.
+_SHORT_WIN32 = re.compile(
+    r"\b0x(?P<hex>[0-9a-fA-F]{1,4})[ \t]*\([ \t]*WIN32[ \t]*:[ \t]*(?P<number>\d+)\b")
 
 
 class CodeRead(NamedTuple):
@@ -51,6 +55,8 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
     malformed, nothing is read) and the doubt described.
     """
     match = _CODE.search(text)
+    if match is None and (short := _short_win32(text, line)) is not None:
+        return short
     loose = match is None
     match = match or _LOOSE.search(text)
     if match is None:
@@ -69,6 +75,20 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
     hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
     return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
                     match.group(0), slip)
+
+
+def _short_win32(text: str, line: int) -> CodeRead | None:
+    """A bare Win32 error (`0x6f7 (WIN32: 1783 RPC_X_BAD_STUB_DATA)`) as the HRESULT that wraps
+    it (0x800706f7), read only when the hex and the decimal name the same number."""
+    match = _SHORT_WIN32.search(text)
+    if match is None or int(match["hex"], 16) != int(match["number"]):
+        return None
+    number = int(match["number"])
+    symbol_match = _SYMBOL.search(text, match.end())
+    message = text[:match.start()].strip().rstrip(".:").strip()
+    hresult = code_tables().hresult(0x80070000 | number, line, message=message,
+                                    symbol=symbol_match.group(1) if symbol_match else None)
+    return CodeRead(hresult, number, match.group(0).split("(")[0].strip(), None)
 
 
 def _witnesses(symbol: str | None, signed: re.Match[str] | None) -> dict[int, list[str]]:
@@ -104,8 +124,11 @@ def _in_range(text: str) -> bool:
     return -(2**31) <= int(text) < 0
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_status(field: str, value: int) -> TrustStatus:
-    """Decode a dwErrorStatus / dwInfoStatus value by the field it came from."""
+    """Decode a dwErrorStatus / dwInfoStatus value by the field it came from (a frozen model,
+    so one per value serves every line that prints it: a dump prints a handful of values
+    many times, and a batch the same few in every dump)."""
     tables = code_tables()
     flags = tables.decode_status(field, value)  # type: ignore[arg-type]
     return TrustStatus(

@@ -10,7 +10,7 @@ import re
 from html import escape
 
 from ..models.findings import Report
-from .view import ChainView, EventRow, FindingGroup, InputView, ReportView, build
+from .view import CaseView, ChainView, EventRow, FindingGroup, InputView, ReportView, build
 
 _CSS = """
 body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:72em}
@@ -56,7 +56,31 @@ def _cases(view: ReportView) -> str:
         for c in view.cases)
     return ("<h2>Cases</h2><table><tr><th>Case</th><th>Verdict</th><th>Root cause</th>"
             "<th>IIS</th><th>Files read / skipped / failed</th><th>Notes</th></tr>"
+            f"{rows}</table>" + "".join(_side_by_side(c) + _timeline(c) for c in view.cases))
+
+
+def _side_by_side(case: CaseView) -> str:
+    if not case.certificates:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(c.label)}</td><td>{_e(', '.join(c.root_causes))}</td>"
+        f"<td>{_e(', '.join(c.iis))}</td><td>{_e(', '.join(c.symptoms))}</td>"
+        f"<td>{'<br>'.join(_e(s) for s in c.sources)}</td></tr>" for c in case.certificates)
+    return (f"<h3>Certificates in {_e(case.name)}</h3><table><tr><th>Certificate</th>"
+            "<th>Root cause</th><th>IIS</th><th>Symptoms</th><th>Files</th></tr>"
             f"{rows}</table>")
+
+
+def _timeline(case: CaseView) -> str:
+    if not case.timeline:
+        return ""
+    bad = " class='bad'"
+    rows = "".join(
+        f"<tr><td>{_e(r.time)}</td><td{bad if r.failure else ''}>{_e(r.what)}</td>"
+        f"<td>{_e(r.source)}</td></tr>" for r in case.timeline)
+    story = f"<p><strong>{_e(case.story)}</strong></p>" if case.story else ""
+    return (f"<h3>Timeline of {_e(case.name)}</h3>{story}<table><tr><th>Time</th>"
+            f"<th>What</th><th>File</th></tr>{rows}</table>")
 
 
 def _input(item: InputView) -> str:

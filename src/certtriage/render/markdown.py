@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..models.findings import Report
-from .view import ChainView, FindingGroup, InputView, ReportView, build
+from .view import CaseView, ChainView, FindingGroup, InputView, ReportView, build
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -46,7 +46,35 @@ def _cases(view: ReportView) -> list[str]:
     out.append("")
     for case in view.cases:
         out.extend(f"- {_code(case.name)}: {_text(note)}" for note in case.notes)
-    return [*out, ""] if any(case.notes for case in view.cases) else out
+    if any(case.notes for case in view.cases):
+        out.append("")
+    for case in view.cases:
+        out.extend(_side_by_side(case))
+        out.extend(_timeline(case))
+    return out
+
+
+def _side_by_side(case: CaseView) -> list[str]:
+    if not case.certificates:
+        return []
+    out = [f"### Certificates in {_code(case.name)}", "",
+           "| Certificate | Root cause | IIS | Symptoms | Files |", "|---|---|---|---|---|"]
+    out.extend(f"| {_text(c.label)} | {', '.join(_code(r) for r in c.root_causes)} | "
+               f"{', '.join(c.iis)} | {', '.join(_code(s) for s in c.symptoms)} | "
+               f"{', '.join(_code(s) for s in c.sources)} |" for c in case.certificates)
+    return [*out, ""]
+
+
+def _timeline(case: CaseView) -> list[str]:
+    if not case.timeline:
+        return []
+    out = [f"### Timeline of {_code(case.name)}", ""]
+    if case.story:
+        out.extend([f"**{_text(case.story)}**", ""])
+    out.extend(["| Time | What | File |", "|---|---|---|"])
+    out.extend(f"| {row.time} | {'**' if row.failure else ''}{_text(row.what)}"
+               f"{'**' if row.failure else ''} | {_code(row.source)} |" for row in case.timeline)
+    return [*out, ""]
 
 
 def _input(item: InputView) -> list[str]:

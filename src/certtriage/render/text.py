@@ -265,7 +265,34 @@ def _batch_body(screen: Screen, view: ReportView, details: bool) -> None:
     for case in view.cases:
         for note in case.notes:
             screen.para([Run(f"{case.name}: ", "head"), *prose(note, "warning")], hang="  ")
+        _side_by_side(screen, case)
+        _timeline(screen, case)
     screen.blank()
+
+
+def _side_by_side(screen: Screen, case: CaseView) -> None:
+    """Each certificate of a case with its own root causes."""
+    if not case.certificates:
+        return
+    screen.line(Run(f"{case.name}: {len(case.certificates)} certificates", "head"))
+    for cert in case.certificates:
+        iis = f" -> {', '.join(cert.iis)}" if cert.iis else ""
+        screen.para([Run(f"{cert.label}: ", "head"),
+                     Run(", ".join(cert.root_causes) or "no root cause", "error"), Run(iis),
+                     Run(f"  ({', '.join(cert.sources)})", "dim")], prefix="  ", hang="    ")
+
+
+def _timeline(screen: Screen, case: CaseView) -> None:
+    """A case's moments, one a line, and what came first."""
+    if not case.timeline:
+        return
+    screen.line(Run(f"{case.name}: timeline", "head"))
+    for row in case.timeline:
+        screen.para([Run(f"{row.time:20} ", "dim"),
+                     Run(row.what, "error" if row.failure else ""),
+                     Run(f"  ({row.source})", "dim")], prefix="  ", hang=" " * 23)
+    if case.story:
+        screen.para([Run(case.story, "warning")], prefix="  ", hang="  ")
 
 
 def _case_line(screen: Screen, case: CaseView) -> None:

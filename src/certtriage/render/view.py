@@ -14,7 +14,9 @@ from typing import Any
 
 from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
+from . import story as _story
 from . import summary as _summary
+from .story import TimelineRow
 
 #: Statuses of a retrieval that did not deliver.
 BAD_STATUSES = frozenset({"failed", "expired"})
@@ -128,6 +130,17 @@ class InputView:
 
 
 @dataclass(frozen=True)
+class CertificateRow:
+    """One certificate (or server log window) of a case, with its own root causes."""
+
+    label: str
+    root_causes: tuple[str, ...]
+    iis: tuple[str, ...]
+    symptoms: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CaseView:
     """One case of a batch run."""
 
@@ -141,6 +154,11 @@ class CaseView:
     notes: tuple[str, ...]
     summary: str
     """One line: the verdict, the case's first root cause where it was found, the fix."""
+    certificates: tuple[CertificateRow, ...]
+    """Side by side, when the case is about more than one certificate (else empty)."""
+    timeline: tuple[TimelineRow, ...]
+    story: str
+    """What came first, in one sentence ('' when no failure was logged with a time)."""
 
 
 @dataclass(frozen=True)
@@ -164,10 +182,16 @@ def build(report: Report) -> ReportView:
 
 
 def _case(case: CaseResult, results: list[InputResult]) -> CaseView:
+    certificates = tuple(CertificateRow(label=c.label, root_causes=c.root_causes,
+                                        iis=c.iis_substatus, symptoms=c.symptoms,
+                                        sources=c.sources) for c in case.certificates)
     return CaseView(name=case.case, verdict=case.verdict, root_causes=case.root_causes,
                     iis=case.iis_substatus, read=case.parsed, skipped=case.skipped,
                     failed=case.failed, notes=case.notes,
-                    summary=_summary.case_line(case, results))
+                    summary=_summary.case_line(case, results),
+                    certificates=certificates if len(certificates) > 1 else (),
+                    timeline=_story.rows(case.timeline, case.case),
+                    story=_story.story(case.timeline))
 
 
 def input_view(result: InputResult) -> InputView:

@@ -533,12 +533,41 @@ def test_expired_and_not_yet_valid(pki: dict[str, Any]) -> None:
                                            not_after=certs.utc(2021))), "old.cer")
     (finding,) = expired.findings
     assert (finding.rule, finding.cause, finding.severity) == ("CRT003", "not-time-valid",
-                                                               "warning")
+                                                               "error")
     assert "403.17" in finding.message and "the current time" in finding.message
     assert "NotAfter 2021-01-01 00:00:00 UTC" in finding.message
+    assert (expired.verdict, list(expired.root_causes), finding.iis_substatus) == (
+        "fail", ["not-time-valid"], ("403.17",))
     future = analyze_bytes(certs.der(client(pki, not_before=NOW + timedelta(days=3))), "new.cer")
     assert [f.rule for f in future.findings] == ["CRT003"]
     assert "not yet valid" in future.findings[0].message
+    assert future.verdict == "fail"
+
+
+_PERIODS = {  # NotBefore, NotAfter relative to now (days), and whether the period holds now
+    "expired": (-800, -30, False), "expired-a-minute-ago": (-800, -0.001, False),
+    "valid": (-30, 300, True), "not-yet-valid": (3, 400, False),
+}
+
+
+@pytest.mark.parametrize("period", sorted(_PERIODS))
+@pytest.mark.parametrize("where", ["client", "ca-in-bundle"])
+def test_validity_now_decides_the_verdict(pki: dict[str, Any], period: str, where: str) -> None:
+    start, end, holds = _PERIODS[period]
+    dates = {"not_before": NOW + timedelta(days=start), "not_after": NOW + timedelta(days=end)}
+    if where == "client":
+        data, name = certs.der(client(pki, **dates)), "client.cer"
+    else:
+        ca = certs.build(certs.name("Dated CA", "Contoso Ltd"), issuer=pki["root"], ca=True,
+                         key_usage=certs.CA_KU, cdp=["http://pki.contoso.com/root.crl"], **dates)
+        data, name = certs.p7b(client(pki), ca, pki["root"]), "bundle.p7b"
+    result = analyze_bytes(data, name)
+    timed = [f for f in result.findings if f.rule == "CRT003"]
+    assert len(timed) == (0 if holds else 1)
+    assert (result.verdict == "fail") == (not holds)
+    if timed:
+        assert timed[0].root_cause and "403.17" in timed[0].iis_substatus
+        assert "the current time" in timed[0].message
 
 
 def test_expired_ca_in_a_bundle_is_named(pki: dict[str, Any]) -> None:
@@ -682,4 +711,7 @@ def test_fixture_findings(name: str) -> None:
         return
     assert result.status == "parsed", result.error
     assert {f.rule for f in result.findings} == expected
-    assert all(f.severity != "error" for f in result.findings)
+    # Only a certificate outside its validity period fails on its own (403.17).
+    errors = {f.rule for f in result.findings if f.severity == "error"}
+    assert errors == expected & {"CRT003"}
+    assert (result.verdict == "fail") == bool(errors)

@@ -120,7 +120,8 @@ CASES = [
          frozenset({"ok"}), PASSES),
     Case("smart-card-removed", tuple(failed_lines("0x80100069", "SCInfo")), "fail",
          frozenset({"smart-card-error"})),
-    Case("file-not-found", tuple(failed_lines("0x80070002")), "inconclusive", frozenset()),
+    Case("file-not-found", tuple(failed_lines("0x80070002")), "fail",
+         frozenset({"certutil-command-failed"})),
     Case("success-line-only", (SUCCESS,), "inconclusive", frozenset()),
 ]
 

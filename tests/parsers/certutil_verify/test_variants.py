@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from certtriage import analyze_path
+from certtriage import analyze_path, analyze_text
 from certtriage.parsers.certutil_verify import sniff
 from certtriage.parsers.certutil_verify.parser import parse
 
@@ -225,8 +225,9 @@ def test_one_run_has_no_label() -> None:
     "Certificate is REVOKED\n",
     "Expired certificate\n",
     "Cannot check leaf certificate revocation status\n",
+    "CertUtil : -SCInfo \u00c9CHEC de la commande : 0x8010002e (-2146435026 SCARD_E_NO_READERS_AVAILABLE)\n",
 ], ids=["scinfo", "dcinfo-markdown", "dcinfo", "urlcache", "pair-verdict", "pair-names",
-        "scinfo-failed", "revoked", "expired", "unchecked"])
+        "scinfo-failed", "revoked", "expired", "unchecked", "final-line-space-before-colon"])
 def test_sniffer_recognises_every_form(text: str) -> None:
     assert sniff(text)
 
@@ -239,3 +240,18 @@ def test_sniffer_recognises_every_form(text: str) -> None:
 ], ids=["store-final-line", "store-banner", "quoted-mid-line", "prose"])
 def test_sniffer_leaves_other_text_alone(text: str) -> None:
     assert not sniff(text)
+
+
+@pytest.mark.parametrize("foreign", [
+    "schannel: AcquireCredentialsHandle failed: SEC_E_NO_CREDENTIALS (0x8009030e)",
+    "curl: (35) schannel: next InitializeSecurityContext failed: SEC_E_UNTRUSTED_ROOT (0x80090325)",
+    'Exception calling "Build" with "1" argument(s): "Revocation offline (Exception from HRESULT: '
+    '0x80092013)"',
+])
+def test_another_tools_code_after_certutil_lines_is_not_a_chain_error(foreign: str) -> None:
+    text = ("Verifies against UNTRUSTED root\n"
+            "CertUtil: -verify command FAILED: 0x800b0109 (-2146762487 CERT_E_UNTRUSTEDROOT)\n"
+            f"{foreign}\n")
+    result = analyze_text(text)
+    assert result.root_causes == ("untrusted-root",)
+    assert [h.hex for h in result.model.errors] == []

@@ -559,7 +559,9 @@ def test_predicate_ds_mapping_enabled() -> None:
     values = _one("iis_ds_mapping_enabled", _read(CONTOSO_AH))
     # the server level sets enabled="false": only the location that turns it on
     assert values["context"] == 'location "Default Web Site/directory"'
-    assert values["paths"] == 'location "Default Web Site/directory" (line 110)'
+    assert values["paths"] == ('location "Default Web Site/directory": '
+                               '<clientCertificateMappingAuthentication enabled="true" /> '
+                               "(line 110)")
     assert _run("iis_ds_mapping_enabled", _read(FABRIKAM_AH)) == []
 
 

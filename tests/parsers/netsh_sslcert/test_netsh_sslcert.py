@@ -253,9 +253,12 @@ def test_sslcert_url_timeout_below(timeout: str, fires: bool) -> None:
 
 @pytest.mark.parametrize(("ident", "store", "phrase"), [
     ("(null)", "(null)", None),
-    ("ContosoCTL", "CA", 'the certificate trust list "ContosoCTL" in the store "CA"'),
-    ("ContosoCTL", "(null)", 'the certificate trust list "ContosoCTL" (no Ctl Store Name)'),
-    ("(null)", "ClientAuthIssuer", 'the issuer store "ClientAuthIssuer" (no Ctl Identifier)'),
+    ("ContosoCTL", "CA",
+     "the certificate trust list `Ctl Identifier : ContosoCTL` in `Ctl Store Name : CA`"),
+    ("ContosoCTL", "(null)",
+     "the certificate trust list `Ctl Identifier : ContosoCTL` (no Ctl Store Name)"),
+    ("(null)", "ClientAuthIssuer",
+     "the issuer store `Ctl Store Name : ClientAuthIssuer` (no Ctl Identifier)"),
 ])
 def test_sslcert_ctl(ident: str, store: str, phrase: str | None) -> None:
     doc = _doc(_with(**{"Ctl Identifier": ident, "Ctl Store Name": store}))
@@ -308,7 +311,8 @@ def test_cached_only_with_ctl_and_a_moot_timeout() -> None:
     assert set(by_rule) == {"HTP011", "HTP012"}  # the 1000 ms timeout is moot: no downloads
     assert by_rule["HTP011"].cause == "revocation-cache-only"
     assert by_rule["HTP011"].iis_substatus == ("403.13",)
-    assert '"WoodgrovePartnerCAs" in the store "CA"' in by_rule["HTP012"].message
+    assert ("`Ctl Identifier : WoodgrovePartnerCAs` in `Ctl Store Name : CA`"
+            in by_rule["HTP012"].message)
     assert by_rule["HTP012"].severity == "info"
 
 

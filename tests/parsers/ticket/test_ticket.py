@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from certtriage import analyze_path, analyze_text
+from certtriage.knowledge.codes import code_tables
+from certtriage.knowledge.codes.tables import ErrorCode
 
 from ...conftest import FIXTURES
 
@@ -110,3 +112,24 @@ def test_a_code_named_beside_evidence_does_not_decide() -> None:
 def test_prose_alone_is_not_a_ticket() -> None:
     result = analyze_text("Hi, the login to the portal fails since Monday. Any idea?\nThanks\n")
     assert result.status == "unrecognized" and result.verdict is None
+
+
+_NAMING = [c for c in code_tables().codes if c.cause is not None]
+#: How a sentence names a code: as an unsigned decimal (an IIS log's sc-win32-status, a trace),
+#: or only by Windows' message, on one line or wrapped.
+_SPELLINGS = {
+    "unsigned-decimal": lambda c: f"Every request logs sc-win32-status {c.value} since Monday.",
+    "trace-decimal": lambda c: f"[gw][tls][0x21A4] ERROR, {c.value}, AcceptSecurityContext.",
+    "message": lambda c: f"The server says: {c.message} Nothing else.",
+    "message-wrapped": lambda c: "The server says:\n" + "\n".join(c.message.split(" ", 3)),
+}
+
+
+@pytest.mark.parametrize("spelling", list(_SPELLINGS))
+@pytest.mark.parametrize("code", _NAMING, ids=[c.hex for c in _NAMING])
+def test_a_code_named_in_any_spelling_is_read(code: ErrorCode, spelling: str) -> None:
+    if spelling.startswith("message") and len(" ".join(code.message.split())) < 25:
+        pytest.skip("a message this short is not read alone (too easily said in prose)")
+    result = analyze_text("Hello team,\n\n" + _SPELLINGS[spelling](code) + "\n\nThanks\n")
+    assert result.kind == "ticket"
+    assert code.cause in result.root_causes

@@ -42,10 +42,10 @@ from dataclasses import dataclass
 from ._compile import Compiled, compile_wording
 from ._data import EventDef, Suffix, Wording, load
 from ._find import FoundMessage, MatchIndex, find
-from ._mentions import Mention
+from ._mentions import Mention, first_alert
 
 __all__ = ["EventDef", "EventKnowledge", "FoundMessage", "Wording", "canonical_provider",
-           "event_knowledge", "find_messages"]
+           "event_knowledge", "find_messages", "first_alert"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,11 +9,12 @@ strings, `%n` line breaks. :func:`pieces` splits it into literal text and slots;
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+from ..._cache import load_toml
 
 _TOKEN = re.compile(r"%(\d+)|%([A-Z][A-Za-z0-9]*)%|%n")
 
@@ -141,7 +142,7 @@ class CatalogData:
 def load() -> CatalogData:
     """Read and check `data/events.toml`."""
     path = resources.files("certtriage.knowledge") / "data" / "events.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_toml(path.read_bytes(), "events")
     kinds: dict[str, str] = data["slots"]
     events = tuple(e for row in data["event"] for e in _events(row, kinds))
     names = {spelling: name for name, spellings in data["providers"].items()

@@ -130,16 +130,21 @@ def numbers(text: str) -> dict[str, str]:
             values[name] = m.group("v")
     event = _ALERT_EVENT.search(text)
     if "AlertDesc" not in values and event is not None:
-        # A translated message or prose after the id of 36887 / 36888: the first number that
-        # is a TLS alert is its alert ("... alerta TLS fatal 48", "... : 45").
-        after = text[event.end():]
-        alert = next((n for n in _NUMBER.findall(after) if int(n) in _TLS_ALERTS), None)
+        # A translated message or prose after the id of 36887 / 36888 ("... alerta TLS fatal
+        # 48", "... : 45").
+        alert = first_alert(text[event.end():])
         if alert is not None:
             values["AlertDesc"] = alert
     code = _CODE.search(text)
     if code:
         values["ErrorCode"] = code.group(0)
     return values
+
+
+def first_alert(text: str) -> str | None:
+    """The first number of `text` that is a TLS alert: the alert of a 36887 / 36888 message in
+    any language or wording, where the number comes before Schannel's own error status."""
+    return next((n for n in _NUMBER.findall(text) if int(n) in _TLS_ALERTS), None)
 
 
 def last_small_number(text: str) -> str | None:

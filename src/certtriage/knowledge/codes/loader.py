@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..._cache import load_toml
 from .numbers import hresult_from_win32
 from .tables import (
     CertCheckModeBit,
@@ -89,15 +90,13 @@ def _check_unique(filename: str, table: str, items: Iterable[Any], what: str, ke
 
 
 def _read_toml(base: Path | Traversable, filename: str) -> dict[str, Any]:
-    import tomllib
-
     try:
         raw = base.joinpath(filename).read_bytes()
     except OSError as exc:
         raise ValueError(f"{filename}: cannot read data file: {exc}") from exc
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return load_toml(raw, Path(filename).stem)
+    except ValueError as exc:  # tomllib.TOMLDecodeError or UnicodeDecodeError
         raise ValueError(f"{filename}: invalid TOML: {exc}") from exc
 
 

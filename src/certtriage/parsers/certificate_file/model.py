@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from ...models._base import Model
-from ...models.common import Evidence, UnparsedLine
+from ...models.common import Evidence, Identity, UnparsedLine
 
 Container = Literal["der", "pem", "pkcs7"]
 
@@ -92,3 +92,12 @@ class CertificateFile(Evidence):
     """PEM blocks not read (other block types such as private keys or CRLs, and certificate
     blocks that do not decode), each at the line of its BEGIN marker. Prose around the blocks
     is ignored."""
+
+    def identities(self) -> tuple[Identity, ...]:
+        """Each certificate of the file (its context is the one its findings carry)."""
+        return tuple(Identity(
+            kind="certificate", where=f"certificate {c.index} of the file",
+            context=f"certificate {c.index} ({c.subject or 'empty subject'})",
+            element=c.index, thumbprint=c.thumbprint, serial=c.serial, issuer=c.issuer,
+            subject=c.subject, names=c.subject_alt_names, not_before=c.not_before,
+            not_after=c.not_after) for c in self.certificates)

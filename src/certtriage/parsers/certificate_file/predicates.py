@@ -25,6 +25,7 @@ from ipaddress import ip_address
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from ... import clock
 from ...knowledge.predicates import ANY_EKU_OID, Binding, predicate
 from .model import CertificateFile, CertificateInfo
 
@@ -182,7 +183,7 @@ def certfile_time_invalid(
     earlier condition set it (an ISO 8601 time, e.g. the event's), else the current UTC time.
     `time_basis` says which was used."""
     given = _time(b.values["at"]) if b.values.get("at") else None
-    moment = given or datetime.now(UTC)
+    moment = given or clock.now()
     basis = ("the time of the evidence" if given is not None else
              "the current time (the file records no time of its own)")
     for cert in _targets(doc, b):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...models._base import Model
-from ...models.common import Evidence, UnparsedLine
+from ...models.common import Evidence, Identity, UnparsedLine
 
 #: Schannel's limit on the trusted issuer list it sends in a CertificateRequest (KB 2801679).
 ISSUER_LIST_LIMIT = 16384
@@ -159,3 +159,11 @@ class CertStoreDump(Evidence):
         shown = f"{self.store} ({self.store_display_name})" if self.store_display_name else (
             self.store)
         return shown + (" of the current user" if self.user else "")
+
+    def identities(self) -> tuple[Identity, ...]:
+        """Each entry of the store (its context is the one its findings carry)."""
+        return tuple(Identity(
+            kind="certificate", where=f"store {self.store or '?'}, certificate {c.index}",
+            context=f"certificate {c.index} at line {c.line}", thumbprint=c.thumbprint,
+            serial=c.serial, issuer=c.issuer, subject=c.subject, not_before=c.not_before_at,
+            not_after=c.not_after_at) for c in self.certificates)

@@ -2,8 +2,8 @@
 
 Certificate bindings carry the certificate as a ChainElement view (subject, issuer, dates,
 serial, thumbprint and its lines as the span), so findings name the certificate and cite its
-lines; `values` fill the rule messages. Whether a certificate has expired is judged against the
-clock of the machine running certtriage: a store dump does not say when it was taken.
+lines; `values` fill the rule messages. Whether a certificate has expired is judged at the time
+of analysis (`clock.now`): a store dump does not say when it was taken.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
+from ... import clock
 from ...knowledge.predicates import Binding, predicate
 from ...models.common import ChainElement, Span
 from .model import CertStoreDump, StoreCertificate
@@ -21,8 +22,9 @@ LIST_LIMIT = 10
 
 
 def now() -> datetime:
-    """The time expiry is judged against (local, like the dates certutil prints)."""
-    return datetime.now()
+    """The time expiry is judged against: the time of analysis, in local time like the dates
+    certutil prints."""
+    return clock.now().astimezone().replace(tzinfo=None)
 
 
 def expired(cert: StoreCertificate, at: datetime | None = None) -> bool | None:

@@ -30,7 +30,7 @@ _CERTUTIL = re.compile(
     r"|Expired certificate\s*$|Missing Issuer: |Revocation check skipped\b"
     r"|[-\u2014]{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*[-\u2014]{8,}"
     r"|Error retrieving URL:"
-    r"|CertUtil: -(?:verify|SCInfo|DCInfo|URLCache)\b"
+    r"|CertUtil ?: -(?:verify|SCInfo|DCInfo|URLCache)\b"
     r"|Issuing CA Cert(?:Issuer|Subject):"
     r"|--- [^:\n]{1,20}: SCARD_STATE_|\*\*\* Testing DC\["
     r"|Win(?:Http|INet) \S[^:\n]*: \d+\s*$"

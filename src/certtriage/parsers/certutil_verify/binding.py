@@ -11,6 +11,7 @@ from typing import Any
 from ...knowledge.predicates import Binding, Facts, describe_element
 from ...models.common import URL_SECTIONS, ChainElement, HResult, Span, UrlCheck
 from .model import CertutilVerify
+from .retrieval import host_of, tally, where
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ class ChainBinding(Binding):
             "object": check.object_text if check else "",
             "not_after": (element.not_after or "not printed") if element else "not printed",
             "error": check.error.message if check and check.error else "",
+            "tally": tally(element, check) if check else "",
+            "host": host_of(check.url) if check else "",
+            "where": where(check.url) if check else "",
             "hresult": self.hresult.hex if self.hresult else "",
             "symbol": (self.hresult.symbol or "") if self.hresult else "",
             "flag": self.flag or "",

@@ -23,6 +23,9 @@ from ...models.common import (
     TrustStatus,
     UnparsedLine,
 )
+from ...models.common import (
+    Identity as CertIdentity,
+)
 from .commands import (
     CardReader,
     CodeSlip,
@@ -251,6 +254,26 @@ class CertutilVerify(Evidence):
         then the chain of each further run. A chain with a label (an output that verified
         several certificates) is the context of its findings."""
         return (*self._chain(self.label), *(c for run in self.runs for c in run._chain(run.label)))
+
+    def identities(self) -> tuple[CertIdentity, ...]:
+        """Each element of each chain (or the header's certificate when no element was
+        printed), with the chain's label as context."""
+        return (*self._identities(), *(i for run in self.runs for i in run._identities()))
+
+    def _identities(self) -> tuple[CertIdentity, ...]:
+        chain = f"{self.label}: " if self.label else ""
+        elements = self.elements or ((self.echo,) if self.echo else ())
+        found = [e.identity(f"{chain}chain element [{e.chain_index or 0}][{e.index}]"
+                            if e.index is not None else f"{chain}certificate", self.label)
+                 for e in elements]
+        header = self.identity
+        has_leaf = any(e.index in (0, None) for e in elements)
+        if header is not None and (header.subject or header.serial) and not has_leaf:
+            found.append(CertIdentity(
+                kind="certificate", where=f"{chain}certificate verified", context=self.label,
+                element=0, serial=header.serial, issuer=", ".join(header.issuer) or None,
+                subject=", ".join(header.subject) or None))
+        return tuple(found)
 
     def _chain(self, context: str | None) -> tuple[ShownChain, ...]:
         elements = self.elements or ((self.echo,) if self.echo else ())

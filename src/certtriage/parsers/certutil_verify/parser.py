@@ -20,12 +20,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lark import Token, Tree
-
 from ...grammars import CERTUTIL_VERIFY
 from ...knowledge.l10n import certutil_l10n
 from ...text.normalize import NormalizedText, normalize
 from .._lark import get_parser
+from .lines import Block, Line, Section, classify, from_tree
 from .model import CertutilVerify
 from .run import Run, Runs
 from .services import Services
@@ -38,13 +37,18 @@ _IDENTITY_NAMES = {"issuer", "subject", "ca_issuer", "ca_subject"}
 _NUMBER = re.compile(r"(\d+)\D*$")
 
 
-def parse(text: str) -> CertutilVerify:
-    """Parse decoded certutil output (any paste damage included) into a model."""
+def parse(text: str, *, grammar: bool = False) -> CertutilVerify:
+    """Parse decoded certutil output (any paste damage included) into a model.
+
+    The lines are classified by `lines.classify` when it reads the whole input, else (or with
+    `grammar=True`) by the grammar's LALR parser; both give the same blocks.
+    """
     norm = normalize(text)
-    tree = get_parser(CERTUTIL_VERIFY).parse(norm.text)
+    blocks = None if grammar else classify(norm.text)
+    if blocks is None:
+        blocks = from_tree(get_parser(CERTUTIL_VERIFY).parse(norm.text))
     reader = _Reader(norm)
-    for block in tree.children:
-        assert isinstance(block, Tree)
+    for block in blocks:
         reader.block(block)
     return reader.result()
 
@@ -58,21 +62,21 @@ class _Reader:
         self.services = Services.of(self.command)
         self.runs = Runs(self.command, self.services)
 
-    def block(self, tree: Tree[Token]) -> None:
+    def block(self, block: Block) -> None:
         """Read one block: a new block closes the open CRL block and any trailer list; a block
         that starts another certificate starts a run."""
-        kind = str(tree.data)
-        first = tree.children[0]
+        kind = block.kind
+        first = block.items[0]
         if kind in _RUN_BLOCKS:
-            number = _NUMBER.search(first.rstrip(":\n= ")) if isinstance(first, Token) else None
+            number = _NUMBER.search(first.text.rstrip(":= ")) if isinstance(first, Line) else None
             self.runs.start(_RUN_BLOCKS[kind], int(number.group(1)) if number else None)
         elif kind == "identity" and self._next_verify_run(first):
             self.runs.start("verify")
         run = self.runs.current
         reading = run.reading
         reading.mode, reading.crl, reading.list_target = kind, None, None
-        for child in tree.children:
-            if isinstance(child, Tree):
+        for child in block.items:
+            if isinstance(child, Section):
                 run.urlfetch.section(child)
             else:
                 self._line(run, child)
@@ -80,21 +84,21 @@ class _Reader:
     def _next_verify_run(self, first: Any) -> bool:
         """An `Issuer:` label after a chain was read starts the output of another -verify."""
         reading = self.runs.current.reading
-        if reading.phase == "start" or not isinstance(first, Token):
+        if reading.phase == "start" or not isinstance(first, Line):
             return False
-        label = first.rstrip(":\n").strip().casefold()
+        label = first.text.rstrip(":").strip().casefold()
         return self.command.l10n.label.get(label) in _IDENTITY_NAMES
 
-    def _line(self, run: Run, token: Token) -> None:
+    def _line(self, run: Run, item: Line) -> None:
         reading = run.reading
-        line = reading.lineno(token)
+        line = reading.lineno(item)
         reading.line = line
         reading.first_line = reading.first_line or line
         reading.lines += 1
-        text = token.rstrip("\n")
-        if run.elements.in_crl(token.type, text, line):
+        text = item.text
+        if run.elements.in_crl(item.kind, text, line):
             return
-        run.handlers[token.type](text, line)
+        run.handlers[item.kind](text, line)
         if reading.current is not None and reading.mode in ("element", "lead"):
             reading.current.touch(line)
 

@@ -24,7 +24,7 @@ from ...knowledge.predicates import (
     vocabulary,
 )
 from ...models.common import ChainElement, UrlSection, UrlStatus
-from . import commands_predicates, verdicts  # noqa: F401  (registers their predicates)
+from . import alternatives, commands_predicates, issuer, runtime, verdicts  # noqa: F401  (registers their predicates)
 from .binding import (
     START,
     ChainBinding,
@@ -55,6 +55,9 @@ _STATUSES = set(get_args(UrlStatus))
 @vocabulary("sections")
 def _section(item: Any) -> str | None:
     return None if item in _SECTIONS else f"{item!r} is not one of {sorted(_SECTIONS)}"
+
+
+vocabulary("also")(_section)  # the other sections whose retrievals count as alternatives
 
 
 @vocabulary("statuses")

@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lark import Token
-
 from ...knowledge.l10n import CertutilL10n
 from ...models.common import (
     ChainElement,
@@ -31,6 +29,7 @@ from ...models.common import (
 from ...text.normalize import NormalizedText
 from .._values import decode_status, parse_date, parse_flag_line, read_hresult
 from .commands import CodeSlip
+from .lines import Line
 
 #: The largest value of a 32-bit status word.
 U32 = 0xFFFFFFFF
@@ -199,9 +198,9 @@ class Reading:
         """The error code of a line (and its Win32 number), noting a typing slip."""
         return self.command.code(text, line)
 
-    def lineno(self, token: Token) -> int:
-        """The input line of `token`."""
-        return self.norm.origin[(token.line or 1) - 1]
+    def lineno(self, line: Line) -> int:
+        """The input line of a normalised line."""
+        return self.norm.origin[line.number - 1]
 
     def unplaced(self, text: str, line: int, reason: str) -> None:
         """Keep a line that fits nowhere, with why."""

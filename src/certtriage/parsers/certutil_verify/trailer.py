@@ -21,7 +21,11 @@ from .state import OID, U32, Reading
 
 #: certutil prints the CRL reason code in hex (`Reason=%x`).
 _REASON = re.compile(r"Reason\s*=\s*(?:0x)?([0-9a-fA-F]+)", re.IGNORECASE)
-_FINAL = re.compile(r"^CertUtil:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$")
+_FINAL = re.compile(r"^CertUtil ?:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$")
+#: A code alone in parentheses (`SEC_E_NO_CREDENTIALS (0x8009030e)`, `(Exception from HRESULT:
+#: 0x80092013)`): curl, PowerShell and others write codes so; certutil writes the code first
+#: and its decimal and name in the parentheses after it.
+_FOREIGN_CODE = re.compile(r"\((?:[^()\n]{0,40}:\s*)?0x[0-9a-fA-F]{8}\s*\)")
 #: Verbs whose final line ends the output of several verified certificates, not one chain.
 _COMMAND_VERBS = {"scinfo": "scinfo", "dcinfo": "dcinfo", "urlcache": "urlcache"}
 
@@ -104,6 +108,9 @@ class TrailerLines:
         self.reading.current = None
 
     def on_hresult_line(self, text: str, line: int) -> None:
+        if _FOREIGN_CODE.search(text):
+            self.reading.unplaced(text, line, "a code in parentheses alone: another tool's line")
+            return
         if self._leaf_check_result(text):
             self.on_leaf_revocation_error(text, line)
             return

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lark import Token, Tree
-
 from ...models.common import RetrievalError, Span
+from .lines import Line, Section
 from .state import ElementDraft, Reading
 
 # Written so no two quantifiers can share the same spaces: linear on hostile long lines.
@@ -45,31 +44,27 @@ class UrlfetchLines:
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
 
-    def section(self, tree: Tree[Token]) -> None:
+    def section(self, section: Section) -> None:
         """One section: its header, then each URL's status line with its detail lines."""
-        header = tree.children[0]
-        assert isinstance(header, Token)
+        header = section.header
         self.reading.crl = None
-        kind = _section_kind(header.strip().strip("-").strip())
+        kind = _section_kind(header.text.strip().strip("-").strip())
         elem = self.reading.element()
         elem.touch(self.reading.lineno(header))
-        for check in tree.children[1:]:
-            assert isinstance(check, Tree)
-            tokens = [t for t in check.children if isinstance(t, Token)]
-            self._check(elem, kind, tokens)
+        for check in section.checks:
+            self._check(elem, kind, check)
 
-    def _check(self, elem: ElementDraft, section: str, tokens: list[Token]) -> None:
-        first = self.reading.lineno(tokens[0])
-        record = self.status_record(tokens[0].rstrip("\n"), section, first)
+    def _check(self, elem: ElementDraft, section: str, lines: list[Line]) -> None:
+        first = self.reading.lineno(lines[0])
+        record = self.status_record(lines[0].text, section, first)
         if record is None:
-            self.reading.unplaced(tokens[0].rstrip("\n"), first,
-                                  "retrieval status line not understood")
+            self.reading.unplaced(lines[0].text, first, "retrieval status line not understood")
             return
         elem.checks.append(record)
-        for token in tokens[1:]:
-            line = self.reading.lineno(token)
-            text = token.rstrip("\n")
-            if token.type == "RETRIEVAL_ERROR":
+        for item in lines[1:]:
+            line = self.reading.lineno(item)
+            text = item.text
+            if item.kind == "RETRIEVAL_ERROR":
                 self.attach_error(record, text, line)
             else:
                 self.attach_url(record, text, line)

@@ -18,7 +18,7 @@ EVTX_MAGIC = b"ElfFile\x00"
 #: How much of a text input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
 _EVENTS = re.compile(
-    r"^\s*(?:Event ID|Event\[\d+\]|ProviderName|Event Source)\s*:"
+    r"^\s*(?:Event ID|Event Code|Event\[\d+\]|ProviderName|Event Source)\s*:"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
     r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
     r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
@@ -39,5 +39,9 @@ def sniff_text(text: str) -> bool:
     if _EVENTS.search(sample):
         return True
     from ...knowledge.catalog import find_messages
+    from .labels import names_an_event_id
+
+    if names_an_event_id(sample):
+        return True
 
     return bool(find_messages(sample))

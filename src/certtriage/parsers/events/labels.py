@@ -9,15 +9,18 @@ grammar; a record boundary is a repeated label, decided here. Labels dressed by 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from lark import Token, Tree
 
+from ...knowledge.l10n import event_labels
 from .model import EventShape
 
 #: Labels that open a record in each label/value shape.
 _RECORD_START = {"Log Name", "Event Type", "TimeCreated", "Event Source"}
+_ID_LABELS = ("Event ID", "Id", "EventID")
 ALIASES = {
     "Source": "provider", "Event Source": "provider", "ProviderName": "provider",
     "Event ID": "event_id", "Id": "event_id", "EventID": "event_id",
@@ -35,6 +38,10 @@ _DRESSED = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>" + _LABELS + r")\s*(?:\*\*|__)?\s*:"
     r"\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*(?:\\|\s{2,})?\s*$")
 _MARKUP = re.compile(r"\*\*|__|\\\s*$|^\s*[-*+]\s")
+#: A label and its value, the label short and the colon ASCII or full-width, spaced or not.
+_LABELLED = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[^:\uff1a\n*_]{1,40}?)[ \t\u3000]*(?:\*\*|__)?"
+    r"[ \t\u3000]*[:\uff1a][ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*(?P<value>.*)$")
 
 
 def undress(line: str) -> str:
@@ -47,6 +54,38 @@ def undress(line: str) -> str:
         return f"{m['label']}: {m['value']}"
     stripped = line.rstrip()
     return stripped[:-1] if stripped.endswith("\\") else line
+
+
+@functools.cache
+def _id_labels() -> re.Pattern[str]:
+    names = sorted((text for text, english in event_labels().items() if english == "Event ID"),
+                   key=len, reverse=True)
+    spaced = (r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:" + "|".join(spaced) +
+                      r")[ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*[:\uff1a][^\n\d]{0,8}\d{1,5}\b",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+def names_an_event_id(text: str) -> bool:
+    """Whether a line of `text` is an event id under a label of another language or tool."""
+    return _id_labels().search(text) is not None
+
+
+def translate(line: str) -> str:
+    """A label line of another language or tool (`Ereignis-ID: 36887`, `**Event Code:** 36888`)
+    with the English label the grammar reads, undressed; other lines as they are."""
+    m = _LABELLED.match(line)
+    if m is None:
+        return line
+    english = event_labels().get(" ".join(m["label"].split()).casefold())
+    return line if english is None else f"{english}: {m['value']}"
+
+
+def _starts_another(fields: dict[str, str], label: str) -> bool:
+    """Whether `label` opens the next record: it repeats one of this record, or it is a label
+    that opens records and this one already has its event id (so a WMI `LogFile:` line before
+    `Event Type:` stays in the record both open)."""
+    return label in fields or (label in _RECORD_START and any(k in fields for k in _ID_LABELS))
 
 
 class RecordBuilder:
@@ -95,9 +134,7 @@ class RecordBuilder:
             self.shape = "legacy-text"
         line = self.line(tokens[0])
         record = self.current
-        if (record is None or label in record["fields"]
-                or (label in _RECORD_START and record["fields"]
-                    and not (label == "Event Source" and "Event Type" in record["fields"]))):
+        if record is None or _starts_another(record["fields"], label):
             record = self._new(line)
         if label in ("Message", "Description"):  # Format-List wraps the message below it
             record["fields"][label] = "\n".join([value, *(t.strip() for t in tokens[1:])]).strip()
@@ -105,4 +142,6 @@ class RecordBuilder:
         else:  # text below another label is not its value (a message after bold labels)
             record["fields"][label] = value
             record["end"] = line
+            # ... but it may be the record's message, written without its label
+            record["after"] = [(self.line(t), t.strip()) for t in tokens[1:]]
         record["shape"] = self.shape

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from ...models._base import Model
-from ...models.common import Evidence, Repair, ShownChain, Span, UnparsedLine
+from ...models.common import Evidence, Identity, Repair, ShownChain, Span, UnparsedLine
 from ..certutil_verify.model import CertutilVerify
 
 EventShape = Literal[
@@ -185,6 +185,11 @@ class EventLog(Evidence):
         accepted = sum(1 for r in self.runs if r.chain.trailer.policy_accepted)
         return (f"{len(self.runs)} CAPI2 chain validation(s), {accepted} accepted by their "
                 "chain policy",)
+
+    def identities(self) -> tuple[Identity, ...]:
+        """Each CAPI2 run's certificates, and what the server logged (see `identities`)."""
+        from .identities import identities  # the module imports this one
+        return identities(self.events, self.runs)
 
     def event_rows(self) -> tuple[dict[str, object], ...]:
         """Each event as {provider, event_id, level, time, computer, alert_code, ...}."""

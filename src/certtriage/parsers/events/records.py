@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge
+from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge, first_alert
 from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
@@ -154,7 +154,7 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
     if definition is not None and message and resolved and not data:
         for key, value in knowledge.message_slots(provider, event_id, message).items():
             data.setdefault(key, value)
-    alert = _int(data.get("AlertDesc")) if event_id in (36887, 36888) else None
+    alert = _alert(event_id, data, message if resolved else "")
     codes: list[str] = []
     for value in (message, *data.values()):
         codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
@@ -174,6 +174,17 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
         time_at=_time(rest.get("time")), **rest,
     )
+
+
+def _alert(event_id: int, data: dict[str, str], message: str) -> int | None:
+    """The TLS alert of a 36887 / 36888: its AlertDesc, else the first alert number of a message
+    no catalog wording matched (a translation, an older or a retold wording)."""
+    if event_id not in (36887, 36888):
+        return None
+    if data.get("AlertDesc") is not None:
+        return _int(data["AlertDesc"])
+    found = first_alert(message)
+    return int(found) if found is not None else None
 
 
 def _rendered(definition: EventDef, data: dict[str, str]) -> str | None:

@@ -31,7 +31,7 @@ from .._lark import get_parser
 from .capi2 import group_runs
 from .friendly import blocks
 from .friendly import tree as friendly_tree
-from .labels import ALIASES, RecordBuilder, undress
+from .labels import ALIASES, RecordBuilder, translate, undress
 from .model import Event, EventLog, EventShape
 from .records import build_event, event_from_node
 from .table import Row, tables
@@ -175,7 +175,7 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
              found: list[FoundMessage]) -> tuple[list[dict[str, Any]], tuple[Repair, ...]]:
     """The label/value records of the lines no table or friendly view took, with the
     friendly view or the message that follows a record attached to it."""
-    rest = "\n".join("" if i in taken else undress(line) for i, line in enumerate(lines))
+    rest = "\n".join("" if i in taken else undress(translate(line)) for i, line in enumerate(lines))
     if _HTML.search(rest) and "<Event" not in rest:
         rest = clean_text(rest)
     norm = normalize(rest)
@@ -189,6 +189,8 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
         if not (record.get("message") or record["fields"].get("Description")
                 or record["fields"].get("Message") or record.get("xml")):
             _attach_message(record, starting)
+        if not record.get("message") and record.get("after") and record.get("xml") is None:
+            _unlabelled_message(record)
     return records, tuple(norm.repairs)
 
 
@@ -197,6 +199,19 @@ def _attach_message(record: dict[str, Any], found: dict[int, FoundMessage]) -> N
     after = found.get(record["end"] + 1) or found.get(record["end"] + 2)
     if after is not None:
         record["message"], record["end"] = after.text, after.end
+
+
+def _unlabelled_message(record: dict[str, Any]) -> None:
+    """The lines right after a record's last label, up to a gap, as its message when it has
+    none (a message that no catalog wording matched: translated, older or retold)."""
+    after: list[str] = []
+    for line, text in record["after"]:
+        if line != record["end"] + 1:
+            break
+        after.append(text)
+        record["end"] = line
+    if after and not record["fields"].get("Message") and not record["fields"].get("Description"):
+        record["message"] = " ".join(after)
 
 
 _HTML = re.compile(r"<(?:br|p|b|blockquote|div)\b[^<>\n]*>|</(?:p|b|blockquote|div)>|&(?:quot|lt|gt"

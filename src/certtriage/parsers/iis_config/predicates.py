@@ -318,7 +318,8 @@ def iis_cert_mapping_without_mappings(doc: IisConfig, b: Binding) -> Iterator[Bi
             hits.append(path)
     if not hits:
         return
-    items = "; ".join(f"{_where(doc, p)} (line {p.iis_mapping.line}: "
+    items = "; ".join(f'{_where(doc, p)}: <iisClientCertificateMappingAuthentication '
+                      f'enabled="true"> (line {p.iis_mapping.line}: '
                       f"{_mapping_counts(p.iis_mapping)})"
                       for p in hits if p.iis_mapping is not None)
     note = ""
@@ -360,7 +361,8 @@ def iis_ds_mapping_enabled(doc: IisConfig, b: Binding) -> Iterator[Binding]:
         return
     hits = [p for p in server.paths if p.ds_mapping is not None and p.ds_mapping.enabled]
     if hits:
-        items = "; ".join(f"{_where(doc, p)} (line {p.ds_mapping.line})"
+        items = "; ".join(f'{_where(doc, p)}: <clientCertificateMappingAuthentication '
+                          f'enabled="true" /> (line {p.ds_mapping.line})'
                           for p in hits if p.ds_mapping is not None)
         yield _bind(b, _paths_context(doc, hits), len(hits), paths=items)
 

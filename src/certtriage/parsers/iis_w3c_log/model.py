@@ -8,10 +8,11 @@ clients and URIs and the first few lines as samples, so memory does not grow wit
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from ...models._base import Model
-from ...models.common import Evidence, UnparsedLine
+from ...models.common import Evidence, Identity, UnparsedLine
 
 
 class Tally(Model):
@@ -152,3 +153,19 @@ class W3cLog(Evidence):
     """Lines that could not be read (at most 50 kept)."""
     unparsed_total: int = 0
     """How many lines could not be read in all."""
+
+    def identities(self) -> tuple[Identity, ...]:
+        """What the server logged: one window per group of failed requests, with its clients
+        (the log does not show which certificate a client sent)."""
+        return tuple(Identity(
+            kind="server", where=f"{g.code} requests (lines {g.first_line}-{g.last_line})",
+            context=g.first_time, clients=tuple(t.value for t in g.clients), status=g.code,
+            time=_time(g.first_time), until=_time(g.last_time)) for g in self.failures)
+
+
+def _time(text: str | None) -> datetime | None:
+    """A W3C `date time` (UTC) as a time; None for a time without its date."""
+    try:
+        return datetime.fromisoformat(text) if text and len(text) > 8 else None
+    except ValueError:
+        return None

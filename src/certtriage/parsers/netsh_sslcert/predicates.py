@@ -96,12 +96,13 @@ def sslcert_ctl(doc: SslCertBindings, b: Binding) -> Iterator[Binding]:
         if entry.ctl_identifier is None and entry.ctl_store_name is None:
             continue
         if entry.ctl_identifier and entry.ctl_store_name:
-            ctl = (f'the certificate trust list "{entry.ctl_identifier}" in the store '
-                   f'"{entry.ctl_store_name}"')
+            ctl = (f"the certificate trust list `Ctl Identifier : {entry.ctl_identifier}` in "
+                   f"`Ctl Store Name : {entry.ctl_store_name}`")
         elif entry.ctl_identifier:
-            ctl = f'the certificate trust list "{entry.ctl_identifier}" (no Ctl Store Name)'
+            ctl = (f"the certificate trust list `Ctl Identifier : {entry.ctl_identifier}` "
+                   "(no Ctl Store Name)")
         else:
-            ctl = f'the issuer store "{entry.ctl_store_name}" (no Ctl Identifier)'
+            ctl = f"the issuer store `Ctl Store Name : {entry.ctl_store_name}` (no Ctl Identifier)"
         field = "ctl_identifier" if entry.ctl_identifier else "ctl_store_name"
         yield _bind(b, index, entry, entry.line_of(field), ctl=ctl,
                     ctl_store=entry.ctl_store_name or "not set")

@@ -16,11 +16,18 @@ import re
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
     r"\b0x[0-9a-fA-F]{8}\b|-21474\d{5}|-2146\d{6}\b|\b(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_"
-    r"|\bCERT_TRUST_\w+|\b40[13]\.\d{1,2}\b|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
+    r"|\b214[7-9]\d{6}\b"  # an HRESULT as an unsigned decimal (sc-win32-status, traces)
+    r"|\bCERT_TRUST_\w+|\b40[13]\.\d{1,2}\b|\b403 (?:7|1[3679])\b"
+    r"|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:",
 )
 
 
 def sniff(text: str) -> bool:
-    """Whether some line of `text` carries a token that only evidence carries."""
-    return _EVIDENCE.search(text) is not None
+    """Whether some line of `text` carries a token that only evidence carries, or Windows'
+    message of an error code that names a cause (a code named only by its text)."""
+    if _EVIDENCE.search(text) is not None:
+        return True
+    from .mentions import names_a_code_by_message
+
+    return names_a_code_by_message(text)

@@ -98,6 +98,11 @@ def _messages() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
     return re.compile(alternation, re.IGNORECASE), by_text
 
 
+def names_a_code_by_message(text: str) -> bool:
+    """Whether `text` holds Windows' message of a code that names a cause."""
+    return _messages()[0].search(text) is not None
+
+
 def _by_message(lines: list[Line], named: set[tuple[int, str]]) -> list[Mention]:
     """Codes named only by their message: each paragraph is read as one text, so a message
     wrapped over lines is found; the mention stands on the line where the message starts."""

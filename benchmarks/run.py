@@ -1,0 +1,215 @@
+"""Every figure of the speed targets, each with its target and ratio (run by hand; never part
+of the test suite).
+
+    python benchmarks/run.py [--rounds 15] [--seconds 6] [--only startup,throughput,evtx]
+                             [--src=OTHER/src]
+
+* startup: wall time (and the child's CPU time) of one `certtriage analyze` of a typical paste,
+  text and json output, next to `python -c "import lark, pydantic, typer, rich"`; the three
+  commands run side by side, alternating (the order rotates each round), medians compared;
+  target at most 1.3x the import floor.
+* throughput: typical certutil dumps (the fixtures of 3-6 KB, mixed causes) per second on one
+  core in-process, the whole per-input pipeline; the parse stage alone, by the line classifier
+  and by the grammar, alternating; target 1,000 dumps/s.
+* evtx: certtriage's scan of the 32 MiB file in ../shared against raw `evtx` iteration of the
+  same file, alternating, medians; target at least 80 %.
+
+The header line names the machine (cores, Python, date) for benchmarks/README.md. The cache
+folder is a private temporary one, warmed before timing, so runs of other checkouts on the same
+machine cannot evict its entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import datetime
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The source tree measured (`--src` measures another checkout's, e.g. the main branch's).
+SRC = Path(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--src=")),
+                ROOT / "src")).resolve()
+sys.path.insert(0, str(SRC))
+os.environ.setdefault("CERTTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="certtriage-bench-"))
+
+PASTE = ROOT / "fixtures/certutil/revocation-offline/leaf-cdp-name-not-resolved.txt"
+EVTX = ROOT.parent / "shared/corpus/evtx/large/system-security-mix-32mib.evtx"
+FLOOR = "import lark, pydantic, typer, rich"
+
+
+def line(name: str, value: str, target: str, ratio: str) -> None:
+    """One figure: what, how much, the target, the ratio to the target."""
+    print(f"  {name:34s} {value:>22s}   target {target:>16s}   {ratio}")
+
+
+# ---- start-up --------------------------------------------------------------------------------
+def _command(argv: list[str], stdin: bytes | None) -> tuple[float, float]:
+    """(wall seconds, child CPU seconds) of one run."""
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, input=stdin, capture_output=True, check=False, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def startup(rounds: int) -> None:
+    """The paste against the import floor, alternating."""
+    cli = [sys.executable, "-m", "certtriage"]
+    paste = PASTE.read_bytes()
+    commands: dict[str, tuple[list[str], bytes | None]] = {
+        "import floor": ([sys.executable, "-c", FLOOR], None),
+        "analyze (text)": ([*cli, "analyze"], paste),
+        "analyze --format json": ([*cli, "analyze", "--format", "json"], paste),
+    }
+    names = list(commands)
+    # An installed package has its bytecode compiled at install time, as the floor's packages
+    # have; compile the source tree once so no run pays for it (PYTHONDONTWRITEBYTECODE may
+    # be set, which would make every run compile every module).
+    compileall.compile_dir(str(SRC), quiet=1)
+    for name in names:  # warm the caches (grammar, rulebook), and check each command works
+        argv, stdin = commands[name]
+        done = subprocess.run(argv, input=stdin, capture_output=True, check=False,
+                              env=dict(os.environ, PYTHONPATH=str(SRC)))
+        if done.returncode not in (0, 1, 4) or (stdin is not None and not done.stdout):
+            sys.exit(f"{name} failed ({done.returncode}): {done.stderr.decode()[-300:]}")
+    samples: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
+    for i in range(rounds):
+        for name in names[i % 3:] + names[: i % 3]:
+            samples[name].append(_command(*commands[name]))
+    wall = {n: statistics.median(s[0] for s in samples[n]) for n in names}
+    cpu = {n: statistics.median(s[1] for s in samples[n]) for n in names}
+    print(f"start-up ({len(paste)} byte paste, {rounds} alternating rounds, medians)")
+    floor = names[0]
+    line("import floor (wall / cpu)", f"{wall[floor] * 1000:.0f} / {cpu[floor] * 1000:.0f} ms",
+         "", "")
+    for name in names[1:]:
+        ratio, cpu_ratio = wall[name] / wall[names[0]], cpu[name] / cpu[names[0]]
+        line(f"{name} (wall / cpu)", f"{wall[name] * 1000:.0f} / {cpu[name] * 1000:.0f} ms",
+             "<= 1.30x floor", f"{ratio:.2f}x wall, {cpu_ratio:.2f}x cpu "
+             f"({'met' if ratio <= 1.3 else 'not met'})")
+
+
+# ---- throughput ------------------------------------------------------------------------------
+def typical_dumps() -> list[bytes]:
+    """The certutil fixtures of 3-6 KB (mixed causes), the damaged ones excepted."""
+    files = sorted(p for p in (ROOT / "fixtures" / "certutil").rglob("*.txt")
+                   if p.parent.name != "damaged" and 3 * 1024 <= p.stat().st_size <= 6.5 * 1024)
+    return [p.read_bytes() for p in files]
+
+
+def _rate(fn: Callable[[Any], Any], items: list[Any], seconds: float) -> float:
+    """Calls per CPU second of `fn` over `items`, cycling for about `seconds`."""
+    count, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        for item in items:
+            fn(item)
+        count += len(items)
+    return count / (time.process_time() - start)
+
+
+def throughput(seconds: float, rounds: int) -> None:
+    """Dumps per second: the whole pipeline, and the parse stage by both paths."""
+    from certtriage import analyze_bytes
+    from certtriage.parsers.certutil_verify.parser import parse
+
+    dumps = typical_dumps()  # this checkout's fixtures, whichever source tree is measured
+    texts = [d.decode("utf-8") for d in dumps]
+    runs: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {
+        "whole pipeline": (analyze_bytes, dumps),
+        "parse (line classifier)": (parse, texts),
+        "parse (grammar)": (lambda t: parse(t, grammar=True), texts),
+    }
+    if "grammar" not in parse.__code__.co_varnames:  # a checkout without the classifier
+        runs = {"whole pipeline": runs["whole pipeline"], "parse (grammar)": (parse, texts)}
+    for fn, items in runs.values():  # warm up
+        for item in items:
+            fn(item)
+    rates: dict[str, list[float]] = {n: [] for n in runs}
+    for _ in range(rounds):
+        for name, (fn, items) in runs.items():
+            rates[name].append(_rate(fn, items, seconds / rounds))
+    size = sum(map(len, dumps)) / len(dumps)
+    print(f"throughput ({len(dumps)} typical dumps, {size / 1024:.1f} KB on average, one core, "
+          "per CPU second, medians)")
+    for name in runs:
+        rate = statistics.median(rates[name])
+        line(name, f"{rate:.0f} dumps/s", ">= 1000 dumps/s" if name == "whole pipeline" else "",
+             f"{rate / 1000:.2f}x the target" if name == "whole pipeline" else "")
+
+
+# ---- EVTX ------------------------------------------------------------------------------------
+def _raw_evtx(path: Path) -> int:
+    from evtx import PyEvtxParser
+
+    count = 0
+    iterator = PyEvtxParser(str(path), separate_json_attributes=True).records_json()
+    while True:
+        try:
+            next(iterator)
+        except StopIteration:
+            return count
+        except RuntimeError:
+            continue
+        count += 1
+
+
+def evtx(rounds: int) -> None:
+    """certtriage's scan against raw iteration, alternating."""
+    if not EVTX.exists():
+        print(f"evtx: {EVTX} not found, skipped")
+        return
+    from certtriage.parsers.events.evtx import parse as scan
+
+    times: dict[str, list[float]] = {"raw evtx iteration": [], "certtriage scan": []}
+    records = 0
+    for _ in range(max(3, rounds // 3)):
+        start = time.process_time()
+        records = _raw_evtx(EVTX)
+        times["raw evtx iteration"].append(time.process_time() - start)
+        start = time.process_time()
+        scan(EVTX)
+        times["certtriage scan"].append(time.process_time() - start)
+    raw, ours = (statistics.median(t) for t in times.values())
+    size = EVTX.stat().st_size / 2**20
+    print(f"evtx ({EVTX.name}, {size:.0f} MiB, {records} records, CPU time, medians)")
+    line("raw evtx iteration", f"{records / raw:.0f} records/s", "", "")
+    line("certtriage scan", f"{records / ours:.0f} records/s", ">= 80 % of raw",
+         f"{raw / ours:.0%} of raw ({'met' if raw / ours >= 0.8 else 'not met'})")
+
+
+def main() -> None:
+    """Run the chosen benchmarks and print their figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--only", default="startup,throughput,evtx")
+    parser.add_argument("--src", help="the source tree to measure (default: this checkout's)")
+    args = parser.parse_args()
+    chosen = args.only.split(",")
+    print(f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.date.today().isoformat()}, load average "
+          f"{os.getloadavg()[0]:.1f} at the start")
+    if "startup" in chosen:
+        startup(args.rounds)
+    if "throughput" in chosen:
+        throughput(args.seconds, max(3, args.rounds // 3))
+    if "evtx" in chosen:
+        evtx(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""A case's moments on one time axis: certificate validity, CRL updates, events, CAPI2
+validations, and the first and last failed answer of each kind a server logged.
+
+Everything comes from the identities the inputs show. Times are as the inputs give them:
+event logs, IIS logs and certificate files in UTC, certutil and store dumps in the local time
+of the machine that ran certutil; each entry says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from ..models.common import Identity
+from ..models.findings import InputResult, TimelineEntry, TimelineKind
+from .match import common_name
+
+#: Input kinds whose times are UTC.
+UTC_KINDS = frozenset({"evtx", "iis-w3c-log", "certificate-file"})
+#: How far from the case's other moments a CA's validity bound may be and still be shown.
+NEAR = timedelta(days=30)
+#: Entries kept per case; failures, CRLs and events are kept before validity bounds.
+MAX_ENTRIES = 60
+_PRIORITY: dict[str, int] = {"first-failure": 0, "last-failure": 0, "crl-next-update": 1,
+                             "crl-this-update": 1, "event": 2, "validation": 2,
+                             "not-after": 3, "not-before": 4}
+
+
+def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
+    """The moments of a case's inputs, in time order, each once."""
+    seen: dict[tuple[datetime, str], TimelineEntry] = {}
+    far: set[tuple[datetime, str]] = set()
+    for result in read:
+        utc = result.kind in UTC_KINDS
+        for identity in result.identities:
+            for time, kind, what in _moments(identity):
+                seen.setdefault((time, what), TimelineEntry(
+                    time=time, kind=kind, what=what, source=result.source, utc=utc))
+                if kind in ("not-before", "not-after") and identity.element not in (0, None):
+                    far.add((time, what))
+    anchors = [e.time for key, e in seen.items() if key not in far]
+    if anchors:  # a CA's validity is shown only when it bears on the incident
+        low, high = min(anchors) - NEAR, max(anchors) + NEAR
+        seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
+    kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]
+    return tuple(sorted(kept, key=lambda e: (e.time, _PRIORITY[e.kind])))
+
+
+def _name(text: str | None) -> str:
+    return (common_name(text) or text) if text else "a certificate not named"
+
+
+def _moments(identity: Identity) -> Iterator[tuple[datetime, TimelineKind, str]]:
+    if identity.kind == "server":
+        yield from _logged(identity)
+        return
+    name = _name(identity.subject)
+    if identity.where.startswith("store "):  # a store lists many: its dates are no incident
+        return
+    if identity.not_before:
+        yield identity.not_before, "not-before", f"certificate {name} becomes valid (NotBefore)"
+    if identity.not_after:
+        yield identity.not_after, "not-after", f"certificate {name} expires (NotAfter)"
+    crl = f"the CRL of {_name(identity.issuer)} checked for {name}"
+    if identity.crl_this_update:
+        yield identity.crl_this_update, "crl-this-update", f"{crl} was issued (ThisUpdate)"
+    if identity.crl_next_update:
+        yield identity.crl_next_update, "crl-next-update", f"{crl} expires (NextUpdate)"
+    if identity.time and identity.element in (0, None):
+        yield identity.time, "validation", f"CAPI2 validates the chain of {name}"
+
+
+def _logged(identity: Identity) -> Iterator[tuple[datetime, TimelineKind, str]]:
+    if identity.time is None:
+        return
+    if identity.status:
+        yield identity.time, "first-failure", f"first {identity.status}"
+        if identity.until and identity.until != identity.time:
+            yield identity.until, "last-failure", f"last {identity.status}"
+        return
+    yield identity.time, "event", f"{identity.where} logged"
+    if identity.until and identity.until != identity.time:
+        yield identity.until, "event", f"{identity.where} last logged"

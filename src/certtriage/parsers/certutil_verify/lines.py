@@ -1,0 +1,193 @@
+"""The lines of normalised certutil output, grouped into blocks: what the grammar's parse tree
+holds, read without the LALR driver.
+
+The grammar (grammars/certutil_verify.lark) stays the specification. Its terminals are read
+from the grammar file itself and combined into one regex per lexer context, in the order of
+their priorities, which is the order Lark's lexer tries them (terminals of equal priority never
+match the same line: the grammar compiles with strict=True). Blocks are grouped by their header
+lines as the grammar's block rules do. Only three contexts exist: outside a -urlfetch section,
+right after a section header (a retrieval status may follow), and inside a retrieval (its
+error and URL lines may follow).
+
+`classify` returns None when it cannot read the whole input (a line no terminal matches) or when
+the grammar has a shape this module does not know; the parser then runs the grammar.
+`from_tree` turns the grammar's parse tree into the same blocks, so both paths feed one reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from ...grammars import CERTUTIL_VERIFY
+from .._lark import grammar_text
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
+
+
+class Line(NamedTuple):
+    """One normalised line: its kind (the grammar's terminal), its text and its line number in
+    the normalised text (1-based)."""
+
+    kind: str
+    text: str
+    number: int
+
+
+class Section(NamedTuple):
+    """A -urlfetch section: its header line, then per retrieval its status line and detail
+    lines."""
+
+    header: Line
+    checks: list[list[Line]]
+
+
+class Block(NamedTuple):
+    """A block of the grammar: its rule name (`lead` for lines before the first header) and its
+    lines and sections in order, the header line first."""
+
+    kind: str
+    items: list[Line | Section]
+
+
+class Tables(NamedTuple):
+    """What `classify` needs from the grammar."""
+
+    base: re.Pattern[str]
+    """Every terminal but those of a retrieval, combined, in the order of their priorities."""
+    nested: tuple[tuple[str, int, re.Pattern[str]], ...]
+    """The retrieval status and detail terminals with their priorities, highest first."""
+    priority: dict[str, int]
+    headers: dict[str, str]
+    """Header terminal -> the block rule it leads."""
+    details: frozenset[str]
+
+
+#: The grammar's structure that `classify` implements; any other shape falls back to Lark.
+_STRUCTURE = (
+    "start: lead? _block*",
+    "lead: _body+",
+    "section: SECTION_HEADER url_check*",
+    "url_check: URL_STATUS _check_detail*",
+)
+_TERMINAL = re.compile(r"^([A-Z][A-Z0-9_]*)(?:\.(-?\d+))?:[ \t]*/(.*)/[ \t]*$", re.MULTILINE)
+_HEADER_RULE = re.compile(r"^([a-z][a-z_]*): ([A-Z][A-Z0-9_]*) _body\*$", re.MULTILINE)
+_DETAILS = re.compile(r"^_check_detail: ([A-Z_ |]+)$", re.MULTILINE)
+_SECTION, _STATUS = "SECTION_HEADER", "URL_STATUS"
+
+
+@functools.cache
+def tables() -> Tables | None:
+    """The combined terminal regexes of the three contexts and the block rule each header
+    terminal leads, read from the grammar; None when the grammar's shape is not the known
+    one."""
+    text = grammar_text(CERTUTIL_VERIFY)
+    lines = {line.strip() for line in text.splitlines()}
+    details = _DETAILS.search(text)
+    if not all(s in lines for s in _STRUCTURE) or details is None:
+        return None
+    terminals = {m.group(1): (int(m.group(2) or 1), m.group(3))
+                 for m in _TERMINAL.finditer(text)}
+    detail = frozenset(d.strip() for d in details.group(1).split("|"))
+    nested = {_STATUS, *detail}
+    headers = {m.group(2): m.group(1) for m in _HEADER_RULE.finditer(text)}
+    if not nested <= terminals.keys() or not headers.keys() <= terminals.keys():
+        return None
+    base = _combined(terminals, [n for n in terminals if n not in nested])
+    ranked = sorted(nested, key=lambda n: -terminals[n][0])
+    return Tables(base, tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
+                  {n: p for n, (p, _) in terminals.items()}, headers, detail)
+
+
+def _combined(terminals: dict[str, tuple[int, str]], names: list[str]) -> re.Pattern[str]:
+    """One regex trying `names` in the order of their priorities, highest first."""
+    ordered = sorted(names, key=lambda n: (-terminals[n][0], n))
+    return re.compile("|".join(f"(?P<{n}>{terminals[n][1]})" for n in ordered))
+
+
+def classify(text: str) -> list[Block] | None:
+    """The blocks of normalised text (every line ends with a newline), or None when a line
+    fits no terminal or the grammar is not of the known shape.
+
+    Inside a -urlfetch section the lexer also tries the retrieval terminals: a line is of the
+    highest-priority kind that matches it among those its context allows, so a retrieval
+    terminal wins over the base kind when its priority is higher (two terminals of one priority
+    never match the same line).
+    """
+    known = tables()
+    if known is None:
+        return None
+    base, headers, details = known.base, known.headers, known.details
+    blocks: list[Block] = []
+    items: list[Line | Section] = []
+    section: Section | None = None
+    context, pos, number, end = _BASE, 0, 0, len(text)
+    while pos < end:
+        m = base.match(text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup or ""
+        if context != _BASE:
+            kind = _nested(known, kind, text, pos, context)
+        pos, number = m.end(), number + 1
+        line = Line(kind, m.group()[:-1], number)
+        if kind in headers:
+            if items and not blocks:
+                blocks.append(Block("lead", items))
+            items = [line]
+            blocks.append(Block(headers[kind], items))
+            context = _BASE
+        elif kind == _SECTION:
+            section = Section(line, [])
+            items.append(section)
+            context = _AFTER_HEADER
+        elif kind == _STATUS and section is not None:
+            section.checks.append([line])
+            context = _IN_CHECK
+        elif kind in details and section is not None:
+            section.checks[-1].append(line)
+        else:
+            items.append(line)
+            context = _BASE
+    if items and not blocks:
+        blocks.append(Block("lead", items))
+    return blocks
+
+
+#: The three lexer contexts: outside a section, after a section header, inside a retrieval.
+_BASE, _AFTER_HEADER, _IN_CHECK = 0, 1, 2
+
+
+def _nested(known: Tables, kind: str, text: str, pos: int, context: int) -> str:
+    """The kind of the line at `pos` inside a section, whose base kind is `kind`."""
+    floor = known.priority[kind]
+    for name, priority, pattern in known.nested:
+        if priority <= floor:
+            break
+        if (context == _IN_CHECK or name == _STATUS) and pattern.match(text, pos):
+            return name
+    return kind
+
+
+def from_tree(tree: Tree[Token]) -> list[Block]:
+    """The blocks of the grammar's parse tree."""
+    from lark import Token
+
+    def line(token: Token) -> Line:
+        return Line(token.type, token.rstrip("\n"), token.line or 1)
+
+    def item(child: Token | Tree[Token]) -> Line | Section:
+        if isinstance(child, Token):
+            return line(child)
+        head, *checks = child.children
+        assert isinstance(head, Token)
+        return Section(line(head), [[line(t) for t in c.children if isinstance(t, Token)]
+                                    for c in checks if not isinstance(c, Token)])
+
+    blocks = []
+    for block in tree.children:
+        assert not isinstance(block, Token)
+        blocks.append(Block(str(block.data), [item(c) for c in block.children]))
+    return blocks

@@ -1,0 +1,91 @@
+"""The lean entry of `analyze` answers exactly as the full command line does.
+
+`certtriage analyze` with plain arguments runs without the typer app. Over generated argument
+lists (every option of `analyze` in each of its spellings and any case, in any order, among
+paths and standard input) the lean entry takes the arguments and its exit code, standard
+output, standard error and report file are the full command line's; over argument lists with
+one thing the lean entry does not read, it declines and the full command line answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certtriage.cli._lean import read_args
+
+from ..conftest import FIXTURES
+from ..helpers.cli import certtriage
+
+PASTE = FIXTURES / "certutil/revocation-offline/leaf-cdp-name-not-resolved.txt"
+PATHS = [str(PASTE), str(FIXTURES / "certutil/pass/delta-crl-ok.txt"), "-",
+         str(FIXTURES / "certutil/expected.json"), "no-such-file.txt"]
+
+#: (spellings, values; None for a flag)
+OPTIONS: list[tuple[list[str], list[str] | None]] = [
+    (["--format", "-f"], ["text", "json", "JSON", "jsonl", "csv", "markdown", "Html"]),
+    (["--brief", "-b"], None),
+    (["--details"], None),
+    (["--fail-on"], ["error", "warning", "WARNING"]),
+    (["--color", "--colour"], ["auto", "always", "never", "Never"]),
+    (["--no-model"], None),
+    (["--redact"], None),
+]
+
+
+@st.composite
+def _option(draw: st.DrawFn) -> list[str]:
+    spellings, values = draw(st.sampled_from(OPTIONS))
+    name = draw(st.sampled_from(spellings))
+    if values is None:
+        return [name]
+    value = draw(st.sampled_from(values))
+    if name.startswith("--") and draw(st.booleans()):
+        return [f"{name}={value}"]
+    return [name, value]
+
+
+ARGS = st.lists(st.one_of(_option(), st.sampled_from(PATHS).map(lambda p: [p])), max_size=5)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(ARGS)
+def test_lean_entry_answers_as_the_full_command_line(parts: list[list[str]]) -> None:
+    args = ["analyze", *(a for part in parts for a in part)]
+    assert read_args(args) is not None
+    stdin = PASTE.read_bytes()
+    assert certtriage(*args, stdin=stdin, lean=True) == certtriage(*args, stdin=stdin)
+
+
+def test_report_file_is_the_same(tmp_path: Path) -> None:
+    lean, full = tmp_path / "lean.json", tmp_path / "full.json"
+    a = certtriage("analyze", "-f", "json", "-o", str(lean), str(PASTE), lean=True)
+    b = certtriage("analyze", "-f", "json", "--output", str(full), str(PASTE))
+    assert (a.code, a.out, a.err) == (b.code, b.out, b.err)
+    assert lean.read_text() == full.read_text()
+    unwritable = str(tmp_path / "missing" / "r.json")
+    assert certtriage("analyze", "-o", unwritable, str(PASTE), lean=True) == certtriage(
+        "analyze", "-o", unwritable, str(PASTE))
+
+
+#: One thing the lean entry does not read, put anywhere among good arguments.
+DECLINED = ["--help", "-h", "--bogus", "-x", "--", "--format=xml", "-f", "--brief=yes",
+            "--fail-on", "--color=sometimes", "--version", "-bf", "--format=", "-fjson"]
+
+
+@SETTINGS
+@given(ARGS, st.sampled_from(DECLINED), st.integers(min_value=0, max_value=10))
+def test_anything_else_goes_to_the_full_command_line(parts: list[list[str]], odd: str,
+                                                     where: int) -> None:
+    args = [a for part in parts for a in part]
+    args.insert(min(where, len(args)), odd)
+    assert read_args(["analyze", *args]) is None
+
+
+def test_other_commands_go_to_the_full_command_line() -> None:
+    for args in (["batch", "."], ["rules"], ["explain", "0x80092013"], [], ["--version"],
+                 ["Analyze"]):
+        assert read_args(args) is None

@@ -1,0 +1,173 @@
+"""The line classifier against the grammar: the grammar is the specification.
+
+Every input is read twice, by `lines.classify` and by the LALR parser (`from_tree`), and the
+test fails on the first line or model field where they differ: over every fixture, every file
+of the real corpus (skipped without ../shared) and generated inputs built from the lines of the
+fixtures, their fragments and arbitrary text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import LarkError
+
+from certtriage.grammars import CERTUTIL_VERIFY
+from certtriage.parsers._lark import get_parser
+from certtriage.parsers.certutil_verify.lines import Block, Line, classify, from_tree, tables
+from certtriage.parsers.certutil_verify.parser import parse
+from certtriage.text.decode import decode
+from certtriage.text.normalize import normalize
+
+from ...conftest import FIXTURES, REAL
+
+
+def _texts(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".json"
+                  and p.name not in ("README.md", "MANIFEST.json"))
+
+
+def _flat(blocks: list[Block]) -> list[tuple[str, str, str, str, int]]:
+    """Every line with where it stands: (block, place, kind, text, number)."""
+    out = []
+    for block in blocks:
+        for item in block.items:
+            if isinstance(item, Line):
+                out.append((block.kind, "body", *item))
+                continue
+            out.append((block.kind, "section", *item.header))
+            for check in item.checks:
+                out.extend((block.kind, "retrieval" if i else "status", *line)
+                           for i, line in enumerate(check))
+    return out
+
+
+def _first_difference(fast: list[Block], grammar: list[Block]) -> str:
+    a, b = _flat(fast), _flat(grammar)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"line {i + 1}: fast path {x!r}, grammar {y!r}"
+    if len(a) != len(b):
+        return f"fast path {len(a)} lines, grammar {len(b)}"
+    return "same lines, different blocks"
+
+
+def assert_same(text: str) -> None:
+    """Both paths read `text` alike, and the fast path reads whatever the grammar reads."""
+    norm = normalize(text).text
+    fast = classify(norm)
+    try:
+        grammar = from_tree(get_parser(CERTUTIL_VERIFY).parse(norm))
+    except LarkError:
+        assert fast is None, "the fast path read an input the grammar rejects"
+        return
+    assert fast is not None, "the fast path did not read an input the grammar reads"
+    assert fast == grammar, _first_difference(fast, grammar)
+    a, b = parse(text), parse(text, grammar=True)
+    if a != b:
+        da, db = a.model_dump(), b.model_dump()
+        field = next(k for k in da if da[k] != db[k])
+        pytest.fail(f"models differ first in {field}: {da[field]!r} != {db[field]!r}")
+
+
+def test_contexts_are_the_grammar_lexer_contexts() -> None:
+    """The three terminal sets are the sets Lark's contextual lexer uses in the parser's
+    states, tried in the same order of priority."""
+    known = tables()
+    assert known is not None
+    base = list(known.base.groupindex)
+    nested = [name for name, _, _ in known.nested]
+    ours = [base, [*base, "URL_STATUS"], [*base, *nested]]
+    lexers = get_parser(CERTUTIL_VERIFY).parser.lexer.lexers.values()
+    theirs = {frozenset(t.name for t in lx.terminals) for lx in lexers}
+    assert {frozenset(c) for c in ours} == {s for s in theirs if "OTHER" in s}
+    priority = {t.name: t.priority for t in get_parser(CERTUTIL_VERIFY).terminals}
+    assert known.priority == priority
+    for names in (base, nested):
+        assert [priority[n] for n in names] == sorted((priority[n] for n in names), reverse=True)
+
+
+def test_headers_are_the_grammar_block_rules() -> None:
+    known = tables()
+    assert known is not None
+    assert known.headers["ELEMENT_HEADER"] == "element"
+    assert known.headers["LABEL"] == "identity"
+    assert known.details == {"RETRIEVAL_ERROR", "URL_LINE", "BARE_URL"}
+
+
+FIXTURE_FILES = [p for p in _texts(FIXTURES) if p.suffix in (".txt", ".log", ".md", "")]
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture(path: Path) -> None:
+    assert_same(decode(path.read_bytes(), str(path)).text)
+
+
+def _real_files() -> list[Path]:
+    return _texts(REAL) if REAL.is_dir() else []
+
+
+@pytest.mark.real_corpus
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name[:40])
+def test_every_real_file(path: Path) -> None:
+    assert_same(decode(path.read_bytes(), str(path)).text)
+
+
+def _fixture_lines() -> list[str]:
+    lines: set[str] = set()
+    for path in FIXTURES.joinpath("certutil").rglob("*.txt"):
+        lines.update(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return sorted(lines)
+
+
+KNOWN_LINES = _fixture_lines()
+def _having(*marks: str) -> list[str]:
+    return [line for line in KNOWN_LINES if any(m in line for m in marks)]
+
+
+#: A -urlfetch section as the fixtures print it (header, then retrieval status lines, each with
+#: its error and URL lines), its parts in any order and mixed with other lines: the lexer's
+#: three contexts and every move between them.
+#: A retrieval's error code ends lines of every kind too: the retrieval terminals and the base
+#: kinds then both match, and the priorities decide.
+RETRIEVAL_CODES = ["0x80072ee7 (WIN32: 12007 ERROR_WINHTTP_NAME_NOT_RESOLVED)",
+                   "0x80190194 (-2145844844 HTTP_E_STATUS_NOT_FOUND)"]
+SECTION_PARTS = st.one_of(
+    st.sampled_from(_having("----", "Time:", "[0.", "://", "Error retrieving", "0x8",
+                            "CertContext[")),
+    st.builds(lambda line, code: f"{line} {code}", st.sampled_from(KNOWN_LINES),
+              st.sampled_from(RETRIEVAL_CODES)))
+SECTION = st.builds(lambda head, rest: [head, *rest], st.sampled_from(_having("-------- ")),
+                    st.lists(SECTION_PARTS, max_size=8))
+NOISE = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+LINE = st.one_of(st.sampled_from(KNOWN_LINES), NOISE,
+                 st.builds(lambda a, b: a[: len(a) // 2] + b, st.sampled_from(KNOWN_LINES),
+                           NOISE))
+CHUNK = st.one_of(LINE.map(lambda line: [line]), SECTION)
+INDENT = st.sampled_from(["", "  ", "    ", "\t", "> ", "% "])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(INDENT, CHUNK), max_size=30))
+def test_generated_inputs(chunks: list[tuple[str, list[str]]]) -> None:
+    assert_same("\n".join(i + line for i, lines in chunks for line in lines) + "\n")
+
+
+def test_a_line_no_terminal_reads_is_declined() -> None:
+    """Text the lexer could not read (a last line without its newline) is not guessed at."""
+    assert classify("Issuer:\nCN=x") is None
+    assert classify("Issuer:\nCN=x\n") is not None
+
+
+def test_parse_falls_back_to_the_grammar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the fast path declines, parse() reads the input with the grammar."""
+    import certtriage.parsers.certutil_verify.parser as module
+
+    text = (FIXTURES / "certutil/revocation-offline/leaf-cdp-name-not-resolved.txt").read_text()
+    calls: list[str] = []
+    monkeypatch.setattr(module, "classify", lambda norm: calls.append(norm))
+    assert parse(text) == parse(text, grammar=True)
+    assert calls and parse(text).elements

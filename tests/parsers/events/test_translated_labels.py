@@ -1,0 +1,99 @@
+"""Event exports in other languages and from other tools: labels translated (or WMI's), the
+message in a wording no catalog entry holds, the alert number still read from it.
+
+A generator renders one Schannel alert event under every label set of
+`knowledge/data/event_labels.toml`, dressed and plain, with the message under its
+description label or right below the last label, and checks the event id, provider, computer
+and alert come back.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from certtriage import analyze_text
+from certtriage.knowledge.catalog import first_alert
+from certtriage.parsers.events.labels import translate
+
+_DATA = tomllib.loads((resources.files("certtriage.knowledge") / "data" /
+                       "event_labels.toml").read_text(encoding="utf-8"))
+_VIEWER = _DATA["event_viewer"]
+#: One label per language, by position in each list (every list is at least this long).
+_LANGUAGES = min(len(v) for v in _VIEWER.values())
+#: Messages in wordings the catalog does not hold; {alert} is the alert number.
+_MESSAGES = [
+    "The remote end sent a fatal alert. Its TLS code: {alert}. Internal status: 1205",
+    "Es wurde eine schwerwiegende Warnung empfangen: {alert}.",
+    "\u30b3\u30fc\u30c9\u306f {alert} \u3067\u3059\u3002\u72b6\u614b\u306f 1203 \u3067\u3059\u3002",
+]
+
+
+def _record(position: int, event_id: int, message: str, *, dressed: bool,
+            labelled_message: bool) -> str:
+    def label(english: str) -> str:
+        texts = _VIEWER[english]
+        text = texts[position % len(texts)]
+        return f"**{text}:**" if dressed else f"{text}:"
+
+    lines = [f"{label('Log Name')} System", f"{label('Source')} Schannel",
+             f"{label('Event ID')} {event_id}", f"{label('Level')} Error",
+             f"{label('Computer')} WEB07.contoso.local"]
+    if labelled_message:
+        lines += [label("Description"), message]
+    else:
+        lines += [message]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("position", range(_LANGUAGES))
+@pytest.mark.parametrize("event_id", [36887, 36888])
+@pytest.mark.parametrize("wording", range(len(_MESSAGES)))
+@pytest.mark.parametrize("dressed", [False, True], ids=["plain", "bold"])
+@pytest.mark.parametrize("labelled", [True, False], ids=["described", "below-labels"])
+def test_a_translated_export_gives_its_event_and_alert(
+        position: int, event_id: int, wording: int, dressed: bool, labelled: bool) -> None:
+    alert = (40, 42, 46, 48, 70)[position % 5]
+    text = _record(position, event_id, _MESSAGES[wording].format(alert=alert), dressed=dressed,
+                   labelled_message=labelled)
+    result = analyze_text(text)
+    assert result.kind == "event-log", text
+    (event,) = result.events
+    assert (event["event_id"], event["provider"], event["alert_code"]) == (
+        event_id, "Schannel", alert), text
+    assert event["computer"] == "WEB07.contoso.local"
+
+
+def test_a_wmi_listing_is_one_event() -> None:
+    text = ("LogFile:System\nEvent Type: Error\nCategory: 0\nComputer Name: APP09\n"
+            "Event Code: 36888\nMessage: A fatal alert, TLS code 20, status 960\n"
+            "Source Name: Schannel\nTime Written: 2025/05/02 6:40:13\nUser: SYSTEM\n")
+    result = analyze_text(text)
+    (event,) = result.events
+    assert (event["event_id"], event["alert_code"], event["computer"], event["channel"]) == (
+        36888, 20, "APP09", "System")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Ereignis-ID:   36887", "Event ID: 36887"),
+    ("\u30a4\u30d9\u30f3\u30c8 ID\uff1a36887", "Event ID: 36887"),
+    ("ID de l\u2019\u00e9v\u00e9nement : 36887", "Event ID: 36887"),
+    ("- **Quelle:** Schannel", "Source: Schannel"),
+    ("Event Code: 36888", "Event ID: 36888"),
+    ("Subject: CN=web", "Subject: CN=web"),
+    ("no label here", "no label here"),
+])
+def test_translate_maps_only_known_labels(line: str, expected: str) -> None:
+    assert translate(line) == expected
+
+
+@pytest.mark.parametrize(("text", "alert"), [
+    ("code: 70. Windows SChannel error status: 105", "70"),
+    ("TLS 1.2 alert 48", "48"),
+    ("status 1203, then 42", "42"),
+    ("nothing that is an alert: 7, 1203, 999", None),
+])
+def test_first_alert_skips_versions_and_other_numbers(text: str, alert: str | None) -> None:
+    assert first_alert(text) == alert
