@@ -17,6 +17,12 @@ from certtriage.render import OutputFormat, render
 from ..conftest import FIXTURES
 
 
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports compared whole judge validity at one moment, not at each run's minute."""
+    monkeypatch.setenv("CERTTRIAGE_NOW", "2026-12-01T00:00:00Z")
+
+
 def _case(tmp_path: Path) -> Path:
     folder = tmp_path / "case"
     folder.mkdir()

@@ -30,6 +30,13 @@ CERTUTIL = FIXTURES / "certutil"
 batch_module = sys.modules[BatchRun.__module__]  # the package exports a function of that name
 
 
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs compared byte for byte judge validity at one moment, not at each run's minute
+    (the variable reaches worker processes and Dask workers through the environment)."""
+    monkeypatch.setenv("CERTTRIAGE_NOW", "2026-12-01T00:00:00Z")
+
+
 @pytest.fixture
 def cases(tmp_path: Path) -> list[Path]:
     """Three cases: a folder of mixed evidence (text, EVTX, junk, empty), a zip of some of it,
