@@ -1,78 +1,119 @@
 """Batch runs: every file of every folder or archive, one verdict per case, nothing lost.
 
 Each top-level argument is a case. Its files come from the acquire stage (folders walked in
-sorted order, archives read in memory with size, ratio, count and depth limits); each is
-analysed by the same pure per-input function as `analyze` (`analyze_bytes`, or `analyze_path`
-for plain files so EVTX streams from disk), in a process pool when `jobs > 1`. Results keep
-the acquire order whatever the number of jobs, so the output is identical for any `jobs`.
+sorted order, archives read with size, ratio, count and depth limits); each is analysed by the
+same pure per-input function as `analyze` (`executors.run_task`), here, in a pool of worker
+processes (`jobs > 1`) or on a Dask cluster (`scheduler`), each within a time budget
+(`timeout`). Results keep the acquire order whatever runs them, so the output is identical for
+any `jobs` and scheduler.
+
+:class:`BatchRun` streams: each input's result is yielded as soon as it is its turn, and an
+input's bytes are dropped once it is analysed. A case's results (without their parsed models)
+are kept only until the case is diagnosed (when the walk moves to the next argument), so what
+a run holds grows with its largest case, not with the whole run.
 """
 
 from __future__ import annotations
 
-import functools
 import os
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
 from .case import diagnose_case
 from .engine import worst_verdict
-from .models.findings import InputResult, Report
-from .pipeline import analyze_bytes, analyze_path
+from .executors import DEFAULT_TIMEOUT, Task, Work, execute
+from .models.findings import CaseResult, InputResult, Report
 
 
-@dataclass(frozen=True)
-class _Task:
-    origin: str
-    path: str | None
-    data: bytes | None
-
-
-def _analyze(task: _Task, records: Callable[[int], None] | None = None) -> InputResult:
-    """The per-input job (a top-level function, so a process pool can run it)."""
-    if task.path is not None:
-        result = analyze_path(task.path, records)
-        return result.model_copy(update={"source": task.origin})
-    return analyze_bytes(task.data or b"", task.origin)
-
-
-def _task(source: Source) -> _Task | InputResult:
+def _work(source: Source) -> Work:
+    """What an executor gets for a source: a task, or the result when there is nothing to run."""
     if source.skipped is not None:
         return InputResult(source=source.origin, kind="unknown", status="skipped",
                            error=source.skipped)
     if source.path is not None:
-        return _Task(source.origin, str(source.path), None)
+        return Task(source.origin, path=str(source.path))
     try:
-        return _Task(source.origin, None, source.load())
+        return Task(source.origin, data=source.load())
     except AcquireError as exc:
         return InputResult(source=source.origin, kind="unknown", status="error", error=str(exc))
 
 
-def _ordered(tasks: Iterable[_Task | InputResult], jobs: int,
-             records: Callable[[str, int], None] | None = None) -> Iterator[InputResult]:
-    """Results in task order; at most `jobs * 4` inputs are held in memory at once.
+class BatchRun:
+    """One batch run over `paths`: iterate :meth:`inputs`, then read :meth:`cases`."""
 
-    Records progress (EVTX records read) is reported only when files run in this process.
-    """
-    if jobs <= 1:
-        for task in tasks:
-            if isinstance(task, InputResult):
-                yield task
-                continue
-            on_records = functools.partial(records, task.origin) if records else None
-            yield _analyze(task, on_records)
-        return
-    window: list[Future[InputResult] | InputResult] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for task in tasks:
-            window.append(task if isinstance(task, InputResult) else pool.submit(_analyze, task))
-            if len(window) >= jobs * 4:
-                first = window.pop(0)
-                yield first if isinstance(first, InputResult) else first.result()
-        for item in window:
-            yield item if isinstance(item, InputResult) else item.result()
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        jobs: int = 1,
+        limits: Limits | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        scheduler: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+        records: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.names = [str(p) for p in paths]
+        self._repeated = {n for n, count in Counter(self.names).items() if count > 1}
+        self.jobs, self.timeout, self.scheduler = jobs, timeout, scheduler
+        self.records = records
+        self.limits = limits or Limits()
+        self.progress = progress
+        self._cases: dict[str, CaseResult] = {}
+        self._open: dict[str, list[InputResult]] = {}
+
+    def inputs(self) -> Iterator[InputResult]:
+        """Every input's result, in acquire order, as it is ready; never raises for bad input.
+        May raise `executors.SchedulerUnavailable` before the first result."""
+        sources: Iterable[Source] = iter_sources(self.names, self.limits)
+        total = 0
+        if self.progress is not None:
+            sources = list(sources)
+            total = len(sources)
+        waiting: deque[Source] = deque()
+
+        def work() -> Iterator[Work]:
+            for source in sources:
+                waiting.append(source)
+                yield _work(source)
+
+        results = execute(work(), jobs=self.jobs, timeout=self.timeout,
+                          scheduler=self.scheduler, records=self.records)
+        for done, result in enumerate(results, start=1):
+            source = waiting.popleft()
+            source.release()  # its temporary copy, if one was made, is no longer needed
+            yield self._file(source, result)
+            if self.progress is not None:
+                self.progress(done, total, source.origin)
+        for case in list(self._open):
+            self._close(case)
+
+    def _file(self, source: Source, result: InputResult) -> InputResult:
+        """The result with its case and acquire warning; the previous case is diagnosed once
+        the walk has left it for good."""
+        result = result.model_copy(update={"case": source.case})
+        if source.warning:
+            result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})
+        for case in [c for c in self._open if c != source.case and c not in self._repeated]:
+            self._close(case)
+        # kept for the case without its parsed model (most of its size; no case step reads it)
+        self._open.setdefault(source.case, []).append(result.model_copy(update={"model": None}))
+        return result
+
+    def _close(self, case: str) -> None:
+        self._cases[case] = diagnose_case(case, self._open.pop(case))
+
+    def cases(self) -> list[CaseResult]:
+        """One result per path, in the order given (after :meth:`inputs` is exhausted)."""
+        return [self._cases.get(n) or diagnose_case(n, []) for n in self.names]
+
+    def report(self) -> Report:
+        """The whole run as one report (every input's result held)."""
+        results = tuple(self.inputs())
+        cases = self.cases()
+        return Report(version=__version__, verdict=worst_verdict(c.verdict for c in cases),
+                      inputs=results, cases=tuple(cases))
 
 
 def batch(
@@ -80,27 +121,14 @@ def batch(
     *,
     jobs: int = 1,
     limits: Limits | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    scheduler: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     records: Callable[[str, int], None] | None = None,
 ) -> Report:
     """Analyse every file under `paths`; one case per path. Never raises for bad input."""
-    sources = list(iter_sources([str(p) for p in paths], limits or Limits()))
-    total = len(sources)
-    results: list[InputResult] = []
-    tasks = (_task(s) for s in sources)
-    for done, (source, result) in enumerate(zip(sources, _ordered(tasks, jobs, records)),
-                                            start=1):
-        source.release()  # its temporary copy, if one was made, is no longer needed
-        result = result.model_copy(update={"case": source.case})
-        if source.warning:
-            result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})
-        results.append(result)
-        if progress is not None:
-            progress(done, total, source.origin)
-    cases = [diagnose_case(str(p), [r for r in results if r.case == str(p)]) for p in paths]
-    overall = worst_verdict(c.verdict for c in cases)
-    return Report(version=__version__, verdict=overall, inputs=tuple(results),
-                  cases=tuple(cases))
+    return BatchRun(paths, jobs=jobs, limits=limits, timeout=timeout, scheduler=scheduler,
+                    progress=progress, records=records).report()
 
 
 def default_jobs() -> int:
@@ -111,4 +139,4 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["batch", "default_jobs", "diagnose_case"]
+__all__ = ["BatchRun", "batch", "default_jobs", "diagnose_case"]

@@ -32,13 +32,19 @@ def exit_code(report: Report, fail_on: str) -> Exit:
     """The exit code is the report's verdict (never a count of findings): fail 1, inconclusive
     4, pass 0; 3 when nothing was recognised. `--fail-on warning` makes a warning a failure."""
     recognised = [r for r in report.inputs if r.verdict is not None]
+    warned = any(f.severity == "warning" for r in recognised for f in r.findings)
+    return exit_for(report.verdict, recognised=bool(recognised), warned=warned,
+                    fail_on=fail_on)
+
+
+def exit_for(verdict: str, *, recognised: bool, warned: bool, fail_on: str) -> Exit:
+    """`exit_code` from a tally: the verdict, whether any input was recognised, whether a
+    recognised input had a warning."""
     if not recognised:
         return Exit.UNRECOGNIZED
-    warned = fail_on == "warning" and any(
-        f.severity == "warning" for r in recognised for f in r.findings)
-    if report.verdict == "fail" or warned:
+    if verdict == "fail" or (fail_on == "warning" and warned):
         return Exit.FINDINGS
-    return Exit.INCONCLUSIVE if report.verdict == "inconclusive" else Exit.OK
+    return Exit.INCONCLUSIVE if verdict == "inconclusive" else Exit.OK
 
 
 def read_inputs(paths: list[str] | None) -> list[InputResult]:

@@ -17,7 +17,7 @@ import typer
 
 from .._version import __version__
 from . import _help
-from ._analyze import Exit, emit, read_inputs
+from ._analyze import Exit, emit, exit_for, read_inputs
 from ._analyze import err as _err
 from ._options import (
     BriefOption,
@@ -103,6 +103,14 @@ def batch(
         "--brief", "-b", help="Text: only the summary line of each case.")] = False,
     details: Annotated[bool, typer.Option(
         "--details", help="Text: every input's full diagnosis too.")] = False,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", callback=_help.seconds, show_default=False,
+        help="Time budget per input (default: 60; 0: none). An input that takes longer is "
+        "reported as timed out and the run goes on.")] = 60.0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", show_default=False,
+        help="Run on a Dask cluster: tcp://HOST:PORT, or local for one on this machine "
+        "(needs certtriage[dask]).")] = None,
     fail_on: FailOnOption = "error",
     color: ColorOption = "auto",
     no_model: NoModelOption = False,
@@ -115,18 +123,57 @@ def batch(
         _err(f"{path}: no such file or folder")
     if missing:
         raise typer.Exit(int(Exit.USAGE))
-    from ..batch import batch as run
-    from ..batch import default_jobs
+    from ..batch import BatchRun, default_jobs
+    from ..executors import SchedulerUnavailable
 
     workers = int(jobs) if jobs else default_jobs()
+    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler}
+    try:
+        if fmt in _STREAMED and not redacted:
+            _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,
+                          no_model=no_model, fail_on=fail_on)
+        full = _run_batch(paths, options, quiet=quiet)
+    except SchedulerUnavailable as exc:
+        _fail(str(exc))
+    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
+          brief=brief, color=color, redacted=redacted)
+
+
+_STREAMED = ("jsonl", "csv")
+
+
+def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:
+    from ..batch import BatchRun
+
+    run = BatchRun(paths, **options)
     if not quiet and sys.stderr.isatty():
         from ._progress import with_progress
 
-        full = with_progress(run, paths, workers)
-    else:
-        full = run(paths, jobs=workers)
-    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
-          brief=brief, color=color, redacted=redacted)
+        return with_progress(run)
+    return run.report()
+
+
+def _stream_batch(run: Any, fmt: str, output: str | None, *, quiet: bool, no_model: bool,
+                  fail_on: str) -> NoReturn:
+    """Batch output written as each input is done (`jsonl`, `csv`)."""
+    from contextlib import nullcontext
+
+    from ..render import OutputFormat
+    from ._stream import stream
+
+    bar: Any = nullcontext()
+    if not quiet and sys.stderr.isatty():
+        from ._progress import progress_bar
+
+        bar = progress_bar(run)
+    try:
+        with bar:
+            tally = stream(run, OutputFormat(fmt), output, include_model=not no_model)
+    except OSError as exc:
+        _fail(f"{output or 'standard output'}: cannot write the report: "
+              f"{exc.strerror or exc}")
+    raise typer.Exit(int(exit_for(tally.verdict, recognised=tally.recognised,
+                                  warned=tally.warned, fail_on=fail_on)))
 
 
 @_command("List the knowledge-base rules, or show one.",

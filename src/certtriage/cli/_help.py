@@ -110,6 +110,13 @@ def positive(value: str | None) -> str | None:
     return value
 
 
+def seconds(value: float) -> float:
+    """An option callback that accepts a number of seconds, 0 or more."""
+    if value < 0:
+        raise typer.BadParameter(f"{value:g} is not 0 or more seconds.")
+    return value
+
+
 def completer(values: Sequence[str]) -> Callable[[str], list[str]]:
     """Tab completion of an option's values."""
     return lambda incomplete: [v for v in values if v.startswith(incomplete.lower())]

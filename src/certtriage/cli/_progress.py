@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..batch import BatchRun
     from ..models.findings import Report
 
 
-def with_progress(run: Callable[..., Report], paths: list[str], jobs: int) -> Report:
-    """`run(paths, jobs=jobs)` with a transient progress bar on standard error."""
+@contextmanager
+def progress_bar(run: BatchRun) -> Iterator[None]:
+    """A transient progress bar on standard error that follows `run` while the block runs."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -26,4 +29,12 @@ def with_progress(run: Callable[..., Report], paths: list[str], jobs: int) -> Re
         def records(origin: str, count: int) -> None:
             bar.update(task, current=f"{origin[-48:]}: {count} records")
 
-        return run(paths, jobs=jobs, progress=update, records=records)
+        run.progress = update
+        run.records = records
+        yield
+
+
+def with_progress(run: BatchRun) -> Report:
+    """The whole report of `run`, with a transient progress bar on standard error."""
+    with progress_bar(run):
+        return run.report()

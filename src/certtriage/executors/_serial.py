@@ -1,0 +1,67 @@
+"""In this process, one input after another (``jobs=1``).
+
+The time budget is kept with a real-time interval timer (``SIGALRM``) where the platform has
+one and this is the main thread; the timer's exception is no ``Exception``, so the pipeline's
+boundary lets it through to here. Elsewhere (Windows, a worker thread) inputs run unbounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from ..models.findings import InputResult
+from . import Records, Work, run_task, timed_out
+
+
+class _Overtime(BaseException):
+    """Raised by the timer inside the analysis of an input that overran its budget."""
+
+
+def _can_time() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _ring(signum: int, frame: object) -> None:
+    raise _Overtime
+
+
+@contextmanager
+def _alarm_handler() -> Iterator[None]:
+    previous = signal.signal(signal.SIGALRM, _ring)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _timed(call: Callable[[], InputResult], origin: str, budget: float) -> InputResult:
+    try:
+        signal.setitimer(signal.ITIMER_REAL, budget)
+        try:
+            return call()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Overtime:
+        return timed_out(origin, budget)
+
+
+def run_serial(work: Iterable[Work], budget: float | None,
+               records: Records | None) -> Iterator[InputResult]:
+    """Each item's result, in order, analysed here."""
+    if budget is None or not _can_time():
+        for item in work:
+            yield item if isinstance(item, InputResult) else run_task(
+                item, functools.partial(records, item.origin) if records else None)
+        return
+    with _alarm_handler():
+        for item in work:
+            if isinstance(item, InputResult):
+                yield item
+                continue
+            on_records = functools.partial(records, item.origin) if records else None
+            yield _timed(functools.partial(run_task, item, on_records), item.origin, budget)

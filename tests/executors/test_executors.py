@@ -1,0 +1,349 @@
+"""Executors: the same output from every place the per-input function can run (this process,
+worker processes under each start method, a Dask cluster), a time budget per input, and a
+batch that holds only a window of inputs at a time."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from certtriage import pipeline
+from certtriage.batch import BatchRun, batch
+from certtriage.executors import DEFAULT_TIMEOUT, WINDOW_PER_WORKER, Task, run_task
+from certtriage.executors._pool import START_METHOD, context
+from certtriage.models.findings import InputResult
+from certtriage.render import OutputFormat, render
+
+from ..conftest import FIXTURES
+from ..helpers.cli import certtriage
+
+CERTUTIL = FIXTURES / "certutil"
+batch_module = sys.modules[BatchRun.__module__]  # the package exports a function of that name
+
+
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs compared byte for byte judge validity at one moment, not at each run's minute
+    (the variable reaches worker processes and Dask workers through the environment)."""
+    monkeypatch.setenv("CERTTRIAGE_NOW", "2026-12-01T00:00:00Z")
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> list[Path]:
+    """Three cases: a folder of mixed evidence (text, EVTX, junk, empty), a zip of some of it,
+    and an empty folder."""
+    folder = tmp_path / "ticket"
+    folder.mkdir()
+    dumps = [p for d in ("revoked", "revocation-offline", "untrusted-root")
+             for p in sorted((CERTUTIL / d).glob("*.txt"))[:2]]
+    for i, name in enumerate(dumps):
+        shutil.copy(name, folder / f"dump-{i}.txt")
+    shutil.copy(CERTUTIL / "pass/three-element-client-auth-urlfetch.txt", folder / "ok.txt")
+    shutil.copy(FIXTURES / "evtx/system-schannel-truncated.evtx", folder / "System.evtx")
+    (folder / "junk.bin").write_bytes(bytes(range(256)) * 4)
+    (folder / "empty.txt").write_bytes(b"")
+    archive = shutil.make_archive(str(tmp_path / "bundle"), "zip", folder)
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    return [folder, Path(archive), empty]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    ran = certtriage("batch", "-q", *args, env=env)
+    assert ran.code in (0, 1, 4), ran.err
+    assert ran.err == ""
+    return ran.out
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_spawn_workers_give_the_output_of_one_process(cases: list[Path], fmt: str) -> None:
+    paths = [str(p) for p in cases]
+    alone = _run("-f", fmt, "--jobs", "1", *paths)
+    spawned = _run("-f", fmt, "--jobs", "2", *paths, env={START_METHOD: "spawn"})
+    assert spawned == alone
+    assert "System.evtx" in alone and "dump-5.txt" in alone
+
+
+def test_the_start_method_is_the_one_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    for method in multiprocessing.get_all_start_methods():
+        monkeypatch.setenv(START_METHOD, method)
+        assert context().get_start_method() == method
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.JSONL, OutputFormat.CSV])
+def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFormat,
+                                                tmp_path: Path) -> None:
+    paths = [str(p) for p in (*cases, cases[0])]  # a case given twice is two cases of all
+    whole = render(batch(paths), fmt, include_model=True)
+    assert _run("-f", fmt.value, "--jobs", "1", *paths) == whole
+    target = tmp_path / f"report.{fmt.value}"
+    target.write_text("the previous report\n")
+    assert certtriage("batch", "-q", "-f", fmt.value, "-o", str(target), *paths).code == 1
+    assert target.read_text(encoding="utf-8") == whole
+    assert not list(tmp_path.glob(".certtriage-*"))
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Patch the acquire stream so the test sees how far the batch has read ahead."""
+    pulled: list[str] = []
+    real = batch_module.iter_sources
+
+    def counting(*args: object, **kwargs: object) -> Iterator[object]:
+        for source in real(*args, **kwargs):  # type: ignore[arg-type]
+            pulled.append(source.origin)
+            yield source
+
+    monkeypatch.setattr(batch_module, "iter_sources", counting)
+    return pulled
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batch_reads_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           jobs: int) -> None:
+    for i in range(60):
+        (tmp_path / f"{i:03}.txt").write_text(f"note {i}\n")
+    pulled = _counted(monkeypatch)
+    results = BatchRun([tmp_path], jobs=jobs).inputs()
+    ahead = []
+    for result in results:
+        ahead.append(len(pulled) - len(ahead) - 1)
+        assert result.source == pulled[len(ahead) - 1]
+    assert len(ahead) == 60
+    assert max(ahead) <= (0 if jobs == 1 else jobs * WINDOW_PER_WORKER)
+
+
+def test_a_case_is_released_once_diagnosed(tmp_path: Path) -> None:
+    folders = []
+    for name in ("a", "b", "c"):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(CERTUTIL / "pass/three-element-client-auth-urlfetch.txt", folder / "x.txt")
+        folders.append(folder)
+    run = BatchRun(folders)
+    held = []
+    for _ in run.inputs():
+        held.append(sorted(run._open))
+    assert held == [[str(folders[0])], [str(folders[1])], [str(folders[2])]]
+    assert [c.case for c in run.cases()] == [str(f) for f in folders]
+
+
+def test_a_case_is_diagnosed_as_from_whole_results(tmp_path: Path) -> None:
+    """The results a case keeps leave out the parsed model; the diagnosis is the same."""
+    from certtriage.batch import diagnose_case
+
+    folder = tmp_path / "every-kind"
+    folder.mkdir()
+    kinds = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    for kind in kinds:
+        for i, path in enumerate(sorted(p for p in kind.rglob("*") if p.is_file())[:3]):
+            shutil.copy(path, folder / f"{kind.name}-{i}{path.suffix}")
+    run = BatchRun([folder])
+    results = list(run.inputs())
+    assert len({r.kind for r in results}) >= 6 and any(r.model for r in results)
+    assert run.cases() == [diagnose_case(str(folder), results)]
+
+
+# -- the time budget ------------------------------------------------------------------------
+
+_RELEASE = threading.Event()
+
+
+def _slow_when_named_slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs whose name holds `slow` hang (until the test ends) instead of being analysed."""
+    real_bytes, real_path = pipeline.analyze_bytes, pipeline.analyze_path
+    _RELEASE.clear()
+
+    def hang(name: str) -> None:
+        if "slow" in name:
+            _RELEASE.wait(120)
+
+    def analyze_bytes(data: bytes, source: str = "<bytes>") -> InputResult:
+        hang(source)
+        return real_bytes(data, source)
+
+    def analyze_path(path: str, records: object = None) -> InputResult:
+        hang(str(path))
+        return real_path(path, records)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "analyze_bytes", analyze_bytes)
+    monkeypatch.setattr(pipeline, "analyze_path", analyze_path)
+
+
+@pytest.fixture
+def slow_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    dump = CERTUTIL / "revoked/leaf-revoked-key-compromise.txt"
+    for name in ("a.txt", "b-slow.txt", "c.txt", "d-slow.txt", "e-slow.txt", "f.txt"):
+        shutil.copy(dump, folder / name)
+    pipeline.analyze_bytes(dump.read_bytes())  # rules and grammar loaded before the clock runs
+    _slow_when_named_slow(monkeypatch)
+    yield folder
+    _RELEASE.set()
+
+
+#: A budget far above a loaded pipeline's time for one dump, even on a busy machine.
+BUDGET = 1.5
+
+
+def _check_timed_out(report_inputs: tuple[InputResult, ...], budget: float) -> None:
+    by_name = {Path(r.source).name: r for r in report_inputs}
+    assert sorted(by_name) == ["a.txt", "b-slow.txt", "c.txt", "d-slow.txt", "e-slow.txt",
+                               "f.txt"]
+    for name, result in by_name.items():
+        if "slow" in name:
+            assert result.status == "error", name
+            assert result.error == (f"timed out: not finished within {budget:g} s (--timeout); "
+                                    "the run went on without it")
+        else:
+            assert result.status == "parsed" and result.root_causes == ("revoked",), name
+
+
+def test_an_input_over_budget_is_timed_out_in_process(slow_case: Path) -> None:
+    report = batch([slow_case], jobs=1, timeout=BUDGET)
+    _check_timed_out(report.inputs, BUDGET)
+    assert report.cases[0].failed == 3
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="the patched analysis reaches workers only when they are forked")
+def test_a_worker_over_budget_is_replaced(slow_case: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD, "fork")
+    report = batch([slow_case], jobs=2, timeout=BUDGET)  # three hang, more than the 2 workers
+    _check_timed_out(report.inputs, BUDGET)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="the patched analysis reaches workers only when they are forked")
+def test_a_worker_that_dies_is_reported_and_replaced(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD, "fork")
+    real = pipeline.analyze_bytes
+
+    def dying(data: bytes, source: str = "<bytes>") -> InputResult:
+        if "die" in source:
+            os._exit(9)
+        return real(data, source)
+
+    monkeypatch.setattr(pipeline, "analyze_bytes", dying)
+    archive = tmp_path / "a.zip"
+    import zipfile
+
+    dump = (CERTUTIL / "revoked/leaf-revoked-key-compromise.txt").read_bytes()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in ("1.txt", "2-die.txt", "3.txt", "4-die.txt", "5-die.txt", "6.txt"):
+            zf.writestr(name, dump)
+    report = batch([archive], jobs=2)
+    for result in report.inputs:
+        if "die" in result.source:
+            assert result.status == "error"
+            assert result.error == "the worker process analysing it ended unexpectedly (exit code 9)"
+        else:
+            assert result.root_causes == ("revoked",), result.source
+    assert len(report.inputs) == 6
+
+
+def test_the_cli_default_budget_is_the_library_default() -> None:
+    ran = certtriage("batch", "--help")
+    assert f"(default: {DEFAULT_TIMEOUT:g}; 0: none)" in " ".join(ran.out.split())
+
+
+def test_the_per_input_function_takes_and_gives_plain_data(tmp_path: Path) -> None:
+    import pickle
+
+    dump = CERTUTIL / "revoked/leaf-revoked-key-compromise.txt"
+    task = pickle.loads(pickle.dumps(Task("x!dump.txt", data=dump.read_bytes())))
+    result = pickle.loads(pickle.dumps(run_task(task)))
+    assert result == pipeline.analyze_bytes(dump.read_bytes(), "x!dump.txt")
+    on_disk = run_task(Task("named.txt", path=str(dump)))
+    assert on_disk == result.model_copy(update={"source": "named.txt"})
+
+
+# -- Dask ----------------------------------------------------------------------------------
+
+
+def test_without_dask_the_scheduler_option_says_what_to_install(
+        cases: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    ran = certtriage("batch", "-q", "--scheduler", "local", str(cases[0]))
+    assert ran.code == 2
+    assert ran.err == "certtriage: --scheduler needs Dask: pip install 'certtriage[dask]'\n"
+    assert ran.out == ""
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A two-worker Dask cluster in this process, reached over TCP as a remote one would be."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  protocol="tcp", dashboard_address=":0",
+                                  silence_logs=50) as local:
+        yield local.scheduler_address
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_a_dask_cluster_gives_the_output_of_one_process(cases: list[Path], cluster: str,
+                                                        fmt: str) -> None:
+    paths = [str(p) for p in cases]
+    alone = _run("-f", fmt, "--jobs", "1", *paths)
+    assert _run("-f", fmt, "--scheduler", cluster, *paths) == alone
+
+
+def test_a_local_cluster_of_its_own(cases: list[Path]) -> None:
+    """`--scheduler local` starts (and stops) a cluster of `--jobs` worker processes."""
+    pytest.importorskip("distributed")
+    alone = _run("-f", "jsonl", "--jobs", "1", str(cases[1]))
+    assert _run("-f", "jsonl", "--jobs", "2", "--scheduler", "local", str(cases[1])) == alone
+
+
+def test_an_input_over_budget_on_dask_is_timed_out(slow_case: Path) -> None:
+    """Dask cannot stop a running task: each hung input keeps its worker thread, so this
+    cluster has a thread more than there are hung inputs."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
+                                  protocol="tcp", dashboard_address=":0",
+                                  silence_logs=50) as local:
+        report = batch([slow_case], scheduler=local.scheduler_address, timeout=BUDGET)
+        _check_timed_out(report.inputs, BUDGET)
+        _RELEASE.set()
+
+
+def test_an_unreachable_scheduler_is_one_line(cases: list[Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")
+    from certtriage.executors import _dask
+
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 1)
+    ran = certtriage("batch", "-q", "-f", "jsonl", "--scheduler", "tcp://127.0.0.1:9",
+                     str(cases[0]))
+    assert ran.code == 2
+    assert ran.err.startswith("certtriage: cannot reach the Dask scheduler tcp://127.0.0.1:9: ")
+    assert ran.err.count("\n") == 1 and ran.out == ""
+
+
+def test_dask_results_are_ordered_whatever_finishes_first(tmp_path: Path, cluster: str,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    real = pipeline.analyze_bytes
+
+    def early_ones_late(data: bytes, source: str = "<bytes>") -> InputResult:
+        if source.endswith(("00.txt", "01.txt")):
+            time.sleep(0.3)
+        return real(data, source)
+
+    monkeypatch.setattr(pipeline, "analyze_bytes", early_ones_late)
+    for i in range(12):
+        (tmp_path / f"{i:02}.txt").write_text(f"note {i}\n")
+    report = batch([tmp_path], scheduler=cluster)
+    assert [Path(r.source).name for r in report.inputs] == [f"{i:02}.txt" for i in range(12)]
+    assert json.loads(render(report, OutputFormat.JSON))["cases"][0]["files"] == 12
