@@ -57,7 +57,11 @@ def _command(short_help: str, **settings: Any) -> Callable[[Callable[..., None]]
 
 
 def _err(message: str) -> None:
-    print(f"certtriage: {message}", file=sys.stderr)
+    """One line on standard error; names from the command line or the inputs are shown with
+    their control characters escaped."""
+    from ..render.escape import one_line
+
+    print(f"certtriage: {one_line(message)}", file=sys.stderr)
 
 
 def _fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
@@ -135,7 +139,7 @@ def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on
           redacted: bool = False) -> NoReturn:
     """Render the report to the chosen output and exit with the documented code."""
     from ..render import OutputFormat, render
-    from ._output import look, write
+    from ._output import look, write, write_file
 
     shown = look(Color(color), to_file=output is not None)
     text = render(full, OutputFormat(fmt), include_model=not no_model, width=shown.width,
@@ -148,7 +152,7 @@ def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on
     code = _exit_code(full, fail_on)
     if output is not None:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            write_file(output, text)
         except OSError as exc:
             _fail(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:

@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 from ..errors import CerttriageError
+from ..render.escape import one_line
 from ._completion import COMPLETE_VAR, PROG
 from ._output import quiet_pipe
 
@@ -25,7 +26,7 @@ _INTERRUPTED = 130
 
 
 def _err(message: str) -> None:
-    print(f"certtriage: {message}", file=sys.stderr)
+    print(f"certtriage: {one_line(message)}", file=sys.stderr)
 
 
 def usage_line(exc: click_exceptions.UsageError) -> str:

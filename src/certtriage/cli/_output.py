@@ -7,13 +7,19 @@ terminal. `--color always|never` overrides them all.
 Hyperlinks (OSC 8): with colour on a terminal; `FORCE_HYPERLINK=1` / `=0` overrides.
 Glyphs: the box-drawing rule and tree guides when standard output can encode them, ASCII
 otherwise (a Windows code page after `>` redirection).
+A report file (`-o FILE`) is written whole to a temporary file in the same folder, then renamed
+over FILE in one step: a full disk, an error or an interrupt leaves the previous report as it
+was. A reader that goes away early (`| head`) ends the output quietly (see :func:`write`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from typing import TextIO
@@ -122,3 +128,47 @@ def write(text: str, stream: TextIO | None = None) -> bool:
         encoding = stream.encoding or "ascii"
         return write(text.encode(encoding, "replace").decode(encoding), stream)
     return True
+
+
+def _mode_for(target: str) -> int:
+    """The permissions the report file gets: those of the report it replaces, else what a
+    new file would get under the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_file(path: str, text: str) -> None:
+    """Write `text` to `path` atomically: into a temporary file next to it, then renamed over
+    it. OSError when it cannot be written; the previous file is then left untouched. A path
+    that is not a regular file (`/dev/stdout`, a FIFO) is written in place."""
+    data = text.encode("utf-8", "backslashreplace")
+    target = os.path.realpath(path)
+    if os.path.exists(target) and not os.path.isfile(target):
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return
+    folder, name = os.path.split(target)
+    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
+    try:
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the file keeps the default
+            os.fchmod(fd, _mode_for(target))
+        _write_fully(fd, data)
+        os.close(fd)
+        fd = -1
+        os.replace(temporary, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,7 +1,12 @@
 """Markdown for pasting into a ticket: verdict, cases, chain table, findings, remediation.
 
-Everything shown comes from the view (`render/view.py`). Text from the inputs is escaped so a
-subject or URL cannot become HTML, a link or a table cell boundary when the ticket renders it.
+Everything shown comes from the view (`render/view.py`). Text from the inputs is made inert
+before it is placed: control characters are shown as escapes (`render/escape.py`), every
+character Markdown or HTML gives a meaning to is backslash-escaped (so a subject or a file
+name cannot become a tag, an image, a link, emphasis or a table cell boundary), a line cannot
+start a list, heading or quote, and names, paths and URLs go in code spans whose fence is
+longer than any run of backticks inside them. Rule texts (why, fix, references) are our own
+Markdown and are kept as written.
 """
 
 from __future__ import annotations
@@ -9,20 +14,30 @@ from __future__ import annotations
 import re
 
 from ..models.findings import Report
+from .escape import visible
 from .view import CaseView, ChainView, FindingGroup, InputView, ReportView, build
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#&~$!])")
+_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 
 
 def _text(text: str | None) -> str:
-    """Input text made inert for Markdown (one line, every special character escaped)."""
-    return _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    """Input text made inert for Markdown: one line, shown control characters, every special
+    character escaped, and nothing that starts a block when it begins a line."""
+    flat = _SPECIAL.sub(r"\\\1", " ".join(visible(text or "").split()))
+    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
 
 
-def _code(text: str) -> str:
-    """A code span that holds any text (backticks in it get a longer fence)."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text.replace(chr(10), ' ')}{fence}"
+def _code(text: str, *, cell: bool = False) -> str:
+    """A code span that holds any text: its fence is longer than any run of backticks in it,
+    and in a table `cell` a `|` is escaped (GFM splits cells before it reads code spans)."""
+    body = " ".join(visible(text).split())
+    if not body:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall("`+", body)), default=0) + 1)
+    pad = " " if body[0] == "`" or body[-1] == "`" else ""
+    body = body.replace("|", "\\|") if cell else body
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def render_markdown(report: Report, **_: object) -> str:
@@ -40,9 +55,9 @@ def _cases(view: ReportView) -> list[str]:
     out = ["| Case | Verdict | Root cause | IIS | Read / skipped / failed |",
            "|---|---|---|---|---|"]
     for case in view.cases:
-        causes = ", ".join(_code(c) for c in case.root_causes)
-        out.append(f"| {_code(case.name)} | **{case.verdict.upper()}** | {causes} | "
-                   f"{', '.join(case.iis)} | {case.read} / {case.skipped} / {case.failed} |")
+        causes = ", ".join(_code(c, cell=True) for c in case.root_causes)
+        out.append(f"| {_code(case.name, cell=True)} | **{case.verdict.upper()}** | {causes} | "
+                   f"{_text(', '.join(case.iis))} | {case.read} / {case.skipped} / {case.failed} |")
     out.append("")
     for case in view.cases:
         out.extend(f"- {_code(case.name)}: {_text(note)}" for note in case.notes)
@@ -91,7 +106,7 @@ def _input(item: InputView) -> list[str]:
         out += _chain(chain)
     if item.events:
         out += ["| Time | Source | ID | Level | Detail |", "|---|---|---|---|---|"]
-        out += [f"| {_text(e.time)} | {_text(e.source)} | {e.event_id} | {_text(e.level)} | "
+        out += [f"| {_text(e.time)} | {_text(e.source)} | {_text(e.event_id)} | {_text(e.level)} | "
                 f"{_text(e.detail)} |" for e in item.events[:50]]
         out.append("")
     out += [_text(note) for note in item.notes] + ([""] if item.notes else [])
@@ -139,7 +154,7 @@ def _chain(chain: ChainView) -> list[str]:
     for e in chain.elements:
         position = f"**{_text(e.position)}**" if e.failing else _text(e.position)
         checks = "<br>".join(
-            f"{c.section} {_text(c.status_text)} {_text(c.target)}"
+            f"{c.section} {_text(c.status_text)} {_code(c.target, cell=True)}"
             + (f" ({_text(c.error.split(' ', 1)[0])})" if c.error else "") for c in e.checks)
         errors = ", ".join(e.errors) or "none"
         out.append(f"| {position} | {_text(e.subject)} | "
