@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
+from ._signals import worker_pool
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
 from .case import diagnose_case
@@ -65,7 +66,7 @@ def _ordered(tasks: Iterable[_Task | InputResult], jobs: int,
             yield _analyze(task, on_records)
         return
     window: list[Future[InputResult] | InputResult] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool(jobs) as pool:  # stopped at once, not drained, on an interrupt
         for task in tasks:
             window.append(task if isinstance(task, InputResult) else pool.submit(_analyze, task))
             if len(window) >= jobs * 4:

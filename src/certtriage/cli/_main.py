@@ -15,6 +15,7 @@ try:  # typer 0.2x ships its own copy of click
 except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
 
+from .._signals import Interrupted, handled, stop_children, stop_on_signals
 from ..errors import CerttriageError
 from ..render.escape import one_line
 from ._completion import COMPLETE_VAR, PROG
@@ -42,7 +43,13 @@ def usage_line(exc: click_exceptions.UsageError) -> str:
 
 
 def run(app: typer.Typer, args: list[str] | None = None) -> int:
-    """Run `app` on `args` (the process's arguments by default); the exit code."""
+    """Run `app` on `args` (the process's arguments by default); the exit code. SIGINT and
+    SIGTERM end it with 130 and 143 and one line (see `_signals`)."""
+    with stop_on_signals():
+        return _run(app, args)
+
+
+def _run(app: typer.Typer, args: list[str] | None) -> int:
     if os.environ.get(COMPLETE_VAR):  # a shell asks for completions: register the shells
         from typer._completion_classes import completion_init
 
@@ -65,8 +72,14 @@ def run(app: typer.Typer, args: list[str] | None = None) -> int:
     except typer.Abort:
         _err("aborted")
         return _USAGE
+    except Interrupted as stopped:
+        handled()
+        stop_children()
+        _err(stopped.message)
+        return stopped.exit_code
     except KeyboardInterrupt:
-        _err("interrupted")
+        stop_children()
+        _err("interrupted by Ctrl-C (SIGINT)")
         return _INTERRUPTED
     except BrokenPipeError:
         quiet_pipe()
