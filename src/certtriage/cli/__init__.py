@@ -57,11 +57,10 @@ def _command(short_help: str, **settings: Any) -> Callable[[Callable[..., None]]
 
 
 def _err(message: str) -> None:
-    """One line on standard error; names from the command line or the inputs are shown with
-    their control characters escaped."""
-    from ..render.escape import one_line
+    """One line on standard error (see `_output.error_line`)."""
+    from ._output import error_line
 
-    print(f"certtriage: {one_line(message)}", file=sys.stderr)
+    error_line(message)
 
 
 def _fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
@@ -311,7 +310,9 @@ def _completion_script(shell: str | None, install: bool) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"certtriage {__version__}")
+        from ._output import write
+
+        write(f"certtriage {__version__}\n")
         raise typer.Exit(0)
 
 

@@ -17,9 +17,8 @@ except ImportError:  # pragma: no cover - older typer on plain click
 
 from .._signals import Interrupted, handled, stop_children, stop_on_signals
 from ..errors import CerttriageError
-from ..render.escape import one_line
 from ._completion import COMPLETE_VAR, PROG
-from ._output import quiet_pipe
+from ._output import error_line, quiet_pipe, write
 
 #: Exit codes used here (the full table is `cli.Exit`).
 _USAGE = 2
@@ -27,7 +26,13 @@ _INTERRUPTED = 130
 
 
 def _err(message: str) -> None:
-    print(f"certtriage: {one_line(message)}", file=sys.stderr)
+    error_line(message)
+
+
+def _closed_pipe() -> bool:
+    """Whether the framework met a closed standard output (it then ends with 1 and wraps
+    the streams so that nothing more is reported)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def usage_line(exc: click_exceptions.UsageError) -> str:
@@ -59,7 +64,7 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
                         standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
         if exc.ctx is not None:
-            print(exc.ctx.get_help())
+            write(exc.ctx.get_help() + "\n")
         return 0
     except click_exceptions.UsageError as exc:
         _err(usage_line(exc))
@@ -84,6 +89,11 @@ def _run(app: typer.Typer, args: list[str] | None) -> int:
     except BrokenPipeError:
         quiet_pipe()
         return 0
+    except SystemExit:  # help or the version into a closed pipe: quiet, like `rules`
+        if _closed_pipe():
+            quiet_pipe()
+            return 0
+        raise
     except CerttriageError as exc:  # the one hierarchy: a located one-line message
         _err(exc.one_line())
         return exc.exit_code

@@ -115,6 +115,17 @@ def quiet_pipe() -> None:
         pass
 
 
+def error_line(message: str) -> None:
+    """`certtriage: <message>` on standard error, names in it shown with their control
+    characters escaped; nothing (and no error) when standard error is closed."""
+    from ..render.escape import one_line
+
+    try:
+        print(f"certtriage: {one_line(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):  # closed, or no standard error at all
+        pass
+
+
 def write(text: str, stream: TextIO | None = None) -> bool:
     """Write `text` to standard output; False when the reader closed the pipe."""
     stream = stream or sys.stdout
