@@ -14,6 +14,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -178,3 +179,66 @@ def _html(text: str) -> str:
 def test_the_escape_convention(text: str, shown: str) -> None:
     assert visible(text) == shown
     assert one_line("a\tb\nc") == "a\\tb\\nc"
+
+
+def _legal(value: str) -> str:
+    """`value` as a file name can hold it (no `/`, no NUL)."""
+    return value.replace("/", "_").replace("\x00", "_")
+
+
+def _one_of_each_kind() -> list[Path]:
+    """Two inputs of each kind the fixtures hold."""
+    picked = []
+    for kind in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        files = sorted(p for p in kind.rglob("*") if p.is_file() and p.suffix != ".md"
+                       and ".golden" not in p.name and p.name != "expected.json")
+        picked.extend(files[:2])
+    return picked
+
+
+def test_every_kind_of_input_named_and_filled_with_hostile_text_leaks_nothing(
+        tmp_path: Path) -> None:
+    """One batch: each hostile class in a file name and inside two fixtures of different
+    kinds (certutil, events, EVTX, IIS, netsh, registry, stores, certificates, tickets)."""
+    from certtriage.batch import batch
+
+    fixtures = _one_of_each_kind()
+    case = tmp_path / _legal(f"case-{HOSTILE['osc-window-title']}{HOSTILE['html-script']}")
+    case.mkdir()
+    for n, (name, value) in enumerate(HOSTILE.items()):
+        for shift in (0, 7):
+            fixture = fixtures[(n + shift) % len(fixtures)]
+            data = fixture.read_bytes()
+            if fixture.suffix in (".txt", ".log", ".xml", ".config", ".reg", ".json", ""):
+                hostile = value.encode("utf-8", "surrogateescape")
+                data = data.replace(b"ontoso", b"ontoso" + hostile).replace(
+                    b"abrikam", b"abrikam" + hostile)
+            (case / _legal(f"{name}-{shift}-{value}{fixture.suffix}")).write_bytes(data)
+    report = batch([str(case)], jobs=1)
+    assert len(report.inputs) == 2 * len(HOSTILE)
+    for fmt in OutputFormat:
+        out = render(report, fmt, color=True, links=True, details=True)
+        bare = OWN_SEQUENCES.sub("", out) if fmt is OutputFormat.TEXT else out
+        leak = RAW.search(bare)
+        assert leak is None, (fmt, bare[max(leak.start() - 80, 0):leak.start() + 80])
+        if fmt is OutputFormat.CSV:
+            cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+            assert all(c[:1] not in FORMULA_STARTS for c in cells)
+        elif fmt is OutputFormat.HTML:
+            _no_tag_or_link_from_the_input(out, _HTML_TAGS)
+        elif fmt is OutputFormat.MARKDOWN:
+            _no_tag_or_link_from_the_input(_MARKDOWN.render(out), _MARKDOWN_TAGS)
+        elif fmt is OutputFormat.JSON:
+            assert json.loads(out)["cases"][0]["case"] == str(case)
+
+
+def test_rule_texts_are_markdown_without_raw_html() -> None:
+    """Why, fix and where are written as Markdown and shown as written: a `<name>` in them
+    must be in a code span, or a ticket would swallow it as a tag."""
+    from certtriage.engine import rulebook
+
+    for rule in rulebook().rules:
+        for text in (rule.why, *(s.text for s in rule.fix), *(s.where for s in rule.fix)):
+            tags = {tag for tag, _ in _tags(_MARKDOWN.render(text or ""))}
+            assert tags <= {"p", "code", "em", "strong", "ul", "ol", "li", "a"}, (rule.code,
+                                                                                  text)

@@ -144,7 +144,8 @@ def _group(label: str, group: FindingGroup, *, full: bool) -> list[str]:
     out += [f"{n}. {step.text}" + (f" *({step.where})*" if step.where else "")
             for n, step in enumerate(group.fix, start=1)]
     out += [""] if group.fix else []
-    out += [f"- [{r.title}]({r.url})" if r.url else f"- {r.title}" for r in group.references]
+    out += [f"- [{_text(r.title)}]({r.url})" if r.url else f"- {_text(r.title)}"
+            for r in group.references]  # titles are plain text (`Access Security <access>`)
     return [*out, ""] if group.references else out
 
 
