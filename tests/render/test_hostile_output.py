@@ -242,3 +242,17 @@ def test_rule_texts_are_markdown_without_raw_html() -> None:
             tags = {tag for tag, _ in _tags(_MARKDOWN.render(text or ""))}
             assert tags <= {"p", "code", "em", "strong", "ul", "ol", "li", "a"}, (rule.code,
                                                                                   text)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.value)
+@pytest.mark.parametrize("name", ["csi-clear-screen", "html-entity", "md-emphasis",
+                                  "c1-csi", "bidi-override"])
+def test_redaction_finds_names_as_each_format_shows_them(fmt: OutputFormat, name: str) -> None:
+    from certtriage import report
+    from certtriage.redact import redact
+
+    subject = f"Smith&Wesson_Lab {HOSTILE[name]}"
+    text = _TEMPLATE.read_text().replace("Ana Souza", subject)
+    analysed = report([analyze_bytes(text.encode(), "subject.txt")])
+    assert "Smith" in render(analysed, fmt)
+    assert "Smith" not in redact(render(analysed, fmt), analysed)

@@ -28,6 +28,11 @@ def _text(text: str | None) -> str:
     return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
 
 
+def inert(text: str) -> str:
+    """`text` as this format shows a value from an input (see `_text`)."""
+    return _text(text)
+
+
 def _code(text: str, *, cell: bool = False) -> str:
     """A code span that holds any text: its fence is longer than any run of backticks in it,
     and in a table `cell` a `|` is escaped (GFM splits cells before it reads code spans)."""
