@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when a pool is made, so that `--help` stays quick
+    from concurrent.futures import ProcessPoolExecutor
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Seconds a worker is given to end after SIGTERM before it is killed.
@@ -202,6 +203,8 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 def worker_pool(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers leave signals to the main process, and which is stopped
     at once (not drained) when the block ends with an exception or an interrupt."""
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init, **options)
     try:
         yield pool
@@ -213,7 +216,10 @@ def worker_pool(jobs: int, **options: Any) -> Iterator[ProcessPoolExecutor]:
 
 def stop_children() -> None:
     """End every worker process this process started that is still running."""
-    _end(multiprocessing.active_children())
+    if "multiprocessing" in sys.modules:  # else none was ever started
+        import multiprocessing
+
+        _end(multiprocessing.active_children())
 
 
 __all__ = ["Interrupted", "handled", "stop_children", "stop_on_signals", "stop_pool", "worker_init",
