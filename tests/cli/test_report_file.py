@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -104,3 +105,24 @@ def test_names_on_standard_error_show_their_control_characters(tmp_path: Path) -
     assert ran.code == Exit.UNRECOGNIZED
     assert "\x1b" not in ran.err and "\x07" not in ran.err and "\x9b" not in ran.err
     assert "no\\x1b]0;title\\x07such\\x9b2J: No such file or directory" in ran.err
+
+
+def test_an_interrupt_while_the_report_is_written_leaves_the_previous_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from certtriage._signals import Interrupted
+
+    target = tmp_path / "report.json"
+    target.write_text(PREVIOUS)
+    real = os.write
+
+    def interrupted(fd: int, data: bytes) -> int:
+        if fd <= 2:
+            return real(fd, data)
+        raise Interrupted(signal.SIGINT)  # what Ctrl-C raises in the middle of the write
+
+    monkeypatch.setattr(os, "write", interrupted)
+    ran = certtriage("analyze", "-f", "json", "-o", str(target), str(FAIL))
+    monkeypatch.undo()
+    assert ran.code == 130 and ran.err == "certtriage: interrupted by Ctrl-C (SIGINT)\n"
+    assert target.read_text() == PREVIOUS
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
