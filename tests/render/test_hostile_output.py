@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,7 +21,13 @@ import pytest
 from markdown_it import MarkdownIt
 
 from certtriage import analyze_bytes
-from certtriage.models.findings import CaseResult, InputResult, Report
+from certtriage.models.findings import (
+    CaseCertificate,
+    CaseResult,
+    InputResult,
+    Report,
+    TimelineEntry,
+)
 from certtriage.render import OutputFormat, render
 from certtriage.render.escape import FORMULA_STARTS, one_line, visible
 from certtriage.render.markdown import _code, _text
@@ -85,9 +92,15 @@ def _hostile_report(value: str) -> Report:
                          error=f"not certutil output: {value}")
     case = f"case-{value}"
     inputs = tuple(r.model_copy(update={"case": case}) for r in (analysed, events, unread))
+    certificates = tuple(CaseCertificate(label=f"{n} {value}", sources=(f"{value}.txt",),
+                                         root_causes=("cdp-unreachable",), symptoms=(value,))
+                         for n in range(2))
+    timeline = tuple(TimelineEntry(time=datetime(2025, 11, 3, 1, n), kind=kind,
+                                   what=f"{kind} {value}", source=f"{value}.log", utc=True)
+                     for n, kind in enumerate(("crl-next-update", "first-failure")))
     return Report(version="0", verdict="fail", inputs=inputs, cases=(CaseResult(
         case=case, verdict="fail", root_causes=("cdp-unreachable",), notes=(value,),
-        files=3, parsed=2, skipped=1),))
+        files=3, parsed=2, skipped=1, certificates=certificates, timeline=timeline),))
 
 
 class _Tags(HTMLParser):
@@ -120,7 +133,7 @@ _MARKDOWN_TAGS = {"h1", "h2", "h3", "p", "em", "strong", "code", "table", "thead
                   "summary", "i"}
 _HTML_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "span",
               "section", "table", "tr", "th", "td", "ul", "ol", "li", "b", "i", "code", "div",
-              "a", "br", "details", "summary"}
+              "a", "br", "details", "summary", "strong"}
 
 
 def _check(fmt: OutputFormat, out: str, value: str) -> None:

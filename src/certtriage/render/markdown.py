@@ -79,9 +79,10 @@ def _side_by_side(case: CaseView) -> list[str]:
         return []
     out = [f"### Certificates in {_code(case.name)}", "",
            "| Certificate | Root cause | IIS | Symptoms | Files |", "|---|---|---|---|---|"]
-    out.extend(f"| {_text(c.label)} | {', '.join(_code(r) for r in c.root_causes)} | "
-               f"{', '.join(c.iis)} | {', '.join(_code(s) for s in c.symptoms)} | "
-               f"{', '.join(_code(s) for s in c.sources)} |" for c in case.certificates)
+    out.extend(f"| {_text(c.label)} | {', '.join(_code(r, cell=True) for r in c.root_causes)} | "
+               f"{_text(', '.join(c.iis))} | "
+               f"{', '.join(_code(s, cell=True) for s in c.symptoms)} | "
+               f"{', '.join(_code(s, cell=True) for s in c.sources)} |" for c in case.certificates)
     return [*out, ""]
 
 
@@ -92,8 +93,9 @@ def _timeline(case: CaseView) -> list[str]:
     if case.story:
         out.extend([f"**{_text(case.story)}**", ""])
     out.extend(["| Time | What | File |", "|---|---|---|"])
-    out.extend(f"| {row.time} | {'**' if row.failure else ''}{_text(row.what)}"
-               f"{'**' if row.failure else ''} | {_code(row.source)} |" for row in case.timeline)
+    out.extend(f"| {_text(row.time)} | {'**' if row.failure else ''}{_text(row.what)}"
+               f"{'**' if row.failure else ''} | {_code(row.source, cell=True)} |"
+               for row in case.timeline)
     return [*out, ""]
 
 
