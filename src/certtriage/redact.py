@@ -68,7 +68,7 @@ def _shown_forms(value: str) -> set[str]:
     from .render.escape import json_safe, visible
     from .render.markdown import inert
 
-    forms = {visible(value), inert(value), html.escape(visible(value), quote=True),
+    forms = {visible(value), *inert(value), html.escape(visible(value), quote=True),
              json_safe(json.dumps(value, ensure_ascii=False)[1:-1])}
     return {form for form in forms if form and form != value}
 

@@ -30,7 +30,7 @@ from certtriage.models.findings import (
 )
 from certtriage.render import OutputFormat, render
 from certtriage.render.escape import FORMULA_STARTS, one_line, visible
-from certtriage.render.markdown import _code, _text
+from certtriage.render.markdown import _code, _line, _text
 
 from ..conftest import FIXTURES
 
@@ -173,7 +173,9 @@ def test_hostile_text_is_inert_in_every_format(name: str, fmt: OutputFormat) -> 
 def test_markdown_text_and_code_spans_hold_any_string_literally(name: str) -> None:
     value = HOSTILE[name]
     shown = " ".join(visible(value).split())
-    assert _MARKDOWN.render(_text(value)) == f"<p>{_html(shown)}</p>\n"
+    assert _MARKDOWN.render(_line(value)) == f"<p>{_html(shown)}</p>\n"
+    assert _MARKDOWN.render(f"- {_line(value)}") == f"<ul>\n<li>{_html(shown)}</li>\n</ul>\n"
+    assert _MARKDOWN.render(f"x {_text(value)}") == f"<p>x {_html(shown)}</p>\n"
     assert _MARKDOWN.render(_code(value)) == f"<p><code>{_html(shown)}</code></p>\n"
     table = _MARKDOWN.render(f"| a | b |\n|---|---|\n| {_code(value, cell=True)} | z |\n")
     assert f"<td><code>{_html(shown)}</code></td>\n<td>z</td>" in table

@@ -22,15 +22,21 @@ _BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
 
 
 def _text(text: str | None) -> str:
-    """Input text made inert for Markdown: one line, shown control characters, every special
-    character escaped, and nothing that starts a block when it begins a line."""
-    flat = _SPECIAL.sub(r"\\\1", " ".join(visible(text or "").split()))
-    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
+    """Input text made inert for Markdown inside a line: one line, shown control characters,
+    every special character escaped."""
+    return _SPECIAL.sub(r"\\\1", " ".join(visible(text or "").split()))
 
 
-def inert(text: str) -> str:
-    """`text` as this format shows a value from an input (see `_text`)."""
-    return _text(text)
+def _line(text: str | None) -> str:
+    """Input text that begins a line (or a list item): also nothing that starts a block
+    (`- `, `+ `, `= `, `1. `)."""
+    return _BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}",
+                            _text(text))
+
+
+def inert(text: str) -> set[str]:
+    """The ways this format writes a value from an input (inside a line, beginning one)."""
+    return {_text(text), _line(text)}
 
 
 def _code(text: str, *, cell: bool = False) -> str:
@@ -116,18 +122,18 @@ def _input(item: InputView) -> list[str]:
         out += [f"| {_text(e.time)} | {_text(e.source)} | {_text(e.event_id)} | {_text(e.level)} | "
                 f"{_text(e.detail)} |" for e in item.events[:50]]
         out.append("")
-    out += [_text(note) for note in item.notes] + ([""] if item.notes else [])
+    out += [_line(note) for note in item.notes] + ([""] if item.notes else [])
     for group in item.roots:
         out += _group("Root cause", group, full=True)
     for group in item.others:
         out += _group(group.severity.title(), group, full=group.severity != "info")
-    out += [_text(message) for message in item.passes] + ([""] if item.passes else [])
+    out += [_line(message) for message in item.passes] + ([""] if item.passes else [])
     if item.next_steps:
         out += ["### Collect next", ""]
         out += [f"{n}. {s}" for n, s in enumerate(item.next_steps, start=1)] + [""]
     if item.warnings:
         out += ["<details><summary>Reading warnings</summary>", ""]
-        out += [f"- {_text(w)}" for w in item.warnings] + ["", "</details>", ""]
+        out += [f"- {_line(w)}" for w in item.warnings] + ["", "</details>", ""]
     return out
 
 
@@ -137,7 +143,7 @@ def _group(label: str, group: FindingGroup, *, full: bool) -> list[str]:
     head += f" — {_text(group.context)}" if group.context else ""
     out = [head, ""]
     many = len(group.messages) > 1
-    out += [("- " if many else "") + _text(m) for m in group.messages]
+    out += [("- " if many else "") + _line(m) for m in group.messages]
     if group.repeated is not None:
         times, first, last = group.repeated
         out.append(f"*Logged {times} times, {_text(first)} to {_text(last)}.*")
