@@ -10,6 +10,8 @@ URLs' paths and numbers are kept.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -60,6 +62,17 @@ def sensitive_values(report: Report) -> dict[str, str]:
     return {k: v for k, v in found.items() if len(k) >= _MIN_LENGTH and not k.isdigit()}
 
 
+def _shown_forms(value: str) -> set[str]:
+    """`value` as the formats write it: control characters shown, escaped for Markdown, HTML
+    and JSON (a name with `&`, `_` or an escape sequence in it is still found)."""
+    from .render.escape import json_safe, visible
+    from .render.markdown import inert
+
+    forms = {visible(value), *inert(value), html.escape(visible(value), quote=True),
+             json_safe(json.dumps(value, ensure_ascii=False)[1:-1])}
+    return {form for form in forms if form and form != value}
+
+
 def redact(text: str, report: Report) -> str:
     """`text` (a rendered report) with every sensitive value replaced by its pseudonym."""
     values = sensitive_values(report)
@@ -73,6 +86,8 @@ def redact(text: str, report: Report) -> str:
         # the same name inside a URL path: Contoso%20Issuing%20CA.crl
         if " " in value:
             names.setdefault(quote(value), names[value])
+        for shown in _shown_forms(value):  # as each format writes it: AT\&T, AT&amp;T
+            names.setdefault(shown, names[value])
     alternatives = "|".join(re.escape(v) for v in sorted(names, key=len, reverse=True))
     # whole values only: "corp" must not eat "corporate"
     pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])")

@@ -4,9 +4,7 @@ report and give the exit code. Neither typer nor rich is imported here."""
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,8 +22,10 @@ class Exit(int, Enum):
 
 
 def err(message: str) -> None:
-    """One line on standard error."""
-    print(f"certtriage: {message}", file=sys.stderr)
+    """One line on standard error (see `_output.error_line`)."""
+    from ._output import error_line
+
+    error_line(message)
 
 
 def exit_code(report: Report, fail_on: str) -> Exit:
@@ -75,7 +75,7 @@ def emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on:
          color: str, details: bool = False, brief: bool = False, redacted: bool = False) -> int:
     """Render the report to the chosen output; the documented exit code."""
     from ..render import OutputFormat, render
-    from ._output import Color, look, write
+    from ._output import Color, look, write, write_file
 
     shown = look(Color(color), to_file=output is not None)
     text = render(full, OutputFormat(fmt), include_model=not no_model, width=shown.width,
@@ -88,7 +88,7 @@ def emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on:
     code = exit_code(full, fail_on)
     if output is not None:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            write_file(output, text)
         except OSError as exc:
             err(f"{output}: cannot write the report: {exc.strerror or exc}")
             return int(Exit.USAGE)

@@ -284,7 +284,9 @@ def _completion_script(shell: str | None, install: bool) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
-        print(f"certtriage {__version__}")
+        from ._output import write
+
+        write(f"certtriage {__version__}\n")
         raise typer.Exit(0)
 
 

@@ -3,10 +3,9 @@ pipe) and an exit code. Shared by the full command line (`_main`) and the lean e
 
 from __future__ import annotations
 
-import sys
-
+from .._signals import Interrupted, handled, stop_children
 from ..errors import CerttriageError
-from ._output import quiet_pipe
+from ._output import error_line, quiet_pipe
 
 #: Exit codes used here (the full table is `cli.Exit`).
 USAGE = 2
@@ -14,14 +13,20 @@ INTERRUPTED = 130
 
 
 def _err(message: str) -> None:
-    print(f"certtriage: {message}", file=sys.stderr)
+    error_line(message)
 
 
 def ending(exc: BaseException) -> int:
     """The exit code of a run that `exc` ended, after saying why; re-raises what is no error
     of a run (SystemExit and other BaseExceptions)."""
+    if isinstance(exc, Interrupted):  # SIGINT or SIGTERM (see `_signals`)
+        handled()
+        stop_children()
+        _err(exc.message)
+        return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
-        _err("interrupted")
+        stop_children()
+        _err("interrupted by Ctrl-C (SIGINT)")
         return INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         quiet_pipe()

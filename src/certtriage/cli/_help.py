@@ -22,7 +22,9 @@ Exit codes:
   2  bad usage, a report that cannot be written, or an internal error
   3  nothing recognised: no input could be read or was in a format
      certtriage knows; for rules and explain: an unknown name or code
-  4  inconclusive: the evidence decides nothing"""
+  4  inconclusive: the evidence decides nothing
+  130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM (a report
+       named with -o is left as it was)"""
 
 APP = """Reads the evidence of a failed client-certificate login on IIS / HTTP.sys (certutil
 output, Schannel and CAPI2 events, IIS configuration and logs, certificate files) and names

@@ -71,12 +71,14 @@ def run(args: list[str]) -> int | None:
     if read is None:
         return None
     paths, options = read
+    from .._signals import Interrupted, stop_on_signals
     from ._analyze import emit, read_inputs
     from ._guard import ending
 
-    try:
-        from ..pipeline import report
+    with stop_on_signals():  # SIGINT / SIGTERM end it with 130 / 143 and one line
+        try:
+            from ..pipeline import report
 
-        return emit(report(read_inputs(paths)), **options)
-    except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - every ending has a code
-        return ending(exc)
+            return emit(report(read_inputs(paths)), **options)
+        except (KeyboardInterrupt, Interrupted, Exception) as exc:  # noqa: BLE001 - every ending has a code
+            return ending(exc)

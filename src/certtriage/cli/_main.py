@@ -15,13 +15,21 @@ try:  # typer 0.2x ships its own copy of click
 except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exceptions  # type: ignore[no-redef,import-not-found,unused-ignore]
 
+from .._signals import Interrupted, stop_on_signals
 from ._completion import COMPLETE_VAR, PROG
 from ._guard import USAGE as _USAGE
 from ._guard import ending
+from ._output import error_line, quiet_pipe, write
 
 
 def _err(message: str) -> None:
-    print(f"certtriage: {message}", file=sys.stderr)
+    error_line(message)
+
+
+def _closed_pipe() -> bool:
+    """Whether the framework met a closed standard output (it then ends with 1 and wraps
+    the streams so that nothing more is reported)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def usage_line(exc: click_exceptions.UsageError) -> str:
@@ -37,7 +45,13 @@ def usage_line(exc: click_exceptions.UsageError) -> str:
 
 
 def run(app: typer.Typer, args: list[str] | None = None) -> int:
-    """Run `app` on `args` (the process's arguments by default); the exit code."""
+    """Run `app` on `args` (the process's arguments by default); the exit code. SIGINT and
+    SIGTERM end it with 130 and 143 and one line (see `_signals`)."""
+    with stop_on_signals():
+        return _run(app, args)
+
+
+def _run(app: typer.Typer, args: list[str] | None) -> int:
     if os.environ.get(COMPLETE_VAR):  # a shell asks for completions: register the shells
         from typer._completion_classes import completion_init
 
@@ -47,7 +61,7 @@ def run(app: typer.Typer, args: list[str] | None = None) -> int:
                         standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
         if exc.ctx is not None:
-            print(exc.ctx.get_help())
+            write(exc.ctx.get_help() + "\n")
         return 0
     except click_exceptions.UsageError as exc:
         _err(usage_line(exc))
@@ -60,6 +74,11 @@ def run(app: typer.Typer, args: list[str] | None = None) -> int:
     except typer.Abort:
         _err("aborted")
         return _USAGE
-    except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - every ending has a code
+    except SystemExit:  # help or the version into a closed pipe: quiet, like `rules`
+        if _closed_pipe():
+            quiet_pipe()
+            return 0
+        raise
+    except (KeyboardInterrupt, Interrupted, Exception) as exc:  # noqa: BLE001 - every ending has a code
         return ending(exc)
     return code if isinstance(code, int) else 0

@@ -7,13 +7,20 @@ terminal. `--color always|never` overrides them all.
 Hyperlinks (OSC 8): with colour on a terminal; `FORCE_HYPERLINK=1` / `=0` overrides.
 Glyphs: the box-drawing rule and tree guides when standard output can encode them, ASCII
 otherwise (a Windows code page after `>` redirection).
+A report file (`-o FILE`) is written whole to a temporary file in the same folder, then renamed
+over FILE in one step: a full disk, an error or an interrupt leaves the previous report as it
+was. A reader that goes away early (`| head`) ends the output quietly (see :func:`write`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import TextIO
@@ -109,6 +116,17 @@ def quiet_pipe() -> None:
         pass
 
 
+def error_line(message: str) -> None:
+    """`certtriage: <message>` on standard error, names in it shown with their control
+    characters escaped; nothing (and no error) when standard error is closed."""
+    from ..render.escape import one_line
+
+    try:
+        print(f"certtriage: {one_line(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):  # closed, or no standard error at all
+        pass
+
+
 def write(text: str, stream: TextIO | None = None) -> bool:
     """Write `text` to standard output; False when the reader closed the pipe."""
     stream = stream or sys.stdout
@@ -122,3 +140,65 @@ def write(text: str, stream: TextIO | None = None) -> bool:
         encoding = stream.encoding or "ascii"
         return write(text.encode(encoding, "replace").decode(encoding), stream)
     return True
+
+
+def _mode_for(target: str) -> int:
+    """The permissions the report file gets: those of the report it replaces, else what a
+    new file would get under the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+class Sink:
+    """Where `replacing` writes: text in UTF-8 straight to a file descriptor."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> None:
+        """Write all of `text` (OSError on a full disk or a closed file)."""
+        view = memoryview(text.encode("utf-8", "backslashreplace"))
+        while view:
+            view = view[os.write(self.fd, view):]
+
+
+def write_file(path: str, text: str) -> None:
+    """Write `text` to `path` atomically (see `replacing`). OSError when it cannot be written;
+    the previous file is then left untouched."""
+    with replacing(path) as sink:
+        sink.write(text)
+
+
+@contextlib.contextmanager
+def replacing(path: str) -> Iterator[Sink]:
+    """A file that becomes `path` only when the block ends without an exception: written next
+    to it under a temporary name, with the old file's permissions, then renamed over it. A
+    path that is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written in place;
+    a symbolic link is followed."""
+    target = os.path.realpath(path)
+    if os.path.exists(target) and not os.path.isfile(target):
+        fd = os.open(target, os.O_WRONLY)
+        try:
+            yield Sink(fd)
+        finally:
+            os.close(fd)
+        return
+    folder, name = os.path.split(target)
+    fd, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".part")
+    try:
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the file keeps the default
+            os.fchmod(fd, _mode_for(target))
+        yield Sink(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(temporary, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

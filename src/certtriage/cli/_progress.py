@@ -1,4 +1,5 @@
-"""The progress bar of `batch` on a terminal (standard error), drawn with rich."""
+"""The progress bar of `batch` on a terminal (standard error), drawn with rich; file names are
+shown with their control characters escaped and never read as rich markup."""
 
 from __future__ import annotations
 
@@ -17,17 +18,20 @@ def progress_bar(run: BatchRun) -> Iterator[None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from ..render.escape import one_line
+
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[current]}", style="dim"), console=console,
+                  TextColumn("{task.fields[current]}", style="dim", markup=False),
+                  console=console,
                   transient=True) as bar:
         task = bar.add_task("files", total=None, current="listing inputs ...")
 
         def update(done: int, total: int, origin: str) -> None:
-            bar.update(task, completed=done, total=total, current=origin[-60:])
+            bar.update(task, completed=done, total=total, current=one_line(origin)[-60:])
 
         def records(origin: str, count: int) -> None:
-            bar.update(task, current=f"{origin[-48:]}: {count} records")
+            bar.update(task, current=f"{one_line(origin)[-48:]}: {count} records")
 
         run.progress = update
         run.records = records

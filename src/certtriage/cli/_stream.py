@@ -9,20 +9,15 @@ once complete, so a run that fails leaves the previous report as it was.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
 
 from .._version import __version__
 from ..batch import BatchRun
 from ..engine import worst_verdict
 from ..models.findings import InputResult, Report
 from ..render import OutputFormat, renderer
-from ._output import write
+from ._output import replacing, write
 
 #: The formats written as they come (the others need the whole report).
 STREAMED = (OutputFormat.JSONL, OutputFormat.CSV)
@@ -62,20 +57,6 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
         yield render(tail)  # no input at all: the header alone
 
 
-@contextmanager
-def _replacing(target: str) -> Iterator[TextIO]:
-    """A file that becomes `target` only when the block ends without an exception."""
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, name = tempfile.mkstemp(prefix=".certtriage-", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
 def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
            include_model: bool) -> Tally:
     """Write the report as it comes; what the exit code needs.
@@ -83,7 +64,7 @@ def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
     tally = Tally()
     chunks = _chunks(run, fmt, tally, include_model)
     if output is not None:
-        with _replacing(output) as handle:
+        with replacing(output) as handle:
             for chunk in chunks:
                 handle.write(chunk)
     else:

@@ -1,7 +1,8 @@
 """One self-contained HTML file a customer can open: no scripts, no external assets.
 
 Everything shown comes from the view (`render/view.py`). Everything taken from the input is
-escaped; styles are inline in the document head.
+escaped, its control characters shown as escapes (`render/escape.py`); styles are inline in
+the document head.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from html import escape
 
 from ..models.findings import Report
+from .escape import visible
 from .logview import CountRow, LogView
 from .view import CaseView, ChainView, EventRow, FindingGroup, InputView, ReportView, build
 
@@ -30,7 +32,7 @@ word-break:break-all}ul.chain{list-style:none;padding-left:1em}ul.chain li{margi
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)
 
 
 def render_html(report: Report, **_: object) -> str:

@@ -1,4 +1,9 @@
-"""JSON output: the documented contract, plus the parsed model of each input."""
+"""JSON output: the documented contract, plus the parsed model of each input.
+
+Values are kept as they were read; besides JSON's own escapes, DEL, C1 and Unicode controls and
+lone surrogates (a file name that is not UTF-8) are written as `\\uNNNN` escapes, so the file
+holds none of them raw and can always be encoded.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from typing import Any
 
 from ..models.findings import Report
+from .escape import json_safe
 from .story import story
 
 #: Bumped when a field of the contract changes meaning or disappears.
@@ -26,5 +32,5 @@ def report_dict(report: Report, *, include_model: bool = True) -> dict[str, Any]
 
 def render_json(report: Report, *, include_model: bool = True, **_: object) -> str:
     """`{"verdict": ..., "inputs": [{"source", "kind", "status", ..., "findings": [...]}]}`."""
-    return json.dumps(report_dict(report, include_model=include_model), indent=2,
-                      ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(report_dict(report, include_model=include_model), indent=2,
+                                ensure_ascii=False)) + "\n"

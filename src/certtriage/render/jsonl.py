@@ -1,10 +1,13 @@
-"""JSON Lines: one line per input, in order, then one line per case (for streaming)."""
+"""JSON Lines: one line per input, in order, then one line per case (for streaming).
+
+Strings are escaped as in `render/json.py`."""
 
 from __future__ import annotations
 
 import json
 
 from ..models.findings import Report
+from .escape import json_safe
 from .json import SCHEMA_VERSION
 
 
@@ -18,4 +21,4 @@ def render_jsonl(report: Report, *, include_model: bool = False, **_: object) ->
     for case in report.cases:
         lines.append(json.dumps({"type": "case", "schema_version": SCHEMA_VERSION,
                                  **case.model_dump(mode="json")}, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
+    return json_safe("\n".join(lines)) + "\n"

@@ -8,9 +8,11 @@ than being cut, so copying it gives it whole. Continuation lines keep their inde
 ends in a space.
 
 :class:`Screen` collects lines and renders them as plain text, or with ANSI colours (SGR) and
-OSC 8 hyperlinks. Text from the inputs reaches the terminal with its control characters
-replaced, so a hostile subject cannot move the cursor or retitle the window. This module knows
-no report; `render/text.py` and `render/info.py` lay reports and rules out with it.
+OSC 8 hyperlinks. Text from the inputs reaches the terminal with its control characters shown
+as escapes (`render/escape.py`: ESC as `\\x1b`), so a hostile subject cannot move the cursor,
+clear the screen, retitle the window or hide a link; a line feed inside a line shows as `\\n`.
+This module knows no report; `render/text.py` and `render/info.py` lay reports and rules out
+with it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from .escape import one_line, visible
 
 #: The styles in use, each one SGR sequence; a run has at most one, so no two combine (a
 #: `Failed` that is bold and dim at once is unreadable on many terminals).
@@ -52,7 +56,6 @@ _ATOMS = re.compile(
     re.IGNORECASE,
 )
 _URL_TAIL = ".,;:)]}'\""
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,12 @@ class Run:
 
 
 Line = tuple[Run, ...]
+
+
+def _shown(run: Run) -> Run:
+    """`run` with its control characters shown (before layout, so widths count them)."""
+    text = visible(run.text.replace("\t", " "))
+    return run if text == run.text else Run(text, run.style, run.link)
 
 
 def cells(text: str) -> int:
@@ -179,7 +188,7 @@ class Screen:
 
     def line(self, *runs: Run | str) -> None:
         """One line as it is (never wrapped)."""
-        self.lines.append(tuple(Run(r) if isinstance(r, str) else r for r in runs))
+        self.lines.append(tuple(_shown(Run(r) if isinstance(r, str) else r) for r in runs))
 
     def blank(self) -> None:
         """An empty line (never two in a row, never first)."""
@@ -189,7 +198,7 @@ class Screen:
     def para(self, runs: Sequence[Run] | str, *, prefix: Sequence[Run] | str = (),
              hang: Sequence[Run] | str | None = None, keep: Iterable[str] = ()) -> None:
         """A wrapped paragraph (see :func:`wrap`); URLs in plain strings become links."""
-        body = linked(runs) if isinstance(runs, str) else runs
+        body = [_shown(r) for r in (linked(runs) if isinstance(runs, str) else runs)]
         lead = (Run(prefix),) if isinstance(prefix, str) else prefix
         rest = (Run(hang),) if isinstance(hang, str) else hang
         self.lines.extend(wrap(body, self.width, prefix=lead, hang=rest, keep=keep))
@@ -217,10 +226,10 @@ class Screen:
         return "".join(self._run(r) for r in runs)
 
     def _run(self, run: Run) -> str:
-        text = _CONTROL.sub("?", run.text.replace("\t", " "))
+        text = one_line(run.text.replace("\t", " "))
         if self.color and run.style in THEME:
             text = f"\x1b[{THEME[run.style]}m{text}\x1b[0m"
         if self.links and run.link:
-            target = _CONTROL.sub("", run.link).replace(";", "%3B")
+            target = one_line(run.link).replace(";", "%3B")
             text = f"\x1b]8;;{target}\x1b\\{text}\x1b]8;;\x1b\\"
         return text
