@@ -23,6 +23,11 @@ PREVIOUS = "the previous report, which must survive\n"
 FORMATS = [f.value for f in OutputFormat]
 
 
+def _one_process(command: str) -> tuple[str, ...]:
+    """The command, run in this process (worker pipes would meet the patched `os.write`)."""
+    return (command, "-j", "1") if command == "batch" else (command,)
+
+
 def _full_disk(after: int):  # type: ignore[no-untyped-def]
     """An `os.write` that writes `after` bytes to a report file, then finds the disk full."""
     real = os.write
@@ -40,14 +45,16 @@ def _full_disk(after: int):  # type: ignore[no-untyped-def]
     return write
 
 
+@pytest.mark.parametrize("command", ["analyze", "batch"])
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("after", [0, 100])
 def test_a_full_disk_leaves_the_previous_report_untouched(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, after: int) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, after: int,
+        command: str) -> None:
     target = tmp_path / f"report.{fmt}"
     target.write_text(PREVIOUS)
     monkeypatch.setattr(os, "write", _full_disk(after))
-    ran = certtriage("analyze", "-f", fmt, "-o", str(target), str(FAIL))
+    ran = certtriage(*_one_process(command), "-f", fmt, "-o", str(target), str(FAIL))
     monkeypatch.undo()
     assert ran.code == Exit.USAGE, ran.err
     assert ran.err.count("\n") == 1 and "Traceback" not in ran.err
@@ -56,13 +63,14 @@ def test_a_full_disk_leaves_the_previous_report_untouched(
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temporary left
 
 
+@pytest.mark.parametrize("command", ["analyze", "batch"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_report_replaces_the_previous_one_whole_and_keeps_its_permissions(
-        tmp_path: Path, fmt: str) -> None:
+        tmp_path: Path, fmt: str, command: str) -> None:
     target = tmp_path / "report.out"
     target.write_text(PREVIOUS)
     target.chmod(0o640)
-    ran = certtriage("analyze", "-f", fmt, "-o", str(target), str(FAIL))
+    ran = certtriage(*_one_process(command), "-f", fmt, "-o", str(target), str(FAIL))
     assert ran.code == Exit.FINDINGS, ran.err
     assert ran.out == "" and PREVIOUS not in target.read_text()
     assert "fail" in target.read_text().lower()
@@ -78,7 +86,9 @@ def test_a_link_to_a_report_is_followed_and_a_device_written_in_place(tmp_path: 
                       str(FAIL)).code == Exit.FINDINGS
     assert (tmp_path / "link.json").is_symlink()
     assert json.loads(real.read_text())["verdict"] == "fail"
-    assert certtriage("analyze", "-o", os.devnull, str(FAIL)).code == Exit.FINDINGS
+    for command in ("analyze", "batch"):
+        assert certtriage(*_one_process(command), "-o", os.devnull, str(FAIL)).code == Exit.FINDINGS
+        assert Path(os.devnull).is_char_device()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -39,6 +39,12 @@ ANY = "2.5.29.37.0"
 NOW = datetime.now(UTC)
 
 
+@pytest.fixture(autouse=True)
+def _real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests build certificates around the real current time (`NOW`)."""
+    monkeypatch.delenv("CERTTRIAGE_NOW", raising=False)
+
+
 # ---- certificates built for the tests ------------------------------------------------------
 @pytest.fixture(scope="module")
 def pki() -> dict[str, Any]:
