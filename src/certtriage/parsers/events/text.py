@@ -26,9 +26,10 @@ from ...knowledge.catalog import FoundMessage, event_knowledge
 from ...knowledge.catalog._clean import clean_text
 from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
-from ...text.xml import read_xml
+from ...text.xml import Node, read_xml
 from .._lark import get_parser
 from .capi2 import group_runs
+from .evtx import MAX_EVENTS
 from .friendly import blocks
 from .friendly import tree as friendly_tree
 from .labels import ALIASES, RecordBuilder, undress
@@ -96,23 +97,41 @@ def _around_xml(text: str, first: int, last: int) -> EventLog:
 # ---- XML ------------------------------------------------------------------------------------
 def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
                 message: str = "") -> tuple[list[Event], list[str]]:
+    """The events of an XML export, read one `<Event>` at a time: at most `MAX_EVENTS` are
+    kept, the rest counted."""
     friendly = bool(_FRIENDLY.search(xml))
     if friendly:
         xml = _FRIENDLY.sub(r"\1", xml)
     if "<Events" not in xml and xml.count("<Event ") + xml.count("<Event>") > 1:
         xml = f"<Events>{xml}</Events>"
+    shape = "friendly-xml" if friendly and shape == "xml" else shape
+    events: list[Event] = []
+    dropped = [0]
+
+    def record(node: Node) -> bool:
+        if node.name != "Event":  # a child of a lone <Event> stays in its tree
+            return False
+        event = event_from_node(node, shape, span, message)
+        if event is not None and len(events) < MAX_EVENTS:
+            events.append(event)
+        elif event is not None:
+            dropped[0] += 1
+        return True
+
     try:
-        reading = read_xml(xml)
+        reading = read_xml(xml, records=record)
     except RefusedInput as exc:
         return [], [f"XML could not be read: {exc.problem[:120]}"]
     if reading.error_line is not None:
         where = f"line {reading.error_line}, column {reading.error_column}"
         return [], [f"XML could not be read: ParseError: {reading.error}: {where}"[:160]]
-    node = reading.root
-    nodes = [node] if node.name == "Event" else node.findall("Event")
-    shape = "friendly-xml" if friendly and shape == "xml" else shape
-    events = [e for n in nodes if (e := event_from_node(n, shape, span, message)) is not None]
-    return events, []
+    if reading.root.name == "Event":
+        record(reading.root)
+    problems = [f"line {line}: {limit}" for line, limit in reading.limits()]
+    if dropped[0]:
+        problems.append(f"{dropped[0]} more events past the limit of {MAX_EVENTS:,} events "
+                        "were counted but not kept")
+    return events, problems
 
 
 def _from_xml(text: str) -> EventLog:

@@ -121,6 +121,8 @@ def _problems(text: str, reading: XmlReading) -> Problems:
     problems = Problems(lines)
     for number, loose in sorted(reading.loose.items()):
         problems.add(number, "text outside the XML elements", loose)
+    for number, limit in reading.limits():
+        problems.add(number, limit)
     if reading.error_line is not None:
         past_end = reading.error_line >= len(lines)
         reason = ("the XML ends inside an element (a truncated paste?); what came before was read"
