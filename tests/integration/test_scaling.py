@@ -64,8 +64,8 @@ def test_work_grows_linearly_with_the_input(name: str) -> None:
 
 def test_the_counter_sees_quadratic_work() -> None:
     def quadratic(n: int) -> None:
-        for i in range(n):
-            for _ in range(n):
+        for _row in range(n):
+            for _column in range(n):
                 pass
 
     small, large = (lines_executed(lambda n=n: quadratic(n)) for n in (10, 100))

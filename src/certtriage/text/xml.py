@@ -25,7 +25,7 @@ from ..errors import RefusedInput
 #: Elements nested deeper than this are counted and left out of the tree.
 MAX_DEPTH = 256
 #: Elements held in one tree at a time; those past it are counted and left out (about 100 MB).
-MAX_ELEMENTS = 200_000
+MAX_ELEMENTS = 100_000
 
 
 @dataclass(slots=True)
@@ -213,8 +213,8 @@ def read_xml(xml: str, max_depth: int = MAX_DEPTH, *,
     """Read `xml` into a tree; a text that stops being well-formed gives the tree read so far.
 
     With `records`, each child of the root is offered to it when it closes and left out of the
-    tree when it returns True (so a long export is held one record at a time). Raises :class:`RefusedInput` for
-    entity declarations and external references.
+    tree when it returns True (so a long export is held one record at a time). Raises
+    :class:`RefusedInput` for entity declarations and external references.
     """
     builder = _Builder(max_depth, MAX_ELEMENTS, records)
     error: SAXParseException | None = None

@@ -129,9 +129,13 @@ def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
         record(reading.root)
     problems = [f"line {line}: {limit}" for line, limit in reading.limits()]
     if dropped[0]:
-        problems.append(f"{dropped[0]} more events past the limit of {MAX_EVENTS:,} events "
-                        "were counted but not kept")
+        problems.append(_past_limit(dropped[0]))
     return events, problems
+
+
+def _past_limit(dropped: int) -> str:
+    return (f"{dropped} more events past the limit of {MAX_EVENTS:,} events were counted but "
+            "not kept")
 
 
 def _from_xml(text: str) -> EventLog:
@@ -146,6 +150,7 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
     header = next(reader, [])
     events: list[Event] = []
     problems: list[str] = []
+    dropped = 0
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -158,10 +163,15 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
         if not event_id.isdigit():
             problems.append(f"row {row_number}: event id {event_id[:20]!r} is not a number")
             continue
+        if len(events) >= MAX_EVENTS:
+            dropped += 1
+            continue
         events.append(build_event(
             provider=source, event_id=int(event_id), message=message.strip(), data={},
             shape=shape, level=_LEVEL_WORDS.get(level.lower()), time=when,
             span=Span(start=row_number, end=row_number)))
+    if dropped:
+        problems.append(_past_limit(dropped))
     return _log(shape, events, problems=problems)
 
 
