@@ -104,7 +104,7 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
         warnings.append(f"... and {len(unparsed) - MAX_LISTED} more line(s) that could not be "
                         "placed")
     warnings.extend(model.reading_notes())
-    status = "parsed" if not warnings and model.read_whole() else "partial"
+    status = "parsed" if not warnings and not item.cut and model.read_whole() else "partial"
     if prose:
         warnings.append(f"{prose} line(s) of prose around the evidence were not read as evidence")
     shows_outcome = getattr(fmt.predicates(), "shows_outcome", lambda _: True)(model)

@@ -147,7 +147,8 @@ class _Builder(ContentHandler):
 
     def _kept(self) -> bool:
         """Whether the element just opened (at `self.depth`) goes into the tree."""
-        if self.skipping:
+        if self.skipping:  # inside an element left out: its children are left out with it
+            self.too_many += 1
             return False
         if self.depth > self.max_depth:
             self.too_deep += 1

@@ -18,7 +18,7 @@ import io
 import re
 from typing import Any
 
-from lark import Tree
+from lark import Tree, UnexpectedInput
 
 from ...errors import RefusedInput
 from ...grammars import EVENTS
@@ -209,8 +209,7 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
         rest = clean_text(rest)
     norm = normalize(rest)
     builder = RecordBuilder(norm.origin)
-    for item in get_parser(EVENTS).parse(norm.text).children:
-        assert isinstance(item, Tree)
+    for item in _parse_records(norm.text):
         builder.item(item)
     records = _attach(builder.records, friendly, lines)
     starting = {f.start: f for f in reversed(found) if f.match != "mention"}
@@ -219,6 +218,16 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
                 or record["fields"].get("Message") or record.get("xml")):
             _attach_message(record, starting)
     return records, tuple(norm.repairs)
+
+
+def _parse_records(text: str) -> list[Tree[Any]]:
+    """The grammar's records; a line it does not expect where it stands (an export cut inside
+    a label) is passed over, and stays among the lines no event covers."""
+    try:
+        tree = get_parser(EVENTS).parse(text, on_error=lambda _error: True)
+    except UnexpectedInput:  # at the very end, where nothing is left to pass over
+        return []
+    return [item for item in tree.children if isinstance(item, Tree)]
 
 
 def _attach_message(record: dict[str, Any], found: dict[int, FoundMessage]) -> None:
