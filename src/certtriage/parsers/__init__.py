@@ -110,7 +110,7 @@ FORMATS: tuple[Format, ...] = (
     Format(FormatId.CERTIFICATE_FILE, "certificate file", "certificate_file", "bytes",
            "certificate", sniffer="sniff_bytes"),
     Format(FormatId.CERTUTIL_VERIFY, "certutil -verify output", "certutil_verify", "text",
-           "chain", redact=("template",), max_lines=100_000),
+           "chain", redact=("template",), max_lines=30_000),
     Format(FormatId.EVENT_LOG, "Windows events", "events", "text", "log",
            sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name"),
            max_lines=100_000),

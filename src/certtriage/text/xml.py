@@ -24,8 +24,8 @@ from ..errors import RefusedInput
 
 #: Elements nested deeper than this are counted and left out of the tree.
 MAX_DEPTH = 256
-#: Elements held in one tree at a time; those past it are counted and left out (about 100 MB).
-MAX_ELEMENTS = 100_000
+#: Elements held in one tree at a time; those past it are counted and left out.
+MAX_ELEMENTS = 50_000
 
 
 @dataclass(slots=True)
