@@ -111,7 +111,8 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
     buried = _buried(item, len(unparsed) + prose)
     if buried:
         warnings.append(buried)
-    result_verdict = verdict(findings, shows_outcome, buried=bool(buried))
+    # A pass needs the whole input read: lines past a limit may hold the failure.
+    result_verdict = verdict(findings, shows_outcome, buried=bool(buried or item.cut))
     roots = [f for f in findings if f.root_cause and f.cause != "ok"]
     roots = roots or [f for f in findings if f.cause == "ok"][:1]
     codes = model.error_codes()

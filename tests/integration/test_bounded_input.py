@@ -93,6 +93,20 @@ def test_lines_past_a_formats_limit_are_counted() -> None:
             "certutil -verify output and were not read") in result.warnings
 
 
+def test_a_clean_chain_cut_by_the_line_limit_does_not_pass() -> None:
+    chain = (FIXTURES / "certutil" / "pass" / "three-element-client-auth-urlfetch.txt").read_text(
+        encoding="utf-8")
+    fmt = parsers.by_id("certutil-verify")
+    kept = fmt.max_lines
+    object.__setattr__(fmt, "max_lines", chain.count("\n") + 5)
+    try:
+        assert analyze_text(chain).verdict == "pass"
+        result = analyze_text(chain + "  Issuer: CN=Contoso\n" * 50)  # the rest is never read
+    finally:
+        object.__setattr__(fmt, "max_lines", kept)
+    assert result.verdict == "inconclusive" and result.status == "partial"
+
+
 # ---- EVTX records the evtx package hands over damaged -------------------------------------------
 
 _ODD_KEYS = ["", "_", "_1", "_attributes", "\n", "a\nb", "Data\n_1", "x_attributes\n",
