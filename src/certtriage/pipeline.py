@@ -146,6 +146,8 @@ def _analyze(item: Input, fmt: Format | None,
                                encoding=item.document.encoding if item.document else None,
                                warnings=tuple(decoding_warnings(item, markup=False)))
         claimed: list[Piece] = []
+        if fmt.reads == "text":
+            item.keep_lines(fmt)
         if fmt.reads == "stream":
             model = fmt.parse(item.path or item.data, name=item.source, progress=records)
         elif fmt.evidence in ("chain", "configuration"):

@@ -15,6 +15,7 @@ from .parsers import Format, FormatId
 from .parsers.ticket.predicates import piece_part
 from .parsers.ticket.scan import prose_lines, scan
 from .text.decode import Document, decode
+from .text.limits import cut_note, keep_lines
 from .text.markup import undo_markup
 
 
@@ -31,6 +32,8 @@ class Input:
     document: Document | None = field(default=None, repr=False)
     markup: list[str] = field(default_factory=list)
     """What undoing HTML or Markdown changed (read as warnings)."""
+    cut: str = ""
+    """What a format's line limit left out of the text (read as a warning)."""
 
     def probe(self, fmt: Format) -> Any:
         """What `fmt`'s sniffer and parser read: the first bytes, the bytes, or the text
@@ -43,6 +46,14 @@ class Input:
             self.document = decode(self.data, self.source)
             self._unmark(self.document.text)
         return self.text
+
+    def keep_lines(self, fmt: Format) -> None:
+        """Cut the text at `fmt`'s line limit, counting what is left out."""
+        if self.text is None or fmt.max_lines is None:
+            return
+        self.text, left_out = keep_lines(self.text, fmt.max_lines)
+        if left_out:
+            self.cut = cut_note(left_out, fmt.max_lines, fmt.title)
 
     def _unmark(self, text: str) -> None:
         unmarked = undo_markup(text)
@@ -93,14 +104,15 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
         warnings.append(f"... and {len(unparsed) - MAX_LISTED} more line(s) that could not be "
                         "placed")
     warnings.extend(model.reading_notes())
-    status = "parsed" if not warnings and model.read_whole() else "partial"
+    status = "parsed" if not warnings and not item.cut and model.read_whole() else "partial"
     if prose:
         warnings.append(f"{prose} line(s) of prose around the evidence were not read as evidence")
     shows_outcome = getattr(fmt.predicates(), "shows_outcome", lambda _: True)(model)
     buried = _buried(item, len(unparsed) + prose)
     if buried:
         warnings.append(buried)
-    result_verdict = verdict(findings, shows_outcome, buried=bool(buried))
+    # A pass needs the whole input read: lines past a limit may hold the failure.
+    result_verdict = verdict(findings, shows_outcome, buried=bool(buried or item.cut))
     roots = [f for f in findings if f.root_cause and f.cause != "ok"]
     roots = roots or [f for f in findings if f.cause == "ok"][:1]
     codes = model.error_codes()
@@ -154,6 +166,8 @@ def decoding_warnings(item: Input, markup: bool = True) -> list[str]:
     """What decoding (and, for an input that was read, undoing markup) changed."""
     document = item.document
     notes = list(item.markup) if markup else []
+    if item.cut:
+        notes.append(item.cut)
     if document is None or not document.replaced:
         return notes
     return [f"some bytes were not valid {document.encoding} and were replaced", *notes]

@@ -80,6 +80,9 @@ class Format:
     """The module in the package whose `parse` reads the format."""
     redact: tuple[str, ...] = ()
     """Model fields whose values name hosts or people (masked by `--redact`)."""
+    max_lines: int | None = None
+    """Lines of a text input read at most (the rest are counted and reported): the reader
+    holds a structure per line, so this bounds the memory one input can take."""
 
     def module(self, name: str = "") -> ModuleType:
         """The format's package, or one of its modules (imported on first use)."""
@@ -107,21 +110,22 @@ FORMATS: tuple[Format, ...] = (
     Format(FormatId.CERTIFICATE_FILE, "certificate file", "certificate_file", "bytes",
            "certificate", sniffer="sniff_bytes"),
     Format(FormatId.CERTUTIL_VERIFY, "certutil -verify output", "certutil_verify", "text",
-           "chain", redact=("template",)),
+           "chain", redact=("template",), max_lines=30_000),
     Format(FormatId.EVENT_LOG, "Windows events", "events", "text", "log",
-           sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name")),
+           sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name"),
+           max_lines=100_000),
     Format(FormatId.NETSH_SSLCERT, "netsh http show sslcert", "netsh_sslcert", "text",
-           "configuration", redact=("endpoint", "hostname")),
+           "configuration", redact=("endpoint", "hostname"), max_lines=100_000),
     Format(FormatId.SCHANNEL_REGISTRY, "Schannel registry", "schannel_registry", "text",
-           "configuration"),
+           "configuration", max_lines=100_000),
     Format(FormatId.IIS_CONFIG, "IIS configuration", "iis_config", "text", "configuration",
            redact=("server_comment", "site_name")),
     Format(FormatId.IIS_W3C_LOG, "IIS W3C log", "iis_w3c_log", "text", "log",
            redact=("machine_name",)),
     Format(FormatId.CERTUTIL_STORE, "certutil -store dump", "certutil_store", "text",
-           "configuration", redact=("template",)),
+           "configuration", redact=("template",), max_lines=100_000),
     # Last: what no format claims as a whole is scanned for pieces of evidence.
-    Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed"),
+    Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed", max_lines=100_000),
 )
 
 

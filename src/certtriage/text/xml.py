@@ -3,12 +3,15 @@
 Every XML input (event exports, IIS configuration) is read here, with defusedxml's SAX reader:
 entity declarations and external references are refused, nothing is fetched. The tree is built
 with an explicit stack and walked without recursion, so a hostile nesting depth cannot exhaust
-the interpreter's stack; elements deeper than `MAX_DEPTH` are counted, not kept.
+the interpreter's stack; elements deeper than `MAX_DEPTH` are counted, not kept. The tree holds
+at most `MAX_ELEMENTS` elements, so its memory is bounded whatever the input: the elements past
+that are counted too. A reader that wants the children of the root one at a time (an export of
+many events) passes `records`: each is offered when it closes, and not kept once taken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax import SAXParseException
@@ -21,9 +24,11 @@ from ..errors import RefusedInput
 
 #: Elements nested deeper than this are counted and left out of the tree.
 MAX_DEPTH = 256
+#: Elements held in one tree at a time; those past it are counted and left out.
+MAX_ELEMENTS = 50_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """An XML element: local name, attributes, the text before its first child, line, children."""
 
@@ -83,6 +88,24 @@ class XmlReading:
     """The reader's message for that."""
     too_deep: int = 0
     """Elements left out because they were nested deeper than `MAX_DEPTH`."""
+    deep_line: int | None = None
+    """The line of the first element left out for its depth."""
+    too_many: int = 0
+    """Elements left out because the tree already held `MAX_ELEMENTS`."""
+    many_line: int | None = None
+    """The line of the first element left out for that."""
+
+    def limits(self) -> list[tuple[int, str]]:
+        """One (line, sentence) per limit that left elements out, naming the limit and the
+        count (never a silent cut)."""
+        found = []
+        if self.too_deep:
+            found.append((self.deep_line or 1, f"{self.too_deep} XML element(s) nested deeper "
+                          f"than the limit of {MAX_DEPTH} levels were skipped"))
+        if self.too_many:
+            found.append((self.many_line or 1, f"{self.too_many} XML element(s) past the limit "
+                          f"of {MAX_ELEMENTS:,} elements were skipped"))
+        return found
 
 
 def _local(name: str) -> str:
@@ -92,13 +115,19 @@ def _local(name: str) -> str:
 class _Builder(ContentHandler):
     """SAX events -> Node tree, with an explicit stack."""
 
-    def __init__(self, max_depth: int) -> None:
+    def __init__(self, max_depth: int, max_elements: int,
+                 records: Callable[[Node], bool] | None) -> None:
         super().__init__()
         self.root: Node | None = None
         self.stack: list[Node] = []
         self.depth = 0
-        self.max_depth = max_depth
-        self.too_deep = 0
+        self.max_depth, self.max_elements, self.records = max_depth, max_elements, records
+        self.held = 0
+        self.too_deep = self.too_many = 0
+        self.deep_line: int | None = None
+        self.many_line: int | None = None
+        self.skipping = 0
+        """Depth at which an element left out for the element limit started (0: none)."""
         self.loose: dict[int, str] = {}
         self.text: list[str] = []
         self._locator: Any = None
@@ -116,13 +145,29 @@ class _Builder(ContentHandler):
                 node.text = "".join(self.text).strip() or None
         self.text = []
 
-    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 - SAX's name
-        self.depth += 1
+    def _kept(self) -> bool:
+        """Whether the element just opened (at `self.depth`) goes into the tree."""
+        if self.skipping:  # inside an element left out: its children are left out with it
+            self.too_many += 1
+            return False
         if self.depth > self.max_depth:
             self.too_deep += 1
+            self.deep_line = self.deep_line or self._line()
+            return False
+        if self.held >= self.max_elements:
+            self.too_many += 1
+            self.many_line = self.many_line or self._line()
+            self.skipping = self.depth
+            return False
+        return True
+
+    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 - SAX's name
+        self.depth += 1
+        if not self._kept():
             return
         self._close_text()
         node = Node(_local(name), {_local(k): v for k, v in attrs.items()}, line=self._line())
+        self.held += 1
         if self.stack:
             self.stack[-1].children.append(node)
         elif self.root is None:
@@ -131,14 +176,27 @@ class _Builder(ContentHandler):
 
     def endElement(self, name: str) -> None:  # noqa: N802 - SAX's name
         self.depth -= 1
+        if self.skipping:
+            if self.depth < self.skipping:
+                self.skipping = 0
+            return
         if self.depth >= self.max_depth:
             return
         self._close_text()
         if self.stack:
-            self.stack.pop()
+            node = self.stack.pop()
+            if len(self.stack) == 1:
+                self._hand_over(node)
+
+    def _hand_over(self, node: Node) -> None:
+        """A child of the root closed: offer it to `records`, and drop it from the tree when
+        taken."""
+        if self.records is not None and self.records(node):
+            self.stack[0].children.pop()
+            self.held -= sum(1 for _ in node.walk())
 
     def characters(self, content: str) -> None:
-        if self.depth > self.max_depth or not self.stack:
+        if self.depth > self.max_depth or self.skipping or not self.stack:
             return
         node = self.stack[-1]
         if node.text is None and not node.children:
@@ -151,12 +209,15 @@ class _Builder(ContentHandler):
                     self.loose[number] = (self.loose.get(number, "") + " " + piece.strip()).strip()
 
 
-def read_xml(xml: str, max_depth: int = MAX_DEPTH) -> XmlReading:
+def read_xml(xml: str, max_depth: int = MAX_DEPTH, *,
+             records: Callable[[Node], bool] | None = None) -> XmlReading:
     """Read `xml` into a tree; a text that stops being well-formed gives the tree read so far.
 
-    Raises :class:`RefusedInput` for entity declarations and external references.
+    With `records`, each child of the root is offered to it when it closes and left out of the
+    tree when it returns True (so a long export is held one record at a time). Raises
+    :class:`RefusedInput` for entity declarations and external references.
     """
-    builder = _Builder(max_depth)
+    builder = _Builder(max_depth, MAX_ELEMENTS, records)
     error: SAXParseException | None = None
     try:
         defusedxml.sax.parseString(xml.encode("utf-8"), builder)
@@ -166,9 +227,11 @@ def read_xml(xml: str, max_depth: int = MAX_DEPTH) -> XmlReading:
         raise RefusedInput(f"refused: the XML declares entities or external references "
                            f"({type(exc).__name__})") from None
     builder._close_text()
-    root = builder.root or Node("")
-    if error is None:
-        return XmlReading(root, builder.loose, too_deep=builder.too_deep)
-    return XmlReading(root, builder.loose, int(error.getLineNumber() or 1),
-                      int(error.getColumnNumber() or 0), str(error.getMessage()),
-                      too_deep=builder.too_deep)
+    reading = XmlReading(builder.root or Node(""), builder.loose, too_deep=builder.too_deep,
+                         deep_line=builder.deep_line, too_many=builder.too_many,
+                         many_line=builder.many_line)
+    if error is not None:
+        reading.error_line = int(error.getLineNumber() or 1)
+        reading.error_column = int(error.getColumnNumber() or 0)
+        reading.error = str(error.getMessage())
+    return reading

@@ -103,9 +103,9 @@ def trust_error(
     """
     codes_lower = {c.lower() for c in codes or ()}
     code = next((h for h in all_hresults(doc) if h.hex in codes_lower), None)
-    hits = [e for e in doc.elements if e.error_status and flag in e.error_status.flags]
-    if b.element is not None:
-        hits = [e for e in hits if e is b.element]
+    candidates = (doc.elements if b.element is None else ()  # one element: no scan
+                  if b.element is doc.echo else (b.element,))
+    hits = [e for e in candidates if e.error_status and flag in e.error_status.flags]
     for hit in hits:
         yield replace(b, element=hit, index=_element_index(doc, hit, bind),
                       flag=flag, hresult=b.hresult or code)

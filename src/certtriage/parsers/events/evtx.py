@@ -45,6 +45,12 @@ def _header_problem(head: bytes, size: int) -> str | None:
     return None
 
 
+def _first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when the message is empty)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:160] if lines else type(exc).__name__
+
+
 def _records(parser: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
     iterator = parser.records_json()
     errors_in_a_row = 0
@@ -55,7 +61,7 @@ def _records(parser: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
             return
         except Exception as exc:  # the evtx package raises RuntimeError for a bad record/chunk
             errors_in_a_row += 1
-            problems.append(f"unreadable record or chunk: {str(exc).splitlines()[0][:160]}")
+            problems.append(f"unreadable record or chunk: {_first_line(exc)}")
             if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS:
                 problems.append("stopped after too many unreadable records in a row")
                 return
@@ -103,7 +109,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
                 continue
             events.append(event)
     except Exception as exc:  # a file the evtx package refuses outright
-        problems.append(f"not readable as EVTX: {str(exc).splitlines()[0][:160]}")
+        problems.append(f"not readable as EVTX: {_first_line(exc)}")
     finally:
         stream.close()
     if dropped:
@@ -122,7 +128,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
 def _event(text: str) -> Event | None:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # damaged, or nested past the JSON reader's depth
         return None
     root = data.get("Event") if isinstance(data, dict) else None
     if not isinstance(root, dict):

@@ -24,43 +24,61 @@ _CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
 MAX_VALUE = 512
 
 
-_SUFFIX = re.compile(r"^(?P<name>.+?)(?:_(?P<n>\d+))?(?P<attrs>_attributes)?$")
+_SUFFIX = re.compile(r"(?P<name>.+?)(?:_(?P<n>\d+))?(?P<attrs>_attributes)?", re.DOTALL)
+#: JSON nested deeper than this below a record is left out (no event field lies that deep).
+MAX_JSON_DEPTH = 64
 
 
 def node_from_evtx_json(name: str, value: Any) -> Node:
     """The `evtx` package's JSON (`separate_json_attributes=True`) -> Node.
 
     Attributes arrive as `<Name>_attributes` siblings and repeated elements as `<Name>_1`,
-    `<Name>_2`; both are folded back into elements.
+    `<Name>_2`; both are folded back into elements. Built with an explicit stack, so a damaged
+    record nested without end is cut at `MAX_JSON_DEPTH`, never the interpreter's stack.
     """
-    node = Node(name)
+    root = Node(name)
+    pending: list[tuple[Node, Any, int]] = [(root, value, 0)]
+    while pending:
+        node, item, depth = pending.pop()
+        for child, inner in _fill(node, item):
+            if depth < MAX_JSON_DEPTH:
+                pending.append((child, inner, depth + 1))
+    return root
+
+
+def _joined(value: Any) -> str | None:
     if isinstance(value, list):  # unnamed values: "Data": {"#text": ["a", "b"]}
-        node.text = " ".join(str(v) for v in value if v not in ("", None)) or None
-        return node
+        return " ".join(str(v) for v in value if v not in ("", None)) or None
+    return None if value is None else str(value)
+
+
+def _fill(node: Node, value: Any) -> list[tuple[Node, Any]]:
+    """Set `node`'s text, attributes and children from `value`; the children to fill next."""
     if not isinstance(value, dict):
-        node.text = None if value is None else str(value)
-        return node
+        node.text = _joined(value)
+        return []
     by_key: dict[str, Node] = {}
+    todo: list[tuple[Node, Any]] = []
     for key, item in value.items():
         if key == "#text":
             node.text = (" ".join(str(v) for v in item if v not in ("", None))
                          if isinstance(item, list) else str(item))
             continue
-        m = _SUFFIX.match(key)
-        assert m is not None
-        base = m["name"]
-        slot = f"{base}_{m['n'] or 0}"
-        if m["attrs"]:
+        m = _SUFFIX.fullmatch(key)
+        base, slot = (m["name"], f"{m['name']}_{m['n'] or 0}") if m else (key, f"{key}_0")
+        if m and m["attrs"]:
             target = by_key.setdefault(slot, Node(base))
-            target.attrs.update({k: str(v) for k, v in (item or {}).items()})
-        else:
-            child = node_from_evtx_json(base, item)
-            existing = by_key.get(slot)
-            if existing is not None:
-                child.attrs.update(existing.attrs)
-            by_key[slot] = child
+            if isinstance(item, dict):
+                target.attrs.update({k: str(v) for k, v in item.items()})
+            continue
+        child = Node(base)
+        existing = by_key.get(slot)
+        if existing is not None:
+            child.attrs.update(existing.attrs)
+        by_key[slot] = child
+        todo.append((child, item))
     node.children = list(by_key.values())
-    return node
+    return todo
 
 
 _NUMBER = re.compile(r"\s*[\"'\u201c\u201e\u2018(]?\s*(0x[0-9a-fA-F]+|\d+)(?![\w.]\w)")

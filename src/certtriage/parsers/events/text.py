@@ -18,7 +18,7 @@ import io
 import re
 from typing import Any
 
-from lark import Tree
+from lark import Tree, UnexpectedInput
 
 from ...errors import RefusedInput
 from ...grammars import EVENTS
@@ -26,9 +26,10 @@ from ...knowledge.catalog import FoundMessage, event_knowledge
 from ...knowledge.catalog._clean import clean_text
 from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
-from ...text.xml import read_xml
+from ...text.xml import Node, read_xml
 from .._lark import get_parser
 from .capi2 import group_runs
+from .evtx import MAX_EVENTS
 from .friendly import blocks
 from .friendly import tree as friendly_tree
 from .labels import ALIASES, RecordBuilder, translate, undress
@@ -97,23 +98,45 @@ def _around_xml(text: str, first: int, last: int) -> EventLog:
 # ---- XML ------------------------------------------------------------------------------------
 def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
                 message: str = "") -> tuple[list[Event], list[str]]:
+    """The events of an XML export, read one `<Event>` at a time: at most `MAX_EVENTS` are
+    kept, the rest counted."""
     friendly = bool(_FRIENDLY.search(xml))
     if friendly:
         xml = _FRIENDLY.sub(r"\1", xml)
     if "<Events" not in xml and xml.count("<Event ") + xml.count("<Event>") > 1:
         xml = f"<Events>{xml}</Events>"
+    shape = "friendly-xml" if friendly and shape == "xml" else shape
+    events: list[Event] = []
+    dropped = [0]
+
+    def record(node: Node) -> bool:
+        if node.name != "Event":  # a child of a lone <Event> stays in its tree
+            return False
+        event = event_from_node(node, shape, span, message)
+        if event is not None and len(events) < MAX_EVENTS:
+            events.append(event)
+        elif event is not None:
+            dropped[0] += 1
+        return True
+
     try:
-        reading = read_xml(xml)
+        reading = read_xml(xml, records=record)
     except RefusedInput as exc:
         return [], [f"XML could not be read: {exc.problem[:120]}"]
     if reading.error_line is not None:
         where = f"line {reading.error_line}, column {reading.error_column}"
         return [], [f"XML could not be read: ParseError: {reading.error}: {where}"[:160]]
-    node = reading.root
-    nodes = [node] if node.name == "Event" else node.findall("Event")
-    shape = "friendly-xml" if friendly and shape == "xml" else shape
-    events = [e for n in nodes if (e := event_from_node(n, shape, span, message)) is not None]
-    return events, []
+    if reading.root.name == "Event":
+        record(reading.root)
+    problems = [f"line {line}: {limit}" for line, limit in reading.limits()]
+    if dropped[0]:
+        problems.append(_past_limit(dropped[0]))
+    return events, problems
+
+
+def _past_limit(dropped: int) -> str:
+    return (f"{dropped} more events past the limit of {MAX_EVENTS:,} events were counted but "
+            "not kept")
 
 
 def _from_xml(text: str) -> EventLog:
@@ -128,6 +151,7 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
     header = next(reader, [])
     events: list[Event] = []
     problems: list[str] = []
+    dropped = 0
     for row_number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -140,10 +164,15 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
         if not event_id.isdigit():
             problems.append(f"row {row_number}: event id {event_id[:20]!r} is not a number")
             continue
+        if len(events) >= MAX_EVENTS:
+            dropped += 1
+            continue
         events.append(build_event(
             provider=source, event_id=int(event_id), message=message.strip(), data={},
             shape=shape, level=_LEVEL_WORDS.get(level.lower()), time=when,
             span=Span(start=row_number, end=row_number)))
+    if dropped:
+        problems.append(_past_limit(dropped))
     return _log(shape, events, problems=problems)
 
 
@@ -181,8 +210,7 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
         rest = clean_text(rest)
     norm = normalize(rest)
     builder = RecordBuilder(norm.origin)
-    for item in get_parser(EVENTS).parse(norm.text).children:
-        assert isinstance(item, Tree)
+    for item in _parse_records(norm.text):
         builder.item(item)
     records = _attach(builder.records, friendly, lines)
     starting = {f.start: f for f in reversed(found) if f.match != "mention"}
@@ -193,6 +221,16 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
         if not record.get("message") and record.get("after") and record.get("xml") is None:
             _unlabelled_message(record)
     return records, tuple(norm.repairs)
+
+
+def _parse_records(text: str) -> list[Tree[Any]]:
+    """The grammar's records; a line it does not expect where it stands (an export cut inside
+    a label) is passed over, and stays among the lines no event covers."""
+    try:
+        tree = get_parser(EVENTS).parse(text, on_error=lambda _error: True)
+    except UnexpectedInput:  # at the very end, where nothing is left to pass over
+        return []
+    return [item for item in tree.children if isinstance(item, Tree)]
 
 
 def _attach_message(record: dict[str, Any], found: dict[int, FoundMessage]) -> None:

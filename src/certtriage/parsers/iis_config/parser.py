@@ -30,6 +30,8 @@ from .server import read_server
 _WRAPPER = "certtriage-fragment"
 _XML_DECL = re.compile(r"<\?xml[^>]*\?>")
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
+#: A line with text that does not start with `>` (found without splitting the text in lines).
+_UNQUOTED = re.compile(r"^[^\S\n]*[^\s>]", re.MULTILINE)
 #: A bare `&` in text around a pasted fragment (repaired, with the characters of
 #: `text.chars.PASTE_CHARS`, when the XML does not read as it is).
 _BARE_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#\d+;|#x[0-9A-Fa-f]+;)")
@@ -45,8 +47,7 @@ def _prepare(text: str) -> str:
     already decoded, so a declared encoding would mislead the reader), keeping every line
     where it was."""
     text = text.lstrip("\ufeff")
-    lines = [line for line in text.split("\n") if line.strip()]
-    if lines and all(line.lstrip().startswith(">") for line in lines):
+    if _QUOTED.search(text) and not _UNQUOTED.search(text):
         text = _QUOTED.sub("", text)
     return _XML_DECL.sub(lambda m: "\n" * m.group(0).count("\n"), text)
 
@@ -121,6 +122,8 @@ def _problems(text: str, reading: XmlReading) -> Problems:
     problems = Problems(lines)
     for number, loose in sorted(reading.loose.items()):
         problems.add(number, "text outside the XML elements", loose)
+    for number, limit in reading.limits():
+        problems.add(number, limit)
     if reading.error_line is not None:
         past_end = reading.error_line >= len(lines)
         reason = ("the XML ends inside an element (a truncated paste?); what came before was read"

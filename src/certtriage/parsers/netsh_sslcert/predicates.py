@@ -40,10 +40,12 @@ class SslBindingMatch(Binding):
 
 
 def _candidates(doc: SslCertBindings, b: Binding) -> Iterator[tuple[int, SslBinding]]:
+    """Every binding, or the one a match is already about (taken by its index, not searched)."""
     item = b.item if isinstance(b, SslBindingMatch) else None
-    for index, entry in enumerate(doc.bindings):
-        if item is None or index == item:
-            yield index, entry
+    if item is None:
+        yield from enumerate(doc.bindings)
+    elif 0 <= item < len(doc.bindings):
+        yield item, doc.bindings[item]
 
 
 def _bind(b: Binding, index: int, entry: SslBinding, line: int, **extra: str) -> Binding:

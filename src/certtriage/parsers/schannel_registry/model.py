@@ -11,6 +11,7 @@ ControlSet001) and merge repeated occurrences the way an import would (the last 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Literal
 
 from ...models._base import Model
@@ -103,7 +104,15 @@ class RegistryExport(Evidence):
         """Every occurrence of the key at `relative` under SCHANNEL (`""` for SCHANNEL itself,
         `Protocols\\TLS 1.2\\Server` ...), compared without regard to case."""
         wanted = canonical_path(SCHANNEL_PATH + ("\\" + relative if relative else ""))
-        return tuple(k for k in self.keys if canonical_path(k.path) == wanted)
+        return self._by_path.get(wanted, ())
+
+    @cached_property
+    def _by_path(self) -> dict[str, tuple[RegistryKey, ...]]:
+        """Every key by its canonical path, in input order (built once: lookups stay linear)."""
+        found: dict[str, list[RegistryKey]] = {}
+        for key in self.keys:
+            found.setdefault(canonical_path(key.path), []).append(key)
+        return {path: tuple(keys) for path, keys in found.items()}
 
     def merged(self, relative: str = "") -> dict[str, RegistryValue]:
         """The values of a key under SCHANNEL after every occurrence is applied in order, as an
@@ -161,17 +170,14 @@ class RegistryExport(Evidence):
         return self.schannel_dword("CertificateMappingMethods")
 
     # ---- Protocols ---------------------------------------------------------------------------
-    @property
+    @cached_property
     def protocols(self) -> tuple[ProtocolState, ...]:
         """Each `Protocols\\<protocol>\\<side>` key under SCHANNEL, merged, in first-seen order."""
         prefix = canonical_path(SCHANNEL_PATH + "\\PROTOCOLS") + "\\"
-        seen: dict[str, RegistryKey] = {}
-        for key in self.keys:
-            canon = canonical_path(key.path)
-            if canon.startswith(prefix) and canon[len(prefix):].count("\\") == 1:
-                seen.setdefault(canon, key)
+        firsts = [keys[0] for canon, keys in self._by_path.items()
+                  if canon.startswith(prefix) and canon[len(prefix):].count("\\") == 1]
         states = []
-        for key in seen.values():
+        for key in firsts:
             protocol, side = key.path.strip().strip("\\").split("\\")[-2:]
             values = self.merged(f"Protocols\\{protocol}\\{side}")
             enabled = values.get("enabled")
@@ -187,6 +193,11 @@ class RegistryExport(Evidence):
 
     def protocol(self, protocol: str, side: str) -> ProtocolState | None:
         """The state of `Protocols\\<protocol>\\<side>` (any case), when the export has the key."""
-        wanted = (" ".join(protocol.split()).lower(), side.lower())
-        return next((p for p in self.protocols
-                     if (" ".join(p.protocol.split()).lower(), p.side.lower()) == wanted), None)
+        return self._by_protocol.get((" ".join(protocol.split()).lower(), side.lower()))
+
+    @cached_property
+    def _by_protocol(self) -> dict[tuple[str, str], ProtocolState]:
+        found: dict[tuple[str, str], ProtocolState] = {}
+        for state in self.protocols:
+            found.setdefault((" ".join(state.protocol.split()).lower(), state.side.lower()), state)
+        return found
