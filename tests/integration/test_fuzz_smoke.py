@@ -28,7 +28,10 @@ def test_fuzz_smoke(tmp_path: Path, target: str, seconds: int) -> None:
         [sys.executable, str(FUZZ / target), f"--work={tmp_path}", "--few-seeds", *engine],
         capture_output=True, text=True, timeout=300)
 
-    crashes = sorted((tmp_path / "crashes").iterdir())
+    # libFuzzer also keeps inputs that merely ran slowly (`slow-unit-*`, over 10 s on a loaded
+    # machine): speed is the benchmarks' business, so only crashes and timeouts count here.
+    crashes = sorted(p for p in (tmp_path / "crashes").iterdir()
+                     if not p.name.startswith("slow-unit-"))
     kept = "\n".join(f"{p}: {p.read_bytes()[:300]!r}" for p in crashes)
     assert done.returncode == 0 and not crashes, f"{done.stderr[-3000:]}\n{kept}"
     assert "Done" in done.stderr if ATHERIS else "no new crash" in done.stdout
