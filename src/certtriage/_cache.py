@@ -61,12 +61,20 @@ def load_toml(data: bytes, name: str) -> dict[str, Any]:
 
     parsed = tomllib.loads(data.decode("utf-8"))
     if cached is not None:
-        try:
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cached)
-            prune(cached)
-        except OSError:
-            pass  # caching is an optimisation only
+        store(cached, parsed)
     return parsed
+
+
+def store(cached: Path, value: Any) -> None:
+    """Pickle `value` to `cached` in one step (a temporary file renamed over it), then prune
+    the older files beside it; a cache that cannot be written is skipped."""
+    import pickle
+
+    try:
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cached)
+        prune(cached)
+    except OSError:
+        pass  # caching is an optimisation only

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import tomllib
 from collections.abc import Callable, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import ValidationError
 
-from .._cache import prune
+from .._cache import store
 from ..errors import RulebookError
 from .schema import Category, Rule
 
@@ -165,14 +164,7 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
             pass
     book = load_rulebook_from(root, predicates())
     if cached is not None:
-        try:
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(book, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cached)
-            prune(cached)
-        except OSError:
-            pass  # caching is an optimisation only
+        store(cached, book)
     return book
 
 
