@@ -185,6 +185,8 @@ class CrlInfo(Model):
     """ThisUpdate as printed."""
     next_update: str | None = None
     """NextUpdate as printed."""
+    this_update_at: datetime | None = None
+    """ThisUpdate as a time, when the date format was unambiguous."""
     next_update_at: datetime | None = None
     """NextUpdate as a time, when the date format was unambiguous."""
     hash: str | None = None
@@ -246,13 +248,8 @@ class ChainElement(Model):
             thumbprint=self.thumbprint, serial=self.serial, issuer=self.issuer,
             subject=self.subject, names=(self.subject_alt_name,) if self.subject_alt_name else (),
             not_before=self.not_before_at, not_after=self.not_after_at,
-            crl_this_update=_date(crl.this_update) if crl else None,
+            crl_this_update=crl.this_update_at if crl else None,
             crl_next_update=crl.next_update_at if crl else None)
-
-
-def _date(text: str | None) -> datetime | None:
-    from ..parsers._values import parse_date  # the shared value parser (imports this module)
-    return parse_date(text)
 
 
 class ChainSummary(Model):

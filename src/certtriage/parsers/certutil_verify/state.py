@@ -82,7 +82,8 @@ class ElementDraft:
             policies=tuple(self.policies),
             url_checks=tuple(UrlCheck(**c) for c in self.checks),
             crls=tuple(
-                CrlInfo(next_update_at=parse_date(c.get("next_update")), **c) for c in self.crls
+                CrlInfo(this_update_at=parse_date(c.get("this_update")),
+                        next_update_at=parse_date(c.get("next_update")), **c) for c in self.crls
             ),
             span=Span(start=self.start, end=self.end),
             **f,
