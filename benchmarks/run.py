@@ -152,33 +152,20 @@ def throughput(seconds: float, rounds: int) -> None:
 
 
 # ---- EVTX ------------------------------------------------------------------------------------
-def _raw_evtx(path: Path) -> int:
-    from evtx import PyEvtxParser
-
-    count = 0
-    iterator = PyEvtxParser(str(path), separate_json_attributes=True).records_json()
-    while True:
-        try:
-            next(iterator)
-        except StopIteration:
-            return count
-        except RuntimeError:
-            continue
-        count += 1
-
-
 def evtx(rounds: int) -> None:
     """certtriage's scan against raw iteration, alternating."""
     if not EVTX.exists():
         print(f"evtx: {EVTX} not found, skipped")
         return
+    from bench_evtx import raw as raw_iteration  # the same raw iteration bench_evtx.py times
+
     from certtriage.parsers.events.evtx import parse as scan
 
     times: dict[str, list[float]] = {"raw evtx iteration": [], "certtriage scan": []}
     records = 0
     for _ in range(max(3, rounds // 3)):
         start = time.process_time()
-        records = _raw_evtx(EVTX)
+        records = raw_iteration(EVTX)
         times["raw evtx iteration"].append(time.process_time() - start)
         start = time.process_time()
         scan(EVTX)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:
@@ -44,25 +46,34 @@ def load_toml(data: bytes, name: str) -> dict[str, Any]:
     UnicodeDecodeError), as if the text were parsed directly.
     """
     import hashlib
-    import pickle
 
     folder = cache_dir()
     digest = hashlib.sha256(data).hexdigest()[:16]
     cached = folder / f"toml-{name}-{digest}.pickle" if folder is not None else None
-    if cached is not None and cached.exists():
-        try:
-            with cached.open("rb") as handle:
-                loaded = pickle.load(handle)
-            if isinstance(loaded, dict):
-                return loaded
-        except Exception:  # noqa: BLE001 - a damaged cache file: parse again
-            pass
+    loaded = fetch(cached, dict) if cached is not None else None
+    if loaded is not None:
+        return loaded
     import tomllib
 
     parsed = tomllib.loads(data.decode("utf-8"))
     if cached is not None:
         store(cached, parsed)
     return parsed
+
+
+def fetch(cached: Path, kind: type[T]) -> T | None:
+    """The value pickled in `cached` when it is there and a `kind`; None for a missing,
+    damaged or foreign cache file (the caller builds the value again)."""
+    import pickle
+
+    if not cached.exists():
+        return None
+    try:
+        with cached.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged cache file: build the value again
+        return None
+    return loaded if isinstance(loaded, kind) else None
 
 
 def store(cached: Path, value: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 import pydantic
 from pydantic import ValidationError
 
-from .._cache import store
+from .._cache import fetch, store
 from ..errors import RulebookError
 from .schema import Category, Rule
 
@@ -154,14 +153,9 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
     """
     root = resources.files("certtriage.knowledge") / "rules"
     cached = _cache_path(root)
-    if cached is not None and cached.exists():
-        try:
-            with cached.open("rb") as handle:
-                book = pickle.load(handle)
-            if isinstance(book, Rulebook):
-                return book
-        except Exception:  # a damaged or foreign cache file: rebuild it
-            pass
+    book = fetch(cached, Rulebook) if cached is not None else None
+    if book is not None:
+        return book
     book = load_rulebook_from(root, predicates())
     if cached is not None:
         store(cached, book)

@@ -20,7 +20,7 @@ from ...knowledge.catalog import event_knowledge
 from .capi2 import group_runs
 from .model import Event, EventLog
 from .records import event_from_node, node_from_evtx_json
-from .tally import EvtxTally
+from .tally import UNKNOWN, EvtxTally
 
 HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -89,6 +89,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     events: list[Event] = []
     read = skipped = dropped = 0
     tally = EvtxTally()
+    kept: dict[str, bool | None] = {}  # provider -> whether its events are read
     try:
         parser = PyEvtxParser(stream, separate_json_attributes=True)
         for record in _records(parser, problems):
@@ -96,8 +97,13 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
             if progress is not None and read % 1000 == 0:
                 progress(read)
             text = record.get("data") or ""
-            tally.record(text, record.get("timestamp"))
-            if not any(marker in text for marker in _PREFILTER):
+            provider = tally.record(text, record.get("timestamp"))
+            wanted = kept.get(provider)
+            if wanted is None:  # once per provider; a record the tally could not name is
+                wanted = kept[provider] = (  # looked for by the providers' names in its text
+                    knowledge.relevant(provider) if provider != UNKNOWN else None)
+            if wanted is False or wanted is None and not any(
+                    marker in text for marker in _PREFILTER):
                 skipped += 1
                 continue
             event = _event(text)

@@ -24,6 +24,9 @@ _ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
            "0": "information"}
 
+#: The provider of a record whose System block names none.
+UNKNOWN = "(unknown)"
+
 
 class Tally:
     """Counts records as they stream by; :meth:`fields` gives the summary fields of an
@@ -145,9 +148,10 @@ class EvtxTally(Tally):
         super().__init__()
         self._heads: dict[str, tuple[str, int, str | None]] = {}
 
-    def record(self, text: str, timestamp: str | None) -> None:
-        """Count one record from its JSON text and its timestamp; one whose provider or id
-        cannot be found counts as `(unknown)` 0."""
+    def record(self, text: str, timestamp: str | None) -> str:
+        """Count one record from its JSON text and its timestamp, and give its provider as
+        the record names it; one whose provider or id cannot be found counts as `(unknown)`
+        0."""
         cut = text.find('"Task"', 0, 2000)
         head = text[:cut] if cut > 0 else text[:400]
         known = self._heads.get(head)
@@ -162,6 +166,7 @@ class EvtxTally(Tally):
             computer = _string_at(text, '"Computer":"', max(cut, 0))[0]
         provider, event_id, level = known
         self.add(provider, event_id, timestamp, computer, level, key=timestamp)
+        return provider
 
 
 def _system_head(head: str) -> tuple[str, int, str | None]:
@@ -171,7 +176,7 @@ def _system_head(head: str) -> tuple[str, int, str | None]:
         provider, at = _string_at(head, '"EventSourceName":"', 0)
     event_id, at = _number_at(head, '"EventID":', at)
     level, _ = _number_at(head, '"Level":', at)
-    return (provider or "(unknown)", (event_id or 0) & 0xFFFF,
+    return (provider or UNKNOWN, (event_id or 0) & 0xFFFF,
             _LEVELS.get(str(level)) if level is not None else None)
 
 
