@@ -8,6 +8,7 @@ the computers agree (or either is unknown) and the windows overlap, with some sl
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import timedelta
@@ -20,12 +21,14 @@ SLACK = timedelta(hours=1)
 _SPLIT = re.compile(r"(?<!\\),")
 
 
+@functools.lru_cache(maxsize=4096)
 def dn(text: str) -> str:
     """A distinguished name compared loosely: lower case, no spaces around separators."""
     parts = (p.strip().lower() for p in _SPLIT.split(text))
     return ",".join(re.sub(r"\s*=\s*", "=", p) for p in parts if p)
 
 
+@functools.lru_cache(maxsize=4096)
 def common_name(text: str) -> str:
     """The CN of a distinguished name, or the text itself when it is a bare name."""
     for part in _SPLIT.split(text):

@@ -60,6 +60,11 @@ def run_task(task: Task, records: Callable[[int], None] | None = None) -> InputR
                       f"{pipeline._REPORT_IT}")
 
 
+def run_tasks(tasks: tuple[Task, ...]) -> list[InputResult]:
+    """The per-input function over a chunk of inputs (one Dask task), results in order."""
+    return [run_task(task) for task in tasks]
+
+
 def failed(origin: str, problem: str) -> InputResult:
     """An error result for an input the executor could not get analysed."""
     return InputResult(source=origin, kind="unknown", status="error", error=problem)
@@ -95,4 +100,4 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
 
 
 __all__ = ["DEFAULT_TIMEOUT", "SchedulerUnavailable", "Task", "Work", "execute", "failed",
-           "run_task", "timed_out"]
+           "run_task", "run_tasks", "timed_out"]

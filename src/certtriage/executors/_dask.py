@@ -6,10 +6,16 @@ process reads each file (bounded, as ``analyze`` would) and sends the bytes. Onl
 large to send as text (an EVTX file past the text limit, streamed from disk) is analysed here.
 Results come back in order; at most a few inputs per worker thread are in flight.
 
-The budget of an input counts from when it becomes the oldest in flight (everything before it
-has returned, so it is running or next): past it the input is reported as timed out and its
-future cancelled. Dask cannot stop a task that already runs in a worker thread; it finishes
-there unseen, and the run goes on.
+A task's round trip through the scheduler costs about as much as analysing a small input, so
+small inputs travel in chunks of up to `CHUNK_INPUTS` (one task runs the per-input function
+over each); an input larger than `SCATTER_BYTES` is scattered first and sent alone.
+
+The budget counts from when a task becomes the oldest in flight (everything before it has
+returned, so it is running or next). A chunk gets one input's budget, which small inputs need
+a fraction of: a chunk past it is cancelled and its inputs sent again one task each, each with
+its own budget, so only the input that overran is reported as timed out. Dask cannot stop a
+task that already runs in a worker thread; it finishes there unseen (a hung chunk keeps its
+thread as well as the retry of its hung input), and the run goes on.
 """
 
 from __future__ import annotations
@@ -21,16 +27,21 @@ import stat
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputTooLarge
 from ..models.findings import InputResult
 from ..text.decode import MAX_TEXT_BYTES, read_bounded
-from . import WINDOW_PER_WORKER, SchedulerUnavailable, Task, Work, failed, run_task, timed_out
+from . import SchedulerUnavailable, Task, Work, failed, run_task, run_tasks, timed_out
 
-#: Inputs in flight per worker thread: a task's round trip through the scheduler costs more
-#: than a small input's analysis, so more are kept in flight than in a local pool.
-WINDOW_PER_THREAD = 8 * WINDOW_PER_WORKER
+#: A task's round trip through the scheduler costs about as much as a small input's analysis
+#: (a few milliseconds), so small inputs travel in chunks: up to this many inputs a task ...
+CHUNK_INPUTS = 16
+#: ... and up to this many bytes.
+CHUNK_BYTES = 256 * 1024
+#: Inputs in flight per worker thread: two chunks each, one running and one waiting.
+WINDOW_PER_THREAD = 2 * CHUNK_INPUTS
 #: Seconds to wait for a scheduler before giving up.
 CONNECT_TIMEOUT = 15
 #: Inputs larger than this are scattered to the cluster first rather than sent in the graph.
@@ -73,49 +84,104 @@ def _portable(task: Task) -> Task | None:
 
 
 class _Flight:
-    """The inputs in flight, oldest first, each a future or a result already known."""
+    """The inputs in flight, oldest first: chunks of small inputs sent as one task each, and
+    results already known; with the chunk being filled, not yet sent."""
 
     def __init__(self, client: Any, budget: float | None) -> None:
         self.client, self.budget = client, budget
-        self.queue: deque[tuple[str, Any]] = deque()
+        self.queue: deque[_Entry] = deque()
+        self.filling: list[Task] = []
+        self.filling_bytes = 0
         self.head_since = time.monotonic()
+        self.ready: deque[InputResult] = deque()
+
+    def inputs(self) -> int:
+        """Inputs held: sent, known or being gathered into a chunk."""
+        return sum(len(e.origins) for e in self.queue) + len(self.filling) + len(self.ready)
 
     def add(self, item: Work) -> None:
-        if not self.queue:
-            self.head_since = time.monotonic()
         if isinstance(item, InputResult):
-            self.queue.append((item.source, item))
+            self.flush()
+            self._push(_Entry((item.source,), [item]))
             return
         task = _portable(item)
         if task is None:
-            self.queue.append((item.origin, run_task(item)))
+            self.flush()
+            self._push(_Entry((item.origin,), [run_task(item)]))
             return
-        if task.data is not None and len(task.data) > SCATTER_BYTES:
-            self.queue.append((task.origin, self.client.submit(
+        size = len(task.data or b"")
+        if size > SCATTER_BYTES:
+            self.flush()
+            self._push(_Entry((task.origin,), self.client.submit(
                 run_task, self.client.scatter(task), pure=False)))
-        else:
-            self.queue.append((task.origin, self.client.submit(run_task, task, pure=False)))
+            return
+        if self.filling and self.filling_bytes + size > CHUNK_BYTES:
+            self.flush()
+        self.filling.append(task)
+        self.filling_bytes += size
+        if len(self.filling) >= CHUNK_INPUTS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the chunk being filled."""
+        if not self.filling:
+            return
+        chunk, self.filling, self.filling_bytes = tuple(self.filling), [], 0
+        future = self.client.submit(run_tasks, chunk, pure=False)
+        self._push(_Entry(tuple(t.origin for t in chunk), future, chunk))
+
+    def _push(self, entry: _Entry) -> None:
+        if not self.queue:
+            self.head_since = time.monotonic()
+        self.queue.append(entry)
 
     def pop(self) -> InputResult:
-        origin, head = self.queue.popleft()
-        if isinstance(head, InputResult):
-            result = head
-        else:
-            result = self._wait(origin, head)
-        self.head_since = time.monotonic()
-        return result
+        """The oldest input's result (call only while `inputs()` is not zero)."""
+        while not self.ready:
+            if not self.queue:
+                self.flush()
+            entry = self.queue.popleft()
+            self.ready.extend(self._settle(entry))
+            self.head_since = time.monotonic()
+        return self.ready.popleft()
 
-    def _wait(self, origin: str, future: Any) -> InputResult:
+    def _settle(self, entry: _Entry) -> list[InputResult]:
+        if isinstance(entry.payload, list):
+            return entry.payload
         left = None if self.budget is None else max(
             0.0, self.head_since + self.budget - time.monotonic())
         try:
-            result: InputResult = future.result(timeout=left)
-            return result
+            done = entry.payload.result(timeout=left)
         except TimeoutError:
-            future.cancel()
-            return timed_out(origin, self.budget or 0)
+            entry.payload.cancel()
+            if len(entry.tasks) <= 1:
+                return [timed_out(entry.origins[0], self.budget or 0)]
+            return self._split(entry.tasks)
         except Exception as exc:  # noqa: BLE001 - a lost worker or a cancelled task
-            return failed(origin, f"the Dask cluster did not analyse it ({type(exc).__name__})")
+            why = f"the Dask cluster did not analyse it ({type(exc).__name__})"
+            return [failed(origin, why) for origin in entry.origins]
+        return list(done) if isinstance(done, (list, tuple)) else [done]
+
+    def _split(self, tasks: tuple[Task, ...]) -> list[InputResult]:
+        """A chunk over one input's budget: its inputs again one task each, each with its own
+        budget, so only the input that overran is reported as timed out."""
+        singles = deque(_Entry((t.origin,), self.client.submit(run_task, t, pure=False), (t,))
+                        for t in tasks)
+        results = []
+        while singles:
+            self.head_since = time.monotonic()
+            results.extend(self._settle(singles.popleft()))
+        return results
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """Inputs in flight together: their results, or the future that gives them."""
+
+    origins: tuple[str, ...]
+    payload: Any
+    """A list of results already known, or a future of one result or of a chunk's results."""
+    tasks: tuple[Task, ...] = ()
 
 
 def run_dask(work: Iterable[Work], scheduler: str, budget: float | None,
@@ -133,9 +199,10 @@ def _results(client: Any, work: Iterable[Work], budget: float | None,
         flight = _Flight(client, budget)
         for item in work:
             flight.add(item)
-            if len(flight.queue) >= threads * WINDOW_PER_THREAD:
+            if flight.inputs() >= threads * WINDOW_PER_THREAD:
                 yield flight.pop()
-        while flight.queue:
+        flight.flush()
+        while flight.inputs():
             yield flight.pop()
     finally:
         cluster = client.cluster if own_cluster else None
