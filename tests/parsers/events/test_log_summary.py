@@ -238,12 +238,43 @@ def test_an_evtx_record_is_counted_from_its_system_block(computer: str, qualifie
             '"EventID":15021,"Version":0,"Level":2,"Task":0,"Opcode":0,'
             '"TimeCreated_attributes":{"SystemTime":"2025-01-01T00:00:00Z"},'
             f'"Channel":"System","Computer":"{computer}"}},"EventData":{{"Computer":"no"}}}}}}')
-    tally = EvtxTally()
-    for _ in range(3):
-        tally.record(text, "2025-01-01T00:00:00.0Z UTC")
+    from certtriage.knowledge.catalog import event_knowledge
+
+    tally = EvtxTally(event_knowledge().relevant)
+    record = {"data": text, "timestamp": "2025-01-01T00:00:00.0Z UTC"}
+    assert list(tally.scan([record] * 3)) == [text] * 3  # HTTP.sys: relevant, to be decoded
     fields = tally.fields()
     decoded = json.loads(f'"{computer}"')
     assert [(c.computer, c.count) for c in fields["computers"]] == [(decoded, 3)]
     [count] = fields["counts"]
     assert (count.provider, count.event_id, count.count, count.level, count.certificate) == (
         "Microsoft-Windows-HttpEvent", 15021, 3, "error", True)
+
+
+def test_an_evtx_scan_counts_records_out_of_order_and_from_several_computers() -> None:
+    """The scan's shortcuts (records mostly in time order, from one computer) never change
+    the summary: a late record first, computers alternating, a record naming no provider."""
+    from certtriage.knowledge.catalog import event_knowledge
+    from certtriage.parsers.events.tally import EvtxTally
+
+    def record(provider: str, computer: str, time: str) -> dict[str, str]:
+        name = f'"Provider_attributes":{{"Name":"{provider}"}},' if provider else ""
+        return {"timestamp": time, "data": (
+            '{"Event":{"System":{' + name + '"EventID":7036,"Level":4,"Task":0,'
+            f'"Channel":"System","Computer":"{computer}"}},"EventData":{{"x":"Schannel"}}}}}}')}
+
+    records = [record("Service Control Manager", "B", "2025-01-03T00:00:00Z"),
+               record("Service Control Manager", "A", "2025-01-01T00:00:00Z"),
+               record("Service Control Manager", "A", "2025-01-02T00:00:00Z"),
+               record("Service Control Manager", "B", "2025-01-02T12:00:00Z"),
+               record("", "A", "2024-12-31T00:00:00Z")]
+    tally = EvtxTally(event_knowledge().relevant)
+    decoded = list(tally.scan(records))
+    assert decoded == [records[4]["data"]]  # no provider named, but a relevant one in its text
+    fields = tally.fields()
+    assert tally.records == 5
+    assert (fields["first_time"], fields["last_time"]) == ("2024-12-31T00:00:00Z",
+                                                           "2025-01-03T00:00:00Z")
+    assert [(c.computer, c.count) for c in fields["computers"]] == [("A", 3), ("B", 2)]
+    scm = next(c for c in fields["counts"] if c.event_id == 7036 and c.provider != "(unknown)")
+    assert (scm.count, scm.first, scm.last) == (4, "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z")

@@ -20,7 +20,7 @@ from ...knowledge.catalog import event_knowledge
 from .capi2 import group_runs
 from .model import Event, EventLog
 from .records import event_from_node, node_from_evtx_json
-from .tally import UNKNOWN, EvtxTally
+from .tally import EvtxTally
 
 HEADER_SIZE = 4096
 CHUNK_SIZE = 65536
@@ -28,8 +28,6 @@ CHUNK_SIZE = 65536
 MAX_EVENTS = 20000
 #: Give up after this many errors in a row (a file of garbage after a valid header).
 MAX_CONSECUTIVE_ERRORS = 1000
-#: Substrings of a record's JSON that can mean a relevant provider (checked before decoding).
-_PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent", "CertificationAuthority")
 
 
 def _header_problem(head: bytes, size: int) -> str | None:
@@ -87,28 +85,15 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     truncated_reason = _header_problem(head, size)
     knowledge = event_knowledge()
     events: list[Event] = []
-    read = skipped = dropped = 0
-    tally = EvtxTally()
-    kept: dict[str, bool | None] = {}  # provider -> whether its events are read
+    dropped = 0
+    tally = EvtxTally(knowledge.relevant)
+    texts = None
     try:
         parser = PyEvtxParser(stream, separate_json_attributes=True)
-        for record in _records(parser, problems):
-            read += 1
-            if progress is not None and read % 1000 == 0:
-                progress(read)
-            text = record.get("data") or ""
-            provider = tally.record(text, record.get("timestamp"))
-            wanted = kept.get(provider)
-            if wanted is None:  # once per provider; a record the tally could not name is
-                wanted = kept[provider] = (  # looked for by the providers' names in its text
-                    knowledge.relevant(provider) if provider != UNKNOWN else None)
-            if wanted is False or wanted is None and not any(
-                    marker in text for marker in _PREFILTER):
-                skipped += 1
-                continue
+        texts = tally.scan(_records(parser, problems), progress)
+        for text in texts:
             event = _event(text)
             if event is None or not knowledge.relevant(event.provider):
-                skipped += 1
                 continue
             if len(events) >= MAX_EVENTS:
                 dropped += 1
@@ -117,7 +102,11 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     except Exception as exc:  # a file the evtx package refuses outright
         problems.append(f"not readable as EVTX: {_first_line(exc)}")
     finally:
+        if texts is not None:
+            texts.close()  # the scan counts what it read as it closes
         stream.close()
+    read = tally.records
+    skipped = read - len(events) - dropped
     if dropped:
         problems.append(f"{dropped} more relevant events were counted but not kept")
     record_errors = sum(1 for p in problems if p.startswith("unreadable"))

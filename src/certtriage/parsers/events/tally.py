@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Generator, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -37,8 +38,8 @@ class Tally:
         self._counts: dict[tuple[str, int], list[Any]] = {}
         self._computers: dict[str, int] = {}
         self._names: dict[str, tuple[str, bool]] = {}
-        self._first: tuple[str, str] | None = None
-        self._last: tuple[str, str] | None = None
+        #: The count, first and last time of records past MAX_KEYS pairs (for the span).
+        self._overflowed: list[Any] = [0, None, None, None]
         self.overflow = 0
 
     def add(self, provider: str, event_id: int, time: str | None = None,
@@ -54,22 +55,19 @@ class Tally:
         entry = self._counts.get((name, event_id))
         if entry is None:
             if len(self._counts) >= MAX_KEYS:
+                entry = self._overflowed
                 self.overflow += 1
-                return
-            entry = self._counts[(name, event_id)] = [0, None, None, level]
+            else:
+                entry = self._counts[(name, event_id)] = [0, None, None, level]
         entry[0] += 1
         if key is not None and time:
-            if entry[1] is None or key < entry[1][0]:
-                entry[1] = (key, time)
-            if entry[2] is None or key >= entry[2][0]:
-                entry[2] = (key, time)
-            if self._first is None or key < self._first[0]:
-                self._first = (key, time)
-            if self._last is None or key >= self._last[0]:
-                self._last = (key, time)
+            _seen(entry, key, time)
         if computer:
-            if computer in self._computers or len(self._computers) < MAX_COMPUTERS:
-                self._computers[computer] = self._computers.get(computer, 0) + 1
+            self._computer(computer)
+
+    def _computer(self, computer: str) -> None:
+        if computer in self._computers or len(self._computers) < MAX_COMPUTERS:
+            self._computers[computer] = self._computers.get(computer, 0) + 1
 
     def _name(self, provider: str) -> tuple[str, bool]:
         known = self._names.get(provider)
@@ -89,12 +87,23 @@ class Tally:
                   for (p, i), (n, first, last, level) in self._counts.items()]
         counts.sort(key=lambda c: (not c.certificate, -c.count, c.provider, c.event_id))
         computers = sorted(self._computers.items(), key=lambda kv: (-kv[1], kv[0]))
+        entries = [*self._counts.values(), self._overflowed]
+        first = min((e[1] for e in entries if e[1] is not None), default=None)
+        last = max((e[2] for e in entries if e[2] is not None), default=None)
         return {
-            "first_time": self._first[1] if self._first else None,
-            "last_time": self._last[1] if self._last else None,
+            "first_time": first[1] if first else None,
+            "last_time": last[1] if last else None,
             "computers": tuple(ComputerCount(computer=n, count=c) for n, c in computers),
             "counts": tuple(counts), "uncounted": self.overflow,
         }
+
+
+def _seen(entry: list[Any], key: str, time: str) -> None:
+    """Widen an entry's (key, time) span to a record's time."""
+    if entry[1] is None or key < entry[1][0]:
+        entry[1] = (key, time)
+    if entry[2] is None or key >= entry[2][0]:
+        entry[2] = (key, time)
 
 
 def _order(time: str | None, at: datetime | None) -> str | None:
@@ -142,31 +151,90 @@ def _number_at(text: str, label: str, start: int) -> tuple[int | None, int]:
 class EvtxTally(Tally):
     """A :class:`Tally` fed with EVTX records' JSON text. This runs for every record of a
     file, so it does as little as it can: the start of a record's System block, up to its
-    `Task`, is the same for every record of one provider, id and level, and is read once."""
+    `Task`, is the same for every record of one provider, id and level; it is read once and
+    leads straight to that pair's counts. EVTX timestamps are ISO 8601 text, their own sort
+    key."""
 
-    def __init__(self) -> None:
+    def __init__(self, wanted: Callable[[str], bool | None]) -> None:
         super().__init__()
-        self._heads: dict[str, tuple[str, int, str | None]] = {}
+        self._wanted = wanted
+        self._heads: dict[str, tuple[str, list[Any], bool | None]] = {}
 
-    def record(self, text: str, timestamp: str | None) -> str:
-        """Count one record from its JSON text and its timestamp, and give its provider as
-        the record names it; one whose provider or id cannot be found counts as `(unknown)`
-        0."""
-        cut = text.find('"Task"', 0, 2000)
-        head = text[:cut] if cut > 0 else text[:400]
-        known = self._heads.get(head)
-        if known is None:
-            known = _system_head(head)
-            if len(self._heads) < MAX_KEYS:
-                self._heads[head] = known
-        at = text.find('"Computer":"', max(cut, 0))
-        end = text.find('"', at + 12) if at >= 0 else -1
-        computer: str | None = text[at + 12:end] if end > 0 else None
-        if computer is not None and "\\" in computer or end > 0 and text[end - 1] == "\\":
-            computer = _string_at(text, '"Computer":"', max(cut, 0))[0]
-        provider, event_id, level = known
-        self.add(provider, event_id, timestamp, computer, level, key=timestamp)
-        return provider
+    def scan(self, records: Iterable[dict[str, Any]],
+             progress: Callable[[int], None] | None = None) -> Generator[str, None, None]:
+        """Count every record (`data`: its JSON text, `timestamp`) and give the text of each
+        one that may be a relevant event: of a provider `wanted` says yes to, or, where it
+        says None (the provider is unknown), one that names a relevant provider somewhere.
+
+        This is the loop every record of a file goes through, written for speed: the start of
+        a record's System block, up to its `Task`, is the same for every record of one
+        provider, id and level, so it is read once and leads straight to that pair's counts;
+        EVTX timestamps are ISO 8601 text, their own sort key; and a log's records mostly come
+        from one computer, in order."""
+        heads, computers, head_of = self._heads, self._computers, self._head
+        same = ""  # '"Computer":"NAME"' of the last record's computer
+        count = 0
+        try:
+            for record in records:
+                count += 1
+                if progress is not None and not count % 1000:
+                    progress(count)
+                text = record.get("data") or ""
+                cut = text.find('"Task"', 0, 2000)
+                head = text[:cut] if cut > 0 else text[:400]
+                known = heads.get(head) or head_of(head)
+                entry = known[1]
+                entry[0] += 1
+                timestamp = record.get("timestamp")
+                if timestamp:
+                    span = entry[2]
+                    if span is not None and timestamp >= span[0]:
+                        entry[2] = (timestamp, timestamp)
+                    else:
+                        _seen(entry, timestamp, timestamp)
+                if same and text.startswith(same, text.find('"Computer":"', cut)):
+                    computers[same[12:-1]] += 1
+                else:
+                    same = self._computer_of(text, max(cut, 0))
+                wanted = known[2]
+                if wanted or wanted is None and any(marker in text for marker in PREFILTER):
+                    yield text
+
+        finally:
+            self.records += count
+
+    def _computer_of(self, text: str, start: int) -> str:
+        """Count the record's computer; give the text to look for in the next record when the
+        name is a plain one."""
+        computer, _ = _string_at(text, '"Computer":"', start)
+        if not computer:
+            return ""
+        self._computer(computer)
+        plain = computer in self._computers and '"' not in computer and "\\" not in computer
+        return f'"Computer":"{computer}"' if plain else ""
+
+    def _head(self, head: str) -> tuple[str, list[Any], bool | None]:
+        """Provider, counts and whether it is wanted, of the pair a System block's start
+        names."""
+        provider, event_id, level = _system_head(head)
+        name = self._name(provider)[0]
+        entry = self._counts.get((name, event_id))
+        if entry is None:
+            if len(self._counts) >= MAX_KEYS:
+                entry = self._overflowed
+            else:
+                entry = self._counts[(name, event_id)] = [0, None, None, level]
+        known = (provider, entry, self._wanted(provider) if provider != UNKNOWN else None)
+        if entry is self._overflowed:
+            self.overflow += 1  # not cached: every such record comes here and is counted
+        elif len(self._heads) < MAX_KEYS:
+            self._heads[head] = known
+        return known
+
+
+#: Substrings of a record's JSON that can mean a relevant provider, for a record whose System
+#: block names none (checked before decoding it).
+PREFILTER = ("Schannel", "CAPI2", "crypt32", "HttpEvent", "CertificationAuthority")
 
 
 def _system_head(head: str) -> tuple[str, int, str | None]:
