@@ -46,24 +46,43 @@ class _Fill(dict[str, str]):
         return "?"
 
 
+Step = tuple[Predicate, dict[str, Any]]
+
+#: Each rule's conditions with their predicates looked up and arguments read, by rule code
+#: (a rule is evaluated for every input: this is done once per rule, not once per input).
+_PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...]]] = {}
+
+
+def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+    """The rule's `when` and `unless` conditions as (predicate, arguments)."""
+    known = _PLANS.get(rule.code)
+    if known is None or known[0] is not rule:
+        def steps(conditions: Iterable[Condition]) -> tuple[Step, ...]:
+            return tuple((predicate_fn(c.predicate), c.args) for c in conditions)
+
+        known = _PLANS[rule.code] = (rule, steps(rule.when), steps(rule.unless))
+    return known[1], known[2]
+
+
 def _matches(doc: Any, rule: Rule, start: Binding) -> Iterator[Binding]:
+    when, unless = _plan(rule)
     bindings = [start]
-    for condition in rule.when:
-        fn = predicate_fn(condition.predicate)
-        bindings = [nb for b in bindings for nb in fn(doc, b, **condition.args)]
+    for fn, args in when:
+        bindings = [nb for b in bindings for nb in fn(doc, b, **args)]
         if not bindings:
             return
     seen: set[tuple[Any, ...]] = set()
     for binding in bindings:
-        if any(_holds(doc, binding, c) for c in rule.unless):
+        if any(_holds(doc, binding, step) for step in unless):
             continue
         if binding.key() not in seen:
             seen.add(binding.key())
             yield binding
 
 
-def _holds(doc: Any, binding: Binding, condition: Condition) -> bool:
-    return any(True for _ in predicate_fn(condition.predicate)(doc, binding, **condition.args))
+def _holds(doc: Any, binding: Binding, step: Step) -> bool:
+    fn, args = step
+    return any(True for _ in fn(doc, binding, **args))
 
 
 def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> Finding:
