@@ -28,7 +28,7 @@ from ..models.findings import (
     InputResult,
 )
 from .contradictions import contradictions
-from .match import any_same, describe, keyed, same_window, strongest
+from .match import any_same, describe, keyed, match_keys, same_window, strongest
 from .timeline import timeline
 
 
@@ -82,26 +82,34 @@ def _units(read: list[InputResult]) -> list[_Unit]:
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
     """Units joined into groups, each about one certificate (or one server window)."""
-    certs: list[list[_Unit]] = []
+    groups: dict[int, list[_Unit]] = {}  # certificate groups by number, in creation order
+    index: dict[str, set[int]] = {}  # match key -> the groups holding an identity with it
+    keys_of: dict[int, set[str]] = {}  # group -> its match keys
     blank: dict[str, list[_Unit]] = {}
     servers: list[_Unit] = []
-    for unit in units:
+    for number, unit in enumerate(units):
         if unit.certificates:
-            joined = [g for g in certs
-                      if any(any_same(u.certificates, unit.certificates) for u in g)]
-            merged = [unit] + [u for g in joined for u in g]
-            certs = [g for g in certs if all(g is not j for j in joined)] + [merged]
+            keys = {k for i in unit.certificates for k in match_keys(i)}
+            near = sorted({g for k in keys for g in index.get(k, ())})
+            joined = [g for g in near
+                      if any(any_same(u.certificates, unit.certificates) for u in groups[g])]
+            groups[number] = [unit] + [u for g in joined for u in groups.pop(g)]
+            keys_of[number] = keys.union(*(keys_of.pop(g) for g in joined))
+            for key in keys_of[number]:
+                index.setdefault(key, set()).difference_update(joined)
+                index[key].add(number)
         elif unit.servers:
             servers.append(unit)
         else:
             blank.setdefault(unit.source, []).append(unit)
+    certs = list(groups.values())
     if len(certs) <= 1 and blank:
         certs = [[*(certs[0] if certs else []), *(u for g in blank.values() for u in g)]]
     else:
         certs.extend(blank.values())
     order = {id(u): n for n, u in enumerate(units)}
-    groups = [sorted(g, key=lambda u: order[id(u)]) for g in _attach(certs, servers)]
-    return sorted(groups, key=lambda g: order[id(g[0])])
+    ordered = [sorted(g, key=lambda u: order[id(u)]) for g in _attach(certs, servers)]
+    return sorted(ordered, key=lambda g: order[id(g[0])])
 
 
 def _attach(certs: list[list[_Unit]], servers: list[_Unit]) -> list[list[_Unit]]:

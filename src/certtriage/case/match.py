@@ -62,6 +62,25 @@ def same_certificate(a: Identity, b: Identity) -> bool | None:
     return None
 
 
+def match_keys(identity: Identity) -> set[str]:
+    """Keys that two identities share whenever :func:`same_certificate` finds them the same
+    (a thumbprint, a serial, a subject, a name): an index of them finds the few identities
+    worth comparing with a new one."""
+    keys = set()
+    if identity.thumbprint:
+        keys.add(f"t:{identity.thumbprint}")
+    if identity.serial:
+        keys.add(f"s:{identity.serial}")
+    if identity.subject:
+        if "=" in identity.subject:
+            keys.add(f"d:{dn(identity.subject)}")
+        name = common_name(identity.subject).lower()
+        if name:
+            keys.add(f"c:{name}")
+    keys.update(f"n:{n.lower()}" for n in identity.names)
+    return keys
+
+
 def keyed(identity: Identity) -> bool:
     """Whether a certificate identity shows anything to match it by."""
     return identity.kind == "certificate" and bool(
