@@ -2,8 +2,9 @@
 validations, and the first and last failed answer of each kind a server logged.
 
 Everything comes from the identities the inputs show. Times are as the inputs give them:
-event logs, IIS logs and certificate files in UTC, certutil and store dumps in the local time
-of the machine that ran certutil; each entry says which.
+EVTX and XML event exports, IIS logs and certificate files in UTC, event text and CSV exports
+in the local time of the machine that exported them (the identity says so), certutil and store
+dumps in the local time of the machine that ran certutil; each entry says which.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
     seen: dict[tuple[datetime, str], TimelineEntry] = {}
     far: set[tuple[datetime, str]] = set()
     for result in read:
-        utc = result.kind in UTC_KINDS
         for identity in result.identities:
+            utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
             for time, kind, what in _moments(identity):
                 seen.setdefault((time, what), TimelineEntry(
                     time=time, kind=kind, what=what, source=result.source, utc=utc))
@@ -66,7 +67,9 @@ def _moments(identity: Identity) -> Iterator[tuple[datetime, TimelineKind, str]]
         yield identity.crl_this_update, "crl-this-update", f"{crl} was issued (ThisUpdate)"
     if identity.crl_next_update:
         yield identity.crl_next_update, "crl-next-update", f"{crl} expires (NextUpdate)"
-    if identity.time and identity.element in (0, None):
+    if identity.time and identity.where.startswith("CAPI2 event"):
+        yield identity.time, "event", f"{identity.where} about {name} logged"
+    elif identity.time and identity.element in (0, None):
         yield identity.time, "validation", f"CAPI2 validates the chain of {name}"
 
 
