@@ -37,10 +37,12 @@ def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
             for time, kind, what in _moments(identity):
                 seen.setdefault((time, what), TimelineEntry(
                     time=time, kind=kind, what=what, source=result.source, utc=utc))
-                if kind in ("not-before", "not-after") and identity.element not in (0, None):
+                if kind in ("not-before", "not-after") and (
+                        identity.element not in (0, None) or identity.time is not None):
                     far.add((time, what))
     anchors = [e.time for key, e in seen.items() if key not in far]
-    if anchors:  # a CA's validity is shown only when it bears on the incident
+    if anchors:  # a CA's validity, or that of each certificate a CAPI2 log validated, is
+        # shown only when it bears on the incident
         low, high = min(anchors) - NEAR, max(anchors) + NEAR
         seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
     kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]

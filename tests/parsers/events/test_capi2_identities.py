@@ -111,3 +111,16 @@ def test_the_log_summary_says_whose_clock_a_text_export_uses() -> None:
     shown = " ".join(render(Report(version="0", verdict="fail", inputs=(result,)),
                             OutputFormat.TEXT, width=400).split())
     assert "2/6/2024 09:12:40 AM (local time of the machine that exported it)" in shown
+
+
+def test_the_validity_of_a_certificate_a_capi2_log_checked_is_shown_near_the_check() -> None:
+    """A CAPI2 log validates many certificates: their NotBefore/NotAfter join the timeline only
+    when they lie near its moments (the log's own times)."""
+    result = _read(OBJECTS, "capi2.xml")
+    kinds = [e.kind for e in diagnose_case("case", [result]).timeline]
+    assert "not-after" not in kinds and "not-before" not in kinds  # 3 and 9 months away
+    (identity,) = result.identities
+    near = identity.model_copy(update={"not_after": datetime(2025, 11, 3, 1, 0)})
+    shifted = result.model_copy(update={"identities": (near,)})
+    kinds = [e.kind for e in diagnose_case("case", [shifted]).timeline]
+    assert "not-after" in kinds and "not-before" not in kinds
