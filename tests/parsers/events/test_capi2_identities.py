@@ -124,3 +124,9 @@ def test_the_validity_of_a_certificate_a_capi2_log_checked_is_shown_near_the_che
     shifted = result.model_copy(update={"identities": (near,)})
     kinds = [e.kind for e in diagnose_case("case", [shifted]).timeline]
     assert "not-after" in kinds and "not-before" not in kinds
+
+
+def test_a_csv_export_keeps_the_seconds_of_its_local_times() -> None:
+    events = _read(FIXTURES / "events" / "csv" / "mixed-system-events.csv").model.events  # type: ignore[union-attr]
+    assert [e.time_at for e in events][:2] == [datetime(2024, 2, 6, 9, 12, 40),
+                                               datetime(2024, 2, 6, 8, 47, 13)]

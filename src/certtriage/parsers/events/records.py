@@ -224,7 +224,9 @@ def _time(text: str | None) -> Any:
 
         year, month, day, hour, minute, second = (int(g) for g in iso.groups())
         return datetime(year, month, day, hour, minute, second)
-    return parse_date(re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
+    # with its seconds when the date reads with them (`2/6/2024 09:12:40 AM`), else without
+    return parse_date(text.strip()) or parse_date(
+        re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
 
 
 # ---- CAPI2 -----------------------------------------------------------------------------------
