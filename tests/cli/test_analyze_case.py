@@ -5,6 +5,8 @@ certificate at the time of the evidence, and the timeline."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,14 @@ def test_one_file_is_no_case() -> None:
     ran = certtriage("analyze", "-f", "json", FILES[0])
     assert json.loads(ran.out)["cases"] == []
     assert "timeline" not in certtriage("analyze", FILES[0]).out
+
+
+def test_inputs_of_no_common_folder_are_the_inputs_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("kim-akers.cer", "u_ex210304.log"):
+        shutil.copy(CASE / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    ran = certtriage("analyze", "-f", "json", "kim-akers.cer", "u_ex210304.log")
+    (case,) = json.loads(ran.out)["cases"]
+    assert case["case"] == "the inputs given"
+    assert SAID in case["notes"]

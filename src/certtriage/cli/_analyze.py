@@ -74,7 +74,7 @@ def read_inputs(paths: list[str] | None) -> list[InputResult]:
 def combined(results: list[InputResult]) -> Report:
     """The report of `analyze`: with several inputs read, they are one case (diagnosed as a
     batch case is: linked by certificate, with a timeline and validity at the time of the
-    evidence), named after the folder they share."""
+    evidence), named after the folder they share (else `the inputs given`)."""
     import os
 
     from ..pipeline import report
@@ -89,7 +89,8 @@ def combined(results: list[InputResult]) -> Report:
         shared = os.path.commonpath([os.path.dirname(s) or "." for s in sources])
     except ValueError:  # absolute and relative paths mixed
         shared = ""
-    name = shared if shared and "<" not in "".join(sources) else "the inputs given"
+    named = shared not in ("", ".", os.sep) and "<" not in "".join(sources)
+    name = shared if named else "the inputs given"
     inputs = [r.model_copy(update={"case": name}) for r in results]
     return full.model_copy(update={"inputs": tuple(inputs),
                                    "cases": (diagnose_case(name, inputs),)})
