@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..clock import now
 from ..engine import rulebook, worst_verdict
 from ..models.common import Identity
 from ..models.findings import (
@@ -29,7 +30,8 @@ from ..models.findings import (
 )
 from .contradictions import contradictions
 from .match import any_same, describe, keyed, match_keys, same_window, strongest
-from .timeline import timeline
+from .timeline import UTC_KINDS, timeline
+from .validity import judge
 
 
 @dataclass
@@ -74,10 +76,15 @@ def _units(read: list[InputResult]) -> list[_Unit]:
         for finding in result.findings:
             if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
                 continue
-            ids = about(result, finding)
+            ids = _zoned(about(result, finding), result.kind in UTC_KINDS)
             units.setdefault((result.source, ids), _Unit(result.source, ids)).findings.append(
                 finding)
     return list(units.values())
+
+
+def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
+    """The identities with their zone: as they say, else as their input kind gives it."""
+    return tuple(i if i.utc is not None else i.model_copy(update={"utc": utc}) for i in ids)
 
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
@@ -168,10 +175,12 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
                              f"{symptom} in {', '.join(others[:3])} (both about {label})")
     iis = tuple(dict.fromkeys(s for f in findings if f.cause in roots and f.severity == "error"
                               for s in f.iis_substatus))
+    validity = judge((i for u in group for i in u.about), now().replace(tzinfo=None))
+    notes.extend(v.said for v in validity)
     certificate = CaseCertificate(
         label=label, identity=shown if named else None,
         sources=tuple(dict.fromkeys(u.source for u in group)), root_causes=tuple(roots),
-        iis_substatus=iis, symptoms=tuple(symptoms))
+        iis_substatus=iis, symptoms=tuple(symptoms), validity=validity)
     top = max((severity[c] for c in roots), default=0)
     return _Diagnosis(certificate, notes, (-top, -max((len(seen_in[c]) for c in roots),
                                                       default=0)))

@@ -2,8 +2,9 @@
 validations, and the first and last failed answer of each kind a server logged.
 
 Everything comes from the identities the inputs show. Times are as the inputs give them:
-event logs, IIS logs and certificate files in UTC, certutil and store dumps in the local time
-of the machine that ran certutil; each entry says which.
+EVTX and XML event exports, IIS logs and certificate files in UTC, event text and CSV exports
+in the local time of the machine that exported them (the identity says so), certutil and store
+dumps in the local time of the machine that ran certutil; each entry says which.
 """
 
 from __future__ import annotations
@@ -31,15 +32,17 @@ def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
     seen: dict[tuple[datetime, str], TimelineEntry] = {}
     far: set[tuple[datetime, str]] = set()
     for result in read:
-        utc = result.kind in UTC_KINDS
         for identity in result.identities:
+            utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
             for time, kind, what in _moments(identity):
                 seen.setdefault((time, what), TimelineEntry(
                     time=time, kind=kind, what=what, source=result.source, utc=utc))
-                if kind in ("not-before", "not-after") and identity.element not in (0, None):
+                if kind in ("not-before", "not-after") and (
+                        identity.element not in (0, None) or identity.time is not None):
                     far.add((time, what))
     anchors = [e.time for key, e in seen.items() if key not in far]
-    if anchors:  # a CA's validity is shown only when it bears on the incident
+    if anchors:  # a CA's validity, or that of each certificate a CAPI2 log validated, is
+        # shown only when it bears on the incident
         low, high = min(anchors) - NEAR, max(anchors) + NEAR
         seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
     kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]
@@ -66,7 +69,9 @@ def _moments(identity: Identity) -> Iterator[tuple[datetime, TimelineKind, str]]
         yield identity.crl_this_update, "crl-this-update", f"{crl} was issued (ThisUpdate)"
     if identity.crl_next_update:
         yield identity.crl_next_update, "crl-next-update", f"{crl} expires (NextUpdate)"
-    if identity.time and identity.element in (0, None):
+    if identity.time and identity.where.startswith("CAPI2 event"):
+        yield identity.time, "event", f"{identity.where} about {name} logged"
+    elif identity.time and identity.element in (0, None):
         yield identity.time, "validation", f"CAPI2 validates the chain of {name}"
 
 

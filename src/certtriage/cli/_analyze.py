@@ -71,16 +71,44 @@ def read_inputs(paths: list[str] | None) -> list[InputResult]:
     return results
 
 
+def combined(results: list[InputResult]) -> Report:
+    """The report of `analyze`: with several inputs read, they are one case (diagnosed as a
+    batch case is: linked by certificate, with a timeline and validity at the time of the
+    evidence), named after the folder they share (else `the inputs given`)."""
+    import os
+
+    from ..pipeline import report
+
+    full = report(results)
+    if sum(r.status in ("parsed", "partial") for r in results) < 2:
+        return full
+    from ..case import diagnose_case
+
+    sources = [r.source for r in results]
+    try:
+        shared = os.path.commonpath([os.path.dirname(s) or "." for s in sources])
+    except ValueError:  # absolute and relative paths mixed
+        shared = ""
+    named = shared not in ("", ".", os.sep) and "<" not in "".join(sources)
+    name = shared if named else "the inputs given"
+    inputs = [r.model_copy(update={"case": name}) for r in results]
+    return full.model_copy(update={"inputs": tuple(inputs),
+                                   "cases": (diagnose_case(name, inputs),)})
+
+
 def emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on: str,
-         color: str, details: bool = False, brief: bool = False, redacted: bool = False) -> int:
-    """Render the report to the chosen output; the documented exit code."""
+         color: str, details: bool = False, brief: bool = False, redacted: bool = False,
+         show_unread: bool | None = None) -> int:
+    """Render the report to the chosen output; the documented exit code. Inputs that were not
+    read are listed in the report when `show_unread` (by default: when it has cases)."""
     from ..render import OutputFormat, render
     from ._output import Color, look, write, write_file
 
     shown = look(Color(color), to_file=output is not None)
     text = render(full, OutputFormat(fmt), include_model=not no_model, width=shown.width,
                   details=details, brief=brief, color=shown.color, links=shown.links,
-                  unicode=shown.unicode, show_unread=bool(full.cases))
+                  unicode=shown.unicode,
+                  show_unread=bool(full.cases) if show_unread is None else show_unread)
     if redacted:
         from ..redact import redact
 

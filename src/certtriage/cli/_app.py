@@ -17,7 +17,7 @@ import typer
 
 from .._version import __version__
 from . import _help
-from ._analyze import Exit, emit, exit_for, read_inputs
+from ._analyze import Exit, combined, emit, exit_for, read_inputs
 from ._analyze import err as _err
 from ._options import (
     BriefOption,
@@ -72,18 +72,17 @@ def analyze(
 ) -> None:
     """Diagnose pasted or saved evidence: certutil -verify [-urlfetch] output, event logs
     (EVTX or text), IIS configuration and logs, certificate files and store listings."""
-    from ..pipeline import report
-
-    _emit(report(read_inputs(paths)), fmt, output, no_model=no_model, fail_on=fail_on,
-          brief=brief, details=details, color=color, redacted=redacted)
+    _emit(combined(read_inputs(paths)), fmt, output, no_model=no_model, fail_on=fail_on,
+          brief=brief, details=details, color=color, redacted=redacted, show_unread=False)
 
 
 def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on: str,
           color: str, details: bool = False, brief: bool = False,
-          redacted: bool = False) -> NoReturn:
+          redacted: bool = False, show_unread: bool | None = None) -> NoReturn:
     """Render the report to the chosen output and exit with the documented code."""
     raise typer.Exit(emit(full, fmt, output, no_model=no_model, fail_on=fail_on, color=color,
-                          details=details, brief=brief, redacted=redacted))
+                          details=details, brief=brief, redacted=redacted,
+                          show_unread=show_unread))
 
 
 @_command("Every file of folders and archives, one verdict per case.",

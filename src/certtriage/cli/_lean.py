@@ -72,13 +72,11 @@ def run(args: list[str]) -> int | None:
         return None
     paths, options = read
     from .._signals import Interrupted, stop_on_signals
-    from ._analyze import emit, read_inputs
+    from ._analyze import combined, emit, read_inputs
     from ._guard import ending
 
     with stop_on_signals():  # SIGINT / SIGTERM end it with 130 / 143 and one line
         try:
-            from ..pipeline import report
-
-            return emit(report(read_inputs(paths)), **options)
+            return emit(combined(read_inputs(paths)), show_unread=False, **options)
         except (KeyboardInterrupt, Interrupted, Exception) as exc:  # noqa: BLE001 - every ending has a code
             return ending(exc)

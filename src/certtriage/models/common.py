@@ -330,6 +330,9 @@ class Identity(Model):
     """ThisUpdate of the base CRL checked for it, when the input prints one."""
     crl_next_update: datetime | None = None
     """NextUpdate of that CRL."""
+    utc: bool | None = None
+    """Whether its times (`time`, `until`) are UTC; False for the local time of the machine
+    that exported them (a text or CSV event export), None when the input kind decides."""
 
     @field_validator("thumbprint")
     @classmethod

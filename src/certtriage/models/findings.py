@@ -137,6 +137,30 @@ class InputResult(Model):
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
 
+ValidityState = Literal["expired", "not-yet-valid", "valid", "valid-then-expired"]
+
+
+class ValidityAtTime(Model):
+    """A certificate's validity judged at the time of one piece of evidence about it (an
+    event, a window of IIS log lines, a CAPI2 validation), then at the time of analysis."""
+
+    certificate: str
+    """How the report names the certificate."""
+    state: ValidityState
+    """Expired or not yet valid at the evidence's time; valid then (and still, or expired
+    since, judged at the time of analysis)."""
+    evidence: str
+    """The evidence whose time is used (`the first 403.17`, `CAPI2 event 30`)."""
+    at: datetime
+    """The evidence's time."""
+    bound: datetime | None = None
+    """The NotAfter (or NotBefore) the judgement turns on."""
+    judged_at: Literal["evidence", "analysis"]
+    """The time the state is judged at: the evidence's, or the analysis' (expired since)."""
+    said: str
+    """The judgement in one sentence, naming both times."""
+
+
 class CaseCertificate(Model):
     """One certificate (or chain, or server log window) of a case, with its own diagnosis."""
 
@@ -152,6 +176,8 @@ class CaseCertificate(Model):
     """The 403.x sub-statuses they lead to."""
     symptoms: tuple[str, ...] = ()
     """Causes of its inputs that one of its root causes explains."""
+    validity: tuple[ValidityAtTime, ...] = ()
+    """Its validity at the time of each event or log window about it (see `case.validity`)."""
 
 
 TimelineKind = Literal["not-before", "not-after", "crl-this-update", "crl-next-update",

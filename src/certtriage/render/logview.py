@@ -125,6 +125,8 @@ def _facts(model: Any, mine: list[Any]) -> list[str]:
         read += f", {span}" + (f" to {last}" if last and last != span else "")
         if (model.last_time or model.first_time).endswith(("Z", "UTC")):
             read += " UTC"
+        elif model.shape != "evtx":
+            read += " (local time of the machine that exported it)"
     facts = [read]
     if model.computers:
         named = ", ".join(f"{c.computer} ({c.count:,})" for c in model.computers[:_NAMED])

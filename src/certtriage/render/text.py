@@ -42,7 +42,7 @@ def render_text(report: Report, *, color: bool = False, width: int | None = None
     (the command line reports them on stderr)."""
     screen = Screen(width or 80, color=color, links=links, unicode=unicode)
     view = build(report)
-    if view.cases:
+    if view.cases and show_unread:
         _batch(screen, view, details=details, brief=brief)
         return screen.text()
     shown = [i for i in view.inputs if show_unread or i.verdict is not None]
@@ -55,6 +55,10 @@ def render_text(report: Report, *, color: bool = False, width: int | None = None
         else:
             _input(screen, item, details)
             screen.blank()
+    if not brief and view.cases:  # several inputs analysed together: links, validity, time
+        for case in view.cases:
+            _case_sections(screen, case)
+        screen.blank()
     _summaries(screen, shown, view.verdict)
     return screen.text()
 
@@ -322,11 +326,17 @@ def _batch_body(screen: Screen, view: ReportView, details: bool) -> None:
         if item.verdict is None:
             screen.line(Run(f"{item.status}: {item.source}: {item.reason}", "dim"))
     for case in view.cases:
-        for note in case.notes:
-            screen.para([Run(f"{case.name}: ", "head"), *prose(note, "warning")], hang="  ")
-        _side_by_side(screen, case)
-        _timeline(screen, case)
+        _case_sections(screen, case)
     screen.blank()
+
+
+def _case_sections(screen: Screen, case: CaseView) -> None:
+    """A case's notes (links, validity at the time of the evidence), its certificates side by
+    side, and its timeline."""
+    for note in case.notes:
+        screen.para([Run(f"{case.name}: ", "head"), *prose(note, "warning")], hang="  ")
+    _side_by_side(screen, case)
+    _timeline(screen, case)
 
 
 def _side_by_side(screen: Screen, case: CaseView) -> None:

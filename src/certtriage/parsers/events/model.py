@@ -7,12 +7,15 @@ diagnosed like certutil output.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
 from ...models._base import Model
 from ...models.common import Evidence, Identity, Repair, ShownChain, Span, UnparsedLine
 from ..certutil_verify.model import CertutilVerify
+
+_ZONED = re.compile(r"\d(?:Z|[+-]\d\d:?\d\d)\s*$")
 
 EventShape = Literal[
     "copy-details", "legacy-text", "wevtutil-text", "format-list", "csv", "tsv", "xml",
@@ -40,6 +43,30 @@ class Capi2Element(Model):
     """RevocationInfo/RevocationResult value, when present."""
     crl_url: str | None = None
     """The CRL (or OCSP) URL used for it."""
+
+
+class Capi2Certificate(Model):
+    """A certificate a CAPI2 event names (besides the chain elements of event 11)."""
+
+    role: Literal["subject", "issuer", "object"]
+    """The certificate the event is about (`subject`), its issuer, or one of the objects an
+    X509Objects event (90) prints."""
+    name: str | None = None
+    """subjectName (a common name)."""
+    thumbprint: str | None = None
+    """SHA-1 from the fileRef name."""
+    subject: str | None = None
+    """Subject distinguished name (event 90)."""
+    issuer: str | None = None
+    """Issuer distinguished name (event 90)."""
+    serial: str | None = None
+    """Serial number (event 90)."""
+    not_before: datetime | None = None
+    """NotBefore, UTC (event 90)."""
+    not_after: datetime | None = None
+    """NotAfter, UTC (event 90)."""
+    ca: bool | None = None
+    """Whether its basic constraints make it a CA (event 90; None when not printed)."""
 
 
 class Capi2Detail(Model):
@@ -75,6 +102,8 @@ class Capi2Detail(Model):
     client's certificate was checked (by a server), `server` when a server's was."""
     action: str | None = None
     """The check that rejected revocation information (event 42: CheckTimeValidity ...)."""
+    certificates: tuple[Capi2Certificate, ...] = ()
+    """The certificates the event names: its subject and issuer, or the X509 objects (90)."""
 
 
 class Event(Model):
@@ -116,6 +145,13 @@ class Event(Model):
     """The export shape it was read from."""
     span: Span | None = None
     """Input lines (text shapes) of the record."""
+
+    @property
+    def utc(self) -> bool:
+        """Whether its time is UTC: an EVTX record's, or a time printed with its zone (XML's
+        SystemTime `...Z`). A text, list or CSV export prints the local time of the machine
+        that exported it, without a zone."""
+        return self.shape == "evtx" or bool(_ZONED.search(self.time or ""))
 
 
 class EventCount(Model):
@@ -237,7 +273,10 @@ class EventLog(Evidence):
         return (validations_line(self.runs),)
 
     def identities(self) -> tuple[Identity, ...]:
-        """Each CAPI2 run's certificates, and what the server logged (see `identities`)."""
+        """Each CAPI2 run's certificates, the certificates other CAPI2 events name, and what
+        the server logged (see `events.identities`)."""
+        from .identities import identities
+
         return identities(self.events, self.runs)
 
     def event_rows(self) -> tuple[dict[str, object], ...]:
@@ -285,50 +324,3 @@ def validations_line(runs: tuple[Capi2Run, ...]) -> str:
 
 _ROW_FIELDS = {"provider", "event_id", "level", "time", "computer", "channel", "record_id",
                "alert_code", "alert_name", "error_state", "codes", "message", "data"}
-
-# ---- identities: what an event log is about ------------------------------------------------
-# A CAPI2 run names its certificates (thumbprint, subject) and the time it ran; every other
-# event is the server's, so it is an identity of kind `server`: its computer, the target name
-# Schannel names, and the window in which the same event was logged.
-
-CAPI2 = "Microsoft-Windows-CAPI2"
-
-
-def identities(events: tuple[Event, ...], runs: tuple[Capi2Run, ...]) -> tuple[Identity, ...]:
-    """The certificates of the CAPI2 runs, then one server identity per kind of event."""
-    found: list[Identity] = []
-    for run in runs:
-        found.extend(_run(run, [e for e in events if e.capi2 is not None
-                                and e.capi2.task_id == run.task_id]))
-    found.extend(_logged(events))
-    return tuple(found)
-
-
-def _run(run: Capi2Run, members: list[Event]) -> list[Identity]:
-    times = [e.time_at for e in members if e.time_at is not None]
-    computer = next((e.computer for e in members if e.computer), None)
-    where = f"CAPI2 run {run.task_id}"
-    return [e.identity(f"{where}, chain element [0][{e.index}]" if e.index is not None
-                       else where, run.task_id).model_copy(update={
-                           "time": min(times, default=None), "until": max(times, default=None),
-                           "server": computer})
-            for e in run.chain.elements]
-
-
-def _logged(events: tuple[Event, ...]) -> list[Identity]:
-    """One identity per provider, event id, computer and target name, with its time window."""
-    window: dict[tuple[str, int, str | None, str | None], list[datetime | None]] = {}
-    for event in events:
-        if event.provider == CAPI2:
-            continue
-        key = (event.provider, event.event_id, event.computer, event.data.get("TargetName"))
-        window.setdefault(key, []).append(event.time_at)
-    found = []
-    for (provider, event_id, computer, target), times in window.items():
-        known = [t for t in times if t is not None]
-        short = provider.removeprefix("Microsoft-Windows-")
-        found.append(Identity(
-            kind="server", where=f"event {event_id} ({short})",
-            event_id=event_id, server=computer, target=target,
-            time=min(known, default=None), until=max(known, default=None)))
-    return found

@@ -14,6 +14,7 @@ from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge, 
 from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
+from .capi2_certs import certificates, thumbprint
 from .model import Capi2Detail, Capi2Element, Event, EventShape
 
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
@@ -223,7 +224,9 @@ def _time(text: str | None) -> Any:
 
         year, month, day, hour, minute, second = (int(g) for g in iso.groups())
         return datetime(year, month, day, hour, minute, second)
-    return parse_date(re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
+    # with its seconds when the date reads with them (`2/6/2024 09:12:40 AM`), else without
+    return parse_date(text.strip()) or parse_date(
+        re.sub(r":\d\d(?=\s*[AP]M|$)", "", text.strip()))
 
 
 # ---- CAPI2 -----------------------------------------------------------------------------------
@@ -244,6 +247,7 @@ def capi2_detail(event: Node) -> Capi2Detail | None:
         "subject": cert.attrs.get("subjectName") if cert is not None else None,
         "result": _hex(result.attrs.get("value")) if result is not None else None,
         "result_text": (result.text or "") if result is not None else "",
+        "certificates": certificates(root),
     }
     if root.name == "CertGetCertificateChain":
         chain = root.find("CertificateChain")
@@ -288,10 +292,9 @@ def _element(node: Node) -> Capi2Element:
     revocation = node.find("RevocationInfo")
     result = revocation.find("RevocationResult") if revocation is not None else None
     crl = revocation.find("CertificateRevocationList") if revocation is not None else None
-    ref = cert.attrs.get("fileRef", "") if cert is not None else ""
     return Capi2Element(
         subject=cert.attrs.get("subjectName") if cert is not None else None,
-        thumbprint=ref.split(".")[0].lower() if re.match(r"^[0-9A-Fa-f]{40}\.", ref) else None,
+        thumbprint=thumbprint(cert.attrs.get("fileRef")) if cert is not None else None,
         error_status=error or 0, info_status=info or 0,
         application_oids=tuple(u.attrs.get("oid", "") for u in usage.findall("Usage"))
         if usage is not None else (),

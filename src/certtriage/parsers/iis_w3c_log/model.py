@@ -57,6 +57,14 @@ class Sample(Model):
     """cs-uri-stem, with `+` turned back into spaces."""
     time_taken: int | None = None
     """time-taken in milliseconds."""
+    server: str | None = None
+    """s-computername: the server that answered, when the log has the field."""
+    server_ip: str | None = None
+    """s-ip."""
+    port: str | None = None
+    """s-port."""
+    host: str | None = None
+    """cs-host: the host name the client asked for."""
 
 
 class RequestGroup(Model):
@@ -89,6 +97,15 @@ class RequestGroup(Model):
     `distinct_clients` is a lower bound."""
     uris: tuple[Tally, ...] = ()
     """The most requested URI stems, at most 10."""
+    server: str | None = None
+    """The server that answered (s-computername); a log that names several servers has a
+    group per server."""
+    server_ips: tuple[Tally, ...] = ()
+    """Its addresses (s-ip), at most 10."""
+    ports: tuple[Tally, ...] = ()
+    """Its ports (s-port), at most 10."""
+    hosts: tuple[Tally, ...] = ()
+    """The host names the clients asked for (cs-host), at most 10."""
     slow: int = 0
     """Requests whose time-taken reached the log's `slow_ms`."""
     max_time_taken: int | None = None
@@ -144,7 +161,8 @@ class W3cLog(Evidence):
     the rest are added up under `other`)."""
     failures: tuple[RequestGroup, ...] = ()
     """The 401.x, 403.x, 500.19 and 500.0 (Win32 status 50) requests, one group per status,
-    sub-status and Win32 status, in order of first appearance (at most 100 groups)."""
+    sub-status, Win32 status and server (s-computername), in order of first appearance (at
+    most 100 groups)."""
     failures_dropped: int = 0
     """Requests of such statuses not grouped because the group limit was reached."""
     slow_ms: int = 10000
@@ -155,12 +173,15 @@ class W3cLog(Evidence):
     """How many lines could not be read in all."""
 
     def identities(self) -> tuple[Identity, ...]:
-        """What the server logged: one window per group of failed requests, with its clients
-        (the log does not show which certificate a client sent)."""
+        """What the server logged: one window per group of failed requests, with the server
+        (s-computername), the host name asked for (cs-host, the busiest) and its clients (the
+        log does not show which certificate a client sent). W3C times are UTC."""
         return tuple(Identity(
             kind="server", where=f"{g.code} requests (lines {g.first_line}-{g.last_line})",
             context=g.first_time, clients=tuple(t.value for t in g.clients), status=g.code,
-            time=_time(g.first_time), until=_time(g.last_time)) for g in self.failures)
+            server=g.server, target=g.hosts[0].value if g.hosts else None,
+            time=_time(g.first_time), until=_time(g.last_time), utc=True)
+            for g in self.failures)
 
 
 def _time(text: str | None) -> datetime | None:

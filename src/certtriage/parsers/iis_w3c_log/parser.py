@@ -44,6 +44,11 @@ _DIRECTIVE = re.compile(r"#\s*([A-Za-z-]+)\s*:\s*(.*)")
 _INTEGER = re.compile(r"-?\d{1,20}")
 
 
+#: Fields that name the server that answered: its computer name, address, port, and the host
+#: name the client asked for.
+SERVER_FIELDS = ("s-computername", "s-ip", "s-port", "cs-host")
+
+
 def parse(text: str) -> W3cLog:
     """Summarise a W3C log; ValueError when nothing in it reads as one."""
     reader = _Reader()
@@ -101,7 +106,7 @@ class _Layout:
     @classmethod
     def of(cls, header: int, fields: tuple[str, ...], assumed: bool = False) -> _Layout:
         lowered = [f.lower() for f in fields]
-        positions = {k: lowered.index(k) for k in KEY_FIELDS if k in lowered}
+        positions = {k: lowered.index(k) for k in KEY_FIELDS + SERVER_FIELDS if k in lowered}
         return cls(header=header, width=len(fields), positions=positions, assumed=assumed)
 
     def value(self, values: list[str], name: str) -> str | None:
@@ -143,8 +148,12 @@ class _Group:
     first_time: str | None = None
     last_time: str | None = None
     last_line: int = 0
+    server: str | None = None
     clients: _Counter = field(default_factory=_Counter)
     uris: _Counter = field(default_factory=_Counter)
+    addresses: _Counter = field(default_factory=_Counter)
+    ports: _Counter = field(default_factory=_Counter)
+    hosts: _Counter = field(default_factory=_Counter)
     slow: int = 0
     max_time_taken: int | None = None
     samples: list[Sample] = field(default_factory=list)
@@ -159,6 +168,9 @@ class _Group:
                 self.last_time = sample.time
         self.clients.add(sample.client)
         self.uris.add(sample.uri)
+        self.addresses.add(sample.server_ip)
+        self.ports.add(sample.port)
+        self.hosts.add(sample.host)
         taken = sample.time_taken
         if taken is not None:
             self.slow += taken >= SLOW_MS
@@ -173,7 +185,9 @@ class _Group:
             count=self.count, first_time=self.first_time, last_time=self.last_time,
             first_line=self.first_line, last_line=self.last_line, clients=self.clients.top(),
             distinct_clients=len(self.clients.counts), clients_capped=self.clients.capped,
-            uris=self.uris.top(), slow=self.slow, max_time_taken=self.max_time_taken,
+            uris=self.uris.top(), server=self.server, server_ips=self.addresses.top(),
+            ports=self.ports.top(), hosts=self.hosts.top(), slow=self.slow,
+            max_time_taken=self.max_time_taken,
             samples=tuple(self.samples),
         )
 
@@ -195,7 +209,7 @@ class _Reader:
         self.first_time: str | None = None
         self.last_time: str | None = None
         self.statuses: dict[str, int] = {}
-        self.groups: dict[tuple[int, int | None, int | None], _Group] = {}
+        self.groups: dict[tuple[int, int | None, int | None, str | None], _Group] = {}
         self.dropped = 0
         self.unparsed: list[UnparsedLine] = []
         self.unparsed_total = 0
@@ -314,6 +328,9 @@ class _Reader:
         taken = layout.value(values, "time-taken")
         return Sample(
             line=number, time=when, client=layout.value(values, "c-ip"),
+            server=layout.value(values, "s-computername"),
+            server_ip=layout.value(values, "s-ip"), port=layout.value(values, "s-port"),
+            host=layout.value(values, "cs-host"),
             uri=uri.replace("+", " ") if uri else None,
             time_taken=int(taken) if taken and taken.isdigit() else None,
         )
@@ -326,13 +343,14 @@ class _Reader:
 
     def _group(self, status: int, substatus: int | None, win32: int | None, number: int,
                sample: Sample) -> None:
-        key = (status, substatus, win32)
+        key = (status, substatus, win32, sample.server)
         group = self.groups.get(key)
         if group is None:
             if len(self.groups) >= MAX_GROUPS:
                 self.dropped += 1
                 return
-            group = self.groups[key] = _Group(status, substatus, win32, first_line=number)
+            group = self.groups[key] = _Group(status, substatus, win32, first_line=number,
+                                              server=sample.server)
         group.add(sample)
 
     # -- the summary
