@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +33,15 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
         yield _Entry(case, root, skipped=error)
         return
     seen = {_folder_id(root)}
-    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", iter(entries))]
+    # each folder's entries are let go as they are walked (an entry keeps its stat result)
+    stack: list[tuple[str, deque[os.DirEntry[str]]]] = [("", entries)]
     count = 0
     while stack:
         rel, pending = stack[-1]
-        entry = next(pending, None)
-        if entry is None:
+        if not pending:
             stack.pop()
             continue
+        entry = pending.popleft()
         name = rel + entry.name
         origin = prefix + _display(name)
         action, detail = _inspect(entry)
@@ -53,7 +55,7 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
                 yield _Entry(origin, Path(entry.path), skipped=error)
             else:
                 seen.add(folder_id)
-                stack.append((name + "/", iter(entries)))
+                stack.append((name + "/", entries))
             continue
         count += 1
         if action == "file":
@@ -66,12 +68,12 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
         yield _Entry(case, root, skipped="folder holds no files")
 
 
-def _sorted_entries(path: str | Path) -> tuple[list[os.DirEntry[str]], str | None]:
+def _sorted_entries(path: str | Path) -> tuple[deque[os.DirEntry[str]], str | None]:
     try:
         with os.scandir(path) as it:
-            return sorted(it, key=lambda e: e.name), None
+            return deque(sorted(it, key=lambda e: e.name)), None
     except OSError as exc:
-        return [], _describe(exc)
+        return deque(), _describe(exc)
 
 
 def _folder_id(path: str | Path) -> tuple[int, int] | None:
