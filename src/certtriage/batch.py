@@ -8,9 +8,10 @@ processes (`jobs > 1`) or on a Dask cluster (`scheduler`), each within a time bu
 any `jobs` and scheduler.
 
 :class:`BatchRun` streams: each input's result is yielded as soon as it is its turn, and an
-input's bytes are dropped once it is analysed. A case's results (without their parsed models)
-are kept only until the case is diagnosed (when the walk moves to the next argument), so what
-a run holds grows with its largest case, not with the whole run.
+input's bytes are dropped once it is analysed. A case is diagnosed as its results arrive
+(`case.CaseFold`): what it keeps of an input is what the diagnosis reads (its relevant
+findings, distinct moments and certificates), and the case is finished when the walk moves to
+the next argument, so what a run holds does not grow with the number of inputs it reads.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
-from .case import diagnose_case
+from .case import CaseFold, diagnose_case
 from .engine import worst_verdict
 from .executors import DEFAULT_TIMEOUT, Task, Work, execute
 from .models.findings import CaseResult, InputResult, Report
@@ -61,7 +62,10 @@ class BatchRun:
         self.limits = limits or Limits()
         self.progress = progress
         self._cases: dict[str, CaseResult] = {}
-        self._open: dict[str, list[InputResult]] = {}
+        self._open: dict[str, CaseFold] = {}
+        #: When set, each case's result is handed to it as the case is finished and not kept
+        #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
+        self.on_case: Callable[[CaseResult], None] | None = None
 
     def inputs(self) -> Iterator[InputResult]:
         """Every input's result, in acquire order, as it is ready; never raises for bad input.
@@ -97,15 +101,22 @@ class BatchRun:
             result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})
         for case in [c for c in self._open if c != source.case and c not in self._repeated]:
             self._close(case)
-        # kept for the case without its parsed model (most of its size; no case step reads it)
-        self._open.setdefault(source.case, []).append(result.model_copy(update={"model": None}))
+        fold = self._open.get(source.case)
+        if fold is None:
+            fold = self._open[source.case] = CaseFold(source.case)
+        fold.add(result)
         return result
 
     def _close(self, case: str) -> None:
-        self._cases[case] = diagnose_case(case, self._open.pop(case))
+        result = self._open.pop(case).result()
+        if self.on_case is not None:
+            self.on_case(result)
+        else:
+            self._cases[case] = result
 
     def cases(self) -> list[CaseResult]:
-        """One result per path, in the order given (after :meth:`inputs` is exhausted)."""
+        """One result per path, in the order given (after :meth:`inputs` is exhausted; none
+        that :attr:`on_case` took)."""
         return [self._cases.get(n) or diagnose_case(n, []) for n in self.names]
 
     def report(self) -> Report:

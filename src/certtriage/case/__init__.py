@@ -17,6 +17,8 @@ within one group:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 from ..clock import now
 from ..engine import rulebook, worst_verdict
@@ -27,20 +29,27 @@ from ..models.findings import (
     CaseResult,
     Finding,
     InputResult,
+    Verdict,
 )
-from .contradictions import contradictions
+from .contradictions import Contradictions
 from .match import any_same, describe, keyed, match_keys, same_window, strongest
-from .timeline import UTC_KINDS, timeline
+from .timeline import UTC_KINDS, Timeline
 from .validity import judge
 
 
 @dataclass
 class _Unit:
-    """The findings of one input about one set of identities."""
+    """The findings of one input about one set of identities (and the other inputs that gave
+    the same findings about the same certificate: a sweep of copies is held once)."""
 
     source: str
     about: tuple[Identity, ...]
     findings: list[Finding] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        return [self.source, *self.also]
 
     @property
     def certificates(self) -> list[Identity]:
@@ -66,20 +75,6 @@ def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
     named = [i for i in chain if finding.element is not None and i.element == finding.element]
     leaf = [i for i in chain if i.element in (0, None) and i not in named]
     return tuple(named + leaf) or tuple(chain)
-
-
-def _units(read: list[InputResult]) -> list[_Unit]:
-    """The case's relevant findings (errors and each input's root causes) by input and
-    identities, in input order."""
-    units: dict[tuple[str, tuple[Identity, ...]], _Unit] = {}
-    for result in read:
-        for finding in result.findings:
-            if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
-                continue
-            ids = _zoned(about(result, finding), result.kind in UTC_KINDS)
-            units.setdefault((result.source, ids), _Unit(result.source, ids)).findings.append(
-                finding)
-    return list(units.values())
 
 
 def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
@@ -152,12 +147,11 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     shown = strongest(i for u in group for i in u.about)
     named = shown is not None and (shown.kind == "server" or keyed(shown))
     label = describe(shown) if named else f"a certificate {_name(group[0].source)} does not name"
-    seen_in: dict[str, list[str]] = {}
+    seen_in: dict[str, dict[str, None]] = {}  # cause -> the files that show it, in order
     for unit in group:
         for f in unit.findings:
             if f.severity == "error" or f.root_cause:
-                found = seen_in.setdefault(f.cause, [])
-                found.extend([unit.source] if unit.source not in found else [])
+                seen_in.setdefault(f.cause, {}).update(dict.fromkeys(unit.sources))
     findings = [f for u in group for f in u.findings]
     severity = {c: max(SEVERITY_RANK[f.severity] for f in findings if f.cause == c)
                 for c in seen_in}
@@ -165,13 +159,15 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     symptoms = [c for c in roots if any(c in graph.get(o, ()) for o in roots if o != c)]
     roots = sorted((c for c in roots if c not in symptoms),
                    key=lambda c: (-severity[c], -len(seen_in[c])))
-    notes = [f"{cause} is confirmed by {len(files)} files about {label}: {', '.join(files[:4])}"
+    notes = [f"{cause} is confirmed by {len(files)} files about {label}: "
+             f"{', '.join(islice(files, 4))}"
              for cause, files in seen_in.items() if len(files) > 1 and cause in roots]
     for root in roots:
         for symptom in sorted(graph.get(root, ())):
             others = [s for s in seen_in.get(symptom, ()) if s not in seen_in[root]]
             if others:
-                notes.append(f"{root} ({seen_in[root][0]}) is confirmed from the other side: "
+                first = next(iter(seen_in[root]))
+                notes.append(f"{root} ({first}) is confirmed from the other side: "
                              f"{symptom} in {', '.join(others[:3])} (both about {label})")
     iis = tuple(dict.fromkeys(s for f in findings if f.cause in roots and f.severity == "error"
                               for s in f.iis_substatus))
@@ -179,7 +175,7 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     notes.extend(v.said for v in validity)
     certificate = CaseCertificate(
         label=label, identity=shown if named else None,
-        sources=tuple(dict.fromkeys(u.source for u in group)), root_causes=tuple(roots),
+        sources=tuple(dict.fromkeys(s for u in group for s in u.sources)), root_causes=tuple(roots),
         iis_substatus=iis, symptoms=tuple(symptoms), validity=validity)
     top = max((severity[c] for c in roots), default=0)
     return _Diagnosis(certificate, notes, (-top, -max((len(seen_in[c]) for c in roots),
@@ -191,33 +187,93 @@ def _name(source: str) -> str:
     return source.replace("\\", "/").rsplit("!", 1)[-1].rsplit("/", 1)[-1]
 
 
+class CaseFold:
+    """One case diagnosed from its inputs' results taken one at a time, as a batch streams
+    them. Kept of each input: its counts, its relevant findings (errors and root causes,
+    without their texts) with the identities they are about, and what the timeline and the
+    contradiction check gather (distinct moments and certificates, not inputs); an input that
+    passes cleanly adds nothing that grows."""
+
+    def __init__(self, case: str) -> None:
+        self.case = case
+        self.files = self.parsed = self.skipped = self.failed = 0
+        self._verdicts: set[Verdict | None] = set()
+        self._units: list[_Unit] = []
+        #: A unit about a certificate by its identities and findings, so that a later input
+        #: showing the same is counted in it instead of held again.
+        self._shapes: dict[tuple[Any, ...], _Unit] = {}
+        self._timeline = Timeline()
+        self._contradictions = Contradictions(about)
+
+    def add(self, result: InputResult) -> None:
+        """Take one input's result."""
+        self.files += 1
+        if result.status in ("skipped", "unrecognized"):
+            self.skipped += 1
+        elif result.status == "error":
+            self.failed += 1
+        if result.status not in ("parsed", "partial"):
+            return
+        self.parsed += 1
+        self._verdicts.add(result.verdict)
+        utc = result.kind in UTC_KINDS
+        mine: dict[tuple[Identity, ...], list[Finding]] = {}
+        for finding in result.findings:
+            if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
+                continue
+            ids = _zoned(about(result, finding), utc)
+            mine.setdefault(ids, []).append(finding)
+        for ids, findings in mine.items():
+            shape = (ids, tuple((f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
+                                for f in findings))
+            same = self._shapes.get(shape) if any(keyed(i) for i in ids) else None
+            if same is not None:  # another copy of findings already held: only its name
+                same.also.append(result.source)
+                continue
+            unit = _Unit(result.source, ids, [f.model_copy(update=_TEXTS) for f in findings])
+            self._units.append(unit)
+            self._shapes.setdefault(shape, unit)
+        self._timeline.add(result)
+        self._contradictions.add(result)
+
+    def result(self) -> CaseResult:
+        """The case's diagnosis: group findings by certificate, rank each group's root causes,
+        mark symptoms and confirmations within a group, note contradictions."""
+        units = self._units
+        diagnoses = sorted((_diagnose(g) for g in _groups(units)), key=lambda d: d.rank)
+        certificates = [d.certificate for d in diagnoses]
+        roots = list(dict.fromkeys(c for cert in certificates for c in cert.root_causes))
+        symptoms = [c for cert in certificates for c in cert.symptoms if c not in roots]
+        notes = [n for d in diagnoses for n in d.notes]
+        if len(certificates) > 1:
+            notes.insert(0, f"{len(certificates)} different certificates or server logs in "
+                         "this case, each diagnosed on its own; findings are linked only "
+                         "within one: " + "; ".join(c.label for c in certificates))
+        notes.extend(self._contradictions.notes())
+        verdict = worst_verdict(self._verdicts)
+        if not self.parsed:
+            notes.append("nothing in this case was recognised: no certutil output or event log")
+        if not roots and verdict == "pass":
+            roots = ["ok"]
+        return CaseResult(
+            case=self.case, verdict=verdict, root_causes=tuple(roots),
+            iis_substatus=tuple(dict.fromkeys(s for c in certificates for s in c.iis_substatus)),
+            symptoms=tuple(dict.fromkeys(symptoms)), notes=tuple(notes),
+            certificates=tuple(certificates), timeline=self._timeline.entries(),
+            files=self.files, parsed=self.parsed, skipped=self.skipped, failed=self.failed,
+        )
+
+
+#: What a case never reads of a finding: its texts (kept once in the input's own result).
+_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
+
+
 def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
-    """Combine a case's files: group findings by certificate, rank each group's root causes,
-    mark symptoms and confirmations within a group, note contradictions."""
-    read = [r for r in results if r.status in ("parsed", "partial")]
-    diagnoses = sorted((_diagnose(g) for g in _groups(_units(read))), key=lambda d: d.rank)
-    certificates = [d.certificate for d in diagnoses]
-    roots = list(dict.fromkeys(c for cert in certificates for c in cert.root_causes))
-    symptoms = [c for cert in certificates for c in cert.symptoms if c not in roots]
-    notes = [n for d in diagnoses for n in d.notes]
-    if len(certificates) > 1:
-        notes.insert(0, f"{len(certificates)} different certificates or server logs in this "
-                     "case, each diagnosed on its own; findings are linked only within one: "
-                     + "; ".join(c.label for c in certificates))
-    notes.extend(contradictions(read, about))
-    verdict = worst_verdict(r.verdict for r in read)
-    if not read:
-        notes.append("nothing in this case was recognised: no certutil output or event log")
-    if not roots and verdict == "pass":
-        roots = ["ok"]
-    return CaseResult(
-        case=case, verdict=verdict, root_causes=tuple(roots),
-        iis_substatus=tuple(dict.fromkeys(s for c in certificates for s in c.iis_substatus)),
-        symptoms=tuple(dict.fromkeys(symptoms)), notes=tuple(notes),
-        certificates=tuple(certificates), timeline=timeline(read), files=len(results),
-        parsed=len(read), skipped=sum(r.status in ("skipped", "unrecognized") for r in results),
-        failed=sum(r.status == "error" for r in results),
-    )
+    """A case's diagnosis from all its inputs' results (see :class:`CaseFold`)."""
+    fold = CaseFold(case)
+    for result in results:
+        fold.add(result)
+    return fold.result()
 
 
-__all__ = ["about", "diagnose_case"]
+__all__ = ["CaseFold", "about", "diagnose_case"]

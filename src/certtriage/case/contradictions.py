@@ -26,39 +26,58 @@ def _leaves(result: InputResult) -> list[Identity]:
     return [i for i in result.identities if keyed(i) and i.element in (0, None)]
 
 
-def _one_certificate(read: list[InputResult]) -> bool:
-    """Whether the case shows one certificate at most (as leaves of chains and runs)."""
-    leaves: list[Identity] = []
-    for result in read:
-        for leaf in _leaves(result):
-            if not any_same([leaf], leaves):
-                leaves.append(leaf)
-                if len(leaves) > 1:
-                    return False  # a second certificate decides it
-    return True
+class Contradictions:
+    """A chain that passes next to a log that shows the server rejecting the same client
+    certificate's chain (a log that names no certificate: when the case has only one),
+    gathered one input at a time. What is kept: each distinct leaf of a passing chain and each
+    distinct (certificate, cause) of a rejecting log, with the first input that shows it, and
+    up to two of the case's certificates."""
+
+    def __init__(self, about: About) -> None:
+        self._about = about
+        self._chains: dict[tuple[Identity, ...], str] = {}
+        self._logs: dict[tuple[tuple[Identity, ...], str], str] = {}
+        self._certificates: list[Identity] = []
+
+    def add(self, result: InputResult) -> None:
+        """Read one input (parsed or partial)."""
+        leaves = _leaves(result)
+        for leaf in leaves:
+            if len(self._certificates) < 2 and not any_same([leaf], self._certificates):
+                self._certificates.append(leaf)
+        evidence = _evidence(result)
+        if evidence == "chain" and result.verdict == "pass":
+            self._chains.setdefault(tuple(leaves), result.source)
+        elif evidence == "log":
+            book = rulebook()
+            for finding in result.findings:
+                if finding.severity != "error" or book.category_of(finding.cause) != "chain":
+                    continue
+                shown = tuple(i for i in self._about(result, finding) if keyed(i))
+                self._logs.setdefault((shown, finding.cause), result.source)
+
+    def notes(self) -> list[str]:
+        """The first contradiction, in the order of the inputs (none: [])."""
+        single = len(self._certificates) <= 1
+        for leaves, chain in self._chains.items():
+            for (shown, cause), log in self._logs.items():
+                if any_same(shown, leaves) if shown else single:
+                    return [_note(chain, log, cause)]
+        return []
 
 
 def contradictions(read: list[InputResult], about: About) -> list[str]:
-    """A chain that passes next to a log that shows the server rejecting the same client
-    certificate's chain (a log that names no certificate: when the case has only one)."""
-    book = rulebook()
-    passing = [r for r in read if _evidence(r) == "chain" and r.verdict == "pass"]
-    single = _one_certificate(read)
-    for chain in passing:
-        for log in (r for r in read if _evidence(r) == "log"):
-            for finding in log.findings:
-                if finding.severity != "error" or book.category_of(finding.cause) != "chain":
-                    continue
-                shown = [i for i in about(log, finding) if keyed(i)]
-                if any_same(shown, _leaves(chain)) if shown else single:
-                    return [_note(chain, log, finding)]
-    return []
+    """The contradictions of a case's inputs (see :class:`Contradictions`)."""
+    found = Contradictions(about)
+    for result in read:
+        found.add(result)
+    return found.notes()
 
 
-def _note(chain: InputResult, log: InputResult, finding: Finding) -> str:
+def _note(chain: str, log: str, cause: str) -> str:
     return (
-        f"certutil passes in {chain.source}, but {log.source} shows the server rejecting a "
-        f"client certificate ({finding.cause}): HTTP.sys validates as SYSTEM with its own "
+        f"certutil passes in {chain}, but {log} shows the server rejecting a "
+        f"client certificate ({cause}): HTTP.sys validates as SYSTEM with its own "
         "binding settings (revocation, cached-only, CTL, usage check). Run certutil on the "
         "server as SYSTEM and compare `netsh http show sslcert`."
     )

@@ -27,26 +27,45 @@ _PRIORITY: dict[str, int] = {"first-failure": 0, "last-failure": 0, "crl-next-up
                              "not-after": 3, "not-before": 4}
 
 
-def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
-    """The moments of a case's inputs, in time order, each once."""
-    seen: dict[tuple[datetime, str], TimelineEntry] = {}
-    far: set[tuple[datetime, str]] = set()
-    for result in read:
+class Timeline:
+    """A case's moments, gathered one input at a time: each distinct moment is kept once (from
+    the first input that shows it), so what is held grows with the moments, not the inputs."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[datetime, str], TimelineEntry] = {}
+        self._far: set[tuple[datetime, str]] = set()
+
+    def add(self, result: InputResult) -> None:
+        """The moments of one input's identities."""
         for identity in result.identities:
             utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
             for time, kind, what in _moments(identity):
-                seen.setdefault((time, what), TimelineEntry(
-                    time=time, kind=kind, what=what, source=result.source, utc=utc))
+                key = (time, what)
+                if key not in self._seen:
+                    self._seen[key] = TimelineEntry(time=time, kind=kind, what=what,
+                                                    source=result.source, utc=utc)
                 if kind in ("not-before", "not-after") and (
                         identity.element not in (0, None) or identity.time is not None):
-                    far.add((time, what))
-    anchors = [e.time for key, e in seen.items() if key not in far]
-    if anchors:  # a CA's validity, or that of each certificate a CAPI2 log validated, is
-        # shown only when it bears on the incident
-        low, high = min(anchors) - NEAR, max(anchors) + NEAR
-        seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
-    kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]
-    return tuple(sorted(kept, key=lambda e: (e.time, _PRIORITY[e.kind])))
+                    self._far.add(key)
+
+    def entries(self) -> tuple[TimelineEntry, ...]:
+        """The moments kept, in time order."""
+        seen, far = self._seen, self._far
+        anchors = [e.time for key, e in seen.items() if key not in far]
+        if anchors:  # a CA's validity, or that of each certificate a CAPI2 log validated, is
+            # shown only when it bears on the incident
+            low, high = min(anchors) - NEAR, max(anchors) + NEAR
+            seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
+        kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]
+        return tuple(sorted(kept, key=lambda e: (e.time, _PRIORITY[e.kind])))
+
+
+def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
+    """The moments of a case's inputs, in time order, each once."""
+    moments = Timeline()
+    for result in read:
+        moments.add(result)
+    return moments.entries()
 
 
 def _name(text: str | None) -> str:
