@@ -2,20 +2,22 @@
 
 The lines are the renderers' own (each input rendered as a report of one), so a streamed
 report is byte for byte what rendering the whole report gives; JSON Lines' case lines follow
-the inputs, as in the whole report. Nothing but the cases' results is kept until the end. A
+the inputs, as in the whole report: each case's line is rendered as the case is finished and
+only that text, compressed (for CSV only its verdict), is kept until the end. A
 report file (`-o`) is written beside its target under a temporary name and renamed into place
 once complete, so a run that fails leaves the previous report as it was.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Generator
 from dataclasses import dataclass
 
 from .._version import __version__
-from ..batch import BatchRun
+from ..batch import BatchRun, diagnose_case
 from ..engine import worst_verdict
-from ..models.findings import InputResult, Report
+from ..models.findings import CaseResult, InputResult, Report, Verdict
 from ..render import OutputFormat, renderer
 from ._output import replacing, write
 
@@ -40,6 +42,16 @@ def _one(result: InputResult) -> Report:
 def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
             ) -> Generator[str, None, None]:
     render = renderer(fmt)
+    verdicts: dict[str, Verdict] = {}
+    lines: dict[str, bytes] = {}  # compressed: a case's line is written last, after its inputs
+
+    def finished(case: CaseResult) -> None:
+        verdicts[case.case] = case.verdict
+        if fmt is OutputFormat.JSONL:
+            lines[case.case] = zlib.compress(render(Report(
+                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))).encode(), 1)
+
+    run.on_case = finished
     first = True
     for result in run.inputs():
         if result.verdict is not None:
@@ -48,13 +60,16 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
         text = render(_one(result), include_model=include_model)
         yield text if first or fmt is not OutputFormat.CSV else text.split("\n", 1)[1]
         first = False
-    cases = tuple(run.cases())
-    tally.verdict = worst_verdict(c.verdict for c in cases)
-    tail = Report(version=__version__, verdict=tally.verdict, inputs=(), cases=cases)
+    for name in run.names:
+        if name not in verdicts:  # a path that gave no input at all
+            finished(diagnose_case(name, []))
+    tally.verdict = worst_verdict(verdicts[n] for n in run.names)
     if fmt is OutputFormat.JSONL:
-        yield render(tail, include_model=include_model)
-    elif first:
-        yield render(tail)  # no input at all: the header alone
+        for name in run.names:
+            yield zlib.decompress(lines[name]).decode()
+    elif first:  # no input at all: the header alone
+        yield render(Report(version=__version__, verdict=worst_verdict(verdicts.values()),
+                            inputs=(), cases=()))
 
 
 def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
