@@ -73,8 +73,8 @@ class LogView:
     """What a log holds, before its findings."""
 
     facts: tuple[str, ...]
-    """Records read, time span, computers; what was relevant (none for a single event: the
-    event says it all)."""
+    """Records read, time span, computers; what was relevant (none for a single event that a
+    finding describes: the finding says it all)."""
     counts: tuple[CountRow, ...]
     """Certificate events by provider and id."""
     unrelated: tuple[CountRow, ...]
@@ -106,7 +106,7 @@ def log_view(model: Any, findings: tuple[Finding, ...]) -> LogView | None:
     others = [c for c in counts if not c.certificate]
     runs = tuple(model.runs)
     return LogView(
-        facts=tuple(_facts(model, mine)) if model.records_read > 1 else (),
+        facts=tuple(_facts(model, mine)) if model.records_read > 1 or not findings else (),
         counts=tuple(_count(c) for c in mine),
         unrelated=tuple(_count(c) for c in others), unrelated_line=_unrelated_line(others),
         validations=tuple(_validations(runs, findings)),
