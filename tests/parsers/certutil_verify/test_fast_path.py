@@ -25,6 +25,19 @@ from certtriage.text.normalize import normalize
 from ...conftest import FIXTURES, REAL
 
 
+@pytest.fixture(autouse=True, params=["whole combination", "by first character"])
+def dispatch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test twice: lines matched with every terminal combined, and with the terminals
+    that can start with the line's first character (built at once here, not after a few
+    hundred lines)."""
+    known = tables()
+    assert known is not None
+    base = known.base
+    monkeypatch.setattr(base, "by_char", {})
+    monkeypatch.setattr(base, "_seen", {})
+    monkeypatch.setattr(base, "SPECIALISE", 10**9 if request.param == "whole combination" else 1)
+
+
 def _texts(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".json"
                   and p.name not in ("README.md", "MANIFEST.json"))
@@ -78,7 +91,7 @@ def test_contexts_are_the_grammar_lexer_contexts() -> None:
     states, tried in the same order of priority."""
     known = tables()
     assert known is not None
-    base = list(known.base.groupindex)
+    base = known.base.ordered
     nested = [name for name, _, _ in known.nested]
     ours = [base, [*base, "URL_STATUS"], [*base, *nested]]
     lexers = get_parser(CERTUTIL_VERIFY).parser.lexer.lexers.values()
@@ -171,3 +184,21 @@ def test_parse_falls_back_to_the_grammar(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(module, "classify", lambda norm: calls.append(norm))
     assert parse(text) == parse(text, grammar=True)
     assert calls and parse(text).elements
+
+
+@pytest.mark.parametrize(("pattern", "starts"), [
+    (r"Missing Issuer:[^\n]*\n", "M"),
+    (r"(Delta )?CRL[ \t]+x", "DC"),
+    (r"(ChainContext|SimpleChain)\.dw", "CS"),
+    (r"[0-9a-fA-F]{4}x", "0123456789abcdefABCDEF"),
+    (r"-{3,}[ \t]*x", "-"),
+    (r"(?=a)ab", "a"),
+    (r"[^\s:]x", None),  # a negated class: any
+    (r"\d+ KDC", None),  # \d matches more than ASCII digits
+    (r"x*", None),  # may match nothing
+    (r"(?i:c)ertutil", None),  # an inline flag
+])
+def test_first_characters_of_a_terminal(pattern: str, starts: str | None) -> None:
+    from certtriage.parsers.certutil_verify.first import first_chars
+
+    assert first_chars(pattern) == (None if starts is None else frozenset(starts))

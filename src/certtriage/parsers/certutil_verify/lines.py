@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ...grammars import CERTUTIL_VERIFY
 from .._lark import grammar_text
+from .first import first_chars
 
 if TYPE_CHECKING:
     from lark import Token, Tree
@@ -52,11 +53,48 @@ class Block(NamedTuple):
     items: list[Line | Section]
 
 
+class Dispatch:
+    """The base terminals combined per first character of a line: only those that can start
+    with it (`first.first_chars`), in the order of their priorities, so a line is matched by
+    the terminal the whole combination would give, without trying the others.
+
+    Compiling a combination costs about what matching a few hundred lines with the whole one
+    does, so a character's own combination is built once it has started `SPECIALISE` lines;
+    until then (one paste, mostly) its lines are matched with the whole combination."""
+
+    SPECIALISE = 200
+
+    def __init__(self, terminals: dict[str, tuple[int, str]], names: list[str]) -> None:
+        self.terminals = terminals
+        self.ordered = sorted(names, key=lambda n: (-terminals[n][0], n))
+        self.starts = {n: first_chars(terminals[n][1]) for n in self.ordered}
+        self.whole = _combined(terminals, self.ordered)
+        self.by_char: dict[str, re.Pattern[str]] = {}
+        self._seen: dict[str, int] = {}
+        self._by_names: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+    def pattern(self, char: str) -> re.Pattern[str]:
+        """The combination to match a line that starts with `char` with."""
+        found = self.by_char.get(char)
+        if found is not None:
+            return found
+        seen = self._seen[char] = self._seen.get(char, 0) + 1
+        if seen < self.SPECIALISE:
+            return self.whole
+        names = tuple(n for n in self.ordered if (s := self.starts[n]) is None or char in s)
+        found = self._by_names.get(names)
+        if found is None:
+            found = self._by_names[names] = _combined(self.terminals, list(names))
+        self.by_char[char] = found
+        return found
+
+
 class Tables(NamedTuple):
     """What `classify` needs from the grammar."""
 
-    base: re.Pattern[str]
-    """Every terminal but those of a retrieval, combined, in the order of their priorities."""
+    base: Dispatch
+    """Every terminal but those of a retrieval, by the first character of a line, in the order
+    of their priorities."""
     nested: tuple[tuple[str, int, re.Pattern[str]], ...]
     """The retrieval status and detail terminals with their priorities, highest first."""
     priority: dict[str, int]
@@ -95,7 +133,7 @@ def tables() -> Tables | None:
     headers = {m.group(2): m.group(1) for m in _HEADER_RULE.finditer(text)}
     if not nested <= terminals.keys() or not headers.keys() <= terminals.keys():
         return None
-    base = _combined(terminals, [n for n in terminals if n not in nested])
+    base = Dispatch(terminals, [n for n in terminals if n not in nested])
     ranked = sorted(nested, key=lambda n: -terminals[n][0])
     return Tables(base, tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
                   {n: p for n, (p, _) in terminals.items()}, headers, detail)
@@ -124,8 +162,10 @@ def classify(text: str) -> list[Block] | None:
     items: list[Line | Section] = []
     section: Section | None = None
     context, pos, number, end = _BASE, 0, 0, len(text)
+    by_char = base.by_char
     while pos < end:
-        m = base.match(text, pos)
+        char = text[pos]
+        m = (by_char.get(char) or base.pattern(char)).match(text, pos)
         if m is None:
             return None
         kind = m.lastgroup or ""
