@@ -24,10 +24,11 @@ _EVIDENCE = re.compile(
 
 
 def sniff(text: str) -> bool:
-    """Whether some line of `text` carries a token that only evidence carries, or Windows'
-    message of an error code that names a cause (a code named only by its text)."""
+    """Whether some line of `text` carries a token that only evidence carries, Windows'
+    message of an error code that names a cause (a code named only by its text), or a fatal
+    TLS alert named by its number."""
     if _EVIDENCE.search(text) is not None:
         return True
-    from .mentions import names_a_code_by_message
+    from .mentions import names_a_code_by_message, names_an_alert
 
-    return names_a_code_by_message(text)
+    return names_a_code_by_message(text) or names_an_alert(text)

@@ -1,7 +1,8 @@
 """What sentences name: error codes in every spelling people write them (`0x80092013`,
 `80092013`, `-2146885613`, `2148081683`, `CRYPT_E_REVOCATION_OFFLINE`, or only Windows' message
-for the code), IIS sub-statuses, and retrievals retyped from certutil (`Failed "CDP" ...
-0x80072efd ... http://...`).
+for the code), IIS sub-statuses, retrievals retyped from certutil (`Failed "CDP" ...
+0x80072efd ... http://...`), and fatal TLS alerts named without the event that logged them
+(`a fatal Schannel error (48)`, `TLS alert 46`).
 
 Only codes the code tables know count: a number that merely looks like a code names nothing.
 """
@@ -27,6 +28,20 @@ _SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?![\d.])")
 _URL = re.compile(r"\b(?:https?|ldap)://[^\s\"'<>)\]]+", re.IGNORECASE)
 #: Retrieval failures: the WinINet / WinHTTP codes and HTTP status codes of a failed download.
 _RETRIEVAL_FAMILIES = frozenset({"wininet", "http"})
+#: A TLS alert number after the word alert (or a translation) or after "fatal ... error": `alert
+#: 48`, `alert code: 46`, `alerte fatale 48`, `fatal Schannel error (48)`, `fatal alert (40)`.
+_ALERT_NUMBER = re.compile(
+    r"\b(?:alert[ae]?|warnung|fatal\w*(?:\s+[\w-]+){0,2}\s+(?:error|alert[ae]?))"
+    r"(?:\s+(?!\d)[\w']+){0,2}?\s*[:#=]?\s*\(?\s*(?P<alert>\d{1,3})\b(?![.,]\d)",
+    re.IGNORECASE)
+#: What makes a line about TLS (an alert number elsewhere is a monitoring alert, a ticket's).
+_TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldaps|https",
+                        re.IGNORECASE)
+#: The ids of the Schannel alert events: a line naming one is read as that event instead.
+_ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
+#: TLS alert numbers (RFC 5246 section 7.2, RFC 8446 section 6).
+TLS_ALERTS = frozenset({10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 60,
+                        70, 71, 80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115, 116, 120})
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
                   ("cdp", ("cdp", ".crl", "base crl", "delta crl")))
 
@@ -42,6 +57,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(_retrievals(number, text, [c for _, c in codes]))
         found.extend(Mention(line=number, token=m.group(0), kind="substatus",
                              value=m.group(0)) for m in _SUBSTATUS.finditer(text))
+        found.extend(_alerts(number, text))
     found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
     if not found:
         return None
@@ -60,6 +76,28 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
     return out
+
+
+def names_an_alert(text: str) -> bool:
+    """Whether a line of `text` names a fatal TLS alert without its event (a ticket)."""
+    return any(_alerts(0, line) for line in text.splitlines() if _ALERT_WORD.search(line))
+
+
+_ALERT_WORD = re.compile(r"alert|warnung", re.IGNORECASE)
+
+
+def _alerts(number: int, text: str) -> list[Mention]:
+    """Fatal TLS alerts a line about TLS names by number, without the id of the event that
+    logged them (each number once)."""
+    if not _TLS_WORDS.search(text) or _ALERT_EVENT_ID.search(text):
+        return []
+    found: dict[str, Mention] = {}
+    for match in _ALERT_NUMBER.finditer(text):
+        alert = str(int(match.group("alert")))
+        if int(alert) in TLS_ALERTS and alert not in found:
+            found[alert] = Mention(line=number, token=match.group(0).strip(), kind="alert",
+                                   value=alert)
+    return list(found.values())
 
 
 def _is_bare_hex(token: str) -> bool:

@@ -9,17 +9,18 @@ from ...models.common import Evidence, Piece, ShownChain, UnparsedLine
 
 
 class Mention(Model):
-    """An error code, a sub-status or a failed retrieval named in a sentence."""
+    """An error code, a sub-status, a failed retrieval or a fatal TLS alert named in a
+    sentence."""
 
     line: int
     """The line it stands on."""
     token: str
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
-    kind: Literal["code", "substatus", "retrieval"]
+    kind: Literal["code", "substatus", "retrieval", "alert"]
     """What it names."""
     value: str
-    """The code as 0x and eight hex digits, or the sub-status as `403.13`."""
+    """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
 
@@ -38,7 +39,8 @@ class Mentions(Evidence):
 
     def error_codes(self) -> tuple[str, ...]:
         """The error codes named, in line order."""
-        return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind != "substatus"))
+        return tuple(dict.fromkeys(m.value for m in self.mentions
+                                   if m.kind in ("code", "retrieval")))
 
 
 class Ticket(Evidence):

@@ -4,10 +4,10 @@ each diagnosed as evidence of its own format."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ...knowledge.predicates import Binding, Part, predicate
+from ...knowledge.predicates import Binding, Facts, Part, predicate
 from ...models.common import Piece
 from .model import Mentions, Ticket
 
@@ -64,6 +64,33 @@ def mentioned_retrieval(doc: Mentions, b: Binding, *, sections: list[str]) -> It
             code = code_tables().hresult(int(mention.value, 16), mention.line)
             yield replace(b, hresult=code, values={**b.values, "url": mention.token,
                                                    "line": str(mention.line)})
+
+
+@dataclass(frozen=True)
+class AlertBinding(Binding):
+    """A match on a fatal TLS alert named in prose: the alert decides the cause."""
+
+    alert: int | None = None
+
+    def facts(self, doc: Any) -> Facts:
+        """The binding's facts, with the alert."""
+        return replace(super().facts(doc), alert_code=self.alert)
+
+
+@predicate
+def mentioned_alert(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """Each fatal TLS alert the text names without the event that logged it (once each)."""
+    if not isinstance(doc, Mentions):
+        return
+    from ...knowledge.catalog import event_knowledge
+
+    names = event_knowledge().alerts
+    for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "alert"):
+        mention = next(m for m in doc.mentions if m.kind == "alert" and m.value == value)
+        alert = int(value)
+        yield AlertBinding(index=b.index, element=b.element, hresult=b.hresult, values={
+            **b.values, "alert": value, "alert_name": names.get(alert, "an unassigned alert"),
+            "token": mention.token, "line": str(mention.line)}, alert=alert)
 
 
 @predicate
