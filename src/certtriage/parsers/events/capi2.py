@@ -22,7 +22,7 @@ from ...models.common import (
 )
 from .._values import decode_status
 from ..certutil_verify.model import CertutilVerify, Trailer
-from .model import Capi2Detail, Capi2Run, Event, RunOutcome
+from .event import Capi2Detail, Capi2Run, Event, RunOutcome
 
 _SECTIONS = {"CONTEXT_OID_CRL": "cdp", "CONTEXT_OID_CERTIFICATE": "aia",
              "CONTEXT_OID_OCSP_RESP": "ocsp", "CONTEXT_OID_CAPI2_ANY": "unknown"}
@@ -129,7 +129,7 @@ def _fallback(elements: list[ChainElement], info: Capi2Detail) -> int:
 
 
 def _element(index: int, element: object, line: int) -> ChainElement:
-    from .model import Capi2Element
+    from .event import Capi2Element
 
     assert isinstance(element, Capi2Element)
     return ChainElement(

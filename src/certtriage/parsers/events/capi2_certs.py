@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 
 from ...text.xml import Node
-from .model import Capi2Certificate
+from .event import Capi2Certificate
 
 #: Elements under an event's root that name a certificate, and the role they give it.
 _ROLES = {"Certificate": "subject", "SubjectCertificate": "subject",

@@ -18,7 +18,8 @@ from typing import IO, Any
 
 from ...knowledge.catalog import event_knowledge
 from .capi2 import group_runs
-from .model import Event, EventLog
+from .event import Event
+from .model import EventLog
 from .records import event_from_node, node_from_evtx_json
 from .tally import EvtxTally
 

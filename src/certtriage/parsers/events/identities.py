@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...models.common import Identity
-from .model import Capi2Certificate, Capi2Run, Event
+from .event import Capi2Certificate, Capi2Run, Event
 
 CAPI2 = "Microsoft-Windows-CAPI2"
 

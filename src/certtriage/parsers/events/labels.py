@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from ...knowledge.l10n import event_labels
-from .model import EventShape
+from .event import EventShape
 
 #: Labels that open a record in each label/value shape.
 _RECORD_START = {"Log Name", "Event Type", "TimeCreated", "Event Source"}

@@ -19,7 +19,8 @@ from typing import Any
 
 from ...knowledge.predicates import Binding, Facts, Part, predicate, vocabulary
 from ..certutil_verify.predicates import START as CHAIN_START
-from .model import Event, EventLog
+from .event import Event
+from .model import EventLog
 
 #: Data fields that name the URL an event is about.
 _URL_FIELDS = ("URL", "OcspUrl", "UrlPrefix")

@@ -15,7 +15,7 @@ from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
 from .capi2_certs import certificates, thumbprint
-from .model import Capi2Detail, Capi2Element, Event, EventShape
+from .event import Capi2Detail, Capi2Element, Event, EventShape
 
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
            "0": "information"}

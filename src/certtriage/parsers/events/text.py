@@ -29,11 +29,12 @@ from ...text.normalize import normalize
 from ...text.xml import Node, read_xml
 from .._lark import get_parser
 from .capi2 import group_runs
+from .event import Event, EventShape
 from .evtx import MAX_EVENTS
 from .friendly import blocks
 from .friendly import tree as friendly_tree
 from .labels import ALIASES, RecordBuilder, translate, undress
-from .model import Event, EventLog, EventShape
+from .model import EventLog
 from .records import build_event, event_from_node
 from .table import Row, tables
 from .tally import Tally
