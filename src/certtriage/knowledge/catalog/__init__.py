@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from ._compile import Compiled, compile_wording
 from ._data import EventDef, Suffix, Wording, load
@@ -147,12 +148,31 @@ def _find_cached(knowledge: EventKnowledge, text: str) -> tuple[FoundMessage, ..
 
 @functools.cache
 def _index(knowledge: EventKnowledge) -> MatchIndex:
+    compiled = _compiled_wordings(knowledge)
+    return MatchIndex(by_anchor=compiled[0], suffixes=compiled[1],
+                      resolve_mention=knowledge.resolve, canonical=knowledge.canonical)
+
+
+_Compiled = tuple[dict[str, list[Compiled]], dict[str, list[Compiled]]]
+
+
+def _compiled_wordings(knowledge: EventKnowledge) -> _Compiled:
+    """Every wording compiled, by its anchor phrases, and the suffixes by provider; kept in the
+    cache folder beside the rulebook (compiling them is a good part of a paste's first
+    analysis), keyed by the catalog and the compiler."""
+    cached = _cache_path()
+    if cached is not None:
+        from ..._cache import fetch
+
+        found = fetch(cached, tuple)
+        if found is not None and len(found) == 2 and all(isinstance(d, dict) for d in found):
+            return found[0], found[1]
     by_anchor: dict[str, list[Compiled]] = {}
     for event in knowledge.events.values():
         for position, wording in enumerate(event.wordings):
-            compiled = compile_wording(event, wording, position)
-            for anchor in compiled.anchors:
-                by_anchor.setdefault(anchor, []).append(compiled)
+            one = compile_wording(event, wording, position)
+            for anchor in one.anchors:
+                by_anchor.setdefault(anchor, []).append(one)
     suffixes: dict[str, list[Compiled]] = {}
     for suffix in knowledge.suffixes:
         owner = next(e for e in knowledge.events.values() if e.provider == suffix.provider)
@@ -161,5 +181,26 @@ def _index(knowledge: EventKnowledge) -> MatchIndex:
                           kinds=owner.kinds)
         suffixes.setdefault(suffix.provider, []).append(
             compile_wording(pseudo, pseudo.wordings[0], 0))
-    return MatchIndex(by_anchor=by_anchor, suffixes=suffixes, resolve_mention=knowledge.resolve,
-                      canonical=knowledge.canonical)
+    if cached is not None:
+        from ..._cache import store
+
+        store(cached, (by_anchor, suffixes))
+    return by_anchor, suffixes
+
+
+def _cache_path() -> Path | None:
+    import hashlib
+    from importlib import resources
+
+    from ..._cache import cache_dir
+    from ..._version import __version__
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("certtriage.knowledge")
+    for part in (package / "data" / "events.toml", package / "catalog" / "_compile.py",
+                 package / "catalog" / "_data.py"):
+        digest.update(part.read_bytes())
+    return folder / f"catalog-{digest.hexdigest()[:16]}.pickle"
