@@ -61,12 +61,11 @@ def test_an_expired_certificate_is_judged_at_the_first_403_17() -> None:
 def test_a_certificate_valid_when_logged_and_expired_since_says_both_times() -> None:
     report = batch([LOGGED])
     (cert,) = report.cases[0].certificates
-    states = {(v.evidence, v.state, v.judged_at) for v in cert.validity}
-    assert states == {("CAPI2 event 41", "valid-then-expired", "analysis"),
-                      ("the first 403.13", "valid-then-expired", "analysis")}
-    sentence = ("Ana Torres was valid when logged (the first 403.13 at 2025-11-03 02:00 UTC) "
-                "and has expired since: NotAfter 2026-01-31 09:00 UTC, before the time of "
-                "analysis 2026-12-01 00:00 UTC")
+    states = [(v.evidence, v.state, v.judged_at) for v in cert.validity]
+    assert states == [("CAPI2 event 41; the first 403.13", "valid-then-expired", "analysis")]
+    sentence = ("Ana Torres was valid when logged (CAPI2 event 41 at 2025-11-03 02:00 UTC; the "
+                "first 403.13 at 2025-11-03 02:00 UTC) and has expired since: NotAfter "
+                "2026-01-31 09:00 UTC, before the time of analysis 2026-12-01 00:00 UTC")
     for fmt in (OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML):
         assert sentence in _flat(render(report, fmt, width=400)), fmt
     assert sentence in json.loads(render(report, OutputFormat.JSON))["cases"][0]["notes"]
@@ -134,3 +133,18 @@ def test_every_judgement_names_the_time_it_uses(folder: Path) -> None:
 def test_zones_are_pointed_out_only_where_they_could_decide() -> None:
     (said,) = judge([_cert(utc=False), _window("403.17", datetime(2026, 3, 1))], NOW)
     assert said.state == "expired" and "time zone" not in said.said
+
+
+def test_the_same_judgement_of_several_pieces_of_evidence_is_said_once() -> None:
+    """Two windows in which the certificate was valid (it has expired since), and one after it
+    expired: the first two are one sentence naming both, the third its own."""
+    cert = _cert()
+    early = _window("403.13", datetime(2025, 3, 1, 8, 0))
+    later = _window("403.16", datetime(2025, 6, 1, 8, 0))
+    late = _window("403.17", datetime(2026, 2, 1, 8, 0))
+    judged = judge([cert, early, later, late], NOW)
+    assert [j.state for j in judged] == ["valid-then-expired", "expired"]
+    assert judged[0].said.startswith(
+        "Kim Akers was valid when logged (the first 403.13 at 2025-03-01 08:00 UTC; the first "
+        "403.16 at 2025-06-01 08:00 UTC) and has expired since: NotAfter 2026-01-01 00:00 UTC")
+    assert judged[1].said.startswith("Kim Akers had expired 31 days before the first 403.17")

@@ -35,9 +35,38 @@ def judge(identities: Iterable[Identity], now: datetime) -> tuple[ValidityAtTime
     found: list[ValidityAtTime] = []
     for cert in bounded:
         evidence = sorted((e for e in ids if _about(e, cert)), key=lambda e: e.time or now)
-        judged = [j for e in evidence for j in _judge(cert, e, now)]
+        judged = _together([(e, j) for e in evidence for j in _judge(cert, e, now)], cert, now)
         found.extend(judged[:MAX_PER_CERTIFICATE])
     return tuple(found)
+
+
+def _together(judged: list[tuple[Identity, ValidityAtTime]], cert: Identity,
+              now: datetime) -> list[ValidityAtTime]:
+    """Judgements that say the same of several pieces of evidence (valid then, or valid then
+    and expired since) said once, naming each piece; expired or not yet valid ones, and any
+    with a time-zone caution, stay one each."""
+    merged: dict[str, ValidityAtTime] = {}
+    out: list[ValidityAtTime] = []
+    for state in ("valid-then-expired", "valid"):
+        alike = [(e, j) for e, j in judged if j.state == state and ";" not in j.said]
+        if len(alike) < 2:
+            continue
+        first = alike[0][1]
+        pieces = "; ".join(f"{_what(e)} at {_when(j.at, e.utc)}" for e, j in alike)
+        if state == "valid":
+            said = f"{first.certificate} was valid at each of: {pieces}"
+        elif first.bound is not None:
+            said = (f"{first.certificate} was valid when logged ({pieces}) and has expired "
+                    f"since: NotAfter {_when(first.bound, cert.utc)}, before the time of "
+                    f"analysis {now:%Y-%m-%d %H:%M} UTC")
+        else:
+            continue
+        merged[state] = first.model_copy(update={
+            "said": said, "evidence": "; ".join(j.evidence for _, j in alike)})
+        judged = [(e, j) for e, j in judged if j is first or (e, j) not in alike]
+    for _, j in judged:
+        out.append(merged.get(j.state, j) if j.state in merged else j)
+    return out
 
 
 def _bounded(ids: list[Identity]) -> list[Identity]:
