@@ -62,4 +62,14 @@ def clean_line(line: str) -> str:
 
 def clean_lines(text: str) -> list[str]:
     """Every line of `text`, cleaned; the list has one entry per input line."""
-    return [clean_line(line) for line in clean_text(text).split("\n")]
+    text = clean_text(text)
+    if _ANY_MARKED.search(text) is None and _ANY_BACKSLASH_END.search(text) is None:
+        # no line starts with a marker or ends with a backslash: each is only single-spaced
+        return [" ".join(line.split()) for line in text.split("\n")]
+    return [clean_line(line) for line in text.split("\n")]
+
+
+#: Whether some line may start with a marker (it may also find a line that does not: then
+#: every line is cleaned on its own, as always).
+_ANY_MARKED = re.compile(_MARKED.pattern, re.MULTILINE)
+_ANY_BACKSLASH_END = re.compile(r"\\\s*$", re.MULTILINE)
