@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def keep_lines(text: str, limit: int | None) -> tuple[str, int]:
     """`text` cut after its first `limit` lines, and how many lines were left out (0: none)."""
-    if limit is None:
+    if limit is None or text.count("\n") < limit:  # within the limit (counted in one pass)
         return text, 0
     end = -1
     for _ in range(limit):
