@@ -263,6 +263,17 @@ def chain_policy_accepted(doc: CertutilVerify, b: ChainBinding) -> Iterator[Bind
         yield b
 
 
+@predicate
+def chain_policy_is(doc: CertutilVerify, b: ChainBinding, *,
+                    policies: list[str]) -> Iterator[Binding]:
+    """A CAPI2 run whose chain was checked under one of `policies` (CERT_CHAIN_POLICY_...)."""
+    policy = doc.trailer.policy
+    if policy is not None and policy.upper() in {p.upper() for p in policies}:
+        name = policy.upper().removeprefix("CERT_CHAIN_POLICY_").replace("_", " ")
+        yield replace(b, values={**b.values, "policy": policy,
+                                 "policy_name": name.title().replace("Ts", "timestamp")})
+
+
 def shows_outcome(doc: CertutilVerify) -> bool:
     """Whether the input shows the chain's outcome: without it, a failed URL fetch alone
     decides nothing (the paste may have cut off a URL that worked)."""
