@@ -89,3 +89,22 @@ def test_other_commands_go_to_the_full_command_line() -> None:
     for args in (["batch", "."], ["rules"], ["explain", "0x80092013"], [], ["--version"],
                  ["Analyze"]):
         assert read_args(args) is None
+
+
+def test_a_paste_read_whole_loads_none_of_the_heavy_modules() -> None:
+    """What keeps a paste's start-up short, held as the modules it loads (not as a time): no
+    typer, rich or lark, and no ticket reader when the paste is read whole."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import runpy, sys\nsys.argv = ['certtriage', 'analyze']\n"
+             "try:\n    runpy.run_module('certtriage', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    ran = subprocess.run([sys.executable, "-c", probe], input=PASTE.read_bytes(),
+                         capture_output=True, check=False, env=dict(os.environ))
+    loaded = set(ran.stderr.decode().split())
+    assert b"ROOT CAUSE cdp-unreachable" in ran.stdout
+    heavy = {"typer", "rich", "lark", "certtriage.parsers.ticket.mentions", "click"}
+    assert not heavy & loaded, sorted(heavy & loaded)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from ...errors import InputError
 from ...models.common import Evidence, Piece
 from .. import FORMATS, Format, FormatId
-from .mentions import find_mentions
 
 Line = tuple[int, str]
 """A line of the input: its number (1-based) and its text."""
@@ -106,6 +105,8 @@ def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
     for fmt, group in groups:
         left = _read(fmt, group, found) if fmt is not None else group
         found.prose.extend(left)
+    from .mentions import find_mentions  # a paste read whole never needs it
+
     mentions = find_mentions(found.prose, beside_evidence or bool(found.pieces))
     if mentions is not None:
         taken = {m.line for m in mentions.mentions}
