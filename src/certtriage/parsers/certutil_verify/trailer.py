@@ -146,7 +146,9 @@ class TrailerLines:
         command = self.reading.command
         if final is None:
             target = command.trailer if command.trailer.get("_last") else self.fields
-            target.setdefault("messages", []).append(text.split(":", 1)[1].strip())
+            message = text.split(":", 1)[1].strip()
+            target.setdefault("messages", []).append(message)
+            self._code_of_message(message, line)
             return
         verb, rest = final["verb"], final["rest"]
         level = _COMMAND_VERBS.get(verb.casefold())
@@ -161,6 +163,21 @@ class TrailerLines:
         target["completed"] = "failed" if failed else "success"
         if parsed is not None:
             target["failed_hresult"] = parsed[0]
+
+    def _code_of_message(self, message: str, line: int) -> None:
+        """certutil prints the error of the leaf's check as `CertUtil: <message>`, its code
+        only on another line: a message of a known code, with no code of its own on the line,
+        is that error (a tail pasted without the lines above it still names it)."""
+        if self.reading.code(message, line) is not None:
+            return
+        from ...knowledge.codes import code_tables
+        from ...knowledge.codes.messages import code_by_message
+
+        named = code_by_message(message)
+        shown = [*self.errors, *(self.fields.get(f) for f in ("leaf_revocation_error",
+                                                              "failed_hresult"))]
+        if named is not None and all(e is None or e.value != named.value for e in shown):
+            self.errors.append(code_tables().hresult(named.value, line))
 
     def on_missing_issuer(self, text: str, line: int) -> None:
         self.fields["missing_issuer"].append(text.split(":", 1)[1].strip())

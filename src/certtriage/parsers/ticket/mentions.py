@@ -9,10 +9,10 @@ Only codes the code tables know count: a number that merely looks like a code na
 
 from __future__ import annotations
 
-import functools
 import re
 
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
+from ...knowledge.codes.messages import code_by_message, message_index
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -120,31 +120,15 @@ def _retrievals(number: int, text: str, codes: list[ErrorCode]) -> list[Mention]
                     section=section)]
 
 
-@functools.cache
-def _messages() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
-    """One pattern over Windows' messages of the codes that name a cause (whitespace free)."""
-    by_text: dict[str, ErrorCode] = {}
-    for code in code_tables().codes:
-        if code.cause is None:
-            continue
-        for message in (code.message, *code.alt_messages):
-            text = " ".join(message.rstrip(". ").split()).lower()
-            if len(text) >= 25:
-                by_text.setdefault(text, code)
-    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in
-                           sorted(by_text, key=len, reverse=True))
-    return re.compile(alternation, re.IGNORECASE), by_text
-
-
 def names_a_code_by_message(text: str) -> bool:
     """Whether `text` holds Windows' message of a code that names a cause."""
-    return _messages()[0].search(text) is not None
+    return code_by_message(text) is not None
 
 
 def _by_message(lines: list[Line], named: set[tuple[int, str]]) -> list[Mention]:
     """Codes named only by their message: each paragraph is read as one text, so a message
     wrapped over lines is found; the mention stands on the line where the message starts."""
-    pattern, by_text = _messages()
+    pattern, by_text = message_index()
     found: list[Mention] = []
     for paragraph in _paragraphs(lines):
         joined = " ".join(text for _, text in paragraph)

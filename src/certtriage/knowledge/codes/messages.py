@@ -1,0 +1,43 @@
+"""Codes named only by Windows' message for them: a ticket's sentence or a certutil line that
+quotes the text of an error without its number (`The revocation function was unable to check
+revocation because the revocation server was offline.`).
+
+Only codes that name a cause count, and only messages long enough to be unmistakable; the
+match is loose on whitespace (a message wrapped over lines) and letter case.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .tables import ErrorCode
+
+#: Messages shorter than this name too little to be told from prose.
+MIN_LENGTH = 25
+
+
+@functools.cache
+def message_index() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
+    """One pattern over the messages of the codes that name a cause (longest first), and each
+    message (single-spaced, lower case, no final period) to its code."""
+    from . import code_tables
+
+    by_text: dict[str, ErrorCode] = {}
+    for code in code_tables().codes:
+        if code.cause is None:
+            continue
+        for message in (code.message, *code.alt_messages):
+            text = " ".join(message.rstrip(". ").split()).lower()
+            if len(text) >= MIN_LENGTH:
+                by_text.setdefault(text, code)
+    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in
+                           sorted(by_text, key=len, reverse=True))
+    return re.compile(alternation, re.IGNORECASE), by_text
+
+
+def code_by_message(text: str) -> ErrorCode | None:
+    """The code whose message `text` holds first (None when it holds none)."""
+    pattern, by_text = message_index()
+    match = pattern.search(text)
+    return None if match is None else by_text[" ".join(match.group(0).split()).lower()]
