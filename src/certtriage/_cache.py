@@ -7,6 +7,7 @@ caller works without one (caching is an optimisation only).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +24,20 @@ def cache_dir() -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def keyed_file(stem: str, parts: Iterable[bytes]) -> Path | None:
+    """The cache file of an artefact made from `parts` (`<stem>-<digest>.pickle`, the digest
+    over every part in order), or None without a cache folder."""
+    import hashlib
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return folder / f"{stem}-{digest.hexdigest()[:16]}.pickle"
 
 
 def prune(keep: Path) -> None:
@@ -45,11 +60,7 @@ def load_toml(data: bytes, name: str) -> dict[str, Any]:
     cache file that cannot be read or written is ignored. Errors are tomllib's (and
     UnicodeDecodeError), as if the text were parsed directly.
     """
-    import hashlib
-
-    folder = cache_dir()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    cached = folder / f"toml-{name}-{digest}.pickle" if folder is not None else None
+    cached = keyed_file(f"toml-{name}", [data])
     loaded = fetch(cached, dict) if cached is not None else None
     if loaded is not None:
         return loaded

@@ -43,15 +43,14 @@ def judge(identities: Iterable[Identity], now: datetime) -> tuple[ValidityAtTime
 def _together(judged: list[tuple[Identity, ValidityAtTime]], cert: Identity,
               now: datetime) -> list[ValidityAtTime]:
     """Judgements that say the same of several pieces of evidence (valid then, or valid then
-    and expired since) said once, naming each piece; expired or not yet valid ones, and any
-    with a time-zone caution, stay one each."""
-    merged: dict[str, ValidityAtTime] = {}
-    out: list[ValidityAtTime] = []
+    and expired since) said once, in the place of the first, naming each piece; expired or
+    not yet valid ones, and any with a time-zone caution, stay one each."""
+    out = [j for _, j in judged]
     for state in ("valid-then-expired", "valid"):
         alike = [(e, j) for e, j in judged if j.state == state and ";" not in j.said]
-        if len(alike) < 2:
+        first = alike[0][1] if len(alike) > 1 else None
+        if first is None:
             continue
-        first = alike[0][1]
         pieces = "; ".join(f"{_what(e)} at {_when(j.at, e.utc)}" for e, j in alike)
         if state == "valid":
             said = f"{first.certificate} was valid at each of: {pieces}"
@@ -61,11 +60,10 @@ def _together(judged: list[tuple[Identity, ValidityAtTime]], cert: Identity,
                     f"analysis {now:%Y-%m-%d %H:%M} UTC")
         else:
             continue
-        merged[state] = first.model_copy(update={
+        merged = first.model_copy(update={
             "said": said, "evidence": "; ".join(j.evidence for _, j in alike)})
-        judged = [(e, j) for e, j in judged if j is first or (e, j) not in alike]
-    for _, j in judged:
-        out.append(merged.get(j.state, j) if j.state in merged else j)
+        rest = {id(j) for _, j in alike[1:]}
+        out = [merged if j is first else j for j in out if id(j) not in rest]
     return out
 
 

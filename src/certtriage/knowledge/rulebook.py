@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -163,15 +162,14 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
 
 
 def _cache_path(root: Path | Traversable) -> Path | None:
-    from .._cache import cache_dir
+    from .._cache import keyed_file
     from .._version import __version__
 
-    folder = cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.sha256(f"{__version__}\n{pydantic.VERSION}".encode())
-    digest.update((resources.files("certtriage.knowledge") / "schema.py").read_bytes())
-    for rel, item in _files(root):
-        digest.update(rel.encode())
-        digest.update(item.read_bytes())
-    return folder / f"rulebook-{digest.hexdigest()[:16]}.pickle"
+    def parts() -> Iterator[bytes]:
+        yield f"{__version__}\n{pydantic.VERSION}".encode()
+        yield (resources.files("certtriage.knowledge") / "schema.py").read_bytes()
+        for rel, item in _files(root):
+            yield rel.encode()
+            yield item.read_bytes()
+
+    return keyed_file("rulebook", parts())

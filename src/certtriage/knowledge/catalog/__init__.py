@@ -43,10 +43,10 @@ from pathlib import Path
 from ._compile import Compiled, compile_wording
 from ._data import EventDef, Suffix, Wording, load
 from ._find import FoundMessage, MatchIndex, find
-from ._mentions import Mention, first_alert
+from ._mentions import TLS_ALERTS, Mention, first_alert
 
-__all__ = ["EventDef", "EventKnowledge", "FoundMessage", "Wording", "canonical_provider",
-           "event_knowledge", "find_messages", "first_alert"]
+__all__ = ["TLS_ALERTS", "EventDef", "EventKnowledge", "FoundMessage", "Wording",
+           "canonical_provider", "event_knowledge", "find_messages", "first_alert"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,18 +189,13 @@ def _compiled_wordings(knowledge: EventKnowledge) -> _Compiled:
 
 
 def _cache_path() -> Path | None:
-    import hashlib
     from importlib import resources
 
-    from ..._cache import cache_dir
+    from ..._cache import keyed_file
     from ..._version import __version__
 
-    folder = cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.sha256(__version__.encode())
     package = resources.files("certtriage.knowledge")
-    for part in (package / "data" / "events.toml", package / "catalog" / "_compile.py",
-                 package / "catalog" / "_data.py"):
-        digest.update(part.read_bytes())
-    return folder / f"catalog-{digest.hexdigest()[:16]}.pickle"
+    return keyed_file("catalog", [__version__.encode(), *(
+        part.read_bytes() for part in (package / "data" / "events.toml",
+                                       package / "catalog" / "_compile.py",
+                                       package / "catalog" / "_data.py"))])

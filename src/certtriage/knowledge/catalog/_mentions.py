@@ -49,7 +49,7 @@ _NUMBER = re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)")
 #: The segment of a line that starts at the id of a Schannel alert event.
 _ALERT_EVENT = re.compile(r"3688[78]\b")
 #: TLS alert numbers (RFC 5246 section 7.2, RFC 8446 section 6).
-_TLS_ALERTS = frozenset({0, 10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+TLS_ALERTS = frozenset({0, 10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
                          51, 60, 70, 71, 80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115,
                          116, 120})
 
@@ -144,7 +144,7 @@ def numbers(text: str) -> dict[str, str]:
 def first_alert(text: str) -> str | None:
     """The first number of `text` that is a TLS alert: the alert of a 36887 / 36888 message in
     any language or wording, where the number comes before Schannel's own error status."""
-    return next((n for n in _NUMBER.findall(text) if int(n) in _TLS_ALERTS), None)
+    return next((n for n in _NUMBER.findall(text) if int(n) in TLS_ALERTS), None)
 
 
 def last_small_number(text: str) -> str | None:

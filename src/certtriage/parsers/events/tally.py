@@ -52,18 +52,23 @@ class Tally:
         name = known[0] if known is not None else self._name(provider)[0]
         if key is None:
             key = _order(time, at)
-        entry = self._counts.get((name, event_id))
-        if entry is None:
-            if len(self._counts) >= MAX_KEYS:
-                entry = self._overflowed
-                self.overflow += 1
-            else:
-                entry = self._counts[(name, event_id)] = [0, None, None, level]
+        entry = self._entry(name, event_id, level)
         entry[0] += 1
         if key is not None and time:
             _seen(entry, key, time)
         if computer:
             self._computer(computer)
+
+    def _entry(self, name: str, event_id: int, level: str | None) -> list[Any]:
+        """The counts of a (provider, id) pair: [count, first, last, level]; past MAX_KEYS
+        pairs, the shared entry of the records not counted by pair (and one more of them)."""
+        entry = self._counts.get((name, event_id))
+        if entry is None:
+            if len(self._counts) >= MAX_KEYS:
+                self.overflow += 1
+                return self._overflowed
+            entry = self._counts[(name, event_id)] = [0, None, None, level]
+        return entry
 
     def _computer(self, computer: str) -> None:
         if computer in self._computers or len(self._computers) < MAX_COMPUTERS:
@@ -217,17 +222,10 @@ class EvtxTally(Tally):
         """Provider, counts and whether it is wanted, of the pair a System block's start
         names."""
         provider, event_id, level = _system_head(head)
-        name = self._name(provider)[0]
-        entry = self._counts.get((name, event_id))
-        if entry is None:
-            if len(self._counts) >= MAX_KEYS:
-                entry = self._overflowed
-            else:
-                entry = self._counts[(name, event_id)] = [0, None, None, level]
+        entry = self._entry(self._name(provider)[0], event_id, level)
         known = (provider, entry, self._wanted(provider) if provider != UNKNOWN else None)
-        if entry is self._overflowed:
-            self.overflow += 1  # not cached: every such record comes here and is counted
-        elif len(self._heads) < MAX_KEYS:
+        # an entry past MAX_KEYS is not cached: every such record comes here and is counted
+        if entry is not self._overflowed and len(self._heads) < MAX_KEYS:
             self._heads[head] = known
         return known
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
 from .model import Mention, Mentions
@@ -39,9 +40,6 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
                         re.IGNORECASE)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
-#: TLS alert numbers (RFC 5246 section 7.2, RFC 8446 section 6).
-TLS_ALERTS = frozenset({10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 60,
-                        70, 71, 80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115, 116, 120})
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
                   ("cdp", ("cdp", ".crl", "base crl", "delta crl")))
 
@@ -94,7 +92,7 @@ def _alerts(number: int, text: str) -> list[Mention]:
     found: dict[str, Mention] = {}
     for match in _ALERT_NUMBER.finditer(text):
         alert = str(int(match.group("alert")))
-        if int(alert) in TLS_ALERTS and alert not in found:
+        if int(alert) in TLS_ALERTS and alert != "0" and alert not in found:  # 0 ends a session
             found[alert] = Mention(line=number, token=match.group(0).strip(), kind="alert",
                                    value=alert)
     return list(found.values())
