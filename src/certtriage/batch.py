@@ -24,21 +24,27 @@ from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
 from .case import CaseFold, diagnose_case
 from .engine import worst_verdict
-from .executors import DEFAULT_TIMEOUT, Task, Work, execute
-from .models.findings import CaseResult, InputResult, Report
+from .executors import DEFAULT_TIMEOUT, Done, Render, Task, Work, execute
+from .models.findings import CaseResult, InputResult, InputStatus, Report
 
 
-def _work(source: Source) -> Work:
+def _work(source: Source, render: Render | None) -> Work:
     """What an executor gets for a source: a task, or the result when there is nothing to run."""
     if source.skipped is not None:
-        return InputResult(source=source.origin, kind="unknown", status="skipped",
-                           error=source.skipped)
+        return _known(source, "skipped", source.skipped)
     if source.path is not None:
-        return Task(source.origin, path=str(source.path))
+        return Task(source.origin, path=str(source.path), case=source.case,
+                    warning=source.warning, render=render)
     try:
-        return Task(source.origin, data=source.load())
+        return Task(source.origin, data=source.load(), case=source.case,
+                    warning=source.warning, render=render)
     except AcquireError as exc:
-        return InputResult(source=source.origin, kind="unknown", status="error", error=str(exc))
+        return _known(source, "error", str(exc))
+
+
+def _known(source: Source, status: InputStatus, why: str) -> InputResult:
+    return InputResult(source=source.origin, case=source.case, kind="unknown", status=status,
+                       error=why, warnings=(source.warning,) if source.warning else ())
 
 
 class BatchRun:
@@ -66,46 +72,54 @@ class BatchRun:
         #: When set, each case's result is handed to it as the case is finished and not kept
         #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
         self.on_case: Callable[[CaseResult], None] | None = None
+        #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
+        #: text with the result, and the result comes without its parsed model.
+        self.render: Render | None = None
 
     def inputs(self) -> Iterator[InputResult]:
         """Every input's result, in acquire order, as it is ready; never raises for bad input.
         May raise `executors.SchedulerUnavailable` before the first result."""
+        return (done.result for done in self.outcomes())
+
+    def outcomes(self) -> Iterator[Done]:
+        """Every input's outcome (its result, and its text when :attr:`render` is set), as
+        :meth:`inputs` gives the results."""
         sources: Iterable[Source] = iter_sources(self.names, self.limits)
         total = 0
         if self.progress is not None:
             sources = list(sources)
             total = len(sources)
         waiting: deque[Source] = deque()
+        render = self.render
 
         def work() -> Iterator[Work]:
             for source in sources:
                 waiting.append(source)
-                yield _work(source)
+                yield _work(source, render)
 
-        results = execute(work(), jobs=self.jobs, timeout=self.timeout,
-                          scheduler=self.scheduler, records=self.records)
-        for done, result in enumerate(results, start=1):
+        outcomes = execute(work(), jobs=self.jobs, timeout=self.timeout,
+                           scheduler=self.scheduler, records=self.records)
+        for count, done in enumerate(outcomes, start=1):
             source = waiting.popleft()
             source.release()  # its temporary copy, if one was made, is no longer needed
-            yield self._file(source, result)
+            if render is not None and done.text is None:  # a known result, or a failed render
+                done = Done(done.result, render(done.result))
+            self._file(source, done.result)
+            yield done
             if self.progress is not None:
-                self.progress(done, total, source.origin)
+                self.progress(count, total, source.origin)
         for case in list(self._open):
             self._close(case)
 
-    def _file(self, source: Source, result: InputResult) -> InputResult:
-        """The result with its case and acquire warning; the previous case is diagnosed once
-        the walk has left it for good."""
-        result = result.model_copy(update={"case": source.case})
-        if source.warning:
-            result = result.model_copy(update={"warnings": (source.warning, *result.warnings)})
+    def _file(self, source: Source, result: InputResult) -> None:
+        """Fold the result (named, with its case and acquire warning, where it was analysed)
+        into its case; the previous case is diagnosed once the walk has left it for good."""
         for case in [c for c in self._open if c != source.case and c not in self._repeated]:
             self._close(case)
         fold = self._open.get(source.case)
         if fold is None:
             fold = self._open[source.case] = CaseFold(source.case)
         fold.add(result)
-        return result
 
     def _close(self, case: str) -> None:
         result = self._open.pop(case).result()

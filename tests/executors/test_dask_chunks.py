@@ -58,7 +58,7 @@ def _results(work: list[Task | InputResult], budget: float | None = 5.0
         flight.add(item)
     flight.flush()
     while flight.inputs():
-        out.append(flight.pop())
+        out.append(flight.pop().result)
     return out, client.sent
 
 
@@ -67,7 +67,7 @@ def test_small_inputs_travel_in_chunks_and_come_back_in_order() -> None:
     results, sent = _results(list(tasks))
     assert [len(chunk) for chunk in sent] == [_dask.CHUNK_INPUTS, _dask.CHUNK_INPUTS, 3]
     assert [r.source for r in results] == [t.origin for t in tasks]
-    assert results[0] == run_task(tasks[0])
+    assert results[0] == run_task(tasks[0]).result
 
 
 def test_a_chunk_holds_at_most_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ batch that holds only a window of inputs at a time."""
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from certtriage.batch import BatchRun, batch
 from certtriage.executors import DEFAULT_TIMEOUT, WINDOW_PER_WORKER, Task, run_task
 from certtriage.executors._pool import START_METHOD, context
 from certtriage.models.findings import InputResult
-from certtriage.render import OutputFormat, render
+from certtriage.render import OutputFormat, render, render_input
 
 from ..conftest import FIXTURES
 from ..helpers.cli import certtriage
@@ -90,6 +91,38 @@ def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFo
     assert certtriage("batch", "-q", "-f", fmt.value, "-o", str(target), *paths).code == 1
     assert target.read_text(encoding="utf-8") == whole
     assert not list(tmp_path.glob(".certtriage-*"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Path],
+                                                                   jobs: int) -> None:
+    """What comes back is the input's text and its result without the parsed model (the
+    model is most of a result's bytes, and only the rendering reads it); inputs with nothing
+    to analyse (junk, an empty file) are rendered here, the same way."""
+    whole = {r.source: r for r in batch(cases).inputs}
+    run = BatchRun(cases, jobs=jobs)
+    run.render = functools.partial(render_input, OutputFormat.JSONL, True)
+    outcomes = list(run.outcomes())
+    assert [d.result.source for d in outcomes] == list(whole)
+    for done in outcomes:
+        full = whole[done.result.source]
+        assert done.text == render_input(OutputFormat.JSONL, True, full)
+        assert done.result == full.model_copy(update={"model": None})
+    assert any(whole[d.result.source].model is not None for d in outcomes)
+
+
+def test_a_renderer_that_fails_in_the_worker_fails_where_the_output_is_written(
+        cases: list[Path]) -> None:
+    def broken(result: InputResult) -> str:
+        raise ValueError("cannot render")
+
+    done = run_task(Task("x.txt", path=str(CERTUTIL / "revoked/leaf-revoked-key-compromise.txt"),
+                         render=broken))
+    assert done.text is None and done.result.model is not None
+    run = BatchRun(cases[:1])
+    run.render = broken
+    with pytest.raises(ValueError, match="cannot render"):
+        next(run.outcomes())
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -263,9 +296,9 @@ def test_the_per_input_function_takes_and_gives_plain_data(tmp_path: Path) -> No
 
     dump = CERTUTIL / "revoked/leaf-revoked-key-compromise.txt"
     task = pickle.loads(pickle.dumps(Task("x!dump.txt", data=dump.read_bytes())))
-    result = pickle.loads(pickle.dumps(run_task(task)))
+    result = pickle.loads(pickle.dumps(run_task(task))).result
     assert result == pipeline.analyze_bytes(dump.read_bytes(), "x!dump.txt")
-    on_disk = run_task(Task("named.txt", path=str(dump)))
+    on_disk = run_task(Task("named.txt", path=str(dump))).result
     assert on_disk == result.model_copy(update={"source": "named.txt"})
 
 

@@ -1,15 +1,17 @@
 """`batch -f jsonl` and `-f csv`: each input's line written as soon as it is its turn.
 
-The lines are the renderers' own (each input rendered as a report of one), so a streamed
-report is byte for byte what rendering the whole report gives; JSON Lines' case lines follow
-the inputs, as in the whole report: each case's line is rendered as the case is finished and
-only that text, compressed (for CSV only its verdict), is kept until the end. A
-report file (`-o`) is written beside its target under a temporary name and renamed into place
-once complete, so a run that fails leaves the previous report as it was.
+The lines are the renderers' own (each input rendered as a report of one, by the process
+that analysed it), so a streamed report is byte for byte what rendering the whole report
+gives; JSON Lines' case lines follow the inputs, as in the whole report: each case's line is
+rendered as the case is finished and only that text, compressed (for CSV only its verdict),
+is kept until the end. A report file (`-o`) is written beside its target under a temporary
+name and renamed into place once complete, so a run that fails leaves the previous report as
+it was.
 """
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -17,8 +19,8 @@ from dataclasses import dataclass
 from .._version import __version__
 from ..batch import BatchRun, diagnose_case
 from ..engine import worst_verdict
-from ..models.findings import CaseResult, InputResult, Report, Verdict
-from ..render import OutputFormat, renderer
+from ..models.findings import CaseResult, Report, Verdict
+from ..render import OutputFormat, render_input, renderer
 from ._output import replacing, write
 
 #: The formats written as they come (the others need the whole report).
@@ -34,11 +36,6 @@ class Tally:
     verdict: str = "inconclusive"
 
 
-def _one(result: InputResult) -> Report:
-    return Report(version=__version__, verdict=result.verdict or "inconclusive",
-                  inputs=(result,))
-
-
 def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
             ) -> Generator[str, None, None]:
     render = renderer(fmt)
@@ -52,12 +49,13 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
                 version=__version__, verdict=case.verdict, inputs=(), cases=(case,))).encode(), 1)
 
     run.on_case = finished
+    run.render = functools.partial(render_input, fmt, include_model)  # where each is analysed
     first = True
-    for result in run.inputs():
+    for done in run.outcomes():
+        result, text = done.result, done.text or ""
         if result.verdict is not None:
             tally.recognised = True
             tally.warned |= any(f.severity == "warning" for f in result.findings)
-        text = render(_one(result), include_model=include_model)
         yield text if first or fmt is not OutputFormat.CSV else text.split("\n", 1)[1]
         first = False
     for name in run.names:

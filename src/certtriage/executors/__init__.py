@@ -11,10 +11,15 @@ the same order, whatever runs them:
 * a Dask cluster (``scheduler="local"`` or ``"tcp://HOST:PORT"``; the ``certtriage[dask]``
   extra).
 
-What crosses a process boundary is plain data: a :class:`Task` (an origin, a path or bytes)
-goes out, an :class:`InputResult` comes back. :func:`run_task`, the per-input function, is a
-top-level function that never raises for an input (the pipeline's boundary turns any failure
-into that input's error result), so no exception is ever pickled. Each input has a time budget
+What crosses a process boundary is plain data: a :class:`Task` (an origin, a path or bytes,
+the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) comes back.
+:func:`run_task`, the per-input function, is a top-level function that never raises for an
+input (the pipeline's boundary turns any failure into that input's error result), so no
+exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
+CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
+comes back is that text and the result without its parsed model, which is most of the
+result's bytes and which nothing after the rendering reads. The parent's share of a run is
+then little more than writing text, so more workers keep scaling. Each input has a time budget
 (``timeout`` seconds): one that overruns it is reported as timed out and the run goes on.
 At most a few inputs per worker are in flight, so neither inputs nor results pile up.
 """
@@ -33,6 +38,9 @@ DEFAULT_TIMEOUT = 60.0
 WINDOW_PER_WORKER = 4
 
 Records = Callable[[str, int], None]
+#: Renders one input's result as the run's output does (a top-level function or a partial of
+#: one, so that it pickles).
+Render = Callable[[InputResult], str]
 
 
 @dataclass(frozen=True)
@@ -43,25 +51,63 @@ class Task:
     """The input's name in the report (a path, or `bundle.zip!member`)."""
     path: str | None = None
     data: bytes | None = None
+    case: str | None = None
+    """Batch runs: the case the input belongs to, set on its result."""
+    warning: str | None = None
+    """A problem met while acquiring the input, put first among its result's warnings."""
+    render: Render | None = None
+    """When set, the input's output is rendered where it is analysed (see :class:`Done`)."""
 
 
 Work = Task | InputResult
 
 
-def run_task(task: Task, records: Callable[[int], None] | None = None) -> InputResult:
-    """The per-input function: a task in, its result out; never raises for the input."""
+@dataclass(frozen=True)
+class Done:
+    """One input's outcome: its result, and its rendered output when its task asked for it
+    (the result then comes without its parsed model, which only the rendering read)."""
+
+    result: InputResult
+    text: str | None = None
+
+
+def run_task(task: Task, records: Callable[[int], None] | None = None) -> Done:
+    """The per-input function: a task in, its outcome out; never raises for the input."""
     try:
         if task.path is not None:
             result = pipeline.analyze_path(task.path, records)
-            return result.model_copy(update={"source": task.origin})
-        return pipeline.analyze_bytes(task.data or b"", task.origin)
+        else:
+            result = pipeline.analyze_bytes(task.data or b"", task.origin)
     except Exception as exc:  # noqa: BLE001 - the last boundary before a process edge
-        return failed(task.origin, f"internal error {type(exc).__name__}; "
-                      f"{pipeline._REPORT_IT}")
+        result = failed(task.origin, f"internal error {type(exc).__name__}; "
+                        f"{pipeline._REPORT_IT}")
+    return finish(task, result)
 
 
-def run_tasks(tasks: tuple[Task, ...]) -> list[InputResult]:
-    """The per-input function over a chunk of inputs (one Dask task), results in order."""
+def finish(task: Task, result: InputResult) -> Done:
+    """The result under the task's name, case and warning; rendered when the task says so.
+    A renderer that fails leaves the text to the caller, which renders it again and so
+    reports the failure where the output is written."""
+    update: dict[str, object] = {}
+    if result.source != task.origin:
+        update["source"] = task.origin
+    if task.case is not None:
+        update["case"] = task.case
+    if task.warning:
+        update["warnings"] = (task.warning, *result.warnings)
+    if update:
+        result = result.model_copy(update=update)
+    if task.render is None:
+        return Done(result)
+    try:
+        text = task.render(result)
+    except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller
+        return Done(result)
+    return Done(result.model_copy(update={"model": None}), text)
+
+
+def run_tasks(tasks: tuple[Task, ...]) -> list[Done]:
+    """The per-input function over a chunk of inputs (one Dask task), outcomes in order."""
     return [run_task(task) for task in tasks]
 
 
@@ -82,9 +128,9 @@ class SchedulerUnavailable(RuntimeError):
 
 def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
             scheduler: str | None = None, records: Records | None = None
-            ) -> Iterator[InputResult]:
-    """One result per item of `work`, in order. `records` (EVTX progress) is called only for
-    inputs analysed in this process."""
+            ) -> Iterator[Done]:
+    """One outcome per item of `work`, in order (a result given as work comes back as it
+    is). `records` (EVTX progress) is called only for inputs analysed in this process."""
     budget = timeout if timeout and timeout > 0 else None
     if scheduler is not None:
         from ._dask import run_dask
@@ -99,5 +145,5 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
     return run_pool(work, jobs, budget)
 
 
-__all__ = ["DEFAULT_TIMEOUT", "SchedulerUnavailable", "Task", "Work", "execute", "failed",
-           "run_task", "run_tasks", "timed_out"]
+__all__ = ["DEFAULT_TIMEOUT", "Done", "Render", "SchedulerUnavailable", "Task", "Work",
+           "execute", "failed", "finish", "run_task", "run_tasks", "timed_out"]

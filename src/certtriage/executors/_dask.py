@@ -27,13 +27,13 @@ import stat
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import InputTooLarge
 from ..models.findings import InputResult
 from ..text.decode import MAX_TEXT_BYTES, read_bounded
-from . import SchedulerUnavailable, Task, Work, failed, run_task, run_tasks, timed_out
+from . import Done, SchedulerUnavailable, Task, Work, failed, finish, run_task, run_tasks, timed_out
 
 #: A task's round trip through the scheduler costs about as much as a small input's analysis
 #: (a few milliseconds), so small inputs travel in chunks: up to this many inputs a task ...
@@ -78,7 +78,7 @@ def _portable(task: Task) -> Task | None:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
                 return None
-            return Task(task.origin, data=read_bounded(handle, MAX_TEXT_BYTES))
+            return replace(task, path=None, data=read_bounded(handle, MAX_TEXT_BYTES))
     except (OSError, InputTooLarge):
         return None  # analysed here, where analyze_path names the problem
 
@@ -93,7 +93,7 @@ class _Flight:
         self.filling: list[Task] = []
         self.filling_bytes = 0
         self.head_since = time.monotonic()
-        self.ready: deque[InputResult] = deque()
+        self.ready: deque[Done] = deque()
 
     def inputs(self) -> int:
         """Inputs held: sent, known or being gathered into a chunk."""
@@ -102,7 +102,7 @@ class _Flight:
     def add(self, item: Work) -> None:
         if isinstance(item, InputResult):
             self.flush()
-            self._push(_Entry((item.source,), [item]))
+            self._push(_Entry((item.source,), [Done(item)]))
             return
         task = _portable(item)
         if task is None:
@@ -113,7 +113,7 @@ class _Flight:
         if size > SCATTER_BYTES:
             self.flush()
             self._push(_Entry((task.origin,), self.client.submit(
-                run_task, self.client.scatter(task), pure=False)))
+                run_task, self.client.scatter(task), pure=False), (task,)))
             return
         if self.filling and self.filling_bytes + size > CHUNK_BYTES:
             self.flush()
@@ -135,8 +135,8 @@ class _Flight:
             self.head_since = time.monotonic()
         self.queue.append(entry)
 
-    def pop(self) -> InputResult:
-        """The oldest input's result (call only while `inputs()` is not zero)."""
+    def pop(self) -> Done:
+        """The oldest input's outcome (call only while `inputs()` is not zero)."""
         while not self.ready:
             if not self.queue:
                 self.flush()
@@ -145,7 +145,7 @@ class _Flight:
             self.head_since = time.monotonic()
         return self.ready.popleft()
 
-    def _settle(self, entry: _Entry) -> list[InputResult]:
+    def _settle(self, entry: _Entry) -> list[Done]:
         if isinstance(entry.payload, list):
             return entry.payload
         left = None if self.budget is None else max(
@@ -155,14 +155,14 @@ class _Flight:
         except TimeoutError:
             entry.payload.cancel()
             if len(entry.tasks) <= 1:
-                return [timed_out(entry.origins[0], self.budget or 0)]
+                return [finish(entry.tasks[0], timed_out(entry.origins[0], self.budget or 0))]
             return self._split(entry.tasks)
         except Exception as exc:  # noqa: BLE001 - a lost worker or a cancelled task
             why = f"the Dask cluster did not analyse it ({type(exc).__name__})"
-            return [failed(origin, why) for origin in entry.origins]
+            return [finish(task, failed(task.origin, why)) for task in entry.tasks]
         return list(done) if isinstance(done, (list, tuple)) else [done]
 
-    def _split(self, tasks: tuple[Task, ...]) -> list[InputResult]:
+    def _split(self, tasks: tuple[Task, ...]) -> list[Done]:
         """A chunk over one input's budget: its inputs again one task each, each with its own
         budget, so only the input that overran is reported as timed out."""
         singles = deque(_Entry((t.origin,), self.client.submit(run_task, t, pure=False), (t,))
@@ -180,20 +180,20 @@ class _Entry:
 
     origins: tuple[str, ...]
     payload: Any
-    """A list of results already known, or a future of one result or of a chunk's results."""
+    """A list of outcomes already known, or a future of one outcome or of a chunk's."""
     tasks: tuple[Task, ...] = ()
 
 
 def run_dask(work: Iterable[Work], scheduler: str, budget: float | None,
-             jobs: int) -> Iterator[InputResult]:
-    """Each item's result, in order, analysed on the cluster; connects before returning, so a
+             jobs: int) -> Iterator[Done]:
+    """Each item's outcome, in order, analysed on the cluster; connects before returning, so a
     cluster that cannot be reached is reported before any output."""
     client = connect(scheduler, jobs)
     return _results(client, work, budget, scheduler == "local")
 
 
 def _results(client: Any, work: Iterable[Work], budget: float | None,
-             own_cluster: bool) -> Iterator[InputResult]:
+             own_cluster: bool) -> Iterator[Done]:
     try:
         threads = sum(client.nthreads().values()) or 1
         flight = _Flight(client, budget)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from ..models.findings import InputResult
-from . import Records, Work, run_task, timed_out
+from . import Done, Records, Task, Work, finish, run_task, timed_out
 
 
 class _Overtime(BaseException):
@@ -39,7 +39,7 @@ def _alarm_handler() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timed(call: Callable[[], InputResult], origin: str, budget: float) -> InputResult:
+def _timed(call: Callable[[], Done], task: Task, budget: float) -> Done:
     try:
         signal.setitimer(signal.ITIMER_REAL, budget)
         try:
@@ -47,21 +47,21 @@ def _timed(call: Callable[[], InputResult], origin: str, budget: float) -> Input
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Overtime:
-        return timed_out(origin, budget)
+        return finish(task, timed_out(task.origin, budget))
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
-               records: Records | None) -> Iterator[InputResult]:
-    """Each item's result, in order, analysed here."""
+               records: Records | None) -> Iterator[Done]:
+    """Each item's outcome, in order, analysed here."""
     if budget is None or not _can_time():
         for item in work:
-            yield item if isinstance(item, InputResult) else run_task(
+            yield Done(item) if isinstance(item, InputResult) else run_task(
                 item, functools.partial(records, item.origin) if records else None)
         return
     with _alarm_handler():
         for item in work:
             if isinstance(item, InputResult):
-                yield item
+                yield Done(item)
                 continue
             on_records = functools.partial(records, item.origin) if records else None
-            yield _timed(functools.partial(run_task, item, on_records), item.origin, budget)
+            yield _timed(functools.partial(run_task, item, on_records), item, budget)

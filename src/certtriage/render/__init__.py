@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..models.findings import Report
+    from ..models.findings import InputResult, Report
 
 
 class OutputFormat(str, Enum):
@@ -42,3 +42,15 @@ def renderer(fmt: OutputFormat) -> Callable[..., str]:
 def render(report: Report, fmt: OutputFormat, **options: object) -> str:
     """Render `report` as `fmt`."""
     return renderer(fmt)(report, **options)
+
+
+def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) -> str:
+    """One input's output as `fmt` gives it in a report of that input alone: what a streamed
+    batch writes for each input (a top-level function, so that a partial of it pickles and a
+    worker process can render the input it analysed)."""
+    from .._version import __version__
+    from ..models.findings import Report
+
+    report = Report(version=__version__, verdict=result.verdict or "inconclusive",
+                    inputs=(result,))
+    return renderer(fmt)(report, include_model=include_model)
