@@ -73,7 +73,7 @@ class BatchRun:
         #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
         self.on_case: Callable[[CaseResult], None] | None = None
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
-        #: text with the result, and the result comes without its parsed model.
+        #: text with the result, and the result as the case reads it (`for_case`).
         self.render: Render | None = None
 
     def inputs(self) -> Iterator[InputResult]:

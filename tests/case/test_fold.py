@@ -47,3 +47,15 @@ def test_the_fold_gives_what_the_list_gives(tmp_path: Path) -> None:
     thrice = diagnose_case(str(folder), results[:1] * 3)  # one file thrice: no confirmation
     assert [c.sources for c in thrice.certificates] == [(results[0].source,)]
     assert not any("confirmed" in n for n in thrice.notes)
+
+
+def test_a_case_reads_nothing_a_result_for_the_case_leaves_out() -> None:
+    """Every fixture folder diagnosed as a case from its results as `for_case` keeps them
+    (what a worker process sends back once it has written the input's output) is diagnosed
+    as from the whole results."""
+    for folder in sorted({p.parent for p in FIXTURES.rglob("*") if p.is_file()}):
+        results = list(BatchRun([folder]).inputs())
+        kept = [r.for_case() for r in results]
+        assert diagnose_case(str(folder), kept) == diagnose_case(str(folder), results), folder
+        assert sum(len(r.model_dump_json()) for r in kept) <= sum(
+            len(r.model_dump_json()) for r in results)

@@ -96,9 +96,9 @@ def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFo
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Path],
                                                                    jobs: int) -> None:
-    """What comes back is the input's text and its result without the parsed model (the
-    model is most of a result's bytes, and only the rendering reads it); inputs with nothing
-    to analyse (junk, an empty file) are rendered here, the same way."""
+    """What comes back is the input's text and its result as the case reads it (without
+    its parsed model and texts, most of a result's bytes, which only the rendering reads);
+    inputs with nothing to analyse (junk, an empty file) are rendered here, the same way."""
     whole = {r.source: r for r in batch(cases).inputs}
     run = BatchRun(cases, jobs=jobs)
     run.render = functools.partial(render_input, OutputFormat.JSONL, True)
@@ -107,7 +107,7 @@ def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Pa
     for done in outcomes:
         full = whole[done.result.source]
         assert done.text == render_input(OutputFormat.JSONL, True, full)
-        assert done.result == full.model_copy(update={"model": None})
+        assert done.result == full.for_case()
     assert any(whole[d.result.source].model is not None for d in outcomes)
 
 

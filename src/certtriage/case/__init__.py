@@ -24,6 +24,7 @@ from ..clock import now
 from ..engine import rulebook, worst_verdict
 from ..models.common import Identity
 from ..models.findings import (
+    FINDING_TEXTS,
     SEVERITY_RANK,
     CaseCertificate,
     CaseResult,
@@ -230,7 +231,7 @@ class CaseFold:
             if same is not None:  # another copy of findings already held: only its name
                 same.also.append(result.source)
                 continue
-            unit = _Unit(result.source, ids, [f.model_copy(update=_TEXTS) for f in findings])
+            unit = _Unit(result.source, ids, [f.model_copy(update=FINDING_TEXTS) for f in findings])
             self._units.append(unit)
             self._shapes.setdefault(shape, unit)
         self._timeline.add(result)
@@ -262,10 +263,6 @@ class CaseFold:
             certificates=tuple(certificates), timeline=self._timeline.entries(),
             files=self.files, parsed=self.parsed, skipped=self.skipped, failed=self.failed,
         )
-
-
-#: What a case never reads of a finding: its texts (kept once in the input's own result).
-_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
 
 
 def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:

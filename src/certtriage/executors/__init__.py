@@ -17,10 +17,11 @@ the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) com
 input (the pipeline's boundary turns any failure into that input's error result), so no
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
-comes back is that text and the result without its parsed model, which is most of the
-result's bytes and which nothing after the rendering reads. The parent's share of a run is
-then little more than writing text, so more workers keep scaling. Each input has a time budget
-(``timeout`` seconds): one that overruns it is reported as timed out and the run goes on.
+comes back is that text and the result as the case reads it, without its parsed model and
+texts, which are most of a result's bytes and which nothing after the rendering reads.
+The parent's share of a run is then little more than writing text, so more workers keep
+scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
+reported as timed out and the run goes on.
 At most a few inputs per worker are in flight, so neither inputs nor results pile up.
 """
 
@@ -65,7 +66,7 @@ Work = Task | InputResult
 @dataclass(frozen=True)
 class Done:
     """One input's outcome: its result, and its rendered output when its task asked for it
-    (the result then comes without its parsed model, which only the rendering read)."""
+    (the result then comes as a case reads it: `InputResult.for_case`)."""
 
     result: InputResult
     text: str | None = None
@@ -103,7 +104,7 @@ def finish(task: Task, result: InputResult) -> Done:
         text = task.render(result)
     except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller
         return Done(result)
-    return Done(result.model_copy(update={"model": None}), text)
+    return Done(result.for_case(), text)
 
 
 def run_tasks(tasks: tuple[Task, ...]) -> list[Done]:

@@ -136,6 +136,18 @@ class InputResult(Model):
     model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
+    def for_case(self) -> InputResult:
+        """The result as a batch's case reads it, once the input's own output is written: its
+        findings without their texts, and no parsed model, evidence pieces, events or next
+        steps (most of a result's bytes, which a worker process then need not send back)."""
+        return self.model_copy(update={
+            "findings": tuple(f.model_copy(update=FINDING_TEXTS) for f in self.findings),
+            "model": None, "pieces": (), "events": (), "next_steps": ()})
+
+
+#: What a case never reads of a finding: its texts (kept once in the input's own output).
+FINDING_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
+
 
 ValidityState = Literal["expired", "not-yet-valid", "valid", "valid-then-expired"]
 
