@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from certtriage import analyze_bytes
@@ -29,7 +31,7 @@ from certtriage.models.findings import (
     TimelineEntry,
 )
 from certtriage.render import OutputFormat, render
-from certtriage.render.escape import FORMULA_STARTS, one_line, visible
+from certtriage.render.escape import FORMULA_STARTS, json_safe, one_line, visible
 from certtriage.render.markdown import _code, _line, _text
 
 from ..conftest import FIXTURES
@@ -271,3 +273,18 @@ def test_redaction_finds_names_as_each_format_shows_them(fmt: OutputFormat, name
     analysed = report([analyze_bytes(text.encode(), "subject.txt")])
     assert "Smith" in render(analysed, fmt)
     assert "Smith" not in redact(render(analysed, fmt), analysed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["a", " ", "\"", "\\", "\t", "\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u00e9", "\u061c",
+     "\u200e", "\u2028", "\u202e", "\u2066", "\udc80", "\udcff", "\u4e2d"]), max_size=40))
+def test_json_safe_escapes_the_same_whether_or_not_the_text_is_plain_ascii(text: str) -> None:
+    """The shortcut for a document with nothing to escape gives what escaping each one does
+    (the lone surrogates drawn are the ones a non-UTF-8 file name gives: U+DC80 to U+DCFF)."""
+    document = json.dumps({"value": text}, ensure_ascii=False)
+    escaped = json_safe(document)
+    assert escaped == re.sub("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                             "\u2066-\u2069\ud800-\udfff]",
+                             lambda m: f"\\u{ord(m.group()):04x}", document)
+    assert json.loads(escaped) == json.loads(document)

@@ -52,6 +52,8 @@ def one_line(text: str) -> str:
 def json_safe(document: str) -> str:
     """A JSON document whose strings carry DEL, C1 and Unicode controls and lone surrogates as
     ``\\uNNNN`` escapes: the decoded values are unchanged, the file holds none of them raw."""
+    if document.isascii() and "\x7f" not in document:  # all else escaped here is past ASCII
+        return document
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
