@@ -28,16 +28,16 @@ from .executors import DEFAULT_TIMEOUT, Done, Render, Task, Work, execute
 from .models.findings import CaseResult, InputResult, InputStatus, Report
 
 
-def _work(source: Source, render: Render | None) -> Work:
+def _work(source: Source, render: Render | None, trim: bool) -> Work:
     """What an executor gets for a source: a task, or the result when there is nothing to run."""
     if source.skipped is not None:
         return _known(source, "skipped", source.skipped)
     if source.path is not None:
         return Task(source.origin, path=str(source.path), case=source.case,
-                    warning=source.warning, render=render)
+                    warning=source.warning, render=render, trim=trim)
     try:
         return Task(source.origin, data=source.load(), case=source.case,
-                    warning=source.warning, render=render)
+                    warning=source.warning, render=render, trim=trim)
     except AcquireError as exc:
         return _known(source, "error", str(exc))
 
@@ -60,6 +60,7 @@ class BatchRun:
         scheduler: str | None = None,
         progress: Callable[[int, int, str], None] | None = None,
         records: Callable[[str, int], None] | None = None,
+        trim: bool = False,
     ) -> None:
         self.names = [str(p) for p in paths]
         self._repeated = {n for n, count in Counter(self.names).items() if count > 1}
@@ -75,6 +76,9 @@ class BatchRun:
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
         #: text with the result, and the result as the case reads it (`for_case`).
         self.render: Render | None = None
+        #: Results come without their evidence (`InputResult.without_evidence`), for a
+        #: report that shows none: held and sent between processes at a fraction of the size.
+        self.trim = trim
 
     def inputs(self) -> Iterator[InputResult]:
         """Every input's result, in acquire order, as it is ready; never raises for bad input.
@@ -95,7 +99,7 @@ class BatchRun:
         def work() -> Iterator[Work]:
             for source in sources:
                 waiting.append(source)
-                yield _work(source, render)
+                yield _work(source, render, self.trim)
 
         outcomes = execute(work(), jobs=self.jobs, timeout=self.timeout,
                            scheduler=self.scheduler, records=self.records)

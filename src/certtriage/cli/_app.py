@@ -124,9 +124,14 @@ def batch(
         raise typer.Exit(int(Exit.USAGE))
     from ..batch import BatchRun, default_jobs
     from ..executors import SchedulerUnavailable
+    from ..render import OutputFormat, shows_evidence
 
     workers = int(jobs) if jobs else default_jobs()
-    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler}
+    # redaction looks for names in the evidence, so a redacted report keeps it
+    trim = not redacted and not shows_evidence(OutputFormat(fmt), details=details,
+                                                     brief=brief)
+    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler,
+                               "trim": trim}
     try:
         if fmt in _STREAMED and not redacted:
             _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,

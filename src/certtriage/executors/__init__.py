@@ -18,7 +18,9 @@ input (the pipeline's boundary turns any failure into that input's error result)
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
 comes back is that text and the result as the case reads it, without its parsed model and
-texts, which are most of a result's bytes and which nothing after the rendering reads.
+texts, which are most of a result's bytes and which nothing after the rendering reads; a
+report that shows no evidence (batch text without details) has its results sent back
+without it.
 The parent's share of a run is then little more than writing text, so more workers keep
 scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
 reported as timed out and the run goes on.
@@ -58,6 +60,9 @@ class Task:
     """A problem met while acquiring the input, put first among its result's warnings."""
     render: Render | None = None
     """When set, the input's output is rendered where it is analysed (see :class:`Done`)."""
+    trim: bool = False
+    """The result comes back without its evidence (`InputResult.without_evidence`): the
+    run's report shows none of it."""
 
 
 Work = Task | InputResult
@@ -99,7 +104,7 @@ def finish(task: Task, result: InputResult) -> Done:
     if update:
         result = result.model_copy(update=update)
     if task.render is None:
-        return Done(result)
+        return Done(result.without_evidence() if task.trim else result)
     try:
         text = task.render(result)
     except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller

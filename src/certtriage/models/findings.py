@@ -136,17 +136,23 @@ class InputResult(Model):
     model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
+    def without_evidence(self) -> InputResult:
+        """The result without the evidence it was read from (parsed model, evidence pieces,
+        events) and its next steps: most of its bytes, which a report that lists each input
+        by its verdict and causes (batch text without details) never shows."""
+        return self.model_copy(update=_NO_EVIDENCE)
+
     def for_case(self) -> InputResult:
-        """The result as a batch's case reads it, once the input's own output is written: its
-        findings without their texts, and no parsed model, evidence pieces, events or next
-        steps (most of a result's bytes, which a worker process then need not send back)."""
+        """The result as a batch's case reads it, once the input's own output is written:
+        without its evidence (:meth:`without_evidence`) and its findings without their texts."""
         return self.model_copy(update={
-            "findings": tuple(f.model_copy(update=FINDING_TEXTS) for f in self.findings),
-            "model": None, "pieces": (), "events": (), "next_steps": ()})
+            **_NO_EVIDENCE,
+            "findings": tuple(f.model_copy(update=FINDING_TEXTS) for f in self.findings)})
 
 
 #: What a case never reads of a finding: its texts (kept once in the input's own output).
 FINDING_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
+_NO_EVIDENCE = {"model": None, "pieces": (), "events": (), "next_steps": ()}
 
 
 ValidityState = Literal["expired", "not-yet-valid", "valid", "valid-then-expired"]

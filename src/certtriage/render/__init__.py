@@ -39,6 +39,14 @@ def renderer(fmt: OutputFormat) -> Callable[..., str]:
     return function
 
 
+def shows_evidence(fmt: OutputFormat, *, details: bool, brief: bool) -> bool:
+    """Whether a batch report in `fmt` shows its inputs' evidence (parsed models, evidence
+    pieces, events, next steps). Batch text without details (or brief) lists each input by
+    its verdict and causes only, so a batch for it keeps its results without their evidence
+    (a test holds every format and option to this)."""
+    return fmt is not OutputFormat.TEXT or details and not brief
+
+
 def render(report: Report, fmt: OutputFormat, **options: object) -> str:
     """Render `report` as `fmt`."""
     return renderer(fmt)(report, **options)
