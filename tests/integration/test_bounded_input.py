@@ -145,6 +145,9 @@ class _FakeParser:
         self.left = iter(self.records)
         return self
 
+    def __iter__(self) -> _FakeParser:
+        return self
+
     def __next__(self) -> dict[str, Any]:
         record = next(self.left)
         if isinstance(record, BaseException):

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certtriage import analyze_path, analyze_text
 from certtriage.render import OutputFormat, render
@@ -278,3 +280,39 @@ def test_an_evtx_scan_counts_records_out_of_order_and_from_several_computers() -
     assert [(c.computer, c.count) for c in fields["computers"]] == [("A", 3), ("B", 2)]
     scm = next(c for c in fields["counts"] if c.event_id == 7036 and c.provider != "(unknown)")
     assert (scm.count, scm.first, scm.last) == (4, "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z")
+
+
+_PROVIDERS = ["Service Control Manager", "Schannel", "Microsoft-Windows-Kernel-General",
+              "Microsoft-Windows-CAPI2", ""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([7036, 36888, 16]),
+                          st.sampled_from([2, 4]),
+                          st.one_of(st.none(), st.integers(0, 30)),
+                          st.sampled_from(["A", "B"])), max_size=40),
+       st.sampled_from([2, 3, 2000]))
+def test_an_evtx_scan_sums_up_as_counting_each_record_does(
+        rows: list[tuple[int, int, int, int | None, str]], max_keys: int) -> None:
+    """The scan's own counts per System block (joined to their pairs when it ends) give the
+    summary that counting every record one by one gives: records in any time order, some
+    without a time, from several computers, past the cap on pairs."""
+    from certtriage.knowledge.catalog import event_knowledge
+    from certtriage.parsers.events import tally as tally_module
+
+    records, reference = [], tally_module.Tally()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tally_module, "MAX_KEYS", max_keys)
+        for provider, event_id, level, day, computer in rows:
+            name = _PROVIDERS[provider]
+            attrs = f'"Provider_attributes":{{"Name":"{name}"}},' if name else ""
+            time = None if day is None else f"2025-01-{day + 1:02}T00:00:00Z"
+            records.append({"timestamp": time, "data": (
+                '{"Event":{"System":{' + attrs + f'"EventID":{event_id},"Level":{level},'
+                f'"Task":0,"Channel":"System","Computer":"{computer}"}}}}}}')})
+            reference.add(name or tally_module.UNKNOWN, event_id, time, computer,
+                          tally_module._LEVELS[str(level)], key=time)
+        scanned = tally_module.EvtxTally(event_knowledge().relevant)
+        list(scanned.scan(records))
+        assert scanned.records == reference.records == len(rows)
+        assert scanned.fields() == reference.fields()

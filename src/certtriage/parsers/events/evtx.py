@@ -13,7 +13,7 @@ import io
 import json
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ...knowledge.catalog import event_knowledge
@@ -50,23 +50,21 @@ def _first_line(exc: BaseException) -> str:
     return lines[0][:160] if lines else type(exc).__name__
 
 
-def _records(parser: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
-    iterator = parser.records_json()
-    errors_in_a_row = 0
-    while True:
-        try:
-            record = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # the evtx package raises RuntimeError for a bad record/chunk
-            errors_in_a_row += 1
-            problems.append(f"unreadable record or chunk: {_first_line(exc)}")
-            if errors_in_a_row >= MAX_CONSECUTIVE_ERRORS:
-                problems.append("stopped after too many unreadable records in a row")
-                return
-            continue
-        errors_in_a_row = 0
-        yield record
+def _unreadable(problems: list[str]) -> Callable[[Exception, int], bool]:
+    """What the scan does with a record or chunk the evtx package cannot read: note it, and go
+    on until too many come in a row."""
+    last = [-1, 0]  # records read at the last error, errors in a row
+
+    def note(exc: Exception, read: int) -> bool:
+        last[1] = last[1] + 1 if read == last[0] else 1
+        last[0] = read
+        problems.append(f"unreadable record or chunk: {_first_line(exc)}")
+        if last[1] >= MAX_CONSECUTIVE_ERRORS:
+            problems.append("stopped after too many unreadable records in a row")
+            return False
+        return True
+
+    return note
 
 
 def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
@@ -91,7 +89,8 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     texts = None
     try:
         parser = PyEvtxParser(stream, separate_json_attributes=True)
-        texts = tally.scan(_records(parser, problems), progress)
+        records: Iterator[dict[str, Any]] = parser.records_json()  # type: ignore[assignment]
+        texts = tally.scan(records, progress, _unreadable(problems))
         for text in texts:
             event = _event(text)
             if event is None or not knowledge.relevant(event.provider):

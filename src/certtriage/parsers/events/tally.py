@@ -157,56 +157,99 @@ class EvtxTally(Tally):
     """A :class:`Tally` fed with EVTX records' JSON text. This runs for every record of a
     file, so it does as little as it can: the start of a record's System block, up to its
     `Task`, is the same for every record of one provider, id and level; it is read once and
-    leads straight to that pair's counts. EVTX timestamps are ISO 8601 text, their own sort
-    key."""
+    leads straight to counts of its own, added to its pair's when the scan ends. EVTX
+    timestamps are ISO 8601 text, their own sort key."""
 
     def __init__(self, wanted: Callable[[str], bool | None]) -> None:
         super().__init__()
         self._wanted = wanted
-        self._heads: dict[str, tuple[str, list[Any], bool | None]] = {}
+        #: A System block's start -> [count, first time, last time, wanted, its pair's entry]
+        self._heads: dict[str, list[Any]] = {}
 
     def scan(self, records: Iterable[dict[str, Any]],
-             progress: Callable[[int], None] | None = None) -> Generator[str, None, None]:
+             progress: Callable[[int], None] | None = None,
+             unreadable: Callable[[Exception, int], bool] | None = None,
+             ) -> Generator[str, None, None]:
         """Count every record (`data`: its JSON text, `timestamp`) and give the text of each
         one that may be a relevant event: of a provider `wanted` says yes to, or, where it
         says None (the provider is unknown), one that names a relevant provider somewhere.
+        A record or chunk the iterator cannot give is handed to `unreadable` with the number
+        of records read so far; the scan goes on while it returns True (without it, the
+        error is raised).
 
         This is the loop every record of a file goes through, written for speed: the start of
         a record's System block, up to its `Task`, is the same for every record of one
-        provider, id and level, so it is read once and leads straight to that pair's counts;
-        EVTX timestamps are ISO 8601 text, their own sort key; and a log's records mostly come
-        from one computer, in order."""
-        heads, computers, head_of = self._heads, self._computers, self._head
-        same = ""  # '"Computer":"NAME"' of the last record's computer
+        provider, id and level, so it is read once and leads straight to counts of its own
+        (a count and the first and last time, plain text); EVTX timestamps are ISO 8601
+        text, their own sort key; and a log's records mostly come from one computer, in
+        order. The counts join their pairs' when the scan ends."""
+        heads, computers, first_seen = self._heads, self._computers, self._first_seen
+        same = name = ""  # '"Computer":"NAME"' of the last record's computer, and NAME
         count = 0
+        iterator = iter(records)
         try:
-            for record in records:
-                count += 1
-                if progress is not None and not count % 1000:
-                    progress(count)
-                text = record.get("data") or ""
-                cut = text.find('"Task"', 0, 2000)
-                head = text[:cut] if cut > 0 else text[:400]
-                known = heads.get(head) or head_of(head)
-                entry = known[1]
-                entry[0] += 1
-                timestamp = record.get("timestamp")
-                if timestamp:
-                    span = entry[2]
-                    if span is not None and timestamp >= span[0]:
-                        entry[2] = (timestamp, timestamp)
-                    else:
-                        _seen(entry, timestamp, timestamp)
-                if same and text.startswith(same, text.find('"Computer":"', cut)):
-                    computers[same[12:-1]] += 1
-                else:
-                    same = self._computer_of(text, max(cut, 0))
-                wanted = known[2]
-                if wanted or wanted is None and any(marker in text for marker in PREFILTER):
-                    yield text
-
+            while True:
+                start = count + 1
+                try:
+                    for count, record in enumerate(iterator, start):
+                        if progress is not None and not count % 1000:
+                            progress(count)
+                        text = record.get("data") or ""
+                        cut = text.find('"Task"', 0, 2000)
+                        head = text[:cut] if cut > 0 else text[:400]
+                        slot = heads.get(head)
+                        timestamp = record.get("timestamp")
+                        if slot is not None and timestamp:
+                            slot[0] += 1
+                            if timestamp >= slot[2]:
+                                slot[2] = timestamp
+                            elif timestamp < slot[1]:
+                                slot[1] = timestamp
+                            wanted = slot[3]
+                        else:
+                            wanted = first_seen(head, timestamp)
+                        if same and text.startswith(same, text.find('"Computer":"', cut)):
+                            computers[name] += 1
+                        else:
+                            same = self._computer_of(text, max(cut, 0))
+                            name = same[12:-1]
+                        if wanted or wanted is None and any(m in text for m in PREFILTER):
+                            yield text
+                    break
+                except Exception as exc:  # the evtx package raises for a bad record or chunk
+                    if unreadable is None:
+                        raise
+                    if not unreadable(exc, count):
+                        break
         finally:
             self.records += count
+            self._settle()
+
+    def _first_seen(self, head: str, timestamp: str | None) -> bool | None:
+        """Count a record whose System block's start has no counts of its own yet (or that has
+        no time): into its pair's entry, or into new counts of its own; whether it is
+        wanted."""
+        provider, event_id, level = _system_head(head)
+        entry = self._entry(self._name(provider)[0], event_id, level)
+        wanted = self._wanted(provider) if provider != UNKNOWN else None
+        # past MAX_KEYS nothing is cached: every such record comes here and is counted
+        if timestamp and entry is not self._overflowed and len(self._heads) < MAX_KEYS:
+            self._heads[head] = [1, timestamp, timestamp, wanted, entry]
+        else:
+            entry[0] += 1
+            if timestamp:
+                _seen(entry, timestamp, timestamp)
+        return wanted
+
+    def _settle(self) -> None:
+        """Add each System block start's counts to its pair's (once: they start again)."""
+        for slot in self._heads.values():
+            count, first, last, _, entry = slot
+            if count:
+                entry[0] += count
+                _seen(entry, first, first)
+                _seen(entry, last, last)
+                slot[0] = 0
 
     def _computer_of(self, text: str, start: int) -> str:
         """Count the record's computer; give the text to look for in the next record when the
@@ -217,17 +260,6 @@ class EvtxTally(Tally):
         self._computer(computer)
         plain = computer in self._computers and '"' not in computer and "\\" not in computer
         return f'"Computer":"{computer}"' if plain else ""
-
-    def _head(self, head: str) -> tuple[str, list[Any], bool | None]:
-        """Provider, counts and whether it is wanted, of the pair a System block's start
-        names."""
-        provider, event_id, level = _system_head(head)
-        entry = self._entry(self._name(provider)[0], event_id, level)
-        known = (provider, entry, self._wanted(provider) if provider != UNKNOWN else None)
-        # an entry past MAX_KEYS is not cached: every such record comes here and is counted
-        if entry is not self._overflowed and len(self._heads) < MAX_KEYS:
-            self._heads[head] = known
-        return known
 
 
 #: Substrings of a record's JSON that can mean a relevant provider, for a record whose System
