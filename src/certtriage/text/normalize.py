@@ -16,6 +16,8 @@ from .chars import QUOTE_CHARS
 
 #: Characters that can only appear on a damaged line: the fast path skips clean lines.
 _SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2033\u2018\u2019\u2014\u2013\t\u00a0]")
+#: Its ASCII characters (the rest are beyond ASCII): looked for with `in` in an ASCII text.
+_ASCII_SUSPECT = ">%`<\\\t"
 _PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))\s*)+")
 _AUTOLINK = re.compile(r"<((?:https?|ldaps?|file|ftp)://[^>\s]*)>")
 _MD_ESCAPE = re.compile(r"\\([_*\[\]#~|`])")
@@ -77,17 +79,20 @@ def normalize(text: str) -> NormalizedText:
     """Split decoded text into repaired, non-blank lines with their original line numbers."""
     out = NormalizedText()
     lines, origin, repairs = out.lines, out.origin, out.repairs
+    # A text with no suspect character anywhere (most) needs no line searched for one.
+    suspect = (any(c in text for c in _ASCII_SUSPECT) if text.isascii()
+               else _SUSPECT.search(text) is not None)
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip()
         if not line:
             continue
-        if _SUSPECT.search(line):
+        if suspect and _SUSPECT.search(line):
             line = _repair(line, lineno, repairs).rstrip()
             if not line:
                 continue
         else:
             line = line.lstrip()
-        if lines and _is_wrapped_tail(line, lines[-1]):
+        if lines and line[0] in "0(" and _is_wrapped_tail(line, lines[-1]):
             repairs.append(Repair(line=lineno, kind="wrapped-hresult"))
             lines[-1] = f"{lines[-1]} {line}"
             continue
@@ -97,7 +102,8 @@ def normalize(text: str) -> NormalizedText:
 
 
 def _is_wrapped_tail(line: str, previous: str) -> bool:
-    """An HRESULT (or its parenthesised detail) that a paste moved onto its own line."""
+    """An HRESULT (or its parenthesised detail) that a paste moved onto its own line (only a
+    line that starts with `0` or `(` can be one)."""
     if _HRESULT_ONLY.match(line):
         return not _HAS_HRESULT.search(previous) and not previous.startswith(("-", "["))
     if _PAREN_DETAIL_ONLY.match(line):
