@@ -87,9 +87,10 @@ class EventKnowledge:
         """Every event of the catalog, in catalog order."""
         return tuple(self.events.values())
 
-    def find_messages(self, text: str) -> list[FoundMessage]:
-        """Every catalog message (and event mention) in `text`; see the module docstring."""
-        return list(_find_cached(self, text))
+    def find_messages(self, text: str, *, mentions: bool = True) -> list[FoundMessage]:
+        """Every catalog message (and, with `mentions`, event mention) in `text`; see the
+        module docstring."""
+        return list(_find_cached(self, text, mentions))
 
     def message_slots(self, provider: str, event_id: int, message: str) -> dict[str, str]:
         """The insertion strings of a message known to be of this event ({} if it is not)."""
@@ -135,15 +136,17 @@ def canonical_provider(name: str) -> str:
     return event_knowledge().canonical(name)
 
 
-def find_messages(text: str) -> list[FoundMessage]:
-    """Every catalog message (and event mention) in `text`, in order of their lines."""
-    return event_knowledge().find_messages(text)
+def find_messages(text: str, *, mentions: bool = True) -> list[FoundMessage]:
+    """Every catalog message (and, with `mentions`, event mention) in `text`, in order of
+    their lines."""
+    return event_knowledge().find_messages(text, mentions=mentions)
 
 
 @functools.lru_cache(maxsize=8)
-def _find_cached(knowledge: EventKnowledge, text: str) -> tuple[FoundMessage, ...]:
+def _find_cached(knowledge: EventKnowledge, text: str,
+                 mentions: bool = True) -> tuple[FoundMessage, ...]:
     """The last texts' messages: sniffing and parsing an input read it once."""
-    return tuple(find(text, _index(knowledge)))
+    return tuple(find(text, _index(knowledge), mentions=mentions))
 
 
 @functools.cache

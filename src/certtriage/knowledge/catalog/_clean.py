@@ -39,7 +39,7 @@ def clean_text(text: str) -> str:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)).replace("\n", " "), text)
     if "<" in text:
         text = _TAGS.sub(" ", text)
-    if _ODD.search(text):
+    if not text.isascii() and _ODD.search(text):  # every odd character is beyond ASCII
         text = _ODD.sub(lambda m: m.group(0).translate(PASTE_CHARS), text)
     if "`" in text:
         text = text.replace("`", "")
@@ -63,13 +63,16 @@ def clean_line(line: str) -> str:
 def clean_lines(text: str) -> list[str]:
     """Every line of `text`, cleaned; the list has one entry per input line."""
     text = clean_text(text)
-    if _ANY_MARKED.search(text) is None and _ANY_BACKSLASH_END.search(text) is None:
+    if (_MARKED.match(text) is None and _ANY_MARKED.search(text) is None
+            and _ANY_BACKSLASH_END.search(text) is None):
         # no line starts with a marker or ends with a backslash: each is only single-spaced
         return [" ".join(line.split()) for line in text.split("\n")]
     return [clean_line(line) for line in text.split("\n")]
 
 
-#: Whether some line may start with a marker (it may also find a line that does not: then
-#: every line is cleaned on its own, as always).
-_ANY_MARKED = re.compile(_MARKED.pattern, re.MULTILINE)
+#: Whether some line after the first may start with a marker (it may also find a line that
+#: does not: then every line is cleaned on its own, as always). The line break is part of the
+#: pattern, so the search jumps from line break to line break instead of trying `^` at every
+#: character.
+_ANY_MARKED = re.compile("\n" + _MARKED.pattern.removeprefix("^"))
 _ANY_BACKSLASH_END = re.compile(r"\\\s*$", re.MULTILINE)

@@ -57,24 +57,29 @@ class MatchIndex:
     canonical: Callable[[str], str]
 
 
-def find(text: str, index: MatchIndex) -> list[FoundMessage]:
-    """Every message and mention in `text`, in order."""
+def find(text: str, index: MatchIndex, *, mentions: bool = True) -> list[FoundMessage]:
+    """Every message and mention in `text`, in order; without `mentions`, the messages only
+    (a text where no wording matches, most, is then not searched for mentions at all)."""
     lines = clean_lines(text)
     joined = "\n".join(lines)
     flat = joined.lower().replace("\n", " ")
+    hits = find_hits(joined, flat, index.by_anchor)
+    if not hits and not mentions:
+        return []
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    mentions = find_mentions(lines, flat, starts)
+    mentioned = find_mentions(lines, flat, starts)
     by_line: dict[int, list[Mention]] = {}
-    for mention in mentions:
+    for mention in mentioned:
         by_line.setdefault(mention.line, []).append(mention)
     found = []
-    for group in resolve(find_hits(joined, flat, index.by_anchor)):
+    for group in resolve(hits):
         message = _message(group, joined, starts, by_line, index, lines)
         if message is not None:
             found.append(message)
-    found.extend(_alone(mentions, found, lines, index))
+    if mentions:
+        found.extend(_alone(mentioned, found, lines, index))
     return sorted(found, key=lambda f: (f.start, f.end))
 
 

@@ -15,6 +15,7 @@ distinctive (at least the anchor and `MIN_CUT` characters of the template).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from os.path import commonprefix
@@ -47,9 +48,17 @@ class Hit:
 
 
 def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> list[Hit]:
-    """Every wording matched anywhere in the text (overlaps not yet resolved)."""
+    """Every wording matched anywhere in the text (overlaps not yet resolved).
+
+    An anchor of three words or more occurs only where its middle words are words of the text
+    (`flat` is single-spaced: they stand between two spaces there too), so an anchor whose
+    longest middle word is not among the text's words is not searched for."""
     hits: list[Hit] = []
+    words = set(flat.split(" "))
     for anchor, wordings in by_anchor.items():
+        word = _middle_word(anchor)
+        if word is not None and word not in words:
+            continue
         position = flat.find(anchor)
         while position != -1:
             for compiled in wordings:
@@ -58,6 +67,16 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
                     hits.append(hit)
             position = flat.find(anchor, position + len(anchor))
     return hits
+
+
+@functools.lru_cache(maxsize=None)
+def _middle_word(anchor: str) -> str | None:
+    """The longest of the anchor's words between two others (None for a shorter anchor, or
+    one with other blanks than single spaces)."""
+    if " ".join(anchor.split()) != anchor:
+        return None
+    middle = anchor.split(" ")[1:-1]
+    return max(middle, key=len) if middle else None
 
 
 def _may_agree(literal: str, joined: str, flat: str, position: int) -> bool:

@@ -142,7 +142,7 @@ def claim_messages(text: str) -> tuple[list[Piece], str]:
     from ...knowledge.catalog import find_messages
     from .. import by_id
 
-    found = [f for f in find_messages(text) if f.match != "mention"]
+    found = find_messages(text, mentions=False)
     if not found:
         return [], text
     lines = text.split("\n")

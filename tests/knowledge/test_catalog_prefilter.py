@@ -1,0 +1,67 @@
+"""The catalog's short cuts against the plain search: searching only for anchors whose middle
+word is a word of the text, and a messages-only search that skips mentions when no wording
+matches, find what the plain search finds, over every fixture and real file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from certtriage.knowledge.catalog import _index, event_knowledge, find_messages
+from certtriage.knowledge.catalog._clean import clean_lines
+from certtriage.knowledge.catalog._match import Hit, _try, find_hits
+from certtriage.text.decode import decode
+
+from ..conftest import FIXTURES, REAL
+
+
+def _texts(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".json", ".evtx")
+                  and p.name not in ("README.md", "MANIFEST.json")
+                  and p.stat().st_size <= 1024 * 1024)
+
+
+def _plain_hits(joined: str, flat: str) -> list[Hit]:
+    """Every anchor searched for, as before the prefilter."""
+    hits = []
+    for anchor, wordings in _index(event_knowledge()).by_anchor.items():
+        position = flat.find(anchor)
+        while position != -1:
+            hits.extend(h for c in wordings if (h := _try(c, joined, flat, position)) is not None)
+            position = flat.find(anchor, position + len(anchor))
+    return hits
+
+
+def _key(hits: list[Hit]) -> list[tuple[str, int, int, int, bool]]:
+    return [(h.compiled.event.provider, h.compiled.event.id, h.start, h.end, h.cut) for h in hits]
+
+
+def assert_same(path: Path) -> None:
+    text = decode(path.read_bytes(), str(path)).text
+    joined = "\n".join(clean_lines(text))
+    flat = joined.lower().replace("\n", " ")
+    by_anchor = _index(event_knowledge()).by_anchor
+    assert _key(find_hits(joined, flat, by_anchor)) == _key(_plain_hits(joined, flat))
+    every = find_messages(text)
+    assert find_messages(text, mentions=False) == [f for f in every if f.match != "mention"]
+
+
+@pytest.mark.parametrize("path", _texts(FIXTURES), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture(path: Path) -> None:
+    assert_same(path)
+
+
+@pytest.mark.real_corpus
+@pytest.mark.parametrize("path", _texts(REAL) if REAL.is_dir() else [], ids=lambda p: p.name[:40])
+def test_every_real_file(path: Path) -> None:
+    assert_same(path)
+
+
+def test_a_message_wrapped_at_its_middle_word_is_found() -> None:
+    """The middle word stands at a line break, or after a quote marker: still found."""
+    text = ("The following fatal alert was generated: 48. The internal error state is 552.\n")
+    assert find_messages(text, mentions=False)
+    wrapped = text.replace("following ", "following\n> ")
+    assert [f.event_id for f in find_messages(wrapped, mentions=False)] == [
+        f.event_id for f in find_messages(text, mentions=False)]
