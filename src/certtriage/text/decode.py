@@ -95,7 +95,7 @@ def _sniff_utf16(data: bytes) -> Encoding | None:
 
 
 def _newline_kind(text: str) -> Literal["crlf", "lf", "cr", "mixed", "none"]:
-    crlf = text.count("\r\n")
+    crlf = text.count("\r\n") if "\r" in text else 0  # a character is found faster than a pair
     cr = text.count("\r") - crlf
     lf = text.count("\n") - crlf
     kinds = [name for name, n in (("crlf", crlf), ("cr", cr), ("lf", lf)) if n]
@@ -144,7 +144,8 @@ def decode(data: bytes, source: str = "<bytes>") -> Document:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
                 text, replaced = data.decode("cp1252", errors="replace"), True
-    text = _CTRL_Z.sub("", text)
+    if "\x1a" in text:
+        text = _CTRL_Z.sub("", text)
     newline = _newline_kind(text)
     if newline != "lf" and newline != "none":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
