@@ -27,15 +27,17 @@ from ...conftest import FIXTURES, REAL
 
 @pytest.fixture(autouse=True, params=["whole combination", "by first character"])
 def dispatch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test twice: lines matched with every terminal combined, and with the terminals
-    that can start with the line's first character (built at once here, not after a few
+    """Each test twice: lines matched with every terminal combined (inside a section: the
+    base terminals, then the retrieval terminals), and with the terminals of the line's
+    context that can start with its first character (built at once here, not after a few
     hundred lines)."""
     known = tables()
     assert known is not None
-    base = known.base
-    monkeypatch.setattr(base, "by_char", {})
-    monkeypatch.setattr(base, "_seen", {})
-    monkeypatch.setattr(base, "SPECIALISE", 10**9 if request.param == "whole combination" else 1)
+    for dispatch in (known.base, known.after_header, known.in_check):
+        monkeypatch.setattr(dispatch, "by_char", {})
+        monkeypatch.setattr(dispatch, "_seen", {})
+        monkeypatch.setattr(dispatch, "SPECIALISE",
+                            10**9 if request.param == "whole combination" else 1)
 
 
 def _texts(root: Path) -> list[Path]:
@@ -97,6 +99,8 @@ def test_contexts_are_the_grammar_lexer_contexts() -> None:
     lexers = get_parser(CERTUTIL_VERIFY).parser.lexer.lexers.values()
     theirs = {frozenset(t.name for t in lx.terminals) for lx in lexers}
     assert {frozenset(c) for c in ours} == {s for s in theirs if "OTHER" in s}
+    assert [known.after_header.ordered, known.in_check.ordered] == [
+        sorted(c, key=lambda n: (-known.priority[n], n)) for c in ours[1:]]
     priority = {t.name: t.priority for t in get_parser(CERTUTIL_VERIFY).terminals}
     assert known.priority == priority
     for names in (base, nested):

@@ -37,6 +37,10 @@ class Line(NamedTuple):
     number: int
 
 
+#: `Line(kind, text, number)` without the generated `__new__` (one call per line of a dump).
+_line = functools.partial(tuple.__new__, Line)
+
+
 class Section(NamedTuple):
     """A -urlfetch section: its header line, then per retrieval its status line and detail
     lines."""
@@ -54,26 +58,29 @@ class Block(NamedTuple):
 
 
 class Dispatch:
-    """The base terminals combined per first character of a line: only those that can start
-    with it (`first.first_chars`), in the order of their priorities, so a line is matched by
-    the terminal the whole combination would give, without trying the others.
+    """The terminals of one lexer context combined per first character of a line: only those
+    that can start with it (`first.first_chars`), in the order of their priorities, so a line
+    is matched by the terminal the whole combination would give, without trying the others.
 
     Compiling a combination costs about what matching a few hundred lines with the whole one
     does, so a character's own combination is built once it has started `SPECIALISE` lines;
-    until then (one paste, mostly) its lines are matched with the whole combination."""
+    until then (one paste, mostly) its lines are matched with the whole combination, or, for
+    a context built without one (`whole=False`), `pattern` gives None and the caller matches
+    the line another way."""
 
     SPECIALISE = 200
 
-    def __init__(self, terminals: dict[str, tuple[int, str]], names: list[str]) -> None:
+    def __init__(self, terminals: dict[str, tuple[int, str]], names: list[str],
+                 whole: bool = True) -> None:
         self.terminals = terminals
         self.ordered = sorted(names, key=lambda n: (-terminals[n][0], n))
         self.starts = {n: first_chars(terminals[n][1]) for n in self.ordered}
-        self.whole = _combined(terminals, self.ordered)
+        self.whole = _combined(terminals, self.ordered) if whole else None
         self.by_char: dict[str, re.Pattern[str]] = {}
         self._seen: dict[str, int] = {}
         self._by_names: dict[tuple[str, ...], re.Pattern[str]] = {}
 
-    def pattern(self, char: str) -> re.Pattern[str]:
+    def pattern(self, char: str) -> re.Pattern[str] | None:
         """The combination to match a line that starts with `char` with."""
         found = self.by_char.get(char)
         if found is not None:
@@ -95,6 +102,10 @@ class Tables(NamedTuple):
     base: Dispatch
     """Every terminal but those of a retrieval, by the first character of a line, in the order
     of their priorities."""
+    after_header: Dispatch
+    """The base terminals and a retrieval's status, for the line after a section header."""
+    in_check: Dispatch
+    """The base terminals and every retrieval terminal, for the lines inside a retrieval."""
     nested: tuple[tuple[str, int, re.Pattern[str]], ...]
     """The retrieval status and detail terminals with their priorities, highest first."""
     priority: dict[str, int]
@@ -133,9 +144,15 @@ def tables() -> Tables | None:
     headers = {m.group(2): m.group(1) for m in _HEADER_RULE.finditer(text)}
     if not nested <= terminals.keys() or not headers.keys() <= terminals.keys():
         return None
-    base = Dispatch(terminals, [n for n in terminals if n not in nested])
+    outside = [n for n in terminals if n not in nested]
     ranked = sorted(nested, key=lambda n: -terminals[n][0])
-    return Tables(base, tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
+    # Inside a section, one combination per context and first character too; none of the
+    # whole: until a character's own is built, such a line is matched by the base terminals
+    # and then the retrieval terminals of higher priority (`_nested`), which compiles nothing.
+    return Tables(Dispatch(terminals, outside),
+                  Dispatch(terminals, [*outside, _STATUS], whole=False),
+                  Dispatch(terminals, [*outside, *nested], whole=False),
+                  tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
                   {n: p for n, (p, _) in terminals.items()}, headers, detail)
 
 
@@ -165,14 +182,24 @@ def classify(text: str) -> list[Block] | None:
     by_char = base.by_char
     while pos < end:
         char = text[pos]
-        m = (by_char.get(char) or base.pattern(char)).match(text, pos)
-        if m is None:
-            return None
-        kind = m.lastgroup or ""
-        if context != _BASE:
-            kind = _nested(known, kind, text, pos, context)
-        pos, number = m.end(), number + 1
-        line = Line(kind, m.group()[:-1], number)
+        if context == _BASE:
+            m = (by_char.get(char) or base.pattern(char)).match(text, pos)  # type: ignore[union-attr]
+            if m is None:
+                return None
+            kind = m.lastgroup or ""
+        else:
+            inside = known.after_header if context == _AFTER_HEADER else known.in_check
+            own = inside.by_char.get(char) or inside.pattern(char)
+            m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
+                text, pos)
+            if m is None:
+                return None
+            kind = m.lastgroup or ""
+            if own is None:
+                kind = _nested(known, kind, text, pos, context)
+        stop, number = m.end(), number + 1
+        line = _line((kind, text[pos:stop - 1], number))
+        pos = stop
         if kind in headers:
             if items and not blocks:
                 blocks.append(Block("lead", items))
