@@ -35,6 +35,8 @@ _RUN_BLOCKS = {"card_certificate": "card", "listed_certificate": "listed",
                "dc_test": "dc_test", "dc_store": "dc_store"}
 _IDENTITY_NAMES = {"issuer", "subject", "ca_issuer", "ca_subject"}
 _NUMBER = re.compile(r"(\d+)\D*$")
+#: Blocks whose lines extend the open element's span.
+_SPANNED = frozenset({"element", "lead"})
 
 
 def parse(text: str, *, grammar: bool = False) -> CertutilVerify:
@@ -59,6 +61,7 @@ class _Reader:
 
     def __init__(self, norm: NormalizedText) -> None:
         self.command = Command(norm, certutil_l10n())
+        self.origin = norm.origin
         self.services = Services.of(self.command)
         self.runs = Runs(self.command, self.services)
 
@@ -91,16 +94,17 @@ class _Reader:
 
     def _line(self, run: Run, item: Line) -> None:
         reading = run.reading
-        line = reading.lineno(item)
+        line = self.origin[item.number - 1]  # the input line (`Reading.lineno`)
         reading.line = line
         reading.first_line = reading.first_line or line
         reading.lines += 1
-        text = item.text
-        if run.elements.in_crl(item.kind, text, line):
+        kind, text = item.kind, item.text
+        if reading.crl is not None and run.elements.in_crl(kind, text, line):
             return
-        run.handlers[item.kind](text, line)
-        if reading.current is not None and reading.mode in ("element", "lead"):
-            reading.current.touch(line)
+        run.handlers[kind](text, line)
+        current = reading.current
+        if current is not None and reading.mode in _SPANNED:
+            current.touch(line)
 
     # ---- result -----------------------------------------------------------------------------
     def result(self) -> CertutilVerify:
