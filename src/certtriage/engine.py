@@ -9,10 +9,10 @@ adjustments of rules that fired (`adjusts`), and decides the verdict.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from .knowledge.predicates import GUARDS, PREDICATES, Binding, Facts, Guard, Predicate
+from .knowledge.predicates import PREDICATES, Binding, Facts, Predicate
 from .knowledge.rulebook import Rulebook, load_packaged_rulebook
 from .knowledge.schema import Adjustment, Condition, Rule
 from .models.findings import SEVERITY_RANK, Finding, Verdict
@@ -45,50 +45,46 @@ class _Fill(dict[str, str]):
         return "?"
 
 
-Step = tuple[Predicate, dict[str, Any], "Guard | None"]
+Step = tuple[Predicate, dict[str, Any]]
 
-#: Each rule's conditions with their predicates (and guards) looked up and arguments read, by
-#: rule code (a rule is evaluated for every input: this is done once per rule, not per input).
+#: Each rule's conditions with their predicates looked up and arguments read, by rule code
+#: (a rule is evaluated for every input: this is done once per rule, not once per input).
 _PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...]]] = {}
 
 
 def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
-    """The rule's `when` and `unless` conditions as (predicate, arguments, guard)."""
+    """The rule's `when` and `unless` conditions as (predicate, arguments)."""
     known = _PLANS.get(rule.code)
     if known is None or known[0] is not rule:
         def steps(conditions: Iterable[Condition]) -> tuple[Step, ...]:
-            return tuple((predicate_fn(c.predicate), c.args, GUARDS.get(c.predicate))
-                         for c in conditions)
+            return tuple((predicate_fn(c.predicate), c.args) for c in conditions)
 
         known = _PLANS[rule.code] = (rule, steps(rule.when), steps(rule.unless))
     return known[1], known[2]
 
 
-def _matches(doc: Any, rule: Rule, start: Binding, indexed: bool = True) -> Iterator[Binding]:
-    """The bindings of `rule` in `doc`. `indexed`: a condition whose predicate's guard says the
-    document cannot match it is not evaluated (a `when` ends the rule there, an `unless` does
-    not hold); the findings are the same either way."""
+def _matches(doc: Any, rule: Rule, start: Binding) -> list[Binding]:
+    """The bindings of `rule` in `doc`, each once."""
     when, unless = _plan(rule)
     bindings = [start]
-    for fn, args, guard in when:
-        if indexed and guard is not None and not guard(doc, **args):
-            return
+    for fn, args in when:
         bindings = [nb for b in bindings for nb in fn(doc, b, **args)]
         if not bindings:
-            return
-    if indexed:
-        unless = tuple(s for s in unless if s[2] is None or s[2](doc, **s[1]))
+            return []
+    kept: list[Binding] = []
     seen: set[tuple[Any, ...]] = set()
     for binding in bindings:
-        if any(_holds(doc, binding, step) for step in unless):
+        if unless and any(_holds(doc, binding, step) for step in unless):
             continue
-        if binding.key() not in seen:
-            seen.add(binding.key())
-            yield binding
+        key = binding.key()
+        if key not in seen:
+            seen.add(key)
+            kept.append(binding)
+    return kept
 
 
 def _holds(doc: Any, binding: Binding, step: Step) -> bool:
-    fn, args, _ = step
+    fn, args = step
     return any(True for _ in fn(doc, binding, **args))
 
 
@@ -128,18 +124,17 @@ def _cause_of(code: str) -> str | None:
 
 
 def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,
-             context: str | None = None, *, indexed: bool = True) -> list[Finding]:
+             context: str | None = None) -> list[Finding]:
     """Every finding of every rule that reads `kind`, linked into root causes and symptoms.
 
     `start` is the binding the format's predicates begin with; `context` (a CAPI2 run inside a
-    log) is shown on every finding. `indexed=False` evaluates every condition of every rule,
-    without the predicates' guards (the same findings, more slowly: tests compare the two).
+    log) is shown on every finding.
     """
     findings: list[Finding] = []
     adjustments: list[Adjustment] = []
     for rule in book.for_kind(kind):
         try:
-            bindings = list(_matches(doc, rule, start or Binding(), indexed))
+            bindings = _matches(doc, rule, start or Binding())
             findings.extend(_finding(rule, b.facts(doc), book, context) for b in bindings)
         except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
             findings.append(Finding(

@@ -137,22 +137,6 @@ def predicate(fn: Predicate) -> Predicate:
     return fn
 
 
-Guard = Callable[..., bool]
-#: Cheap necessary conditions of predicates, by predicate name: `guard(doc, **args)` is False
-#: only when the predicate, called with the same arguments, yields nothing for `doc` whatever
-#: the binding. The engine skips a rule whose `when` condition's guard says no, and an
-#: `unless` condition whose guard says no does not hold; a guard never decides a match.
-GUARDS: dict[str, Guard] = {}
-
-
-def guards(name: str) -> Callable[[Guard], Guard]:
-    """Register `fn` as the guard of predicate `name` (its arguments are the predicate's)."""
-    def register(fn: Guard) -> Guard:
-        GUARDS[name] = fn
-        return fn
-    return register
-
-
 #: Names that argument values must come from, per argument name: filled by the format
 #: modules (`vocabulary`), checked when a rule file is validated.
 _VOCABULARY: dict[str, Callable[[Any], str | None]] = {}

@@ -6,7 +6,7 @@ whether any line reports a failure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from ...knowledge.predicates import Binding, Facts, describe_element
 from ...models.common import URL_SECTIONS, ChainElement, HResult, Span, UrlCheck
@@ -122,34 +122,6 @@ def all_hresults(doc: CertutilVerify) -> list[HResult]:
     codes = doc.all_hresults()
     _LAST_CODES[:] = [(doc, codes)]
     return codes
-
-
-class Shown(NamedTuple):
-    """What a document shows anywhere, for the predicates' guards (`predicates.GUARDS`)."""
-
-    flags: frozenset[str]
-    """Every CERT_TRUST error flag of an element's (or the echo's) status or the chain's."""
-    codes: frozenset[str]
-    """Every error code (`all_hresults`)."""
-    checks: frozenset[tuple[str, str]]
-    """(section, status) of every -urlfetch retrieval of an element or the echo."""
-
-
-_LAST_SHOWN: list[tuple[CertutilVerify, Shown]] = []
-
-
-def shown(doc: CertutilVerify) -> Shown:
-    """What `doc` shows anywhere; kept for the document being evaluated, as `all_hresults`."""
-    if _LAST_SHOWN and _LAST_SHOWN[0][0] is doc:
-        return _LAST_SHOWN[0][1]
-    elements = (*doc.elements, *((doc.echo,) if doc.echo is not None else ()))
-    flags = {f for e in elements if e.error_status is not None for f in e.error_status.flags}
-    if doc.chain_error is not None:
-        flags.update(doc.chain_error.flags)
-    found = Shown(frozenset(flags), frozenset(h.hex for h in all_hresults(doc)),
-                  frozenset((c.section, c.status) for e in elements for c in e.url_checks))
-    _LAST_SHOWN[:] = [(doc, found)]
-    return found
 
 
 def leaf_evidence(doc: CertutilVerify) -> bool:

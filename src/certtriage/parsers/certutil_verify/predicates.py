@@ -20,7 +20,6 @@ from ...knowledge.predicates import (
     CLIENT_AUTH_OID,
     Binding,
     Part,
-    guards,
     predicate,
     vocabulary,
 )
@@ -36,7 +35,6 @@ from .binding import (
     leaf,
     leaf_evidence,
     role_of,
-    shown,
 )
 from .model import CertutilVerify, Trailer
 
@@ -138,17 +136,6 @@ def trust_error(
     yield replace(b, element=element, index=index, flag=flag, hresult=b.hresult or code)
 
 
-@guards("trust_error")
-def _trust_error_shown(doc: CertutilVerify, *, flag: str, codes: list[str] | None = None,
-                       trailer: list[str] | None = None, bind: str = "none") -> bool:
-    """Whether anything `trust_error` reads may report `flag`: an element's or the chain's
-    status, one of `codes`, a `trailer` verdict, the -scinfo chain status."""
-    seen = shown(doc)
-    return (flag in seen.flags or any(c.lower() in seen.codes for c in codes or ())
-            or any(getattr(doc.trailer, name) for name in trailer or ())
-            or doc.trailer.scinfo_chain_status is not None)
-
-
 def _scinfo_has(value: int, flag: str) -> bool:
     from ...knowledge.codes import code_tables
 
@@ -167,13 +154,6 @@ def url_check(
                 hresult = check.error.hresult if check.error else None
                 yield replace(b, element=element, index=element.index, check=check,
                               hresult=hresult)
-
-
-@guards("url_check")
-def _url_check_shown(doc: CertutilVerify, *, sections: list[str], statuses: list[str]) -> bool:
-    """Whether some retrieval of the document is in one of `sections` with one of `statuses`."""
-    return any(section in sections and status in statuses
-               for section, status in shown(doc).checks)
 
 
 @predicate
