@@ -33,7 +33,7 @@ def dispatch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     hundred lines)."""
     known = tables()
     assert known is not None
-    for dispatch in (known.base, known.after_header, known.in_check):
+    for dispatch in (known.base, known.plain, known.after_header, known.in_check):
         monkeypatch.setattr(dispatch, "by_char", {})
         monkeypatch.setattr(dispatch, "_seen", {})
         monkeypatch.setattr(dispatch, "SPECIALISE",

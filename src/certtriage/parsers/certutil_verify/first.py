@@ -1,5 +1,5 @@
-"""The characters a regular expression's match can start with, for trying at each line only
-the terminals that can match there.
+"""The characters a regular expression's match can start with, and the plain text every match
+holds, for trying at each line only the terminals that can match there.
 
 `first_chars` reads the pattern as Python's own regex parser does and collects the first
 characters of every way through it. Whatever it does not know for certain (a character
@@ -84,3 +84,38 @@ def _class(items: list[tuple[Any, Any]]) -> set[str]:
         else:  # NEGATE, CATEGORY (\d, \s, \w match more than ASCII), anything else
             raise _Any
     return chars
+
+
+def requires(source: str, literal: str) -> bool:
+    """Whether every match of `source` (compiled without flags) holds `literal` (a run of
+    plain characters). Whatever this reading does not know for certain counts as "not
+    required": the answer may be False where the truth is True, never the other way round, so
+    leaving out a terminal that requires a literal on lines without it finds the same first
+    match."""
+    try:
+        return _holds(list(sre_parse.parse(source)), literal)
+    except (re.error, TypeError, ValueError, RecursionError):
+        return False
+
+
+def _holds(items: list[tuple[Any, Any]], literal: str) -> bool:
+    run = ""  # the plain characters matched last, one after the other
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            if literal in run:
+                return True
+            continue
+        run = ""
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, pattern = av
+            if not add_flags and not del_flags and _holds(list(pattern), literal):
+                return True
+        elif op is sre.BRANCH:
+            if all(_holds(list(branch), literal) for branch in av[1]):
+                return True
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            low, _high, pattern = av
+            if low >= 1 and _holds(list(pattern), literal):
+                return True
+    return False

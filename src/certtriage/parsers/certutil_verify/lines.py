@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ...grammars import CERTUTIL_VERIFY
 from .._lark import grammar_text
-from .first import first_chars
+from .first import first_chars, requires
 
 if TYPE_CHECKING:
     from lark import Token, Tree
@@ -102,6 +102,10 @@ class Tables(NamedTuple):
     base: Dispatch
     """Every terminal but those of a retrieval, by the first character of a line, in the order
     of their priorities."""
+    plain: Dispatch | None
+    """The base terminals but those whose every match holds `0x` (an HRESULT), for the lines
+    that hold none (most: a line that fits no other terminal was scanned to its end for one);
+    None when no terminal needs one."""
     after_header: Dispatch
     """The base terminals and a retrieval's status, for the line after a section header."""
     in_check: Dispatch
@@ -125,6 +129,8 @@ _TERMINAL = re.compile(r"^([A-Z][A-Z0-9_]*)(?:\.(-?\d+))?:[ \t]*/(.*)/[ \t]*$", 
 _HEADER_RULE = re.compile(r"^([a-z][a-z_]*): ([A-Z][A-Z0-9_]*) _body\*$", re.MULTILINE)
 _DETAILS = re.compile(r"^_check_detail: ([A-Z_ |]+)$", re.MULTILINE)
 _SECTION, _STATUS = "SECTION_HEADER", "URL_STATUS"
+#: What an error code line holds (`Tables.plain`).
+_CODE = "0x"
 
 
 @functools.cache
@@ -149,7 +155,10 @@ def tables() -> Tables | None:
     # Inside a section, one combination per context and first character too; none of the
     # whole: until a character's own is built, such a line is matched by the base terminals
     # and then the retrieval terminals of higher priority (`_nested`), which compiles nothing.
+    coded = [n for n in outside if requires(terminals[n][1], _CODE)]
     return Tables(Dispatch(terminals, outside),
+                  Dispatch(terminals, [n for n in outside if n not in coded], whole=False)
+                  if coded else None,
                   Dispatch(terminals, [*outside, _STATUS], whole=False),
                   Dispatch(terminals, [*outside, *nested], whole=False),
                   tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
@@ -179,11 +188,16 @@ def classify(text: str) -> list[Block] | None:
     items: list[Line | Section] = []
     section: Section | None = None
     context, pos, number, end = _BASE, 0, 0, len(text)
-    by_char = base.by_char
+    by_char, plain = base.by_char, known.plain
+    coded = _lines_with(text, _CODE) if plain is not None else set()
     while pos < end:
         char = text[pos]
         if context == _BASE:
-            m = (by_char.get(char) or base.pattern(char)).match(text, pos)  # type: ignore[union-attr]
+            own = None
+            if plain is not None and pos not in coded:
+                own = plain.by_char.get(char) or plain.pattern(char)
+            m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
+                text, pos)
             if m is None:
                 return None
             kind = m.lastgroup or ""
@@ -221,6 +235,19 @@ def classify(text: str) -> list[Block] | None:
     if items and not blocks:
         blocks.append(Block("lead", items))
     return blocks
+
+
+def _lines_with(text: str, literal: str) -> set[int]:
+    """Where each line that holds `literal` starts."""
+    starts = set()
+    found = text.find(literal)
+    while found != -1:
+        starts.add(text.rfind("\n", 0, found) + 1)
+        end = text.find("\n", found)
+        if end == -1:
+            break
+        found = text.find(literal, end + 1)
+    return starts
 
 
 #: The three lexer contexts: outside a section, after a section header, inside a retrieval.
