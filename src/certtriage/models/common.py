@@ -8,6 +8,7 @@ certificates in a chain; they do it with these models, so one rule reads them al
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -278,8 +279,12 @@ def _hex(value: str | None) -> str | None:
     """Hex digits only, lowercase, without leading zeros (serials are printed both ways)."""
     if value is None:
         return None
-    digits = "".join(c for c in value.lower() if c in "0123456789abcdef")
+    digits = _NOT_HEX.sub("", value.lower())
     return digits.lstrip("0") or ("0" if digits else None)
+
+
+#: Whatever is not a lowercase hex digit (taken out of hashes and serials in one pass).
+_NOT_HEX = re.compile(r"[^0-9a-f]+")
 
 
 class Identity(Model):
@@ -337,7 +342,7 @@ class Identity(Model):
     @field_validator("thumbprint")
     @classmethod
     def _thumbprint(cls, value: str | None) -> str | None:
-        digits = "".join(c for c in (value or "").lower() if c in "0123456789abcdef")
+        digits = _NOT_HEX.sub("", (value or "").lower())
         return digits or None
 
     @field_validator("serial")
