@@ -178,7 +178,7 @@ def parse_date(text: str | None) -> datetime | None:
     try:
         us = _US.match(text)
         if us:
-            month, day, year, hour, minute = (int(us[i]) for i in range(1, 6))
+            month, day, year, hour, minute = map(int, us.group(1, 2, 3, 4, 5))
             if hour > 12:
                 return None
             if month > 12 >= day:  # day-first with AM/PM: unambiguous when the day is > 12
