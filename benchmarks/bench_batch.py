@@ -81,7 +81,7 @@ def rate(cases: list[Path], count: int, *options: str) -> float:
         subprocess.run(command, check=False, capture_output=True)
         elapsed = time.perf_counter() - start
         with report.open("rb") as lines:
-            written = sum(1 for line in lines if line.startswith(b'{"type": "input"'))
+            written = sum(1 for line in lines if line.startswith(b'{"type":"input"'))
     assert written == count, written
     return count / elapsed
 

@@ -45,3 +45,25 @@ def test_text_highlights_the_failing_element_and_groups_symptoms() -> None:
 
 def test_text_colour_only_on_request() -> None:
     assert "\x1b[" in render(_report(), OutputFormat.TEXT, color=True)
+
+
+def test_json_lines_hold_each_result_as_its_model_gives_it() -> None:
+    """Every fixture's line is the result's own JSON data, typed; a name with a byte that is
+    not UTF-8 (a lone surrogate, which pydantic's encoder refuses) is written all the same."""
+    from certtriage.batch import batch
+    from certtriage.render.json import SCHEMA_VERSION
+
+    full = batch([FIXTURES / "certutil", FIXTURES / "events"])
+    odd = InputResult(source="ticket/caf\udce9.txt", kind="unknown", status="error",
+                      error="no such format")
+    full = full.model_copy(update={"inputs": (*full.inputs, odd)})
+    lines = render(full, OutputFormat.JSONL, include_model=True).splitlines()
+    assert len(lines) == len(full.inputs) + len(full.cases)
+    for line, item in zip(lines, full.inputs, strict=False):
+        assert json.loads(line) == {"type": "input", "schema_version": SCHEMA_VERSION,
+                                    **item.model_dump(mode="json")}
+        assert line.isascii() or "\udce9" not in line  # escaped, never written raw
+    assert json.loads(lines[len(full.inputs) - 1])["source"] == "ticket/caf\udce9.txt"
+    for line, case in zip(lines[len(full.inputs):], full.cases, strict=True):
+        assert json.loads(line) == {"type": "case", "schema_version": SCHEMA_VERSION,
+                                    **case.model_dump(mode="json")}
