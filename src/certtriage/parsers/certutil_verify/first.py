@@ -11,6 +11,7 @@ same first match as trying them all.
 
 from __future__ import annotations
 
+import functools
 import re
 from re import _constants as sre
 from re import _parser as sre_parse
@@ -24,6 +25,7 @@ class _Any(Exception):
     """The first character can be anything (as far as this reading can tell)."""
 
 
+@functools.cache  # a terminal's pattern is read once, when a combination is first built
 def first_chars(source: str) -> frozenset[str] | None:
     """The characters a match of `source` (compiled without flags) can start with; None when
     it can start with any, or when it can match the empty string."""

@@ -74,7 +74,6 @@ class Dispatch:
                  whole: bool = True) -> None:
         self.terminals = terminals
         self.ordered = sorted(names, key=lambda n: (-terminals[n][0], n))
-        self.starts = {n: first_chars(terminals[n][1]) for n in self.ordered}
         self.whole = _combined(terminals, self.ordered) if whole else None
         self.by_char: dict[str, re.Pattern[str]] = {}
         self._seen: dict[str, int] = {}
@@ -88,7 +87,8 @@ class Dispatch:
         seen = self._seen[char] = self._seen.get(char, 0) + 1
         if seen < self.SPECIALISE:
             return self.whole
-        names = tuple(n for n in self.ordered if (s := self.starts[n]) is None or char in s)
+        names = tuple(n for n in self.ordered
+                      if (s := first_chars(self.terminals[n][1])) is None or char in s)
         found = self._by_names.get(names)
         if found is None:
             found = self._by_names[names] = _combined(self.terminals, list(names))
