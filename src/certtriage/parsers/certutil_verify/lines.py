@@ -196,21 +196,16 @@ def classify(text: str) -> list[Block] | None:
             own = None
             if plain is not None and pos not in coded:
                 own = plain.by_char.get(char) or plain.pattern(char)
-            m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
-                text, pos)
-            if m is None:
-                return None
-            kind = m.lastgroup or ""
         else:
             inside = known.after_header if context == _AFTER_HEADER else known.in_check
             own = inside.by_char.get(char) or inside.pattern(char)
-            m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
-                text, pos)
-            if m is None:
-                return None
-            kind = m.lastgroup or ""
-            if own is None:
-                kind = _nested(known, kind, text, pos, context)
+        m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
+            text, pos)
+        if m is None:
+            return None
+        kind = m.lastgroup or ""
+        if own is None and context != _BASE:  # a nested context without its own combination
+            kind = _nested(known, kind, text, pos, context)
         stop, number = m.end(), number + 1
         line = _line((kind, text[pos:stop - 1], number))
         pos = stop
