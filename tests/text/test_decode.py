@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,39 @@ def test_input_too_large_belongs_to_the_one_error_hierarchy() -> None:
     from certtriage.errors import CerttriageError, InputError
 
     assert issubclass(InputTooLarge, InputError) and issubclass(InputError, CerttriageError)
+
+
+@pytest.mark.parametrize("size", [0, 1, 5_000, (1 << 20) + 3, 3 << 20])
+def test_a_bounded_read_gives_the_whole_of_any_stream_within_the_limit(
+        tmp_path: Path, size: int) -> None:
+    """A regular file (read by its size), an in-memory stream and a pipe (read in pieces)
+    give all their bytes, after a head already read; one byte past the limit is refused."""
+    import io
+    import os
+    import threading
+
+    from certtriage.text.decode import read_bounded
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "input.bin"
+    path.write_bytes(data)
+    with path.open("rb") as handle:
+        head = handle.read(2)
+        assert head + read_bounded(handle, size, already=len(head)) == data
+    assert read_bounded(io.BytesIO(data), size) == data
+    reader, writer = os.pipe()
+
+    def feed() -> None:
+        with open(writer, "wb") as out:
+            out.write(data)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    with open(reader, "rb") as pipe:
+        assert read_bounded(pipe, size) == data
+    thread.join()
+    if size:
+        with path.open("rb") as handle, pytest.raises(InputTooLarge):
+            read_bounded(handle, size - 1)
+        with pytest.raises(InputTooLarge):
+            read_bounded(io.BytesIO(data), size - 1)
