@@ -65,7 +65,7 @@ def _run(*args: str, env: dict[str, str] | None = None) -> str:
     return ran.out
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "text"])
 def test_spawn_workers_give_the_output_of_one_process(cases: list[Path], fmt: str) -> None:
     paths = [str(p) for p in cases]
     alone = _run("-f", fmt, "--jobs", "1", *paths)
