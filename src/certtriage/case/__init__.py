@@ -24,7 +24,6 @@ from ..clock import now
 from ..engine import rulebook, worst_verdict
 from ..models.common import Identity
 from ..models.findings import (
-    FINDING_TEXTS,
     SEVERITY_RANK,
     CaseCertificate,
     CaseResult,
@@ -231,7 +230,7 @@ class CaseFold:
             if same is not None:  # another copy of findings already held: only its name
                 same.also.append(result.source)
                 continue
-            unit = _Unit(result.source, ids, [f.model_copy(update=FINDING_TEXTS) for f in findings])
+            unit = _Unit(result.source, ids, [f.without_texts() for f in findings])
             self._units.append(unit)
             self._shapes.setdefault(shape, unit)
         self._timeline.add(result)

@@ -92,6 +92,14 @@ class Finding(Model):
     evidence: tuple[Span, ...] = ()
     """Input lines that justify the finding."""
 
+    def without_texts(self) -> Finding:
+        """The finding as a case reads it: without its texts (kept once in the input's own
+        output); itself when it has none already."""
+        if not (self.message or self.why or self.remediation or self.references
+                or self.evidence):
+            return self
+        return self.model_copy(update=_TEXTS)
+
 
 class InputResult(Model):
     """The result for one input: its status, verdict, findings and parsed model."""
@@ -147,11 +155,11 @@ class InputResult(Model):
         without its evidence (:meth:`without_evidence`) and its findings without their texts."""
         return self.model_copy(update={
             **_NO_EVIDENCE,
-            "findings": tuple(f.model_copy(update=FINDING_TEXTS) for f in self.findings)})
+            "findings": tuple(f.without_texts() for f in self.findings)})
 
 
-#: What a case never reads of a finding: its texts (kept once in the input's own output).
-FINDING_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
+#: What a case never reads of a finding: its texts.
+_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
 _NO_EVIDENCE = {"model": None, "pieces": (), "events": (), "next_steps": ()}
 
 
