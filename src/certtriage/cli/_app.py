@@ -210,7 +210,7 @@ def rules(
     shown = look(Color(color))
     if code is None:
         _write_info(rule_table(chosen, color=shown.color))
-    _write_info(rule_page(chosen[0], book.sources[chosen[0].code], **vars(shown)))
+    _write_info(rule_page(chosen[0], book.sources[chosen[0].code], **shown._asdict()))
 
 
 # Unknown options are taken as the argument, so `explain -2146885613` works without `--`.
@@ -243,7 +243,7 @@ def explain(
     from ..render.info import explanation
     from ._output import look
 
-    _write_info(explanation(found, **vars(look(Color(color)))))
+    _write_info(explanation(found, **look(Color(color))._asdict()))
 
 
 def _write_info(text: str) -> NoReturn:

@@ -21,9 +21,8 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..render.term import UNICODE_PROBE
 
@@ -36,8 +35,7 @@ class Color(str, Enum):
     never = "never"
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(NamedTuple):
     """How text output is laid out for its destination."""
 
     width: int

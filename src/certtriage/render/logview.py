@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..models.findings import Finding
 
@@ -68,8 +68,7 @@ class ValidationRow:
     """Rejected, or built with errors: what a reader looks at first."""
 
 
-@dataclass(frozen=True)
-class LogView:
+class LogView(NamedTuple):
     """What a log holds, before its findings."""
 
     facts: tuple[str, ...]

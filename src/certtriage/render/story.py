@@ -7,8 +7,8 @@ expired 01:59 on 3 Nov 2025`: the first failed answer a server logged, and the l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from ..models.findings import TimelineEntry
 
@@ -16,8 +16,7 @@ from ..models.findings import TimelineEntry
 _EXPIRIES = {"crl-next-update": " expires (NextUpdate)", "not-after": " expires (NotAfter)"}
 
 
-@dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(NamedTuple):
     """One moment of a case's timeline."""
 
     time: str

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .escape import one_line, visible
 
@@ -58,8 +58,7 @@ _ATOMS = re.compile(
 _URL_TAIL = ".,;:)]}'\""
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A piece of text in one style, optionally a hyperlink."""
 
     text: str

@@ -5,12 +5,15 @@ one-line summary, the chains to draw with their failing elements and URLs, the e
 the findings grouped (the same rule on one element is one group, with every URL it names and
 one remediation), and the notes. Text, Markdown, HTML and CSV render this view and decide only
 how it looks; nothing here knows a format or an output syntax.
+
+The records are named tuples rather than frozen dataclasses: Python 3.11 writes and compiles
+six methods for each frozen dataclass when its module is imported (about a millisecond a
+class), and every `certtriage analyze` of a paste imports these.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
@@ -25,8 +28,7 @@ __all__ = ["EventRow", "LogView"]
 BAD_STATUSES = frozenset({"failed", "expired"})
 
 
-@dataclass(frozen=True)
-class CheckView:
+class CheckView(NamedTuple):
     """One -urlfetch retrieval under an element."""
 
     section: str
@@ -39,8 +41,7 @@ class CheckView:
     """`0x80072ee7 The server name ...`, empty when the retrieval worked."""
 
 
-@dataclass(frozen=True)
-class ElementView:
+class ElementView(NamedTuple):
     """One certificate of a chain as drawn."""
 
     position: str
@@ -54,16 +55,14 @@ class ElementView:
     checks: tuple[CheckView, ...]
 
 
-@dataclass(frozen=True)
-class ChainView:
+class ChainView(NamedTuple):
     """A chain to draw, leaf first."""
 
     title: str
     elements: tuple[ElementView, ...]
 
 
-@dataclass(frozen=True)
-class Symptom:
+class Symptom(NamedTuple):
     """A finding explained by a root cause, shown under it."""
 
     cause: str
@@ -71,8 +70,7 @@ class Symptom:
     message: str
 
 
-@dataclass(frozen=True)
-class FindingGroup:
+class FindingGroup(NamedTuple):
     """Findings of one rule about one element (or one event, or one setting), shown once."""
 
     rule: str
@@ -92,8 +90,7 @@ class FindingGroup:
     references: tuple[Reference, ...]
 
 
-@dataclass(frozen=True)
-class InputView:
+class InputView(NamedTuple):
     """What a reader is shown about one input."""
 
     source: str
@@ -124,8 +121,7 @@ class InputView:
     """Names, URLs and places that a layout must never break across lines."""
 
 
-@dataclass(frozen=True)
-class CertificateRow:
+class CertificateRow(NamedTuple):
     """One certificate (or server log window) of a case, with its own root causes."""
 
     label: str
@@ -135,8 +131,7 @@ class CertificateRow:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CaseView:
+class CaseView(NamedTuple):
     """One case of a batch run."""
 
     name: str
@@ -156,8 +151,7 @@ class CaseView:
     """What came first, in one sentence ('' when no failure was logged with a time)."""
 
 
-@dataclass(frozen=True)
-class ReportView:
+class ReportView(NamedTuple):
     """The whole report as shown."""
 
     version: str
