@@ -34,6 +34,28 @@ def test_code_tables_is_cached(ct: CodeTables) -> None:
     assert code_tables() is ct
 
 
+def test_the_validated_tables_are_kept_in_the_cache_folder_and_rebuilt_when_damaged(
+        ct: CodeTables, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CERTTRIAGE_CACHE_DIR", str(tmp_path))
+    code_tables.cache_clear()
+    try:
+        built = code_tables()
+        [cached] = tmp_path.glob("codes-*.pickle")
+        code_tables.cache_clear()
+        read = code_tables()  # from the cache file
+        assert read is not built
+        for tables in (built, read):
+            assert tables.codes == ct.codes and tables.substatuses == ct.substatuses
+            assert vars(tables).keys() == vars(ct).keys()
+            assert tables.hresult(0x80092013, 1) == ct.hresult(0x80092013, 1)
+        cached.write_bytes(b"not a pickle")
+        code_tables.cache_clear()
+        assert code_tables().error_flags == ct.error_flags
+        assert cached.read_bytes() != b"not a pickle"  # written again
+    finally:
+        code_tables.cache_clear()
+
+
 def test_table_sizes(ct: CodeTables) -> None:
     # hresults.md sections 2-7 (105 rows) + SEC_E_INVALID_HANDLE, three Win32 codes certutil
     # ends with (3, 13, 259) and 24 smart-card (SCARD_) codes

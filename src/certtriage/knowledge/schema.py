@@ -30,7 +30,7 @@ _SUBSTATUS = re.compile(r"^\d{3}\.\d{1,2}$")
 class Condition(BaseModel):
     """A named predicate and its arguments."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     predicate: str
     """A predicate name a format registered (its `parsers/<format>/predicates.py`)."""
@@ -44,7 +44,7 @@ class Condition(BaseModel):
 class Examples(BaseModel):
     """Fixture paths (relative to `fixtures/`) the rule must fire on and stay quiet on."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     triggers: tuple[str, ...] = Field(min_length=1)
     """Inputs on which the rule must fire."""
@@ -61,7 +61,7 @@ tool message, an input that decides nothing)."""
 class Adjustment(BaseModel):
     """What a rule changes in the other findings of the same evidence when it fires."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     severity: Literal["warning", "info"]
     """The severity the evidence's error findings take instead (they stop being root causes)."""
@@ -72,7 +72,7 @@ class Adjustment(BaseModel):
 class Rule(BaseModel):
     """One knowledge-base rule."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     code: str
     """Permanent code: three capitals and three digits. Never reused."""

@@ -231,7 +231,28 @@ def _load_tables(path_dir: Path | Traversable | str) -> CodeTables:
 
 @functools.cache
 def code_tables() -> CodeTables:
-    """Return the code tables shipped with the package, loaded and validated once."""
+    """Return the code tables shipped with the package, loaded and validated once.
+
+    The validated tables are kept in the cache folder beside the rulebook, keyed by the data
+    files, the modules that define and check them and the package and pydantic versions:
+    validating every row again cost a paste about as much as reading it.
+    """
     from importlib.resources import files
 
-    return _load_tables(files("certtriage.knowledge") / "data")
+    from ..._cache import fetch, keyed_file, store
+    from ..._version import __version__
+
+    data = files("certtriage.knowledge") / "data"
+    here = files("certtriage.knowledge") / "codes"
+    import pydantic
+
+    cached = keyed_file("codes", [f"{__version__}\n{pydantic.VERSION}".encode(), *(
+        item.read_bytes() for item in (data / HRESULTS_FILE, data / TRUST_FILE,
+                                       data / IIS_FILE, here / "tables.py",
+                                       here / "loader.py", here / "numbers.py"))])
+    tables = fetch(cached, CodeTables) if cached is not None else None
+    if tables is None:
+        tables = _load_tables(data)
+        if cached is not None:
+            store(cached, tables)
+    return tables

@@ -42,7 +42,7 @@ _SubstatusCode = Annotated[str, StringConstraints(pattern=r"^[1-5][0-9]{2}\.[0-9
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ErrorCode(_Frozen):
