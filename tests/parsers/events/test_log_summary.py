@@ -290,30 +290,33 @@ _PROVIDERS = ["Service Control Manager", "Schannel", "Microsoft-Windows-Kernel-G
 @given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([7036, 36888, 16]),
                           st.sampled_from([2, 4]),
                           st.one_of(st.none(), st.integers(0, 30)),
-                          st.sampled_from(["A", "B", "AB"]), st.sampled_from(["", "0", "12"]),
+                          st.sampled_from(["A", "B", "AB"]), st.sampled_from([0, 1, 2, 3]),
                           st.sampled_from(["", "A", "B"])), max_size=40),
        st.sampled_from([2, 3, 2000]))
 def test_an_evtx_scan_sums_up_as_counting_each_record_does(
-        rows: list[tuple[int, int, int, int | None, str, str, str]], max_keys: int) -> None:
+        rows: list[tuple[int, int, int, int | None, str, int, str]], max_keys: int) -> None:
     """The scan's own counts per System block (joined to their pairs when it ends) give the
     summary that counting every record one by one gives: records in any time order, some
-    without a time, from several computers (a name at the place the last one stood, or a
-    record's data naming another computer after its own), past the cap on pairs."""
+    without a time, from several computers, past the cap on pairs; the computer moved by
+    fields before it, among them by exactly as far as from a record's own computer to the
+    other computer its event data names (where the last record named the last one)."""
     from certtriage.knowledge.catalog import event_knowledge
     from certtriage.parsers.events import tally as tally_module
 
+    apart = len('"Computer":"A","Security":null},"EventData":{')
+    shifts = ["", '"Opcode":0,', '"Opcode":12,', '"Keywords":"' + "0" * (apart - 14) + '",']
+    assert len(shifts[3]) == apart
     records, reference = [], tally_module.Tally()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tally_module, "MAX_KEYS", max_keys)
-        for provider, event_id, level, day, computer, opcode, other in rows:
+        for provider, event_id, level, day, computer, shift, other in rows:
             name = _PROVIDERS[provider]
             attrs = f'"Provider_attributes":{{"Name":"{name}"}},' if name else ""
             time = None if day is None else f"2025-01-{day + 1:02}T00:00:00Z"
-            shift = f'"Opcode":{opcode},' if opcode else ""
-            data = f',"EventData":{{"Computer":"{other}","Security":1}}' if other else ""
+            data = f',"EventData":{{"Computer":"{other}","Param":1}}' if other else ""
             records.append({"timestamp": time, "data": (
                 '{"Event":{"System":{' + attrs + f'"EventID":{event_id},"Level":{level},'
-                f'"Task":0,{shift}"Channel":"System","Computer":"{computer}",'
+                f'"Task":0,{shifts[shift]}"Channel":"System","Computer":"{computer}",'
                 f'"Security":null}}{data}}}}}')})
             reference.add(name or tally_module.UNKNOWN, event_id, time, computer,
                           tally_module._LEVELS[str(level)], key=time)

@@ -187,9 +187,12 @@ class EvtxTally(Tally):
         every System block), is counted without searching its text: on a log of one service's
         records that is most of them. The counts join their pairs' when the scan ends."""
         heads, computers, first_seen = self._heads, self._computers, self._first_seen
-        same = name = ""  # '"Computer":"NAME"' of the last record's computer, and NAME
-        where = 0  # where it stood in the last record, counted from its "Task"
-        last, last_slot = "", None  # the last record's System block start, and its counts
+        # The last record's System block start with its "Task" key, where that key stood and
+        # the counts of that start; its computer ('"Computer":"NAME"') and NAME, and that key
+        # with the "Security" key after it and where it stood, counted from "Task".
+        last, cut_last, last_slot = _NEVER, 0, None
+        same = name = ""
+        known, where = _NEVER, 0
         count = 0
         iterator = iter(records)
         try:
@@ -201,14 +204,13 @@ class EvtxTally(Tally):
                             progress(count)
                         text = record.get("data") or ""
                         timestamp = record.get("timestamp")
-                        if last and text.startswith(last) and text.startswith('"Task"', len(last)):
-                            cut, head, slot = len(last), last, last_slot
+                        if text.startswith(last):
+                            cut, slot = cut_last, last_slot
                         else:
                             cut = text.find('"Task"', 0, 2000)
-                            head = text[:cut] if cut > 0 else text[:400]
-                            slot = heads.get(head)
+                            slot = heads.get(text[:cut] if cut > 0 else text[:400])
                             if slot is not None and cut > 0:
-                                last, last_slot = head, slot
+                                last, cut_last, last_slot = text[:cut + 6], cut, slot
                         if slot is not None and timestamp:
                             slot[0] += 1
                             if timestamp >= slot[2]:
@@ -217,10 +219,8 @@ class EvtxTally(Tally):
                                 slot[1] = timestamp
                             wanted = slot[3]
                         else:
-                            wanted = first_seen(head, timestamp)
-                        at = cut + where
-                        if same and cut > 0 and text.startswith(same, at) and text.startswith(
-                                ',"Security', at + len(same)):
+                            wanted = first_seen(text[:cut] if cut > 0 else text[:400], timestamp)
+                        if text.startswith(known, cut + where):
                             computers[name] += 1
                         else:
                             at = text.find('"Computer":"', cut)
@@ -230,6 +230,7 @@ class EvtxTally(Tally):
                                 same = self._computer_of(text, max(cut, 0))
                                 name = same[12:-1]
                             where = at - cut
+                            known = f'{same},"Security' if same and cut > 0 else _NEVER
                         if wanted or wanted is None and any(m in text for m in PREFILTER):
                             yield text
                     break
@@ -278,6 +279,9 @@ class EvtxTally(Tally):
         plain = computer in self._computers and '"' not in computer and "\\" not in computer
         return f'"Computer":"{computer}"' if plain else ""
 
+
+#: Starts no record's JSON text (a control character is escaped in JSON).
+_NEVER = "\x00"
 
 #: Substrings of a record's JSON that can mean a relevant provider, for a record whose System
 #: block names none (checked before decoding it).
