@@ -8,15 +8,13 @@ asks them only for what a line's structure leaves open.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._cache import load_toml
 
 
-@dataclass(frozen=True)
-class CertutilL10n:
+class CertutilL10n(NamedTuple):
     """Lookups from printed text (case-folded) to its meaning."""
 
     status: dict[str, str]

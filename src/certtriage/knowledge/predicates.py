@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, get_type_hints
+from typing import Any, NamedTuple, get_type_hints
 
 from pydantic import TypeAdapter
 
@@ -26,8 +26,7 @@ CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2"
 ANY_EKU_OID = "2.5.29.37.0"
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What a finding shows about one match: the values its message may name, and the
     finding's own fields."""
 
@@ -112,8 +111,7 @@ class Binding:
         )
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A piece of an input evaluated as evidence of its own, with the rules of another kind
     (a CAPI2 run inside an event log is evaluated like certutil output)."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._data import EventDef, Piece, Wording
 
@@ -46,8 +47,7 @@ def pattern(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of reading a template piece by piece: a slot (or none, for the head) and the
     literal text after it."""
 

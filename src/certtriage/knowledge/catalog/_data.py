@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..._cache import load_toml
 
@@ -22,8 +21,7 @@ Piece = tuple[str, str]
 """("text", literal) or ("slot", field name)."""
 
 
-@dataclass(frozen=True)
-class Wording:
+class Wording(NamedTuple):
     """One template of an event."""
 
     text: str
@@ -53,8 +51,7 @@ class Wording:
                        for kind, value in self.pieces())
 
 
-@dataclass(frozen=True)
-class Suffix:
+class Suffix(NamedTuple):
     """A sentence some builds append to every message of a provider."""
 
     provider: str
@@ -68,8 +65,7 @@ class Suffix:
                        lang=self.lang)
 
 
-@dataclass(frozen=True)
-class EventDef:
+class EventDef(NamedTuple):
     """One event of the catalog."""
 
     provider: str
@@ -83,7 +79,7 @@ class EventDef:
     summary: str
     fields: tuple[str, ...]
     wordings: tuple[Wording, ...]
-    kinds: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str]
     """Slot kind of each field (hresult, number, word, protocol, host, text, errortext)."""
 
     @property
@@ -126,8 +122,7 @@ def _positional(fields: tuple[str, ...], number: int) -> str:
     return fields[number - 1] if 0 < number <= len(fields) else f"param{number}"
 
 
-@dataclass(frozen=True)
-class CatalogData:
+class CatalogData(NamedTuple):
     """Everything `events.toml` holds."""
 
     events: tuple[EventDef, ...]

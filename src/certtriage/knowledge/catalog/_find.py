@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ._clean import clean_lines
 from ._compile import Compiled
@@ -47,8 +47,7 @@ class FoundMessage:
     """Every (provider, id) the text fits, when it fits more than one."""
 
 
-@dataclass(frozen=True)
-class MatchIndex:
+class MatchIndex(NamedTuple):
     """The compiled catalog."""
 
     by_anchor: dict[str, list[Compiled]]

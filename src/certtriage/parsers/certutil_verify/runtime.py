@@ -11,8 +11,9 @@ analysis (UTC) they are compared with a day's margin for the unknown time zone.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ... import clock
 from ...knowledge.predicates import Binding, predicate
@@ -25,8 +26,7 @@ from .model import CertutilVerify
 ZONE_MARGIN = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class RunWindow:
+class RunWindow(NamedTuple):
     """Bounds of the time certutil ran, each with the line that gives it."""
 
     after: datetime | None = None

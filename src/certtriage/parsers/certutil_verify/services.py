@@ -6,7 +6,7 @@ readers and card certificates, -dcinfo's domain controllers and stores, the two-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dcinfo import DcinfoLines
 from .invocation import InvocationLines
@@ -16,8 +16,7 @@ from .state import Command
 from .urlcache import UrlcacheLines
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(NamedTuple):
     """The command's units."""
 
     listing: ListingLines

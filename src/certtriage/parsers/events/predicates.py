@@ -46,9 +46,9 @@ class EventBinding(Binding):
         spans = (*base.spans, event.span) if event.span is not None else base.spans
         url = base.url or next((event.data[f] for f in _URL_FIELDS if event.data.get(f)),
                                event.capi2.url if event.capi2 else None)
-        return replace(base, fill=fill, event_id=event.event_id, time=event.time,
-                       alert_code=event.alert_code, spans=spans, url=url,
-                       codes=base.codes or tuple(event.codes))
+        return base._replace(fill=fill, event_id=event.event_id, time=event.time,
+                             alert_code=event.alert_code, spans=spans, url=url,
+                             codes=base.codes or tuple(event.codes))
 
 
 #: The binding event rules start from.

@@ -74,7 +74,7 @@ class AlertBinding(Binding):
 
     def facts(self, doc: Any) -> Facts:
         """The binding's facts, with the alert."""
-        return replace(super().facts(doc), alert_code=self.alert)
+        return super().facts(doc)._replace(alert_code=self.alert)
 
 
 @predicate
