@@ -18,9 +18,9 @@ MIN_LENGTH = 25
 
 
 @functools.cache
-def message_index() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
-    """One pattern over the messages of the codes that name a cause (longest first), and each
-    message (single-spaced, lower case, no final period) to its code."""
+def messages() -> dict[str, ErrorCode]:
+    """Each message of the codes that name a cause (single-spaced, lower case, no final
+    period) to its code."""
     from . import code_tables
 
     by_text: dict[str, ErrorCode] = {}
@@ -28,9 +28,17 @@ def message_index() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
         if code.cause is None:
             continue
         for message in (code.message, *code.alt_messages):
-            text = " ".join(message.rstrip(". ").split()).lower()
+            text = _key(message)
             if len(text) >= MIN_LENGTH:
                 by_text.setdefault(text, code)
+    return by_text
+
+
+@functools.cache
+def message_index() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
+    """One pattern over :func:`messages` (longest first), and those messages. Compiling it
+    costs a few milliseconds, so a text that is one message whole does without it."""
+    by_text = messages()
     alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in
                            sorted(by_text, key=len, reverse=True))
     return re.compile(alternation, re.IGNORECASE), by_text
@@ -38,6 +46,13 @@ def message_index() -> tuple[re.Pattern[str], dict[str, ErrorCode]]:
 
 def code_by_message(text: str) -> ErrorCode | None:
     """The code whose message `text` holds first (None when it holds none)."""
+    whole = messages().get(_key(text))
+    if whole is not None:  # what the pattern finds first in a text that is one message
+        return whole
     pattern, by_text = message_index()
     match = pattern.search(text)
-    return None if match is None else by_text[" ".join(match.group(0).split()).lower()]
+    return None if match is None else by_text[_key(match.group(0))]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).rstrip(". ").lower()
