@@ -48,6 +48,10 @@ def _as(result: InputResult, source: str) -> InputResult:
     return result.model_copy(update={"source": source})
 
 
+#: A fragment naming no certificate, with findings other than trailer-only-offline's.
+_OTHER_FRAGMENT = "trailer-only-failed-untrusted.txt"
+
+
 def _linking(notes: tuple[str, ...]) -> list[str]:
     return [n for n in notes if "confirmed" in n]
 
@@ -137,6 +141,36 @@ def test_evidence_naming_no_certificate_joins_the_only_one(tmp_path: Path) -> No
     two = [*one, _as(_read("revoked/leaf-revoked-key-compromise.txt"), "b.txt")]
     case = diagnose_case("case", two)
     assert "revocation-offline" in case.root_causes and not _linking(case.notes)
+
+
+@pytest.mark.parametrize("copies", [2, 30])
+def test_many_inputs_naming_no_certificate_with_the_same_findings_are_one_row(
+        copies: int) -> None:
+    """Beside two certificates, fragments that name none stay apart from both; those showing
+    the same findings are one row listing every file (held once by the fold), each other
+    fragment a row of its own, and none of them 'confirms' anything."""
+    from certtriage.case import CaseFold
+
+    tails = [_as(_read("fragments/trailer-only-offline.txt"), f"tail-{n}.txt")
+             for n in range(copies)]
+    named = [_as(_read("revocation-offline/cdp-http-404.txt"), "a.txt"),
+             _as(_read("revoked/leaf-revoked-key-compromise.txt"), "b.txt")]
+    other = _as(_read("fragments/" + _OTHER_FRAGMENT), "other.txt")
+    fold = CaseFold("case")
+    for result in [named[0], *tails[: copies // 2], other, named[1], *tails[copies // 2:]]:
+        fold.add(result)
+    case = fold.result()
+    unnamed = [c for c in case.certificates if c.identity is None]
+    rows = {c.sources[0]: c for c in unnamed}
+    assert rows["tail-0.txt"].sources == tuple(t.source for t in tails)
+    assert rows["tail-0.txt"].label == (
+        f"a certificate tail-0.txt and {copies - 1} more files do not name")
+    assert rows["other.txt"].sources == ("other.txt",)
+    assert len(case.certificates) == 4 and len(unnamed) == 2
+    assert len(fold._units) < 4 + 2  # each tail's findings held once, however many tails
+    assert not _linking(case.notes)
+    assert any(n.startswith(f"revocation-offline is shown alike by {copies} files that name "
+                            "no certificate") for n in case.notes)
 
 
 def test_the_timeline_puts_the_expired_crl_just_before_the_first_403() -> None:

@@ -8,7 +8,8 @@ within one group:
 
 * certificate findings join when their identities match (`match.same_certificate`);
 * findings whose input names no certificate join the case's certificate when it has one at
-  most, and stay on their own otherwise;
+  most, and stay on their own otherwise (inputs that show the same such findings, together:
+  one row for a sweep of fragments, not one per file);
 * a server's log (IIS W3C, Schannel, HTTP.sys events) joins the certificate seen on the same
   server in the same window, or the case's only certificate; else the windows of the same
   server group together.
@@ -146,7 +147,10 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     graph = rulebook().cause_graph
     shown = strongest(i for u in group for i in u.about)
     named = shown is not None and (shown.kind == "server" or keyed(shown))
-    label = describe(shown) if named else f"a certificate {_name(group[0].source)} does not name"
+    files = list(dict.fromkeys(s for u in group for s in u.sources))
+    label = (describe(shown) if named
+             else f"a certificate {_name(files[0])} does not name" if len(files) == 1
+             else f"a certificate {_name(files[0])} and {len(files) - 1} more files do not name")
     seen_in: dict[str, dict[str, None]] = {}  # cause -> the files that show it, in order
     for unit in group:
         for f in unit.findings:
@@ -159,9 +163,10 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     symptoms = [c for c in roots if any(c in graph.get(o, ()) for o in roots if o != c)]
     roots = sorted((c for c in roots if c not in symptoms),
                    key=lambda c: (-severity[c], -len(seen_in[c])))
-    notes = [f"{cause} is confirmed by {len(files)} files about {label}: "
-             f"{', '.join(islice(files, 4))}"
-             for cause, files in seen_in.items() if len(files) > 1 and cause in roots]
+    said = f"is confirmed by {{}} files about {label}" if named else (
+        "is shown alike by {} files that name no certificate")
+    notes = [f"{cause} {said.format(len(shows))}: {', '.join(islice(shows, 4))}"
+             for cause, shows in seen_in.items() if len(shows) > 1 and cause in roots]
     for root in roots:
         for symptom in sorted(graph.get(root, ())):
             others = [s for s in seen_in.get(symptom, ()) if s not in seen_in[root]]
@@ -175,7 +180,7 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     notes.extend(v.said for v in validity)
     certificate = CaseCertificate(
         label=label, identity=shown if named else None,
-        sources=tuple(dict.fromkeys(s for u in group for s in u.sources)), root_causes=tuple(roots),
+        sources=tuple(files), root_causes=tuple(roots),
         iis_substatus=iis, symptoms=tuple(symptoms), validity=validity)
     top = max((severity[c] for c in roots), default=0)
     return _Diagnosis(certificate, notes, (-top, -max((len(seen_in[c]) for c in roots),
@@ -192,7 +197,8 @@ class CaseFold:
     them. Kept of each input: its counts, its relevant findings (errors and root causes,
     without their texts) with the identities they are about, and what the timeline and the
     contradiction check gather (distinct moments and certificates, not inputs); an input that
-    passes cleanly adds nothing that grows."""
+    passes cleanly adds nothing that grows, and one that repeats findings already held (about
+    the same certificate, or naming none) adds only its name."""
 
     def __init__(self, case: str) -> None:
         self.case = case
@@ -226,8 +232,12 @@ class CaseFold:
         for ids, findings in mine.items():
             shape = (ids, tuple((f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
                                 for f in findings))
-            same = self._shapes.get(shape) if any(keyed(i) for i in ids) else None
-            if same is not None:  # another copy of findings already held: only its name
+            # Another copy of findings already held (about the same certificate, or naming
+            # none and no server either) is kept as a name only: a sweep of copies, or of
+            # fragments that show the same failure, holds each finding once.
+            server = any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids)
+            same = None if server else self._shapes.get(shape)
+            if same is not None:
                 same.also.append(result.source)
                 continue
             unit = _Unit(result.source, ids, [f.without_texts() for f in findings])
