@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,7 +119,7 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    """Run and print the benchmarks."""
+    """Run and print the batch figures (`run.py --only batch` prints the same lines)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--large", type=int, default=10_000)
@@ -130,30 +128,10 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="throughput only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
-    figures: dict[str, float | None] = {}
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    for layout, per_case in () if args.no_memory else (("one case", None),
-                                                        ("cases of 100", 100)):
-        small, large = peak_rss(args.small, per_case), peak_rss(args.large, per_case)
-        figures[f"rss {layout} small"], figures[f"rss {layout} large"] = small, large
-        print(f"peak RSS, {layout:12}: {args.small:>7} files {small:6.0f} MiB, "
-              f"{args.large:>7} files {large:6.0f} MiB ({large / small:.2f}x, target 1.00x)")
-    with tempfile.TemporaryDirectory() as tmp:
-        cases = _fill(Path(tmp), args.files, 100)
-        seen = rates(cases, args.files, args.rounds)
-    median = {way: statistics.median(values) for way, values in seen.items()}
-    figures.update(median)
-    base, one, two = median["in-process"], median["jobs 1"], median["jobs 2"]
-    print(f"{args.files} dumps in folders of 100, `batch -f jsonl -o FILE`, "
-          f"{args.rounds} rounds in turn, medians (wall time, start-up included)")
-    print(f"in-process       : {base:7.0f} dumps/s")
-    print(f"batch -j 1       : {one:7.0f} dumps/s ({one / base:.0%} of in-process, target 80%)")
-    print(f"batch -j 2       : {two:7.0f} dumps/s ({two / one:.2f}x of -j 1, target 1.80x)")
-    dask = median.get("dask 2 workers")
-    if dask is None:
-        print("dask LocalCluster: skipped (pip install 'certtriage[dask]')")
-    else:
-        print(f"dask, 2 workers  : {dask:7.0f} dumps/s ({dask / one:.2f}x of -j 1)")
+    from run import batch, header
+
+    header()
+    figures = batch(args.files, args.rounds, args.large, args.small, memory=not args.no_memory)
     if args.json:
         print(json.dumps(figures))
 

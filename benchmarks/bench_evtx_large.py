@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import struct
 import subprocess
 import sys
-import tempfile
-import time
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -31,11 +28,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_evtx import raw  # noqa: E402
 from evtx_writer import CHUNK_SIZE, FILE_HEADER_SIZE, build_evtx  # noqa: E402
 from make_evtx_fixtures import DAY, alert_sent, eventlog_6013, scm_7036  # noqa: E402
-
-from certtriage.parsers.events.evtx import parse as scan  # noqa: E402
 
 #: Records in the repeated block.
 BLOCK = 3000
@@ -95,38 +89,17 @@ def peak_mib(path: Path) -> float:
 
 
 def main() -> None:
-    """Write the logs, time the scans, measure the memory; print each figure with its target."""
+    """Write the logs, time the scans, measure the memory; print each figure with its target
+    (`run.py --only large` prints the same lines)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=1024)
     parser.add_argument("--small-mib", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    with tempfile.TemporaryDirectory() as tmp:
-        small, large = Path(tmp) / "small.evtx", Path(tmp) / "System.evtx"
-        write_log(small, args.small_mib)
-        start = time.perf_counter()
-        write_log(large, args.mib)
-        size = large.stat().st_size / 2**20
-        print(f"generated {size:.0f} MiB in {time.perf_counter() - start:.0f} s")
-        raw_cpu, scan_cpu, records, relevant = [], [], 0, 0
-        for _ in range(args.rounds):
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-            records = raw(large)
-            middle = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-            log = scan(large)
-            after = resource.getrusage(resource.RUSAGE_SELF).ru_utime
-            raw_cpu.append(middle - before)
-            scan_cpu.append(after - middle)
-            relevant = sum(c.count for c in log.counts if c.certificate)
-        raw_s, scan_s = min(raw_cpu), min(scan_cpu)
-        print(f"{records:,} records, {relevant:,} of them certificate events")
-        print(f"raw evtx iteration   : {records / raw_s:9.0f} records/s")
-        print(f"certtriage scan      : {records / scan_s:9.0f} records/s "
-              f"({raw_s / scan_s:.0%} of raw, target 80 %)")
-        low, high = peak_mib(small), peak_mib(large)
-        print(f"peak RSS, analyze    : {args.small_mib} MiB log {low:.0f} MiB, "
-              f"{size:.0f} MiB log {high:.0f} MiB ({high / low:.2f}x, target 1.00x)")
+    from run import header, large_log
+
+    header()
+    large_log(args.mib, args.rounds, args.small_mib)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Every figure of the speed targets, each with its target and ratio (run by hand; never part
-of the test suite).
+"""Every figure of the speed and memory targets, each with its target and ratio (run by hand;
+never part of the test suite).
 
-    python benchmarks/run.py [--rounds 15] [--seconds 6] [--only startup,throughput,evtx]
+    python benchmarks/run.py [--only startup,throughput,evtx,batch,large] [--rounds 15]
+                             [--seconds 6] [--files 6000] [--large-files 10000] [--mib 1024]
                              [--src=OTHER/src]
 
 * startup: wall time (and the child's CPU time) of one `certtriage analyze` of a typical paste,
@@ -13,10 +14,21 @@ of the test suite).
   and by the grammar, alternating; target 1,000 dumps/s.
 * evtx: certtriage's scan of the 32 MiB file in ../shared against raw `evtx` iteration of the
   same file, alternating, medians; target at least 80 %.
+* batch: `certtriage batch -f jsonl -o FILE` over `--files` dumps in folders of 100 with one
+  and two processes (and a Dask LocalCluster of two workers with the `dask` extra), wall time
+  with start-up, next to the in-process pipeline, `--rounds // 5` rounds in turn (at least 3);
+  targets `-j 1` at 80 % of in-process, `-j 2` at 1.8x of `-j 1`. Then peak resident memory of
+  a streamed batch over 100 and `--large-files` files, as one case and as cases of 100;
+  target the same figure for both sizes (met within 5 %, the machine's noise).
+* large: a generated System log of `--mib` MiB (a few Schannel alerts among service records):
+  scan against raw iteration (target 80 %), and peak resident memory of `analyze` on a 10 MiB
+  and on the large log (target the same; met within 5 %).
 
-The header line names the machine (cores, Python, date) for benchmarks/README.md. The cache
-folder is a private temporary one, warmed before timing, so runs of other checkouts on the same
-machine cannot evict its entries.
+Everything takes about 20 minutes on two cores; `--only startup,throughput,evtx` about three.
+`--src` measures another checkout's source for the first three (the batch and large-log
+figures run this checkout's command). The header line names the machine (cores, Python,
+date) for benchmarks/README.md. The cache folder is a private temporary one, warmed before
+timing, so runs of other checkouts on the same machine cannot evict its entries.
 """
 
 from __future__ import annotations
@@ -188,24 +200,115 @@ def evtx(rounds: int) -> None:
          f"{raw / ours:.0%} of raw ({'met' if raw / ours >= 0.8 else 'not met'})")
 
 
+# ---- batch -----------------------------------------------------------------------------------
+#: Peak memory counts as flat within this ratio (runs of one command differ by about as much).
+FLAT = 1.05
+
+
+def _flat(low: float, high: float) -> str:
+    return f"{high / low:.2f}x ({'met' if high / low <= FLAT else 'not met'})"
+
+
+def batch(files: int, rounds: int, large: int, small: int = 100,
+          memory: bool = True) -> dict[str, float]:
+    """`certtriage batch` on one and two processes (and Dask) against the in-process pipeline;
+    peak memory of a streamed batch of few and of many files. The figures, by name."""
+    from bench_batch import _fill, peak_rss, rates
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = _fill(Path(tmp), files, 100)
+        seen = rates(cases, files, rounds)
+    median = {way: statistics.median(values) for way, values in seen.items()}
+    figures.update(median)
+    base, one, two = median["in-process"], median["jobs 1"], median["jobs 2"]
+    print(f"batch ({files} dumps in folders of 100, `batch -f jsonl -o FILE`, {rounds} rounds "
+          "in turn, wall time with start-up, medians)")
+    line("in-process pipeline", f"{base:.0f} dumps/s", "", "")
+    line("batch -j 1", f"{one:.0f} dumps/s", ">= 80 % in-process",
+         f"{one / base:.0%} of in-process ({'met' if one / base >= 0.8 else 'not met'})")
+    line("batch -j 2", f"{two:.0f} dumps/s", ">= 1.80x -j 1",
+         f"{two / one:.2f}x -j 1 ({'met' if two / one >= 1.8 else 'not met'})")
+    dask = median.get("dask 2 workers")
+    if dask is None:
+        line("batch --scheduler (Dask, 2 workers)", "skipped", "", "pip install '.[dask]'")
+    else:
+        line("batch --scheduler (Dask, 2 workers)", f"{dask:.0f} dumps/s", "",
+             f"{dask / one:.2f}x -j 1")
+    if memory:
+        for layout, per_case in (("one case", None), ("cases of 100", 100)):
+            low, high = peak_rss(small, per_case), peak_rss(large, per_case)
+            figures[f"rss {layout} small"], figures[f"rss {layout} large"] = low, high
+            line(f"peak RSS, {layout}, {small:,} / {large:,} files",
+                 f"{low:.0f} / {high:.0f} MiB", "1.00x", _flat(low, high))
+    return figures
+
+
+# ---- a large generated log --------------------------------------------------------------------
+def large_log(mib: int, rounds: int, small_mib: int = 10) -> None:
+    """A generated System log of `mib` MiB: scan against raw iteration; peak memory of
+    `analyze` on it and on a small one."""
+    from bench_evtx import raw as raw_iteration
+    from bench_evtx_large import peak_mib, write_log
+
+    from certtriage.parsers.events.evtx import parse as scan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "small.evtx", Path(tmp) / "System.evtx"
+        write_log(small, small_mib)
+        write_log(large, mib)
+        size = large.stat().st_size / 2**20
+        times: dict[str, list[float]] = {"raw": [], "scan": []}
+        records = relevant = 0
+        for _ in range(rounds):
+            start = time.process_time()
+            records = raw_iteration(large)
+            times["raw"].append(time.process_time() - start)
+            start = time.process_time()
+            relevant = sum(c.count for c in scan(large).counts if c.certificate)
+            times["scan"].append(time.process_time() - start)
+        raw, ours = (statistics.median(t) for t in times.values())
+        print(f"large log (generated, {size:.0f} MiB, {records:,} records, {relevant} of them "
+              f"certificate events, CPU time, {rounds} rounds, medians)")
+        line("raw evtx iteration", f"{records / raw:.0f} records/s", "", "")
+        line("certtriage scan", f"{records / ours:.0f} records/s", ">= 80 % of raw",
+             f"{raw / ours:.0%} of raw ({'met' if raw / ours >= 0.8 else 'not met'})")
+        low, high = peak_mib(small), peak_mib(large)
+        line(f"peak RSS of analyze, {small_mib} / {size:.0f} MiB log",
+             f"{low:.0f} / {high:.0f} MiB", "1.00x", _flat(low, high))
+
+
+def header() -> None:
+    """The machine, for benchmarks/README.md."""
+    print(f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{datetime.date.today().isoformat()}, load average "
+          f"{os.getloadavg()[0]:.1f} at the start")
+
+
 def main() -> None:
     """Run the chosen benchmarks and print their figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--only", default="startup,throughput,evtx")
+    parser.add_argument("--only", default="startup,throughput,evtx,batch,large")
+    parser.add_argument("--files", type=int, default=6000, help="dumps a batch run reads")
+    parser.add_argument("--large-files", type=int, default=10_000,
+                        help="files of the larger batch whose memory is measured")
+    parser.add_argument("--mib", type=int, default=1024, help="size of the generated log")
     parser.add_argument("--src", help="the source tree to measure (default: this checkout's)")
     args = parser.parse_args()
     chosen = args.only.split(",")
-    print(f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{datetime.date.today().isoformat()}, load average "
-          f"{os.getloadavg()[0]:.1f} at the start")
+    header()
     if "startup" in chosen:
         startup(args.rounds)
     if "throughput" in chosen:
         throughput(args.seconds, max(3, args.rounds // 3))
     if "evtx" in chosen:
         evtx(args.rounds)
+    if "batch" in chosen:
+        batch(args.files, max(3, args.rounds // 5), args.large_files)
+    if "large" in chosen:
+        large_log(args.mib, max(1, args.rounds // 5))
 
 
 if __name__ == "__main__":
