@@ -1,26 +1,21 @@
-"""Batch benchmarks: memory against the number of files, throughput by executor (run by hand;
-never part of the test suite).
+"""Batch measurements that `run.py --only batch,batch-memory` prints (never part of the test
+suite).
 
-    python benchmarks/bench_batch.py [--small 100] [--large 10000] [--files 6000]
-
-Prints:
-* peak resident memory of `certtriage batch -j 1 -f jsonl` (streamed) over `--small` and
-  `--large` small files (copies of the clean certutil fixtures), once as one case (one folder)
-  and once as cases of 100 files (a folder per 100): the target is the same figure for both
+* peak resident memory of `certtriage batch -j 1 -f jsonl` (streamed) over a few and over
+  many small files (copies of the clean certutil fixtures), once as one case (one folder) and
+  once as cases of 100 files (a folder per 100): the target is the same figure for both
   sizes (results are streamed, not held);
-* dumps per second of `certtriage batch -f jsonl -o FILE` over `--files` certutil dumps (in
-  folders of 100) with one process, two worker processes, and a Dask LocalCluster of two
-  single-thread worker processes (started, and warmed by a first run, before the clock runs;
-  skipped without the `dask` extra), wall time of the whole command, start-up included, next
-  to the in-process pipeline over the same dumps: the targets are `-j 1` at 80 % of in-process
-  and `-j 2` at 1.8x of `-j 1`. The commands run in turn, `--rounds` times; medians.
+* dumps per second of `certtriage batch -f jsonl -o FILE` over certutil dumps in folders of
+  100 with one process, two worker processes, and a Dask LocalCluster of two single-thread
+  worker processes (started, and warmed by a first run, before the clock runs; skipped
+  without the `dask` extra), wall time of the whole command, start-up included, next to the
+  in-process pipeline over the same dumps: the targets are `-j 1` at 80 % of in-process and
+  `-j 2` at 1.8x of `-j 1`. The commands run in turn, a number of rounds; medians.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import subprocess
 import sys
 import tempfile
@@ -116,25 +111,3 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
             for way, options in ways.items():
                 seen.setdefault(way, []).append(rate(cases, count, *options))
     return seen
-
-
-def main() -> None:
-    """Run and print the batch figures (`run.py --only batch` prints the same lines)."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--small", type=int, default=100)
-    parser.add_argument("--large", type=int, default=10_000)
-    parser.add_argument("--files", type=int, default=6_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-memory", action="store_true", help="throughput only")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
-    args = parser.parse_args()
-    from run import batch, header
-
-    header()
-    figures = batch(args.files, args.rounds, args.large, args.small, memory=not args.no_memory)
-    if args.json:
-        print(json.dumps(figures))
-
-
-if __name__ == "__main__":
-    main()

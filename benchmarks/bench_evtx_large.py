@@ -1,7 +1,6 @@
-"""A generated System log of any size: scan speed against raw `evtx` iteration, and peak memory
-of `certtriage analyze` on a small and a large copy.
-
-    python benchmarks/bench_evtx_large.py [--mib 1024] [--small-mib 10] [--rounds 1]
+"""A generated System log of any size, and the peak memory of `certtriage analyze` on one:
+what `run.py --only large [--mib 1024]` measures (scan speed against raw `evtx` iteration, and
+memory on a small and a large log).
 
 The log is what a busy server's System log looks like when a client-certificate problem is
 buried in it: service and event-log records by the million, and a few Schannel alerts (`FEW`,
@@ -14,7 +13,6 @@ are capped).
 
 from __future__ import annotations
 
-import argparse
 import os
 import struct
 import subprocess
@@ -86,21 +84,3 @@ def peak_mib(path: Path) -> float:
     out = subprocess.run([sys.executable, "-c", _PEAK, *command], check=True, env=env,
                          capture_output=True, text=True).stdout
     return int(out.split()[-1]) / 1024
-
-
-def main() -> None:
-    """Write the logs, time the scans, measure the memory; print each figure with its target
-    (`run.py --only large` prints the same lines)."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mib", type=int, default=1024)
-    parser.add_argument("--small-mib", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=1)
-    args = parser.parse_args()
-    from run import header, large_log
-
-    header()
-    large_log(args.mib, args.rounds, args.small_mib)
-
-
-if __name__ == "__main__":
-    main()
