@@ -247,6 +247,31 @@ def test_hresult_with_trailing_text_is_not_a_wrapped_tail() -> None:
     assert len(norm.lines) == 2
 
 
+
+def test_repairs_stay_in_line_order_when_a_repaired_line_is_a_wrapped_tail() -> None:
+    # Line 2 is quoted, then joined; line 3 is repaired on its own: a line's repairs come
+    # before its joining, and every repair of an earlier line before those of a later one.
+    text = f"{OFFLINE_MSG}\n> {OFFLINE}\n`certutil -verify`\n\tIndented %prefix\n"
+    norm = normalize(text)
+    assert norm.lines == [f"{OFFLINE_MSG} {OFFLINE}", "certutil -verify", "Indented %prefix"]
+    assert norm.origin == [1, 3, 4]
+    assert kinds(text) == [(2, "quote-prefix"), (2, "wrapped-hresult"), (3, "backticks")]
+
+
+@pytest.mark.parametrize("text", [
+    "a\u00a0b\n  \u201cquoted\u201d\n\u2014\u2014 banner \u2014\u2014\n",  # beyond ASCII
+    "x\t\n\t\n%\n% y\n",  # suspect characters that stripping removes, or leaves alone
+])
+def test_suspect_lines_are_repaired_and_others_only_stripped(text: str) -> None:
+    expected_lines, expected_origin = [], []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = " ".join(normalize(raw + "\n").lines)
+        if line:
+            expected_lines.append(line)
+            expected_origin.append(number)
+    norm = normalize(text)
+    assert (norm.lines, norm.origin) == (expected_lines, expected_origin)
+
 # --------------------------------------------------------------------------- idempotence
 
 

@@ -78,27 +78,62 @@ def _repair(line: str, lineno: int, repairs: list[Repair]) -> str:
 def normalize(text: str) -> NormalizedText:
     """Split decoded text into repaired, non-blank lines with their original line numbers."""
     out = NormalizedText()
+    raw = text.split("\n")
+    # Each line stripped at once; the few that hold a suspect character (none, mostly) are
+    # repaired instead, in line order.
+    stripped = [line.strip() for line in raw]
+    repairs = out.repairs
+    for index in _suspect_lines(text):
+        line = raw[index].rstrip()
+        if line and _SUSPECT.search(line):
+            stripped[index] = _repair(line, index + 1, repairs).rstrip()
+    # Only a line that starts with `0` or `(` can be the wrapped tail of the one before it.
+    if "\n0" in (joined := "\n" + "\n".join(stripped)) or "\n(" in joined:
+        _join_wrapped(stripped, out)
+    else:
+        out.lines = [line for line in stripped if line]
+        out.origin = [n for n, line in enumerate(stripped, start=1) if line]
+    return out
+
+
+def _suspect_lines(text: str) -> list[int]:
+    """The indexes of the lines that hold a suspect character (some may not once stripped)."""
+    if text.isascii():  # its suspect characters are found with `str.find`, most often none
+        starts = []
+        for char in _ASCII_SUSPECT:
+            at = text.find(char)
+            while at != -1:
+                starts.append(at)
+                at = text.find(char, at + 1)
+        starts.sort()
+    else:
+        starts = [m.start() for m in _SUSPECT.finditer(text)]
+    found: list[int] = []
+    index = last = 0
+    for at in starts:
+        index += text.count("\n", last, at)
+        last = at
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
+
+def _join_wrapped(stripped: list[str], out: NormalizedText) -> None:
+    """The non-blank lines with their line numbers, each wrapped tail joined to its line."""
     lines, origin, repairs = out.lines, out.origin, out.repairs
-    # A text with no suspect character anywhere (most) needs no line searched for one.
-    suspect = (any(c in text for c in _ASCII_SUSPECT) if text.isascii()
-               else _SUSPECT.search(text) is not None)
-    for lineno, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip()
+    wrapped = False
+    for lineno, line in enumerate(stripped, start=1):
         if not line:
             continue
-        if suspect and _SUSPECT.search(line):
-            line = _repair(line, lineno, repairs).rstrip()
-            if not line:
-                continue
-        else:
-            line = line.lstrip()
         if lines and line[0] in "0(" and _is_wrapped_tail(line, lines[-1]):
             repairs.append(Repair(line=lineno, kind="wrapped-hresult"))
             lines[-1] = f"{lines[-1]} {line}"
+            wrapped = True
             continue
         lines.append(line)
         origin.append(lineno)
-    return out
+    if wrapped:  # in line order, as they were made: a line's repairs before its joining
+        repairs.sort(key=lambda r: r.line)
 
 
 def _is_wrapped_tail(line: str, previous: str) -> bool:
