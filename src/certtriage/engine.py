@@ -9,10 +9,10 @@ adjustments of rules that fired (`adjusts`), and decides the verdict.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .knowledge.predicates import PREDICATES, Binding, Facts, Predicate
+from .knowledge.predicates import PREDICATES, SIGNALS, Binding, Facts, Predicate, Signals
 from .knowledge.rulebook import Rulebook, load_packaged_rulebook
 from .knowledge.schema import Adjustment, Condition, Rule
 from .models.findings import SEVERITY_RANK, Finding, Verdict
@@ -63,9 +63,29 @@ def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
     return known[1], known[2]
 
 
+#: Each rule's gate, by rule code: the signals its first condition needs of a document and
+#: how to read those a document shows (`knowledge.predicates.SIGNALS`); None when its first
+#: predicate registered none.
+_GATES: dict[str, tuple[Rule, tuple[Signals, Callable[[Any], Signals]] | None]] = {}
+
+
+def _gate(rule: Rule) -> tuple[Signals, Callable[[Any], Signals]] | None:
+    known = _GATES.get(rule.code)
+    if known is None or known[0] is not rule:
+        first = rule.when[0] if rule.when else None
+        entry = SIGNALS.get(first.predicate) if first is not None else None
+        known = _GATES[rule.code] = (
+            rule, (entry[0](**first.args), entry[1]) if entry and first else None)
+    return known[1]
+
+
 def _matches(doc: Any, rule: Rule, start: Binding) -> list[Binding]:
-    """The bindings of `rule` in `doc`, each once."""
+    """The bindings of `rule` in `doc`, each once (none, without evaluating it, when its
+    first condition needs what the document does not show)."""
     when, unless = _plan(rule)
+    gate = _gate(rule)
+    if gate is not None and start.element is None and gate[0].isdisjoint(gate[1](doc)):
+        return []
     bindings = [start]
     for fn, args in when:
         bindings = [nb for b in bindings for nb in fn(doc, b, **args)]

@@ -14,7 +14,7 @@ engine knows only :class:`Binding`: a format's subclass says what counts as the 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, get_type_hints
 
@@ -133,6 +133,19 @@ def predicate(fn: Predicate) -> Predicate:
     """Register `fn` under its name."""
     PREDICATES[fn.__name__] = fn
     return fn
+
+
+#: What a document must show for some predicates to match at all, by predicate name:
+#: `needs(**args)` gives the signals (any hashable keys) one of which the document must show
+#: for the predicate to yield anything from a binding about no element, and `shows(doc)` the
+#: signals a document shows. A rule whose first condition cannot match is not evaluated.
+Signals = frozenset[Hashable]
+SIGNALS: dict[str, tuple[Callable[..., Signals], Callable[[Any], Signals]]] = {}
+
+
+def signals(name: str, needs: Callable[..., Signals], shows: Callable[[Any], Signals]) -> None:
+    """Register what predicate `name` needs of a document (see `SIGNALS`)."""
+    SIGNALS[name] = (needs, shows)
 
 
 #: Names that argument values must come from, per argument name: filled by the format

@@ -24,7 +24,7 @@ from ...knowledge.predicates import (
     vocabulary,
 )
 from ...models.common import ChainElement, UrlSection, UrlStatus
-from . import alternatives, commands_predicates, issuer, runtime, verdicts  # noqa: F401  (registers their predicates)
+from . import alternatives, commands_predicates, issuer, runtime, signals, verdicts  # noqa: F401  (registers their predicates)
 from .binding import (
     START,
     ChainBinding,

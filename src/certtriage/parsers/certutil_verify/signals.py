@@ -1,0 +1,78 @@
+"""What a chain must show for the commonest predicates to match at all, so that the engine
+skips the rules that cannot fire on a document (`knowledge.predicates.SIGNALS`).
+
+Most rules read one trust flag, one -urlfetch outcome or one decisive line, and most chains
+show none of them: asking a set of the signals a document shows is far cheaper than running
+the predicate to find nothing. Each `needs` here is what its predicate tests before yielding
+anything from a binding about no element (`trust_error`: an element's or the chain's error
+flag, a code, a verdict attribute, -scinfo's chain status; `url_check`: a retrieval of a
+section with a status; `decisive_code`: a decisive line that reports a code), so skipping a
+rule whose needs the document does not show changes no finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...knowledge.predicates import Signals, signals
+from .binding import all_hresults
+from .model import CertutilVerify
+
+
+def _trust_error(*, flag: str, codes: list[str] | None = None,
+                 trailer: list[str] | None = None, bind: str = "none") -> Signals:
+    del bind  # which element a chain-level report binds to: no matter to whether it matches
+    return frozenset((flag, *(c.lower() for c in codes or ()), *(trailer or ())))
+
+
+def _url_check(*, sections: list[str], statuses: list[str]) -> Signals:
+    return frozenset((s, t) for s in sections for t in statuses)
+
+
+def _decisive_code(*, decisive_lines: list[str], **_: Any) -> Signals:
+    return frozenset(("decisive", line) for line in decisive_lines)
+
+
+_LAST: list[tuple[CertutilVerify, Signals]] = []
+
+
+def shows(doc: CertutilVerify) -> Signals:
+    """The signals `doc` shows (kept for the document being evaluated)."""
+    if _LAST and _LAST[0][0] is doc:
+        return _LAST[0][1]
+    found = _shows(doc)
+    _LAST[:] = [(doc, found)]
+    return found
+
+
+def _shows(doc: CertutilVerify) -> Signals:
+    """Trust flags (CERT_TRUST_...), error codes (0x...) and the names of the verdict
+    attributes that are set, as they are; (section, status) of each retrieval; ("decisive",
+    line) of each decisive line that reports a code."""
+    t = doc.trailer
+    found: set[Any] = {name for name, value in t.__dict__.items() if value}
+    for element in doc.elements:
+        if element.error_status is not None:
+            found.update(element.error_status.flags)
+        if element.url_checks:
+            found.update([(c.section, c.status) for c in element.url_checks])
+    chain = doc.chain_error
+    if chain is not None:
+        found.update(chain.flags)
+    if t.scinfo_chain_status is not None:
+        from ...knowledge.codes import code_tables
+
+        found.update([f.name for f in code_tables().decode_status("error", t.scinfo_chain_status)])
+    found.update([h.hex for h in all_hresults(doc)])
+    if t.failed_hresult is not None:
+        found.add(("decisive", "failed"))
+    if t.leaf_revocation_error is not None:
+        found.add(("decisive", "leaf"))
+    if doc.errors:
+        found.add(("decisive", "error"))
+    return frozenset(found)
+
+
+signals("trust_error", _trust_error, shows)
+signals("url_check", _url_check, shows)
+signals("decisive_code", _decisive_code, shows)
