@@ -103,8 +103,11 @@ class _Reader:
             return
         run.handlers[kind](text, line)
         current = reading.current
-        if current is not None and reading.mode in _SPANNED:
-            current.touch(line)
+        if current is not None and reading.mode in _SPANNED:  # `ElementDraft.touch`, inline
+            if not current.start:
+                current.start = line
+            if line > current.end:
+                current.end = line
 
     # ---- result -----------------------------------------------------------------------------
     def result(self) -> CertutilVerify:

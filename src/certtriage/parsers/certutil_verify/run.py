@@ -39,14 +39,40 @@ def _readers(cls: type) -> tuple[tuple[str, str], ...]:
     return found
 
 
+#: Per combination of unit classes: each line kind's reader, as (unit position, method name).
+_TABLES: dict[tuple[type, ...], dict[str, tuple[int, str]]] = {}
+
+
 def handlers(*units: object) -> dict[str, Handler]:
-    """Each unit's `on_<kind>` methods by the terminal they read (a kind has one reader)."""
-    table: dict[str, Handler] = {}
-    for unit in units:
-        for kind, name in _readers(type(unit)):
-            assert kind not in table, f"two readers for {kind} lines"
-            table[kind] = getattr(unit, name)
-    return table
+    """Each unit's `on_<kind>` methods by the terminal they read (a kind has one reader).
+
+    The table of which unit reads which kind is made once per combination of unit classes;
+    a run's bound methods are looked up as its lines first need them (a dump shows about a
+    third of the kinds)."""
+    types = tuple(type(unit) for unit in units)
+    table = _TABLES.get(types)
+    if table is None:
+        table = {}
+        for position, cls in enumerate(types):
+            for kind, name in _readers(cls):
+                assert kind not in table, f"two readers for {kind} lines"
+                table[kind] = (position, name)
+        _TABLES[types] = table
+    return _Bound(units, table)
+
+
+class _Bound(dict[str, Handler]):
+    """The readers of one run's units, bound on first use."""
+
+    def __init__(self, units: tuple[object, ...], table: dict[str, tuple[int, str]]) -> None:
+        super().__init__()
+        self.units, self.table = units, table
+
+    def __missing__(self, kind: str) -> Handler:
+        position, name = self.table[kind]  # KeyError: no unit reads `kind`
+        bound: Handler = getattr(self.units[position], name)
+        self[kind] = bound
+        return bound
 
 
 class Run:

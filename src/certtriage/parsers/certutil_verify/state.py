@@ -12,6 +12,7 @@ one output: the input, the command's own lines, and what could not be placed.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,13 @@ U32 = 0xFFFFFFFF
 #: An OID and the name printed after it (policy lines of an element and of the trailer).
 OID = re.compile(r"^(?P<oid>\d+(?:\.\d+)+)\s*(?P<name>.*)$")
 _MAX_EXCERPT = 300
+
+
+@functools.lru_cache(maxsize=4096)
+def span(start: int, end: int) -> Span:
+    """`Span(start=start, end=end)`: a frozen value, one per pair of lines (a dump makes about
+    twenty, the same few line numbers in every dump)."""
+    return Span(start=start, end=end)
 
 
 @dataclass
@@ -85,7 +93,7 @@ class ElementDraft:
                 CrlInfo(this_update_at=parse_date(c.get("this_update")),
                         next_update_at=parse_date(c.get("next_update")), **c) for c in self.crls
             ),
-            span=Span(start=self.start, end=self.end),
+            span=span(self.start, self.end),
             **f,
         )
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...models.common import RetrievalError, Span
+from ...models.common import RetrievalError
 from .lines import Line, Section
-from .state import ElementDraft, Reading
+from .state import ElementDraft, Reading, span
 
 # Written so no two quantifiers can share the same spaces: linear on hostile long lines.
 _URL_STATUS = re.compile(
@@ -91,7 +91,7 @@ class UrlfetchLines:
             "object_ref": ref["ref"] if ref else None,
             "time": int(m["time"]),
             "object_hash": obj_hash.lower() if obj_hash else None,
-            "span": Span(start=line, end=line),
+            "span": span(line, line),
         }
 
     def attach_url(self, record: dict[str, Any], text: str, line: int) -> None:
@@ -101,7 +101,7 @@ class UrlfetchLines:
             self.reading.unplaced(text, line, "second URL for one retrieval")
             return
         record["url"], record["url_index"] = (m["url"].strip(), m["index"]) if m else (text, None)
-        record["span"] = Span(start=record["span"].start, end=line)
+        record["span"] = span(record["span"].start, line)
 
     def attach_error(self, record: dict[str, Any], text: str, line: int) -> None:
         """Give `record` the error of an `Error retrieving URL:` line (in any language: the
@@ -112,7 +112,7 @@ class UrlfetchLines:
         hresult, win32 = parsed if parsed else (None, None)
         message = hresult.message if hresult else detail
         record["error"] = RetrievalError(message=message, hresult=hresult, win32=win32)
-        record["span"] = Span(start=record["span"].start, end=line)
+        record["span"] = span(record["span"].start, line)
         if record["status"] == "unknown":
             record["status"] = "failed"
 
