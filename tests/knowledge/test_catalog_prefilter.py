@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from certtriage.knowledge.catalog import _index, event_knowledge, find_messages
-from certtriage.knowledge.catalog._clean import clean_lines
-from certtriage.knowledge.catalog._match import Hit, _try, find_hits
+from certtriage.knowledge.catalog._clean import clean_lines, clean_text, only_spaced
+from certtriage.knowledge.catalog._match import Hit, _try, find_hits, may_hit
 from certtriage.text.decode import decode
 
 from ..conftest import FIXTURES, REAL
@@ -43,6 +43,9 @@ def assert_same(path: Path) -> None:
     flat = joined.lower().replace("\n", " ")
     by_anchor = _index(event_knowledge()).by_anchor
     assert _key(find_hits(joined, flat, by_anchor)) == _key(_plain_hits(joined, flat))
+    cleaned = clean_text(text)
+    if only_spaced(cleaned) and not may_hit(cleaned, by_anchor):
+        assert _plain_hits(joined, flat) == []
     every = find_messages(text)
     assert find_messages(text, mentions=False) == [f for f in every if f.match != "mention"]
 
@@ -65,3 +68,14 @@ def test_a_message_wrapped_at_its_middle_word_is_found() -> None:
     wrapped = text.replace("following ", "following\n> ")
     assert [f.event_id for f in find_messages(wrapped, mentions=False)] == [
         f.event_id for f in find_messages(text, mentions=False)]
+
+
+def test_a_text_without_an_anchor_is_told_apart_without_its_lines() -> None:
+    by_anchor = _index(event_knowledge()).by_anchor
+    anchor = next(a for a in by_anchor if len(a.split()) >= 3)
+    first, rest = anchor.split(" ", 1)
+    wrapped = f"Issuer:\n  CN=Contoso\n  Quoted: {first.upper()}\n\t  {rest}   and more\n"
+    assert may_hit(clean_text(wrapped), by_anchor)
+    certutil = (FIXTURES / "certutil" / "pass").glob("*.txt")
+    assert not any(may_hit(clean_text(p.read_text(encoding="utf-8")), by_anchor)
+                   for p in certutil)

@@ -62,12 +62,23 @@ def clean_line(line: str) -> str:
 
 def clean_lines(text: str) -> list[str]:
     """Every line of `text`, cleaned; the list has one entry per input line."""
-    text = clean_text(text)
-    if (_MARKED.match(text) is None and _ANY_MARKED.search(text) is None
-            and _ANY_BACKSLASH_END.search(text) is None):
+    return lines_of(clean_text(text))
+
+
+def only_spaced(cleaned: str) -> bool:
+    """Whether no line of a text `clean_text` gave starts with a marker or ends with a
+    backslash: then cleaning its lines only single-spaces them."""
+    return (_MARKED.match(cleaned) is None and _ANY_MARKED.search(cleaned) is None
+            and _ANY_BACKSLASH_END.search(cleaned) is None)
+
+
+def lines_of(cleaned: str, spaced: bool | None = None) -> list[str]:
+    """`clean_lines` of a text `clean_text` gave (`spaced`: what `only_spaced` says of it,
+    when known)."""
+    if spaced if spaced is not None else only_spaced(cleaned):
         # no line starts with a marker or ends with a backslash: each is only single-spaced
-        return [" ".join(line.split()) for line in text.split("\n")]
-    return [clean_line(line) for line in text.split("\n")]
+        return [" ".join(line.split()) for line in cleaned.split("\n")]
+    return [clean_line(line) for line in cleaned.split("\n")]
 
 
 #: Whether some line after the first may start with a marker (it may also find a line that

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from ._clean import clean_lines
+from ._clean import clean_text, lines_of, only_spaced
 from ._compile import Compiled
 from ._data import EventDef
-from ._match import Hit, find_hits, flatten, resolve
+from ._match import Hit, find_hits, flatten, may_hit, resolve
 from ._mentions import Mention, find_mentions, last_small_number, numbers
 
 #: Lines above and below a message searched for the id that names it.
@@ -59,7 +59,11 @@ class MatchIndex(NamedTuple):
 def find(text: str, index: MatchIndex, *, mentions: bool = True) -> list[FoundMessage]:
     """Every message and mention in `text`, in order; without `mentions`, the messages only
     (a text where no wording matches, most, is then not searched for mentions at all)."""
-    lines = clean_lines(text)
+    cleaned = clean_text(text)
+    spaced = only_spaced(cleaned)
+    if not mentions and spaced and not may_hit(cleaned, index.by_anchor):
+        return []
+    lines = lines_of(cleaned, spaced)
     joined = "\n".join(lines)
     flat = joined.lower().replace("\n", " ")
     hits = find_hits(joined, flat, index.by_anchor)

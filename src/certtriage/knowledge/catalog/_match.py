@@ -69,6 +69,41 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
     return hits
 
 
+def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
+    """Whether some anchor may occur in a text `clean_text` gave whose lines need only
+    single-spacing (`_clean.only_spaced`): False means `find_hits` finds nothing in it.
+
+    The text's words are those of the lines `find_hits` reads, and an anchor found there is
+    found in the text single-spaced across its line breaks as well (blank lines only part
+    words further), so this reads the text as one run of words, without making its lines."""
+    low = cleaned.lower()
+    words = low.split()
+    present = set(words)
+    flat = ""
+    for anchor, word, regular in _anchor_words(by_anchor):
+        if word is not None and word not in present:
+            continue
+        flat = flat or " ".join(words)
+        if anchor in flat or not regular:  # other blanks than single spaces: not read here
+            return True
+    return False
+
+
+_AnchorWords = list[tuple[str, str | None, bool]]
+_ANCHOR_WORDS: list[tuple[dict[str, list[Compiled]], _AnchorWords]] = []
+
+
+def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> _AnchorWords:
+    """Each anchor with its middle word and whether it is single-spaced (kept for the index
+    last asked about)."""
+    if _ANCHOR_WORDS and _ANCHOR_WORDS[0][0] is by_anchor:
+        return _ANCHOR_WORDS[0][1]
+    pairs = [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
+             for anchor in by_anchor]
+    _ANCHOR_WORDS[:] = [(by_anchor, pairs)]
+    return pairs
+
+
 @functools.lru_cache(maxsize=None)
 def _middle_word(anchor: str) -> str | None:
     """The longest of the anchor's words between two others (None for a shorter anchor, or
