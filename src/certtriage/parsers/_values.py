@@ -166,8 +166,11 @@ def _year(y: int) -> int:
     return y + 2000 if y < 100 else y
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str | None) -> datetime | None:
-    """A certutil date in the locale it was printed in, when the format is unambiguous.
+    """A certutil date in the locale it was printed in, when the format is unambiguous (a
+    pure function of the text, kept for the last few thousand: a dump reads each of its dates
+    twice or more, the model's and the run window's, and a fleet's dumps share their CAs').
 
     US `3/14/2025 9:12 AM`, ISO `2025-05-26 02:32`, German `06.08.2015 19:46`; a day-first
     slash date is read only when the day is above 12. Anything else gives None.
