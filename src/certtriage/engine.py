@@ -47,43 +47,48 @@ class _Fill(dict[str, str]):
 
 Step = tuple[Predicate, dict[str, Any]]
 
-#: Each rule's conditions with their predicates looked up and arguments read, by rule code
-#: (a rule is evaluated for every input: this is done once per rule, not once per input).
-_PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...]]] = {}
+Gate = tuple[Signals, Callable[[Any], Signals]]
+
+#: Each rule's conditions with their predicates looked up and arguments read, and its gate
+#: (the signals its first condition needs of a document and how to read those a document
+#: shows, `knowledge.predicates.SIGNALS`; None when its first predicate registered none), by
+#: rule code (a rule is evaluated for every input: this is done once per rule, not once per
+#: input).
+_PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]] = {}
 
 
-def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
-    """The rule's `when` and `unless` conditions as (predicate, arguments)."""
+def _rule_plan(rule: Rule) -> tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]:
     known = _PLANS.get(rule.code)
     if known is None or known[0] is not rule:
         def steps(conditions: Iterable[Condition]) -> tuple[Step, ...]:
             return tuple((predicate_fn(c.predicate), c.args) for c in conditions)
 
-        known = _PLANS[rule.code] = (rule, steps(rule.when), steps(rule.unless))
+        when = steps(rule.when)  # imports the predicates' modules, which register signals
+        first = rule.when[0] if rule.when else None
+        entry = SIGNALS.get(first.predicate) if first is not None else None
+        gate = (entry[0](**first.args), entry[1]) if entry and first else None
+        known = _PLANS[rule.code] = (rule, when, steps(rule.unless), gate)
+    return known
+
+
+def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+    """The rule's `when` and `unless` conditions as (predicate, arguments)."""
+    known = _rule_plan(rule)
     return known[1], known[2]
 
 
-#: Each rule's gate, by rule code: the signals its first condition needs of a document and
-#: how to read those a document shows (`knowledge.predicates.SIGNALS`); None when its first
-#: predicate registered none.
-_GATES: dict[str, tuple[Rule, tuple[Signals, Callable[[Any], Signals]] | None]] = {}
-
-
-def _gate(rule: Rule) -> tuple[Signals, Callable[[Any], Signals]] | None:
-    known = _GATES.get(rule.code)
-    if known is None or known[0] is not rule:
-        first = rule.when[0] if rule.when else None
-        entry = SIGNALS.get(first.predicate) if first is not None else None
-        known = _GATES[rule.code] = (
-            rule, (entry[0](**first.args), entry[1]) if entry and first else None)
-    return known[1]
+def _gate(rule: Rule) -> Gate | None:
+    """The rule's gate (see `_PLANS`)."""
+    return _rule_plan(rule)[3]
 
 
 def _matches(doc: Any, rule: Rule, start: Binding) -> list[Binding]:
     """The bindings of `rule` in `doc`, each once (none, without evaluating it, when its
     first condition needs what the document does not show)."""
-    when, unless = _plan(rule)
-    gate = _gate(rule)
+    known = _PLANS.get(rule.code)
+    if known is None or known[0] is not rule:
+        known = _rule_plan(rule)
+    _, when, unless, gate = known
     if gate is not None and start.element is None and gate[0].isdisjoint(gate[1](doc)):
         return []
     bindings = [start]

@@ -36,7 +36,7 @@ def _chains(path: Path) -> Iterator[CertutilVerify]:
 def _ungated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(predicates, "SIGNALS", {})
     monkeypatch.setattr(engine, "SIGNALS", {})
-    monkeypatch.setattr(engine, "_GATES", {})
+    monkeypatch.setattr(engine, "_PLANS", {})
 
 
 def test_the_fixtures_hold_chains_the_gated_rules_fire_on() -> None:
