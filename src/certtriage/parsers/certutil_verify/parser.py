@@ -78,11 +78,26 @@ class _Reader:
         run = self.runs.current
         reading = run.reading
         reading.mode, reading.crl, reading.list_target = kind, None, None
+        origin, handlers, elements = self.origin, run.handlers, run.elements
+        spanned = kind in _SPANNED  # the lines extend the open element's span
         for child in block.items:
             if isinstance(child, Section):
                 run.urlfetch.section(child)
-            else:
-                self._line(run, child)
+                continue
+            line = origin[child.number - 1]  # the input line (`Reading.lineno`)
+            reading.line = line
+            if not reading.first_line:
+                reading.first_line = line
+            reading.lines += 1
+            if reading.crl is not None and elements.in_crl(child.kind, child.text, line):
+                continue
+            handlers[child.kind](child.text, line)
+            current = reading.current
+            if spanned and current is not None:  # `ElementDraft.touch`, inline
+                if not current.start:
+                    current.start = line
+                if line > current.end:
+                    current.end = line
 
     def _next_verify_run(self, first: Any) -> bool:
         """An `Issuer:` label after a chain was read starts the output of another -verify."""
@@ -91,23 +106,6 @@ class _Reader:
             return False
         label = first.text.rstrip(":").strip().casefold()
         return self.command.l10n.label.get(label) in _IDENTITY_NAMES
-
-    def _line(self, run: Run, item: Line) -> None:
-        reading = run.reading
-        line = self.origin[item.number - 1]  # the input line (`Reading.lineno`)
-        reading.line = line
-        reading.first_line = reading.first_line or line
-        reading.lines += 1
-        kind, text = item.kind, item.text
-        if reading.crl is not None and run.elements.in_crl(kind, text, line):
-            return
-        run.handlers[kind](text, line)
-        current = reading.current
-        if current is not None and reading.mode in _SPANNED:  # `ElementDraft.touch`, inline
-            if not current.start:
-                current.start = line
-            if line > current.end:
-                current.end = line
 
     # ---- result -----------------------------------------------------------------------------
     def result(self) -> CertutilVerify:
