@@ -189,7 +189,10 @@ def _link(findings: list[Finding], book: Rulebook) -> list[Finding]:
             rule for rule in book.explainers.get(f.rule, ())
             if _explains(errors.get(rule, {}), f)))
         root = f.severity == "error" and not by
-        linked.append(f.model_copy(update={"explained_by": by, "root_cause": root}))
+        if by == f.explained_by and root == f.root_cause:  # as it was made: no copy
+            linked.append(f)
+        else:
+            linked.append(f.model_copy(update={"explained_by": by, "root_cause": root}))
     return sorted(_settle(linked), key=lambda f: (
         not f.root_cause, -SEVERITY_RANK[f.severity],
         f.element if f.element is not None else 99, f.rule,
