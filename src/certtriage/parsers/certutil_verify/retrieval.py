@@ -5,6 +5,7 @@ URL without one). These are facts a finding about the retrieval names in its mes
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from ...models.common import URL_SECTIONS, ChainElement, UrlCheck
@@ -39,8 +40,10 @@ def tally(element: ChainElement | None, check: UrlCheck) -> str:
     return f"{number_word(failed)} of its {number_word(len(checks))} {label} URLs {verb}"
 
 
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str | None) -> str:
-    """The URL's host name, `` when it has none (ldap:///...) or is not a URL."""
+    """The URL's host name, `` when it has none (ldap:///...) or is not a URL (kept for the
+    last few thousand URLs: a finding names it twice, and a fleet's dumps share their CAs')."""
     if not url:
         return ""
     try:
