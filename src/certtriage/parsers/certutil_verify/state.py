@@ -217,11 +217,15 @@ class Reading:
 
     def element(self) -> ElementDraft:
         """The element a line without its own context belongs to (created if none is open)."""
-        if self.current is None:
-            self.current = ElementDraft(start=self.line, end=self.line)
-            self.elements.append(self.current)
-        self.current.touch(self.line)
-        return self.current
+        current, line = self.current, self.line
+        if current is None:
+            current = self.current = ElementDraft(start=line, end=line)
+            self.elements.append(current)
+        if not current.start:  # `ElementDraft.touch`, inline: a line of a dump asks this most
+            current.start = line
+        if line > current.end:
+            current.end = line
+        return current
 
     def status_bit(self, text: str, line: int) -> tuple[str, int] | None:
         """(`error` or `info`, value) of a `X.dwErrorStatus = NAME (0xH)` line."""
