@@ -14,6 +14,7 @@ import re
 from ...models.common import Policy
 from .hashes import HashLines
 from .identity import IdentityLines
+from .listing import LISTING_MODES
 from .other import OtherLines
 from .services import Services
 from .state import OID, U32, ElementDraft, Reading
@@ -142,7 +143,7 @@ class ElementLines:
         label, value = label.strip(), value.strip()
         key = ELEMENT_LABELS.get(label)
         mode = self.reading.mode
-        if self.listing.field(label, value, line):
+        if mode in LISTING_MODES and self.listing.field(label, value, line):
             return
         if mode == "chain_hashes":
             placed = self.hashes.field(label, key, value, line)
