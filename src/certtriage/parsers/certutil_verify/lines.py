@@ -189,13 +189,14 @@ def classify(text: str) -> list[Block] | None:
     section: Section | None = None
     context, pos, number, end = _BASE, 0, 0, len(text)
     by_char, plain = base.by_char, known.plain
+    plain_by_char = plain.by_char if plain is not None else {}
     coded = _lines_with(text, _CODE) if plain is not None else set()
     while pos < end:
         char = text[pos]
         if context == _BASE:
             own = None
             if plain is not None and pos not in coded:
-                own = plain.by_char.get(char) or plain.pattern(char)
+                own = plain_by_char.get(char) or plain.pattern(char)
         else:
             inside = known.after_header if context == _AFTER_HEADER else known.in_check
             own = inside.by_char.get(char) or inside.pattern(char)
