@@ -96,8 +96,9 @@ _ANCHOR_WORDS: list[tuple[dict[str, list[Compiled]], _AnchorWords]] = []
 def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> _AnchorWords:
     """Each anchor with its middle word and whether it is single-spaced (kept for the index
     last asked about)."""
-    if _ANCHOR_WORDS and _ANCHOR_WORDS[0][0] is by_anchor:
-        return _ANCHOR_WORDS[0][1]
+    last = _ANCHOR_WORDS[0] if _ANCHOR_WORDS else None  # read once (threads)
+    if last is not None and last[0] is by_anchor:
+        return last[1]
     pairs = [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
              for anchor in by_anchor]
     _ANCHOR_WORDS[:] = [(by_anchor, pairs)]

@@ -58,9 +58,11 @@ _LAST: list[tuple[CertutilVerify, Signals]] = []
 
 
 def shows(doc: CertutilVerify) -> Signals:
-    """The signals `doc` shows (kept for the document being evaluated)."""
-    if _LAST and _LAST[0][0] is doc:
-        return _LAST[0][1]
+    """The signals `doc` shows (kept for the document being evaluated; the entry is read
+    once, so a thread evaluating another document meanwhile cannot swap it under us)."""
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is doc:
+        return last[1]
     found = _shows(doc)
     _LAST[:] = [(doc, found)]
     return found
