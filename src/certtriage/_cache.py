@@ -7,7 +7,7 @@ caller works without one (caching is an optimisation only).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,16 +60,25 @@ def load_toml(data: bytes, name: str) -> dict[str, Any]:
     cache file that cannot be read or written is ignored. Errors are tomllib's (and
     UnicodeDecodeError), as if the text were parsed directly.
     """
-    cached = keyed_file(f"toml-{name}", [data])
-    loaded = fetch(cached, dict) if cached is not None else None
-    if loaded is not None:
-        return loaded
-    import tomllib
+    def parse() -> dict[str, Any]:
+        import tomllib
 
-    parsed = tomllib.loads(data.decode("utf-8"))
-    if cached is not None:
-        store(cached, parsed)
-    return parsed
+        return tomllib.loads(data.decode("utf-8"))
+
+    return kept(f"toml-{name}", [data], dict, parse)
+
+
+def kept(stem: str, parts: Iterable[bytes], kind: type[T], build: Callable[[], T]) -> T:
+    """The value `build` makes, kept in the cache folder under the digest of `parts` (what it
+    is made from): read back when the file is there and a `kind`, else built and stored.
+    Without a cache folder it is built every time."""
+    cached = keyed_file(stem, parts)
+    value = fetch(cached, kind) if cached is not None else None
+    if value is None:
+        value = build()
+        if cached is not None:
+            store(cached, value)
+    return value
 
 
 def fetch(cached: Path, kind: type[T]) -> T | None:

@@ -58,6 +58,8 @@ _PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]] 
 
 
 def _rule_plan(rule: Rule) -> tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]:
+    """The rule's entry of `_PLANS`, made on first use (and again for another rulebook's
+    rule of the same code)."""
     known = _PLANS.get(rule.code)
     if known is None or known[0] is not rule:
         def steps(conditions: Iterable[Condition]) -> tuple[Step, ...]:
@@ -71,12 +73,6 @@ def _rule_plan(rule: Rule) -> tuple[Rule, tuple[Step, ...], tuple[Step, ...], Ga
     return known
 
 
-def _plan(rule: Rule) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
-    """The rule's `when` and `unless` conditions as (predicate, arguments)."""
-    known = _rule_plan(rule)
-    return known[1], known[2]
-
-
 def _gate(rule: Rule) -> Gate | None:
     """The rule's gate (see `_PLANS`)."""
     return _rule_plan(rule)[3]
@@ -85,10 +81,7 @@ def _gate(rule: Rule) -> Gate | None:
 def _matches(doc: Any, rule: Rule, start: Binding) -> list[Binding]:
     """The bindings of `rule` in `doc`, each once (none, without evaluating it, when its
     first condition needs what the document does not show)."""
-    known = _PLANS.get(rule.code)
-    if known is None or known[0] is not rule:
-        known = _rule_plan(rule)
-    _, when, unless, gate = known
+    _, when, unless, gate = _rule_plan(rule)
     if gate is not None and start.element is None and gate[0].isdisjoint(gate[1](doc)):
         return []
     bindings = [start]

@@ -14,7 +14,7 @@ from typing import Any
 import pydantic
 from pydantic import ValidationError
 
-from .._cache import fetch, store
+from .._cache import kept
 from ..errors import RulebookError
 from .schema import Category, Rule
 
@@ -151,25 +151,16 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
     only then is `predicates` called for the vocabulary to validate against.
     """
     root = resources.files("certtriage.knowledge") / "rules"
-    cached = _cache_path(root)
-    book = fetch(cached, Rulebook) if cached is not None else None
-    if book is not None:
-        return book
-    book = load_rulebook_from(root, predicates())
-    if cached is not None:
-        store(cached, book)
-    return book
+    return kept("rulebook", _cache_parts(root), Rulebook,
+                lambda: load_rulebook_from(root, predicates()))
 
 
-def _cache_path(root: Path | Traversable) -> Path | None:
-    from .._cache import keyed_file
+def _cache_parts(root: Path | Traversable) -> Iterator[bytes]:
+    """What the validated rulebook is made from: versions, the schema, every rule file."""
     from .._version import __version__
 
-    def parts() -> Iterator[bytes]:
-        yield f"{__version__}\n{pydantic.VERSION}".encode()
-        yield (resources.files("certtriage.knowledge") / "schema.py").read_bytes()
-        for rel, item in _files(root):
-            yield rel.encode()
-            yield item.read_bytes()
-
-    return keyed_file("rulebook", parts())
+    yield f"{__version__}\n{pydantic.VERSION}".encode()
+    yield (resources.files("certtriage.knowledge") / "schema.py").read_bytes()
+    for rel, item in _files(root):
+        yield rel.encode()
+        yield item.read_bytes()

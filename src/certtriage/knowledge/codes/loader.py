@@ -239,20 +239,15 @@ def code_tables() -> CodeTables:
     """
     from importlib.resources import files
 
-    from ..._cache import fetch, keyed_file, store
+    import pydantic
+
+    from ..._cache import kept
     from ..._version import __version__
 
     data = files("certtriage.knowledge") / "data"
     here = files("certtriage.knowledge") / "codes"
-    import pydantic
-
-    cached = keyed_file("codes", [f"{__version__}\n{pydantic.VERSION}".encode(), *(
-        item.read_bytes() for item in (data / HRESULTS_FILE, data / TRUST_FILE,
-                                       data / IIS_FILE, here / "tables.py",
-                                       here / "loader.py", here / "numbers.py"))])
-    tables = fetch(cached, CodeTables) if cached is not None else None
-    if tables is None:
-        tables = _load_tables(data)
-        if cached is not None:
-            store(cached, tables)
-    return tables
+    parts = [f"{__version__}\n{pydantic.VERSION}".encode(), *(
+        item.read_bytes() for item in (data / HRESULTS_FILE, data / TRUST_FILE, data / IIS_FILE,
+                                       here / "tables.py", here / "loader.py",
+                                       here / "numbers.py"))]
+    return kept("codes", parts, CodeTables, lambda: _load_tables(data))

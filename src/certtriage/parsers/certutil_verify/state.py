@@ -221,10 +221,7 @@ class Reading:
         if current is None:
             current = self.current = ElementDraft(start=line, end=line)
             self.elements.append(current)
-        if not current.start:  # `ElementDraft.touch`, inline: a line of a dump asks this most
-            current.start = line
-        if line > current.end:
-            current.end = line
+        current.touch(line)
         return current
 
     def status_bit(self, text: str, line: int) -> tuple[str, int] | None:
