@@ -86,7 +86,7 @@ class Format:
 
     def module(self, name: str = "") -> ModuleType:
         """The format's package, or one of its modules (imported on first use)."""
-        return import_module(f"{__name__}.{self.package}" + (f".{name}" if name else ""))
+        return _module(f"{__name__}.{self.package}" + (f".{name}" if name else ""))
 
     def sniff(self, probe: Any) -> bool:
         """Whether `probe` (text, bytes or the first bytes of a file, as `reads` says) looks
@@ -127,6 +127,13 @@ FORMATS: tuple[Format, ...] = (
     # Last: what no format claims as a whole is scanned for pieces of evidence.
     Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed", max_lines=100_000),
 )
+
+
+@functools.cache
+def _module(name: str) -> ModuleType:
+    """A module, once imported: a lookup per use instead of the import machinery's walk (a
+    format's modules are asked for several times an input)."""
+    return import_module(name)
 
 
 @functools.cache
