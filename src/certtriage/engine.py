@@ -150,9 +150,10 @@ def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,
     """
     findings: list[Finding] = []
     adjustments: list[Adjustment] = []
+    begin = start if start is not None else Binding()  # immutable: one for every rule
     for rule in book.for_kind(kind):
         try:
-            bindings = _matches(doc, rule, start or Binding())
+            bindings = _matches(doc, rule, begin)
             findings.extend(_finding(rule, b.facts(doc), book, context) for b in bindings)
         except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
             findings.append(Finding(
