@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -115,6 +114,8 @@ def _location(error: Any) -> str:
 def load_rulebook_from(root: Path | Traversable, predicates: Mapping[str, object]) -> Rulebook:
     """Read and validate every `<format>/[<topic>/]<CODE>-<name>.toml` under `root`; predicate
     names must be among `predicates` (every format's vocabulary)."""
+    import tomllib  # here: a run whose rulebook comes from the cache never parses TOML
+
     rules: list[Rule] = []
     sources: dict[str, str] = {}
     for rel, item in _files(root):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..models.findings import Report
 from .escape import visible
-from .logview import CountRow, LogView
-from .view import CaseView, ChainView, EventRow, FindingGroup, InputView, ReportView, build
+from .view import CaseView, ChainView, FindingGroup, InputView, ReportView, build
+
+if TYPE_CHECKING:
+    from .logview import CountRow, EventRow, LogView
 
 _CSS = """
 body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:72em}

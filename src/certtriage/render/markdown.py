@@ -12,11 +12,14 @@ Markdown and are kept as written.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..models.findings import Report
 from .escape import visible
-from .logview import CountRow, LogView
 from .view import CaseView, ChainView, FindingGroup, InputView, ReportView, build
+
+if TYPE_CHECKING:
+    from .logview import CountRow, LogView
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#&~$!])")
 _BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")

@@ -11,22 +11,23 @@ lesser findings first, then the root causes with their fixes, then the summary l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ..models.findings import Report
-from .logview import CountRow, ValidationRow
 from .term import Run, Screen, cells, linked, urls
 from .view import (
     CaseView,
     ChainView,
     CheckView,
     ElementView,
-    EventRow,
     FindingGroup,
     InputView,
-    LogView,
     ReportView,
     build,
 )
+
+if TYPE_CHECKING:
+    from .logview import CountRow, EventRow, LogView, ValidationRow
 
 _MAX_EVENT_ROWS = 25
 _STATUS_STYLE = {"verified": "ok", "ok": "ok", "failed": "error", "expired": "warning",

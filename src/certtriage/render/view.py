@@ -13,16 +13,16 @@ class), and every `certtriage analyze` of a paste imports these.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
 from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
 from . import story as _story
 from . import summary as _summary
-from .logview import EventRow, LogView, event_rows, log_view
 from .story import TimelineRow
 
-__all__ = ["EventRow", "LogView"]
+if TYPE_CHECKING:  # the event-log view is imported only for an input that has events
+    from .logview import EventRow, LogView
 
 #: Statuses of a retrieval that did not deliver.
 BAD_STATUSES = frozenset({"failed", "expired"})
@@ -189,7 +189,11 @@ def input_view(result: InputResult) -> InputView:
     roots = [f for f in result.findings if f.root_cause and f.cause != "ok"]
     model = result.model
     unrelated: frozenset[int] = getattr(model, "unrelated_ids", frozenset)()
-    log = log_view(model, result.findings) if model is not None else None
+    log = rows = None
+    if result.events or getattr(model, "counts", None) is not None:  # an event log's
+        from .logview import event_rows, log_view
+
+        log, rows = log_view(model, result.findings), event_rows(result.events)
     others = [f for f in result.findings
               if not f.root_cause and not f.explained_by and f.cause != "ok"
               and not (f.severity == "info" and f.event_id in unrelated)]
@@ -200,7 +204,7 @@ def input_view(result: InputResult) -> InputView:
         cause_label="root cause" if result.verdict == "fail" else "likely cause",
         iis=result.iis_substatus, summary=_summary.line(result),
         chains=tuple(_chains(model, result.findings)) if model is not None else (),
-        events=tuple(event_rows(result.events)),
+        events=tuple(rows or ()),
         log=log,
         notes=tuple(model.summary_lines()) if model is not None and log is None else (),
         roots=tuple(_groups(roots, result.findings)),

@@ -10,7 +10,6 @@ undone line by line so line numbers stay those of the input.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
@@ -96,6 +95,8 @@ def _may_have_heading(text: str) -> bool:
 
 def _undo_html(text: str) -> tuple[str, int]:
     """Tags that end a line become line ends, other page tags go, entities are decoded."""
+    import html  # here: its table of entities is built only for text that is a page
+
     touched = sum(1 for line in text.split("\n") if _TAG.search(line) or _ENTITY.search(line))
     text = _BREAK.sub("\n", text)
     text = _CELL.sub("\t", text)

@@ -11,7 +11,6 @@ whitespace become one space. This works on its own and on text a normaliser alre
 
 from __future__ import annotations
 
-import html
 import re
 
 from ...text.chars import PASTE_CHARS
@@ -36,6 +35,8 @@ def clean_text(text: str) -> str:
     """What applies to the whole text at once: entities, prose tags, typographic characters,
     backticks, bold markers, Markdown escapes (none of them spans a line break)."""
     if "&" in text:
+        import html  # here: its table of entities is built only for a text with one
+
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)).replace("\n", " "), text)
     if "<" in text:
         text = _TAGS.sub(" ", text)
