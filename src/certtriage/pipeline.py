@@ -56,12 +56,11 @@ def analyze_path(path: str | os.PathLike[str],
     """
     source = str(path)
     try:
-        p = Path(path)
-        info = os.stat(p)
+        info = os.stat(path)
         refused = _not_a_file(info.st_mode)
         if refused:
             return _failed(source, refused)
-        with p.open("rb") as handle:
+        with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
             streamed = next((f for f in FORMATS if f.reads == "stream" and f.sniff(head)), None)
             if streamed is None:
@@ -77,7 +76,7 @@ def analyze_path(path: str | os.PathLike[str],
     if info.st_size > MAX_EVTX_BYTES:
         return _failed(source, too_large(info.st_size, MAX_EVTX_BYTES, "an EVTX file"),
                        streamed.id.value)
-    return _guarded(Input(source, head, path=p), streamed, records)
+    return _guarded(Input(source, head, path=Path(path)), streamed, records)
 
 
 def _not_a_file(mode: int) -> str | None:

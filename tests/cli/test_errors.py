@@ -112,16 +112,22 @@ def test_human_sizes(size: int, said: str) -> None:
 
 def test_missing_and_unreadable_files_are_reported_once_and_skipped(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import io
+    import os
+
     locked = tmp_path / "noperm.txt"
     locked.write_bytes(PASS.read_bytes())
-    real_open = Path.open
+    real_open = io.open
 
-    def deny(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        if self.name == "noperm.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def deny(file: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if isinstance(file, str | os.PathLike) and os.fspath(file) == str(locked):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "open", deny)
+    # as root no file is unreadable: every way of opening it is refused instead
+    monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(io, "open", deny)
     missing = tmp_path / "missing.txt"
     ran = certtriage("analyze", str(missing), str(locked), str(PASS))
     assert ran.code == Exit.OK  # the readable input passed; the others are reported
