@@ -80,12 +80,32 @@ def test_the_start_method_is_the_one_asked_for(monkeypatch: pytest.MonkeyPatch) 
         assert context().get_start_method() == method
 
 
+@pytest.mark.parametrize("held", [None, 1], ids=["in-memory", "case-lines-on-disk"])
 @pytest.mark.parametrize("fmt", [OutputFormat.JSONL, OutputFormat.CSV])
 def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFormat,
-                                                tmp_path: Path) -> None:
+                                                held: int | None, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Byte for byte the whole report, also when the case lines waiting for the inputs to be
+    written go to a temporary file (closed, and so removed, once the run is)."""
+    import tempfile
+
+    from certtriage.cli import _stream
+
+    made: list[object] = []
+    real = tempfile.TemporaryFile
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return made[-1]
+
+    if held is not None:
+        monkeypatch.setattr(_stream, "HELD_IN_MEMORY", held)
+    monkeypatch.setattr(tempfile, "TemporaryFile", counted)
     paths = [str(p) for p in (*cases, cases[0])]  # a case given twice is two cases of all
     whole = render(batch(paths), fmt, include_model=True)
     assert _run("-f", fmt.value, "--jobs", "1", *paths) == whole
+    assert len(made) == (held is not None and fmt is OutputFormat.JSONL)
+    assert all(f.closed for f in made)  # type: ignore[attr-defined]
     target = tmp_path / f"report.{fmt.value}"
     target.write_text("the previous report\n")
     assert certtriage("batch", "-q", "-f", fmt.value, "-o", str(target), *paths).code == 1

@@ -4,14 +4,15 @@ The lines are the renderers' own (each input rendered as a report of one, by the
 that analysed it), so a streamed report is byte for byte what rendering the whole report
 gives; JSON Lines' case lines follow the inputs, as in the whole report: each case's line is
 rendered as the case is finished and only that text, compressed (for CSV only its verdict),
-is kept until the end. A report file (`-o`) is written beside its target under a temporary
-name and renamed into place once complete, so a run that fails leaves the previous report as
-it was.
+is kept until the end (:class:`CaseLines`). A report file (`-o`) is written beside its
+target under a temporary name and renamed into place once complete, so a run that fails
+leaves the previous report as it was.
 """
 
 from __future__ import annotations
 
 import functools
+import tempfile
 import zlib
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -27,6 +28,37 @@ from ._output import replacing, write
 STREAMED = (OutputFormat.JSONL, OutputFormat.CSV)
 
 
+#: Bytes of compressed case lines held in memory; past them they wait in a temporary file.
+HELD_IN_MEMORY = 1 << 20
+
+
+class CaseLines:
+    """Each case's JSON line, compressed, from the moment the case is finished until every
+    input line is written: in memory up to :data:`HELD_IN_MEMORY` bytes, then in a temporary
+    file that has no name on POSIX systems and is removed when closed, so that what a run
+    holds does not grow with its cases (a thousand cases of 100 dumps held about 9 MiB)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
+        self._where: dict[str, tuple[int, int]] = {}
+        self._end = 0
+
+    def keep(self, case: str, line: str) -> None:
+        data = zlib.compress(line.encode(), 1)
+        self._file.seek(self._end)
+        self._file.write(data)
+        self._where[case] = (self._end, len(data))
+        self._end += len(data)
+
+    def line(self, case: str) -> str:
+        start, size = self._where[case]
+        self._file.seek(start)
+        return zlib.decompress(self._file.read(size)).decode()
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class Tally:
     """What the exit code needs from inputs no longer held."""
@@ -40,34 +72,37 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
             ) -> Generator[str, None, None]:
     render = renderer(fmt)
     verdicts: dict[str, Verdict] = {}
-    lines: dict[str, bytes] = {}  # compressed: a case's line is written last, after its inputs
+    lines = CaseLines()  # a case's line is written last, after every input's
 
     def finished(case: CaseResult) -> None:
         verdicts[case.case] = case.verdict
         if fmt is OutputFormat.JSONL:
-            lines[case.case] = zlib.compress(render(Report(
-                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))).encode(), 1)
+            lines.keep(case.case, render(Report(
+                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))))
 
     run.on_case = finished
     run.render = functools.partial(render_input, fmt, include_model)  # where each is analysed
     first = True
-    for done in run.outcomes():
-        result, text = done.result, done.text or ""
-        if result.verdict is not None:
-            tally.recognised = True
-            tally.warned |= any(f.severity == "warning" for f in result.findings)
-        yield text if first or fmt is not OutputFormat.CSV else text.split("\n", 1)[1]
-        first = False
-    for name in run.names:
-        if name not in verdicts:  # a path that gave no input at all
-            finished(diagnose_case(name, []))
-    tally.verdict = worst_verdict(verdicts[n] for n in run.names)
-    if fmt is OutputFormat.JSONL:
+    try:
+        for done in run.outcomes():
+            result, text = done.result, done.text or ""
+            if result.verdict is not None:
+                tally.recognised = True
+                tally.warned |= any(f.severity == "warning" for f in result.findings)
+            yield text if first or fmt is not OutputFormat.CSV else text.split("\n", 1)[1]
+            first = False
         for name in run.names:
-            yield zlib.decompress(lines[name]).decode()
-    elif first:  # no input at all: the header alone
-        yield render(Report(version=__version__, verdict=worst_verdict(verdicts.values()),
-                            inputs=(), cases=()))
+            if name not in verdicts:  # a path that gave no input at all
+                finished(diagnose_case(name, []))
+        tally.verdict = worst_verdict(verdicts[n] for n in run.names)
+        if fmt is OutputFormat.JSONL:
+            for name in run.names:
+                yield lines.line(name)
+        elif first:  # no input at all: the header alone
+            yield render(Report(version=__version__, verdict=worst_verdict(verdicts.values()),
+                                inputs=(), cases=()))
+    finally:
+        lines.close()
 
 
 def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
