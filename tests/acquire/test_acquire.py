@@ -95,6 +95,26 @@ def test_folder_is_walked_sorted_depth_first(tmp_path: Path) -> None:
         assert src.size == len(src.load())
 
 
+def test_a_large_folder_is_walked_holding_little_more_than_its_names(tmp_path: Path) -> None:
+    """A folder's listing is held while it is walked: as names in one string, not as
+    directory entries (20,000 of those took about 5 MiB, the names take under 1)."""
+    root = tmp_path / "many"
+    root.mkdir()
+    names = [f"dump-{i:06d}.txt" for i in range(20_000)]
+    for name in random.Random(1).sample(names, len(names)):
+        (root / name).write_bytes(b"x")
+
+    tracemalloc.start()
+    try:
+        walked = [s.origin.rsplit("/", 1)[1] for s in iter_sources([root])]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert walked == names
+    assert peak < 4 * _MIB, peak  # of which the list the test keeps is about 1.4 MiB
+
+
 def test_arguments_keep_their_order_and_a_plain_file_has_its_path(tmp_path: Path) -> None:
     first, second = tmp_path / "z.txt", tmp_path / "a.txt"
     first.write_text("zed")

@@ -87,8 +87,8 @@ def test_a_fifo_that_takes_a_files_place_after_the_walk_does_not_block(
     root.mkdir()
     os.mkfifo(root / "was-a-file.txt")
     real_inspect = _folder._inspect
-    monkeypatch.setattr(_folder, "_inspect", lambda entry: ("file", 10) if entry.name.startswith(
-        "was-") else real_inspect(entry))  # the walk saw a regular file there
+    monkeypatch.setattr(_folder, "_inspect", lambda path: ("file", 10) if os.path.basename(
+        path).startswith("was-") else real_inspect(path))  # the walk saw a regular file there
 
     [src] = run(root)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,52 +27,74 @@ class _Entry:
 def _walk(case: str, root: Path) -> Iterator[_Entry]:
     """Walk a folder depth-first, each folder's entries sorted by name; links not followed."""
     prefix = case if case.endswith(("/", os.sep)) else case + "/"
-    entries, error = _sorted_entries(root)
+    names, error = _sorted_names(root)
     if error is not None:
         yield _Entry(case, root, skipped=error)
         return
     seen = {_folder_id(root)}
-    # each folder's entries are let go as they are walked (an entry keeps its stat result)
-    stack: list[tuple[str, deque[os.DirEntry[str]]]] = [("", entries)]
+    # each folder's names are let go as they are walked
+    stack: list[tuple[str, str, _Listing]] = [("", str(root), names)]
     count = 0
     while stack:
-        rel, pending = stack[-1]
+        rel, folder, pending = stack[-1]
         if not pending:
             stack.pop()
             continue
-        entry = pending.popleft()
-        name = rel + entry.name
+        base = pending.pop()
+        name, path = rel + base, os.path.join(folder, base)
         origin = prefix + _display(name)
-        action, detail = _inspect(entry)
+        action, detail = _inspect(path)
         if action == "folder":
-            entries, error = _sorted_entries(entry.path)
-            folder_id = _folder_id(entry.path)
+            names, error = _sorted_names(path)
+            folder_id = _folder_id(path)
             if error is None and folder_id is not None and folder_id in seen:
                 error = "folder already visited (a loop through a mount or junction)"
             if error is not None:
                 count += 1
-                yield _Entry(origin, Path(entry.path), skipped=error)
+                yield _Entry(origin, Path(path), skipped=error)
             else:
                 seen.add(folder_id)
-                stack.append((name + "/", entries))
+                stack.append((name + "/", path, names))
             continue
         count += 1
         if action == "file":
             warning = None if origin == prefix + name else \
                 "file name has control characters (shown as ?)"
-            yield _Entry(origin, Path(entry.path), int(detail), warning=warning)
+            yield _Entry(origin, Path(path), int(detail), warning=warning)
         else:
-            yield _Entry(origin, Path(entry.path), skipped=str(detail))
+            yield _Entry(origin, Path(path), skipped=str(detail))
     if count == 0:
         yield _Entry(case, root, skipped="folder holds no files")
 
 
-def _sorted_entries(path: str | Path) -> tuple[deque[os.DirEntry[str]], str | None]:
+class _Listing:
+    """A folder's entry names in sorted order, taken one at a time. They are held as one
+    string (no file name holds a NUL): a folder of 100,000 files holds about 2 MB while it
+    is walked, where its directory entries took about 30."""
+
+    __slots__ = ("_names", "_at")
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = "\0".join(names)
+        self._at = 0 if names else -1
+
+    def __bool__(self) -> bool:
+        return self._at >= 0
+
+    def pop(self) -> str:
+        """The next name (the listing must not be empty)."""
+        end = self._names.find("\0", self._at)
+        name = self._names[self._at:end] if end >= 0 else self._names[self._at:]
+        self._at = end + 1 if end >= 0 else -1
+        return name
+
+
+def _sorted_names(path: str | Path) -> tuple[_Listing, str | None]:
     try:
         with os.scandir(path) as it:
-            return deque(sorted(it, key=lambda e: e.name)), None
+            return _Listing(sorted(entry.name for entry in it)), None
     except OSError as exc:
-        return deque(), _describe(exc)
+        return _Listing([]), _describe(exc)
 
 
 def _folder_id(path: str | Path) -> tuple[int, int] | None:
@@ -84,18 +105,23 @@ def _folder_id(path: str | Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
-def _inspect(entry: os.DirEntry[str]) -> tuple[str, int | str]:
-    """("folder", 0), ("file", size) or ("skip", reason) for a folder entry; links not followed."""
+#: The reparse tag of a Windows directory junction (None elsewhere).
+_JUNCTION = getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", None)
+
+
+def _inspect(path: str) -> tuple[str, int | str]:
+    """("folder", 0), ("file", size) or ("skip", reason) for a folder entry; links not followed
+    (one `lstat`, which is what reading the size of a directory entry costs as well)."""
     try:
-        if entry.is_symlink():
-            return "skip", "symbolic link"
-        if getattr(entry, "is_junction", lambda: False)():
-            return "skip", "junction (not followed)"
-        if entry.is_dir(follow_symlinks=False):
-            return "folder", 0
-        st = entry.stat(follow_symlinks=False)
+        st = os.lstat(path)
     except OSError as exc:
         return "skip", _describe(exc)
+    if stat.S_ISLNK(st.st_mode):
+        return "skip", "symbolic link"
+    if _JUNCTION is not None and getattr(st, "st_reparse_tag", 0) == _JUNCTION:
+        return "skip", "junction (not followed)"
+    if stat.S_ISDIR(st.st_mode):
+        return "folder", 0
     if stat.S_ISREG(st.st_mode):
         return "file", st.st_size
     return "skip", f"not a regular file ({_kind_of(st)})"
