@@ -1,4 +1,5 @@
-"""The user-writable cache folder shared by the compiled grammars and the validated rulebook.
+"""The user-writable cache folder shared by the compiled grammars and the validated rulebook,
+and the one-entry cache of a value computed from the document being evaluated (:func:`last`).
 
 Nothing is ever written into the package folder. When no cache folder can be written, every
 caller works without one (caching is an optimisation only).
@@ -6,12 +7,14 @@ caller works without one (caching is an optimisation only).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 def cache_dir() -> Path | None:
@@ -66,6 +69,34 @@ def load_toml(data: bytes, name: str) -> dict[str, Any]:
         return tomllib.loads(data.decode("utf-8"))
 
     return kept(f"toml-{name}", [data], dict, parse)
+
+
+def model_versions() -> bytes:
+    """The package and pydantic versions: part of the key of every value kept with pydantic
+    models in it (a model pickled by one version may not load in another)."""
+    import pydantic
+
+    from ._version import __version__
+
+    return f"{__version__}\n{pydantic.VERSION}".encode()
+
+
+def last(fn: Callable[[A], T]) -> Callable[[A], T]:
+    """`fn`, keeping its answer for the argument it was last called with (the same object):
+    several rules ask the same of the document being evaluated. The entry is read once, so a
+    thread evaluating another document meanwhile cannot swap it in between."""
+    kept_one: list[tuple[A, T]] = []
+
+    @functools.wraps(fn)
+    def cached(arg: A) -> T:
+        entry = kept_one[0] if kept_one else None
+        if entry is not None and entry[0] is arg:
+            return entry[1]
+        value = fn(arg)
+        kept_one[:] = [(arg, value)]
+        return value
+
+    return cached
 
 
 def kept(stem: str, parts: Iterable[bytes], kind: type[T], build: Callable[[], T]) -> T:

@@ -10,10 +10,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import pydantic
 from pydantic import ValidationError
 
-from .._cache import kept
+from .._cache import kept, model_versions
 from ..errors import RulebookError
 from .schema import Category, Rule
 
@@ -158,9 +157,7 @@ def load_packaged_rulebook(predicates: Callable[[], Mapping[str, object]]) -> Ru
 
 def _cache_parts(root: Path | Traversable) -> Iterator[bytes]:
     """What the validated rulebook is made from: versions, the schema, every rule file."""
-    from .._version import __version__
-
-    yield f"{__version__}\n{pydantic.VERSION}".encode()
+    yield model_versions()
     yield (resources.files("certtriage.knowledge") / "schema.py").read_bytes()
     for rel, item in _files(root):
         yield rel.encode()

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from os.path import commonprefix
 
+from ..._cache import last
 from ._compile import Compiled
 
 #: Template characters a cut message must show (at a `...`, a line end or a closing quote).
@@ -89,20 +90,12 @@ def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
     return False
 
 
-_AnchorWords = list[tuple[str, str | None, bool]]
-_ANCHOR_WORDS: list[tuple[dict[str, list[Compiled]], _AnchorWords]] = []
-
-
-def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> _AnchorWords:
+@last
+def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> list[tuple[str, str | None, bool]]:
     """Each anchor with its middle word and whether it is single-spaced (kept for the index
     last asked about)."""
-    last = _ANCHOR_WORDS[0] if _ANCHOR_WORDS else None  # read once (threads)
-    if last is not None and last[0] is by_anchor:
-        return last[1]
-    pairs = [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
-             for anchor in by_anchor]
-    _ANCHOR_WORDS[:] = [(by_anchor, pairs)]
-    return pairs
+    return [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
+            for anchor in by_anchor]
 
 
 @functools.lru_cache(maxsize=None)

@@ -239,14 +239,11 @@ def code_tables() -> CodeTables:
     """
     from importlib.resources import files
 
-    import pydantic
-
-    from ..._cache import kept
-    from ..._version import __version__
+    from ..._cache import kept, model_versions
 
     data = files("certtriage.knowledge") / "data"
     here = files("certtriage.knowledge") / "codes"
-    parts = [f"{__version__}\n{pydantic.VERSION}".encode(), *(
+    parts = [model_versions(), *(
         item.read_bytes() for item in (data / HRESULTS_FILE, data / TRUST_FILE, data / IIS_FILE,
                                        here / "tables.py", here / "loader.py",
                                        here / "numbers.py"))]

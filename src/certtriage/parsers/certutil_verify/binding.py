@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..._cache import last
 from ...knowledge.predicates import Binding, Facts, describe_element
 from ...models.common import URL_SECTIONS, ChainElement, HResult, Span, UrlCheck
 from .model import CertutilVerify
@@ -109,19 +110,13 @@ def _reason(doc: CertutilVerify) -> str:
 
 
 # ---- facts about a document ---------------------------------------------------------------
-_LAST_CODES: list[tuple[CertutilVerify, list[HResult]]] = []
-
-
+@last
 def all_hresults(doc: CertutilVerify) -> list[HResult]:
     """Every error code in the document, in line order, first occurrence of each code.
 
     Rules ask this once per binding, and it reads every element: the answer for the document
     being evaluated is kept, so the work stays linear in the number of elements."""
-    if _LAST_CODES and _LAST_CODES[0][0] is doc:
-        return _LAST_CODES[0][1]
-    codes = doc.all_hresults()
-    _LAST_CODES[:] = [(doc, codes)]
-    return codes
+    return doc.all_hresults()
 
 
 def leaf_evidence(doc: CertutilVerify) -> bool:

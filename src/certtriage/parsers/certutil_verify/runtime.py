@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ... import clock
+from ..._cache import last
 from ...knowledge.predicates import Binding, predicate
 from ...models.common import ChainElement
 from .._values import parse_date
@@ -52,20 +53,10 @@ def _accepted(element: ChainElement) -> bool:
     return not any(c.status == "expired" for c in element.url_checks)
 
 
-_LAST_WINDOW: list[tuple[CertutilVerify, RunWindow]] = []
-
-
+@last
 def run_window(doc: CertutilVerify) -> RunWindow:
     """The bounds the CRL blocks of the output put on the time of the run (kept for the
     document being evaluated: two rules ask)."""
-    if _LAST_WINDOW and _LAST_WINDOW[0][0] is doc:
-        return _LAST_WINDOW[0][1]
-    window = _run_window(doc)
-    _LAST_WINDOW[:] = [(doc, window)]
-    return window
-
-
-def _run_window(doc: CertutilVerify) -> RunWindow:
     window = RunWindow()
     for element in doc.elements:
         for crl in element.crls:

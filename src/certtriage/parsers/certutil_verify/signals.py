@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..._cache import last
 from ...knowledge.predicates import Signals, signals
 from .binding import all_hresults
 from .model import CertutilVerify
@@ -54,24 +55,12 @@ def _certutil_completed(*, outcome: str = "success") -> Signals:
     return frozenset({("completed", outcome)})
 
 
-_LAST: list[tuple[CertutilVerify, Signals]] = []
-
-
+@last
 def shows(doc: CertutilVerify) -> Signals:
-    """The signals `doc` shows (kept for the document being evaluated; the entry is read
-    once, so a thread evaluating another document meanwhile cannot swap it under us)."""
-    last = _LAST[0] if _LAST else None
-    if last is not None and last[0] is doc:
-        return last[1]
-    found = _shows(doc)
-    _LAST[:] = [(doc, found)]
-    return found
-
-
-def _shows(doc: CertutilVerify) -> Signals:
-    """Trust flags (CERT_TRUST_...), error codes (0x...) and the names of the verdict
-    attributes that are set, as they are; (section, status) of each retrieval; ("decisive",
-    line) of each decisive line that reports a code."""
+    """The signals `doc` shows (kept for the document being evaluated): trust flags
+    (CERT_TRUST_...), error codes (0x...) and the names of the verdict attributes that are set,
+    as they are; (section, status) of each retrieval; ("decisive", line) of each decisive line
+    that reports a code."""
     t = doc.trailer
     found: set[Any] = {name for name, value in t.__dict__.items() if value}
     for element in doc.elements:
