@@ -122,7 +122,8 @@ class BatchRun:
             self._close(case)
         fold = self._open.get(source.case)
         if fold is None:
-            fold = self._open[source.case] = CaseFold(source.case)
+            fold = self._open[source.case] = CaseFold(
+                source.case, repeats=source.case in self._repeated)
         fold.add(result)
 
     def _close(self, case: str) -> None:

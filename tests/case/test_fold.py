@@ -4,11 +4,20 @@ of results gives, in any order of arrival that keeps the files' order."""
 
 from __future__ import annotations
 
+import functools
+import json
+import random
 import shutil
 from pathlib import Path
 
+import pytest
+
+import certtriage.case as case_module
 from certtriage.batch import BatchRun
-from certtriage.case import CaseFold, diagnose_case
+from certtriage.case import LISTED, CaseFold, diagnose_case
+from certtriage.models.findings import InputResult
+from certtriage.pipeline import analyze_path
+from certtriage.render import OutputFormat, render
 
 from ..conftest import FIXTURES
 
@@ -34,7 +43,8 @@ def test_copies_of_one_failure_are_held_once_and_counted(tmp_path: Path) -> None
     assert len(fold._units) == 2  # the 30 copies, and the other certificate
     case = fold.result()
     [revoked] = [c for c in case.certificates if "revoked" in c.root_causes]
-    assert len(revoked.sources) == 30
+    assert revoked.files == 30
+    assert revoked.sources == tuple(str(folder / f"revoked-{i:03}.txt") for i in range(LISTED))
     assert any(n.startswith("revoked is confirmed by 30 files about ") for n in case.notes)
     assert case.files == case.parsed == 31
 
@@ -59,3 +69,67 @@ def test_a_case_reads_nothing_a_result_for_the_case_leaves_out() -> None:
         assert diagnose_case(str(folder), kept) == diagnose_case(str(folder), results), folder
         assert sum(len(r.model_dump_json()) for r in kept) <= sum(
             len(r.model_dump_json()) for r in results)
+
+
+_MIX = ("revoked/leaf-revoked-key-compromise.txt", "revocation-offline/cdp-http-404.txt",
+        "revocation-offline/leaf-cdp-name-not-resolved.txt", "fragments/trailer-only-offline.txt",
+        "fragments/trailer-only-failed-untrusted.txt", "aia/aia-failed-issuer-present-locally.txt")
+
+
+@functools.cache
+def _mix() -> tuple[InputResult, ...]:
+    found = [analyze_path(str(FIXTURES / "certutil" / name)) for name in _MIX]
+    found.append(analyze_path(str(FIXTURES / "iis-logs/iis10-revocation-offline-burst.log")))
+    return tuple(found)
+
+
+def _inputs(seed: int) -> list[InputResult]:
+    """A case of up to 80 inputs drawn from one to four kinds (copies of one finding past the
+    number a row names, fragments naming no certificate, a server log), some given twice."""
+    rng = random.Random(seed)
+    kinds = rng.sample(_mix(), rng.randint(1, 4))
+    given: list[InputResult] = []
+    for n in range(rng.randint(1, 80)):
+        if given and rng.random() < 0.15:
+            given.append(rng.choice(given))  # the same file again
+        else:
+            given.append(rng.choice(kinds).model_copy(update={"source": f"f{n:02}.txt"}))
+    return given
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_row_names_its_first_files_and_counts_them_all(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fold that names `LISTED` files a row and counts the rest gives what naming every
+    file gives: the same rows, the first names, every file counted once however often it
+    came, the same notes."""
+    results = _inputs(seed)
+    got = diagnose_case("case", results)
+    monkeypatch.setattr(case_module, "LISTED", len(results) + 1)
+    every = diagnose_case("case", results)
+    assert len(got.certificates) == len(every.certificates)
+    for row, whole in zip(got.certificates, every.certificates):
+        assert row.sources == whole.sources[:LISTED]
+        assert row.files == whole.files == len(whole.sources) == len(set(whole.sources))
+        assert row.model_copy(update={"sources": ()}) == whole.model_copy(update={"sources": ()})
+    assert got.model_copy(update={"certificates": ()}) == every.model_copy(
+        update={"certificates": ()})
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.HTML,
+                                 OutputFormat.JSON])
+def test_a_sweep_row_names_ten_files_and_says_how_many_more(
+        tmp_path: Path, fmt: OutputFormat) -> None:
+    folder = _sweep(tmp_path, LISTED + 15)
+    report = BatchRun([folder]).report()
+    [revoked] = [c for c in report.cases[0].certificates if "revoked" in c.root_causes]
+    assert (revoked.files, len(revoked.sources)) == (LISTED + 15, LISTED)
+    shown = render(report, fmt)
+    if fmt is OutputFormat.JSON:
+        [case] = json.loads(shown)["cases"]
+        [row] = [c for c in case["certificates"] if "revoked" in c["root_causes"]]
+        assert row["files"] == LISTED + 15 and len(row["sources"]) == LISTED
+        return
+    more = shown.index("and 15 more")
+    row = shown[shown.rindex("revoked-000.txt", 0, more):more]
+    assert f"revoked-{LISTED - 1:03}.txt" in row and f"revoked-{LISTED:03}.txt" not in row

@@ -17,8 +17,12 @@ within one group:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import islice
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import InitVar, dataclass, field
+from heapq import merge
+from itertools import groupby, islice
 from typing import Any
 
 from ..clock import now
@@ -37,20 +41,39 @@ from .match import any_same, describe, keyed, match_keys, same_window, strongest
 from .timeline import UTC_KINDS, Timeline
 from .validity import judge
 
+#: Files a row of a case names, in order; the others are counted (`CaseCertificate.files`).
+LISTED = 10
+
 
 @dataclass
 class _Unit:
-    """The findings of one input about one set of identities (and the other inputs that gave
-    the same findings about the same certificate: a sweep of copies is held once)."""
+    """The findings of one input about one set of identities, and the other inputs that gave
+    the same findings about the same certificate (a sweep of copies is held once): each by
+    its number in the case, the first `LISTED` by name as well."""
 
     source: str
     about: tuple[Identity, ...]
     findings: list[Finding] = field(default_factory=list)
-    also: list[str] = field(default_factory=list)
+    number: InitVar[int] = 0
+    """The number of the first input (in the case, from 0)."""
+    numbers: array[int] = field(init=False)
+    """The numbers of the inputs that show these findings, in order (one int each)."""
+    names: list[str] = field(init=False)
+    """The names of the first `LISTED` of them."""
 
-    @property
-    def sources(self) -> list[str]:
-        return [self.source, *self.also]
+    def __post_init__(self, number: int) -> None:
+        self.numbers, self.names = array("I", [number]), [self.source]
+
+    def add(self, number: int, name: str) -> None:
+        """One more input showing these findings (nothing when it is one of them already)."""
+        numbers = self.numbers
+        at = len(numbers) if number > numbers[-1] else bisect_left(numbers, number)
+        if at < len(numbers) and numbers[at] == number:
+            return
+        numbers.insert(at, number)
+        if at < LISTED:
+            self.names.insert(at, name)
+            del self.names[LISTED:]
 
     @property
     def certificates(self) -> list[Identity]:
@@ -59,6 +82,40 @@ class _Unit:
     @property
     def servers(self) -> list[Identity]:
         return [i for i in self.about if i.kind == "server"]
+
+
+class _Shown:
+    """The inputs behind some units, each once: counted, tested and named in the order the
+    units and their inputs come. Names are known for each unit's first `LISTED` inputs,
+    which always hold the first `LISTED` of all (until a unit has that many named, every
+    input it has is named)."""
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self.units = units
+        self.count = sum(1 for n, _ in groupby(merge(*(u.numbers for u in units))))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, number: int) -> bool:
+        for unit in self.units:
+            at = bisect_left(unit.numbers, number)
+            if at < len(unit.numbers) and unit.numbers[at] == number:
+                return True
+        return False
+
+    def named(self) -> Iterator[tuple[int, str]]:
+        """(number, name) of the inputs whose names are known, each once, in order."""
+        seen: set[int] = set()
+        for unit in self.units:
+            for number, name in zip(unit.numbers, unit.names):
+                if number not in seen:
+                    seen.add(number)
+                    yield number, name
+
+    def first(self, count: int | None = None) -> list[str]:
+        """The names of the first `count` (at most, and by default, `LISTED`) inputs."""
+        return [name for _, name in islice(self.named(), LISTED if count is None else count)]
 
 
 def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
@@ -147,15 +204,19 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
     graph = rulebook().cause_graph
     shown = strongest(i for u in group for i in u.about)
     named = shown is not None and (shown.kind == "server" or keyed(shown))
-    files = list(dict.fromkeys(s for u in group for s in u.sources))
+    files = _Shown(group)
+    first = files.first(1)[0]
     label = (describe(shown) if named
-             else f"a certificate {_name(files[0])} does not name" if len(files) == 1
-             else f"a certificate {_name(files[0])} and {len(files) - 1} more files do not name")
-    seen_in: dict[str, dict[str, None]] = {}  # cause -> the files that show it, in order
+             else f"a certificate {_name(first)} does not name" if len(files) == 1
+             else f"a certificate {_name(first)} and {len(files) - 1} more files do not name")
+    units_of: dict[str, list[_Unit]] = {}  # cause -> the units that show it, in order
     for unit in group:
         for f in unit.findings:
             if f.severity == "error" or f.root_cause:
-                seen_in.setdefault(f.cause, {}).update(dict.fromkeys(unit.sources))
+                units = units_of.setdefault(f.cause, [])
+                if not units or units[-1] is not unit:
+                    units.append(unit)
+    seen_in = {cause: _Shown(units) for cause, units in units_of.items()}
     findings = [f for u in group for f in u.findings]
     severity = {c: max(SEVERITY_RANK[f.severity] for f in findings if f.cause == c)
                 for c in seen_in}
@@ -165,22 +226,27 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
                    key=lambda c: (-severity[c], -len(seen_in[c])))
     said = f"is confirmed by {{}} files about {label}" if named else (
         "is shown alike by {} files that name no certificate")
-    notes = [f"{cause} {said.format(len(shows))}: {', '.join(islice(shows, 4))}"
+    notes = [f"{cause} {said.format(len(shows))}: {', '.join(shows.first(4))}"
              for cause, shows in seen_in.items() if len(shows) > 1 and cause in roots]
     for root in roots:
         for symptom in sorted(graph.get(root, ())):
-            others = [s for s in seen_in.get(symptom, ()) if s not in seen_in[root]]
+            if symptom not in seen_in:
+                continue
+            # Examples by name, among the names held (every one while no unit has more than
+            # `LISTED` inputs).
+            others = [name for number, name in seen_in[symptom].named()
+                      if number not in seen_in[root]][:3]
             if others:
-                first = next(iter(seen_in[root]))
-                notes.append(f"{root} ({first}) is confirmed from the other side: "
-                             f"{symptom} in {', '.join(others[:3])} (both about {label})")
+                notes.append(f"{root} ({seen_in[root].first(1)[0]}) is confirmed from the "
+                             f"other side: {symptom} in {', '.join(others)} "
+                             f"(both about {label})")
     iis = tuple(dict.fromkeys(s for f in findings if f.cause in roots and f.severity == "error"
                               for s in f.iis_substatus))
     validity = judge((i for u in group for i in u.about), now().replace(tzinfo=None))
     notes.extend(v.said for v in validity)
     certificate = CaseCertificate(
         label=label, identity=shown if named else None,
-        sources=tuple(files), root_causes=tuple(roots),
+        sources=tuple(files.first()), files=len(files), root_causes=tuple(roots),
         iis_substatus=iis, symptoms=tuple(symptoms), validity=validity)
     top = max((severity[c] for c in roots), default=0)
     return _Diagnosis(certificate, notes, (-top, -max((len(seen_in[c]) for c in roots),
@@ -198,11 +264,16 @@ class CaseFold:
     without their texts) with the identities they are about, and what the timeline and the
     contradiction check gather (distinct moments and certificates, not inputs); an input that
     passes cleanly adds nothing that grows, and one that repeats findings already held (about
-    the same certificate, or naming none) adds only its name."""
+    the same certificate, or naming none) adds only its number (an int; its name too while
+    fewer than `LISTED` inputs of those findings are named)."""
 
-    def __init__(self, case: str) -> None:
+    def __init__(self, case: str, *, repeats: bool = False) -> None:
         self.case = case
         self.files = self.parsed = self.skipped = self.failed = 0
+        #: When an input may come more than once (its path given twice): each name's number,
+        #: so that a file is counted once, however often it comes. Otherwise inputs are
+        #: numbered as they come and no name is held for it.
+        self._numbers: dict[str, int] | None = {} if repeats else None
         self._verdicts: set[Verdict | None] = set()
         self._units: list[_Unit] = []
         #: A unit about a certificate by its identities and findings, so that a later input
@@ -213,6 +284,9 @@ class CaseFold:
 
     def add(self, result: InputResult) -> None:
         """Take one input's result."""
+        number = self.files
+        if self._numbers is not None:
+            number = self._numbers.setdefault(result.source, len(self._numbers))
         self.files += 1
         if result.status in ("skipped", "unrecognized"):
             self.skipped += 1
@@ -238,9 +312,9 @@ class CaseFold:
             server = any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids)
             same = None if server else self._shapes.get(shape)
             if same is not None:
-                same.also.append(result.source)
+                same.add(number, result.source)
                 continue
-            unit = _Unit(result.source, ids, [f.without_texts() for f in findings])
+            unit = _Unit(result.source, ids, [f.without_texts() for f in findings], number)
             self._units.append(unit)
             self._shapes.setdefault(shape, unit)
         self._timeline.add(result)
@@ -275,11 +349,12 @@ class CaseFold:
 
 
 def diagnose_case(case: str, results: list[InputResult]) -> CaseResult:
-    """A case's diagnosis from all its inputs' results (see :class:`CaseFold`)."""
-    fold = CaseFold(case)
+    """A case's diagnosis from all its inputs' results (see :class:`CaseFold`); an input that
+    comes more than once counts once."""
+    fold = CaseFold(case, repeats=True)
     for result in results:
         fold.add(result)
     return fold.result()
 
 
-__all__ = ["CaseFold", "about", "diagnose_case"]
+__all__ = ["LISTED", "CaseFold", "about", "diagnose_case"]

@@ -195,7 +195,10 @@ class CaseCertificate(Model):
     identity: Identity | None = None
     """The strongest identity its inputs show (None when they show none)."""
     sources: tuple[str, ...] = ()
-    """The inputs whose findings are about it."""
+    """The inputs whose findings are about it, in order: the first ten of `files`."""
+    files: int = 0
+    """How many inputs' findings are about it (a sweep of thousands of copies names ten and
+    counts the rest)."""
     root_causes: tuple[str, ...] = ()
     """Its root causes, strongest first."""
     iis_substatus: tuple[str, ...] = ()

@@ -71,7 +71,8 @@ def _side_by_side(case: CaseView) -> str:
     rows = "".join(
         f"<tr><td>{_e(c.label)}</td><td>{_e(', '.join(c.root_causes))}</td>"
         f"<td>{_e(', '.join(c.iis))}</td><td>{_e(', '.join(c.symptoms))}</td>"
-        f"<td>{'<br>'.join(_e(s) for s in c.sources)}</td></tr>" for c in case.certificates)
+        f"<td>{'<br>'.join(_e(s) for s in filter(None, (*c.sources, c.more)))}</td></tr>"
+        for c in case.certificates)
     return (f"<h3>Certificates in {_e(case.name)}</h3><table><tr><th>Certificate</th>"
             "<th>Root cause</th><th>IIS</th><th>Symptoms</th><th>Files</th></tr>"
             f"{rows}</table>")

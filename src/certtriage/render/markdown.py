@@ -84,6 +84,10 @@ def _cases(view: ReportView) -> list[str]:
     return out
 
 
+def _more(more: str) -> list[str]:
+    return [_text(more)] if more else []
+
+
 def _side_by_side(case: CaseView) -> list[str]:
     if not case.certificates:
         return []
@@ -92,7 +96,8 @@ def _side_by_side(case: CaseView) -> list[str]:
     out.extend(f"| {_text(c.label)} | {', '.join(_code(r, cell=True) for r in c.root_causes)} | "
                f"{_text(', '.join(c.iis))} | "
                f"{', '.join(_code(s, cell=True) for s in c.symptoms)} | "
-               f"{', '.join(_code(s, cell=True) for s in c.sources)} |" for c in case.certificates)
+               f"{', '.join([*(_code(s, cell=True) for s in c.sources), *_more(c.more)])} |"
+               for c in case.certificates)
     return [*out, ""]
 
 

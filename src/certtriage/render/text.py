@@ -349,7 +349,8 @@ def _side_by_side(screen: Screen, case: CaseView) -> None:
         iis = f" -> {', '.join(cert.iis)}" if cert.iis else ""
         screen.para([Run(f"{cert.label}: ", "head"),
                      Run(", ".join(cert.root_causes) or "no root cause", "error"), Run(iis),
-                     Run(f"  ({', '.join(cert.sources)})", "dim")], prefix="  ", hang="    ")
+                     Run(f"  ({', '.join(filter(None, (*cert.sources, cert.more)))})", "dim")],
+                    prefix="  ", hang="    ")
 
 
 def _timeline(screen: Screen, case: CaseView) -> None:

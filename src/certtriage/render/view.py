@@ -16,7 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..models.common import URL_SECTIONS, ChainElement, UrlCheck
-from ..models.findings import CaseResult, Finding, FixStep, InputResult, Reference, Report
+from ..models.findings import (
+    CaseCertificate,
+    CaseResult,
+    Finding,
+    FixStep,
+    InputResult,
+    Reference,
+    Report,
+)
 from . import story as _story
 from . import summary as _summary
 from .story import TimelineRow
@@ -129,6 +137,8 @@ class CertificateRow(NamedTuple):
     iis: tuple[str, ...]
     symptoms: tuple[str, ...]
     sources: tuple[str, ...]
+    more: str
+    """How many files beyond `sources` ('and 9,990 more'), or ''."""
 
 
 class CaseView(NamedTuple):
@@ -170,10 +180,16 @@ def build(report: Report) -> ReportView:
     )
 
 
+def _more(certificate: CaseCertificate) -> str:
+    left = certificate.files - len(certificate.sources)
+    return f"and {left:,} more" if left > 0 else ""
+
+
 def _case(case: CaseResult, results: list[InputResult]) -> CaseView:
     certificates = tuple(CertificateRow(label=c.label, root_causes=c.root_causes,
                                         iis=c.iis_substatus, symptoms=c.symptoms,
-                                        sources=c.sources) for c in case.certificates)
+                                        sources=c.sources, more=_more(c))
+                         for c in case.certificates)
     return CaseView(name=case.case, verdict=case.verdict, root_causes=case.root_causes,
                     iis=case.iis_substatus, read=case.parsed, skipped=case.skipped,
                     failed=case.failed, notes=case.notes,
