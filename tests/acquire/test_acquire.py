@@ -180,6 +180,23 @@ def test_a_fifo_is_reported_never_opened(tmp_path: Path) -> None:
         (f"{root}/pipe", "not a regular file or folder (fifo)")]
 
 
+@pytest.mark.parametrize("size", [0, 1, 511, 512, 513, 70_000])
+def test_the_head_of_a_file_is_its_first_bytes_or_all_of_a_short_one(
+        tmp_path: Path, size: int) -> None:
+    from certtriage.acquire._folder import read_head
+
+    data = random.Random(size).randbytes(size)
+    (tmp_path / "f").write_bytes(data)
+    assert read_head(tmp_path / "f", 512) == data[:512]
+    assert read_head(tmp_path / "f", 100_000) == data
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(AcquireError, match="not a regular file"):
+        read_head(tmp_path / "pipe", 512)
+    (tmp_path / "link").symlink_to(tmp_path / "f")
+    with pytest.raises(OSError):
+        read_head(tmp_path / "link", 512, follow=False)
+
+
 # --- archives --------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from ._archive import _Archive, _Blob, _FileBlob, _Member, _MemberBlob
 from ._budget import _Allowance, _Budget
 from ._content import MemberContent
 from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
-from ._folder import FileContent, _kind_of, _walk, open_regular
+from ._folder import FileContent, _kind_of, _walk, read_head
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
 from ._model import Limits, Source, _describe, _display, _member_warning
 from ._spill import Spill
@@ -99,8 +99,7 @@ class _Case:
     def _file(self, path: Path, origin: str, size: int, warning: str | None,
               follow: bool) -> Iterator[Source]:
         try:
-            with open_regular(path, follow) as handle:
-                head = handle.read(_HEAD)
+            head = read_head(path, _HEAD, follow)
         except OSError as exc:
             yield from self._skip(origin, _describe(exc), size, warning)
             return
