@@ -10,7 +10,9 @@ suite).
   worker processes (started, and warmed by a first run, before the clock runs; skipped
   without the `dask` extra), wall time of the whole command, start-up included, next to the
   in-process pipeline over the same dumps: the targets are `-j 1` at 80 % of in-process and
-  `-j 2` at 1.8x of `-j 1`. The commands run in turn, a number of rounds; medians.
+  `-j 2` at 1.8x of `-j 1`. Beside them, two in-process pipelines at once in two processes:
+  the most two workers can give on the machine measured. The commands run in turn, a number
+  of rounds; medians.
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ def in_process(seconds: float = 3.0) -> float:
     return count / (time.perf_counter() - start)
 
 
+def in_process_pair(seconds: float = 3.0) -> float:
+    """Dumps per second of two copies of the in-process pipeline running at once, each in a
+    process of its own: what two worker processes could give on this machine at most (two
+    cores of a virtual machine, or cores sharing caches, do not make 2x)."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"import bench_batch; print(bench_batch.in_process({seconds}))")
+    children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                 text=True) for _ in range(2)]
+    return sum(float(child.communicate()[0]) for child in children)
+
+
 def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
     """Each way of running the batch, in turn, `rounds` times."""
     ways: dict[str, tuple[str, ...]] = {"jobs 1": ("-j", "1"), "jobs 2": ("-j", "2")}
@@ -99,7 +112,7 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
         from distributed import LocalCluster
     except ImportError:
         LocalCluster = None  # noqa: N806
-    seen: dict[str, list[float]] = {"in-process": []}
+    seen: dict[str, list[float]] = {"in-process": [], "two in-process at once": []}
     with contextlib.ExitStack() as stack:
         if LocalCluster is not None:
             cluster = stack.enter_context(LocalCluster(
@@ -108,6 +121,7 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
             rate(cases[:1], len(list(cases[0].iterdir())), *ways["dask 2 workers"])  # warm up
         for _ in range(rounds):
             seen["in-process"].append(in_process())
+            seen["two in-process at once"].append(in_process_pair())
             for way, options in ways.items():
                 seen.setdefault(way, []).append(rate(cases, count, *options))
     return seen
