@@ -248,7 +248,7 @@ def batch_memory(large: int, small: int = 100) -> None:
     print(f"batch memory (`batch -j 1 -f jsonl`, {small:,} and {large:,} small files)")
     for layout, per_case in (("one case", None), ("cases of 100", 100)):
         low, high = peak_rss(small, per_case), peak_rss(large, per_case)
-        line(f"peak RSS, {layout}", f"{low:.0f} / {high:.0f} MiB", "1.00x", _flat(low, high))
+        line(f"peak RSS, {layout}", f"{low:.1f} / {high:.1f} MiB", "1.00x", _flat(low, high))
 
 
 # ---- a large generated log --------------------------------------------------------------------
