@@ -10,8 +10,10 @@ catalog has no wording for; the numbers around it (alert, state, an HRESULT) fil
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _PROVIDER = (
     r"(?P<prov>microsoft-windows-schannel|schannel|secure\s+channel|"
@@ -20,34 +22,56 @@ _PROVIDER = (
     r"certsvc)"
 )
 _LABEL = r"(?:event\s*id|eventid|event\s*#|event|eid|instanceid|id)"
-_ID_PATTERNS = (
-    re.compile(_PROVIDER + r"\W{0,3}(?:(?:event|error|warning|id|eid|source)\W{0,3}){0,3}"
-               r"(?P<id>\d{1,5})\b", re.IGNORECASE),
-    re.compile(r"\b" + _LABEL + r"\s*(?:[:#=>]|is|no\.?)?\s*(?P<id>\d{1,5})\b"
-               r"(?:\W{1,4}(?:source\W{0,3})?" + _PROVIDER + ")?", re.IGNORECASE),
-    re.compile(r"\b(?P<id>\d{4,5})\b\W{0,4}(?:(?:from|source|by|provider|logged)\W{0,3}){1,3}"
-               + _PROVIDER, re.IGNORECASE),
-)
-#: Event ids a provider's name beside them identifies whatever the words between (a translated
-#: "event", a hyphen, a table column): Schannel's 36864-36929 and HTTP.sys's 15000-15399.
-_IDS_OF = (("schannel", re.compile(r"(?<!\d)(?P<id>36[89]\d\d)(?!\d)")),
-           ("http", re.compile(r"(?<!\d)(?P<id>15[0-3]\d\d)(?!\d)")))
-_PROVIDER_ONLY = re.compile(
-    r"(?:source|provider(?:\s*name)?|providername|event\s*source|logname)\W{0,4}" + _PROVIDER,
-    re.IGNORECASE)
 #: Substrings a line must hold to be searched for a mention (cheap prefilter).
 KEYWORDS = ("schannel", "secure channel", "httpevent", "http.sys", "capi2", "crypt32",
             "certificationauthority", "certification authority", "certsvc", "event", "eid",
             "id ", "id:")
-_ALERT = re.compile(r"\balert(?:\s*(?:code|desc\w*|number|no\.?))?\s*[:#=]?\s*(?P<v>\d{1,3})\b",
-                    re.IGNORECASE)
-_SLASH = re.compile(r"\b3688[78]\s*/\s*(?P<v>\d{1,3})\b")
-_STATE = re.compile(r"\b(?:error\s*)?state\s*(?:is\s*)?[:#=]?\s*(?P<v>\d{1,6})\b", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-_CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
-_NUMBER = re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)")
-#: The segment of a line that starts at the id of a Schannel alert event.
-_ALERT_EVENT = re.compile(r"3688[78]\b")
+
+
+class _Patterns(NamedTuple):
+    ids: tuple[re.Pattern[str], ...]
+    ids_of: tuple[tuple[str, re.Pattern[str]], ...]
+    """Event ids a provider's name beside them identifies whatever the words between (a
+    translated "event", a hyphen, a table column): Schannel's 36864-36929 and HTTP.sys's
+    15000-15399."""
+    provider_only: re.Pattern[str]
+    alert: re.Pattern[str]
+    slash: re.Pattern[str]
+    state: re.Pattern[str]
+    digit: re.Pattern[str]
+    code: re.Pattern[str]
+    number: re.Pattern[str]
+    alert_event: re.Pattern[str]
+    """The segment of a line that starts at the id of a Schannel alert event."""
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    """The expressions, compiled when a text is first searched for mentions or numbers (a
+    certutil paste never is: about 3 ms of its start-up)."""
+    return _Patterns(
+        ids=(re.compile(_PROVIDER + r"\W{0,3}(?:(?:event|error|warning|id|eid|source)\W{0,3})"
+                        r"{0,3}(?P<id>\d{1,5})\b", re.IGNORECASE),
+             re.compile(r"\b" + _LABEL + r"\s*(?:[:#=>]|is|no\.?)?\s*(?P<id>\d{1,5})\b"
+                        r"(?:\W{1,4}(?:source\W{0,3})?" + _PROVIDER + ")?", re.IGNORECASE),
+             re.compile(r"\b(?P<id>\d{4,5})\b\W{0,4}(?:(?:from|source|by|provider|logged)"
+                        r"\W{0,3}){1,3}" + _PROVIDER, re.IGNORECASE)),
+        ids_of=(("schannel", re.compile(r"(?<!\d)(?P<id>36[89]\d\d)(?!\d)")),
+                ("http", re.compile(r"(?<!\d)(?P<id>15[0-3]\d\d)(?!\d)"))),
+        provider_only=re.compile(r"(?:source|provider(?:\s*name)?|providername|event\s*source"
+                                 r"|logname)\W{0,4}" + _PROVIDER, re.IGNORECASE),
+        alert=re.compile(r"\balert(?:\s*(?:code|desc\w*|number|no\.?))?\s*[:#=]?\s*"
+                         r"(?P<v>\d{1,3})\b", re.IGNORECASE),
+        slash=re.compile(r"\b3688[78]\s*/\s*(?P<v>\d{1,3})\b"),
+        state=re.compile(r"\b(?:error\s*)?state\s*(?:is\s*)?[:#=]?\s*(?P<v>\d{1,6})\b",
+                         re.IGNORECASE),
+        digit=re.compile(r"\d"),
+        code=re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b"),
+        number=re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)"),
+        alert_event=re.compile(r"3688[78]\b"),
+    )
+
+
 #: TLS alert numbers (RFC 5246 section 7.2, RFC 8446 section 6).
 TLS_ALERTS = frozenset({0, 10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
                          51, 60, 70, 71, 80, 86, 90, 100, 109, 110, 111, 112, 113, 114, 115,
@@ -87,8 +111,9 @@ def find_mentions(lines: list[str], flat: str, starts: list[int]) -> list[Mentio
 def mentions_in(line: str, index: int) -> list[Mention]:
     """The mentions on one line (one per event id; a provider alone is a mention too); each
     takes the numbers named between it and the next mention."""
+    patterns = _patterns()
     spans: dict[int, tuple[int, int, str | None]] = {}
-    for pattern in _ID_PATTERNS if _DIGIT.search(line) else ():
+    for pattern in patterns.ids if patterns.digit.search(line) else ():
         for m in pattern.finditer(line):
             number, provider = int(m.group("id")), (m.group("prov") or "").lower() or None
             start, end, known = spans.get(number, (m.start(), m.end(), None))
@@ -96,7 +121,7 @@ def mentions_in(line: str, index: int) -> list[Mention]:
     if not spans:
         spans = _by_numbers(line)
     if not spans:
-        alone = _PROVIDER_ONLY.search(line)
+        alone = patterns.provider_only.search(line)
         return [Mention(index, None, alone.group("prov").lower())] if alone else []
     ordered = sorted(spans.items(), key=lambda item: item[1][0])
     low, high = ordered[0][1][0], max(end for _, end, _ in spans.values())
@@ -113,7 +138,7 @@ def _by_numbers(line: str) -> dict[int, tuple[int, int, str | None]]:
     """An id of a provider's range on a line that names the provider, in any language."""
     lowered = line.lower()
     spans: dict[int, tuple[int, int, str | None]] = {}
-    for provider, ids in _IDS_OF:
+    for provider, ids in _patterns().ids_of:
         if provider not in lowered:
             continue
         for m in ids.finditer(line):
@@ -123,19 +148,21 @@ def _by_numbers(line: str) -> dict[int, tuple[int, int, str | None]]:
 
 def numbers(text: str) -> dict[str, str]:
     """AlertDesc, ErrorState and ErrorCode named in a line of prose or a label."""
+    patterns = _patterns()
     values: dict[str, str] = {}
-    for name, pattern in (("AlertDesc", _ALERT), ("AlertDesc", _SLASH), ("ErrorState", _STATE)):
+    for name, pattern in (("AlertDesc", patterns.alert), ("AlertDesc", patterns.slash),
+                          ("ErrorState", patterns.state)):
         m = pattern.search(text)
         if m and name not in values:
             values[name] = m.group("v")
-    event = _ALERT_EVENT.search(text)
+    event = patterns.alert_event.search(text)
     if "AlertDesc" not in values and event is not None:
         # A translated message or prose after the id of 36887 / 36888 ("... alerta TLS fatal
         # 48", "... : 45").
         alert = first_alert(text[event.end():])
         if alert is not None:
             values["AlertDesc"] = alert
-    code = _CODE.search(text)
+    code = patterns.code.search(text)
     if code:
         values["ErrorCode"] = code.group(0)
     return values
@@ -144,12 +171,12 @@ def numbers(text: str) -> dict[str, str]:
 def first_alert(text: str) -> str | None:
     """The first number of `text` that is a TLS alert: the alert of a 36887 / 36888 message in
     any language or wording, where the number comes before Schannel's own error status."""
-    return next((n for n in _NUMBER.findall(text) if int(n) in TLS_ALERTS), None)
+    return next((n for n in _patterns().number.findall(text) if int(n) in TLS_ALERTS), None)
 
 
 def last_small_number(text: str) -> str | None:
     """The last number of 0-255 in a sentence (an alert code in a translated message)."""
-    found = [n for n in _NUMBER.findall(text) if int(n) <= 255]
+    found = [n for n in _patterns().number.findall(text) if int(n) <= 255]
     return found[-1] if found else None
 
 
