@@ -50,7 +50,7 @@ def _repair(line: str, lineno: int, repairs: list[Repair]) -> str:
     stripped = line.lstrip()
     if "`" in stripped:
         note("backticks")
-        stripped = stripped.replace("`", "")
+        stripped = stripped.replace("`", "").lstrip()  # what the backtick stood before
     prefix = _PREFIX.match(stripped)
     if prefix:
         note("percent-prefix" if "%" in prefix.group(0) else "quote-prefix")
