@@ -25,13 +25,25 @@ class _Any(Exception):
     """The first character can be anything (as far as this reading can tell)."""
 
 
+@functools.cache  # each question about a terminal reads its pattern once
+def _parsed(source: str) -> list[tuple[Any, Any]] | None:
+    """`source` as Python's regex parser reads it, or None when it cannot."""
+    try:
+        return list(sre_parse.parse(source))
+    except (re.error, TypeError, ValueError, RecursionError):
+        return None
+
+
 @functools.cache  # a terminal's pattern is read once, when a combination is first built
 def first_chars(source: str) -> frozenset[str] | None:
     """The characters a match of `source` (compiled without flags) can start with; None when
     it can start with any, or when it can match the empty string."""
+    items = _parsed(source)
+    if items is None:
+        return None
     try:
-        chars, nullable = _sequence(list(sre_parse.parse(source)))
-    except (_Any, re.error, TypeError, ValueError, RecursionError):
+        chars, nullable = _sequence(items)
+    except (_Any, RecursionError):
         return None
     return None if nullable else frozenset(chars)
 
@@ -94,9 +106,12 @@ def requires(source: str, literal: str) -> bool:
     required": the answer may be False where the truth is True, never the other way round, so
     leaving out a terminal that requires a literal on lines without it finds the same first
     match."""
+    items = _parsed(source)
+    if items is None:
+        return False
     try:
-        return _holds(list(sre_parse.parse(source)), literal)
-    except (re.error, TypeError, ValueError, RecursionError):
+        return _holds(items, literal)
+    except RecursionError:
         return False
 
 

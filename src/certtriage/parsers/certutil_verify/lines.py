@@ -66,13 +66,15 @@ class Dispatch:
     does, so a character's own combination is built once it has started `SPECIALISE` lines;
     until then (one paste, mostly) its lines are matched with the whole combination, or, for
     a context built without one (`whole=False`), `pattern` gives None and the caller matches
-    the line another way."""
+    the line another way. A dispatch built `without` some marks leaves out the terminals
+    whose every match holds one of them (found when a combination is first built, so a paste
+    reads no terminal's pattern for it)."""
 
     SPECIALISE = 200
 
     def __init__(self, terminals: dict[str, tuple[int, str]], names: list[str],
-                 whole: bool = True) -> None:
-        self.terminals = terminals
+                 whole: bool = True, without: tuple[str, ...] = ()) -> None:
+        self.terminals, self.without = terminals, without
         self.ordered = sorted(names, key=lambda n: (-terminals[n][0], n))
         self.whole = _combined(terminals, self.ordered) if whole else None
         self.by_char: dict[str, re.Pattern[str]] = {}
@@ -88,7 +90,8 @@ class Dispatch:
         if seen < self.SPECIALISE:
             return self.whole
         names = tuple(n for n in self.ordered
-                      if (s := first_chars(self.terminals[n][1])) is None or char in s)
+                      if ((s := first_chars(self.terminals[n][1])) is None or char in s)
+                      and not any(requires(self.terminals[n][1], m) for m in self.without))
         found = self._by_names.get(names)
         if found is None:
             found = self._by_names[names] = _combined(self.terminals, list(names))
@@ -102,10 +105,10 @@ class Tables(NamedTuple):
     base: Dispatch
     """Every terminal but those of a retrieval, by the first character of a line, in the order
     of their priorities."""
-    plain: Dispatch | None
-    """The base terminals but those whose every match holds `0x` (an HRESULT), for the lines
-    that hold none (most: a line that fits no other terminal was scanned to its end for one);
-    None when no terminal needs one."""
+    plain: Dispatch
+    """The base terminals but those whose every match holds one of `MARKS`, for the lines
+    that hold none of them (most: a line that fits no other terminal would be scanned to its
+    end for each); built without the whole combination."""
     after_header: Dispatch
     """The base terminals and a retrieval's status, for the line after a section header."""
     in_check: Dispatch
@@ -129,8 +132,11 @@ _TERMINAL = re.compile(r"^([A-Z][A-Z0-9_]*)(?:\.(-?\d+))?:[ \t]*/(.*)/[ \t]*$", 
 _HEADER_RULE = re.compile(r"^([a-z][a-z_]*): ([A-Z][A-Z0-9_]*) _body\*$", re.MULTILINE)
 _DETAILS = re.compile(r"^_check_detail: ([A-Z_ |]+)$", re.MULTILINE)
 _SECTION, _STATUS = "SECTION_HEADER", "URL_STATUS"
-#: What an error code line holds (`Tables.plain`).
-_CODE = "0x"
+#: Plain text that every match of some terminal holds and few lines do (`Tables.plain`): an
+#: error code's `0x`, a two-certificate verdict's words, a name hash's `(sha1):`, a label's
+#: closing colon, a KDC count, an RDN's OID detail. A line that holds none of them is not
+#: tried against those terminals, several of which read a line to its end before failing.
+MARKS = ("0x", " as issued by", "):", ":\n", " KDC certificate", ")=\"")
 
 
 @functools.cache
@@ -155,10 +161,8 @@ def tables() -> Tables | None:
     # Inside a section, one combination per context and first character too; none of the
     # whole: until a character's own is built, such a line is matched by the base terminals
     # and then the retrieval terminals of higher priority (`_nested`), which compiles nothing.
-    coded = [n for n in outside if requires(terminals[n][1], _CODE)]
     return Tables(Dispatch(terminals, outside),
-                  Dispatch(terminals, [n for n in outside if n not in coded], whole=False)
-                  if coded else None,
+                  Dispatch(terminals, outside, whole=False, without=MARKS),
                   Dispatch(terminals, [*outside, _STATUS], whole=False),
                   Dispatch(terminals, [*outside, *nested], whole=False),
                   tuple((n, terminals[n][0], re.compile(terminals[n][1])) for n in ranked),
@@ -189,14 +193,17 @@ def classify(text: str) -> list[Block] | None:
     section: Section | None = None
     context, pos, number, end = _BASE, 0, 0, len(text)
     by_char, plain = base.by_char, known.plain
-    plain_by_char = plain.by_char if plain is not None else {}
-    coded = _lines_with(text, _CODE) if plain is not None else set()
+    plain_by_char = plain.by_char
+    marked: set[int] | None = None  # where the lines that hold a mark start, once needed
     while pos < end:
         char = text[pos]
         if context == _BASE:
-            own = None
-            if plain is not None and pos not in coded:
-                own = plain_by_char.get(char) or plain.pattern(char)
+            own = plain_by_char.get(char) or plain.pattern(char)
+            if own is not None:
+                if marked is None:
+                    marked = _lines_with(text, MARKS)
+                if pos in marked:
+                    own = None
         else:
             inside = known.after_header if context == _AFTER_HEADER else known.in_check
             own = inside.by_char.get(char) or inside.pattern(char)
@@ -233,16 +240,17 @@ def classify(text: str) -> list[Block] | None:
     return blocks
 
 
-def _lines_with(text: str, literal: str) -> set[int]:
-    """Where each line that holds `literal` starts."""
+def _lines_with(text: str, literals: tuple[str, ...]) -> set[int]:
+    """Where each line that holds one of `literals` starts."""
     starts = set()
-    found = text.find(literal)
-    while found != -1:
-        starts.add(text.rfind("\n", 0, found) + 1)
-        end = text.find("\n", found)
-        if end == -1:
-            break
-        found = text.find(literal, end + 1)
+    for literal in literals:
+        found = text.find(literal)
+        while found != -1:
+            starts.add(text.rfind("\n", 0, found) + 1)
+            end = text.find("\n", found)
+            if end == -1:
+                break
+            found = text.find(literal, end + 1)
     return starts
 
 
