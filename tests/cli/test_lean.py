@@ -95,8 +95,8 @@ def test_a_paste_read_whole_loads_none_of_the_heavy_modules(tmp_path: Path) -> N
     """What keeps a paste's start-up short, held as the modules it loads (not as a time): no
     typer, rich or lark, no ticket reader when the paste is read whole, no event-log view
     and no HTML entity table for a certutil paste in plain text, no expression of the event
-    mention reader compiled, and no TOML parser once the rulebook is in the cache (the second
-    run)."""
+    mention reader compiled, no package metadata reader (pydantic's plugin loader, with
+    plugins off), and no TOML parser once the rulebook is in the cache (the second run)."""
     import os
     import subprocess
     import sys
@@ -108,8 +108,9 @@ def test_a_paste_read_whole_loads_none_of_the_heavy_modules(tmp_path: Path) -> N
              "print(_mentions._patterns.cache_info().currsize, file=sys.stderr)\n"
              "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
     env = {**os.environ, "CERTTRIAGE_CACHE_DIR": str(tmp_path)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     heavy = {"typer", "rich", "lark", "certtriage.parsers.ticket.mentions", "click",
-             "certtriage.render.logview", "html"}
+             "certtriage.render.logview", "html", "importlib.metadata"}
     for cached in (False, True):
         ran = subprocess.run([sys.executable, "-c", probe], input=PASTE.read_bytes(),
                              capture_output=True, check=False, env=env)

@@ -20,7 +20,9 @@ __all__ = ["Exit", "app", "main"]
 def main() -> None:
     """Console-script entry point: never a traceback, always a documented exit code."""
     from ._lean import run as lean
+    from ._plugins import disable
 
+    disable()
     code = lean(sys.argv[1:])
     if code is None:
         from ._app import app
