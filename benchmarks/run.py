@@ -23,11 +23,15 @@ never part of the test suite).
   (the target's 100,000 by default: about 9 minutes), as one case and as cases of 100; target
   the same figure for both sizes (met within 5 %, about what two runs of one command differ
   by).
+* instructions: the start-up and throughput figures counted in instructions executed
+  (`bench_instructions.py`, with valgrind; skipped without it), which do not wander with the
+  machine as the times above do.
 * large: a generated System log of `--mib` MiB (a few Schannel alerts among service records):
   scan against raw iteration (target 80 %), and peak resident memory of `analyze` on a 10 MiB
   and on the large log (target the same; met within 5 %).
 
-Everything takes about 30 minutes on two cores; `--only startup,throughput,evtx` about three.
+Everything takes about 35 minutes on two cores (the instruction counts about five of them);
+`--only startup,throughput,evtx` about three.
 `--src` measures another checkout's source for the first three (the batch and large-log
 figures run this checkout's command). The header line names the machine (cores, Python,
 date) for benchmarks/README.md. The cache folder is a private temporary one, warmed before
@@ -297,7 +301,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--only", default="startup,throughput,evtx,batch,batch-memory,large")
+    parser.add_argument("--only", default="startup,throughput,evtx,batch,batch-memory,large,"
+                                          "instructions")
     parser.add_argument("--files", type=int, default=6000, help="dumps a batch run reads")
     parser.add_argument("--large-files", type=int, default=100_000,
                         help="files of the larger batch whose memory is measured")
@@ -318,6 +323,14 @@ def main() -> None:
         batch_memory(args.large_files)
     if "large" in chosen:
         large_log(args.mib, max(1, args.rounds // 5))
+    if "instructions" in chosen:
+        import bench_instructions
+
+        if not bench_instructions.available():
+            print("instructions: skipped (valgrind is not installed)")
+        else:
+            bench_instructions.startup(SRC)
+            bench_instructions.throughput(SRC, args.files)
 
 
 if __name__ == "__main__":

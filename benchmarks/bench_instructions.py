@@ -1,0 +1,141 @@
+"""The start-up and throughput figures counted in instructions executed (valgrind's callgrind
+tool), which do not wander with the machine as times do: run by hand, or by `run.py --only
+instructions`; never part of the test suite.
+
+    python benchmarks/bench_instructions.py [--files 6000] [--src OTHER/src]
+
+Prints, each with its target and ratio where the target can be read this way:
+* start-up: one `certtriage analyze` of the typical paste (text and json) against the import
+  floor (`python -c "import lark, pydantic, typer, rich"`), and the floor with one pydantic
+  model defined and validated as a reference; target at most 1.3x the floor;
+* throughput: instructions per typical dump of the in-process pipeline once every cache is
+  warm (the difference between a run of two more rounds over the fixtures and one of none),
+  and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the difference between 400 and
+  100 files in folders of 100) with its fixed cost; from these, what `-j 1` over `--files`
+  dumps gives of in-process throughput at equal speed of execution (target 80 %).
+
+A time is instructions over the speed the machine runs them at; a ratio of two counts is the
+ratio of two times only when both run at the same speed, which on a quiet machine they do
+within a few per cent (a batch touches more memory than a loop over the same few dumps, so it
+runs slightly slower). Every run is made once to warm the cache folder, then counted, with
+`PYTHONHASHSEED=0`. Needs valgrind; without it, says so and prints nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_batch import _fill  # noqa: E402
+
+PASTE = ROOT / "fixtures/certutil/revocation-offline/leaf-cdp-name-not-resolved.txt"
+FLOOR = "import lark, pydantic, typer, rich"
+MODELS = FLOOR + "\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)"
+_COLLECTED = re.compile(rb"Collected\s*:\s*(\d+)")
+
+#: Rounds over the fixtures before counting: every first-character combination of the line
+#: classifier is built by then (a character's own after a few hundred lines).
+WARM_ROUNDS = 6
+#: The in-process loop: warm, then `argv[1]` more rounds over the typical dumps.
+_LOOP = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "benchmarks")!r})
+from bench_batch import _dumps
+from certtriage import analyze_bytes
+dumps = _dumps()
+for _ in range({WARM_ROUNDS} + int(sys.argv[1])):
+    for dump in dumps:
+        analyze_bytes(dump, "dump.txt")
+"""
+
+
+def available() -> bool:
+    """Whether valgrind is installed."""
+    return shutil.which("valgrind") is not None
+
+
+def count(argv: list[str], src: Path, stdin: bytes | None = None) -> int:
+    """Instructions executed by `argv` (run once before, to warm the cache folder)."""
+    env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0")
+    subprocess.run(argv, input=stdin, capture_output=True, check=False, env=env)
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *argv], input=stdin, capture_output=True, check=False, env=env)
+    found = _COLLECTED.search(done.stderr)
+    if found is None:
+        sys.exit(f"valgrind gave no count for {argv[2:]}: {done.stderr.decode()[-300:]}")
+    return int(found.group(1))
+
+
+def line(name: str, value: str, target: str, ratio: str) -> None:
+    """One figure, in the form of run.py's."""
+    print(f"  {name:40s} {value:>16s}   target {target:>16s}   {ratio}")
+
+
+def startup(src: Path) -> None:
+    """A paste against the import floor."""
+    python, paste = sys.executable, PASTE.read_bytes()
+    floor = count([python, "-c", FLOOR], src)
+    models = count([python, "-c", MODELS], src)
+    print("start-up by instructions (one run each, the cache folder warm)")
+    line("import floor", f"{floor / 1e9:.3f} G", "", "")
+    line("floor + one pydantic model (reference)", f"{models / 1e9:.3f} G", "",
+         f"{models / floor:.2f}x the floor")
+    for name, args in (("analyze (text)", []), ("analyze --format json", ["-f", "json"])):
+        used = count([python, "-m", "certtriage", "analyze", *args], src, paste)
+        ratio = used / floor
+        line(name, f"{used / 1e9:.3f} G", "<= 1.30x floor",
+             f"{ratio:.2f}x ({'met' if ratio <= 1.3 else 'not met'})")
+
+
+def throughput(src: Path, files: int) -> None:
+    """Instructions per dump in-process and per input of `batch -j 1`."""
+    from bench_batch import _dumps
+
+    python, rounds, typical = sys.executable, 2, len(_dumps())
+    loop = (count([python, "-c", _LOOP, str(rounds)], src)
+            - count([python, "-c", _LOOP, "0"], src))
+    per_dump = loop / (rounds * typical)
+    with tempfile.TemporaryDirectory() as tmp:
+        sizes, counts = (100, 400), []
+        for size in sizes:
+            cases = _fill(Path(tmp) / f"in-{size}", size, 100)
+            counts.append(count([python, "-m", "certtriage", "batch", "-q", "-j", "1", "-f",
+                                 "jsonl", "-o", str(Path(tmp) / "report.jsonl"),
+                                 *map(str, cases)], src))
+    per_input = (counts[1] - counts[0]) / (sizes[1] - sizes[0])
+    fixed = counts[0] - sizes[0] * per_input
+    share = files * per_dump / (fixed + files * per_input)
+    print(f"throughput by instructions ({typical} typical dumps)")
+    line("in-process, per dump", f"{per_dump / 1e6:.2f} M", "", "")
+    line("batch -j 1, per input", f"{per_input / 1e6:.2f} M", "", "")
+    line("batch -j 1, fixed (start-up, first use)", f"{fixed / 1e9:.2f} G", "", "")
+    line(f"batch -j 1 over {files:,} vs in-process", f"{share:.0%}", ">= 80 %",
+         "met" if share >= 0.8 else "not met")
+
+
+def main() -> None:
+    """Print both figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=6000)
+    parser.add_argument("--src", type=Path, default=ROOT / "src")
+    args = parser.parse_args()
+    if not available():
+        print("instructions: skipped (valgrind is not installed)")
+        return
+    compileall.compile_dir(str(args.src), quiet=1)
+    startup(args.src.resolve())
+    throughput(args.src.resolve(), args.files)
+
+
+if __name__ == "__main__":
+    main()
