@@ -10,8 +10,10 @@ Prints, each with its target and ratio where the target can be read this way:
   model defined and validated as a reference; target at most 1.3x the floor;
 * throughput: instructions per typical dump of the in-process pipeline once every cache is
   warm (the difference between a run of two more rounds over the fixtures and one of none),
-  and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the difference between 400 and
-  100 files in folders of 100) with its fixed cost; from these, what `-j 1` over `--files`
+  and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the difference between 600 and
+  300 files in folders of 100: by 300 every cache is warm, as the classifier's first-character
+  combinations, which are built after a few hundred lines of a character, are) with its fixed
+  cost (start-up, and that first use); from these, what `-j 1` over `--files`
   dumps gives of in-process throughput at equal speed of execution (target 80 %).
 
 A time is instructions over the speed the machine runs them at; a ratio of two counts is the
@@ -106,7 +108,7 @@ def throughput(src: Path, files: int) -> None:
             - count([python, "-c", _LOOP, "0"], src))
     per_dump = loop / (rounds * typical)
     with tempfile.TemporaryDirectory() as tmp:
-        sizes, counts = (100, 400), []
+        sizes, counts = (300, 600), []
         for size in sizes:
             cases = _fill(Path(tmp) / f"in-{size}", size, 100)
             counts.append(count([python, "-m", "certtriage", "batch", "-q", "-j", "1", "-f",
