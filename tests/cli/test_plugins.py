@@ -3,6 +3,7 @@ unless the user sets pydantic's own switch."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -81,3 +82,20 @@ def test_the_loader_answers_any_other_name_as_the_real_one() -> None:
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env)
     assert ran.stdout.split() == ["[]", "pydantic", "True"]
+
+
+@pytest.mark.parametrize("start", [
+    method for method in ("spawn", "fork") if method in multiprocessing.get_all_start_methods()])
+def test_batch_workers_do_not_call_it_either(installed: dict[str, str], tmp_path: Path,
+                                             start: str) -> None:
+    """Worker processes inherit the switch: started afresh (`spawn`, the default on Windows
+    and macOS) as well as forked."""
+    folder = tmp_path / "case"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_bytes(PASTE.read_bytes())
+    ran = subprocess.run([sys.executable, "-m", "certtriage", "batch", "-q", "-j", "2",
+                          "-f", "jsonl", str(folder)], capture_output=True, check=False,
+                         env={**installed, "CERTTRIAGE_START_METHOD": start})
+    assert ran.stdout.count(b'"type":"input"') == 3, ran.stderr
+    assert not Path(installed["FAKE_PLUGIN_NOTES"]).exists()
