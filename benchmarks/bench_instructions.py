@@ -36,12 +36,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_batch import _fill  # noqa: E402
-
+#: The typical paste, and the import floor it is compared with (run.py's too).
 PASTE = ROOT / "fixtures/certutil/revocation-offline/leaf-cdp-name-not-resolved.txt"
 FLOOR = "import lark, pydantic, typer, rich"
+#: The floor with pydantic's model machinery in use: `import pydantic` alone is lazy, and the
+#: first model class imports the schema builder and pydantic-core's validators. Printed beside
+#: the floor as a reference: it is the part of any pydantic program's start-up the floor leaves
+#: out.
 MODELS = FLOOR + "\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)"
 _COLLECTED = re.compile(rb"Collected\s*:\s*(\d+)")
 
@@ -61,11 +63,6 @@ for _ in range({WARM_ROUNDS} + int(sys.argv[1])):
 """
 
 
-def available() -> bool:
-    """Whether valgrind is installed."""
-    return shutil.which("valgrind") is not None
-
-
 def count(argv: list[str], src: Path, stdin: bytes | None = None) -> int:
     """Instructions executed by `argv` (run once before, to warm the cache folder)."""
     env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0")
@@ -79,7 +76,7 @@ def count(argv: list[str], src: Path, stdin: bytes | None = None) -> int:
 
 
 def line(name: str, value: str, target: str, ratio: str) -> None:
-    """One figure, in the form of run.py's."""
+    """One figure: what, how much, the target, the ratio to the target."""
     print(f"  {name:40s} {value:>16s}   target {target:>16s}   {ratio}")
 
 
@@ -101,7 +98,7 @@ def startup(src: Path) -> None:
 
 def throughput(src: Path, files: int) -> None:
     """Instructions per dump in-process and per input of `batch -j 1`."""
-    from bench_batch import _dumps
+    from bench_batch import _dumps, _fill  # imported here: it puts this checkout's src first
 
     python, rounds, typical = sys.executable, 2, len(_dumps())
     loop = (count([python, "-c", _LOOP, str(rounds)], src)
@@ -125,18 +122,24 @@ def throughput(src: Path, files: int) -> None:
          "met" if share >= 0.8 else "not met")
 
 
+def run(src: Path, files: int) -> None:
+    """Print both figures for the source tree `src` (byte-compiled first, as an installed
+    package is), or say why not."""
+    if shutil.which("valgrind") is None:
+        print("instructions: skipped (valgrind is not installed)")
+        return
+    compileall.compile_dir(str(src), quiet=1)
+    startup(src.resolve())
+    throughput(src.resolve(), files)
+
+
 def main() -> None:
     """Print both figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=6000)
     parser.add_argument("--src", type=Path, default=ROOT / "src")
     args = parser.parse_args()
-    if not available():
-        print("instructions: skipped (valgrind is not installed)")
-        return
-    compileall.compile_dir(str(args.src), quiet=1)
-    startup(args.src.resolve())
-    throughput(args.src.resolve(), args.files)
+    run(args.src, args.files)
 
 
 if __name__ == "__main__":

@@ -62,19 +62,10 @@ SRC = Path(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--src="))
 sys.path.insert(0, str(SRC))
 os.environ.setdefault("CERTTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="certtriage-bench-"))
 
-PASTE = ROOT / "fixtures/certutil/revocation-offline/leaf-cdp-name-not-resolved.txt"
+import bench_instructions  # noqa: E402
+from bench_instructions import FLOOR, MODELS, PASTE, line  # noqa: E402
+
 EVTX = ROOT.parent / "shared/corpus/evtx/large/system-security-mix-32mib.evtx"
-FLOOR = "import lark, pydantic, typer, rich"
-#: The floor with pydantic's model machinery in use: `import pydantic` alone is lazy, and the
-#: first model class imports the schema builder and pydantic-core's validators. Printed beside
-#: the floor as a reference: it is the part of any pydantic program's start-up the floor leaves
-#: out.
-MODELS = FLOOR + "\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)"
-
-
-def line(name: str, value: str, target: str, ratio: str) -> None:
-    """One figure: what, how much, the target, the ratio to the target."""
-    print(f"  {name:40s} {value:>16s}   target {target:>16s}   {ratio}")
 
 
 # ---- start-up --------------------------------------------------------------------------------
@@ -324,13 +315,7 @@ def main() -> None:
     if "large" in chosen:
         large_log(args.mib, max(1, args.rounds // 5))
     if "instructions" in chosen:
-        import bench_instructions
-
-        if not bench_instructions.available():
-            print("instructions: skipped (valgrind is not installed)")
-        else:
-            bench_instructions.startup(SRC)
-            bench_instructions.throughput(SRC, args.files)
+        bench_instructions.run(SRC, args.files)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,12 @@ class Dispatch:
         self._seen: dict[str, int] = {}
         self._by_names: dict[tuple[str, ...], re.Pattern[str]] = {}
 
+    @functools.cached_property
+    def _unmarked(self) -> list[str]:
+        """`ordered` without the terminals that need one of the marks (read once)."""
+        return [n for n in self.ordered
+                if not any(requires(self.terminals[n][1], m) for m in self.without)]
+
     def pattern(self, char: str) -> re.Pattern[str] | None:
         """The combination to match a line that starts with `char` with."""
         found = self.by_char.get(char)
@@ -89,9 +95,8 @@ class Dispatch:
         seen = self._seen[char] = self._seen.get(char, 0) + 1
         if seen < self.SPECIALISE:
             return self.whole
-        names = tuple(n for n in self.ordered
-                      if ((s := first_chars(self.terminals[n][1])) is None or char in s)
-                      and not any(requires(self.terminals[n][1], m) for m in self.without))
+        names = tuple(n for n in self._unmarked
+                      if (s := first_chars(self.terminals[n][1])) is None or char in s)
         found = self._by_names.get(names)
         if found is None:
             found = self._by_names[names] = _combined(self.terminals, list(names))
