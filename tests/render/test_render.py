@@ -67,3 +67,24 @@ def test_json_lines_hold_each_result_as_its_model_gives_it() -> None:
     for line, case in zip(lines[len(full.inputs):], full.cases, strict=True):
         assert json.loads(line) == {"type": "case", "schema_version": SCHEMA_VERSION,
                                     **case.model_dump(mode="json")}
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.JSONL, OutputFormat.CSV])
+@pytest.mark.parametrize("include_model", [False, True])
+def test_one_input_renders_as_in_a_report_of_it_alone(fmt: OutputFormat,
+                                                      include_model: bool) -> None:
+    """What a streamed batch writes for an input (`render_input`, which may take a format's
+    shortcut past the report) is byte for byte that input's part of a report of it alone,
+    for every fixture and a name that is not UTF-8."""
+    from certtriage.batch import batch
+    from certtriage.models.findings import Report
+    from certtriage.render import render_input
+
+    full = batch([FIXTURES / "certutil", FIXTURES / "events"])
+    odd = InputResult(source="ticket/caf\udce9.txt", kind="unknown", status="error",
+                      error="no such format")
+    for item in (*full.inputs, odd):
+        alone = Report(version=full.version, verdict=item.verdict or "inconclusive",
+                       inputs=(item,))
+        assert render_input(fmt, include_model, item) == render(
+            alone, fmt, include_model=include_model)

@@ -18,9 +18,10 @@ input (the pipeline's boundary turns any failure into that input's error result)
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
 comes back is that text and the result as the case reads it, without its parsed model and
-texts, which are most of a result's bytes and which nothing after the rendering reads; a
-report that shows no evidence (batch text without details) has its results sent back
-without it.
+texts, which are most of a result's bytes and which nothing after the rendering reads (in
+this process, where nothing is sent, the result stays as it is: the case reads the same of
+it either way); a report that shows no evidence (batch text without details) has its results
+sent back without it.
 The parent's share of a run is then little more than writing text, so more workers keep
 scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
 reported as timed out and the run goes on.
@@ -71,14 +72,16 @@ Work = Task | InputResult
 @dataclass(frozen=True)
 class Done:
     """One input's outcome: its result, and its rendered output when its task asked for it
-    (the result then comes as a case reads it: `InputResult.for_case`)."""
+    (the result then comes from another process as a case reads it: `InputResult.for_case`)."""
 
     result: InputResult
     text: str | None = None
 
 
-def run_task(task: Task, records: Callable[[int], None] | None = None) -> Done:
-    """The per-input function: a task in, its outcome out; never raises for the input."""
+def run_task(task: Task, records: Callable[[int], None] | None = None, *,
+             here: bool = False) -> Done:
+    """The per-input function: a task in, its outcome out; never raises for the input.
+    `here`: the outcome stays in this process (see :func:`finish`)."""
     try:
         if task.path is not None:
             result = pipeline.analyze_path(task.path, records)
@@ -87,13 +90,15 @@ def run_task(task: Task, records: Callable[[int], None] | None = None) -> Done:
     except Exception as exc:  # noqa: BLE001 - the last boundary before a process edge
         result = failed(task.origin, f"internal error {type(exc).__name__}; "
                         f"{pipeline._REPORT_IT}")
-    return finish(task, result)
+    return finish(task, result, here=here)
 
 
-def finish(task: Task, result: InputResult) -> Done:
-    """The result under the task's name, case and warning; rendered when the task says so.
-    A renderer that fails leaves the text to the caller, which renders it again and so
-    reports the failure where the output is written."""
+def finish(task: Task, result: InputResult, *, here: bool = False) -> Done:
+    """The result under the task's name, case and warning; rendered when the task says so,
+    and then, unless it stays `here` (in the process that reads it), as a case reads it: the
+    copy costs less than sending what it leaves out. A renderer that fails leaves the text
+    to the caller, which renders it again and so reports the failure where the output is
+    written."""
     update: dict[str, object] = {}
     if result.source != task.origin:
         update["source"] = task.origin
@@ -109,7 +114,7 @@ def finish(task: Task, result: InputResult) -> Done:
         text = task.render(result)
     except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller
         return Done(result)
-    return Done(result.for_case(), text)
+    return Done(result if here else result.for_case(), text)
 
 
 def run_tasks(tasks: tuple[Task, ...]) -> list[Done]:

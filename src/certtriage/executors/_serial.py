@@ -47,7 +47,7 @@ def _timed(call: Callable[[], Done], task: Task, budget: float) -> Done:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Overtime:
-        return finish(task, timed_out(task.origin, budget))
+        return finish(task, timed_out(task.origin, budget), here=True)
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
@@ -56,7 +56,7 @@ def run_serial(work: Iterable[Work], budget: float | None,
     if budget is None or not _can_time():
         for item in work:
             yield Done(item) if isinstance(item, InputResult) else run_task(
-                item, functools.partial(records, item.origin) if records else None)
+                item, functools.partial(records, item.origin) if records else None, here=True)
         return
     with _alarm_handler():
         for item in work:
@@ -64,4 +64,4 @@ def run_serial(work: Iterable[Work], budget: float | None,
                 yield Done(item)
                 continue
             on_records = functools.partial(records, item.origin) if records else None
-            yield _timed(functools.partial(run_task, item, on_records), item, budget)
+            yield _timed(functools.partial(run_task, item, on_records, here=True), item, budget)

@@ -6,9 +6,11 @@ renderer is the only one that imports rich, and it is imported only when chosen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from enum import Enum
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,9 +36,13 @@ class OutputFormat(str, Enum):
 def renderer(fmt: OutputFormat) -> Callable[..., str]:
     """The render function for `fmt`: `render_<fmt>` of the module `render/<fmt>.py`,
     imported on first use so that only the chosen format's dependencies load."""
-    module = import_module(f"{__name__}.{fmt.value}")
-    function: Callable[..., str] = getattr(module, f"render_{fmt.value}")
+    function: Callable[..., str] = getattr(_module(fmt), f"render_{fmt.value}")
     return function
+
+
+@functools.cache
+def _module(fmt: OutputFormat) -> ModuleType:
+    return import_module(f"{__name__}.{fmt.value}")
 
 
 def shows_evidence(fmt: OutputFormat, *, details: bool, brief: bool) -> bool:
@@ -55,9 +61,15 @@ def render(report: Report, fmt: OutputFormat, **options: object) -> str:
 def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) -> str:
     """One input's output as `fmt` gives it in a report of that input alone: what a streamed
     batch writes for each input (a top-level function, so that a partial of it pickles and a
-    worker process can render the input it analysed)."""
+    worker process can render the input it analysed). A format whose module has
+    `render_<fmt>_input` renders the input by it, without building the report."""
     from .._version import __version__
     from ..models.findings import Report
+
+    one = getattr(_module(fmt), f"render_{fmt.value}_input", None)
+    if one is not None:
+        text: str = one(result, include_model=include_model)
+        return text
 
     report = Report(version=__version__, verdict=result.verdict or "inconclusive",
                     inputs=(result,))

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..models.findings import Report
+from ..models.findings import InputResult, Report
 from .escape import json_safe
 from .json import SCHEMA_VERSION
 
@@ -25,6 +25,13 @@ def render_jsonl(report: Report, *, include_model: bool = False, **_: object) ->
              for item in report.inputs]
     lines.extend(_line("case", case, None) for case in report.cases)
     return json_safe("\n".join(lines)) + "\n"
+
+
+def render_jsonl_input(result: InputResult, *, include_model: bool = False) -> str:
+    """The line of one input, as :func:`render_jsonl` writes it in a report of that input
+    alone (no case lines): what a streamed batch writes for each input, without building
+    that report."""
+    return json_safe(_line("input", result, None if include_model else {"model"})) + "\n"
 
 
 def _line(kind: str, item: BaseModel, exclude: set[str] | None) -> str:
