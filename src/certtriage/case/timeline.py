@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..models.common import Identity
 from ..models.findings import InputResult, TimelineEntry, TimelineKind
@@ -32,7 +33,7 @@ class Timeline:
     the first input that shows it), so what is held grows with the moments, not the inputs."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[datetime, str], TimelineEntry] = {}
+        self._seen: dict[tuple[datetime, str], _Moment] = {}
         self._far: set[tuple[datetime, str]] = set()
 
     def add(self, result: InputResult) -> None:
@@ -42,8 +43,7 @@ class Timeline:
             for time, kind, what in _moments(identity):
                 key = (time, what)
                 if key not in self._seen:
-                    self._seen[key] = TimelineEntry(time=time, kind=kind, what=what,
-                                                    source=result.source, utc=utc)
+                    self._seen[key] = _Moment(time, kind, what, result.source, utc)
                 if kind in ("not-before", "not-after") and (
                         identity.element not in (0, None) or identity.time is not None):
                     self._far.add(key)
@@ -57,7 +57,20 @@ class Timeline:
             low, high = min(anchors) - NEAR, max(anchors) + NEAR
             seen = {k: e for k, e in seen.items() if k not in far or low <= e.time <= high}
         kept = sorted(seen.values(), key=lambda e: (_PRIORITY[e.kind], e.time))[:MAX_ENTRIES]
-        return tuple(sorted(kept, key=lambda e: (e.time, _PRIORITY[e.kind])))
+        return tuple(TimelineEntry(time=e.time, kind=e.kind, what=e.what, source=e.source,
+                                   utc=e.utc)
+                     for e in sorted(kept, key=lambda e: (e.time, _PRIORITY[e.kind])))
+
+
+class _Moment(NamedTuple):
+    """A moment as held until the case is finished: most never make the timeline's
+    `MAX_ENTRIES`, so their entries (validated models) are built only for those kept."""
+
+    time: datetime
+    kind: TimelineKind
+    what: str
+    source: str
+    utc: bool
 
 
 def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
