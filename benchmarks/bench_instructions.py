@@ -2,19 +2,28 @@
 tool), which do not wander with the machine as times do: run by hand, or by `run.py --only
 instructions`; never part of the test suite.
 
-    python benchmarks/bench_instructions.py [--files 6000] [--src OTHER/src]
+    python benchmarks/bench_instructions.py [--files 6000] [--direct] [--src OTHER/src]
 
 Prints, each with its target and ratio where the target can be read this way:
 * start-up: one `certtriage analyze` of the typical paste (text and json) against the import
   floor (`python -c "import lark, pydantic, typer, rich"`), and the floor with one pydantic
   model defined and validated as a reference; target at most 1.3x the floor;
 * throughput: instructions per typical dump of the in-process pipeline once every cache is
-  warm (the difference between a run of two more rounds over the fixtures and one of none),
-  and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the difference between 600 and
-  300 files in folders of 100: by 300 every cache is warm, as the classifier's first-character
-  combinations, which are built after a few hundred lines of a character, are) with its fixed
-  cost (start-up, and that first use); from these, what `-j 1` over `--files`
-  dumps gives of in-process throughput at equal speed of execution (target 80 %).
+  warm (the difference between a run of four more rounds over the fixtures and one of none,
+  after ten rounds), and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the
+  difference between 1,200 and 600 files in folders of 100) with its fixed cost (start-up,
+  and first use); from these, what `-j 1` over `--files` dumps gives of in-process
+  throughput at equal speed of execution (target 80 %).
+
+Both keep getting cheaper for a while after their first few hundred inputs (first-character
+combinations of the line classifier, built once a character has started a few hundred lines,
+bounded caches filling, the collector's thresholds settling), so each is counted after as
+many inputs as the other has seen: the in-process loop per dump read 6.70 M instructions
+between rounds 6 and 8, 6.56 M between rounds 8 and 16; a batch per input 8.19 M between
+300 and 600 files, 7.94 M between 600 and 1,200. Counted directly, `batch -j 1` over 6,000
+files executed 49.11 G instructions, where 600 and 1,200 files predict 49.59 G (300 and 600
+predicted 50.99 G). `--direct` counts the batch over `--files` files as well (at 6,000,
+about twenty minutes).
 
 A time is instructions over the speed the machine runs them at; a ratio of two counts is the
 ratio of two times only when both run at the same speed, which on a quiet machine they do
@@ -47,9 +56,13 @@ FLOOR = "import lark, pydantic, typer, rich"
 MODELS = FLOOR + "\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)"
 _COLLECTED = re.compile(rb"Collected\s*:\s*(\d+)")
 
-#: Rounds over the fixtures before counting: every first-character combination of the line
-#: classifier is built by then (a character's own after a few hundred lines).
-WARM_ROUNDS = 6
+#: Rounds over the fixtures before counting (660 dumps: about as many inputs as the batch
+#: has read when it is counted); every first-character combination of the line classifier
+#: is built by then (a character's own after a few hundred lines).
+WARM_ROUNDS = 10
+#: Rounds counted in-process, and the batch sizes counted (files in folders of 100).
+ROUNDS = 4
+SIZES = (600, 1200)
 #: The in-process loop: warm, then `argv[1]` more rounds over the typical dumps.
 _LOOP = f"""
 import sys
@@ -96,23 +109,25 @@ def startup(src: Path) -> None:
              f"{ratio:.2f}x ({'met' if ratio <= 1.3 else 'not met'})")
 
 
-def throughput(src: Path, files: int) -> None:
+def throughput(src: Path, files: int, direct: bool = False) -> None:
     """Instructions per dump in-process and per input of `batch -j 1`."""
     from bench_batch import _dumps, _fill  # imported here: it puts this checkout's src first
 
-    python, rounds, typical = sys.executable, 2, len(_dumps())
+    python, rounds, typical = sys.executable, ROUNDS, len(_dumps())
     loop = (count([python, "-c", _LOOP, str(rounds)], src)
             - count([python, "-c", _LOOP, "0"], src))
     per_dump = loop / (rounds * typical)
+
+    def batch(size: int, tmp: str) -> int:
+        cases = _fill(Path(tmp) / f"in-{size}", size, 100)
+        return count([python, "-m", "certtriage", "batch", "-q", "-j", "1", "-f", "jsonl",
+                      "-o", str(Path(tmp) / "report.jsonl"), *map(str, cases)], src)
+
     with tempfile.TemporaryDirectory() as tmp:
-        sizes, counts = (300, 600), []
-        for size in sizes:
-            cases = _fill(Path(tmp) / f"in-{size}", size, 100)
-            counts.append(count([python, "-m", "certtriage", "batch", "-q", "-j", "1", "-f",
-                                 "jsonl", "-o", str(Path(tmp) / "report.jsonl"),
-                                 *map(str, cases)], src))
-    per_input = (counts[1] - counts[0]) / (sizes[1] - sizes[0])
-    fixed = counts[0] - sizes[0] * per_input
+        counts = [batch(size, tmp) for size in SIZES]
+        whole = batch(files, tmp) if direct else None
+    per_input = (counts[1] - counts[0]) / (SIZES[1] - SIZES[0])
+    fixed = counts[0] - SIZES[0] * per_input
     share = files * per_dump / (fixed + files * per_input)
     print(f"throughput by instructions ({typical} typical dumps)")
     line("in-process, per dump", f"{per_dump / 1e6:.2f} M", "", "")
@@ -120,9 +135,13 @@ def throughput(src: Path, files: int) -> None:
     line("batch -j 1, fixed (start-up, first use)", f"{fixed / 1e9:.2f} G", "", "")
     line(f"batch -j 1 over {files:,} vs in-process", f"{share:.0%}", ">= 80 %",
          "met" if share >= 0.8 else "not met")
+    if whole is not None:
+        share = files * per_dump / whole
+        line(f"  counted directly ({whole / 1e9:.2f} G)", f"{share:.0%}", ">= 80 %",
+             "met" if share >= 0.8 else "not met")
 
 
-def run(src: Path, files: int) -> None:
+def run(src: Path, files: int, direct: bool = False) -> None:
     """Print both figures for the source tree `src` (byte-compiled first, as an installed
     package is), or say why not."""
     if shutil.which("valgrind") is None:
@@ -130,16 +149,18 @@ def run(src: Path, files: int) -> None:
         return
     compileall.compile_dir(str(src), quiet=1)
     startup(src.resolve())
-    throughput(src.resolve(), files)
+    throughput(src.resolve(), files, direct)
 
 
 def main() -> None:
     """Print both figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=6000)
+    parser.add_argument("--direct", action="store_true",
+                        help="also count the batch over --files files itself (slow)")
     parser.add_argument("--src", type=Path, default=ROOT / "src")
     args = parser.parse_args()
-    run(args.src, args.files)
+    run(args.src, args.files, args.direct)
 
 
 if __name__ == "__main__":
