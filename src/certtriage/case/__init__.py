@@ -17,6 +17,7 @@ within one group:
 
 from __future__ import annotations
 
+import functools
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -137,7 +138,14 @@ def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
 
 def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
     """The identities with their zone: as they say, else as their input kind gives it."""
-    return tuple(i if i.utc is not None else i.model_copy(update={"utc": utc}) for i in ids)
+    return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_zone(identity: Identity, utc: bool) -> Identity:
+    """`identity` with its zone set: one copy for the many inputs of a case that show the same
+    certificate (a copy costs more than finding an equal identity's)."""
+    return identity.model_copy(update={"utc": utc})
 
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
