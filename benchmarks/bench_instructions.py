@@ -90,7 +90,7 @@ def count(argv: list[str], src: Path, stdin: bytes | None = None) -> int:
 
 def line(name: str, value: str, target: str, ratio: str) -> None:
     """One figure: what, how much, the target, the ratio to the target."""
-    print(f"  {name:40s} {value:>16s}   target {target:>16s}   {ratio}")
+    print(f"  {name:44s} {value:>16s}   target {target:>16s}   {ratio}")
 
 
 def startup(src: Path) -> None:
