@@ -134,14 +134,12 @@ def throughput(src: Path, files: int, direct: bool = False) -> None:
          f"{per_input / 1e6:.2f} M", "", "")
     line("batch -j 1, fixed (start-up, first use)", f"{fixed / 1e9:.2f} G", "", "")
     estimate = files * per_dump / (fixed + files * per_input)
-    if whole is None:
-        line(f"batch -j 1 over {files:,} vs in-process", f"{estimate:.1%}", ">= 80 %",
-             f"{'met' if estimate >= 0.8 else 'not met'} (estimated from the two sizes)")
-        return
-    share = files * per_dump / whole
-    line(f"batch -j 1 over {files:,}, counted whole", f"{whole / 1e9:.2f} G", "", "")
+    share, how = estimate, "estimated from the two sizes"
+    if whole is not None:
+        line(f"batch -j 1 over {files:,}, counted whole", f"{whole / 1e9:.2f} G", "", "")
+        share, how = files * per_dump / whole, f"the two sizes estimated {estimate:.1%}"
     line(f"batch -j 1 over {files:,} vs in-process", f"{share:.1%}", ">= 80 %",
-         f"{'met' if share >= 0.8 else 'not met'} (the two sizes estimated {estimate:.1%})")
+         f"{'met' if share >= 0.8 else 'not met'} ({how})")
 
 
 def run(src: Path, files: int, direct: bool = False) -> None:

@@ -63,13 +63,12 @@ def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) ->
     batch writes for each input (a top-level function, so that a partial of it pickles and a
     worker process can render the input it analysed). A format whose module has
     `render_<fmt>_input` renders the input by it, without building the report."""
-    from .._version import __version__
-    from ..models.findings import Report
-
     one = getattr(_module(fmt), f"render_{fmt.value}_input", None)
     if one is not None:
         text: str = one(result, include_model=include_model)
         return text
+    from .._version import __version__
+    from ..models.findings import Report
 
     report = Report(version=__version__, verdict=result.verdict or "inconclusive",
                     inputs=(result,))
