@@ -34,7 +34,7 @@ def _work(source: Source, render: Render | None, trim: bool) -> Work:
         return _known(source, "skipped", source.skipped)
     if source.path is not None:
         return Task(source.origin, path=str(source.path), case=source.case,
-                    warning=source.warning, render=render, trim=trim)
+                    warning=source.warning, render=render, trim=trim, size=source.size)
     try:
         return Task(source.origin, data=source.load(), case=source.case,
                     warning=source.warning, render=render, trim=trim)

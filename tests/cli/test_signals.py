@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
 
 PREVIOUS = "the previous report\n"
 #: Enough inputs that a parallel batch is still running when the signal arrives.
-_COPIES = 6
+_COPIES = 20
 _DEADLINE = 60.0
 
 

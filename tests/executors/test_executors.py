@@ -19,8 +19,8 @@ import pytest
 
 from certtriage import pipeline
 from certtriage.batch import BatchRun, batch
-from certtriage.executors import DEFAULT_TIMEOUT, WINDOW_PER_WORKER, Task, run_task
-from certtriage.executors._pool import START_METHOD, context
+from certtriage.executors import DEFAULT_TIMEOUT, Task, run_task
+from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context
 from certtriage.models.findings import InputResult
 from certtriage.render import OutputFormat, render, render_input
 
@@ -163,7 +163,8 @@ def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_batch_reads_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            jobs: int) -> None:
-    for i in range(60):
+    count = 3 * WINDOW_PER_WORKER * jobs
+    for i in range(count):
         (tmp_path / f"{i:03}.txt").write_text(f"note {i}\n")
     pulled = _counted(monkeypatch)
     results = BatchRun([tmp_path], jobs=jobs).inputs()
@@ -171,7 +172,7 @@ def test_a_batch_reads_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.M
     for result in results:
         ahead.append(len(pulled) - len(ahead) - 1)
         assert result.source == pulled[len(ahead) - 1]
-    assert len(ahead) == 60
+    assert len(ahead) == count
     assert max(ahead) <= (0 if jobs == 1 else jobs * WINDOW_PER_WORKER)
 
 
@@ -305,6 +306,38 @@ def test_a_worker_that_dies_is_reported_and_replaced(tmp_path: Path,
         else:
             assert result.root_causes == ("revoked",), result.source
     assert len(report.inputs) == 6
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="the patched analysis reaches workers only when they are forked")
+def test_large_inputs_and_large_results_cross_without_a_hang(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Archive members travel to workers as bytes and results come back whole: with both
+    larger than a pipe holds, the parent must never wait to send while a worker waits to
+    send it a result."""
+    monkeypatch.setenv(START_METHOD, "fork")
+
+    def echoing(data: bytes, source: str = "<bytes>") -> InputResult:
+        return InputResult(source=source, kind="unknown", status="error", error="echo",
+                           warnings=(data.decode(),))
+
+    monkeypatch.setattr(pipeline, "analyze_bytes", echoing)
+    archive = tmp_path / "large.zip"
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zf:  # stored: as compressible, it would be refused
+        for i in range(8):
+            zf.writestr(f"{i}.txt", f"{i}" * 2_000_000)
+    run = BatchRun([archive], jobs=2)
+    run.render = functools.partial(render_input, OutputFormat.JSONL, False)
+    texts: list[str] = []
+    finished = threading.Thread(target=lambda: texts.extend(d.text or "" for d in run.outcomes()),
+                                daemon=True)
+    finished.start()
+    finished.join(60)
+    assert not finished.is_alive(), "the batch hung"
+    assert [json.loads(text)["warnings"][0][:3] for text in texts] == [
+        f"{i}" * 3 for i in range(8)]
 
 
 def test_the_cli_default_budget_is_the_library_default() -> None:

@@ -25,7 +25,7 @@ sent back without it.
 The parent's share of a run is then little more than writing text, so more workers keep
 scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
 reported as timed out and the run goes on.
-At most a few inputs per worker are in flight, so neither inputs nor results pile up.
+At most two chunks of inputs per worker are in flight, so neither inputs nor results pile up.
 """
 
 from __future__ import annotations
@@ -38,8 +38,12 @@ from ..models.findings import InputResult
 
 #: Seconds one input may take before it is reported as timed out (`--timeout`).
 DEFAULT_TIMEOUT = 60.0
-#: Inputs in flight per worker: enough to keep workers busy, few enough to hold little.
-WINDOW_PER_WORKER = 4
+#: Sending an input to another process and its result back costs a good part of a small
+#: input's analysis (pickling, system calls, waking the other side), so small inputs travel
+#: in chunks (their results come back together): up to this many inputs a chunk ...
+CHUNK_INPUTS = 16
+#: ... and up to this many bytes: a larger input travels alone.
+CHUNK_BYTES = 256 * 1024
 
 Records = Callable[[str, int], None]
 #: Renders one input's result as the run's output does (a top-level function or a partial of
@@ -64,6 +68,14 @@ class Task:
     trim: bool = False
     """The result comes back without its evidence (`InputResult.without_evidence`): the
     run's report shows none of it."""
+    size: int = 0
+    """The input's size in bytes when known (0: not known): executors send small inputs
+    together."""
+
+    @property
+    def weight(self) -> int:
+        """Bytes to analyse, as far as they are known before reading."""
+        return len(self.data) if self.data is not None else self.size
 
 
 Work = Task | InputResult
@@ -156,5 +168,6 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
     return run_pool(work, jobs, budget)
 
 
-__all__ = ["DEFAULT_TIMEOUT", "Done", "Render", "SchedulerUnavailable", "Task", "Work",
-           "execute", "failed", "finish", "run_task", "run_tasks", "timed_out"]
+__all__ = ["CHUNK_BYTES", "CHUNK_INPUTS", "DEFAULT_TIMEOUT", "Done", "Render",
+           "SchedulerUnavailable", "Task", "Work", "execute", "failed", "finish", "run_task",
+           "run_tasks", "timed_out"]

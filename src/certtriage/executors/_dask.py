@@ -7,8 +7,8 @@ large to send as text (an EVTX file past the text limit, streamed from disk) is 
 Results come back in order; at most a few inputs per worker thread are in flight.
 
 A task's round trip through the scheduler costs about as much as analysing a small input, so
-small inputs travel in chunks of up to `CHUNK_INPUTS` (one task runs the per-input function
-over each); an input larger than `SCATTER_BYTES` is scattered first and sent alone.
+small inputs travel in chunks (`CHUNK_INPUTS`, `CHUNK_BYTES`; one task runs the per-input
+function over each); an input larger than `SCATTER_BYTES` is scattered first and sent alone.
 
 The budget counts from when a task becomes the oldest in flight (everything before it has
 returned, so it is running or next). A chunk gets one input's budget, which small inputs need
@@ -33,13 +33,20 @@ from typing import Any
 from ..errors import InputTooLarge
 from ..models.findings import InputResult
 from ..text.decode import MAX_TEXT_BYTES, read_bounded
-from . import Done, SchedulerUnavailable, Task, Work, failed, finish, run_task, run_tasks, timed_out
+from . import (
+    CHUNK_BYTES,
+    CHUNK_INPUTS,
+    Done,
+    SchedulerUnavailable,
+    Task,
+    Work,
+    failed,
+    finish,
+    run_task,
+    run_tasks,
+    timed_out,
+)
 
-#: A task's round trip through the scheduler costs about as much as a small input's analysis
-#: (a few milliseconds), so small inputs travel in chunks: up to this many inputs a task ...
-CHUNK_INPUTS = 16
-#: ... and up to this many bytes.
-CHUNK_BYTES = 256 * 1024
 #: Inputs in flight per worker thread: two chunks each, one running and one waiting.
 WINDOW_PER_THREAD = 2 * CHUNK_INPUTS
 #: Seconds to wait for a scheduler before giving up.
