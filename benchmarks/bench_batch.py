@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _source import ROOT, SRC, environment
+
+sys.path.insert(0, str(SRC))
 
 from certtriage import analyze_bytes  # noqa: E402
 
@@ -60,7 +61,7 @@ def peak_rss(count: int, per_case: int | None) -> float:
         command = [sys.executable, "-m", "certtriage", "batch", "-q", "-j", "1", "-f", "jsonl",
                    *map(str, cases)]
         out = subprocess.run([sys.executable, "-c", _PEAK, *command], check=True,
-                             capture_output=True, text=True).stdout
+                             capture_output=True, text=True, env=environment()).stdout
     return int(out.split()[-1]) / 1024
 
 
@@ -72,7 +73,7 @@ def rate(cases: list[Path], count: int, *options: str) -> float:
         command = [sys.executable, "-m", "certtriage", "batch", "-q", "-f", "jsonl", "-o",
                    str(report), *options, *map(str, cases)]
         start = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True)
+        subprocess.run(command, check=False, capture_output=True, env=environment())
         elapsed = time.perf_counter() - start
         with report.open("rb") as lines:
             written = sum(1 for line in lines if line.startswith(b'{"type":"input"'))
@@ -100,7 +101,7 @@ def in_process_pair(seconds: float = 3.0) -> float:
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
             f"import bench_batch; print(bench_batch.in_process({seconds}))")
     children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                                 text=True) for _ in range(2)]
+                                 text=True, env=environment()) for _ in range(2)]
     return sum(float(child.communicate()[0]) for child in children)
 
 

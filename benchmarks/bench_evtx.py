@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _source import ROOT, SRC
+
+sys.path.insert(0, str(SRC))
 
 from certtriage.parsers.events.evtx import parse as read_evtx  # noqa: E402
 

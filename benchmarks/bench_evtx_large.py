@@ -13,7 +13,6 @@ are capped).
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
 import sys
@@ -22,9 +21,12 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _source import SRC, environment  # noqa: E402
+
+sys.path.insert(0, str(SRC))
 
 from evtx_writer import CHUNK_SIZE, FILE_HEADER_SIZE, build_evtx  # noqa: E402
 from make_evtx_fixtures import DAY, alert_sent, eventlog_6013, scm_7036  # noqa: E402
@@ -79,7 +81,7 @@ def write_log(path: Path, mib: int) -> int:
 
 def peak_mib(path: Path) -> float:
     """Peak resident memory (MiB) of `certtriage analyze --format json` on `path`."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = environment()
     command = [sys.executable, "-m", "certtriage", "analyze", "--format", "json", str(path)]
     out = subprocess.run([sys.executable, "-c", _PEAK, *command], check=True, env=env,
                          capture_output=True, text=True).stdout

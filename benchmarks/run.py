@@ -56,10 +56,23 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The source tree measured (`--src` measures another checkout's, e.g. the main branch's).
-SRC = Path(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--src=")),
-                ROOT / "src")).resolve()
+
+
+def _src_argument() -> str | None:
+    """`--src PATH` or `--src=PATH`, read before argparse runs: the imports below need it."""
+    for at, arg in enumerate(sys.argv):
+        if arg.startswith("--src="):
+            return arg.split("=", 1)[1]
+        if arg == "--src" and at + 1 < len(sys.argv):
+            return sys.argv[at + 1]
+    return None
+
+
+#: The source tree measured (`--src` measures another checkout's, e.g. the main branch's), in
+#: this process and in every command it runs (`bench_batch` reads it from the environment).
+SRC = Path(_src_argument() or ROOT / "src").resolve()
 sys.path.insert(0, str(SRC))
+os.environ["CERTTRIAGE_BENCH_SRC"] = str(SRC)
 os.environ.setdefault("CERTTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="certtriage-bench-"))
 
 import bench_instructions  # noqa: E402
