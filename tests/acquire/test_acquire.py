@@ -17,8 +17,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certtriage.acquire import AcquireError, Limits, Source, iter_sources
+from certtriage.acquire._detect import _is_tar_header
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -666,3 +669,53 @@ def test_a_single_path_string_is_one_path(tmp_path: Path) -> None:
 
 
 _MIB = 2**20
+
+
+# -- archive detection ---------------------------------------------------------------------
+
+
+def _tarfile_reads(head: bytes) -> bool:
+    try:
+        tarfile.TarInfo.frombuf(head[:tarfile.BLOCKSIZE], "utf-8", "surrogateescape")
+    except (tarfile.HeaderError, ValueError):
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(min_size=512, max_size=512), st.sampled_from([
+    b"", b"0001234\x00", b" 12345 ", b"\x80\x00\x00\x00\x00\x00\x01\x02", b"\xff" * 8,
+    b"12\x00garbage", b"+17_1\x00\x00\x00", b"Subject:", b"\t\n\r 7\x00\x00\x00",
+]))
+def test_a_head_is_a_tar_header_exactly_when_tarfile_reads_one(head: bytes,
+                                                               checksum: bytes) -> None:
+    """The detector's quick refusal of a checksum that is no number never changes the answer."""
+    for candidate in (head, head[:148] + checksum + head[148 + len(checksum):]):
+        candidate = candidate[:512]
+        assert _is_tar_header(candidate) == _tarfile_reads(candidate)
+
+
+def test_every_tar_header_tarfile_writes_is_recognised() -> None:
+    for fmt in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w", format=fmt) as tar:
+            info = tarfile.TarInfo("notes/dump.txt")
+            info.size = 3
+            tar.addfile(info, io.BytesIO(b"abc"))
+        assert _is_tar_header(buffer.getvalue()[:512]), fmt
+
+
+@pytest.mark.parametrize("written", ["{:06o}\0 ", "{:07o}\0", " {:o}  ", "+{:o}\0\0", "\t{:o}\n",
+                                     "0_{:o}\0"])
+def test_a_tar_header_is_recognised_however_its_checksum_is_written(written: str) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("dump.txt")
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"abc"))
+    head = bytearray(buffer.getvalue()[:512])
+    field = written.format(256 + sum(head[:148]) + sum(head[156:])).encode()
+    assert len(field) <= 8
+    head[148:156] = field.ljust(8, b"\0")
+    assert _tarfile_reads(bytes(head)), written
+    assert _is_tar_header(bytes(head)), written

@@ -68,9 +68,17 @@ def _suffix(name: str) -> str:
     return base[dot:].lower() if dot > 0 else ""
 
 
+#: What a tar header's checksum field may hold up to its first NUL for `tarfile` to read it as
+#: a number (`int(text, 8)` takes blanks, a sign and underscores as well as octal digits).
+_CHECKSUM_BYTES = frozenset(b"01234567+-_ \t\n\r\x0b\x0c")
+
+
 def _is_tar_header(head: bytes) -> bool:
     if len(head) < tarfile.BLOCKSIZE:
         return False
+    checksum = head[148:156].split(b"\x00", 1)[0]
+    if checksum[:1] not in (b"\x80", b"\xff") and not _CHECKSUM_BYTES.issuperset(checksum):
+        return False  # the checksum is no number: `tarfile` refuses it too, after more work
     try:
         tarfile.TarInfo.frombuf(head[:tarfile.BLOCKSIZE], "utf-8", "surrogateescape")
     except (tarfile.HeaderError, ValueError):  # any malformed header means "not a tar"
