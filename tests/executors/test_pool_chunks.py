@@ -15,7 +15,7 @@ import pytest
 from certtriage import pipeline
 from certtriage.batch import batch
 from certtriage.executors import CHUNK_BYTES, CHUNK_INPUTS, Done, Task, Work
-from certtriage.executors._pool import START_METHOD, _Chunker
+from certtriage.executors._pool import QUEUE_BYTES, START_METHOD, _Chunker, _message
 from certtriage.models.findings import InputResult
 
 from ..conftest import FIXTURES
@@ -55,6 +55,21 @@ def test_a_chunk_holds_at_most_its_bytes_and_a_larger_input_travels_alone() -> N
     assert ["large.txt"] in chunks
     assert all(len(c) <= 4 for c in chunks)
     assert max(len(c) for c in chunks) == 4
+
+
+def test_a_chunk_of_members_sent_as_bytes_still_fits_a_busy_workers_pipe() -> None:
+    """Archive members travel as their bytes: a chunk of small ones stays small enough to wait
+    in a worker's pipe behind the chunk it is analysing (larger ones wait for an idle worker)."""
+    work: list[Work] = [Task(f"bundle.zip!{i:03}.txt", data=b"x" * (QUEUE_BYTES // 10))
+                        for i in range(200)]
+    done: dict[int, Done] = {}
+    chunker = _Chunker(work, done, 2)
+    chunks = []
+    while chunk := chunker.next(10_000):
+        chunks.append(chunk)
+    assert max(len(c) for c in chunks) > 1
+    assert all(len(_message(c)) <= QUEUE_BYTES for c in chunks)
+    assert sum(len(c) for c in chunks) == 200
 
 
 def test_inputs_of_unknown_size_fill_a_chunk_by_count() -> None:

@@ -53,6 +53,10 @@ WINDOW_PER_WORKER = HELD_PER_WORKER * CHUNK_INPUTS
 #: without blocking the sender (a socket pair on Linux holds about 200 KiB; Windows pipes and
 #: macOS socket pairs 8 KiB).
 QUEUE_BYTES = 64 * 1024 if sys.platform.startswith("linux") else 8 * 1024
+#: Bytes of inputs a chunk carries (archive members travel as bytes) beyond its first input:
+#: kept under `QUEUE_BYTES` with room for the rest of the message, so that a chunk of small
+#: members can still wait in a busy worker's pipe.
+_CARRIED_BYTES = QUEUE_BYTES * 3 // 4
 
 #: The environment variable that chooses the start method of worker processes.
 START_METHOD = "CERTTRIAGE_START_METHOD"
@@ -320,7 +324,7 @@ class _Chunker:
         """The next chunk, reading at most `room` items of the work (may be empty)."""
         most = min(CHUNK_INPUTS, 1 + self.handed // self.jobs)
         chunk: Chunk = []
-        size = 0
+        size = carried = 0
         while len(chunk) < most:
             if self.pending is None:
                 if room <= 0 or self.exhausted:
@@ -336,10 +340,13 @@ class _Chunker:
                     self.done[index] = Done(item)
                     continue
                 self.pending = (index, item)
-            if chunk and size + self.pending[1].weight > CHUNK_BYTES:
+            task = self.pending[1]
+            if chunk and (size + task.weight > CHUNK_BYTES or task.data is not None
+                          and carried + len(task.data) > _CARRIED_BYTES):
                 break
             chunk.append(self.pending)
-            size += self.pending[1].weight
+            size += task.weight
+            carried += len(task.data or b"")
             self.pending = None
         self.handed += len(chunk)
         return chunk
