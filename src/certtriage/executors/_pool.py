@@ -192,22 +192,14 @@ class _Worker:
     def rest(self, without: int | None) -> list[Chunk]:
         """The chunks held, less the input at position `without`."""
         held = list(self.held)
-        if without is not None:
-            del held[without]
-            self.chunks[self._chunk_of(without)] -= 1
         chunks, start = [], 0
         for count in self.chunks:
-            if count:
-                chunks.append(held[start:start + count])
+            chunk = [item for at, item in enumerate(held[start:start + count], start)
+                     if at != without]
+            if chunk:
+                chunks.append(chunk)
             start += count
         return chunks
-
-    def _chunk_of(self, position: int) -> int:
-        for number, count in enumerate(self.chunks):
-            if position < count:
-                return number
-            position -= count
-        raise IndexError(position)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
