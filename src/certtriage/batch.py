@@ -32,8 +32,9 @@ def _work(source: Source, render: Render | None, trim: bool) -> Work:
     """What an executor gets for a source: a task, or the result when there is nothing to run."""
     if source.skipped is not None:
         return _known(source, "skipped", source.skipped)
-    if source.path is not None:
-        return Task(source.origin, path=str(source.path), case=source.case,
+    path = source.fspath
+    if path is not None:
+        return Task(source.origin, path=path, case=source.case,
                     warning=source.warning, render=render, trim=trim, size=source.size)
     try:
         return Task(source.origin, data=source.load(), case=source.case,

@@ -10,6 +10,7 @@ import io
 import os
 import random
 import stat
+import sys
 import tarfile
 import tracemalloc
 import zipfile
@@ -116,6 +117,29 @@ def test_a_large_folder_is_walked_holding_little_more_than_its_names(tmp_path: P
 
     assert walked == names
     assert peak < 4 * _MIB, peak  # of which the list the test keeps is about 1.4 MiB
+
+
+def test_a_walk_leaves_the_names_of_its_files_uninterned(tmp_path: Path) -> None:
+    """`pathlib` interns each part of a path it parses: a walk that made a `Path` per file
+    filled the interpreter's table of interned strings with file names, and rebuilding that
+    table (over a megabyte) raised a long batch's peak memory. The sources hold their paths as
+    strings; `Source.path` still gives a `Path` when asked."""
+    root = os.path.join(tmp_path, "case")
+    os.makedirs(os.path.join(root, "sub"))
+    names = [f"uninterned-{i:03d}-{os.getpid()}.txt" for i in range(20)]
+    for i, name in enumerate(names):  # written without a Path, which would intern the name
+        with open(os.path.join(root, "sub" if i % 2 else "", name), "wb") as handle:
+            handle.write(b"x")
+
+    sources = list(iter_sources([root]))
+
+    assert len(sources) == len(names)
+    for name in names:
+        fresh = "".join(list(name))  # a new string object equal to the name
+        assert sys.intern(fresh) is fresh, name
+    found = sorted(sources, key=lambda s: s.origin)[0]
+    assert found.fspath is not None and os.path.isfile(found.fspath)
+    assert found.path == Path(found.fspath)
 
 
 def test_arguments_keep_their_order_and_a_plain_file_has_its_path(tmp_path: Path) -> None:

@@ -10,11 +10,10 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._detect import _HEAD
-from ._folder import open_regular
+from ._folder import StrPath, open_regular
 from ._model import _MIB, _OUT_CHUNK, AcquireError, Limits, _describe
 from ._spill import Spill
 
@@ -102,7 +101,7 @@ class _FileBlob:
 
     nbytes = 0
 
-    def __init__(self, path: Path, size: int, spill: Spill | None = None) -> None:
+    def __init__(self, path: StrPath, size: int, spill: Spill | None = None) -> None:
         self.path = path
         self.size = size
         self._spill = spill

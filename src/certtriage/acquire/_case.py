@@ -46,7 +46,7 @@ class _Case:
 
     def run(self, path: str | os.PathLike[str]) -> Iterator[Source]:
         """All entries of the case, then a count of those refused past the ones listed."""
-        yield from self._top(Path(path))
+        yield from self._top(os.fspath(path))
         yield from self.budget.counted()
 
     def _source(self, origin: str, size: int = 0, **kw: Any) -> Source:
@@ -71,9 +71,9 @@ class _Case:
 
     # top level and folders
 
-    def _top(self, path: Path) -> Iterator[Source]:
+    def _top(self, path: str) -> Iterator[Source]:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             yield from self._skip(self.case, "no such file or folder")
             return
@@ -87,7 +87,7 @@ class _Case:
         else:
             yield from self._skip(self.case, f"not a regular file or folder ({_kind_of(st)})")
 
-    def _folder(self, root: Path) -> Iterator[Source]:
+    def _folder(self, root: str) -> Iterator[Source]:
         """The files of a folder in walk order (`_walk`), each read like a top-level file."""
         for entry in _walk(self.case, root):
             if entry.skipped is not None:
@@ -96,7 +96,7 @@ class _Case:
                 yield from self._file(entry.path, entry.origin, entry.size, entry.warning,
                                       follow=False)
 
-    def _file(self, path: Path, origin: str, size: int, warning: str | None,
+    def _file(self, path: str, origin: str, size: int, warning: str | None,
               follow: bool) -> Iterator[Source]:
         try:
             head = read_head(path, _HEAD, follow)
@@ -106,7 +106,8 @@ class _Case:
         except Exception as exc:  # noqa: BLE001 - AcquireError: no longer a regular file
             yield from self._skip(origin, _describe(exc), size, warning)
             return
-        kind = _classify(path.name, head)
+        name = os.path.basename(path)
+        kind = _classify(name, head)
         if kind is None:
             content = FileContent(path, self.limits.max_memory_bytes, follow)
             yield from self._emit(self._source(origin, size, warning=warning, _content=content))
@@ -115,7 +116,7 @@ class _Case:
         elif self.limits.max_depth < 1:
             yield from self._skip(origin, _too_deep(self.limits), size, warning)
         else:
-            archive = _make_archive(kind, _FileBlob(path, size), self.limits, path.name)
+            archive = _make_archive(kind, _FileBlob(path, size), self.limits, name)
             yield from self._archive(archive, origin, 1, _Allowance(origin, size, self.limits))
 
     # archives

@@ -5,7 +5,6 @@ whole in memory and a worker reads it from disk."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from ._archive import _Archive, _Member
 from ._model import AcquireError, _describe
@@ -25,7 +24,7 @@ class MemberContent:
         member = self._member
         return member.streamed or member.size > self._archive.limits.max_memory_bytes
 
-    def path(self) -> Path | None:
+    def path(self) -> str | None:
         if not self._spilled():
             return None
         with self._lock:
@@ -34,7 +33,7 @@ class MemberContent:
                     self._spill = Spill(lambda out: self._archive.copy(self._member, out))
                 except Exception as exc:  # noqa: BLE001 - said by load(), never raised here
                     self._problem = _describe(exc)
-            return self._spill.path if self._spill is not None else None
+            return str(self._spill.path) if self._spill is not None else None
 
     def load(self) -> bytes:
         limit = self._archive.limits.max_memory_bytes

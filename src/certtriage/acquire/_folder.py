@@ -7,10 +7,11 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias
 
 from ._model import AcquireError, _describe, _display
+
+StrPath: TypeAlias = "str | os.PathLike[str]"
 
 
 @dataclass(frozen=True)
@@ -18,13 +19,15 @@ class _Entry:
     """One entry of a folder walk: a file to read, or something reported as skipped."""
 
     origin: str
-    path: Path
+    path: str
+    """As joined from the folder's path and the names below it: no `Path` is made per file
+    (`pathlib` interns every part of a path it parses, and a batch walks many names once)."""
     size: int = 0
     skipped: str | None = None
     warning: str | None = None
 
 
-def _walk(case: str, root: Path) -> Iterator[_Entry]:
+def _walk(case: str, root: str) -> Iterator[_Entry]:
     """Walk a folder depth-first, each folder's entries sorted by name; links not followed."""
     prefix = case if case.endswith(("/", os.sep)) else case + "/"
     names, error = _sorted_names(root)
@@ -33,7 +36,7 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
         return
     seen = {_folder_id(root)}
     # each folder's names are let go as they are walked
-    stack: list[tuple[str, str, _Listing]] = [("", str(root), names)]
+    stack: list[tuple[str, str, _Listing]] = [("", root, names)]
     count = 0
     while stack:
         rel, folder, pending = stack[-1]
@@ -51,7 +54,7 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
                 error = "folder already visited (a loop through a mount or junction)"
             if error is not None:
                 count += 1
-                yield _Entry(origin, Path(path), skipped=error)
+                yield _Entry(origin, path, skipped=error)
             else:
                 seen.add(folder_id)
                 stack.append((name + "/", path, names))
@@ -60,9 +63,9 @@ def _walk(case: str, root: Path) -> Iterator[_Entry]:
         if action == "file":
             warning = None if origin == prefix + name else \
                 "file name has control characters (shown as ?)"
-            yield _Entry(origin, Path(path), int(detail), warning=warning)
+            yield _Entry(origin, path, int(detail), warning=warning)
         else:
-            yield _Entry(origin, Path(path), skipped=str(detail))
+            yield _Entry(origin, path, skipped=str(detail))
     if count == 0:
         yield _Entry(case, root, skipped="folder holds no files")
 
@@ -89,7 +92,7 @@ class _Listing:
         return name
 
 
-def _sorted_names(path: str | Path) -> tuple[_Listing, str | None]:
+def _sorted_names(path: str) -> tuple[_Listing, str | None]:
     try:
         with os.scandir(path) as it:
             return _Listing(sorted(entry.name for entry in it)), None
@@ -97,7 +100,7 @@ def _sorted_names(path: str | Path) -> tuple[_Listing, str | None]:
         return _Listing([]), _describe(exc)
 
 
-def _folder_id(path: str | Path) -> tuple[int, int] | None:
+def _folder_id(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -142,7 +145,7 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK
     os, "O_NOCTTY", 0)
 
 
-def _open_regular_fd(path: Path, follow: bool) -> int:
+def _open_regular_fd(path: StrPath, follow: bool) -> int:
     """A descriptor open for reading, only if it is a regular file (see `open_regular`)."""
     flags = _OPEN_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     fd = os.open(path, flags)
@@ -156,7 +159,7 @@ def _open_regular_fd(path: Path, follow: bool) -> int:
     return fd
 
 
-def open_regular(path: Path, follow: bool = True) -> BinaryIO:
+def open_regular(path: StrPath, follow: bool = True) -> BinaryIO:
     """Open a file for reading only if, once open, it is a regular file: a folder entry swapped
     for a fifo after the walk cannot block the run (opening never waits), nor a device feed it
     without end. With `follow` false a symbolic link is refused as well."""
@@ -168,7 +171,7 @@ def open_regular(path: Path, follow: bool = True) -> BinaryIO:
         raise
 
 
-def read_head(path: Path, size: int, follow: bool = True) -> bytes:
+def read_head(path: StrPath, size: int, follow: bool = True) -> bytes:
     """The first `size` bytes of a regular file (all of a shorter one), opened as
     `open_regular` opens it but read without a buffered file object: the walk reads the head
     of every file, and a file object costs three more system calls."""
@@ -183,7 +186,7 @@ def read_head(path: Path, size: int, follow: bool = True) -> bytes:
         os.close(fd)
 
 
-def _read_file(path: Path, limit: int, follow: bool = True) -> bytes:
+def _read_file(path: StrPath, limit: int, follow: bool = True) -> bytes:
     """The bytes of a regular file, at most `limit` (checked before and while reading)."""
     with open_regular(path, follow) as handle:
         size = os.fstat(handle.fileno()).st_size
@@ -199,12 +202,12 @@ def _read_file(path: Path, limit: int, follow: bool = True) -> bytes:
 class FileContent:
     """A plain file's bytes: streamed from its path, or loaded (bounded)."""
 
-    def __init__(self, path: Path, limit: int, follow: bool) -> None:
+    def __init__(self, path: str, limit: int, follow: bool) -> None:
         self._path = path
         self._limit = limit
         self._follow = follow
 
-    def path(self) -> Path:
+    def path(self) -> str:
         return self._path
 
     def load(self) -> bytes:

@@ -54,7 +54,7 @@ class AcquireError(InputError):
 class _Content(Protocol):
     """Where a loadable source's bytes come from (a file on disk, an archive member)."""
 
-    def path(self) -> Path | None: ...
+    def path(self) -> str | None: ...
 
     def load(self) -> bytes: ...
 
@@ -85,6 +85,14 @@ class Source:
         an EVTX member or one larger than `Limits.max_memory_bytes`, a copy in a private
         temporary folder (made on first use, removed by `release()`, when the source is
         collected, or at exit). None for other members, and when no copy could be written."""
+        found = self.fspath
+        return Path(found) if found is not None else None
+
+    @property
+    def fspath(self) -> str | None:
+        """`path` as a string, without making a `Path`: a batch asks this of every file, and
+        `pathlib` interns each part of every path it parses, which a walk of many files
+        would pile up in the interpreter's table of interned strings."""
         return self._content.path() if self._content is not None else None
 
     def load(self) -> bytes:
