@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .knowledge.predicates import PREDICATES, SIGNALS, Binding, Facts, Predicate, Signals
 from .knowledge.rulebook import Rulebook, load_packaged_rulebook
@@ -49,15 +49,17 @@ Step = tuple[Predicate, dict[str, Any]]
 
 Gate = tuple[Signals, Callable[[Any], Signals]]
 
+Plan = tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]
+
 #: Each rule's conditions with their predicates looked up and arguments read, and its gate
 #: (the signals its first condition needs of a document and how to read those a document
 #: shows, `knowledge.predicates.SIGNALS`; None when its first predicate registered none), by
 #: rule code (a rule is evaluated for every input: this is done once per rule, not once per
 #: input).
-_PLANS: dict[str, tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]] = {}
+_PLANS: dict[str, Plan] = {}
 
 
-def _rule_plan(rule: Rule) -> tuple[Rule, tuple[Step, ...], tuple[Step, ...], Gate | None]:
+def _rule_plan(rule: Rule) -> Plan:
     """The rule's entry of `_PLANS`, made on first use (and again for another rulebook's
     rule of the same code)."""
     known = _PLANS.get(rule.code)
@@ -78,12 +80,73 @@ def _gate(rule: Rule) -> Gate | None:
     return _rule_plan(rule)[3]
 
 
+class _Schedule(NamedTuple):
+    """The rules that read one kind of evidence, planned once: their plans in code order, the
+    positions of those without a gate, and for each signal reader the positions of the gated
+    rules each signal opens. A document's signals are read once and open the rules they
+    concern; the others are not visited at all (most inputs open a third of them)."""
+
+    plans: tuple[Plan, ...]
+    ungated: frozenset[int]
+    readers: tuple[tuple[Callable[[Any], Signals], dict[Any, tuple[int, ...]]], ...]
+
+
+#: Schedules by (rulebook, kind), the rulebook kept to tell a new one at a reused address.
+_SCHEDULES: dict[tuple[int, str], tuple[Rulebook, _Schedule]] = {}
+
+
+def _schedule(book: Rulebook, kind: str) -> _Schedule:
+    """The rules of `book` that read `kind`, planned (see `_Schedule`); made on first use."""
+    known = _SCHEDULES.get((id(book), kind))
+    if known is not None and known[0] is book:
+        return known[1]
+    plans = tuple(_rule_plan(rule) for rule in book.for_kind(kind))
+    readers: dict[Callable[[Any], Signals], dict[Any, list[int]]] = {}
+    for at, (_, _, _, gate) in enumerate(plans):
+        if gate is not None:
+            by_signal = readers.setdefault(gate[1], {})
+            for signal in gate[0]:
+                by_signal.setdefault(signal, []).append(at)
+    schedule = _Schedule(
+        plans, frozenset(at for at, plan in enumerate(plans) if plan[3] is None),
+        tuple((shows, {signal: tuple(ats) for signal, ats in by_signal.items()})
+              for shows, by_signal in readers.items()))
+    _SCHEDULES[(id(book), kind)] = (book, schedule)
+    return schedule
+
+
+def _opened(schedule: _Schedule, doc: Any, start: Binding) -> Iterable[Plan]:
+    """The plans to evaluate for `doc`, in code order: every one when `start` is about an
+    element (a gate reads the whole document) or when the document's signals cannot be read
+    (each rule then says for itself what fails)."""
+    if start.element is not None or not schedule.readers:
+        return schedule.plans
+    live = set(schedule.ungated)
+    try:
+        for shows, by_signal in schedule.readers:
+            for signal in shows(doc):
+                opens = by_signal.get(signal)
+                if opens is not None:
+                    live.update(opens)
+    except Exception:  # noqa: BLE001 - evaluated ungated; a broken predicate is reported
+        return schedule.plans
+    plans = schedule.plans
+    return [plans[at] for at in sorted(live)]
+
+
 def _matches(doc: Any, rule: Rule, start: Binding) -> list[Binding]:
     """The bindings of `rule` in `doc`, each once (none, without evaluating it, when its
     first condition needs what the document does not show)."""
-    _, when, unless, gate = _rule_plan(rule)
+    plan = _rule_plan(rule)
+    gate = plan[3]
     if gate is not None and start.element is None and gate[0].isdisjoint(gate[1](doc)):
         return []
+    return _bindings(doc, plan, start)
+
+
+def _bindings(doc: Any, plan: Plan, start: Binding) -> list[Binding]:
+    """The bindings of a planned rule in `doc`, each once (its gate not consulted)."""
+    _, when, unless, _ = plan
     bindings = [start]
     for fn, args in when:
         bindings = [nb for b in bindings for nb in fn(doc, b, **args)]
@@ -151,10 +214,12 @@ def evaluate(doc: Any, book: Rulebook, kind: str, start: Binding | None = None,
     findings: list[Finding] = []
     adjustments: list[Adjustment] = []
     begin = start if start is not None else Binding()  # immutable: one for every rule
-    for rule in book.for_kind(kind):
+    for plan in _opened(_schedule(book, kind), doc, begin):
+        rule = plan[0]
         try:
-            bindings = _matches(doc, rule, begin)
-            findings.extend(_finding(rule, b.facts(doc), book, context) for b in bindings)
+            bindings = _bindings(doc, plan, begin)
+            if bindings:
+                findings.extend(_finding(rule, b.facts(doc), book, context) for b in bindings)
         except Exception as exc:  # a broken rule must not lose the rest of the diagnosis
             findings.append(Finding(
                 rule=rule.code, name=rule.name, cause="rule-error", title=rule.title,

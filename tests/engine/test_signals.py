@@ -37,6 +37,7 @@ def _ungated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(predicates, "SIGNALS", {})
     monkeypatch.setattr(engine, "SIGNALS", {})
     monkeypatch.setattr(engine, "_PLANS", {})
+    monkeypatch.setattr(engine, "_SCHEDULES", {})
 
 
 def test_the_fixtures_hold_chains_the_gated_rules_fire_on() -> None:
@@ -81,3 +82,24 @@ def test_findings_are_those_of_every_rule_evaluated(monkeypatch: pytest.MonkeyPa
         everything = analyze_path(path)
         assert result.findings == everything.findings, path.name
         assert result.verdict == everything.verdict, path.name
+
+
+def test_a_document_whose_signals_cannot_be_read_is_evaluated_by_every_rule(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal reader that fails must not cost the diagnosis: every rule is evaluated, as
+    without gates."""
+    path = FIXTURES / "certutil" / "revoked"
+    inputs = sorted(p for p in path.rglob("*.txt"))[:3]
+    assert inputs
+    expected = {p: analyze_path(p) for p in inputs}
+
+    def broken(doc: object) -> frozenset[str]:
+        raise RuntimeError("unreadable")
+
+    book = engine.rulebook()
+    schedule = engine._schedule(book, "certutil-verify")
+    monkeypatch.setitem(engine._SCHEDULES, (id(book), "certutil-verify"), (book, schedule._replace(
+        readers=tuple((broken, by_signal) for _, by_signal in schedule.readers))))
+    for p in inputs:
+        result = analyze_path(p)
+        assert result.findings == expected[p].findings and result.findings, p.name
