@@ -36,17 +36,27 @@ def line(result: InputResult) -> str:
 
 
 def case_line(case: CaseResult, results: list[InputResult]) -> str:
-    """The summary of a batch case: its first root cause as the input that shows it says it."""
+    """The summary of a batch case: its first root cause as the input that shows it best says
+    it (`_strength`; the first such input in order among equals)."""
     counts = f"{case.parsed} read, {case.skipped} skipped, {case.failed} failed"
     top = case.root_causes[0] if case.root_causes else None
-    for result in results:
-        for finding in roots(result):
-            if finding.cause == top:
-                phrase = cause_phrase(result, finding, len(case.root_causes))
-                return f"{case.verdict.upper()}  {phrase}  ({counts}; in {result.source})"
+    shown = [(result, finding) for result in results for finding in roots(result)
+             if finding.cause == top]
+    if shown:
+        result, finding = max(shown, key=lambda pair: _strength(*pair))
+        phrase = cause_phrase(result, finding, len(case.root_causes))
+        return f"{case.verdict.upper()}  {phrase}  ({counts}; in {result.source})"
     said = ", ".join(c for c in case.root_causes if c != "ok") or (
         "the chains validate" if case.verdict == "pass" else "nothing here decides the outcome")
     return f"{case.verdict.upper()}  {said}  ({counts})"
+
+
+def _strength(result: InputResult, finding: Finding) -> tuple[bool, ...]:
+    """How much a root-cause finding shows, by what it points at: a chain element (the dump
+    that failed), a URL, an event, then an input read whole. A ticket that only names the
+    cause ("revoked, 0x80092010") points at nothing and gives way to the evidence itself."""
+    return (finding.element is not None, finding.url is not None, finding.event_id is not None,
+            result.status == "parsed")
 
 
 def cause_phrase(result: InputResult, top: Finding, causes: int) -> str:
