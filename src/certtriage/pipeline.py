@@ -19,10 +19,11 @@ from .engine import worst_verdict
 from .errors import CerttriageError, InputError, InputTooLarge
 from .models.common import Piece
 from .models.findings import InputResult, Report
-from .parsers import FORMATS, UNKNOWN, Format
+from .parsers import FORMATS, UNKNOWN, Format, FormatId
 from .parsers.ticket.scan import claim_messages
 from .result import Input, build_result, decoding_warnings
 from .text.decode import MAX_TEXT_BYTES, read_bounded, too_large
+from .text.framing import may_be_framed
 from .text.unreadable import HEAD, why_unreadable
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
@@ -102,6 +103,22 @@ def detect(data: bytes | str) -> Format | None:
     return _sniff(item)
 
 
+def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
+    """The input and its format; for text an export or a log wrapped (`text.framing`), the
+    text unwrapped when a format recognises it then: any format for text only the ticket
+    reader (or none) recognised, else the same format, which then reads it whole."""
+    fmt = _sniff(item)
+    if item.text is None or not may_be_framed(item.text):
+        return item, fmt
+    other = item.reframed()
+    found = _sniff(other) if other is not None else None
+    if other is None or found is None or found.id is FormatId.TICKET:
+        return item, fmt
+    if fmt is None or fmt.id is FormatId.TICKET or found is fmt:
+        return other, found
+    return item, fmt
+
+
 def _sniff(item: Input) -> Format | None:
     """The first format, in registry order, that recognises the input."""
     for fmt in FORMATS:
@@ -135,7 +152,8 @@ _REPORT_IT = "please report it with this input (certtriage read nothing else wro
 def _analyze(item: Input, fmt: Format | None,
              records: Callable[[int], None] | None) -> InputResult:
     try:
-        fmt = fmt or _sniff(item)
+        if fmt is None:
+            item, fmt = _sniff_reframed(item)
         if fmt is None:
             reason = why_unreadable(item.data[:HEAD], stdin=item.source == STDIN) if (
                 item.data is not None) else None

@@ -4,7 +4,7 @@ other evidence found beside its main content)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from .parsers import Format, FormatId
 from .parsers.ticket.predicates import piece_part
 from .parsers.ticket.scan import prose_lines, scan
 from .text.decode import Document, decode
+from .text.framing import undo_escapes, undo_gutter
 from .text.limits import cut_note, keep_lines
 from .text.markup import undo_markup
 
@@ -58,6 +59,23 @@ class Input:
     def _unmark(self, text: str) -> None:
         unmarked = undo_markup(text)
         self.text, self.markup = unmarked.text, unmarked.notes()
+
+    def reframed(self) -> Input | None:
+        """This input with what an export or a log put around its text undone (`framing`:
+        a string value's escapes, a gutter of time stamps or line numbers), or None when its
+        text has neither. For an input no format but the ticket reader recognises as it
+        stands: the caller keeps the copy only if a format recognises it."""
+        if self.text is None:
+            return None
+        text, escaped = undo_escapes(self.text)
+        text, gutter, what = undo_gutter(text)
+        if not escaped and not gutter:
+            return None
+        notes = [f"read as a string value written out: its escaped line breaks undone on "
+                 f"{escaped} line(s)"] if escaped else []
+        if gutter:
+            notes.append(f"read without the {what} in front of {gutter} line(s)")
+        return replace(self, text=text, markup=[*self.markup, *notes])
 
 
 def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:

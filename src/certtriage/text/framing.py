@@ -1,0 +1,143 @@
+"""Undo what an export or a log puts around the text a tool printed, before any format is
+sniffed: the escapes of a string value (a ticket exported as JSON holds a whole certutil dump
+on one line, its line breaks written `\\r\\n`) and a gutter in front of every line (the time a
+log collector stamped, the line numbers of an editor or a paste site).
+
+Both are recognised by their structure, never by the words inside: escaped line breaks by how
+many stand on one line, a gutter by the same shape (a date and time, or numbers counting up
+by one) in front of nearly every line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+#: Escaped line breaks on one line that make it a value written out (a Windows path such as
+#: `C:\new` holds one); one of them at least must be followed by a blank or another break (an
+#: indented line, an empty one), which a path's `\n` never is.
+ESCAPED_BREAKS = 3
+_ESCAPED_BREAK = re.compile(r"\\r\\n|\\n")
+_ESCAPED_BLANK = re.compile(r"(?:\\r\\n|\\n)(?:[ \t]|\\[rnt])")
+#: A string literal as JSON writes one (on one line; its quotes and backslashes escaped).
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+#: The escapes of a string written out, for a value that is no valid JSON string.
+_ESCAPE = re.compile(r"\\(?:r\\n|[nrt\"\\/]|u([0-9a-fA-F]{4}))")
+_UNESCAPED = {"r\\n": "\n", "n": "\n", "r": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
+
+#: A date and time stamped at the start of a line, with what a logger writes after it: a
+#: zone, a level, a separator. Brackets around either are common.
+_STAMP = re.compile(
+    r"[ \t]*\[?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?"
+    r"(?:[ \t]+\[?(?:TRACE|DEBUG|VERBOSE|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|FATAL)\]?)?"
+    r"(?:[ \t]*[:|-](?=[ \t]))?[ \t]?", re.IGNORECASE)
+#: A line number in a gutter: `12: `, `12 | `, `  12  ` (two spaces or a tab after it).
+_NUMBER = re.compile(r"[ \t]*(\d{1,6})(?:[ \t]?[:|][ \t]?|\t|  )")
+#: Share of the non-blank lines a gutter must stand in front of.
+GUTTER_SHARE = 0.9
+#: Lines a gutter needs at least (a short text proves no shape).
+GUTTER_LINES = 5
+
+
+def may_be_framed(text: str) -> bool:
+    """Whether `text` may hold escaped line breaks or a gutter (a quick look: the escape
+    anywhere, or a stamp or a number in front of two of its first three non-blank lines)."""
+    if "\\n" in text:
+        return True
+    heads: list[str] = []
+    start = 0
+    while len(heads) < 3 and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            heads.append(text[start:end])
+        start = end + 1
+    return sum(1 for h in heads if _STAMP.match(h) or _NUMBER.match(h)) >= min(2, len(heads))
+
+
+def _written_out(line: str) -> bool:
+    return (len(_ESCAPED_BREAK.findall(line)) >= ESCAPED_BREAKS
+            and _ESCAPED_BLANK.search(line) is not None)
+
+
+def undo_escapes(text: str) -> tuple[str, int]:
+    """The text with every line that holds a value written out (`ESCAPED_BREAKS` escaped line
+    breaks or more, `_ESCAPED_BLANK`) unescaped: a JSON string literal on it decoded in place,
+    on lines of its own; else the line's escapes undone. Returns the text and the number of
+    lines undone."""
+    if "\\n" not in text:
+        return text, 0
+    lines = text.split("\n")
+    undone = 0
+    for number, line in enumerate(lines):
+        if not _written_out(line):
+            continue
+        new = _LITERAL.sub(_literal, line)
+        if new == line:
+            new = _unescape(line)
+        lines[number] = new.replace("\r\n", "\n").replace("\r", "\n")
+        undone += 1
+    return "\n".join(lines), undone
+
+
+def _literal(match: re.Match[str]) -> str:
+    """A string literal with line breaks written out, decoded on lines of its own; any other
+    literal as it stands."""
+    if not _written_out(match.group(1)):
+        return match.group(0)
+    try:
+        value = json.loads(match.group(0))
+    except ValueError:  # an escape JSON does not know (a path's `\W`): undone one by one
+        value = _unescape(match.group(1))
+    return f"\n{value}\n"
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return chr(int(code, 16)) if code else _UNESCAPED[match.group(0)[1:]]
+
+    return _ESCAPE.sub(one, text)
+
+
+def undo_gutter(text: str) -> tuple[str, int, str]:
+    """The text without the gutter in front of its lines, how many lines had it, and what it
+    was ('time stamps', 'line numbers'; '' when there is none): a date and time in front of
+    `GUTTER_SHARE` of the non-blank lines, or numbers that count up by one."""
+    lines = text.split("\n")
+    filled = [n for n, line in enumerate(lines) if line.strip()]
+    if len(filled) < GUTTER_LINES:
+        return text, 0, ""
+    need = GUTTER_SHARE * len(filled)
+    for what, found in (("time stamps", [_STAMP.match(lines[n]) for n in filled]),
+                        ("line numbers", [_NUMBER.match(lines[n]) for n in filled])):
+        held = sum(1 for m in found if m is not None)
+        if held >= need and (what == "time stamps" or _counting(found) >= need):
+            cut = [n for n, match in zip(filled, found) if match is not None]
+            for n, match in zip(filled, found):
+                if match is not None:
+                    lines[n] = lines[n][match.end():]
+            _dedent(lines, cut)
+            return "\n".join(lines), held, what
+    return text, 0, ""
+
+
+def _dedent(lines: list[str], cut: list[int]) -> None:
+    """Take off the blanks every line kept after its gutter (a logger pads its level to a
+    width): the text starts where the least indented of those lines does."""
+    indents = [len(lines[n]) - len(lines[n].lstrip(" \t")) for n in cut if lines[n].strip()]
+    common = min(indents, default=0)
+    if common:
+        for n in cut:
+            lines[n] = lines[n][common:]
+
+
+def _counting(found: list[re.Match[str] | None]) -> int:
+    """How many of the numbers count up by one from the number before them (a gutter's do;
+    the first counts when the second follows it)."""
+    numbers = [int(m.group(1)) if m is not None else None for m in found]
+    counted = 0
+    for before, number in zip([None, *numbers], numbers):
+        if number is not None and before is not None and number == before + 1:
+            counted += 1
+    return counted + (1 if counted else 0)
