@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import InitVar, dataclass, field
+from datetime import datetime
 from heapq import merge
 from itertools import groupby, islice
 from typing import Any
@@ -207,8 +208,9 @@ class _Diagnosis:
     rank: tuple[int, int]
 
 
-def _diagnose(group: list[_Unit]) -> _Diagnosis:
-    """One group's root causes, symptoms, sub-statuses and notes."""
+def _diagnose(group: list[_Unit], at: datetime) -> _Diagnosis:
+    """One group's root causes, symptoms, sub-statuses and notes; validity judged `at` (the
+    time of analysis, naive UTC)."""
     graph = rulebook().cause_graph
     shown = strongest(i for u in group for i in u.about)
     named = shown is not None and (shown.kind == "server" or keyed(shown))
@@ -250,7 +252,7 @@ def _diagnose(group: list[_Unit]) -> _Diagnosis:
                              f"(both about {label})")
     iis = tuple(dict.fromkeys(s for f in findings if f.cause in roots and f.severity == "error"
                               for s in f.iis_substatus))
-    validity = judge((i for u in group for i in u.about), now().replace(tzinfo=None))
+    validity = judge((i for u in group for i in u.about), at)
     notes.extend(v.said for v in validity)
     certificate = CaseCertificate(
         label=label, identity=shown if named else None,
@@ -332,7 +334,8 @@ class CaseFold:
         """The case's diagnosis: group findings by certificate, rank each group's root causes,
         mark symptoms and confirmations within a group, note contradictions."""
         units = self._units
-        diagnoses = sorted((_diagnose(g) for g in _groups(units)), key=lambda d: d.rank)
+        at = now().replace(tzinfo=None)  # one time of analysis for every group of the case
+        diagnoses = sorted((_diagnose(g, at) for g in _groups(units)), key=lambda d: d.rank)
         certificates = [d.certificate for d in diagnoses]
         roots = list(dict.fromkeys(c for cert in certificates for c in cert.root_causes))
         symptoms = [c for cert in certificates for c in cert.symptoms if c not in roots]
