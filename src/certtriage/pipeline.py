@@ -23,7 +23,6 @@ from .parsers import FORMATS, UNKNOWN, Format, FormatId
 from .parsers.ticket.scan import claim_messages
 from .result import Input, build_result, decoding_warnings
 from .text.decode import MAX_TEXT_BYTES, read_bounded, too_large
-from .text.framing import may_be_framed
 from .text.unreadable import HEAD, why_unreadable
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
@@ -108,8 +107,6 @@ def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
     text unwrapped when a format recognises it then: any format for text only the ticket
     reader (or none) recognised, else the same format, which then reads it whole."""
     fmt = _sniff(item)
-    if item.text is None or not may_be_framed(item.text):
-        return item, fmt
     other = item.reframed()
     found = _sniff(other) if other is not None else None
     if other is None or found is None or found.id is FormatId.TICKET:

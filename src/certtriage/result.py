@@ -15,9 +15,14 @@ from .parsers import Format, FormatId
 from .parsers.ticket.predicates import piece_part
 from .parsers.ticket.scan import prose_lines, scan
 from .text.decode import Document, decode
-from .text.framing import undo_escapes, undo_gutter
+from .text.framing import may_be_framed, undo_escapes, undo_gutter
 from .text.limits import cut_note, keep_lines
+from .text.mail import looks_like_message, message_parts
 from .text.markup import undo_markup
+
+#: Characters of a text looked at for a mail's header fields (many `Received:` lines come
+#: before its MIME fields).
+_MAIL_HEAD = 8192
 
 
 @dataclass
@@ -67,15 +72,42 @@ class Input:
         stands: the caller keeps the copy only if a format recognises it."""
         if self.text is None:
             return None
-        text, escaped = undo_escapes(self.text)
-        text, gutter, what = undo_gutter(text)
-        if not escaped and not gutter:
+        notes: list[str] = []
+        text = self.text
+        if looks_like_message(self.source, text[:_MAIL_HEAD].encode("utf-8", "replace")):
+            text = self._mail_text(text, notes)
+        elif not may_be_framed(text):
             return None
-        notes = [f"read as a string value written out: its escaped line breaks undone on "
-                 f"{escaped} line(s)"] if escaped else []
+        text, escaped = undo_escapes(text)
+        text, gutter, what = undo_gutter(text)
+        if escaped:
+            notes.append(f"read as a string value written out: its escaped line breaks undone "
+                         f"on {escaped} line(s)")
         if gutter:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
-        return replace(self, text=text, markup=[*self.markup, *notes])
+        return replace(self, text=text, markup=[*self.markup, *notes]) if notes else None
+
+    @staticmethod
+    def _mail_text(text: str, notes: list[str]) -> str:
+        """The text parts of an e-mail message, decoded and one after the other: its plain
+        text (HTML only when it has none, with its markup undone); its other attachments are
+        read by `batch`, which opens a message as an archive."""
+        try:
+            parts = message_parts(text.encode("utf-8", "surrogateescape"))
+        except Exception:  # noqa: BLE001 - not a message after all: read as it stands
+            return text
+        plain = [body for _, body, kind in parts
+                 if kind.startswith("text/") and kind != "text/html"]
+        texts = plain or [body for _, body, kind in parts if kind == "text/html"]
+        others = len(parts) - len(texts)
+        if not texts:
+            return text
+        notes.append(f"read as an e-mail message: {len(texts)} text part(s) decoded"
+                     + (f"; {others} other part(s) not read here (certtriage batch reads "
+                        "attachments)" if others else ""))
+        unmarked = undo_markup("\n\n".join(b.decode("utf-8", "replace") for b in texts))
+        notes.extend(unmarked.notes())
+        return unmarked.text
 
 
 def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:

@@ -16,6 +16,7 @@ from ._content import MemberContent
 from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
 from ._folder import FileContent, _kind_of, _walk, read_head
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
+from ._mime import _MimeArchive
 from ._model import Limits, Source, _describe, _display, _member_warning
 from ._spill import Spill
 from ._tar import _TarArchive
@@ -207,6 +208,8 @@ def _make_archive(kind: str, blob: _Blob, limits: Limits, name: str) -> _Archive
         return _ZipArchive(blob, limits)
     if kind == "tar":
         return _TarArchive(blob, limits, gzipped=False)
+    if kind == "mime":
+        return _MimeArchive(blob, limits)
     if _gzip_holds_tar(blob):
         return _TarArchive(blob, limits, gzipped=True)
     return _GzipArchive(blob, limits, _inner_name(name))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tarfile
 
+from ..text.mail import looks_like_message
+
 _HEAD = 512
 """Bytes read to recognise an archive (a tar header block)."""
 _MIN_ARCHIVE = 20
@@ -55,7 +57,9 @@ def _classify(name: str, head: bytes) -> str | None:
         return _NOT_READ_SUFFIXES[suffix]
     if _is_tar_header(head):
         return "tar"
-    return "zip" if suffix == ".zip" else None
+    if suffix == ".zip":
+        return "zip"
+    return "mime" if looks_like_message(name, head) else None
 
 
 def _streamed(head: bytes) -> bool:

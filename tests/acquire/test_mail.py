@@ -1,0 +1,146 @@
+"""E-mail messages saved as files: the evidence in a mail's body (quoted-printable, base64,
+8-bit, HTML beside plain text, another charset) or attached (as text, in a zip, inside a
+forwarded mail) is diagnosed as the bare file is, by `batch` (a message is opened like an
+archive) and, for what a message holds as text, by `analyze`."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from collections.abc import Callable
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from certtriage import analyze_bytes
+from certtriage.batch import batch
+from certtriage.models.findings import InputResult
+from certtriage.text.mail import looks_like_message
+
+from ..conftest import FIXTURES
+
+CASES = (
+    "certutil/revoked/leaf-revoked-key-compromise.txt",
+    "certutil/partial-chain/renewed-root-self-issued.txt",
+    "certutil/untrusted-root/private-root-not-in-store.txt",
+    "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",
+    "events/format-list/schannel-36885.txt",
+)
+
+
+def _mail(subject: str = "403 on the portal login") -> EmailMessage:
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = "Pat Kim <pat@contoso.com>"
+    message["To"] = "support@fabrikam.com"
+    message["Subject"] = subject
+    return message
+
+
+def _body(cte: str, charset: str = "utf-8") -> Callable[[str], EmailMessage]:
+    def make(text: str) -> EmailMessage:
+        message = _mail()
+        message.set_content("Hallo, die Ausgabe folgt (Grüße):\n\n" + text, charset=charset,
+                            cte=cte)
+        return message
+    return make
+
+
+def _alternative(text: str) -> EmailMessage:
+    message = _mail()
+    message.set_content("Output below:\n\n" + text, cte="quoted-printable")
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    message.add_alternative(f"<html><body><p>Output below:</p><pre>{escaped}</pre></body></html>",
+                            subtype="html", cte="quoted-printable")
+    return message
+
+
+def _attached(text: str) -> EmailMessage:
+    message = _mail()
+    message.set_content("Hi, the output is attached.\n")
+    message.add_attachment(text.encode(), maintype="text", subtype="plain",
+                           filename="verify-output.txt")
+    return message
+
+
+def _zipped(text: str) -> EmailMessage:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("logs/verify-output.txt", text)
+    message = _mail()
+    message.set_content("Hi, the logs are attached.\n")
+    message.add_attachment(buffer.getvalue(), maintype="application", subtype="zip",
+                           filename="logs.zip")
+    return message
+
+
+def _forwarded(text: str) -> EmailMessage:
+    message = _mail("FW: 403 on the portal login")
+    message.set_content("Forwarding the customer's mail.\n")
+    message.add_attachment(_attached(text))
+    return message
+
+
+#: shape -> (the message, whether `analyze` of the message alone reads the evidence)
+SHAPES: dict[str, tuple[Callable[[str], EmailMessage], bool]] = {
+    "body quoted-printable": (_body("quoted-printable"), True),
+    "body base64": (_body("base64"), True),
+    "body 8bit": (_body("8bit"), True),
+    "body latin-1 quoted-printable": (_body("quoted-printable", "iso-8859-1"), True),
+    "plain and html": (_alternative, True),
+    "text attachment": (_attached, True),
+    "zip attachment": (_zipped, False),
+    "forwarded as attachment": (_forwarded, False),
+}
+
+
+def _answer(result: InputResult) -> tuple[object, ...]:
+    return (result.kind, result.verdict, result.root_causes, result.failing_element,
+            result.iis_substatus)
+
+
+@pytest.fixture(scope="module")
+def bare() -> dict[str, InputResult]:
+    return {case: analyze_bytes((FIXTURES / case).read_bytes(), "bare.txt") for case in CASES}
+
+
+@pytest.mark.parametrize(("case", "shape", "crlf"),
+                         list(itertools.product(CASES, SHAPES, (False, True))))
+def test_evidence_in_a_mail_is_read_as_the_bare_file(tmp_path: Path, bare: dict[str, InputResult],
+                                                     case: str, shape: str, crlf: bool) -> None:
+    make, analyzed = SHAPES[shape]
+    text = (FIXTURES / case).read_text(encoding="utf-8")
+    data = make(text).as_bytes(policy=policy.SMTP if crlf else policy.default)
+    saved = tmp_path / "ticket-4711.eml"
+    saved.write_bytes(data)
+
+    results = [r for r in batch([saved]).inputs if r.kind == bare[case].kind]
+    assert results, shape  # each part that shows the evidence (plain and HTML: two) reads so
+    assert {_answer(r) for r in results} == {_answer(bare[case])}
+
+    if analyzed:
+        alone = analyze_bytes(data, "ticket-4711.txt")  # a message not named .eml as well
+        assert _answer(alone) == _answer(bare[case]), alone.warnings
+        assert any(w.startswith("read as an e-mail message") for w in alone.warnings)
+
+
+def test_a_forwarded_mail_quoted_in_a_ticket_is_no_message() -> None:
+    """Outlook's forward header is text in the body (no MIME field): read as it stands."""
+    quoted = (b"From: Pat Kim\nSent: Monday, June 2, 2025 10:04 AM\nTo: Support\n"
+              b"Subject: 403\n\ncertutil says 0x80092010\n")
+    assert not looks_like_message("ticket.txt", quoted)
+    assert looks_like_message("ticket.eml", quoted)
+    assert looks_like_message("x.txt", b"Received: from a\n\tby b\nMIME-Version: 1.0\n\nbody")
+    assert not looks_like_message("x.eml", b"Issuer:\n    CN=Contoso\n")
+
+
+def test_a_damaged_message_is_reported_not_raised(tmp_path: Path) -> None:
+    saved = tmp_path / "cut.eml"
+    saved.write_bytes(b"From: a@contoso.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed;"
+                      b" boundary=\"x\"\n\n--x\nContent-Type: text/plain\nContent-Transfer-"
+                      b"Encoding: base64\n\nSXNzdWVyOg=\n--x")
+    report = batch([saved])
+    assert report.inputs and all(r.status in ("skipped", "unrecognized", "error", "parsed",
+                                              "partial") for r in report.inputs)
