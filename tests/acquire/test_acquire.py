@@ -652,11 +652,25 @@ def test_archives_that_are_not_read_say_so(tmp_path: Path, name: str, head: byte
 
 
 def test_an_office_document_is_a_plain_file_not_an_archive(tmp_path: Path) -> None:
-    doc = make_zip(tmp_path / "screenshots.docx", [("word/document.xml", b"<w/>")])
+    """A workbook or a presentation is passed on whole (a Word document's text is read:
+    tests/acquire/test_docx.py)."""
+    doc = make_zip(tmp_path / "screenshots.xlsx", [("xl/workbook.xml", b"<w/>")])
 
     [src] = run(doc)
 
     assert (src.origin, src.path, src.skipped) == (str(doc), doc, None)
+
+
+def test_a_word_document_gives_its_text_as_one_member(tmp_path: Path) -> None:
+    doc = make_zip(tmp_path / "notes.docx", [("word/document.xml", (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>first</w:t></w:r></w:p><w:p><w:r><w:t>second</w:t></w:r>"
+        b"</w:p></w:body></w:document>")), ("word/media/a.png", b"\x89PNG")])
+
+    [src] = run(doc)
+
+    assert (src.origin, src.skipped, src.load()) == (f"{doc}!document.txt", None,
+                                                     b"first\nsecond\n")
 
 
 def test_an_empty_archive_and_an_empty_folder_are_reported(tmp_path: Path) -> None:

@@ -35,7 +35,8 @@ Archives
     also finds self-extracting zips), gzip (a tar inside makes it a .tar.gz, anything else is one
     compressed member), tar (a valid header block). 7z, cab, rar, bzip2 and xz are recognised by
     magic or name and reported as not read. Office documents, jars and app packages are zips too,
-    but are passed on as plain files (`_DOCUMENT_SUFFIXES`). An e-mail message saved as a file
+    but are passed on as plain files (`_DOCUMENT_SUFFIXES`), except Word documents, whose text
+    is read as one member (`_docx`, `text.wordml`). An e-mail message saved as a file
     (header fields first, one of them a MIME field, or an `.eml` name) is read as an archive of
     its text bodies and attachments, decoded from base64 or quoted-printable (`_mime`,
     `text.mail`). A zip whose central directory is gone (a cut upload) is listed from its local

@@ -14,6 +14,7 @@ from ._archive import _Archive, _Blob, _FileBlob, _Member, _MemberBlob
 from ._budget import _Allowance, _Budget
 from ._content import MemberContent
 from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
+from ._docx import _DocxArchive
 from ._folder import FileContent, _kind_of, _walk, read_head
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
 from ._mime import _MimeArchive
@@ -210,6 +211,8 @@ def _make_archive(kind: str, blob: _Blob, limits: Limits, name: str) -> _Archive
         return _TarArchive(blob, limits, gzipped=False)
     if kind == "mime":
         return _MimeArchive(blob, limits)
+    if kind == "docx":
+        return _DocxArchive(blob, limits)
     if _gzip_holds_tar(blob):
         return _TarArchive(blob, limits, gzipped=True)
     return _GzipArchive(blob, limits, _inner_name(name))

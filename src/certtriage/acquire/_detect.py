@@ -34,7 +34,10 @@ _NOT_READ = {
     "xz": "xz-compressed files are not read; decompress it and pass the result",
     "bz2": "bzip2-compressed files are not read; decompress it and pass the result",
 }
-#: Zip-based documents and packages: passed on as plain files, not opened as archives.
+#: Word documents: their text is read (`_docx`).
+_WORD_SUFFIXES = frozenset({".docx", ".docm"})
+#: Zip-based documents and packages: passed on as plain files, not opened as archives (but
+#: for Word documents, whose text is read).
 _DOCUMENT_SUFFIXES = frozenset({
     ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".pptx", ".pptm", ".vsdx", ".odt", ".ods",
     ".odp", ".epub", ".jar", ".apk", ".msix", ".appx", ".nupkg", ".vsix", ".xpi",
@@ -45,7 +48,7 @@ def _classify(name: str, head: bytes) -> str | None:
     """The archive kind of a file from its name and first bytes; None for a plain file."""
     suffix = _suffix(name)
     if suffix in _DOCUMENT_SUFFIXES:
-        return None
+        return "docx" if suffix in _WORD_SUFFIXES and head.startswith(_ZIP_MAGIC) else None
     if head.startswith(_ZIP_MAGIC):
         return "zip"
     if head.startswith(_GZIP_MAGIC):
