@@ -57,23 +57,23 @@ def _alternative(text: str) -> EmailMessage:
     return message
 
 
-def _attached(text: str) -> EmailMessage:
+def _with_attachment(data: bytes, kind: str, filename: str) -> EmailMessage:
     message = _mail()
-    message.set_content("Hi, the output is attached.\n")
-    message.add_attachment(text.encode(), maintype="text", subtype="plain",
-                           filename="verify-output.txt")
+    message.set_content(f"Hi, {filename} is attached.\n")
+    maintype, subtype = kind.split("/")
+    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
+
+
+def _attached(text: str) -> EmailMessage:
+    return _with_attachment(text.encode(), "text/plain", "verify-output.txt")
 
 
 def _zipped(text: str) -> EmailMessage:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("logs/verify-output.txt", text)
-    message = _mail()
-    message.set_content("Hi, the logs are attached.\n")
-    message.add_attachment(buffer.getvalue(), maintype="application", subtype="zip",
-                           filename="logs.zip")
-    return message
+    return _with_attachment(buffer.getvalue(), "application/zip", "logs.zip")
 
 
 def _forwarded(text: str) -> EmailMessage:
