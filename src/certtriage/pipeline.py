@@ -103,17 +103,20 @@ def detect(data: bytes | str) -> Format | None:
 
 
 def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
-    """The input and its format; for text an export or a log wrapped (`text.framing`), the
-    text unwrapped when a format recognises it then: any format for text only the ticket
-    reader (or none) recognised, else the same format, which then reads it whole."""
+    """The input and its format; for text an export, a mail or a log wrapped (`text.framing`,
+    `text.mail`), the text unwrapped when a format recognises it then: a mail's text always;
+    any format for text only the ticket reader (or none) recognised; else the same format,
+    which then reads it whole, and never without the time stamps opening its lines (a
+    table's or a log's first column, for a format that reads it as it stands)."""
     fmt = _sniff(item)
-    other = item.reframed()
+    loose = fmt is None or fmt.id is FormatId.TICKET
+    other = item.reframed(stamps=loose)
     found = _sniff(other) if other is not None else None
+    if other is not None and found is not None and other.mail:
+        return other, found  # a mail's own text, its encodings undone, is what it says
     if other is None or found is None or found.id is FormatId.TICKET:
         return item, fmt
-    if fmt is None or fmt.id is FormatId.TICKET or found is fmt:
-        return other, found
-    return item, fmt
+    return (other, found) if loose or found is fmt else (item, fmt)
 
 
 def _sniff(item: Input) -> Format | None:

@@ -40,6 +40,8 @@ class Input:
     """What undoing HTML or Markdown changed (read as warnings)."""
     cut: str = ""
     """What a format's line limit left out of the text (read as a warning)."""
+    mail: bool = False
+    """The text is the text parts of an e-mail message the input was (`reframed`)."""
 
     def probe(self, fmt: Format) -> Any:
         """What `fmt`'s sniffer and parser read: the first bytes, the bytes, or the text
@@ -65,27 +67,30 @@ class Input:
         unmarked = undo_markup(text)
         self.text, self.markup = unmarked.text, unmarked.notes()
 
-    def reframed(self) -> Input | None:
+    def reframed(self, *, stamps: bool = True) -> Input | None:
         """This input with what an export or a log put around its text undone (`framing`:
-        a string value's escapes, a gutter of time stamps or line numbers), or None when its
-        text has neither. For an input no format but the ticket reader recognises as it
-        stands: the caller keeps the copy only if a format recognises it."""
+        a mail's encodings, a string value's escapes, a gutter of time stamps (unless not
+        `stamps`) or line numbers), or None when its text has none of them. The caller keeps
+        the copy only if a format recognises it."""
         if self.text is None:
             return None
         notes: list[str] = []
         text = self.text
-        if looks_like_message(self.source, text[:_MAIL_HEAD].encode("utf-8", "replace")):
+        mail = looks_like_message(self.source, text[:_MAIL_HEAD].encode("utf-8", "replace"))
+        if mail:
             text = self._mail_text(text, notes)
+            mail = bool(notes)
         elif not may_be_framed(text):
             return None
         text, escaped = undo_escapes(text)
-        text, gutter, what = undo_gutter(text)
+        text, gutter, what = undo_gutter(text, stamps=stamps)
         if escaped:
             notes.append(f"read as a string value written out: its escaped line breaks undone "
                          f"on {escaped} line(s)")
         if gutter:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
-        return replace(self, text=text, markup=[*self.markup, *notes]) if notes else None
+        return replace(self, text=text, markup=[*self.markup, *notes],
+                       mail=mail) if notes else None
 
     @staticmethod
     def _mail_text(text: str, notes: list[str]) -> str:

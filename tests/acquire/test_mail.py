@@ -144,3 +144,17 @@ def test_a_damaged_message_is_reported_not_raised(tmp_path: Path) -> None:
     report = batch([saved])
     assert report.inputs and all(r.status in ("skipped", "unrecognized", "error", "parsed",
                                               "partial") for r in report.inputs)
+
+
+def test_a_mail_that_only_names_the_code_is_read_decoded() -> None:
+    """Prose alone (the ticket reader's): read from the decoded body, not the raw message."""
+    message = _mail()
+    message.set_content("Gr\u00fc\u00dfe, die Anmeldung schl\u00e4gt fehl; certutil meldet "
+                        "CRYPT_E_REVOKED (0x80092010) f\u00fcr das Zertifikat des Benutzers, "
+                        "und IIS antwortet 403.13 seit heute morgen.\n",
+                        charset="utf-8", cte="quoted-printable")
+
+    result = analyze_bytes(message.as_bytes(), "mail.txt")
+
+    assert (result.kind, result.root_causes) == ("ticket", ("revoked",))
+    assert any(w.startswith("read as an e-mail message") for w in result.warnings)

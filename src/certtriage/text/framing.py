@@ -100,17 +100,20 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
-def undo_gutter(text: str) -> tuple[str, int, str]:
+def undo_gutter(text: str, *, stamps: bool = True) -> tuple[str, int, str]:
     """The text without the gutter in front of its lines, how many lines had it, and what it
     was ('time stamps', 'line numbers'; '' when there is none): a date and time in front of
-    `GUTTER_SHARE` of the non-blank lines, or numbers that count up by one."""
+    `GUTTER_SHARE` of the non-blank lines (unless not `stamps`: in a table or a log a date
+    and time opening every line may be its own first column), or numbers that count up by
+    one."""
     lines = text.split("\n")
     filled = [n for n, line in enumerate(lines) if line.strip()]
     if len(filled) < GUTTER_LINES:
         return text, 0, ""
     need = GUTTER_SHARE * len(filled)
-    for what, found in (("time stamps", [_STAMP.match(lines[n]) for n in filled]),
-                        ("line numbers", [_NUMBER.match(lines[n]) for n in filled])):
+    kinds = (("time stamps", _STAMP),) if stamps else ()
+    for what, found in [(what, [gutter.match(lines[n]) for n in filled])
+                        for what, gutter in (*kinds, ("line numbers", _NUMBER))]:
         held = sum(1 for m in found if m is not None)
         if held >= need and (what == "time stamps" or _counting(found) >= need):
             cut = [n for n, match in zip(filled, found) if match is not None]
