@@ -23,6 +23,8 @@ from .text.markup import undo_markup
 #: Characters of a text looked at for a mail's header fields (many `Received:` lines come
 #: before its MIME fields).
 _MAIL_HEAD = 8192
+#: A compound file's first bytes (an Outlook message is one).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -77,7 +79,10 @@ class Input:
         notes: list[str] = []
         text = self.text
         mail = looks_like_message(self.source, text[:_MAIL_HEAD].encode("utf-8", "replace"))
-        if mail:
+        if self.data is not None and self.data.startswith(_OLE_MAGIC):
+            text = self._outlook_text(self.data, text, notes)
+            mail = bool(notes)
+        elif mail:
             text = self._mail_text(text, notes)
             mail = bool(notes)
         elif not may_be_framed(text):
@@ -91,6 +96,27 @@ class Input:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
         return replace(self, text=text, markup=[*self.markup, *notes],
                        mail=mail) if notes else None
+
+    @staticmethod
+    def _outlook_text(data: bytes, text: str, notes: list[str]) -> str:
+        """The text of an Outlook message (.msg): its subject and body, then its attachments
+        that are text; the others are read by `batch`, which opens the message as an
+        archive."""
+        from .acquire._msg import outlook_parts  # here: olefile, for an Outlook message only
+
+        parts = outlook_parts(data)
+        if not parts:
+            return text
+        texts: list[str] = []
+        for _, body, skipped in parts:
+            if skipped is None and body and b"\0" not in body[:4096]:
+                texts.append(body.decode("utf-8", "replace"))
+        notes.append(f"read as an Outlook message: {len(texts)} text part(s)"
+                     + (f"; {len(parts) - len(texts)} other part(s) not read here (certtriage "
+                        "batch reads attachments)" if len(parts) > len(texts) else ""))
+        unmarked = undo_markup("\n\n".join(texts))
+        notes.extend(unmarked.notes())
+        return unmarked.text
 
     @staticmethod
     def _mail_text(text: str, notes: list[str]) -> str:

@@ -39,7 +39,8 @@ Archives
     is read as one member (`_docx`, `text.wordml`). An e-mail message saved as a file
     (header fields first, one of them a MIME field, or an `.eml` name) is read as an archive of
     its text bodies and attachments, decoded from base64 or quoted-printable (`_mime`,
-    `text.mail`). A zip whose central directory is gone (a cut upload) is listed from its local
+    `text.mail`); an Outlook message (a compound file named `.msg`) likewise, with `olefile`
+    (`_msg`). A zip whose central directory is gone (a cut upload) is listed from its local
     headers as far as they go.
 
 Memory

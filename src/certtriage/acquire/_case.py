@@ -19,6 +19,7 @@ from ._folder import FileContent, _kind_of, _walk, read_head
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
 from ._mime import _MimeArchive
 from ._model import Limits, Source, _describe, _display, _member_warning
+from ._msg import _MsgArchive
 from ._spill import Spill
 from ._tar import _TarArchive
 from ._zip import _ZipArchive
@@ -213,6 +214,8 @@ def _make_archive(kind: str, blob: _Blob, limits: Limits, name: str) -> _Archive
         return _MimeArchive(blob, limits)
     if kind == "docx":
         return _DocxArchive(blob, limits)
+    if kind == "msg":
+        return _MsgArchive(blob, limits)
     if _gzip_holds_tar(blob):
         return _TarArchive(blob, limits, gzipped=True)
     return _GzipArchive(blob, limits, _inner_name(name))

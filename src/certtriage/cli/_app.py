@@ -90,7 +90,8 @@ def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on
 def batch(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", show_default=False,
-        help="Folders and archives (.zip, .tar, .tar.gz, .tgz, .eml, .docx); each one is a case.")],
+        help="Folders and archives (.zip, .tar, .tar.gz, .tgz, .eml, .msg, .docx); each one is "
+             "a case.")],
     *,
     fmt: FormatOption = "text",
     output: OutputOption = None,

@@ -66,6 +66,9 @@ def why_unreadable(head: bytes, *, stdin: bool = False) -> str | None:
                 else "empty file (0 bytes)")
     if not head.strip(_BLANK):
         return "only blank lines, nothing to read"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ("an Outlook message or a legacy Office file: certtriage batch reads Outlook "
+                "messages (.msg)")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return ("a zip archive or an Office document: certtriage batch reads archives, and the "
                 "text of Word documents")
