@@ -1,6 +1,7 @@
 """Fuzz target: one file as a batch would meet it in a ticket's attachments, through the acquire
-stage (zip, tar, tar.gz and gzip readers, nested archives, limits) and then, for every member
-that can be read, through the pipeline as `batch` runs it.
+stage (zip, tar, tar.gz and gzip readers, mails, Outlook messages and Word documents, nested
+archives, limits) and then, for every member that can be read, through the pipeline as
+`batch` runs it.
 
     python fuzz/fuzz_archives.py -max_total_time=600        # atheris
     python fuzz/fuzz_archives.py --fallback --seconds=60    # without atheris
@@ -33,7 +34,7 @@ def make_target() -> Target:
     folder = Path(tempfile.mkdtemp(prefix="certtriage-fuzz-"))
 
     def one_input(data: bytes) -> None:
-        path = folder / ("input.zip" if data[:2] == b"PK" else "input.bin")
+        path = folder / _name(data)
         path.write_bytes(data)
         for source in iter_sources([path], limits):
             if source.skipped is not None:
@@ -50,6 +51,16 @@ def make_target() -> Target:
                 source.release()
 
     return one_input
+
+
+def _name(data: bytes) -> str:
+    """The name a file of these bytes would have: readers that go by the name as well as the
+    bytes (Word documents, Outlook messages) are reached."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "input.msg"
+    if data[:2] == b"PK":
+        return "input.docx" if b"word/document.xml" in data[:4096] else "input.zip"
+    return "input.bin"
 
 
 def seeds(corpus: Path) -> list[Path]:
@@ -81,7 +92,32 @@ def _archives(members: dict[str, bytes]) -> dict[str, bytes]:
     out["bundle.tgz"] = gzip.compress(tar)
     out["one.gz"] = gzip.compress(next(iter(members.values())))
     out["zip-in-tgz.tgz"] = gzip.compress(_tar({"a.zip": nested}))
+    out["mail.eml"] = _mail(members, nested)
+    out["document.docx"] = _zip({"word/document.xml": _document(next(iter(members.values())))},
+                                zipfile.ZIP_DEFLATED)
     return out
+
+
+def _mail(members: dict[str, bytes], attachment: bytes) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@contoso.com", "b@contoso.com", "x"
+    message.set_content(next(iter(members.values())).decode("utf-8", "replace"),
+                        cte="quoted-printable")
+    message.add_attachment(attachment, maintype="application", subtype="zip",
+                           filename="bundle.zip")
+    return message.as_bytes()
+
+
+def _document(text: bytes) -> bytes:
+    from xml.sax.saxutils import escape
+
+    lines = text.decode("utf-8", "replace").splitlines()
+    paragraphs = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(x)}</w:t></w:r></w:p>'
+                         for x in lines)
+    return (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            b'main"><w:body>' + paragraphs.encode() + b"</w:body></w:document>")
 
 
 def _zip(members: dict[str, bytes], method: int) -> bytes:
