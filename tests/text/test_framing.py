@@ -14,7 +14,7 @@ import pytest
 
 from certtriage import analyze_bytes
 from certtriage.models.findings import InputResult
-from certtriage.text.framing import undo_escapes, undo_gutter
+from certtriage.text.framing import ESCAPED_BREAKS, undo_escapes, undo_gutter
 
 from ..conftest import FIXTURES
 
@@ -24,6 +24,8 @@ CASES = (
     "certutil/partial-chain/renewed-root-self-issued.txt",
     "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",
     "certutil/pass/" + sorted(p.name for p in (FIXTURES / "certutil" / "pass").glob("*.txt"))[0],
+    "certutil/fragments/trailer-only-failed-untrusted.txt",  # two lines: a paste's tail
+    "certutil/fragments/trailer-only-offline.txt",
     "events/format-list/schannel-36885.txt",
     "netsh/revocation-disabled.txt",
     "registry/reg-query-2012r2-send-issuer-list.txt",
@@ -43,7 +45,7 @@ SHAPES: dict[str, Callable[[str], str]] = {
     "json indented": lambda t: json.dumps({"ticket": {"id": 4711, "comments": [
         {"author": "pat@contoso.com", "text": t}]}}, indent=2),
     "json unicode escapes": lambda t: json.dumps({"body": t + "caf\u00e9"}, ensure_ascii=True),
-    "escaped, unquoted": lambda t: "output: " + t.replace("\n", "\\r\\n") + "\n",
+    "escaped, unquoted": lambda t: "output:\n" + t.replace("\n", "\\r\\n") + "\n",
     "stamp": _gutter(lambda n: f"2025-06-01 10:{n // 60 % 60:02d}:{n % 60:02d} "),
     "stamp iso zulu": _gutter(lambda n: f"2025-06-01T10:00:{n % 60:02d}.{n:03d}Z "),
     "stamp bracketed level": _gutter(lambda n: f"[2025-06-01 10:00:{n % 60:02d}] INFO  "),
@@ -68,6 +70,9 @@ def bare() -> dict[str, InputResult]:
 def test_wrapped_evidence_is_read_as_the_bare_text(bare: dict[str, InputResult], case: str,
                                                    shape: str) -> None:
     text = (FIXTURES / case).read_text(encoding="utf-8")
+    if shape == "escaped, unquoted" and text.count("\n") < ESCAPED_BREAKS:
+        pytest.skip("escapes outside a string literal need three line breaks: fewer are as "
+                    "likely a Windows path's `\\n`")
     wrapped = analyze_bytes(SHAPES[shape](text).encode(), "wrapped.txt")
 
     assert bare[case].kind != "ticket"  # a case a format reads as it stands

@@ -33,6 +33,9 @@ class _Lazy:
 #: `C:\new` holds one); one of them at least must be followed by a blank or another break (an
 #: indented line, an empty one), which a path's `\n` never is.
 ESCAPED_BREAKS = 3
+#: Lines a JSON string value must span to be read as text of its own (a certutil tail of two
+#: lines is evidence).
+LITERAL_LINES = 2
 _ESCAPED_BREAK = _Lazy(r"\\r\\n|\\n")
 _ESCAPED_BLANK = _Lazy(r"(?:\\r\\n|\\n)(?:[ \t]|\\[rnt])")
 #: A string literal as JSON writes one (on one line; its quotes and backslashes escaped).
@@ -42,17 +45,20 @@ _ESCAPE = _Lazy(r"\\(?:r\\n|[nrt\"\\/]|u([0-9a-fA-F]{4}))")
 _UNESCAPED = {"r\\n": "\n", "n": "\n", "r": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/"}
 
 #: A date and time stamped at the start of a line, with what a logger writes after it: a
-#: zone, a level, a separator. Brackets around either are common.
+#: zone, a level, a separator. Brackets around either are common. A level is one only when a
+#: blank follows it: `ERROR:` opening the text after the time is certutil's own line.
 _STAMP = _Lazy(
     r"[ \t]*\[?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?\]?"
-    r"(?:[ \t]+\[?(?:TRACE|DEBUG|VERBOSE|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|FATAL)\]?)?"
+    r"(?:[ \t]+\[?(?:TRACE|DEBUG|VERBOSE|INFO|INFORMATION|NOTICE|WARN|WARNING|ERROR|FATAL)\]?"
+    r"(?=[ \t]))?"
     r"(?:[ \t]*[:|-](?=[ \t]))?[ \t]?", re.IGNORECASE)
 #: A line number in a gutter: `12: `, `12 | `, `  12  ` (two spaces or a tab after it).
 _NUMBER = _Lazy(r"[ \t]*(\d{1,6})(?:[ \t]?[:|][ \t]?|\t|  )")
 #: Share of the non-blank lines a gutter must stand in front of.
 GUTTER_SHARE = 0.9
-#: Lines a gutter needs at least (a short text proves no shape).
-GUTTER_LINES = 5
+#: Lines a gutter needs at least: two lines numbered or stamped alike (a certutil tail of two
+#: or three lines is evidence; the text is only kept if a format then recognises it).
+GUTTER_LINES = 2
 
 
 def may_be_framed(text: str) -> bool:
@@ -80,19 +86,22 @@ def _written_out(line: str) -> bool:
 
 
 def undo_escapes(text: str) -> tuple[str, int]:
-    """The text with every line that holds a value written out (`ESCAPED_BREAKS` escaped line
-    breaks or more, `_ESCAPED_BLANK`) unescaped: a JSON string literal on it decoded in place,
-    on lines of its own; else the line's escapes undone. Returns the text and the number of
-    lines undone."""
+    """The text with every line that holds a value written out unescaped: a JSON string
+    literal on it whose value spans lines (`LITERAL_LINES` of them or more) decoded in place,
+    on lines of its own; else, when the line itself holds a value written out
+    (`ESCAPED_BREAKS` escaped line breaks, `_ESCAPED_BLANK`), its escapes undone. Returns the
+    text and the number of lines undone."""
     if "\\n" not in text:
         return text, 0
     lines = text.split("\n")
     undone = 0
     for number, line in enumerate(lines):
-        if not _written_out(line):
+        if line.count("\\n") < LITERAL_LINES - 1:
             continue
-        new = _LITERAL.sub(_literal, line)
+        new = _LITERAL.sub(_literal, line) if '"' in line else line
         if new == line:
+            if not _written_out(line):
+                continue
             new = _unescape(line)
         lines[number] = new.replace("\r\n", "\n").replace("\r", "\n")
         undone += 1
@@ -100,16 +109,23 @@ def undo_escapes(text: str) -> tuple[str, int]:
 
 
 def _literal(match: re.Match[str]) -> str:
-    """A string literal with line breaks written out, decoded on lines of its own; any other
-    literal as it stands."""
-    if not _written_out(match.group(1)):
+    """A string literal whose value spans lines, decoded on lines of its own; any other
+    literal as it stands. JSON decides what the escapes mean (a path's `\\\\n` is no line
+    break); a literal JSON refuses (a path's `\\W`) is undone by hand when it holds a value
+    written out."""
+    body = match.group(1)
+    if body.count("\\n") < LITERAL_LINES - 1:
         return match.group(0)
     import json  # here: a paste rarely holds a string value written out
 
     try:
         value = json.loads(match.group(0))
-    except ValueError:  # an escape JSON does not know (a path's `\W`): undone one by one
-        value = _unescape(match.group(1))
+    except ValueError:
+        if not _written_out(body):
+            return match.group(0)
+        value = _unescape(body)
+    if not isinstance(value, str) or value.count("\n") < LITERAL_LINES - 1:
+        return match.group(0)
     return f"\n{value}\n"
 
 
