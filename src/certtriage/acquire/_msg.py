@@ -13,12 +13,10 @@ Properties are streams named by their tag (`__substg1.0_<id><type>`): the body i
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
-from ._archive import _Archive, _Handle, _Listing, _Member
-from ._detect import _HEAD, _classify, _streamed
 from ._model import AcquireError
+from ._parts import Part, _PartsArchive
 
 _PROPERTY = "__substg1.0_"
 _ATTACHMENT = "__attach_version1.0_#"
@@ -26,51 +24,22 @@ _ATTACHMENT = "__attach_version1.0_#"
 TEXT_NAME = "message.txt"
 
 
-class _MsgHandle(_Handle):
-    def __init__(self, stream: BinaryIO, parts: list[tuple[str, bytes, str | None]]) -> None:
-        super().__init__(stream)
-        self.parts = parts
+class _MsgArchive(_PartsArchive):
+    """A message read whole: its text, then its attachments."""
 
+    what = "an Outlook message"
 
-class _MsgArchive(_Archive):
-    """A message read whole (it must fit in memory): its text, then its attachments."""
-
-    def _open(self, stream: BinaryIO) -> _Handle:
+    def _parts(self, data: bytes) -> list[Part]:
         import olefile  # here: only a run that meets an Outlook message needs it
 
-        limit = self.limits.max_memory_bytes
-        data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise AcquireError(f"an Outlook message of more than the {limit:,} bytes held in "
-                               "memory")
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             if not _is_message(ole):
                 raise AcquireError("a compound file that holds no Outlook message (a legacy "
                                    "Office file?)")
-            return _MsgHandle(stream, _parts(ole))
-
-    def _list(self, handle: _Handle) -> _Listing:
-        assert isinstance(handle, _MsgHandle)
-        members: list[_Member] = []
-        left_out = 0
-        for index, (name, body, skipped) in enumerate(handle.parts):
-            if len(members) >= self.limits.max_members:
-                left_out += 1
-                continue
-            head = body[:_HEAD]
-            members.append(_Member(name, len(body), index, skipped=skipped,
-                                   kind=None if skipped else _classify(name, head),
-                                   sniffed=True, streamed=_streamed(head)))
-        return _Listing(members, None, left_out)
-
-    def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
-        assert isinstance(handle, _MsgHandle)
-        body = handle.parts[member.ref][1]
-        for start in range(0, len(body), step):
-            yield body[start:start + step]
+            return _parts(ole)
 
 
-def outlook_parts(data: bytes) -> list[tuple[str, bytes, str | None]] | None:
+def outlook_parts(data: bytes) -> list[Part] | None:
     """The parts of an Outlook message given as bytes (see `_parts`); None for a compound
     file that is no message (a legacy Office file) or cannot be read."""
     import olefile
@@ -86,13 +55,13 @@ def _is_message(ole: Any) -> bool:
     return any(entry[-1].startswith(_PROPERTY) for entry in ole.listdir())
 
 
-def _parts(ole: Any) -> list[tuple[str, bytes, str | None]]:
+def _parts(ole: Any) -> list[Part]:
     """(name, bytes, why not read) of the message's text and of each attachment."""
     subject = _text(ole, [], "0037")
     body = _text(ole, [], "1000")
     if not body and ole.exists(f"{_PROPERTY}10130102"):
         body = ole.openstream(f"{_PROPERTY}10130102").read().decode("utf-8", "replace")
-    parts: list[tuple[str, bytes, str | None]] = []
+    parts: list[Part] = []
     if subject or body:
         parts.append((TEXT_NAME, f"Subject: {subject}\n\n{body}".encode(), None))
     storages = sorted({entry[0] for entry in ole.listdir(streams=True, storages=True)
