@@ -44,7 +44,8 @@ SHAPES: dict[str, Callable[[str], str]] = {
     "json object": lambda t: json.dumps({"id": 4711, "body": t.replace("\n", "\r\n")}),
     "json indented": lambda t: json.dumps({"ticket": {"id": 4711, "comments": [
         {"author": "pat@contoso.com", "text": t}]}}, indent=2),
-    "json unicode escapes": lambda t: json.dumps({"body": t + "caf\u00e9"}, ensure_ascii=True),
+    "json unicode escapes": lambda t: json.dumps({"body": "R\u00e9sultat :\n" + t},
+                                                 ensure_ascii=True),
     "escaped, unquoted": lambda t: "output:\n" + t.replace("\n", "\\r\\n") + "\n",
     "stamp": _gutter(lambda n: f"2025-06-01 10:{n // 60 % 60:02d}:{n % 60:02d} "),
     "stamp iso zulu": _gutter(lambda n: f"2025-06-01T10:00:{n % 60:02d}.{n:03d}Z "),
@@ -96,6 +97,16 @@ def test_text_read_as_it_stands_is_not_unwrapped(path: Path) -> None:
 
 def test_a_few_escaped_breaks_are_a_path_not_a_value() -> None:
     text = 'copied to C:\\new\\reports and C:\\new\\logs "C:\\Temp\\x.txt"\nnext line\n'
+    assert undo_escapes(text) == (text, 0)
+
+
+@pytest.mark.parametrize("line", [
+    'certutil -verify -urlfetch "C:\\temp\\new.cer"',
+    'saved to "D:\\tickets\\new\\notes.txt" and "C:\\nested\\out.txt"',
+])
+def test_a_quoted_windows_path_is_no_value(line: str) -> None:
+    """`\\t` and `\\n` in a path are valid JSON escapes: the path is still no text of its own."""
+    text = f"{line}\nIssuer:\n    CN=Contoso\n"
     assert undo_escapes(text) == (text, 0)
 
 

@@ -38,6 +38,10 @@ ESCAPED_BREAKS = 3
 LITERAL_LINES = 2
 _ESCAPED_BREAK = _Lazy(r"\\r\\n|\\n")
 _ESCAPED_BLANK = _Lazy(r"(?:\\r\\n|\\n)(?:[ \t]|\\[rnt])")
+#: An escaped break before a lower-case letter: a Windows path's `\\new` far more often than a
+#: line of tool output (whose lines open with a capital, a blank or a digit); a literal with
+#: one is read as a value only when it holds a value written out (`_written_out`).
+_PATH_BREAK = _Lazy(r"\\n[a-z]")
 #: A string literal as JSON writes one (on one line; its quotes and backslashes escaped).
 _LITERAL = _Lazy(r'"((?:[^"\\\n]|\\.)*)"')
 #: The escapes of a string written out, for a value that is no valid JSON string.
@@ -116,6 +120,8 @@ def _literal(match: re.Match[str]) -> str:
     body = match.group(1)
     if body.count("\\n") < LITERAL_LINES - 1:
         return match.group(0)
+    if _PATH_BREAK.search(body) is not None and not _written_out(body):
+        return match.group(0)  # `"C:\\temp\\new.cer"`: a path, its `\\n` no line break
     import json  # here: a paste rarely holds a string value written out
 
     try:
