@@ -178,3 +178,34 @@ def test_event_data_pasted_next_to_a_cut_message_fills_its_slots() -> None:
     found = _one("The certificate received from the remote client application has not validated "
                  "correctly...\n&lt;Data Name=&quot;ErrorCode&quot;&gt;0x800b010a&lt;/Data&gt;")
     assert (found.event_id, found.match, found.slots) == (36877, "cut", {"ErrorCode": "0x800b010a"})
+
+
+# ---- an alert event named without its provider, in prose of any language ---------------------
+#: "<the event word> <id> <an alert word> <number>" as tickets write it; the event word varies
+#: and is not what the reader keys on (the id and a TLS alert number after it are).
+_ALERT_PROSE = (
+    "l'authentification échoue, l'événement {id} montre l'alerte {n}.",
+    "die Anmeldung schlägt fehl: Ereignis {id}, schwerwiegende Warnung {n}",
+    "el evento {id} aparece con la alerta TLS {n} en el servidor",
+    "nel registro c'è l'evento {id} con avviso {n}",
+    "イベント {id} が記録され、アラート {n} が返されました",
+    "we keep seeing {id} with TLS alert {n} on the web servers",
+)
+
+
+@pytest.mark.parametrize(("template", "event_id", "alert"), [
+    (t, i, n) for t in _ALERT_PROSE for i in (36887, 36888) for n in ("40", "42", "46", "48")])
+def test_an_alert_event_named_in_any_language_is_a_mention(template: str, event_id: int,
+                                                            alert: str) -> None:
+    found = find_messages(template.format(id=event_id, n=alert))
+    assert [(f.provider, f.event_id, f.match, f.slots.get("AlertDesc")) for f in found] == [
+        ("Schannel", event_id, "mention", alert)]
+
+
+@pytest.mark.parametrize("text", [
+    "ticket 36887 opened for 48 users",  # no alert, warning, TLS or SSL on the line
+    "the TLS bundle a36887 shipped to 48 sites",  # not the id alone
+    "TLS alert 48 in request 36887.5",
+])
+def test_a_number_like_an_alert_event_is_no_mention(text: str) -> None:
+    assert find_messages(text) == []

@@ -25,7 +25,15 @@ _LABEL = r"(?:event\s*id|eventid|event\s*#|event|eid|instanceid|id)"
 #: Substrings a line must hold to be searched for a mention (cheap prefilter).
 KEYWORDS = ("schannel", "secure channel", "httpevent", "http.sys", "capi2", "crypt32",
             "certificationauthority", "certification authority", "certsvc", "event", "eid",
-            "id ", "id:")
+            "id ", "id:", "36887", "36888")
+
+
+#: What a line naming a Schannel alert event without its provider also says, in the languages
+#: Windows ships (a stem: `alert` is in alerte, alerta, Alertcode): an alert, a warning (the
+#: German and Italian messages' word for it), TLS or SSL.
+ALERT_STEMS = ("alert", "tls", "ssl", "warnung", "avviso", "aviso", "waarschuwing",
+               "\u30a2\u30e9\u30fc\u30c8", "\u8b66\u62a5", "\u8b66\u793a",
+               "\u043f\u0440\u0435\u0434\u0443\u043f\u0440\u0435\u0436\u0434")
 
 
 class _Patterns(NamedTuple):
@@ -43,6 +51,8 @@ class _Patterns(NamedTuple):
     number: re.Pattern[str]
     alert_event: re.Pattern[str]
     """The segment of a line that starts at the id of a Schannel alert event."""
+    alert_id: re.Pattern[str]
+    """The id of a Schannel alert event standing alone (no digit, letter or dot around it)."""
 
 
 @functools.cache
@@ -69,6 +79,7 @@ def _patterns() -> _Patterns:
         code=re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b"),
         number=re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)"),
         alert_event=re.compile(r"3688[78]\b"),
+        alert_id=re.compile(r"(?<![\w.])3688[78](?![\w.])"),
     )
 
 
@@ -135,14 +146,23 @@ def mentions_in(line: str, index: int) -> list[Mention]:
 
 
 def _by_numbers(line: str) -> dict[int, tuple[int, int, str | None]]:
-    """An id of a provider's range on a line that names the provider, in any language."""
+    """An id of a provider's range on a line that names the provider, in any language; or,
+    without it, the id of a Schannel alert event (36887, 36888) followed on its line by a TLS
+    alert number, on a line that speaks of an alert or of TLS (`ALERT_STEMS`): "l'événement
+    36887 montre l'alerte 48", whatever the word for event ("ticket 36887 for 48 users" is
+    none)."""
+    patterns = _patterns()
     lowered = line.lower()
     spans: dict[int, tuple[int, int, str | None]] = {}
-    for provider, ids in _patterns().ids_of:
+    for provider, ids in patterns.ids_of:
         if provider not in lowered:
             continue
         for m in ids.finditer(line):
             spans.setdefault(int(m.group("id")), (m.start(), m.end(), provider))
+    if not spans and any(stem in lowered for stem in ALERT_STEMS):
+        for m in patterns.alert_id.finditer(line):
+            if first_alert(line[m.end():]) is not None:
+                spans.setdefault(int(m.group(0)), (m.start(), m.end(), "schannel"))
     return spans
 
 
