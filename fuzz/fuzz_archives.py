@@ -56,7 +56,9 @@ def make_target() -> Target:
 def _name(data: bytes) -> str:
     """The name a file of these bytes would have: readers that go by the name as well as the
     bytes (Word documents, Outlook messages) are reached."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    from certtriage.text.mail import COMPOUND_FILE
+
+    if data.startswith(COMPOUND_FILE):
         return "input.msg"
     if data[:2] == b"PK":
         return "input.docx" if b"word/document.xml" in data[:4096] else "input.zip"

@@ -17,14 +17,12 @@ from .parsers.ticket.scan import prose_lines, scan
 from .text.decode import Document, decode
 from .text.framing import may_be_framed, undo_escapes, undo_gutter
 from .text.limits import cut_note, keep_lines
-from .text.mail import looks_like_message, message_parts
+from .text.mail import COMPOUND_FILE, looks_like_message, message_parts
 from .text.markup import undo_markup
 
 #: Characters of a text looked at for a mail's header fields (many `Received:` lines come
 #: before its MIME fields).
 _MAIL_HEAD = 8192
-#: A compound file's first bytes (an Outlook message is one).
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -78,13 +76,15 @@ class Input:
             return None
         notes: list[str] = []
         text = self.text
-        mail = looks_like_message(self.source, text[:_MAIL_HEAD].encode("utf-8", "replace"))
-        if self.data is not None and self.data.startswith(_OLE_MAGIC):
-            text = self._outlook_text(self.data, text, notes)
-            mail = bool(notes)
-        elif mail:
-            text = self._mail_text(text, notes)
-            mail = bool(notes)
+        message = self._message()
+        if message is not None:
+            said, texts, others = message
+            notes.append(f"read as {said.format(len(texts))}"
+                         + (f"; {others} other part(s) not read here (certtriage batch reads "
+                            "attachments)" if others else ""))
+            unmarked = undo_markup("\n\n".join(texts))
+            text = unmarked.text
+            notes.extend(unmarked.notes())
         elif not may_be_framed(text):
             return None
         text, escaped = undo_escapes(text)
@@ -95,50 +95,36 @@ class Input:
         if gutter:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
         return replace(self, text=text, markup=[*self.markup, *notes],
-                       mail=mail) if notes else None
+                       mail=message is not None) if notes else None
 
-    @staticmethod
-    def _outlook_text(data: bytes, text: str, notes: list[str]) -> str:
-        """The text of an Outlook message (.msg): its subject and body, then its attachments
-        that are text; the others are read by `batch`, which opens the message as an
-        archive."""
-        from .acquire._msg import outlook_parts  # here: olefile, for an Outlook message only
+    def _message(self) -> tuple[str, list[str], int] | None:
+        """When the input is a mail (an Outlook .msg, or a MIME message): how to say so, the
+        text of its parts to read, and how many other parts are left to `batch` (which opens
+        a message as an archive). A mail's plain text is read (its HTML only when it has
+        none); an Outlook message's text and text attachments."""
+        assert self.text is not None
+        if self.data is not None and self.data.startswith(COMPOUND_FILE):
+            from .acquire._msg import outlook_parts  # here: olefile, for an Outlook message
 
-        parts = outlook_parts(data)
-        if not parts:
-            return text
-        texts: list[str] = []
-        for _, body, skipped in parts:
-            if skipped is None and body and b"\0" not in body[:4096]:
-                texts.append(body.decode("utf-8", "replace"))
-        notes.append(f"read as an Outlook message: {len(texts)} text part(s)"
-                     + (f"; {len(parts) - len(texts)} other part(s) not read here (certtriage "
-                        "batch reads attachments)" if len(parts) > len(texts) else ""))
-        unmarked = undo_markup("\n\n".join(texts))
-        notes.extend(unmarked.notes())
-        return unmarked.text
-
-    @staticmethod
-    def _mail_text(text: str, notes: list[str]) -> str:
-        """The text parts of an e-mail message, decoded and one after the other: its plain
-        text (HTML only when it has none, with its markup undone); its other attachments are
-        read by `batch`, which opens a message as an archive."""
+            parts = outlook_parts(self.data)
+            if parts:
+                texts = [body.decode("utf-8", "replace") for _, body, skipped in parts
+                         if skipped is None and body and b"\0" not in body[:4096]]
+                return "an Outlook message: {} text part(s)", texts, len(parts) - len(texts)
+        if not looks_like_message(self.source,
+                                  self.text[:_MAIL_HEAD].encode("utf-8", "replace")):
+            return None
         try:
-            parts = message_parts(text.encode("utf-8", "surrogateescape"))
+            found = message_parts(self.text.encode("utf-8", "surrogateescape"))
         except Exception:  # noqa: BLE001 - not a message after all: read as it stands
-            return text
-        plain = [body for _, body, kind in parts
+            return None
+        plain = [body for _, body, kind in found
                  if kind.startswith("text/") and kind != "text/html"]
-        texts = plain or [body for _, body, kind in parts if kind == "text/html"]
-        others = len(parts) - len(texts)
-        if not texts:
-            return text
-        notes.append(f"read as an e-mail message: {len(texts)} text part(s) decoded"
-                     + (f"; {others} other part(s) not read here (certtriage batch reads "
-                        "attachments)" if others else ""))
-        unmarked = undo_markup("\n\n".join(b.decode("utf-8", "replace") for b in texts))
-        notes.extend(unmarked.notes())
-        return unmarked.text
+        chosen = plain or [body for _, body, kind in found if kind == "text/html"]
+        if not chosen:
+            return None
+        return ("an e-mail message: {} text part(s) decoded",
+                [body.decode("utf-8", "replace") for body in chosen], len(found) - len(chosen))
 
 
 def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:

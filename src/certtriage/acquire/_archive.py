@@ -231,6 +231,12 @@ def _collect(chunks: Iterator[bytes], want: int) -> bytes:
     return b"".join(parts)
 
 
+def slices(data: bytes, step: int) -> Iterator[bytes]:
+    """Bytes held in memory, `step` at a time (a member decoded when its archive was read)."""
+    for start in range(0, len(data), step):
+        yield data[start:start + step]
+
+
 def file_chunks(handle: Any, step: int) -> Iterator[bytes]:
     """The bytes of a file-like object, `step` at a time."""
     while chunk := handle.read(step):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tarfile
 
-from ..text.mail import looks_like_message
+from ..text.mail import COMPOUND_FILE, looks_like_message
 
 _HEAD = 512
 """Bytes read to recognise an archive (a tar header block)."""
@@ -16,8 +16,6 @@ _STREAMED_MAGIC = (b"ElfFile\x00",)
 start so are handed on as a private temporary copy (`Source.path`)."""
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _GZIP_MAGIC = b"\x1f\x8b"
-#: A compound file: an Outlook message when named .msg (a legacy Office file otherwise).
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NOT_READ_MAGIC = (
     ("7z", (b"7z\xbc\xaf\x27\x1c",)),
     ("cab", (b"MSCF\x00\x00\x00\x00",)),
@@ -64,7 +62,7 @@ def _classify(name: str, head: bytes) -> str | None:
         return "tar"
     if suffix == ".zip":
         return "zip"
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(COMPOUND_FILE):  # an Outlook message when named .msg
         return "msg" if suffix == ".msg" else None  # else a legacy Office file: plain
     return "mime" if looks_like_message(name, head) else None
 

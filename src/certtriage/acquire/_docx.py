@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..text.wordml import document_text
-from ._archive import _collect, _Handle, _Listing, _Member
+from ._archive import _collect, _Handle, _Listing, _Member, slices
 from ._model import _OUT_CHUNK, _describe
 from ._zip import _ZipArchive
 
@@ -41,6 +41,4 @@ class _DocxArchive(_ZipArchive):
         return _Listing([_Member(TEXT_NAME, len(self._text), None, sniffed=True)])
 
     def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
-        text = self._text
-        for start in range(0, len(text), step):
-            yield text[start:start + step]
+        return slices(self._text, step)

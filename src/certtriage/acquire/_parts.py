@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from ._archive import _Archive, _Handle, _Listing, _Member
+from ._archive import _Archive, _Handle, _Listing, _Member, slices
 from ._detect import _HEAD, _classify, _streamed
 from ._model import AcquireError
 
@@ -53,6 +53,4 @@ class _PartsArchive(_Archive):
 
     def _chunks(self, handle: _Handle, member: _Member, step: int) -> Iterator[bytes]:
         assert isinstance(handle, _PartsHandle)
-        body = handle.parts[member.ref][1]
-        for start in range(0, len(body), step):
-            yield body[start:start + step]
+        return slices(handle.parts[member.ref][1], step)

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from email.message import Message
 
+#: The first bytes of a compound file, the container of an Outlook message (.msg) and of
+#: legacy Office files.
+COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: A header field at the start of a line: its name, a colon.
 _FIELD = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
 #: Fields only a MIME message carries at its top level.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .mail import COMPOUND_FILE
+
 #: Bytes looked at to say why an input is not readable text.
 HEAD = 8192
 _IMAGES = (
@@ -66,7 +68,7 @@ def why_unreadable(head: bytes, *, stdin: bool = False) -> str | None:
                 else "empty file (0 bytes)")
     if not head.strip(_BLANK):
         return "only blank lines, nothing to read"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(COMPOUND_FILE):
         return ("an Outlook message or a legacy Office file: certtriage batch reads Outlook "
                 "messages (.msg)")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):

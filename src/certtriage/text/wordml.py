@@ -1,7 +1,8 @@
 """The text of a Word document (`word/document.xml` of a .docx), as a ticket's attachment
 often holds pasted tool output between screenshots: one line per paragraph, line breaks and
 tabs as the document has them, read with defusedxml's SAX reader (no entity or DTD is
-expanded)."""
+expanded). Streamed rather than read into `text.xml`'s tree: only the text is wanted, and a
+long document's tree (three elements a line) would pass that reader's element bound."""
 
 from __future__ import annotations
 
