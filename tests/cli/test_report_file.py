@@ -136,3 +136,36 @@ def test_an_interrupt_while_the_report_is_written_leaves_the_previous_one(
     assert ran.code == 130 and ran.err == "certtriage: interrupted by Ctrl-C (SIGINT)\n"
     assert target.read_text() == PREVIOUS
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_report_file_is_written_in_large_pieces_and_a_fifo_as_it_comes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from certtriage.cli._output import SINK_BUFFER, replacing
+
+    writes: list[int] = []
+    real = os.write
+
+    def counted(fd: int, data: bytes) -> int:
+        writes.append(len(data))
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", counted)
+    line = "x" * 99 + "\n"
+    count = 3 * SINK_BUFFER // len(line)
+    with replacing(str(tmp_path / "report.jsonl")) as sink:
+        for _ in range(count):
+            sink.write(line)
+    assert (tmp_path / "report.jsonl").read_text() == line * count
+    assert len(writes) <= 4, "a report file is written a buffer at a time"
+
+    fifo = tmp_path / "lines"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with replacing(str(fifo)) as sink:
+            for n in range(3):
+                sink.write(f"line {n}\n")
+                assert os.read(reader, 100) == f"line {n}\n".encode(), \
+                    "a reader of a FIFO sees each line as it is written"
+    finally:
+        os.close(reader)
