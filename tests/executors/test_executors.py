@@ -435,3 +435,25 @@ def test_dask_results_are_ordered_whatever_finishes_first(tmp_path: Path, cluste
     report = batch([tmp_path], scheduler=cluster)
     assert [Path(r.source).name for r in report.inputs] == [f"{i:02}.txt" for i in range(12)]
     assert json.loads(render(report, OutputFormat.JSON))["cases"][0]["files"] == 12
+
+
+def test_the_timer_is_set_once_for_a_run_not_for_each_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from certtriage.executors import _serial
+
+    for n in range(8):
+        shutil.copy(CERTUTIL / "revoked/leaf-revoked-key-compromise.txt", tmp_path / f"{n}.txt")
+    calls: list[tuple[float, float]] = []
+    real = signal.setitimer
+
+    def counted(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        calls.append((seconds, interval))
+        return real(which, seconds, interval)
+
+    monkeypatch.setattr(signal, "setitimer", counted)
+    report = batch([tmp_path], jobs=1, timeout=30)
+    assert [r.root_causes for r in report.inputs] == [("revoked",)] * 8
+    assert calls == [(_serial.tick(30), _serial.tick(30)), (0, 0.0)], "armed, then disarmed"
+    assert _serial.tick(30) == 1.0 and _serial.tick(1.5) == pytest.approx(0.15)

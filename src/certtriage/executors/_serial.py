@@ -1,8 +1,12 @@
 """In this process, one input after another (``jobs=1``).
 
 The time budget is kept with a real-time interval timer (``SIGALRM``) where the platform has
-one and this is the main thread; the timer's exception is no ``Exception``, so the pipeline's
-boundary lets it through to here. Elsewhere (Windows, a worker thread) inputs run unbounded.
+one and this is the main thread. The timer is set once for the run and rings every
+:func:`tick` seconds; at each ring the input being analysed, if any, is checked against its
+budget (arming a timer for each input cost two system calls an input, about 1.5 % of a batch
+of small dumps). An input that overruns is so stopped within a tick of its budget. The
+timer's exception is no ``Exception``, so the pipeline's boundary lets it through to here.
+Elsewhere (Windows, a worker thread) inputs run unbounded.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import functools
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -25,27 +30,44 @@ def _can_time() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def _ring(signum: int, frame: object) -> None:
-    raise _Overtime
+def tick(budget: float) -> float:
+    """Seconds between two rings of the timer for `budget`: a tenth of it, at most one."""
+    return min(1.0, budget / 10)
+
+
+class _Watch:
+    """The input being analysed: the moment its budget runs out (None between inputs)."""
+
+    def __init__(self) -> None:
+        self.deadline: float | None = None
+
+    def ring(self, signum: int, frame: object) -> None:
+        deadline = self.deadline
+        if deadline is not None and time.monotonic() >= deadline:
+            self.deadline = None
+            raise _Overtime
 
 
 @contextmanager
-def _alarm_handler() -> Iterator[None]:
-    previous = signal.signal(signal.SIGALRM, _ring)
+def _watching(budget: float) -> Iterator[_Watch]:
+    watch = _Watch()
+    previous = signal.signal(signal.SIGALRM, watch.ring)
+    every = tick(budget)
     try:
-        yield
+        signal.setitimer(signal.ITIMER_REAL, every, every)
+        yield watch
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timed(call: Callable[[], Done], task: Task, budget: float) -> Done:
+def _timed(call: Callable[[], Done], task: Task, budget: float, watch: _Watch) -> Done:
     try:
-        signal.setitimer(signal.ITIMER_REAL, budget)
+        watch.deadline = time.monotonic() + budget
         try:
             return call()
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            watch.deadline = None
     except _Overtime:
         return finish(task, timed_out(task.origin, budget), here=True)
 
@@ -58,10 +80,11 @@ def run_serial(work: Iterable[Work], budget: float | None,
             yield Done(item) if isinstance(item, InputResult) else run_task(
                 item, functools.partial(records, item.origin) if records else None, here=True)
         return
-    with _alarm_handler():
+    with _watching(budget) as watch:
         for item in work:
             if isinstance(item, InputResult):
                 yield Done(item)
                 continue
             on_records = functools.partial(records, item.origin) if records else None
-            yield _timed(functools.partial(run_task, item, on_records, here=True), item, budget)
+            yield _timed(functools.partial(run_task, item, on_records, here=True), item,
+                         budget, watch)
