@@ -32,6 +32,10 @@ def _work(source: Source, render: Render | None, trim: bool) -> Work:
     """What an executor gets for a source: a task, or the result when there is nothing to run."""
     if source.skipped is not None:
         return _known(source, "skipped", source.skipped)
+    held = source.held  # a small file the walk read whole: not opened a second time
+    if held is not None:
+        return Task(source.origin, data=held, case=source.case, warning=source.warning,
+                    render=render, trim=trim)
     path = source.fspath
     if path is not None:
         return Task(source.origin, path=path, case=source.case,
@@ -89,7 +93,10 @@ class BatchRun:
     def outcomes(self) -> Iterator[Done]:
         """Every input's outcome (its result, and its text when :attr:`render` is set), as
         :meth:`inputs` gives the results."""
-        sources: Iterable[Source] = iter_sources(self.names, self.limits)
+        # Small files come read (`Source.held`) when each is analysed before the walk goes
+        # on; not when the walk is listed first to count it for the progress display.
+        sources: Iterable[Source] = iter_sources(self.names, self.limits,
+                                                 read_small=self.progress is None)
         total = 0
         if self.progress is not None:
             sources = list(sources)

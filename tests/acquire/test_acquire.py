@@ -757,3 +757,41 @@ def test_a_tar_header_is_recognised_however_its_checksum_is_written(written: str
     head[148:156] = field.ljust(8, b"\0")
     assert _tarfile_reads(bytes(head)), written
     assert _is_tar_header(bytes(head)), written
+
+
+# --- small files read with their head ----------------------------------------------------------
+
+
+def test_a_small_file_comes_read_when_asked_and_is_let_go_on_release(tmp_path: Path) -> None:
+    from certtriage.acquire._case import SMALL_FILE
+
+    sizes = {"empty.txt": 0, "tiny.txt": 10, "head.txt": 512, "small.txt": SMALL_FILE,
+             "large.txt": SMALL_FILE + 1}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    read = by_origin(iter_sources([tmp_path], read_small=True))
+    plain = by_origin(iter_sources([tmp_path]))
+    for name, size in sizes.items():
+        source, origin = read[f"{tmp_path}/{name}"], f"{tmp_path}/{name}"
+        whole = (tmp_path / name).read_bytes()
+        assert source.held == (whole if size <= SMALL_FILE else None), name
+        assert source.load() == whole and source.fspath == str(tmp_path / name)
+        assert plain[origin].held is None and plain[origin].load() == whole
+        source.release()
+        assert source.held is None and source.load() == whole, "read again once let go"
+    bounded = by_origin(iter_sources([tmp_path], Limits(max_memory_bytes=100), read_small=True))
+    assert bounded[f"{tmp_path}/tiny.txt"].held is not None
+    assert bounded[f"{tmp_path}/head.txt"].held is None, "never more than memory allows"
+
+
+@pytest.mark.parametrize("walked", [10, 600, 100_000])
+def test_a_file_that_grew_after_it_was_listed_is_not_taken_as_whole(
+        tmp_path: Path, walked: int) -> None:
+    from certtriage.acquire._case import _Case
+
+    path = tmp_path / "grew.txt"
+    path.write_bytes(b"a" * 70_000)  # longer than the size the walk saw, and than SMALL_FILE
+    [source] = _Case(str(tmp_path), DEFAULT, read_small=True)._file(
+        str(path), str(path), walked, None, follow=False)
+    assert source.held is None
+    assert source.load() == path.read_bytes()

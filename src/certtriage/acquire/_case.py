@@ -27,24 +27,34 @@ from ._zip import _ZipArchive
 _DEFAULT_LIMITS = Limits()
 
 
-def iter_sources(paths: Sequence[str | Path],
-                 limits: Limits = _DEFAULT_LIMITS) -> Iterator[Source]:
+#: A plain file up to this size is read whole where the walk reads its head, when the caller
+#: asks (`read_small`): the analysis then takes its bytes instead of opening it again.
+SMALL_FILE = 64 * 1024
+
+
+def iter_sources(paths: Sequence[str | Path], limits: Limits = _DEFAULT_LIMITS, *,
+                 read_small: bool = False) -> Iterator[Source]:
     """Yield the inputs found under `paths`, in order; never raises for a bad input.
 
     A single str or Path is taken as one path (not as a sequence of characters).
+    `read_small`: a plain file of at most `SMALL_FILE` bytes comes with its bytes
+    (`Source.held`) until it is released: for a caller that analyses each source before it
+    takes many more, not for one that lists them all first.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     for path in paths:
-        yield from _Case(str(path), limits).run(path)
+        yield from _Case(str(path), limits, read_small).run(path)
 
 
 class _Case:
     """One top-level argument: its walk, its byte budget and the entries past that budget."""
 
-    def __init__(self, case: str, limits: Limits) -> None:
+    def __init__(self, case: str, limits: Limits, read_small: bool = False) -> None:
         self.case = case
         self.limits = limits
+        #: Bytes of a plain file read whole with its head (-1: the head alone).
+        self.small = min(SMALL_FILE, limits.max_memory_bytes) if read_small else -1
         self.budget = _Budget(case, limits.max_total_bytes)
 
     def run(self, path: str | os.PathLike[str]) -> Iterator[Source]:
@@ -101,8 +111,9 @@ class _Case:
 
     def _file(self, path: str, origin: str, size: int, warning: str | None,
               follow: bool) -> Iterator[Source]:
+        want = max(_HEAD, size + 1) if size <= self.small else _HEAD
         try:
-            head = read_head(path, _HEAD, follow)
+            data = read_head(path, want, follow)
         except OSError as exc:
             yield from self._skip(origin, _describe(exc), size, warning)
             return
@@ -110,9 +121,11 @@ class _Case:
             yield from self._skip(origin, _describe(exc), size, warning)
             return
         name = os.path.basename(path)
-        kind = _classify(name, head)
+        kind = _classify(name, data[:_HEAD])
         if kind is None:
-            content = FileContent(path, self.limits.max_memory_bytes, follow)
+            whole = len(data) < want and len(data) <= self.small  # read up to its end
+            content = FileContent(path, self.limits.max_memory_bytes, follow,
+                                  data if whole else None)
             yield from self._emit(self._source(origin, size, warning=warning, _content=content))
         elif kind in _NOT_READ:
             yield from self._skip(origin, _NOT_READ[kind], size, warning)

@@ -35,6 +35,9 @@ class MemberContent:
                     self._problem = _describe(exc)
             return str(self._spill.path) if self._spill is not None else None
 
+    def held(self) -> bytes | None:
+        return None  # read when loaded, not during the walk
+
     def load(self) -> bytes:
         limit = self._archive.limits.max_memory_bytes
         if self._problem is not None and self._member.size > limit:

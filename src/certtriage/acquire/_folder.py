@@ -200,18 +200,26 @@ def _read_file(path: StrPath, limit: int, follow: bool = True) -> bytes:
 
 
 class FileContent:
-    """A plain file's bytes: streamed from its path, or loaded (bounded)."""
+    """A plain file's bytes: streamed from its path, or loaded (bounded); a small one's as the
+    walk read them (`held`) until it is released."""
 
-    def __init__(self, path: str, limit: int, follow: bool) -> None:
+    def __init__(self, path: str, limit: int, follow: bool, held: bytes | None = None) -> None:
         self._path = path
         self._limit = limit
         self._follow = follow
+        self._held = held
 
     def path(self) -> str:
         return self._path
 
+    def held(self) -> bytes | None:
+        return self._held
+
     def load(self) -> bytes:
+        if self._held is not None:
+            return self._held
         return _read_file(self._path, self._limit, self._follow)
 
     def release(self) -> None:
-        """Nothing was copied."""
+        """Nothing was copied; the bytes held are let go (read again if needed)."""
+        self._held = None

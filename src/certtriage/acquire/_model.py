@@ -56,6 +56,8 @@ class _Content(Protocol):
 
     def path(self) -> str | None: ...
 
+    def held(self) -> bytes | None: ...
+
     def load(self) -> bytes: ...
 
     def release(self) -> None: ...
@@ -94,6 +96,12 @@ class Source:
         `pathlib` interns each part of every path it parses, which a walk of many files
         would pile up in the interpreter's table of interned strings."""
         return self._content.path() if self._content is not None else None
+
+    @property
+    def held(self) -> bytes | None:
+        """The bytes, when the walk read them whole already (a small plain file, walked with
+        `read_small`) and they were not released; else None (`load` reads them)."""
+        return self._content.held() if self._content is not None else None
 
     def load(self) -> bytes:
         """The bytes (at most `Limits.max_memory_bytes`); raises `AcquireError` (one-line
