@@ -784,14 +784,39 @@ def test_a_small_file_comes_read_when_asked_and_is_let_go_on_release(tmp_path: P
     assert bounded[f"{tmp_path}/head.txt"].held is None, "never more than memory allows"
 
 
-@pytest.mark.parametrize("walked", [10, 600, 100_000])
-def test_a_file_that_grew_after_it_was_listed_is_not_taken_as_whole(
-        tmp_path: Path, walked: int) -> None:
-    from certtriage.acquire._case import _Case
+@pytest.mark.parametrize(("opened", "actual"), [(10, 600), (100, 70_000), (60_000, 70_000)])
+def test_a_file_that_grows_as_it_is_read_is_not_taken_as_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: int, actual: int) -> None:
+    from certtriage.acquire import _folder
+    from certtriage.acquire._case import SMALL_FILE
 
     path = tmp_path / "grew.txt"
-    path.write_bytes(b"a" * 70_000)  # longer than the size the walk saw, and than SMALL_FILE
-    [source] = _Case(str(tmp_path), DEFAULT, read_small=True)._file(
-        str(path), str(path), walked, None, follow=False)
-    assert source.held is None
-    assert source.load() == path.read_bytes()
+    path.write_bytes(b"a" * actual)
+    real = _folder._open_regular_fd
+    monkeypatch.setattr(_folder, "_open_regular_fd",
+                        lambda p, follow: (real(p, follow)[0], opened))  # the size when opened
+    data, size, whole = _folder.read_start(path, 512, SMALL_FILE)
+    assert (size, whole) == (opened, False)
+    assert data == path.read_bytes()[:len(data)] and len(data) == max(512, opened + 1)
+
+
+def test_the_walk_looks_again_only_at_what_the_listing_says_is_no_regular_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(5):
+        (tmp_path / f"{n}.txt").write_bytes(b"data")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "inner.txt").write_bytes(b"inner")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "0.txt")
+    looked: list[str] = []
+    real = os.lstat
+
+    def lstat(path: str, *args: object, **kw: object) -> os.stat_result:
+        looked.append(os.path.basename(path))
+        return real(path, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    sources = run(tmp_path)
+    assert sorted(looked) == ["link.txt", "sub"]
+    assert [(os.path.basename(s.origin), s.size, s.skipped) for s in sources] == [
+        *((f"{n}.txt", 4, None) for n in range(5)), ("link.txt", 0, "symbolic link"),
+        ("inner.txt", 5, None)]

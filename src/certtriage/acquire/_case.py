@@ -15,7 +15,7 @@ from ._budget import _Allowance, _Budget
 from ._content import MemberContent
 from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
 from ._docx import _DocxArchive
-from ._folder import FileContent, _kind_of, _walk, read_head
+from ._folder import FileContent, _kind_of, _walk, read_start
 from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
 from ._mime import _MimeArchive
 from ._model import Limits, Source, _describe, _display, _member_warning
@@ -111,19 +111,15 @@ class _Case:
 
     def _file(self, path: str, origin: str, size: int, warning: str | None,
               follow: bool) -> Iterator[Source]:
-        want = max(_HEAD, size + 1) if size <= self.small else _HEAD
+        """A plain file (`size` as listed, -1 when not known; read from the open file)."""
         try:
-            data = read_head(path, want, follow)
-        except OSError as exc:
-            yield from self._skip(origin, _describe(exc), size, warning)
-            return
-        except Exception as exc:  # noqa: BLE001 - AcquireError: no longer a regular file
-            yield from self._skip(origin, _describe(exc), size, warning)
+            data, size, whole = read_start(path, _HEAD, self.small, follow)
+        except Exception as exc:  # noqa: BLE001 - OSError, or AcquireError: not a regular file
+            yield from self._skip(origin, _describe(exc), max(size, 0), warning)
             return
         name = os.path.basename(path)
         kind = _classify(name, data[:_HEAD])
         if kind is None:
-            whole = len(data) < want and len(data) <= self.small  # read up to its end
             content = FileContent(path, self.limits.max_memory_bytes, follow,
                                   data if whole else None)
             yield from self._emit(self._source(origin, size, warning=warning, _content=content))

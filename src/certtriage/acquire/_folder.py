@@ -23,6 +23,7 @@ class _Entry:
     """As joined from the folder's path and the names below it: no `Path` is made per file
     (`pathlib` interns every part of a path it parses, and a batch walks many names once)."""
     size: int = 0
+    """-1 for a file the listing says is regular: its size is read once it is open."""
     skipped: str | None = None
     warning: str | None = None
 
@@ -46,7 +47,9 @@ def _walk(case: str, root: str) -> Iterator[_Entry]:
         base = pending.pop()
         name, path = rel + base, os.path.join(folder, base)
         origin = prefix + _display(name)
-        action, detail = _inspect(path)
+        # A regular file as the folder listed it is opened as one (and its size read) when
+        # it is read; anything else is looked at here.
+        action, detail = ("file", -1) if base not in pending.others else _inspect(path)
         if action == "folder":
             names, error = _sorted_names(path)
             folder_id = _folder_id(path)
@@ -71,15 +74,18 @@ def _walk(case: str, root: str) -> Iterator[_Entry]:
 
 
 class _Listing:
-    """A folder's entry names in sorted order, taken one at a time. They are held as one
-    string (no file name holds a NUL): a folder of 100,000 files holds about 2 MB while it
-    is walked, where its directory entries took about 30."""
+    """A folder's entry names in sorted order, taken one at a time, and those of its entries
+    that are not regular files by the folder's own listing (`others`: folders, links,
+    junctions and other reparse points, special files), which are looked at again. The names
+    are held as one string (no file name holds a NUL): a folder of 100,000 files holds about
+    2 MB while it is walked, where its directory entries took about 30."""
 
-    __slots__ = ("_names", "_at")
+    __slots__ = ("_names", "_at", "others")
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], others: set[str] | None = None) -> None:
         self._names = "\0".join(names)
         self._at = 0 if names else -1
+        self.others = others or set()
 
     def __bool__(self) -> bool:
         return self._at >= 0
@@ -94,10 +100,34 @@ class _Listing:
 
 def _sorted_names(path: str) -> tuple[_Listing, str | None]:
     try:
+        names, others = [], set()
         with os.scandir(path) as it:
-            return _Listing(sorted(entry.name for entry in it)), None
+            for entry in it:
+                names.append(entry.name)
+                if not _regular(entry):
+                    others.add(entry.name)
+        names.sort()
+        return _Listing(names, others), None
     except OSError as exc:
         return _Listing([]), _describe(exc)
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """A regular file by what the listing says (the entry's type on POSIX, its attributes on
+    Windows: no system call for either)."""
+    try:
+        return entry.is_file(follow_symlinks=False) and not _reparse(entry)
+    except OSError:
+        return False
+
+
+def _reparse(entry: os.DirEntry[str]) -> bool:
+    """A Windows reparse point (a link, a junction, a cloud placeholder): its attributes come
+    with the listing there; elsewhere there are none."""
+    if os.name != "nt":
+        return False
+    attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
+    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400))
 
 
 def _folder_id(path: str) -> tuple[int, int] | None:
@@ -145,8 +175,9 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK
     os, "O_NOCTTY", 0)
 
 
-def _open_regular_fd(path: StrPath, follow: bool) -> int:
-    """A descriptor open for reading, only if it is a regular file (see `open_regular`)."""
+def _open_regular_fd(path: StrPath, follow: bool) -> tuple[int, int]:
+    """A descriptor open for reading, only if it is a regular file (see `open_regular`), and
+    the file's size."""
     flags = _OPEN_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     fd = os.open(path, flags)
     try:
@@ -156,14 +187,14 @@ def _open_regular_fd(path: StrPath, follow: bool) -> int:
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, st.st_size
 
 
 def open_regular(path: StrPath, follow: bool = True) -> BinaryIO:
     """Open a file for reading only if, once open, it is a regular file: a folder entry swapped
     for a fifo after the walk cannot block the run (opening never waits), nor a device feed it
     without end. With `follow` false a symbolic link is refused as well."""
-    fd = _open_regular_fd(path, follow)
+    fd, _ = _open_regular_fd(path, follow)
     try:
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -175,13 +206,23 @@ def read_head(path: StrPath, size: int, follow: bool = True) -> bytes:
     """The first `size` bytes of a regular file (all of a shorter one), opened as
     `open_regular` opens it but read without a buffered file object: the walk reads the head
     of every file, and a file object costs three more system calls."""
-    fd = _open_regular_fd(path, follow)
+    return read_start(path, size, -1, follow)[0]
+
+
+def read_start(path: StrPath, head: int, whole: int,
+               follow: bool = True) -> tuple[bytes, int, bool]:
+    """The first `head` bytes of a regular file, or all of it when the open file's size is at
+    most `whole` bytes (-1: never); with that size, and whether the bytes are all of it (it
+    did not grow past `whole` as it was read). Opened and read as `read_head` does."""
+    fd, size = _open_regular_fd(path, follow)
     try:
-        chunks: list[bytes] = []
-        while size > 0 and (chunk := os.read(fd, size)):
+        want = max(head, size + 1) if size <= whole else head
+        left, chunks = want, []
+        while left > 0 and (chunk := os.read(fd, left)):
             chunks.append(chunk)
-            size -= len(chunk)
-        return b"".join(chunks)
+            left -= len(chunk)
+        data = b"".join(chunks)
+        return data, size, len(data) < want and len(data) <= whole
     finally:
         os.close(fd)
 
