@@ -6,11 +6,12 @@ long document's tree (three elements a line) would pass that reader's element bo
 
 from __future__ import annotations
 
-import io
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 
-import defusedxml.sax
+import defusedxml
+
+from .xml import parse_sax
 
 #: WordprocessingML's namespace: paragraphs, runs of text, breaks and tabs.
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -46,11 +47,8 @@ class _Text(ContentHandler):
 def document_text(xml: bytes) -> str:
     """The text of a `word/document.xml`; raises ValueError for XML that cannot be read."""
     handler = _Text()
-    parser = defusedxml.sax.make_parser()
-    parser.setFeature("http://xml.org/sax/features/namespaces", True)
-    parser.setContentHandler(handler)
     try:
-        parser.parse(io.BytesIO(xml))
+        parse_sax(xml, handler, namespaces=True)
     except (SAXException, defusedxml.DefusedXmlException) as exc:
         raise ValueError(f"the document's XML cannot be read ({exc})") from exc
     return "".join(handler.parts)

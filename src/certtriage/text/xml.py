@@ -11,6 +11,7 @@ many events) passes `records`: each is offered when it closes, and not kept once
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,11 +219,15 @@ def read_xml(xml: str, max_depth: int = MAX_DEPTH, *,
     :class:`RefusedInput` for entity declarations and external references.
     """
     builder = _Builder(max_depth, MAX_ELEMENTS, records)
-    error: SAXParseException | None = None
+    # Where the text stops being well-formed, read inside the handler: an exception kept in
+    # a local would hold this frame, and the frame the exception, in a cycle.
+    error: tuple[int, int, str] | None = None
     try:
-        defusedxml.sax.parseString(xml.encode("utf-8"), builder)
+        parse_sax(xml.encode("utf-8"), builder)
     except SAXParseException as exc:
-        error = exc
+        error = (int(exc.getLineNumber() or 1), int(exc.getColumnNumber() or 0),
+                 str(exc.getMessage()))
+        _forget(exc)
     except DefusedXmlException as exc:
         raise RefusedInput(f"refused: the XML declares entities or external references "
                            f"({type(exc).__name__})") from None
@@ -231,7 +236,31 @@ def read_xml(xml: str, max_depth: int = MAX_DEPTH, *,
                          deep_line=builder.deep_line, too_many=builder.too_many,
                          many_line=builder.many_line)
     if error is not None:
-        reading.error_line = int(error.getLineNumber() or 1)
-        reading.error_column = int(error.getColumnNumber() or 0)
-        reading.error = str(error.getMessage())
+        reading.error_line, reading.error_column, reading.error = error
     return reading
+
+
+def parse_sax(data: bytes, handler: ContentHandler, *, namespaces: bool = False) -> None:
+    """Feed `data` to `handler` through defusedxml's SAX reader (no entity, DTD or external
+    reference is resolved); raises as the reader does. The reader is closed however it ends:
+    one stopped by an error still holds its expat parser, whose handlers are the reader's
+    own methods, a cycle that would keep both (and the handler) until the collector ran."""
+    parser = defusedxml.sax.make_parser()
+    if namespaces:
+        parser.setFeature("http://xml.org/sax/features/namespaces", True)
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(io.BytesIO(data))
+    finally:
+        try:
+            parser.close()
+        except Exception as exc:  # noqa: BLE001 - the error it stopped at, raised again
+            _forget(exc)
+
+
+def _forget(exc: BaseException | None) -> None:
+    """Drop the tracebacks of `exc` and of the exceptions it was raised from: the SAX reader
+    keeps the exception it raises in a local of a frame that its traceback holds."""
+    while exc is not None:
+        exc.__traceback__ = None
+        exc = exc.__context__

@@ -50,9 +50,12 @@ def parse(text: str, *, grammar: bool = False) -> CertutilVerify:
     if blocks is None:
         blocks = from_tree(get_parser(CERTUTIL_VERIFY).parse(norm.text))
     reader = _Reader(norm)
-    for block in blocks:
-        reader.block(block)
-    return reader.result()
+    try:
+        for block in blocks:
+            reader.block(block)
+        return reader.result()
+    finally:
+        reader.close()
 
 
 class _Reader:
@@ -64,6 +67,12 @@ class _Reader:
         self.origin = norm.origin
         self.services = Services.of(self.command)
         self.runs = Runs(self.command, self.services)
+
+    def close(self) -> None:
+        """Let go of the run being read: it and the command point at each other, and a cycle
+        is freed only by the garbage collector, with all the parse state it holds, long after
+        the input (a batch's memory grew by what waited for it)."""
+        self.command.current = None
 
     def block(self, block: Block) -> None:
         """Read one block: a new block closes the open CRL block and any trailer list; a block

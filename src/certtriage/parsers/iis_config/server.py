@@ -157,11 +157,14 @@ def read_server(top: list[Node], problems: Problems) -> ServerConfig:
     paths: list[PathConfig] = []
     locks: list[SectionLock] = []
 
-    def visit(node: Node) -> None:
+    # In document order, `<configuration>` opened where it is met: a loop, not a nested
+    # function calling itself, which would hold itself in a cycle only the collector frees.
+    pending = list(reversed(top))
+    while pending:
+        node = pending.pop()
         tag = node.tag
         if tag == "configuration":
-            for child in node.children:
-                visit(child)
+            pending.extend(reversed(node.children))
         elif tag == "configsections":
             _section_locks(node, "", locks)
         elif tag == "system.applicationhost":
@@ -181,7 +184,4 @@ def read_server(top: list[Node], problems: Problems) -> ServerConfig:
         elif tag == "sites":
             host = Node("system.applicationHost", {}, line=node.line, children=[node])
             sites.extend(_sites(host))
-
-    for node in top:
-        visit(node)
     return ServerConfig(sites=tuple(sites), paths=tuple(paths), section_locks=tuple(locks))
