@@ -138,6 +138,7 @@ def test_an_interrupt_while_the_report_is_written_leaves_the_previous_one(
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_report_file_is_written_in_large_pieces_and_a_fifo_as_it_comes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from certtriage.cli._output import SINK_BUFFER, replacing

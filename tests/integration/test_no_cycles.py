@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,8 +43,7 @@ def _cycles() -> Iterator[Counter[str]]:
         gc.enable()
 
 
-def _leaves_no_cycle(analyse: object) -> None:
-    assert callable(analyse)
+def _leaves_no_cycle(analyse: Callable[[], object]) -> None:
     analyse()  # caches and lazily built state made before the count
     with _cycles() as left:
         analyse()
