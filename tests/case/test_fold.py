@@ -67,6 +67,10 @@ def test_a_case_reads_nothing_a_result_for_the_case_leaves_out() -> None:
         results = list(BatchRun([folder]).inputs())
         kept = [r.for_case() for r in results]
         assert diagnose_case(str(folder), kept) == diagnose_case(str(folder), results), folder
+        # what a streamed run's exit code reads of each input
+        assert [(r.verdict, any(f.severity == "warning" for f in r.findings)) for r in kept] \
+            == [(r.verdict, any(f.severity == "warning" for f in r.findings))
+                for r in results], folder
         assert sum(len(r.model_dump_json()) for r in kept) <= sum(
             len(r.model_dump_json()) for r in results)
 
