@@ -79,7 +79,7 @@ def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
     words further), so this reads the text as one run of words, without making its lines."""
     low = cleaned.lower()
     words = low.split()
-    present = set(words)
+    present = _middle_words(by_anchor).intersection(words)  # not a set of all the words
     flat = ""
     for anchor, word, regular in _anchor_words(by_anchor):
         if word is not None and word not in present:
@@ -96,6 +96,12 @@ def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> list[tuple[str, str |
     last asked about)."""
     return [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
             for anchor in by_anchor]
+
+
+@last
+def _middle_words(by_anchor: dict[str, list[Compiled]]) -> frozenset[str]:
+    """The middle words of the anchors (kept for the index last asked about)."""
+    return frozenset(word for _, word, _ in _anchor_words(by_anchor) if word is not None)
 
 
 @functools.lru_cache(maxsize=None)
