@@ -202,18 +202,13 @@ def open_regular(path: StrPath, follow: bool = True) -> BinaryIO:
         raise
 
 
-def read_head(path: StrPath, size: int, follow: bool = True) -> bytes:
-    """The first `size` bytes of a regular file (all of a shorter one), opened as
-    `open_regular` opens it but read without a buffered file object: the walk reads the head
-    of every file, and a file object costs three more system calls."""
-    return read_start(path, size, -1, follow)[0]
-
-
 def read_start(path: StrPath, head: int, whole: int,
                follow: bool = True) -> tuple[bytes, int, bool]:
-    """The first `head` bytes of a regular file, or all of it when the open file's size is at
-    most `whole` bytes (-1: never); with that size, and whether the bytes are all of it (it
-    did not grow past `whole` as it was read). Opened and read as `read_head` does."""
+    """The first `head` bytes of a regular file (all of a shorter one), or all of it when the
+    open file's size is at most `whole` bytes (-1: never); with that size, and whether the
+    bytes are all of it (it did not grow past `whole` as it was read). Opened as
+    `open_regular` opens it but read without a buffered file object: the walk reads the start
+    of every file, and a file object costs three more system calls."""
     fd, size = _open_regular_fd(path, follow)
     try:
         want = max(head, size + 1) if size <= whole else head

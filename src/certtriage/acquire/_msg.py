@@ -30,25 +30,29 @@ class _MsgArchive(_PartsArchive):
     what = "an Outlook message"
 
     def _parts(self, data: bytes) -> list[Part]:
-        import olefile  # here: only a run that meets an Outlook message needs it
-
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            if not _is_message(ole):
-                raise AcquireError("a compound file that holds no Outlook message (a legacy "
-                                   "Office file?)")
-            return _parts(ole)
+        parts = _message_parts(data)
+        if parts is None:
+            raise AcquireError("a compound file that holds no Outlook message (a legacy "
+                               "Office file?)")
+        return parts
 
 
 def outlook_parts(data: bytes) -> list[Part] | None:
     """The parts of an Outlook message given as bytes (see `_parts`); None for a compound
     file that is no message (a legacy Office file) or cannot be read."""
-    import olefile
-
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            return _parts(ole) if _is_message(ole) else None
+        return _message_parts(data)
     except Exception:  # noqa: BLE001 - damaged: the caller reads the bytes as they are
         return None
+
+
+def _message_parts(data: bytes) -> list[Part] | None:
+    """The parts of the compound file `data`, None when it holds no Outlook message; raises
+    what `olefile` raises for a damaged one."""
+    import olefile  # here: only a run that meets an Outlook message needs it
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        return _parts(ole) if _is_message(ole) else None
 
 
 def _is_message(ole: Any) -> bool:

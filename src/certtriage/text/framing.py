@@ -155,8 +155,8 @@ def undo_gutter(text: str, *, stamps: bool = True) -> tuple[str, int, str]:
         return text, 0, ""
     need = GUTTER_SHARE * len(filled)
     kinds = (("time stamps", _STAMP),) if stamps else ()
-    for what, found in [(what, [gutter.match(lines[n]) for n in filled])
-                        for what, gutter in (*kinds, ("line numbers", _NUMBER))]:
+    for what, found in ((what, [gutter.match(lines[n]) for n in filled])  # a kind at a time
+                        for what, gutter in (*kinds, ("line numbers", _NUMBER))):
         held = sum(1 for m in found if m is not None)
         if held >= need and (what == "time stamps" or _counting(found) >= need):
             cut = [n for n, match in zip(filled, found) if match is not None]
