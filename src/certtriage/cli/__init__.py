@@ -28,7 +28,7 @@ def main() -> None:
         from ._app import app
         from ._main import run
 
-        code = run(app)
+        code = run(app, own_process=True)
     sys.exit(code)
 
 

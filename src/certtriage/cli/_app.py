@@ -88,6 +88,7 @@ def _emit(full: Report, fmt: str, output: str | None, *, no_model: bool, fail_on
 @_command("Every file of folders and archives, one verdict per case.",
           epilog=_help.BATCH_EPILOG)
 def batch(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", show_default=False,
         help="Folders and archives (.zip, .tar, .tar.gz, .tgz, .eml, .msg, .docx); each one is "
@@ -132,7 +133,7 @@ def batch(
     trim = not redacted and not shows_evidence(OutputFormat(fmt), details=details,
                                                      brief=brief)
     options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler,
-                               "trim": trim}
+                               "trim": trim, "settle": own_process(ctx)}
     try:
         if fmt in _STREAMED and not redacted:
             _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,
@@ -145,6 +146,11 @@ def batch(
 
 
 _STREAMED = ("jsonl", "csv")
+
+
+def own_process(ctx: typer.Context) -> bool:
+    """Whether the command runs in a process of its own (`_main.run`'s `own_process`)."""
+    return bool(isinstance(ctx.obj, dict) and ctx.obj.get("own_process"))
 
 
 def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:

@@ -44,21 +44,27 @@ def usage_line(exc: click_exceptions.UsageError) -> str:
     return f"{message} (see '{where} --help')"
 
 
-def run(app: typer.Typer, args: list[str] | None = None) -> int:
+#: The context object of a run in a process of its own (`main`), not in a test's or a host's.
+OWN_PROCESS = {"own_process": True}
+
+
+def run(app: typer.Typer, args: list[str] | None = None, *, own_process: bool = False) -> int:
     """Run `app` on `args` (the process's arguments by default); the exit code. SIGINT and
-    SIGTERM end it with 130 and 143 and one line (see `_signals`)."""
+    SIGTERM end it with 130 and 143 and one line (see `_signals`). `own_process`: the
+    process is the command's alone (the console script), so a batch may keep its memory
+    flat (`executors._settle`)."""
     with stop_on_signals():
-        return _run(app, args)
+        return _run(app, args, OWN_PROCESS if own_process else None)
 
 
-def _run(app: typer.Typer, args: list[str] | None) -> int:
+def _run(app: typer.Typer, args: list[str] | None, obj: dict[str, bool] | None) -> int:
     if os.environ.get(COMPLETE_VAR):  # a shell asks for completions: register the shells
         from typer._completion_classes import completion_init
 
         completion_init()
     try:
         code: Any = app(args=args, prog_name=PROG, complete_var=COMPLETE_VAR,
-                        standalone_mode=False)
+                        standalone_mode=False, obj=obj)
     except click_exceptions.NoArgsIsHelpError as exc:
         if exc.ctx is not None:
             write(exc.ctx.get_help() + "\n")

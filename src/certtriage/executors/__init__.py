@@ -150,10 +150,12 @@ class SchedulerUnavailable(RuntimeError):
 
 
 def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
-            scheduler: str | None = None, records: Records | None = None
-            ) -> Iterator[Done]:
+            scheduler: str | None = None, records: Records | None = None,
+            settle: bool = False) -> Iterator[Done]:
     """One outcome per item of `work`, in order (a result given as work comes back as it
-    is). `records` (EVTX progress) is called only for inputs analysed in this process."""
+    is). `records` (EVTX progress) is called only for inputs analysed in this process.
+    `settle`: this process is the run's own (the command line's), so it keeps its memory
+    flat as worker processes keep theirs (`_settle`)."""
     budget = timeout if timeout and timeout > 0 else None
     if scheduler is not None:
         from ._dask import run_dask
@@ -162,10 +164,10 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
     if jobs <= 1:
         from ._serial import run_serial
 
-        return run_serial(work, budget, records)
+        return run_serial(work, budget, records, settle)
     from ._pool import run_pool
 
-    return run_pool(work, jobs, budget)
+    return run_pool(work, jobs, budget, settle)
 
 
 __all__ = ["CHUNK_BYTES", "CHUNK_INPUTS", "DEFAULT_TIMEOUT", "Done", "Render",

@@ -44,6 +44,7 @@ from typing import Any
 
 from ..models.findings import InputResult
 from . import CHUNK_BYTES, CHUNK_INPUTS, Done, Task, Work, failed, finish, run_task, timed_out
+from ._settle import Settle
 
 #: Chunks a worker holds at once: the one it analyses and the next, already in its pipe.
 HELD_PER_WORKER = 2
@@ -79,6 +80,7 @@ def serve(conn: Connection, parent: int, progress: Any) -> None:
     `progress` is the memory it shares with the parent (`_BEGUN`, `_SINCE`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent
+    settle = Settle()  # a worker is the run's own process
     while True:
         try:
             while not conn.poll(1.0):
@@ -94,6 +96,7 @@ def serve(conn: Connection, parent: int, progress: Any) -> None:
             progress[_SINCE] = time.monotonic()  # the time first, then the count: see overran
             progress[_BEGUN] += 1
             outcomes.append(run_task(task))
+            settle()
         try:
             conn.send(outcomes)
         except (BrokenPipeError, EOFError):
@@ -344,8 +347,12 @@ class _Chunker:
         return chunk
 
 
-def run_pool(work: Iterable[Work], jobs: int, budget: float | None) -> Iterator[Done]:
-    """Each item's outcome, in order, analysed by `jobs` worker processes."""
+def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
+             settle: bool = False) -> Iterator[Done]:
+    """Each item's outcome, in order, analysed by `jobs` worker processes. `settle`: this
+    process is the run's own, and the results it takes in keep its memory flat as the
+    workers' inputs keep theirs (:class:`Settle`)."""
+    settled = Settle() if settle else None
     pool = _Pool(jobs, budget)
     chunker = _Chunker(work, pool.done, jobs)
     emitted = 0
@@ -357,8 +364,11 @@ def run_pool(work: Iterable[Work], jobs: int, budget: float | None) -> Iterator[
                     break
                 pool.add(chunk)
             while emitted in pool.done:
-                yield pool.done.pop(emitted)
+                done = pool.done.pop(emitted)
                 emitted += 1
+                if settled is not None:
+                    settled()
+                yield done
             if not chunker.more() and not pool.busy():
                 return
             if pool.busy():

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from ..models.findings import InputResult
 from . import Done, Records, Task, Work, finish, run_task, timed_out
+from ._settle import Settle
 
 
 class _Overtime(BaseException):
@@ -73,12 +74,20 @@ def _timed(call: Callable[[], Done], task: Task, budget: float, watch: _Watch) -
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
-               records: Records | None) -> Iterator[Done]:
-    """Each item's outcome, in order, analysed here."""
+               records: Records | None, settle: bool = False) -> Iterator[Done]:
+    """Each item's outcome, in order, analysed here. `settle`: this process is the run's own,
+    and its memory is kept flat (:class:`Settle`)."""
+    settled = Settle() if settle else None
     if budget is None or not _can_time():
         for item in work:
-            yield Done(item) if isinstance(item, InputResult) else run_task(
+            if isinstance(item, InputResult):
+                yield Done(item)
+                continue
+            done = run_task(
                 item, functools.partial(records, item.origin) if records else None, here=True)
+            if settled is not None:
+                settled()
+            yield done
         return
     with _watching(budget) as watch:
         for item in work:
@@ -86,5 +95,8 @@ def run_serial(work: Iterable[Work], budget: float | None,
                 yield Done(item)
                 continue
             on_records = functools.partial(records, item.origin) if records else None
-            yield _timed(functools.partial(run_task, item, on_records, here=True), item,
-                         budget, watch)
+            done = _timed(functools.partial(run_task, item, on_records, here=True), item,
+                          budget, watch)
+            if settled is not None:
+                settled()
+            yield done

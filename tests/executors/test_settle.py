@@ -1,0 +1,130 @@
+"""A long run keeps the memory of a process that is its own flat (`executors._settle`): what
+is alive after the first input is set apart from the collector once, and a full collection
+(which empties the interpreter's free lists) runs every `EVERY` inputs. A process the run
+shares (a library call, a test's runner) is left as it is."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from multiprocessing import Pipe
+from pathlib import Path
+
+import pytest
+
+from certtriage import executors
+from certtriage.batch import BatchRun
+from certtriage.cli import app
+from certtriage.cli._main import run
+from certtriage.executors import Task, _pool, _settle
+from certtriage.executors._settle import EVERY
+
+from ..helpers.cli import certtriage
+
+
+class _Collector:
+    """Stands in for the `gc` module: what was asked of it, and after how many inputs."""
+
+    def __init__(self, analysed: list[str]) -> None:
+        self.analysed = analysed
+        self.calls: list[tuple[str, int]] = []
+
+    def collect(self) -> int:
+        self.calls.append(("collect", len(self.analysed)))
+        return 0
+
+    def freeze(self) -> None:
+        self.calls.append(("freeze", len(self.analysed)))
+
+
+@pytest.fixture
+def collector(monkeypatch: pytest.MonkeyPatch) -> _Collector:
+    """The collector's calls, counted against the inputs analysed so far."""
+    analysed: list[str] = []
+    real = executors.run_task
+
+    def counted(task: Task, *args: object, **kwargs: object) -> executors.Done:
+        analysed.append(task.origin)
+        return real(task, *args, **kwargs)  # type: ignore[arg-type]
+
+    for module in (executors, _pool, __import__("certtriage.executors._serial",
+                                                fromlist=["run_task"])):
+        monkeypatch.setattr(module, "run_task", counted)
+    fake = _Collector(analysed)
+    monkeypatch.setattr(_settle, "gc", fake)
+    return fake
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    """A folder of 2 * EVERY + 10 small text files."""
+    for i in range(2 * EVERY + 10):
+        (tmp_path / f"{i:03}.txt").write_text(f"note {i}\n")
+    return tmp_path
+
+
+def _expected(count: int) -> list[tuple[str, int]]:
+    """Set apart after the first input (once collected), then collected every EVERY."""
+    return [("collect", 1), ("freeze", 1)] + [("collect", n) for n in range(EVERY, count + 1,
+                                                                            EVERY)]
+
+
+@pytest.mark.parametrize("timeout", [60.0, None])
+def test_a_run_of_its_own_sets_apart_once_and_collects_every_hundred_inputs(
+        notes: Path, collector: _Collector, timeout: float | None) -> None:
+    results = list(BatchRun([notes], settle=True, timeout=timeout).inputs())
+    assert len(results) == 2 * EVERY + 10
+    assert collector.calls == _expected(len(results))
+
+
+def test_a_pool_parent_of_its_own_settles_as_results_come_in(notes: Path,
+                                                              collector: _Collector) -> None:
+    assert len(list(BatchRun([notes], jobs=2, settle=True).inputs())) == 2 * EVERY + 10
+    assert [name for name, _ in collector.calls] == ["collect", "freeze", "collect", "collect"]
+
+
+def test_a_library_run_leaves_its_host_process_alone(notes: Path,
+                                                      collector: _Collector) -> None:
+    assert len(list(BatchRun([notes]).inputs())) == 2 * EVERY + 10
+    assert len(list(BatchRun([notes], jobs=2).inputs())) == 2 * EVERY + 10
+    assert collector.calls == []
+
+
+def test_the_command_line_settles_only_in_a_process_of_its_own(
+        notes: Path, collector: _Collector, tmp_path_factory: pytest.TempPathFactory) -> None:
+    report = tmp_path_factory.mktemp("out") / "report.jsonl"
+    args = ["batch", "-q", "-j", "1", "-f", "jsonl", "-o", str(report), str(notes)]
+    ran = certtriage(*args)
+    assert ran.err == ""
+    assert len(report.read_text().splitlines()) == 2 * EVERY + 10 + 1  # and the case's line
+    assert collector.calls == []  # a test's runner: the process is shared
+    del collector.analysed[:]
+    assert run(app, args, own_process=True) == ran.code
+    assert collector.calls == _expected(2 * EVERY + 10)
+
+
+def test_a_worker_settles_as_it_analyses(collector: _Collector) -> None:
+    """A worker process is the run's own: `serve` settles after each input of its chunks."""
+    tasks = [Task(f"note-{i}.txt", data=f"note {i}\n".encode()) for i in range(EVERY + 5)]
+    parent, child = Pipe()
+    received: list[object] = []
+
+    def feed() -> None:
+        parent.send(tasks[:EVERY - 1])
+        received.append(parent.recv())
+        parent.send(tasks[EVERY - 1:])
+        received.append(parent.recv())
+        parent.send(None)
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        _pool.serve(child, os.getppid(), [0, 0.0])
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        feeder.join()
+    assert [len(r) for r in received] == [EVERY - 1, 6]  # type: ignore[arg-type]
+    assert collector.calls == _expected(EVERY + 5)
