@@ -71,7 +71,7 @@ def _expected(count: int) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("timeout", [60.0, None])
-def test_a_run_of_its_own_sets_apart_once_and_collects_every_hundred_inputs(
+def test_a_run_of_its_own_sets_apart_once_and_collects_every_so_many_inputs(
         notes: Path, collector: _Collector, timeout: float | None) -> None:
     results = list(BatchRun([notes], settle=True, timeout=timeout).inputs())
     assert len(results) == 2 * EVERY + 10

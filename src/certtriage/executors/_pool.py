@@ -353,6 +353,10 @@ def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
     process is the run's own, and the results it takes in keep its memory flat as the
     workers' inputs keep theirs (:class:`Settle`)."""
     settled = Settle() if settle else None
+    if settled is not None:
+        # the parent's own state set apart before the workers start: forked, they share its
+        # pages without their collector writing to each of them
+        settled()
     pool = _Pool(jobs, budget)
     chunker = _Chunker(work, pool.done, jobs)
     emitted = 0
