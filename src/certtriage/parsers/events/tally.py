@@ -185,7 +185,8 @@ class EvtxTally(Tally):
         order. A record whose System block starts as the last one's did, or names the last
         computer where the last one named it (that key, then `Security`, which follows it in
         every System block), is counted without searching its text: on a log of one service's
-        records that is most of them. The counts join their pairs' when the scan ends."""
+        records that is most of them; a run of records of one computer is added to its count
+        when the computer changes. The counts join their pairs' when the scan ends."""
         heads, computers, first_seen = self._heads, self._computers, self._first_seen
         # The last record's System block start with its "Task" key, where that key stood and
         # the counts of that start; its computer ('"Computer":"NAME"') and NAME, and that key
@@ -194,6 +195,7 @@ class EvtxTally(Tally):
         same = name = ""
         known, where = _NEVER, 0
         count = 0
+        alike = 0  # records of the last computer not yet added to its count
         iterator = iter(records)
         try:
             while True:
@@ -202,7 +204,7 @@ class EvtxTally(Tally):
                     for count, record in enumerate(iterator, start):
                         if progress is not None and not count % 1000:
                             progress(count)
-                        text = record.get("data") or ""
+                        text = record["data"]  # none: an unreadable record
                         timestamp = record.get("timestamp")
                         if text.startswith(last):
                             cut, slot = cut_last, last_slot
@@ -221,12 +223,15 @@ class EvtxTally(Tally):
                         else:
                             wanted = first_seen(text[:cut] if cut > 0 else text[:400], timestamp)
                         if text.startswith(known, cut + where):
-                            computers[name] += 1
+                            alike += 1
                         else:
                             at = text.find('"Computer":"', cut)
                             if same and text.startswith(same, at):
-                                computers[name] += 1
+                                alike += 1
                             else:
+                                if alike:
+                                    computers[name] += alike
+                                    alike = 0
                                 same = self._computer_of(text, max(cut, 0))
                                 name = same[12:-1]
                             where = at - cut
@@ -240,6 +245,8 @@ class EvtxTally(Tally):
                     if not unreadable(exc, count):
                         break
         finally:
+            if alike:
+                computers[name] += alike
             self.records += count
             self._settle()
 
