@@ -15,9 +15,8 @@ as the process), everything alive is set apart from the collector (`gc.freeze`),
 made since (tens of microseconds; every 100 inputs held no less memory than every 200 and
 measured about 1 % slower, the lists refilled twice as often). Cyclic garbage made after
 that is collected as before, and an object set apart is still freed as soon as nothing
-refers to it. Not done where the
-run shares its process (a library call): setting a host's objects apart is the host's
-decision.
+refers to it. Not done where the run shares its process (a library call, a test's runner):
+setting a host's objects apart is the host's decision.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ class EvtxTally(Tally):
                     for count, record in enumerate(iterator, start):
                         if progress is not None and not count % 1000:
                             progress(count)
-                        text = record["data"]  # none: an unreadable record
+                        text = record["data"]  # a record without its text is unreadable (below)
                         timestamp = record.get("timestamp")
                         if text.startswith(last):
                             cut, slot = cut_last, last_slot
