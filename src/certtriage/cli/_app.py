@@ -127,6 +127,7 @@ def batch(
     from ..batch import BatchRun, default_jobs
     from ..executors import SchedulerUnavailable
     from ..render import OutputFormat, shows_evidence
+    from ._main import own_process
 
     workers = int(jobs) if jobs else default_jobs()
     # redaction looks for names in the evidence, so a redacted report keeps it
@@ -146,11 +147,6 @@ def batch(
 
 
 _STREAMED = ("jsonl", "csv")
-
-
-def own_process(ctx: typer.Context) -> bool:
-    """Whether the command runs in a process of its own (`_main.run`'s `own_process`)."""
-    return bool(isinstance(ctx.obj, dict) and ctx.obj.get("own_process"))
 
 
 def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:

@@ -48,6 +48,11 @@ def usage_line(exc: click_exceptions.UsageError) -> str:
 OWN_PROCESS = {"own_process": True}
 
 
+def own_process(ctx: typer.Context) -> bool:
+    """Whether a command runs in a process of its own (`run`'s `own_process`)."""
+    return bool(isinstance(ctx.obj, dict) and ctx.obj.get("own_process"))
+
+
 def run(app: typer.Typer, args: list[str] | None = None, *, own_process: bool = False) -> int:
     """Run `app` on `args` (the process's arguments by default); the exit code. SIGINT and
     SIGTERM end it with 130 and 143 and one line (see `_signals`). `own_process`: the

@@ -16,7 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from ..models.findings import InputResult
 from . import Done, Records, Task, Work, finish, run_task, timed_out
@@ -37,9 +37,11 @@ def tick(budget: float) -> float:
 
 
 class _Watch:
-    """The input being analysed: the moment its budget runs out (None between inputs)."""
+    """Each input's budget, and the input being analysed: the moment its budget runs out
+    (None between inputs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
         self.deadline: float | None = None
 
     def ring(self, signum: int, frame: object) -> None:
@@ -51,7 +53,7 @@ class _Watch:
 
 @contextmanager
 def _watching(budget: float) -> Iterator[_Watch]:
-    watch = _Watch()
+    watch = _Watch(budget)
     previous = signal.signal(signal.SIGALRM, watch.ring)
     every = tick(budget)
     try:
@@ -62,7 +64,8 @@ def _watching(budget: float) -> Iterator[_Watch]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timed(call: Callable[[], Done], task: Task, budget: float, watch: _Watch) -> Done:
+def _timed(call: Callable[[], Done], task: Task, watch: _Watch) -> Done:
+    budget = watch.budget
     try:
         watch.deadline = time.monotonic() + budget
         try:
@@ -78,25 +81,15 @@ def run_serial(work: Iterable[Work], budget: float | None,
     """Each item's outcome, in order, analysed here. `settle`: this process is the run's own,
     and its memory is kept flat (:class:`Settle`)."""
     settled = Settle() if settle else None
-    if budget is None or not _can_time():
-        for item in work:
-            if isinstance(item, InputResult):
-                yield Done(item)
-                continue
-            done = run_task(
-                item, functools.partial(records, item.origin) if records else None, here=True)
-            if settled is not None:
-                settled()
-            yield done
-        return
-    with _watching(budget) as watch:
+    watching = _watching(budget) if budget is not None and _can_time() else nullcontext()
+    with watching as watch:
         for item in work:
             if isinstance(item, InputResult):
                 yield Done(item)
                 continue
             on_records = functools.partial(records, item.origin) if records else None
-            done = _timed(functools.partial(run_task, item, on_records, here=True), item,
-                          budget, watch)
+            call = functools.partial(run_task, item, on_records, here=True)
+            done = call() if watch is None else _timed(call, item, watch)
             if settled is not None:
                 settled()
             yield done
