@@ -108,7 +108,8 @@ def _substatus_meaning(value: str) -> str:
     from ...knowledge.codes import code_tables
 
     known = code_tables().substatus(value)
-    return known.title if known is not None else "a sub-status certtriage does not know"
+    # the published titles keep their own punctuation: some end in a full stop
+    return known.title.rstrip(".") if known is not None else "a sub-status certtriage does not know"
 
 
 @predicate
