@@ -21,7 +21,7 @@ from .models.common import Piece
 from .models.findings import InputResult, Report
 from .parsers import FORMATS, UNKNOWN, Format, FormatId
 from .parsers.ticket.scan import claim_messages
-from .result import Input, build_result, decoding_warnings
+from .result import LEFT_TO_BATCH, Input, build_result, decoding_warnings
 from .text.decode import MAX_TEXT_BYTES, read_bounded, too_large
 from .text.unreadable import HEAD, why_unreadable
 
@@ -112,8 +112,10 @@ def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
     loose = fmt is None or fmt.id is FormatId.TICKET
     other = item.reframed(stamps=loose)
     found = _sniff(other) if other is not None else None
-    if other is not None and found is not None and other.mail:
-        return other, found  # a mail's own text, its encodings undone, is what it says
+    if other is not None and other.mail:
+        # A mail's own text, its encodings undone, is what it says, even when it holds nothing
+        # a format reads: its raw lines (header fields, encoded attachments) are no evidence.
+        return other, found
     if other is None or found is None or found.id is FormatId.TICKET:
         return item, fmt
     return (other, found) if loose or found is fmt else (item, fmt)
@@ -155,13 +157,18 @@ def _analyze(item: Input, fmt: Format | None,
         if fmt is None:
             item, fmt = _sniff_reframed(item)
         if fmt is None:
-            reason = why_unreadable(item.data[:HEAD], stdin=item.source == STDIN) if (
-                item.data is not None) else None
+            reason: str | None
+            if item.mail:
+                reason = "an e-mail message whose text holds nothing certtriage reads" + (
+                    f"; {item.unread} {LEFT_TO_BATCH}" if item.unread else "")
+            else:
+                reason = why_unreadable(item.data[:HEAD], stdin=item.source == STDIN) if (
+                    item.data is not None) else None
             return InputResult(source=item.source, kind=UNKNOWN, status="unrecognized",
                                error=reason or "not certutil output or any other format "
                                "certtriage reads",
                                encoding=item.document.encoding if item.document else None,
-                               warnings=tuple(decoding_warnings(item, markup=False)))
+                               warnings=tuple(decoding_warnings(item, markup=item.mail)))
         claimed: list[Piece] = []
         if fmt.reads == "text":
             item.keep_lines(fmt)

@@ -42,6 +42,8 @@ class Input:
     """What a format's line limit left out of the text (read as a warning)."""
     mail: bool = False
     """The text is the text parts of an e-mail message the input was (`reframed`)."""
+    unread: str = ""
+    """The mail's other parts, left to `batch` (`reframed`): "2 other part(s) (a.zip, b.evtx)"."""
 
     def probe(self, fmt: Format) -> Any:
         """What `fmt`'s sniffer and parser read: the first bytes, the bytes, or the text
@@ -77,11 +79,12 @@ class Input:
         notes: list[str] = []
         text = self.text
         message = self._message()
+        unread = ""
         if message is not None:
             said, texts, others = message
+            unread = _others(others) if others else ""
             notes.append(f"read as {said.format(len(texts))}"
-                         + (f"; {others} other part(s) not read here (certtriage batch reads "
-                            "attachments)" if others else ""))
+                         + (f"; {unread} {LEFT_TO_BATCH}" if unread else ""))
             unmarked = undo_markup("\n\n".join(texts))
             text = unmarked.text
             notes.extend(unmarked.notes())
@@ -95,12 +98,12 @@ class Input:
         if gutter:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
         return replace(self, text=text, markup=[*self.markup, *notes],
-                       mail=message is not None) if notes else None
+                       mail=message is not None, unread=unread) if notes else None
 
-    def _message(self) -> tuple[str, list[str], int] | None:
+    def _message(self) -> tuple[str, list[str], list[str]] | None:
         """When the input is a mail (an Outlook .msg, or a MIME message): how to say so, the
-        text of its parts to read, and how many other parts are left to `batch` (which opens
-        a message as an archive). A mail's plain text is read (its HTML only when it has
+        text of its parts to read, and the names of the other parts, left to `batch` (which
+        opens a message as an archive). A mail's plain text is read (its HTML only when it has
         none); an Outlook message's text and text attachments."""
         assert self.text is not None
         if self.data is not None and self.data.startswith(COMPOUND_FILE):
@@ -108,9 +111,13 @@ class Input:
 
             parts = outlook_parts(self.data)
             if parts:
-                texts = [body.decode("utf-8", "replace") for _, body, skipped in parts
-                         if skipped is None and body and b"\0" not in body[:4096]]
-                return "an Outlook message: {} text part(s)", texts, len(parts) - len(texts)
+                read = [skipped is None and bool(body) and b"\0" not in body[:4096]
+                        for _, body, skipped in parts]
+                texts = [body.decode("utf-8", "replace")
+                         for (_, body, _), taken in zip(parts, read, strict=True) if taken]
+                return ("an Outlook message: {} text part(s)", texts,
+                        [name for (name, _, _), taken in zip(parts, read, strict=True)
+                         if not taken])
         if not looks_like_message(self.source,
                                   self.text[:_MAIL_HEAD].encode("utf-8", "replace")):
             return None
@@ -118,13 +125,27 @@ class Input:
             found = message_parts(self.text.encode("utf-8", "surrogateescape"))
         except Exception:  # noqa: BLE001 - not a message after all: read as it stands
             return None
-        plain = [body for _, body, kind in found
+        plain = [i for i, (_, _, kind) in enumerate(found)
                  if kind.startswith("text/") and kind != "text/html"]
-        chosen = plain or [body for _, body, kind in found if kind == "text/html"]
+        chosen = plain or [i for i, (_, _, kind) in enumerate(found) if kind == "text/html"]
         if not chosen:
             return None
         return ("an e-mail message: {} text part(s) decoded",
-                [body.decode("utf-8", "replace") for body in chosen], len(found) - len(chosen))
+                [found[i][1].decode("utf-8", "replace") for i in chosen],
+                [name for i, (name, _, _) in enumerate(found) if i not in chosen])
+
+
+#: What is said of the parts of a mail that `analyze` does not read.
+LEFT_TO_BATCH = "not read here (certtriage batch reads attachments)"
+#: Names of a mail's unread parts given in its note; the rest are counted.
+_NAMED_PARTS = 5
+
+
+def _others(names: list[str]) -> str:
+    """The parts of a mail not read, by name (the first few)."""
+    shown = ", ".join(names[:_NAMED_PARTS])
+    more = len(names) - _NAMED_PARTS
+    return f"{len(names)} other part(s) ({shown}{f' and {more} more' if more > 0 else ''})"
 
 
 def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:

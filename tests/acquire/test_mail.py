@@ -158,3 +158,41 @@ def test_a_mail_that_only_names_the_code_is_read_decoded() -> None:
 
     assert (result.kind, result.root_causes) == ("ticket", ("revoked",))
     assert any(w.startswith("read as an e-mail message") for w in result.warnings)
+
+
+@pytest.mark.parametrize("shape", [s for s, (_, analyzed) in SHAPES.items() if not analyzed])
+@pytest.mark.parametrize("case", CASES)
+def test_analyze_names_the_attachments_it_leaves_to_batch(case: str, shape: str) -> None:
+    """Evidence only in a part `analyze` does not open (a zip, an attached mail): the answer is
+    the mail's own text (nothing decides), never its raw lines, and it names those parts."""
+    make, _ = SHAPES[shape]
+    message = make((FIXTURES / case).read_text(encoding="utf-8"))
+    # an attached mail has no file name: it is named by its place, as `batch` names it
+    attached = [part.get_filename() or ".eml" for part in message.iter_attachments()]
+
+    result = analyze_bytes(message.as_bytes(), "ticket-4711.eml")
+
+    assert (result.status, result.verdict) == ("unrecognized", None)
+    assert (result.error or "").startswith("an e-mail message whose text holds nothing")
+    assert all(name in (result.error or "") for name in attached), result.error
+    assert "certtriage batch reads attachments" in (result.error or "")
+
+
+def test_a_mail_with_prose_and_attachments_is_read_as_its_prose() -> None:
+    """The mail's text is read (here: a sub-status named), its attachments named as left to
+    `batch`, the first few by name and the rest counted; the raw message is not read."""
+    message = _mail()
+    message.set_content("We get 403.16 at the login since Monday; the logs are attached.\n")
+    names = [f"server-{n}.zip" for n in range(7)]
+    for name in names:
+        message.add_attachment(b"PK\x05\x06" + bytes(18), maintype="application",
+                               subtype="zip", filename=name)
+
+    result = analyze_bytes(message.as_bytes(), "ticket-4711.eml")
+
+    assert (result.kind, result.verdict) == ("ticket", "inconclusive")
+    assert [f.message for f in result.findings if f.cause == "substatus-named"] == [
+        "Line 1 names 403.16: Client certificate is untrusted or invalid."]
+    said = next(w for w in result.warnings if w.startswith("read as an e-mail message"))
+    assert "7 other part(s) (" + ", ".join(names[:5]) + " and 2 more)" in said
+    assert not any("could not be read" in w for w in result.warnings), result.warnings

@@ -122,3 +122,13 @@ def test_a_damaged_or_foreign_compound_file_is_reported(tmp_path: Path) -> None:
     assert "holds no Outlook message" in said["a.msg"]
     assert "could not be read" in said["b.msg"]
     assert [r.verdict for r in report.inputs if r.source.endswith("c.txt")] == ["fail"]
+
+
+def test_analyze_names_an_outlook_attachment_it_leaves_to_batch() -> None:
+    make, _ = SHAPES["zip attachment"]
+
+    result = analyze_bytes(make((FIXTURES / CASES[0]).read_text(encoding="utf-8")),
+                           "403 on login.msg")
+
+    assert result.status == "unrecognized"
+    assert "1 other part(s) (logs.zip) not read here" in (result.error or ""), result.error
