@@ -148,6 +148,22 @@ def chain_status_is_known(doc: CertutilVerify) -> bool:
     )
 
 
+def chain_shown_whole(doc: CertutilVerify) -> bool:
+    """Whether the status shown covers the whole chain: the chain's own (ChainContext,
+    SimpleChain, `-scinfo`), or each element's from the leaf on (`CertContext[i][0]`, then
+    [i][1] ... with none left out). A paste that starts at a CA's element, or skips one, shows
+    the status of what it holds only: the absence of an error in it proves nothing."""
+    if (any(s.error_status is not None or s.info_status is not None for s in doc.chain)
+            or doc.trailer.scinfo_chain_status is not None):
+        return True
+    shown: dict[int | None, list[int | None]] = {}
+    for element in doc.elements:
+        if element.error_status is not None:
+            shown.setdefault(element.chain_index, []).append(element.index)
+    return bool(shown) and all(indexes == list(range(len(indexes)))
+                               for indexes in shown.values())
+
+
 def error_bits(doc: CertutilVerify) -> bool:
     """Whether any status in the document carries an error bit."""
     chain = doc.chain_error

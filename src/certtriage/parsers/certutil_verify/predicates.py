@@ -11,7 +11,7 @@ registers them all. An output that verified several certificates is evaluated pe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, get_args
 
@@ -29,6 +29,7 @@ from .binding import (
     START,
     ChainBinding,
     all_hresults,
+    chain_shown_whole,
     chain_status_is_known,
     error_bits,
     failure_reported,
@@ -220,12 +221,33 @@ def chain_status_known(
 
 @predicate
 def chain_clean(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
-    """The chain status is known and nothing reports an error: no error bit, no error line,
+    """The whole chain's status is shown and nothing reports an error: no error bit, no error line,
     no failure verdict (revoked, revocation error, incomplete chain ...), no failed -scinfo
     chain (under the base policy)."""
-    if (chain_status_is_known(doc) and not error_bits(doc) and not doc.errors
+    if (chain_shown_whole(doc) and not error_bits(doc) and not doc.errors
             and not failure_reported(doc, logon=False)):
         yield b
+
+
+@predicate
+def chain_shown_in_part(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """Element statuses are shown, but not the whole chain's (`chain_shown_whole`: the paste
+    starts at a CA's element or skips one), and nothing shown reports an error: the elements
+    shown and those of the chain before them that are not."""
+    if (not chain_status_is_known(doc) or chain_shown_whole(doc) or error_bits(doc)
+            or doc.errors or failure_reported(doc, logon=False)):
+        return
+    shown = [(e.chain_index or 0, e.index) for e in doc.elements if e.error_status is not None]
+    known = {(c, i) for c, i in shown if i is not None}
+    missing = [(c, i) for c in sorted({c for c, _ in known})
+               for i in range(max(j for d, j in known if d == c)) if (c, i) not in known]
+    yield replace(b, values={**b.values, "shown": _positions(shown),
+                             "missing": _positions(missing) or "the elements before them"})
+
+
+def _positions(elements: Sequence[tuple[int, int | None]]) -> str:
+    return ", ".join(f"[{c}][{i}]" if i is not None else "one without its CertContext header"
+                     for c, i in elements)
 
 
 @predicate

@@ -17,7 +17,7 @@ from ...knowledge.codes import code_tables
 from ...knowledge.codes.tables import Family
 from ...knowledge.predicates import Binding, predicate, vocabulary
 from ...models.common import HResult
-from .binding import ChainBinding, chain_status_is_known, error_bits, failure_reported, leaf
+from .binding import ChainBinding, chain_shown_whole, error_bits, failure_reported, leaf
 from .model import CertutilVerify
 
 _LINES = ("failed", "leaf", "error")
@@ -104,12 +104,12 @@ def decisive_code(
 
 @predicate
 def trailer_passes(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
-    """The input does not show the chain's status, but certutil's verdict lines report a pass
-    (`Leaf certificate revocation check passed`, -scinfo's `Chain validates`) and no line
-    reports an error or a failure."""
+    """The input does not show the whole chain's status (`chain_shown_whole`), but certutil's
+    verdict lines report a pass (`Leaf certificate revocation check passed`, -scinfo's `Chain
+    validates`) and no line reports an error or a failure."""
     t = doc.trailer
     passed = t.leaf_revocation_passed or t.scinfo_chain == "valid"
-    if (passed and not chain_status_is_known(doc) and not error_bits(doc) and not doc.errors
+    if (passed and not chain_shown_whole(doc) and not error_bits(doc) and not doc.errors
             and not failure_reported(doc, logon=False)):
         yield b
 
