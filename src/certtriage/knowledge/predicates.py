@@ -92,7 +92,7 @@ class Binding:
         fill = {
             "who": describe_element(None, self.element, self.index, subject),
             "index": str(self.index) if self.index is not None else "?",
-            "subject": subject or "(subject not in the input)",
+            "subject": subject or "subject not in the input",
             "role": "certificate",
             "hresult": self.hresult.hex if self.hresult else "",
             "symbol": (self.hresult.symbol or "") if self.hresult else "",

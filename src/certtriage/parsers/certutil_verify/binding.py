@@ -45,7 +45,7 @@ class ChainBinding(Binding):
         fill = {
             "who": describe_element(role, element, self.index, subject),
             "index": str(self.index) if self.index is not None else "?",
-            "subject": subject or "(subject not in the input)",
+            "subject": subject or "subject not in the input",
             "role": role or "certificate",
             "url": check.url or "(URL not in the input)" if check else "",
             "section": URL_SECTIONS[check.section][0] if check else "",

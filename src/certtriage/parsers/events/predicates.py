@@ -76,7 +76,7 @@ def _event_fill(event: Event) -> dict[str, str]:
         else "a certificate",
         "action": (capi2.action or "") if capi2 else "",
         "event_id": str(event.event_id), "provider": event.provider,
-        "time": event.time or "(time not shown)", "computer": event.computer or "this machine",
+        "time": event.time or "time not shown", "computer": event.computer or "this machine",
         "alert": str(event.alert_code) if event.alert_code is not None else "?",
         "alert_name": event.alert_name or ("an unassigned alert" if event.alert_code is not None
                                            else "the alert number is not shown"),
