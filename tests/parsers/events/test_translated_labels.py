@@ -97,3 +97,50 @@ def test_translate_maps_only_known_labels(line: str, expected: str) -> None:
 ])
 def test_first_alert_skips_versions_and_other_numbers(text: str, alert: str | None) -> None:
     assert first_alert(text) == alert
+
+
+#: The label Event Viewer's copy puts above the event's XML, as a label that names XML in any
+#: language is read (only the first two were seen in real output; the rest stand for the
+#: shape: a short label with the word XML in it).
+_XML_LABELS = ["Event Xml:", "Ereignis-XML:", "XML de l'\u00e9v\u00e9nement :",
+               "\u30a4\u30d9\u30f3\u30c8 XML:", "XML \u0441\u043e\u0431\u044b\u0442\u0438\u044f:"]
+
+
+def _xml(event_id: int, alert: int) -> str:
+    return ('<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">\n'
+            f'  <System>\n    <Provider Name="Schannel" />\n    <EventID>{event_id}</EventID>\n'
+            '    <TimeCreated SystemTime="2025-03-14T08:12:44.0412222Z" />\n'
+            '    <EventRecordID>40412</EventRecordID>\n'
+            '    <Computer>WEB07.contoso.local</Computer>\n  </System>\n'
+            f'  <EventData>\n    <Data Name="AlertDesc">{alert}</Data>\n  </EventData>\n'
+            '</Event>\n')
+
+
+@pytest.mark.parametrize("position", range(0, _LANGUAGES, 3))
+@pytest.mark.parametrize("xml_label", _XML_LABELS)
+@pytest.mark.parametrize("fenced", [False, True], ids=["plain", "fenced"])
+def test_a_copy_with_its_xml_is_one_event_in_any_language(position: int, xml_label: str,
+                                                          fenced: bool) -> None:
+    """Event Viewer's "Copy details as text": the labels and message, then the same event's
+    XML under its label (in a ticket, often as two Markdown code blocks)."""
+    record = _record(position, 36887, _MESSAGES[1].format(alert=51), dressed=False,
+                     labelled_message=True)
+    text = (f"```\n{record}{xml_label}\n```\n```xml\n{_xml(36887, 51)}```\n" if fenced
+            else f"{record}{xml_label}\n{_xml(36887, 51)}")
+
+    result = analyze_text(text)
+
+    (event,) = result.events
+    assert (event["event_id"], event["alert_code"], event["data"].get("AlertDesc")) == (
+        36887, 51, "51"), text
+
+
+def test_xml_under_a_label_of_no_record_is_its_own_event() -> None:
+    """The label joins the XML to a record above it only: a sentence naming XML above an
+    export stays prose, and the export is read as it is."""
+    text = f"Here is what the XML export says:\n\n{_xml(36888, 48)}"
+
+    result = analyze_text(text)
+
+    (event,) = result.events
+    assert (event["event_id"], event["alert_code"]) == (36888, 48)

@@ -81,6 +81,38 @@ def translate(line: str) -> str:
     return line if english is None else f"{english}: {m['value']}"
 
 
+#: A short label that names XML, with nothing after it: Event Viewer's copy puts the event's
+#: XML under such a label in every language ("Event Xml:", "Ereignis-XML:", "XML de
+#: l'événement :"), so it is known by the word all of them keep and the XML that follows it.
+_XML_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:\uff1a<>\n]{0,30}\bXML\b[^:\uff1a<>\n]{0,30}"
+                        r"[:\uff1a]\s*(?:\*\*|__)?\s*$", re.IGNORECASE)
+
+
+def translate_lines(lines: list[str], taken: set[int]) -> list[str]:
+    """Every line but those `taken` (blank) through :func:`translate` and :func:`undress`; the
+    label of an event's XML in any language as the grammar's `Event Xml:` when the next line
+    with text opens the XML."""
+    out = []
+    for i, line in enumerate(lines):
+        if i in taken:
+            out.append("")
+        elif names_xml(line) and _opens_xml(lines, i + 1):
+            out.append("Event Xml:")
+        else:
+            out.append(undress(translate(line)))
+    return out
+
+
+def names_xml(line: str) -> bool:
+    """Whether `line` is the label of an event's XML, in any language (`_XML_LABEL`)."""
+    return _XML_LABEL.match(line) is not None
+
+
+def _opens_xml(lines: list[str], start: int) -> bool:
+    following = next((ln for ln in lines[start:start + 4] if ln.strip()), "")
+    return following.lstrip().startswith("<Event")
+
+
 def _starts_another(fields: dict[str, str], label: str) -> bool:
     """Whether `label` opens the next record: it repeats one of this record, or it is a label
     that opens records and this one already has its event id (so a WMI `LogFile:` line before

@@ -33,7 +33,7 @@ from .event import Event, EventShape
 from .evtx import MAX_EVENTS
 from .friendly import blocks
 from .friendly import tree as friendly_tree
-from .labels import ALIASES, RecordBuilder, translate, undress
+from .labels import ALIASES, RecordBuilder, names_xml, translate, translate_lines, undress
 from .model import EventLog
 from .records import build_event, event_from_node
 from .table import Row, tables
@@ -76,9 +76,9 @@ def _embedded_xml(text: str) -> tuple[int, int] | None:
     lines = text.split("\n")
     first = text.count("\n", 0, start.start())
     before = next((line.strip() for line in reversed(lines[:first]) if line.strip()), "")
-    if before.lower().startswith("event xml") and any(
-            _RECORD_LABEL.match(line) for line in lines[:first]):
-        return None  # the XML part of an Event Viewer copy: its record reads it
+    if names_xml(before) and any(
+            _RECORD_LABEL.match(translate(undress(line))) for line in lines[:first]):
+        return None  # the XML part of an Event Viewer copy (in any language): its record reads it
     last = max((i for i in range(first, len(lines)) if _XML_END.search(lines[i])), default=None)
     return (first, last) if last is not None else None
 
@@ -206,7 +206,7 @@ def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
              found: list[FoundMessage]) -> tuple[list[dict[str, Any]], tuple[Repair, ...]]:
     """The label/value records of the lines no table or friendly view took, with the
     friendly view or the message that follows a record attached to it."""
-    rest = "\n".join("" if i in taken else undress(translate(line)) for i, line in enumerate(lines))
+    rest = "\n".join(translate_lines(lines, taken))
     if _HTML.search(rest) and "<Event" not in rest:
         rest = clean_text(rest)
     norm = normalize(rest)
