@@ -3,6 +3,8 @@ verified several certificates is split into runs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from certtriage import analyze_path, analyze_text
@@ -255,3 +257,28 @@ def test_another_tools_code_after_certutil_lines_is_not_a_chain_error(foreign: s
     result = analyze_text(text)
     assert result.root_causes == ("untrusted-root",)
     assert [h.hex for h in result.model.errors] == []
+
+
+_RUNBOOK = ("PS C:\\> certutil -urlcache CRL delete\n"
+            "PS C:\\> certutil -verify -urlfetch user.cer\n")
+_DUMPS = sorted(p for folder in ("pass", "revoked", "untrusted-root", "revocation-offline")
+                for p in (FIXTURES / "certutil" / folder).glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _DUMPS, ids=lambda p: p.name)
+def test_a_urlcache_command_line_above_a_verify_dump_is_no_listing(path: Path) -> None:
+    """A runbook's commands pasted above the output: the -urlcache line names no listing when
+    -verify output follows (the dump reads as it does alone)."""
+    text = path.read_text(encoding="utf-8")
+    alone = analyze_text(text)
+
+    result = analyze_text(_RUNBOOK + text)
+
+    assert "UCH001" not in {f.rule for f in result.findings}
+    assert (result.verdict, result.root_causes) == (alone.verdict, alone.root_causes)
+
+
+def test_an_empty_cache_delete_is_still_a_listing() -> None:
+    result = analyze_text("C:\\>certutil -urlcache * delete\n\nCertUtil: -URLCache command "
+                          "FAILED: 0x80070103 (WIN32/HTTP: 259 ERROR_NO_MORE_ITEMS)\n")
+    assert (result.verdict, [f.rule for f in result.findings]) == ("inconclusive", ["UCH001"])

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from ...knowledge.predicates import Binding, predicate, vocabulary
-from .binding import ChainBinding
+from .binding import ChainBinding, chain_status_is_known
 from .commands import CheckName, DcStore, PairVerification
 from .model import CertutilVerify
 
@@ -77,6 +77,10 @@ def urlcache_listing(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
     """A -urlcache listing, with how many entries it shows and how many are CRLs."""
     cache = doc.urlcache
     if cache is None:
+        return
+    empty = (not cache.entries and cache.count is None and cache.deleted is None
+             and cache.status is None)
+    if empty and chain_status_is_known(doc):  # only its command line, among -verify output
         return
     crls = sum(1 for url in cache.entries if url.lower().rstrip("/").endswith(".crl"))
     count = cache.count if cache.count is not None else len(cache.entries)
