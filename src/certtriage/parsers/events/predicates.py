@@ -99,9 +99,13 @@ def parts(log: EventLog) -> Iterator[Part]:
                    context=context.replace(" ()", ""))
 
 
+#: The alert events of each direction: an alert received (36887), generated (36888), either.
+_ALERT_EVENTS = {"received": (36887,), "generated": (36888,), "either": (36887, 36888)}
+
+
 @vocabulary("direction")
 def _direction(item: Any) -> str | None:
-    return None if item in ("received", "generated") else "must be received or generated"
+    return None if item in _ALERT_EVENTS else "must be received, generated or either"
 
 
 @vocabulary("levels")
@@ -152,12 +156,12 @@ def alert(
     where: dict[str, list[str]] | None = None,
     where_not: dict[str, list[str]] | None = None,
 ) -> Iterator[Binding]:
-    """Schannel fatal-alert events: `received` (36887) or `generated` (36888), with an alert
-    number among `alerts` (any when not given) and not among `not_alerts`, whose data fits
-    `where` / `where_not`."""
-    event_id = 36887 if direction == "received" else 36888
+    """Schannel fatal-alert events: `received` (36887), `generated` (36888) or `either`, with
+    an alert number among `alerts` (any when not given) and not among `not_alerts`, whose data
+    fits `where` / `where_not`."""
+    event_ids = _ALERT_EVENTS[direction]
     for item in doc.events:
-        if item.provider != "Schannel" or item.event_id != event_id:
+        if item.provider != "Schannel" or item.event_id not in event_ids:
             continue
         code_ = item.alert_code
         if alerts is not None and code_ not in alerts:

@@ -78,8 +78,10 @@ class AlertBinding(Binding):
 
 
 @predicate
-def mentioned_alert(doc: Mentions, b: Binding) -> Iterator[Binding]:
-    """Each fatal TLS alert the text names without the event that logged it (once each)."""
+def mentioned_alert(doc: Mentions, b: Binding, *, alerts: list[int] | None = None,
+                    not_alerts: list[int] | None = None) -> Iterator[Binding]:
+    """Each fatal TLS alert the text names without the event that logged it (once each), with
+    a number among `alerts` (any when not given) and not among `not_alerts`."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.catalog import event_knowledge
@@ -88,6 +90,8 @@ def mentioned_alert(doc: Mentions, b: Binding) -> Iterator[Binding]:
     for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "alert"):
         mention = next(m for m in doc.mentions if m.kind == "alert" and m.value == value)
         alert = int(value)
+        if (alerts is not None and alert not in alerts) or alert in (not_alerts or ()):
+            continue
         yield AlertBinding(index=b.index, element=b.element, hresult=b.hresult, values={
             **b.values, "alert": value, "alert_name": names.get(alert, "an unassigned alert"),
             "token": mention.token, "line": str(mention.line)}, alert=alert)
