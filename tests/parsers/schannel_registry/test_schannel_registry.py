@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from certtriage import analyze_bytes, analyze_path
+from certtriage import analyze_bytes, analyze_path, analyze_text
 from certtriage.knowledge.predicates import Binding, check_args
 from certtriage.parsers import FormatId
 from certtriage.parsers.schannel_registry import sniff
@@ -66,10 +66,34 @@ def test_sniff_accepts_other_spellings(text: str) -> None:
     f"[{KEY}]\n\"SendTrustedIssuerList\"=dword:00000000\n",
     # the key path quoted in a sentence
     f"Set SendTrustedIssuerList under {KEY} to 0.\n",
+    # the key path on a line of its own in an article, prose around it
+    (f"This is controlled by the SendTrustedIssuerList value below the following key:\n{KEY}\n"
+     "By default, the value is not set.\n"),
+    f"Registry key:\n\n{KEY}\n\nValue: ClientAuthTrustMode (DWORD)\n",
     "",
 ])
 def test_sniff_rejects_lookalikes(text: str) -> None:
     assert not sniff(text)
+
+
+@pytest.mark.parametrize("after", [
+    "    SendTrustedIssuerList    REG_DWORD    0x0",
+    f"{KEY}\\Protocols",
+    "ERROR: The system was unable to find the specified registry key or value.",
+    "End of search: 3 match(es) found.",
+    "",
+])
+def test_a_key_line_is_an_export_by_what_reg_query_prints_after_it(after: str) -> None:
+    assert sniff(f"C:\\>reg query {KEY} /v SendTrustedIssuerList\n\n{KEY}\n{after}\n")
+
+
+def test_a_key_quoted_in_an_article_leaves_the_ticket_reader_to_it() -> None:
+    """An article naming the key and a 403.7: no claim about the key's values is made."""
+    text = (f"IIS logs 403 7 5. The behaviour is set by SendTrustedIssuerList below the key\n"
+            f"{KEY}\nBy default the value is not set.\n")
+    result = analyze_text(text)
+    assert result.kind == "ticket"
+    assert not [f for f in result.findings if f.rule.startswith("REG")], result.findings
 
 
 @pytest.mark.parametrize("path", [

@@ -28,10 +28,21 @@ _HEADER = re.compile(r"^(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \
                      re.IGNORECASE)
 
 
+#: What `reg query` prints after a key line: a value, a subkey, its error for a value or key
+#: that is not there, or the end of a /s search.
+_AFTER_KEY = re.compile(
+    rf"^(?:[ \t]+\S[^\n]*?[ \t]REG_[A-Z_]+\b|{_SCHANNEL}\\|ERROR:|End of search)", re.IGNORECASE)
+
+
 def sniff(text: str) -> bool:
-    """A `reg query` key line of the SCHANNEL key, or a .reg header and a [SCHANNEL] key."""
+    """A `reg query` listing of the SCHANNEL key (its key line followed by what `reg query`
+    prints after one, or by nothing), or a .reg header and a [SCHANNEL] key. A key path quoted
+    in prose ("... below the following registry key:") is no export: it shows no value."""
     sample = text[:SNIFF_CHARS]
-    if _QUERY_SCHANNEL.search(sample):
-        return True
+    for match in _QUERY_SCHANNEL.finditer(sample):
+        rest = sample[match.end():]
+        following = next((line for line in rest.split("\n") if line.strip()), None)
+        if following is None or _AFTER_KEY.match(following):
+            return True
     first = next((line for line in sample.split("\n") if line.strip()), "")
     return bool(_HEADER.match(first.strip()) and _FILE_SCHANNEL.search(sample))
