@@ -51,16 +51,36 @@ def test_sniff_accepts_w3c_directives(head: str) -> None:
     "#Fields: a b c\n1 2 3\n",
     "#Software: Contoso Web Server 1.0\n",
     "x" * 5000 + "\n" + HEADER,
-    row() * 3,
+    # a date and time opening a line of another log, or of prose
+    "2024-03-11 08:00:00 INFO web01 GET /portal 443 - 10.0.0.5 ok - 403 seven 5 120\n",
+    "2024-03-11 08:00:00 the portal answered 403 7 5 to every user\n",
 ])
 def test_sniff_rejects_other_text(text: str) -> None:
     assert not sniff(text)
 
 
+@pytest.mark.parametrize("shape", ["alone", "three", "in-a-sentence", "quoted", "fenced",
+                                   "spaced", "iis7"])
+def test_request_lines_without_a_header_are_a_log(shape: str) -> None:
+    """Lines pasted from a log without its directives (a forum post, a ticket): read in IIS's
+    default layout (15 values, or IIS 7's 14), wherever in a line the date starts."""
+    line = row(status=403, sub=16, win32=2148204809).rstrip("\n")
+    iis7 = " ".join(v for n, v in enumerate(line.split()) if n != 10)  # without cs(Referer)
+    text = {"alone": line, "three": "\n".join([line] * 3),
+            "in-a-sentence": f"Here is the line IIS logs: {line}.",
+            "quoted": f"> {line}", "fenced": f"```\n{line}\n```",
+            "spaced": line.replace(" ", "   "), "iis7": iis7}[shape] + "\n"
+
+    assert sniff(text)
+    result = analyze_text(text, "<test>")
+    assert (result.kind, result.iis_substatus, result.verdict) == ("iis-w3c-log", ("403.16",), "fail")
+
+
 def test_sniff_claims_no_fixture_of_another_format() -> None:
     cases = FIXTURES / "cases"  # case folders hold IIS logs too, named as IIS names them
     others = [p for p in FIXTURES.rglob("*") if p.is_file() and LOGS not in p.parents
-              and not (cases in p.parents and p.name.startswith("u_ex") and p.suffix == ".log")]
+              and not (cases in p.parents and p.name.startswith("u_ex") and p.suffix == ".log")
+              and not (p.parent.name == "wild" and p.name.startswith("iis-log-"))]
     assert any("certutil" in p.parts for p in others) and any("events" in p.parts for p in others)
     claimed = [p for p in others if sniff(p.read_bytes().decode("utf-8", "replace"))]
     assert claimed == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ...errors import ParseError
 from ...knowledge.codes import code_tables, hresult_from_win32, to_unsigned
 from ...models.common import UnparsedLine
+from . import request_values
 from .model import FieldsHeader, RequestGroup, Sample, Tally, W3cLog, Win32Status
 
 #: The IIS 7+ default field list (used for data lines that come before any `#Fields:`).
@@ -25,6 +26,9 @@ DEFAULT_FIELDS = (
     "cs-username", "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus",
     "sc-win32-status", "time-taken",
 )
+
+#: The IIS 7 and 7.5 default field list: the same without cs(Referer).
+IIS7_FIELDS = tuple(f for f in DEFAULT_FIELDS if f != "cs(Referer)")
 
 #: Fields the diagnosis reads; a field list without one of them is reported.
 KEY_FIELDS = ("date", "time", "c-ip", "cs-uri-stem", "sc-status", "sc-substatus",
@@ -270,12 +274,18 @@ class _Reader:
     def _data(self, number: int, line: str) -> None:
         values = line.split()
         layout = self.layout
-        if layout is None:
-            if len(values) != len(DEFAULT_FIELDS):
-                self._skip(number, line, "no #Fields directive before this line")
+        if layout is None or layout.assumed:
+            found = request_values(line)
+            if found is None:
+                self._skip(number, line, "no #Fields directive before this line" if layout is None
+                           else f"{len(values)} values where the default field list (no #Fields "
+                           f"directive) names {layout.width}")
                 return
-            self.assumed = True
-            layout = self.layout = _Layout.of(-1, DEFAULT_FIELDS, assumed=True)
+            values = found
+            fields = DEFAULT_FIELDS if len(values) == len(DEFAULT_FIELDS) else IIS7_FIELDS
+            if layout is None or layout.width != len(fields):
+                self.assumed = True
+                layout = self.layout = _Layout.of(-1, fields, assumed=True)
         if len(values) != layout.width:
             names = ("default field list (no #Fields directive)" if layout.assumed
                      else "#Fields list")
