@@ -144,3 +144,19 @@ def test_xml_under_a_label_of_no_record_is_its_own_event() -> None:
 
     (event,) = result.events
     assert (event["event_id"], event["alert_code"]) == (36888, 48)
+
+
+def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
+    """Windows Server 2003's layout (`Ereignistyp:` ... `Uhrzeit:`, the message after
+    `Beschreibung:` on the same line), as a German system prints it."""
+    text = ("Ereignistyp: Warnung\nEreignisquelle: Schannel\nEreigniskategorie: Keine\n"
+            "Ereignis-ID: 36885\nDatum: 14.03.2025\nUhrzeit: 09:12:44\nBenutzer: N/A\n"
+            "Computer: WEB07\n\nBeschreibung: Beim Anfordern der Clientauthentifizierung sendet "
+            "dieser Server eine Liste vertrauensw\u00fcrdiger Zertifizierungsstellen.\n")
+
+    result = analyze_text(text)
+
+    assert (result.status, result.root_causes) == ("parsed", ("issuer-list-truncated",))
+    (event,) = result.events
+    assert (event["event_id"], event["computer"], event["time"]) == (
+        36885, "WEB07", "14.03.2025 09:12:44")
