@@ -24,10 +24,25 @@ _FIRST = re.compile(
 _HASH = re.compile(r"^[ \t]*Certificate Hash[ \t]*:", re.MULTILINE | re.IGNORECASE)
 
 
+#: `netsh http add sslcert` / `update sslcert` naming the binding it sets (`ipport=`,
+#: `hostnameport=`, `ccs=`), on one line.
+COMMAND = re.compile(r"\bnetsh(?:\.exe)?\s+http\s+(?:add|update)\s+sslcert\b", re.IGNORECASE)
+_ENDPOINT = re.compile(r"\b(?:ipport|hostnameport|ccs)\s*=", re.IGNORECASE)
+
+
 def sniff(text: str) -> bool:
     """The `SSL Certificate bindings:` header, or a binding's first line and a Certificate
-    Hash line, within the first few KB."""
+    Hash line, or a `netsh http add sslcert` command naming its binding, within the first few
+    KB."""
     sample = text[:SNIFF_CHARS]
     if _HEADER.search(sample):
         return True
-    return bool(_FIRST.search(sample) and _HASH.search(sample))
+    if _FIRST.search(sample) and _HASH.search(sample):
+        return True
+    return any(_ENDPOINT.search(command_line(sample, m.end())) for m in COMMAND.finditer(sample))
+
+
+def command_line(text: str, start: int) -> str:
+    """The rest of the line from `start`."""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]

@@ -70,15 +70,20 @@ class SslBinding(Model):
     field_lines: dict[str, int] = Field(default_factory=dict)
     """Line number of each setting: by field name for the typed settings, by label for the
     others."""
+    command: bool = False
+    """Set by a `netsh http add sslcert` / `update sslcert` command in the input rather than
+    shown by `show sslcert`: only the settings the command names are known."""
 
     @property
     def description(self) -> str:
         """How reports name the binding: `binding 0.0.0.0:443`."""
         if self.kind == "hostname_port":
-            return f"binding {self.endpoint} (SNI)"
-        if self.kind == "ccs":
-            return f"Central Certificate Store binding on port {self.endpoint}"
-        return f"binding {self.endpoint}"
+            name = f"binding {self.endpoint} (SNI)"
+        elif self.kind == "ccs":
+            name = f"Central Certificate Store binding on port {self.endpoint}"
+        else:
+            name = f"binding {self.endpoint}"
+        return f"{name} as the netsh command in the input sets it" if self.command else name
 
     def is_set(self, label: str) -> bool:
         """Whether an `other` label (matched without regard to case) reads Set or Enabled."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...errors import ParseError
 from ...models.common import UnparsedLine
-from . import _FIRST, _HEADER
+from . import _FIRST, _HEADER, COMMAND
 from .model import BindingKind, SslBinding, SslCertBindings
 
 _RULE = re.compile(r"^[ \t]*-{5,}[ \t]*$")
@@ -69,6 +69,72 @@ _FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 
+def _switch(value: str) -> bool:
+    text = value.strip().lower()
+    if text not in ("enable", "disable"):
+        raise ValueError(value)
+    return text == "enable"
+
+
+#: `netsh http add sslcert` parameters -> model field and value reader (the binding's own:
+#: `ipport`, `hostnameport`, `ccs`, are in `_COMMAND_KINDS`).
+_PARAMETERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "certhash": ("certificate_hash", _text),
+    "appid": ("application_id", _text),
+    "certstorename": ("store_name", _text),
+    "verifyclientcertrevocation": ("verify_revocation", _switch),
+    "verifyrevocationwithcachedclientcertonly": ("cached_only", _switch),
+    "usagecheck": ("usage_check", _switch),
+    "revocationfreshnesstime": ("revocation_freshness_time", _int),
+    "urlretrievaltimeout": ("url_retrieval_timeout", _int),
+    "sslctlidentifier": ("ctl_identifier", _text),
+    "sslctlstorename": ("ctl_store_name", _text),
+    "dsmapperusage": ("ds_mapper", _switch),
+    "clientcertnegotiation": ("negotiate_client_certificate", _switch),
+}
+_COMMAND_KINDS: dict[str, BindingKind] = {"ipport": "ip_port", "hostnameport": "hostname_port",
+                                          "ccs": "ccs"}
+_PARAMETER = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"']+)")
+
+
+def _parameters(line: str) -> list[tuple[str, str]] | None:
+    """The `name=value` pairs of a line that holds nothing else (a command's continuation), or
+    None."""
+    pairs = [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(line)]
+    rest = _PARAMETER.sub("", line).strip()
+    return pairs if pairs and not rest.strip("^`\\") else None
+
+
+def _command(lines: list[str], start: int, first: str) -> tuple[SslBinding | None, int,
+                                                                  list[UnparsedLine]]:
+    """The binding a `netsh http add|update sslcert` command sets, from the text after its
+    verb on line `start` (0-based) and the lines that only continue its parameters; with the
+    index of the line after it and what it could not read."""
+    pairs = [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(first)]
+    end = start + 1
+    while end < len(lines) and (more := _parameters(lines[end])) is not None:
+        pairs.extend(more)
+        end += 1
+    problems: list[UnparsedLine] = []
+    kind = next(((_COMMAND_KINDS[k], v) for k, v in pairs if k in _COMMAND_KINDS), None)
+    if kind is None:
+        return None, end, problems
+    builder = _Builder(kind[0], kind[1], start + 1)
+    for name, value in pairs:
+        if name not in _PARAMETERS:
+            continue
+        field, read = _PARAMETERS[name]
+        try:
+            builder.data[field] = read(value)
+        except ValueError:
+            problems.append(UnparsedLine(line=start + 1, text=f"{name}={value}"[:300],
+                                         reason=f"value of {name} not understood"))
+            continue
+        builder.lines[field] = start + 1
+    builder.data["command"] = True
+    return builder.build(), end, problems
+
+
 def _norm(label: str) -> str:
     return " ".join(label.split()).lower()
 
@@ -106,8 +172,9 @@ class _Builder:
 
 def parse(text: str) -> SslCertBindings:
     """Read `netsh http show sslcert` output; ValueError when there is none in `text`."""
-    if not _HEADER.search(text) and not _FIRST.search(text):
-        raise ParseError("no `SSL Certificate bindings:` header or binding line in the input")
+    if not _HEADER.search(text) and not _FIRST.search(text) and not COMMAND.search(text):
+        raise ParseError("no `SSL Certificate bindings:` header, binding line or `netsh http "
+                         "add sslcert` command in the input")
     bindings: list[SslBinding] = []
     unparsed: list[UnparsedLine] = []
     header_line: int | None = None
@@ -118,8 +185,20 @@ def parse(text: str) -> SslCertBindings:
     def skip(number: int, line: str, reason: str) -> None:
         unparsed.append(UnparsedLine(line=number, text=line.strip()[:300], reason=reason))
 
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    lines = text.split("\n")
+    following = 0  # the first line not read as part of a command
+    for number, line in enumerate(lines, start=1):
+        if number <= following or not line.strip():
+            continue
+        command = COMMAND.search(line)
+        if command is not None:
+            if current is not None:
+                bindings.append(current.build())
+                current, block = None, None
+            binding, following, problems = _command(lines, number - 1, line[command.end():])
+            unparsed.extend(problems)
+            if binding is not None:
+                bindings.append(binding)
             continue
         if _HEADER.match(line):
             header_line = header_line or number
@@ -138,8 +217,9 @@ def parse(text: str) -> SslCertBindings:
             current = _Builder(_KINDS[key], value, number)
             block = None
             continue
-        if current is None:
-            skip(number, line, "setting before the first IP:port / Hostname:port line")
+        if current is None:  # a known setting out of place, or a sentence with a colon
+            skip(number, line, "setting before the first IP:port / Hostname:port line"
+                 if key in _FIELDS else "not a `label : value` line of netsh http show sslcert")
             continue
         if key == "extended properties" and not value:
             block = {}
