@@ -133,3 +133,36 @@ def test_a_code_named_in_any_spelling_is_read(code: ErrorCode, spelling: str) ->
     result = analyze_text("Hello team,\n\n" + _SPELLINGS[spelling](code) + "\n\nThanks\n")
     assert result.kind == "ticket"
     assert code.cause in result.root_causes
+
+
+#: How TLS clients print a failed handshake, with `{hex}` the code, `{symbol}` its name.
+_CLIENT_SIDE = {
+    "curl": "* schannel: next InitializeSecurityContext failed: {symbol} ({hex}) - {message}",
+    "curl-unknown": "curl: (35) schannel: next InitializeSecurityContext failed: Unknown error "
+                    "({hex})",
+    "git": "fatal: unable to access 'https://git.contoso.com/app.git/': schannel: next "
+           "InitializeSecurityContext failed: {symbol} ({hex})",
+    "prose": "Our monitoring agent fails with InitializeSecurityContext returned {hex} when it "
+             "calls the portal.",
+}
+_CHAIN_CODES = [c for c in _NAMING if c.cause in (
+    "revocation-offline", "untrusted-root", "revoked", "not-time-valid", "partial-chain")]
+
+
+@pytest.mark.parametrize("shape", list(_CLIENT_SIDE))
+@pytest.mark.parametrize("code", _CHAIN_CODES, ids=[c.hex for c in _CHAIN_CODES])
+def test_a_tls_clients_failure_is_about_the_servers_certificate(code: ErrorCode,
+                                                                 shape: str) -> None:
+    """A code a TLS client reports (InitializeSecurityContext) keeps its cause, but is about
+    the certificate the server sent: no IIS sub-status follows; the server's call
+    (AcceptSecurityContext) or no call at all keeps it."""
+    line = _CLIENT_SIDE[shape].format(hex=code.hex, symbol=code.symbol or "",
+                                      message=code.message)
+
+    client = analyze_text(line + "\n")
+    server = analyze_text(line.replace("InitializeSecurityContext", "AcceptSecurityContext")
+                          + "\n")
+
+    assert (client.root_causes, client.iis_substatus) == ((code.cause,), ())
+    assert {f.rule for f in client.findings if f.root_cause} == {"TKT010"}
+    assert code.cause in server.root_causes and server.iis_substatus

@@ -38,6 +38,9 @@ _ALERT_NUMBER = re.compile(
 #: What makes a line about TLS (an alert number elsewhere is a monitoring alert, a ticket's).
 _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldaps|https",
                         re.IGNORECASE)
+#: The SSPI call a TLS client makes (curl, git, PowerShell report its failures by name): a code
+#: it failed with is about the server's certificate.
+_CLIENT_CALL = re.compile(r"\bInitializeSecurityContext", re.IGNORECASE)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
@@ -50,8 +53,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found: list[Mention] = []
     for number, text in lines:
         codes = _codes(text, tables)
-        found.extend(Mention(line=number, token=token, kind="code", value=code.hex)
-                     for token, code in codes)
+        client = _CLIENT_CALL.search(text) is not None
+        found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
+                             client=client) for token, code in codes)
         found.extend(_retrievals(number, text, [c for _, c in codes]))
         found.extend(Mention(line=number, token=m.group(0), kind="substatus",
                              value=m.group(0)) for m in _SUBSTATUS.finditer(text))

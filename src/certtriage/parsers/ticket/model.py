@@ -23,6 +23,9 @@ class Mention(Model):
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
+    client: bool = False
+    """Named on a line where a TLS client reports it (InitializeSecurityContext, the call a
+    client makes; a server's is AcceptSecurityContext): about a server's certificate."""
 
 
 class Mentions(Evidence):

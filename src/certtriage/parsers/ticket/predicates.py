@@ -29,10 +29,11 @@ def parts(ticket: Ticket) -> Iterator[Part]:
 
 
 @predicate
-def mentioned_code(doc: Mentions, b: Binding, *,
-                   codes: list[str] | None = None) -> Iterator[Binding]:
+def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
+                   client: bool | None = None) -> Iterator[Binding]:
     """Each code among `codes` that the text names (once per code, at its first mention); with
-    no `codes`, each code that names a cause in the code tables."""
+    no `codes`, each code that names a cause in the code tables. `client`: only codes a TLS
+    client reports (true) or only the others (false)."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.codes import code_tables
@@ -42,6 +43,8 @@ def mentioned_code(doc: Mentions, b: Binding, *,
         m.value for m in doc.mentions if (known := tables.lookup(m.value)) and known.cause}
     seen: set[str] = set()
     for mention in doc.mentions:
+        if client is not None and mention.client != client:
+            continue
         if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
             seen.add(mention.value)
             code = code_tables().hresult(int(mention.value, 16), mention.line)
