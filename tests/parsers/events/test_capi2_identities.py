@@ -10,7 +10,7 @@ import pytest
 from certtriage.case import about, diagnose_case
 from certtriage.models.findings import InputResult, Report
 from certtriage.parsers.events.text import parse as parse_events
-from certtriage.pipeline import analyze_path
+from certtriage.pipeline import analyze_path, analyze_text
 from certtriage.render import OutputFormat, render
 
 from ...conftest import FIXTURES
@@ -130,3 +130,23 @@ def test_a_csv_export_keeps_the_seconds_of_its_local_times() -> None:
     events = _read(FIXTURES / "events" / "csv" / "mixed-system-events.csv").model.events  # type: ignore[union-attr]
     assert [e.time_at for e in events][:2] == [datetime(2024, 2, 6, 9, 12, 40),
                                                datetime(2024, 2, 6, 8, 47, 13)]
+
+
+@pytest.mark.parametrize(("element", "event_id"), [
+    ("CertGetCertificateChain", 11), ("CertVerifyCertificateChainPolicy", 30),
+    ("CertVerifyRevocation", 41), ("CryptRetrieveObjectByUrlWire", 53)])
+@pytest.mark.parametrize("wrapped", [False, True], ids=["alone", "in-prose"])
+def test_a_capi2_event_pasted_without_its_system_part_is_known_by_its_content(
+        element: str, event_id: int, wrapped: bool) -> None:
+    """Articles quote a CAPI2 event's `<UserData>` only: the element it holds names the event."""
+    xml = (f"<Event>\n  <UserData>\n    <{element}>\n"
+           '      <Certificate fileRef="0F1E2D3C.cer" subjectName="portal.contoso.com" />\n'
+           '      <Result value="800B010A">A certificate chain could not be built to a trusted '
+           f"root authority.</Result>\n    </{element}>\n  </UserData>\n</Event>\n")
+    text = f"The CAPI2 log shows this error (Event ID {event_id}):\n\n{xml}" if wrapped else xml
+
+    result = analyze_text(text)
+
+    assert [(e["provider"], e["event_id"]) for e in result.events] == [
+        ("Microsoft-Windows-CAPI2", event_id)]
+    assert "0x800b010a" in result.hresults

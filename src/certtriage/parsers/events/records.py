@@ -123,15 +123,18 @@ def _data(event: Node) -> dict[str, str]:
 
 def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
                     message: str = "") -> Event | None:
-    """Read one `<Event>` tree; None when it has no provider or id."""
+    """Read one `<Event>` tree; None when it has no provider or id (a CAPI2 event pasted
+    without its `<System>` part is known by the element its `<UserData>` holds)."""
     system = event.find("System")
     if system is None:
-        return None
+        system = Node("System")
     provider_node = system.find("Provider")
     provider = (provider_node.attrs.get("Name") or provider_node.attrs.get("EventSourceName")
                 if provider_node is not None else None)
     id_node = system.find("EventID")
     event_id = _int(id_node.text if id_node is not None else None)
+    if not provider and event_id is None:
+        provider, event_id = _capi2_by_content(event)
     if not provider or event_id is None:
         return None
     time_node = system.find("TimeCreated")
@@ -151,6 +154,21 @@ def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
         capi2=capi2_detail(event) if canonical_provider(provider) ==
         "Microsoft-Windows-CAPI2" else None,
     )
+
+
+#: The CAPI2 Operational events by the element their `<UserData>` holds (the start events'
+#: elements end in `Start`).
+_CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain": 11,
+                   "CertVerifyCertificateChainPolicy": 30, "CertVerifyRevocation": 41,
+                   "CryptRetrieveObjectByUrlWire": 53}
+
+
+def _capi2_by_content(event: Node) -> tuple[str | None, int | None]:
+    user_data = event.find("UserData")
+    if user_data is None or not user_data.children:
+        return None, None
+    event_id = _CAPI2_ELEMENTS.get(user_data.children[0].name)
+    return ("Microsoft-Windows-CAPI2", event_id) if event_id is not None else (None, None)
 
 
 def build_event(*, provider: str, event_id: int, message: str = "", data: dict[str, str],
