@@ -221,9 +221,9 @@ def chain_status_known(
 
 @predicate
 def chain_clean(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
-    """The whole chain's status is shown and nothing reports an error: no error bit, no error line,
-    no failure verdict (revoked, revocation error, incomplete chain ...), no failed -scinfo
-    chain (under the base policy)."""
+    """The whole chain's status is shown (`chain_shown_whole`) and nothing reports an error: no
+    error bit, no error line, no failure verdict (revoked, revocation error, incomplete chain
+    ...), no failed -scinfo chain (under the base policy)."""
     if (chain_shown_whole(doc) and not error_bits(doc) and not doc.errors
             and not failure_reported(doc, logon=False)):
         yield b

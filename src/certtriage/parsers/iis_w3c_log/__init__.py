@@ -36,12 +36,8 @@ def sniff(text: str) -> bool:
             pairs = set(itertools.pairwise(tokens))
             if ("date", "time") in pairs or "s-ip" in tokens or "cs-method" in tokens:
                 return True
-    return any(request_values(_line_at(sample, m.start())) for m in _STAMP.finditer(sample))
-
-
-def _line_at(text: str, start: int) -> str:
-    end = text.find("\n", start)
-    return text[start:] if end < 0 else text[start:end]
+    return any(request_values(sample[m.start():].partition("\n")[0])
+               for m in _STAMP.finditer(sample))
 
 
 def request_values(line: str) -> list[str] | None:

@@ -39,10 +39,5 @@ def sniff(text: str) -> bool:
         return True
     if _FIRST.search(sample) and _HASH.search(sample):
         return True
-    return any(_ENDPOINT.search(command_line(sample, m.end())) for m in COMMAND.finditer(sample))
-
-
-def command_line(text: str, start: int) -> str:
-    """The rest of the line from `start`."""
-    end = text.find("\n", start)
-    return text[start:] if end < 0 else text[start:end]
+    return any(_ENDPOINT.search(sample[m.end():].partition("\n")[0])
+               for m in COMMAND.finditer(sample))

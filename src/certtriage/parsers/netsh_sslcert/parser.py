@@ -97,10 +97,15 @@ _COMMAND_KINDS: dict[str, BindingKind] = {"ipport": "ip_port", "hostnameport": "
 _PARAMETER = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"']+)")
 
 
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """The `name=value` parameters in `text`, names in lower case, values unquoted."""
+    return [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(text)]
+
+
 def _parameters(line: str) -> list[tuple[str, str]] | None:
-    """The `name=value` pairs of a line that holds nothing else (a command's continuation), or
-    None."""
-    pairs = [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(line)]
+    """The parameters of a line that holds nothing else (a command's continuation, perhaps
+    ending in a shell's continuation mark), or None."""
+    pairs = _pairs(line)
     rest = _PARAMETER.sub("", line).strip()
     return pairs if pairs and not rest.strip("^`\\") else None
 
@@ -110,7 +115,7 @@ def _command(lines: list[str], start: int, first: str) -> tuple[SslBinding | Non
     """The binding a `netsh http add|update sslcert` command sets, from the text after its
     verb on line `start` (0-based) and the lines that only continue its parameters; with the
     index of the line after it and what it could not read."""
-    pairs = [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(first)]
+    pairs = _pairs(first)
     end = start + 1
     while end < len(lines) and (more := _parameters(lines[end])) is not None:
         pairs.extend(more)

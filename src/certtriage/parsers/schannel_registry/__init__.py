@@ -30,6 +30,8 @@ _HEADER = re.compile(r"^(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \
 
 #: What `reg query` prints after a key line: a value, a subkey, its error for a value or key
 #: that is not there, or the end of a /s search.
+#: The next line with text on it, from its start.
+_NEXT_LINE = re.compile(r"(?m)^[^\n]*\S[^\n]*")
 _AFTER_KEY = re.compile(
     rf"^(?:[ \t]+\S[^\n]*?[ \t]REG_[A-Z_]+\b|{_SCHANNEL}\\|ERROR:|End of search)", re.IGNORECASE)
 
@@ -40,9 +42,8 @@ def sniff(text: str) -> bool:
     in prose ("... below the following registry key:") is no export: it shows no value."""
     sample = text[:SNIFF_CHARS]
     for match in _QUERY_SCHANNEL.finditer(sample):
-        rest = sample[match.end():]
-        following = next((line for line in rest.split("\n") if line.strip()), None)
-        if following is None or _AFTER_KEY.match(following):
+        following = _NEXT_LINE.search(sample, match.end())
+        if following is None or _AFTER_KEY.match(following.group()):
             return True
     first = next((line for line in sample.split("\n") if line.strip()), "")
     return bool(_HEADER.match(first.strip()) and _FILE_SCHANNEL.search(sample))
