@@ -7,8 +7,10 @@ that differs from what it would write, and exits 1 when any does (0 when none do
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 from ..conftest import ROOT
 
@@ -30,3 +32,24 @@ def stale_outputs(name: str) -> set[str]:
     assert (done.returncode == 1) == bool(stale), (
         f"scripts/{name}.py --check: exit code {done.returncode} but output\n{done.stdout}")
     return stale
+
+
+def damaged_texts(folder: Path, texts: dict[str, str]) -> dict[tuple[str, str], bytes | None]:
+    """`texts` (file name -> text) written to `folder` and damaged as pastes are, by
+    ``scripts/make_damaged_fixtures.py --apply`` run once as a program: (file name, damage kind)
+    -> the damaged bytes (None when the kind cannot encode the text), and (file name,
+    ``"clean"``) -> the text as written."""
+    sources = []
+    for name, text in texts.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        sources.append(path)
+    out = folder / "damaged"
+    done = run_script("make_damaged_fixtures", "--apply", str(out), *map(str, sources))
+    assert done.returncode == 0, done.stderr
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    found: dict[tuple[str, str], bytes | None] = {
+        (Path(e["source"]).name, e["damage"]): (out / e["file"]).read_bytes() if e["file"]
+        else None for e in index["outputs"]}
+    found.update({(path.name, "clean"): path.read_bytes() for path in sources})
+    return found

@@ -20,7 +20,7 @@ import pytest
 from certtriage import analyze_bytes
 
 from ...conftest import FIXTURES
-from ...helpers.scripts import run_script
+from ...helpers.scripts import damaged_texts
 
 _HEADER = re.compile(r"^\s*CertContext\[(\d+)\]\[(\d+)\]", re.MULTILINE)
 #: certutil's verdict line for a leaf whose revocation check passed, in the fixtures' languages.
@@ -85,20 +85,8 @@ KINDS = ["clean", "crlf", "utf16le-bom", "cp1252", "quoted", "percent-prefixed",
 
 @pytest.fixture(scope="module")
 def damaged(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes | None]:
-    folder = tmp_path_factory.mktemp("in-part")
-    sources = []
-    for name, (text, _) in CUTS.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        sources.append(path)
-    out = folder / "damaged"
-    done = run_script("make_damaged_fixtures", "--apply", str(out), *map(str, sources))
-    assert done.returncode == 0, done.stderr
-    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    found = {(Path(e["source"]).name, e["damage"]): (out / e["file"]).read_bytes()
-             if e["file"] else None for e in index["outputs"]}
-    found.update({(p.name, "clean"): p.read_bytes() for p in sources})
-    return found
+    return damaged_texts(tmp_path_factory.mktemp("in-part"),
+                         {f"{name}.txt": text for name, (text, _) in CUTS.items()})
 
 
 def test_the_cuts_cover_every_passing_dump_and_both_ways_of_losing_the_leaf() -> None:

@@ -13,9 +13,7 @@ case's verdict and root causes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ import pytest
 from certtriage import analyze_bytes
 from certtriage.engine import rulebook
 
-from ...helpers.scripts import run_script
+from ...helpers.scripts import damaged_texts
 from .synthetic import (
     ISSUING_DN,
     OFFLINE_TEXT,
@@ -145,23 +143,8 @@ RENDERINGS = [(case, shape, text) for case in CASES for shape, text in _renderin
 def damaged(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], bytes | None]:
     """(rendering file name, damage kind) -> the damaged bytes (None when the kind cannot
     encode the text), from `make_damaged_fixtures.py --apply`, run once as a program."""
-    folder = tmp_path_factory.mktemp("decisive")
-    sources = []
-    for case, shape, text in RENDERINGS:
-        path = folder / f"{case.name}-{shape}.txt"
-        path.write_text(text, encoding="utf-8")
-        sources.append(path)
-    out = folder / "damaged"
-    done = run_script("make_damaged_fixtures", "--apply", str(out), *map(str, sources))
-    assert done.returncode == 0, done.stderr
-    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    found: dict[tuple[str, str], bytes | None] = {}
-    for entry in index["outputs"]:
-        data = (out / entry["file"]).read_bytes() if entry["file"] else None
-        found[(Path(entry["source"]).name, entry["damage"])] = data
-    for path in sources:
-        found[(path.name, "clean")] = path.read_bytes()
-    return found
+    return damaged_texts(tmp_path_factory.mktemp("decisive"),
+                         {f"{case.name}-{shape}.txt": text for case, shape, text in RENDERINGS})
 
 
 KINDS = ["clean", "crlf", "cr-only", "utf16le-bom", "utf16le-nobom", "utf16be-bom", "cp1252",
