@@ -23,7 +23,7 @@ from .parsers import FORMATS, UNKNOWN, Format, FormatId
 from .parsers.ticket.scan import claim_messages
 from .result import LEFT_TO_BATCH, Input, build_result, decoding_warnings
 from .text.decode import MAX_TEXT_BYTES, read_bounded, too_large
-from .text.unreadable import HEAD, why_unreadable
+from .text.unreadable import HEAD, own_report, why_unreadable
 
 #: EVTX files are streamed, so they may be far larger than text inputs.
 MAX_EVTX_BYTES = 4 * 1024**3
@@ -153,6 +153,13 @@ _REPORT_IT = "please report it with this input (certtriage read nothing else wro
 
 def _analyze(item: Input, fmt: Format | None,
              records: Callable[[int], None] | None) -> InputResult:
+    start = (item.data[:2048] if item.data is not None
+             else (item.text or "")[:2048].encode("utf-8", "replace") or item.head)
+    report = own_report(start)
+    if report is not None:
+        return InputResult(source=item.source, kind=UNKNOWN, status="unrecognized",
+                           error=f"a certtriage report ({report}): its findings describe "
+                           "other inputs and are not read as evidence")
     try:
         if fmt is None:
             item, fmt = _sniff_reframed(item)

@@ -52,6 +52,29 @@ def _binary(head: bytes) -> bool:
     return controls > max(len(sample) // 50, 0) or b"\x00" in sample
 
 
+#: How each of certtriage's own reports starts: read back as input (a report saved beside the
+#: evidence it was made from, then a folder analysed again), its messages would be taken for
+#: the evidence they describe.
+_OWN_REPORTS = (
+    ("text", re.compile(rb"(?:\xe2\x94\x80){3} certtriage\b")),
+    ("JSON", re.compile(rb'\{\s*"tool"\s*:\s*"certtriage"')),
+    ("JSON Lines", re.compile(rb'\{"type":"(?:input|case)","schema_version":')),
+    ("CSV", re.compile(rb"case,source,kind,status,verdict,root_causes,failing_element,")),
+    ("Markdown", re.compile(rb"# certtriage: [A-Z]")),
+    ("HTML", re.compile(rb"<!DOCTYPE html>.{0,600}?<title>certtriage report</title>",
+                        re.DOTALL | re.IGNORECASE)),
+)
+
+
+def own_report(head: bytes) -> str | None:
+    """The format of a report certtriage wrote, when `head` (an input's first bytes, UTF-8 or,
+    as a shell's redirection may save it, UTF-16) starts one; else None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head[:2048].decode("utf-16", "replace").encode("utf-8")
+    start = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return next((name for name, pattern in _OWN_REPORTS if pattern.match(start)), None)
+
+
 def why_unreadable(head: bytes, *, stdin: bool = False) -> str | None:
     """Why bytes no format recognised are not something certtriage can read, or None when
     they look like text (of a kind certtriage does not know)."""
