@@ -210,8 +210,9 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
                                             or ()))))
     next_steps: tuple[str, ...] = ()
     if result_verdict == "inconclusive":
-        next_steps = tuple(s.text for f in findings if f.cause == "insufficient-evidence"
-                           for s in f.remediation)
+        next_steps = tuple(dict.fromkeys(  # each once, though several findings ask for it
+            s.text for f in findings if f.cause == "insufficient-evidence"
+            for s in f.remediation))
     document = item.document
     if fmt.reads == "text":
         warnings[:0] = decoding_warnings(item)

@@ -166,3 +166,9 @@ def test_a_tls_clients_failure_is_about_the_servers_certificate(code: ErrorCode,
     assert (client.root_causes, client.iis_substatus) == ((code.cause,), ())
     assert {f.rule for f in client.findings if f.root_cause} == {"TKT010"}
     assert code.cause in server.root_causes and server.iis_substatus
+
+
+def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> None:
+    result = analyze_text("Some users get 403.13, others 403.17, since the CA was renewed.\n")
+    assert result.verdict == "inconclusive" and result.next_steps
+    assert len(result.next_steps) == len(set(result.next_steps))
