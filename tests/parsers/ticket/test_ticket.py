@@ -172,3 +172,41 @@ def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> 
     result = analyze_text("Some users get 403.13, others 403.17, since the CA was renewed.\n")
     assert result.verdict == "inconclusive" and result.next_steps
     assert len(result.next_steps) == len(set(result.next_steps))
+
+
+#: .NET chain status name -> the cause its flag's policy code names.
+_DOTNET = {"PartialChain": "partial-chain", "UntrustedRoot": "untrusted-root",
+           "NotTimeValid": "not-time-valid", "Revoked": "revoked",
+           "OfflineRevocation": "revocation-offline", "NotValidForUsage": "missing-client-auth-eku"}
+_DOTNET_SHAPES = {
+    "exception": ("System.Security.Authentication.AuthenticationException: The remote certificate "
+                  "is invalid because of errors in the certificate chain: {names}"),
+    "array": "X509ChainStatus: [NoError, {names}]",
+    "powershell": "ChainStatus    : {{{names}}}",
+    "log": "2025-02-11 08:14:11 ERROR client certificate rejected, ChainStatus={names} (0F1E)",
+}
+
+
+@pytest.mark.parametrize("shape", list(_DOTNET_SHAPES))
+@pytest.mark.parametrize("name", list(_DOTNET))
+def test_a_dotnet_chain_status_names_its_cause(name: str, shape: str) -> None:
+    """.NET reports the chain's CERT_TRUST flags by its own names (X509ChainStatusFlags): each
+    is read as the code the chain policy returns for the flag, alone or beside another."""
+    names = f"RevocationStatusUnknown, {name}" if name == "OfflineRevocation" else name
+    result = analyze_text(_DOTNET_SHAPES[shape].format(names=names) + "\n")
+    assert result.root_causes == (_DOTNET[name],), result.findings
+
+
+def test_revocation_unknown_alone_is_no_revocation_check_and_beside_offline_is_offline() -> None:
+    alone = analyze_text("Chain status: RevocationStatusUnknown\n")
+    paired = analyze_text("Chain status:\n  RevocationStatusUnknown\n  OfflineRevocation\n")
+    assert (alone.root_causes, paired.root_causes) == (("no-revocation-info",),
+                                                       ("revocation-offline",))
+
+
+@pytest.mark.parametrize("text", [
+    "Revoked certificates are listed on the CRL page of the portal.\n",
+    "The user's certificate was revoked last week, please advise.\n",
+])
+def test_a_one_word_status_in_a_sentence_is_english(text: str) -> None:
+    assert analyze_text(text).status == "unrecognized"

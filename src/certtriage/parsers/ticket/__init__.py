@@ -19,7 +19,10 @@ _EVIDENCE = re.compile(
     r"|\b214[7-9]\d{6}\b"  # an HRESULT as an unsigned decimal (sc-win32-status, traces)
     r"|\bCERT_TRUST_\w+|\b40[13]\.\d{1,2}\b|\b403 (?:7|1[3679])\b"
     r"|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
-    r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:",
+    r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
+    r"|\b(?:PartialChain|UntrustedRoot|OfflineRevocation|RevocationStatusUnknown|NotTimeValid"
+    r"|NotValidForUsage|NotSignatureValid|ExplicitDistrust)\b"  # .NET's chain statuses
+    r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain",
 )
 
 

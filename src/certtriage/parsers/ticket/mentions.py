@@ -63,12 +63,16 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
     if not found:
         return None
+    if any(m.token == "OfflineRevocation" for m in found):  # the pair, listed a line apart
+        found = [m.model_copy(update={"value": _CHAIN_STATUSES["OfflineRevocation"]})
+                 if m.token == "RevocationStatusUnknown" else m for m in found]
     found.sort(key=lambda m: m.line)
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
 
 
 def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
-    """The known codes a line names, in order, each spelling once."""
+    """The known codes a line names, in order, each spelling once; .NET's chain status names
+    (`chain_statuses`) as the code the chain policy returns for their flag."""
     out: list[tuple[str, ErrorCode]] = []
     for pattern in (_SYMBOL_OR_HEX, _BARE):
         for match in pattern.finditer(text):
@@ -77,7 +81,41 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             known = tables.lookup(spelled)
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
+    for token, hex_ in chain_statuses(text):
+        known = tables.lookup(hex_)
+        if known is not None and all(known.hex != c.hex for _, c in out):
+            out.append((token, known))
     return out
+
+
+#: .NET's X509ChainStatusFlags names (the CERT_TRUST_* error flags under other names) -> the
+#: code CertVerifyCertificateChainPolicy returns for the flag. RevocationStatusUnknown is
+#: CRYPT_E_NO_REVOCATION_CHECK alone and CRYPT_E_REVOCATION_OFFLINE beside OfflineRevocation.
+_CHAIN_STATUSES = {
+    "NotTimeValid": "0x800b0101", "Revoked": "0x80092010", "NotSignatureValid": "0x80096004",
+    "NotValidForUsage": "0x800b0110", "UntrustedRoot": "0x800b0109",
+    "RevocationStatusUnknown": "0x80092012", "PartialChain": "0x800b010a",
+    "OfflineRevocation": "0x80092013", "ExplicitDistrust": "0x800b0111",
+}
+_CHAIN_STATUS = re.compile(r"\b(" + "|".join(_CHAIN_STATUSES) + r")\b")
+#: Where a one-word name (Revoked) is a status, not English: in a list of statuses, or after
+#: the type's name.
+_STATUS_CONTEXT = re.compile(
+    r"X509ChainStatus|chain ?status|\bNoError\b|errors in the certificate chain", re.IGNORECASE)
+
+
+def chain_statuses(text: str) -> list[tuple[str, str]]:
+    """(name, code) of each .NET chain status a line names: a compound name (PartialChain,
+    OfflineRevocation ...) anywhere, a one-word one (Revoked) among other statuses or after
+    the type's name."""
+    found = _CHAIN_STATUS.findall(text)
+    if not found:
+        return []
+    in_context = len(found) > 1 or _STATUS_CONTEXT.search(text) is not None
+    offline = "OfflineRevocation" in found
+    return [(name, "0x80092013" if name == "RevocationStatusUnknown" and offline
+             else _CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
+            if in_context or any(c.isupper() for c in name[1:])]
 
 
 def names_an_alert(text: str) -> bool:
