@@ -12,6 +12,16 @@ from __future__ import annotations
 
 import re
 
+#: .NET's X509ChainStatusFlags names (the CERT_TRUST_* error flags under other names) -> the
+#: code CertVerifyCertificateChainPolicy returns for the flag. RevocationStatusUnknown is
+#: CRYPT_E_NO_REVOCATION_CHECK alone and CRYPT_E_REVOCATION_OFFLINE beside OfflineRevocation
+#: (`mentions.chain_statuses`).
+CHAIN_STATUSES = {
+    "NotTimeValid": "0x800b0101", "Revoked": "0x80092010", "NotSignatureValid": "0x80096004",
+    "NotValidForUsage": "0x800b0110", "UntrustedRoot": "0x800b0109",
+    "RevocationStatusUnknown": "0x80092012", "PartialChain": "0x800b010a",
+    "OfflineRevocation": "0x80092013", "ExplicitDistrust": "0x800b0111",
+}
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -20,9 +30,9 @@ _EVIDENCE = re.compile(
     r"|\bCERT_TRUST_\w+|\b40[13]\.\d{1,2}\b|\b403 (?:7|1[3679])\b"
     r"|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
-    r"|\b(?:PartialChain|UntrustedRoot|OfflineRevocation|RevocationStatusUnknown|NotTimeValid"
-    r"|NotValidForUsage|NotSignatureValid|ExplicitDistrust)\b"  # .NET's chain statuses
-    r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain",
+    r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
+    # .NET's chain statuses whose names are no English word
+    r"|\b(?:" + "|".join(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:])) + r")\b",
 )
 
 

@@ -14,6 +14,7 @@ import re
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
+from . import CHAIN_STATUSES
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -64,7 +65,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     if not found:
         return None
     if any(m.token == "OfflineRevocation" for m in found):  # the pair, listed a line apart
-        found = [m.model_copy(update={"value": _CHAIN_STATUSES["OfflineRevocation"]})
+        found = [m.model_copy(update={"value": CHAIN_STATUSES["OfflineRevocation"]})
                  if m.token == "RevocationStatusUnknown" else m for m in found]
     found.sort(key=lambda m: m.line)
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
@@ -88,16 +89,7 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
     return out
 
 
-#: .NET's X509ChainStatusFlags names (the CERT_TRUST_* error flags under other names) -> the
-#: code CertVerifyCertificateChainPolicy returns for the flag. RevocationStatusUnknown is
-#: CRYPT_E_NO_REVOCATION_CHECK alone and CRYPT_E_REVOCATION_OFFLINE beside OfflineRevocation.
-_CHAIN_STATUSES = {
-    "NotTimeValid": "0x800b0101", "Revoked": "0x80092010", "NotSignatureValid": "0x80096004",
-    "NotValidForUsage": "0x800b0110", "UntrustedRoot": "0x800b0109",
-    "RevocationStatusUnknown": "0x80092012", "PartialChain": "0x800b010a",
-    "OfflineRevocation": "0x80092013", "ExplicitDistrust": "0x800b0111",
-}
-_CHAIN_STATUS = re.compile(r"\b(" + "|".join(_CHAIN_STATUSES) + r")\b")
+_CHAIN_STATUS = re.compile(r"\b(" + "|".join(CHAIN_STATUSES) + r")\b")
 #: Where a one-word name (Revoked) is a status, not English: in a list of statuses, or after
 #: the type's name.
 _STATUS_CONTEXT = re.compile(
@@ -113,8 +105,8 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
         return []
     in_context = len(found) > 1 or _STATUS_CONTEXT.search(text) is not None
     offline = "OfflineRevocation" in found
-    return [(name, "0x80092013" if name == "RevocationStatusUnknown" and offline
-             else _CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
+    return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
+             and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
             if in_context or any(c.isupper() for c in name[1:])]
 
 
