@@ -210,3 +210,34 @@ def test_revocation_unknown_alone_is_no_revocation_check_and_beside_offline_is_o
 ])
 def test_a_one_word_status_in_a_sentence_is_english(text: str) -> None:
     assert analyze_text(text).status == "unrecognized"
+
+
+#: Alert -> its cause, as a TLS client prints the alert it received, by name.
+_NAMED_ALERTS = {48: ("unknown ca", "UNKNOWN_CA", "untrusted-root"),
+                 42: ("bad certificate", "BAD_CERT", "signature-invalid"),
+                 45: ("certificate expired", "EXPIRED_CERT", "not-time-valid"),
+                 44: ("certificate revoked", "REVOKED_CERT", "revoked"),
+                 46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "certificate-unknown"),
+                 70: ("protocol version", "PROTOCOL_VERSION", "protocol-version-mismatch")}
+_CLIENT_PRINTS = {
+    "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
+                    "tlsv1 alert {spaced}, errno 0",
+    "openssl-s_client": "140735:error:14094412:SSL routines:ssl3_read_bytes:sslv3 alert "
+                        "{spaced}:../ssl/record/rec_layer_s3.c:1543:",
+    "python": "ssl.SSLError: [SSL: TLSV1_ALERT] tlsv1.2 alert {spaced} (_ssl.c:1129)",
+    "firefox": "Secure Connection Failed. Error code: SSL_ERROR_{nss}_ALERT",
+}
+
+
+@pytest.mark.parametrize("shape", list(_CLIENT_PRINTS))
+@pytest.mark.parametrize("alert", list(_NAMED_ALERTS))
+def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) -> None:
+    """OpenSSL and NSS print the alert a server sent by name: it is that alert, and its
+    cause."""
+    spaced, nss, cause = _NAMED_ALERTS[alert]
+    result = analyze_text(_CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss) + "\n")
+    assert result.root_causes == (cause,), result.findings
+
+
+def test_a_word_alert_in_prose_is_no_named_alert() -> None:
+    assert analyze_text("We set an alert for bad certificate requests.\n").status == "unrecognized"

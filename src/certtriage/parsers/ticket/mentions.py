@@ -118,12 +118,43 @@ def names_an_alert(text: str) -> bool:
 _ALERT_WORD = re.compile(r"alert|warnung", re.IGNORECASE)
 
 
+#: A TLS alert named by its name as TLS clients print one they received: OpenSSL (`tlsv1 alert
+#: unknown ca`, `sslv3 alert bad certificate`) and NSS (`SSL_ERROR_UNKNOWN_CA_ALERT`).
+_ALERT_NAMED = re.compile(r"\b(?:ssl|tls)v[1-3](?:\.\d)? alert (?P<spaced>[a-z]+(?: [a-z]+){0,3})"
+                          r"|\bSSL_ERROR_(?P<nss>[A-Z_]+?)_ALERT\b")
+#: NSS's short forms of the alert names.
+_NSS_NAMES = {"bad_cert": "bad_certificate", "unsupported_cert": "unsupported_certificate",
+              "revoked_cert": "certificate_revoked", "expired_cert": "certificate_expired"}
+
+
+def _named_alerts(number: int, text: str) -> list[Mention]:
+    from ...knowledge.catalog import event_knowledge
+
+    by_name = {name: code for code, name in event_knowledge().alerts.items()}
+    found = []
+    for match in _ALERT_NAMED.finditer(text):
+        words = (match["spaced"] or match["nss"] or "").lower().replace(" ", "_")
+        # the longest run of words that is an alert's name ("unknown ca" of "unknown ca ...")
+        parts = words.split("_")
+        code = next((by_name[n] for k in range(len(parts), 0, -1)
+                     if (n := _NSS_NAMES.get("_".join(parts[:k]), "_".join(parts[:k])))
+                     in by_name), None)
+        if code is not None and code != 0:
+            found.append(Mention(line=number, token=match.group(0), kind="alert",
+                                 value=str(code)))
+    return found
+
+
 def _alerts(number: int, text: str) -> list[Mention]:
-    """Fatal TLS alerts a line about TLS names by number, without the id of the event that
-    logged them (each number once)."""
-    if not _TLS_WORDS.search(text) or _ALERT_EVENT_ID.search(text):
+    """Fatal TLS alerts a line about TLS names by number, or by name as TLS clients print
+    them, without the id of the event that logged them (each number once)."""
+    if _ALERT_EVENT_ID.search(text):
         return []
     found: dict[str, Mention] = {}
+    for mention in _named_alerts(number, text) if _ALERT_WORD.search(text) else ():
+        found.setdefault(mention.value, mention)
+    if found or not _TLS_WORDS.search(text):
+        return list(found.values())
     for match in _ALERT_NUMBER.finditer(text):
         alert = str(int(match.group("alert")))
         if int(alert) in TLS_ALERTS and alert != "0" and alert not in found:  # 0 ends a session
