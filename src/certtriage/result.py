@@ -111,13 +111,13 @@ class Input:
 
             parts = outlook_parts(self.data)
             if parts:
-                read = [skipped is None and bool(body) and b"\0" not in body[:4096]
-                        for _, body, skipped in parts]
-                texts = [body.decode("utf-8", "replace")
-                         for (_, body, _), taken in zip(parts, read, strict=True) if taken]
-                return ("an Outlook message: {} text part(s)", texts,
-                        [name for (name, _, _), taken in zip(parts, read, strict=True)
-                         if not taken])
+                texts, unread = [], []
+                for name, body, skipped in parts:
+                    if skipped is None and body and b"\0" not in body[:4096]:
+                        texts.append(body.decode("utf-8", "replace"))
+                    else:
+                        unread.append(name)
+                return "an Outlook message: {} text part(s)", texts, unread
         if not looks_like_message(self.source,
                                   self.text[:_MAIL_HEAD].encode("utf-8", "replace")):
             return None
@@ -125,14 +125,13 @@ class Input:
             found = message_parts(self.text.encode("utf-8", "surrogateescape"))
         except Exception:  # noqa: BLE001 - not a message after all: read as it stands
             return None
-        plain = [i for i, (_, _, kind) in enumerate(found)
-                 if kind.startswith("text/") and kind != "text/html"]
-        chosen = plain or [i for i, (_, _, kind) in enumerate(found) if kind == "text/html"]
+        plain = [part for part in found if part[2].startswith("text/") and part[2] != "text/html"]
+        chosen = plain or [part for part in found if part[2] == "text/html"]
         if not chosen:
             return None
         return ("an e-mail message: {} text part(s) decoded",
-                [found[i][1].decode("utf-8", "replace") for i in chosen],
-                [name for i, (name, _, _) in enumerate(found) if i not in chosen])
+                [body.decode("utf-8", "replace") for _, body, _ in chosen],
+                [part[0] for part in found if all(part is not c for c in chosen)])
 
 
 #: What is said of the parts of a mail that `analyze` does not read.

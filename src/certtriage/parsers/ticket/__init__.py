@@ -22,6 +22,8 @@ CHAIN_STATUSES = {
     "RevocationStatusUnknown": "0x80092012", "PartialChain": "0x800b010a",
     "OfflineRevocation": "0x80092013", "ExplicitDistrust": "0x800b0111",
 }
+#: The names that are no English word (`Revoked` is one): read wherever they stand.
+COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:]))
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -32,7 +34,7 @@ _EVIDENCE = re.compile(
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
     # .NET's chain statuses whose names are no English word
-    r"|\b(?:" + "|".join(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:])) + r")\b",
+    r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )
 
 

@@ -9,12 +9,13 @@ Only codes the code tables know count: a number that merely looks like a code na
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
-from . import CHAIN_STATUSES
+from . import CHAIN_STATUSES, COMPOUND_STATUSES
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -107,7 +108,7 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
     offline = "OfflineRevocation" in found
     return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
              and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
-            if in_context or any(c.isupper() for c in name[1:])]
+            if in_context or name in COMPOUND_STATUSES]
 
 
 def names_an_alert(text: str) -> bool:
@@ -127,19 +128,31 @@ _NSS_NAMES = {"bad_cert": "bad_certificate", "unsupported_cert": "unsupported_ce
               "revoked_cert": "certificate_revoked", "expired_cert": "certificate_expired"}
 
 
-def _named_alerts(number: int, text: str) -> list[Mention]:
+@functools.cache
+def _alerts_by_name() -> dict[str, int]:
     from ...knowledge.catalog import event_knowledge
 
-    by_name = {name: code for code, name in event_knowledge().alerts.items()}
+    return {name: code for code, name in event_knowledge().alerts.items()}
+
+
+def _alert_named(words: list[str]) -> int | None:
+    """The alert the longest run of `words` from the first names ("unknown ca" of "unknown
+    ca errno"), NSS's short forms read as the full names."""
+    by_name = _alerts_by_name()
+    for end in range(len(words), 0, -1):
+        name = "_".join(words[:end])
+        code = by_name.get(_NSS_NAMES.get(name, name))
+        if code is not None:
+            return code
+    return None
+
+
+def _named_alerts(number: int, text: str) -> list[Mention]:
     found = []
     for match in _ALERT_NAMED.finditer(text):
-        words = (match["spaced"] or match["nss"] or "").lower().replace(" ", "_")
-        # the longest run of words that is an alert's name ("unknown ca" of "unknown ca ...")
-        parts = words.split("_")
-        code = next((by_name[n] for k in range(len(parts), 0, -1)
-                     if (n := _NSS_NAMES.get("_".join(parts[:k]), "_".join(parts[:k])))
-                     in by_name), None)
-        if code is not None and code != 0:
+        code = _alert_named((match["spaced"] or match["nss"] or "").lower().replace(" ", "_")
+                            .split("_"))
+        if code:  # 0 (close_notify) ends a session
             found.append(Mention(line=number, token=match.group(0), kind="alert",
                                  value=str(code)))
     return found
