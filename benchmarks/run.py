@@ -7,9 +7,12 @@ never part of the test suite).
                              [--src=OTHER/src]
 
 * startup: wall time (and the child's CPU time) of one `certtriage analyze` of a typical paste,
-  text and json output, next to `python -c "import lark, pydantic, typer, rich"`; the three
+  text and json output, next to `python -c "import lark, pydantic, typer, rich"`; the
   commands run side by side, alternating (the order rotates each round), medians compared;
-  target at most 1.3x the import floor.
+  target at most 1.3x the import floor. Two references are printed beside it: the floor with
+  one pydantic model, and pydantic alone with one model (what any answer through a model
+  pays; what a paste takes beyond it is certtriage's own, printed with the part of it the
+  target leaves).
 * throughput: typical certutil dumps (the fixtures of 3-6 KB, mixed causes) per second on one
   core in-process, the whole per-input pipeline; the parse stage alone, by the line classifier
   and by the grammar, alternating; target 1,000 dumps/s.
@@ -76,7 +79,7 @@ os.environ["CERTTRIAGE_BENCH_SRC"] = str(SRC)
 os.environ.setdefault("CERTTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="certtriage-bench-"))
 
 import bench_instructions  # noqa: E402
-from bench_instructions import FLOOR, MODELS, PASTE, line  # noqa: E402
+from bench_instructions import FLOOR, MODELS, PASTE, PYDANTIC_ONLY, line  # noqa: E402
 
 EVTX = ROOT.parent / "shared/corpus/evtx/large/system-security-mix-32mib.evtx"
 
@@ -101,6 +104,7 @@ def startup(rounds: int) -> None:
     commands: dict[str, tuple[list[str], bytes | None]] = {
         "import floor": ([sys.executable, "-c", FLOOR], None),
         "floor + one pydantic model": ([sys.executable, "-c", MODELS], None),
+        "pydantic alone, one model": ([sys.executable, "-c", PYDANTIC_ONLY], None),
         "analyze (text)": ([*cli, "analyze"], paste),
         "analyze --format json": ([*cli, "analyze", "--format", "json"], paste),
     }
@@ -125,15 +129,18 @@ def startup(rounds: int) -> None:
     floor = names[0]
     line("import floor (wall / cpu)", f"{wall[floor] * 1000:.0f} / {cpu[floor] * 1000:.0f} ms",
          "", "")
-    reference = names[1]
-    line(f"{reference} (wall / cpu)",
-         f"{wall[reference] * 1000:.0f} / {cpu[reference] * 1000:.0f} ms", "",
-         f"{wall[reference] / wall[floor]:.2f}x the floor (reference)")
-    for name in names[2:]:
+    for reference in names[1:3]:
+        line(f"{reference} (wall / cpu)",
+             f"{wall[reference] * 1000:.0f} / {cpu[reference] * 1000:.0f} ms", "",
+             f"{wall[reference] / wall[floor]:.2f}x the floor (reference)")
+    least = wall[names[2]]
+    for name in names[3:]:
         ratio, cpu_ratio = wall[name] / wall[names[0]], cpu[name] / cpu[names[0]]
         line(f"{name} (wall / cpu)", f"{wall[name] * 1000:.0f} / {cpu[name] * 1000:.0f} ms",
              "<= 1.30x floor", f"{ratio:.2f}x wall, {cpu_ratio:.2f}x cpu "
-             f"({'met' if ratio <= 1.3 else 'not met'})")
+             f"({'met' if ratio <= 1.3 else 'not met'}; certtriage's own "
+             f"{(wall[name] - least) * 1000:.0f} ms, {(1.3 * wall[floor] - least) * 1000:.0f} "
+             "ms within the target)")
 
 
 # ---- throughput ------------------------------------------------------------------------------
