@@ -17,6 +17,7 @@ import random
 import shutil
 import signal
 import sys
+import tempfile
 import time
 import tomllib
 import traceback
@@ -96,6 +97,13 @@ def main(name: str, make_target: Callable[[], Target],
     corpus, crashes = work / "corpus" / name, work / "crashes"
     corpus.mkdir(parents=True, exist_ok=True)
     crashes.mkdir(parents=True, exist_ok=True)
+    # libFuzzer ends the process without Python's exit handlers, which would leave the private
+    # folder of temporary copies (an archive's large members) in the system's temporary folder
+    # after every run: it is made in the work folder instead, emptied at each start.
+    scratch = work / "tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    tempfile.tempdir = str(scratch)
     seed_files = seeds(corpus)
     if "--few-seeds" in ours:  # one per folder, each kind once: a short run starts sooner
         seed_files = _few(seed_files, work / "seeds" / name)
