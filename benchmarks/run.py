@@ -44,11 +44,13 @@ timing, so runs of other checkouts on the same machine cannot evict its entries.
 from __future__ import annotations
 
 import argparse
+import atexit
 import compileall
 import datetime
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -76,7 +78,9 @@ def _src_argument() -> str | None:
 SRC = Path(_src_argument() or ROOT / "src").resolve()
 sys.path.insert(0, str(SRC))
 os.environ["CERTTRIAGE_BENCH_SRC"] = str(SRC)
-os.environ.setdefault("CERTTRIAGE_CACHE_DIR", tempfile.mkdtemp(prefix="certtriage-bench-"))
+if "CERTTRIAGE_CACHE_DIR" not in os.environ:  # a private cache folder, removed at the end
+    os.environ["CERTTRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="certtriage-bench-")
+    atexit.register(shutil.rmtree, os.environ["CERTTRIAGE_CACHE_DIR"], ignore_errors=True)
 
 import bench_instructions  # noqa: E402
 from bench_instructions import FLOOR, MODELS, PASTE, PYDANTIC_ONLY, line  # noqa: E402
