@@ -205,12 +205,30 @@ def test_only_certificate_relevant_statuses_are_grouped() -> None:
 
 
 def test_lines_before_any_fields_directive() -> None:
+    short = row(status=403, sub=16, win32=5).split(" 443 ")[0]  # a request cut short
     log = parse("#Software: Microsoft Internet Information Services 10.0\n1 2 3\n"
-                + row(status=403, sub=16, win32=2148204809) + "1 2 3\n")
+                + row(status=403, sub=16, win32=2148204809) + "1 2 3\n" + short + "\n")
     assert log.assumed_default_fields and log.failures[0].code == "403.16"
     assert [u.reason for u in log.unparsed] == [
         "no #Fields directive before this line",
-        "3 values where the default field list (no #Fields directive) names 15"]
+        "not a request line (no date and time)",
+        "6 values where the default field list (no #Fields directive) names 15"]
+
+
+@pytest.mark.parametrize("after", [
+    "Could it be the root CA or the intermediate? Thanks, Anna",
+    "Any idea why only some users get this?",
+    "Regards,\nAnna",
+])
+def test_prose_after_lines_pasted_from_a_log_is_prose(after: str) -> None:
+    """A ticket quoting request lines without their header: the sentences after them are
+    prose around the evidence, not requests of the wrong width."""
+    text = ("Since Monday users get 403.16. The IIS log shows:\n\n"
+            + row(status=403, sub=16, win32=2148204809) + "\n" + after + "\n")
+    result = analyze_text(text, "<test>")
+    assert (result.kind, result.iis_substatus) == ("iis-w3c-log", ("403.16",))
+    assert not [w for w in result.warnings if "values where" in w], result.warnings
+    assert any("prose around the evidence" in w for w in result.warnings), result.warnings
 
 
 def test_plus_in_uri_stem_is_a_space_and_unknown_directives_are_reported() -> None:

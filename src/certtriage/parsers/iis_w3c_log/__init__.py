@@ -40,6 +40,11 @@ def sniff(text: str) -> bool:
                for m in _STAMP.finditer(sample))
 
 
+def stamped(line: str) -> bool:
+    """Whether a request line of IIS's default layout could start in `line`: a date and time."""
+    return _STAMP.search(line) is not None
+
+
 def request_values(line: str) -> list[str] | None:
     """The values of a request line in IIS's default layout, where one starts in `line` (after
     a sentence that quotes it, say): a date and time, then 12 or 13 values ending in the

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ...errors import ParseError
 from ...knowledge.codes import code_tables, hresult_from_win32, to_unsigned
 from ...models.common import UnparsedLine
-from . import request_values
+from . import request_values, stamped
 from .model import FieldsHeader, RequestGroup, Sample, Tally, W3cLog, Win32Status
 
 #: The IIS 7+ default field list (used for data lines that come before any `#Fields:`).
@@ -233,6 +233,18 @@ class _Reader:
         if len(self.unparsed) < MAX_UNPARSED:
             self.unparsed.append(UnparsedLine(line=number, text=line[:_TEXT_LIMIT], reason=reason))
 
+    @staticmethod
+    def _unlaid(line: str, values: list[str], layout: _Layout | None) -> str:
+        """Why a line read without a `#Fields:` directive is no request: none before it, no
+        date and time to start one (a sentence around lines pasted from a log), or a request
+        of the wrong width."""
+        if layout is None:
+            return "no #Fields directive before this line"
+        if not stamped(line):
+            return "not a request line (no date and time)"
+        return (f"{len(values)} values where the default field list (no #Fields directive) "
+                f"names {layout.width}")
+
     def _directive(self, number: int, line: str) -> None:
         match = _DIRECTIVE.fullmatch(line.strip())
         if match is None:
@@ -277,9 +289,7 @@ class _Reader:
         if layout is None or layout.assumed:
             found = request_values(line)
             if found is None:
-                self._skip(number, line, "no #Fields directive before this line" if layout is None
-                           else f"{len(values)} values where the default field list (no #Fields "
-                           f"directive) names {layout.width}")
+                self._skip(number, line, self._unlaid(line, values, layout))
                 return
             values = found
             fields = DEFAULT_FIELDS if len(values) == len(DEFAULT_FIELDS) else IIS7_FIELDS
