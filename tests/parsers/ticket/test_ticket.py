@@ -168,6 +168,50 @@ def test_a_tls_clients_failure_is_about_the_servers_certificate(code: ErrorCode,
     assert code.cause in server.root_causes and server.iis_substatus
 
 
+#: How a ticket names the sub-status its users get: IIS's error page title, a sentence, an
+#: error page line with IIS 7's wording, a German sentence.
+_SUBSTATUS_SHAPES = {
+    "page": 'Users get "HTTP Error {s} - Forbidden" on https://portal.contoso.com since Monday.',
+    "sentence": "Since the patching the portal answers {s} to every smart card user.",
+    "iis7-page": "Error Code 0x80070005\nHTTP Error {s} - Forbidden",
+    "german": "Seit Montag bekommen alle Benutzer auf dem Portal den Fehler {s}.",
+}
+
+
+@pytest.mark.parametrize("shape", list(_SUBSTATUS_SHAPES))
+@pytest.mark.parametrize("substatus", ["403.7", "403.13", "403.16", "403.17"])
+def test_a_sub_status_named_alone_asks_for_what_tells_its_causes_apart(substatus: str,
+                                                                       shape: str) -> None:
+    """403.7 means no certificate arrived: what decides is what the server asked for and what
+    the client had (36885, the binding, the client's store), not a chain check of a
+    certificate the server never saw; the others ask for that chain check first."""
+    result = analyze_text(_SUBSTATUS_SHAPES[shape].format(s=substatus) + "\n")
+    rules = {f.rule for f in result.findings}
+    assert result.verdict == "inconclusive" and result.root_causes == ()
+    if substatus == "403.7":
+        assert "TKT011" in rules and "TKT004" not in rules
+        assert "36885" in result.next_steps[0]
+        assert any("netsh http show sslcert" in step for step in result.next_steps)
+        assert not any("certutil -verify" in step for step in result.next_steps)
+    else:
+        assert "TKT004" in rules and "TKT011" not in rules
+        assert "certutil -verify -urlfetch" in result.next_steps[0]
+
+
+@pytest.mark.parametrize("text", ["Build 2.403.16 of the agent is installed.",
+                                  "The appliance runs firmware 403.16.2 since May.",
+                                  "Ticket 4403.16 was closed."])
+def test_a_dotted_number_is_no_sub_status(text: str) -> None:
+    assert analyze_text(text + "\n").status == "unrecognized"
+
+
+def test_403_7_named_beside_another_sub_status_asks_for_both() -> None:
+    result = analyze_text("Some users get 403.7, others 403.16, since the new CA went live.\n")
+    assert {"TKT004", "TKT011"} <= {f.rule for f in result.findings}
+    assert any("36885" in step for step in result.next_steps)
+    assert any("certutil -verify -urlfetch" in step for step in result.next_steps)
+
+
 def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> None:
     result = analyze_text("Some users get 403.13, others 403.17, since the CA was renewed.\n")
     assert result.verdict == "inconclusive" and result.next_steps

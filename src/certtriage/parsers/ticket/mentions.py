@@ -27,7 +27,9 @@ _SYMBOL_OR_HEX = re.compile(
 #: (a thumbprint or a serial holds such runs inside longer ones).
 _BARE = re.compile(r"(?<![\w.-])(?:[89][0-9a-fA-F]{7}|2147\d{6}|2148\d{6}|2149\d{6}|4\d{9})"
                    r"(?![\w.])")
-_SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?![\d.])")
+#: A sub-status such as 403.16, also at the end of a sentence (`... get 403.16.`), but not
+#: inside a longer dotted number (a version, an address).
+_SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?!\d|\.\d)")
 _URL = re.compile(r"\b(?:https?|ldap)://[^\s\"'<>)\]]+", re.IGNORECASE)
 #: Retrieval failures: the WinINet / WinHTTP codes and HTTP status codes of a failed download.
 _RETRIEVAL_FAMILIES = frozenset({"wininet", "http"})

@@ -25,7 +25,6 @@ _NOT_PIECES = frozenset({FormatId.TICKET})
 _CODE = re.compile(
     r"(?<![\w-])(?:0x[89][0-9a-fA-F]{7}|-21474[0-8]\d{4}|-214[0-6]\d{6}"
     r"|(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_[A-Z0-9_]+)(?![\w])")
-_SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?![\d.])")
 
 
 @dataclass
