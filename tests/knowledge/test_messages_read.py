@@ -1,6 +1,7 @@
 """Every finding's message reads as a sentence once its values are filled in, whatever the
 input left out: no placeholder left, no value whose own brackets or full stop double the
-template's ("((subject not in the input)", "untrusted or invalid.."). Read over every fixture
+template's ("((subject not in the input)", "untrusted or invalid.."), no word or code said twice
+in a row ("names 0x80092013, 0x80092013 ..."). Read over every fixture
 and, where it is present, the real corpus."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from certtriage import analyze_bytes
 
 from ..conftest import FIXTURES, REAL
 
-_DOUBLED = re.compile(r"\(\(|(?<!\.)\.\.(?!\.)|\{[a-z_]+\}")
+_DOUBLED = re.compile(r"\(\(|(?<!\.)\.\.(?!\.)|\{[a-z_]+\}"
+                      r"|(?<![\w.])(0x[0-9a-fA-F]{8}|[A-Za-z_]{3,})[,;]? \1(?!\w)")
 
 
 def _inputs() -> list[Path]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ...knowledge.predicates import Binding, Facts, Part, predicate
-from ...models.common import Piece
-from .model import Mentions, Ticket
+from ...models.common import HResult, Piece
+from .model import Mention, Mentions, Ticket
 
 
 def piece_part(piece: Piece) -> Part:
@@ -48,8 +48,17 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
         if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
             seen.add(mention.value)
             code = code_tables().hresult(int(mention.value, 16), mention.line)
-            yield replace(b, hresult=code, values={**b.values, "token": mention.token,
+            yield replace(b, hresult=code, values={**b.values, "named": _named(mention, code),
                                                    "line": str(mention.line)})
+
+
+def _named(mention: Mention, code: HResult) -> str:
+    """The code as the text names it, and what it is when the text spells it otherwise:
+    `0x80092013 CRYPT_E_REVOCATION_OFFLINE`, `-2146885613 (0x80092013 CRYPT_E_...)`."""
+    known = f"{code.hex} {code.symbol or ''}".strip()
+    if mention.token.lower() in (code.hex, (code.symbol or "").lower()):
+        return known
+    return f"{mention.token} ({known})"
 
 
 @predicate
