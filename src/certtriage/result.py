@@ -162,6 +162,26 @@ def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
     return findings
 
 
+def _named_first(findings: list[Finding], named: set[str]) -> list[Finding]:
+    """Where the input says which sub-status clients got, the root causes that give it come
+    first, and one that gives another says so: what the clients saw tells the causes apart."""
+    if not named:
+        return findings
+    said = " or ".join(sorted(named))
+    out: list[tuple[bool, Finding]] = []
+    for finding in findings:
+        other = bool(finding.root_cause and finding.iis_substatus
+                     and not named & set(finding.iis_substatus))
+        if other:
+            gives = " or ".join(finding.iis_substatus)
+            finding = finding.model_copy(update={"message": f"{finding.message} The input says "
+                                                 f"clients got {said}; this cause gives {gives}."})
+        out.append((other, finding))
+    roots = [f for other, f in sorted(out, key=lambda o: o[0]) if f.root_cause]
+    ranked = iter(roots)  # the root causes in their new order, in the places roots stood
+    return [next(ranked) if f.root_cause else f for _, f in out]
+
+
 def _beside(item: Input, fmt: Format,
             model: Any) -> tuple[list[Piece], list[UnparsedLine], int]:
     """Pieces of other evidence among the lines the format could not place, the unparsed lines
@@ -185,7 +205,8 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
     pieces, unparsed, prose = _beside(item, fmt, model)
     prose += model.prose_count()
     pieces = sorted([*claimed, *pieces], key=lambda p: p.first_line)
-    findings = _findings(fmt, model, pieces)
+    named = {s for m in (model, *(p.model for p in pieces)) for s in m.named_substatuses()}
+    findings = _named_first(_findings(fmt, model, pieces), named)
     warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed[:MAX_LISTED]]
     if len(unparsed) > MAX_LISTED:
         warnings.append(f"... and {len(unparsed) - MAX_LISTED} more line(s) that could not be "

@@ -408,6 +408,11 @@ class Evidence(Model):
         """The certificates and server windows the input shows (see :class:`Identity`)."""
         return ()
 
+    def named_substatuses(self) -> tuple[str, ...]:
+        """The IIS sub-statuses the input says clients got (a ticket's sentences), as
+        `403.16`; none where the input is the record of what happened itself."""
+        return ()
+
 
 class Piece(Model):
     """One piece of evidence in an input: where it stands and what it was read as."""

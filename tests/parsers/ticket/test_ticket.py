@@ -212,6 +212,40 @@ def test_403_7_named_beside_another_sub_status_asks_for_both() -> None:
     assert any("certutil -verify -urlfetch" in step for step in result.next_steps)
 
 
+def _gives(code: ErrorCode) -> tuple[str, ...]:
+    return analyze_text(f"The check failed with {code.hex}.\n").iis_substatus
+
+
+_BY_SUBSTATUS = {c.hex: _gives(c) for c in _NAMING}
+#: Pairs of codes that give different sub-statuses (each gives exactly one).
+_APART = [(a, b) for a in _NAMING for b in _NAMING
+          if len(_BY_SUBSTATUS[a.hex]) == 1 and len(_BY_SUBSTATUS[b.hex]) == 1
+          and _BY_SUBSTATUS[a.hex] != _BY_SUBSTATUS[b.hex] and a.cause != b.cause]
+
+
+@pytest.mark.parametrize(("first", "second"), _APART,
+                         ids=[f"{a.hex}-{b.hex}" for a, b in _APART])
+def test_the_sub_status_clients_got_ranks_the_causes_it_names(first: ErrorCode,
+                                                              second: ErrorCode) -> None:
+    """Two codes named, in either order, and the sub-status the users get: the cause that
+    gives it is the first root cause, and the other says that it gives another."""
+    (seen,) = _BY_SUBSTATUS[second.hex]
+    text = (f"Users get HTTP Error {seen} - Forbidden since Monday.\n"
+            f"The server logged {first.hex} and also {second.hex}.\n")
+    result = analyze_text(text)
+    assert result.root_causes[0] == second.cause
+    assert first.cause in result.root_causes
+    other = next(f for f in result.findings if f.root_cause and f.cause == first.cause)
+    assert other.message.endswith(f"clients got {seen}; this cause gives "
+                                  f"{_BY_SUBSTATUS[first.hex][0]}.")
+
+
+def test_without_a_sub_status_named_the_causes_keep_their_order() -> None:
+    result = analyze_text("The server logged 0x80092013 and also 0x800b0109.\n")
+    assert result.root_causes == ("revocation-offline", "untrusted-root")
+    assert not any("clients got" in f.message for f in result.findings)
+
+
 def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> None:
     result = analyze_text("Some users get 403.13, others 403.17, since the CA was renewed.\n")
     assert result.verdict == "inconclusive" and result.next_steps

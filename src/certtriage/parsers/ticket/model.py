@@ -45,6 +45,10 @@ class Mentions(Evidence):
         return tuple(dict.fromkeys(m.value for m in self.mentions
                                    if m.kind in ("code", "retrieval")))
 
+    def named_substatuses(self) -> tuple[str, ...]:
+        """The sub-statuses named, in line order."""
+        return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind == "substatus"))
+
 
 class Ticket(Evidence):
     """A text that is no export of its own: the pieces of evidence it holds, and its prose."""
@@ -70,6 +74,10 @@ class Ticket(Evidence):
         """The codes of every piece, in line order."""
         codes = (c for p in self.pieces for c in (p.model.error_codes() or ()))
         return tuple(dict.fromkeys(codes))
+
+    def named_substatuses(self) -> tuple[str, ...]:
+        """The sub-statuses every piece names."""
+        return tuple(dict.fromkeys(s for p in self.pieces for s in p.model.named_substatuses()))
 
     def event_rows(self) -> tuple[dict[str, object], ...]:
         """The events of every piece."""
