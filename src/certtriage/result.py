@@ -13,7 +13,7 @@ from .models.common import Piece, UnparsedLine
 from .models.findings import Finding, InputResult
 from .parsers import Format, FormatId
 from .parsers.ticket.predicates import piece_part
-from .parsers.ticket.scan import prose_lines, scan
+from .parsers.ticket.scan import decides, prose_lines, scan
 from .text.decode import Document, decode
 from .text.framing import may_be_framed, undo_escapes, undo_gutter
 from .text.limits import cut_note, keep_lines
@@ -193,7 +193,7 @@ def _beside(item: Input, fmt: Format,
     lines = item.text.split("\n")
     candidates = [(u.line, lines[u.line - 1]) for u in unparsed
                   if u.foreign and 0 < u.line <= len(lines)]
-    found = scan(candidates, skip=frozenset({fmt.id}), beside_evidence=True)
+    found = scan(candidates, skip=frozenset({fmt.id}), beside_evidence=decides(fmt))
     taken = {n for p in found.pieces for n in range(p.first_line, p.last_line + 1)}
     prose = prose_lines(found.prose)
     left = [u for u in unparsed if u.line not in taken and u.line not in prose]

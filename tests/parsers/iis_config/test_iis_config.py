@@ -92,6 +92,52 @@ def test_sniff_rejects_other_inputs(text: str) -> None:
     assert not sniff(text)
 
 
+#: The access section pasted alone, as tickets bring it: the element, inside its <security>,
+#: behind mail quotes, between sentences, in a Markdown fence.
+_LONE_ACCESS = {
+    "element": "{e}\n",
+    "in-security": "<security>\n  {e}\n</security>\n",
+    "quoted": "> <security>\n>   {e}\n> </security>\n",
+    "between-sentences": "We set this on the site:\n\n{e}\n\nand restarted IIS. Still 403.16.\n",
+    "fenced": "The site has:\n```xml\n{e}\n```\n",
+}
+_FLAGS = {"Ssl, SslNegotiateCert, SslRequireCert": "IIS008",
+          "Ssl,SslNegotiateCert,SslRequireCert,Ssl128": "IIS008",
+          "Ssl, SslNegotiateCert": "IIS009"}
+
+
+@pytest.mark.parametrize("flags", list(_FLAGS))
+@pytest.mark.parametrize("shape", list(_LONE_ACCESS))
+def test_the_access_section_pasted_alone_is_read(shape: str, flags: str) -> None:
+    element = f'<access sslFlags="{flags}" />'
+    text = _LONE_ACCESS[shape].format(e=element)
+    result = analyze_text(text, "<test>")
+    assert result.kind == "iis-config"
+    assert _FLAGS[flags] in {f.rule for f in result.findings}, result.findings
+
+
+@pytest.mark.parametrize("text", [
+    '<access sslFlags="Ssl" />\n',  # no client certificate setting: nothing to say
+    '<access policy="Read, Script" />\n',  # another product's access element
+    '<security><access mode="allow" /></security>\n',
+])
+def test_an_access_element_without_client_certificate_flags_says_nothing_of_them(
+        text: str) -> None:
+    result = analyze_text(text, "<test>")
+    assert not {"IIS008", "IIS009"} & {f.rule for f in result.findings}
+
+
+def test_a_sub_status_beside_settings_alone_still_asks_what_to_collect() -> None:
+    """Settings say nothing about what failed: a sub-status named beside them is still all
+    the input says of the failure, so it is answered with what to collect."""
+    text = ('Our web.config:\n\n<access sslFlags="Ssl, SslNegotiateCert, SslRequireCert" />\n\n'
+            "Users still get 403.16 on the portal.\n")
+    result = analyze_text(text, "<test>")
+    assert result.kind == "iis-config" and result.verdict == "inconclusive"
+    assert "TKT004" in {f.rule for f in result.findings}
+    assert "certutil -verify -urlfetch" in result.next_steps[0]
+
+
 def test_sniff_looks_only_at_the_start() -> None:
     late = "<configuration>\n" + "<!-- padding -->\n" * 10000 + "<system.webServer/>\n"
     assert not sniff(late)

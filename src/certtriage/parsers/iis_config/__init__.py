@@ -21,6 +21,7 @@ _METABASE_SIGN = re.compile(r"XML_Metabase|<IIsWeb(?:Server|Service|VirtualDir|D
 _IIS7_SIGN = re.compile(
     r"<system\.(?:webServer|applicationHost)\b"
     r"|<sectionGroup\s+name\s*=\s*[\"']system\.(?:webServer|applicationHost)[\"']"
+    r"|<access\s[^<>]*\bsslFlags\s*="  # the access section pasted alone
 )
 
 
@@ -28,8 +29,9 @@ _EVENT_XML = re.compile(r"<Events?[\s>/]")
 
 
 def sniff(text: str) -> bool:
-    """An IIS metabase or IIS 7+ configuration: metabase element names, or a
-    `<system.webServer>` / `<system.applicationHost>` section. Event XML is never claimed."""
+    """An IIS metabase or IIS 7+ configuration: metabase element names, a
+    `<system.webServer>` / `<system.applicationHost>` section, or an `<access sslFlags=...>`
+    element pasted alone. Event XML is never claimed."""
     head = text[:SNIFF_CHARS]
     if "<" not in head or _EVENT_XML.search(head):
         return False

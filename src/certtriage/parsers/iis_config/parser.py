@@ -64,12 +64,20 @@ def _repair(text: str) -> str:
     return _BARE_AMP.sub("&amp;", text.translate(PASTE_CHARS))
 
 
+def _lone_access(top: list[Node]) -> bool:
+    """Whether `top` holds the access section pasted alone (`<access sslFlags=...>`, or inside
+    its `<security>`): IIS's own attribute names it."""
+    return any(n.attr("sslFlags") is not None
+               for t in top if t.tag in ("security", "access")
+               for n in ([t] if t.tag == "access" else t.children) if n.tag == "access")
+
+
 def _kind(top: list[Node], everything: list[Node]) -> IisConfigKind | None:
     tags = {n.tag for n in everything}
     if tags & _METABASE_ELEMENTS or any(
             "xml_metabase" in (n.attr("xmlns") or "").lower() for n in top):
         return "metabase"
-    if not tags & (_IIS7_ELEMENTS | {"sites"}):
+    if not tags & (_IIS7_ELEMENTS | {"sites"}) and not _lone_access(top):
         return None
     if "system.applicationhost" in tags or any(
             (n.attr("name") or "") == "system.applicationHost"

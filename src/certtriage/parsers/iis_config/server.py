@@ -184,4 +184,11 @@ def read_server(top: list[Node], problems: Problems) -> ServerConfig:
         elif tag == "sites":
             host = Node("system.applicationHost", {}, line=node.line, children=[node])
             sites.extend(_sites(host))
+        elif tag in ("security", "access"):  # pasted without the sections around it
+            inner = node if tag == "security" else Node("security", {}, line=node.line,
+                                                         children=[node])
+            found = _path_config(Node("system.webServer", {}, line=node.line,
+                                      children=[inner]), "", None, problems)
+            if found:
+                paths.append(found)
     return ServerConfig(sites=tuple(sites), paths=tuple(paths), section_locks=tuple(locks))

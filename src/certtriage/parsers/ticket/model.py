@@ -36,7 +36,8 @@ class Mentions(Evidence):
     mentions: tuple[Mention, ...] = ()
     """What is named, in line order."""
     beside_evidence: bool = False
-    """Whether the text also holds structured evidence (a mention then decides nothing)."""
+    """Whether the text also holds evidence that can say what failed, the output of a check or a
+    log (a mention then decides nothing); settings alone do not count."""
     unparsed: tuple[UnparsedLine, ...] = ()
     """Always empty: a line without a mention is prose, counted by the ticket."""
 

@@ -134,6 +134,7 @@ def _substatus_meaning(value: str) -> str:
 
 @predicate
 def mentions_beside_evidence(doc: Mentions, b: Binding, *, value: bool = True) -> Iterator[Any]:
-    """The text also holds structured evidence (value=true), or holds nothing else (false)."""
+    """The text also holds evidence that can say what failed (value=true: a check's output, a
+    log), or nothing of the kind, settings at most (false)."""
     if isinstance(doc, Mentions) and doc.beside_evidence == value:
         yield b

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ...errors import InputError
 from ...models.common import Evidence, Piece
-from .. import FORMATS, Format, FormatId
+from .. import FORMATS, Format, FormatId, by_id
 
 Line = tuple[int, str]
 """A line of the input: its number (1-based) and its text."""
@@ -90,9 +90,17 @@ def _sniffed(text: str, skip: frozenset[FormatId]) -> Format | None:
     return None
 
 
+def decides(fmt: Format) -> bool:
+    """Whether evidence of `fmt` can say what failed: the output of a check or a record of what
+    happened, not settings alone (beside which a code or sub-status named in a sentence is
+    still all the input says of the failure)."""
+    return fmt.evidence != "configuration"
+
+
 def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
          beside_evidence: bool = False) -> Scan:
-    """The pieces of evidence in `lines` (formats in `skip` are not tried)."""
+    """The pieces of evidence in `lines` (formats in `skip` are not tried); `beside_evidence`:
+    they stand beside evidence that can say what failed (see :func:`decides`)."""
     found = Scan()
     groups: list[tuple[Format | None, list[Line]]] = []
     for paragraph in paragraphs(lines):
@@ -106,7 +114,8 @@ def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
         found.prose.extend(left)
     from .mentions import find_mentions  # a paste read whole never needs it
 
-    mentions = find_mentions(found.prose, beside_evidence or bool(found.pieces))
+    mentions = find_mentions(found.prose, beside_evidence or any(
+        decides(by_id(p.kind)) for p in found.pieces))
     if mentions is not None:
         taken = {m.line for m in mentions.mentions}
         found.pieces.append(_piece("mentions", sorted(taken), mentions))
