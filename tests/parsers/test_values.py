@@ -94,6 +94,13 @@ def test_a_bare_win32_code_is_the_hresult_that_wraps_it(number: int, shape: str)
     assert parsed[0].message == "SCardListReaders: It failed"
 
 
+@pytest.mark.parametrize("shape", ["{hex} (WIN32: {n} SOME_ERROR)", "{hex}(WIN32:{n})",
+                                   "{hex} ( WIN32 : {n} )"])
+def test_a_win32_success_is_no_code(shape: str) -> None:
+    text = "Request Status Code: " + shape.format(hex="0x0", n=0) + " -- completed successfully."
+    assert parse_hresult(text, 1) is None
+
+
 @pytest.mark.parametrize("text", ["0x6f7 (WIN32: 1784 RPC_X_BAD_STUB_DATA)", "0x6f7 (1783)",
                                   "0x6f7 alone", "0x12345 (WIN32: 74565)"])
 def test_a_short_hex_without_its_matching_win32_number_is_no_code(text: str) -> None:

@@ -79,11 +79,14 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
 
 def _short_win32(text: str, line: int) -> CodeRead | None:
     """A bare Win32 error (`0x6f7 (WIN32: 1783 RPC_X_BAD_STUB_DATA)`) as the HRESULT that wraps
-    it (0x800706f7), read only when the hex and the decimal name the same number."""
+    it (0x800706f7), read only when the hex and the decimal name the same number; a success
+    (`0x0 (WIN32: 0)`) is no error."""
     match = _SHORT_WIN32.search(text)
     if match is None or int(match["hex"], 16) != int(match["number"]):
         return None
     number = int(match["number"])
+    if number == 0:  # `0x0 (WIN32: 0)`: the operation completed successfully
+        return None
     symbol_match = _SYMBOL.search(text, match.end())
     message = text[:match.start()].strip().rstrip(".:").strip()
     hresult = code_tables().hresult(0x80070000 | number, line, message=message,
