@@ -15,7 +15,7 @@ import pytest
 
 from certtriage import analyze_path, analyze_text
 from certtriage.knowledge.codes import code_tables
-from certtriage.knowledge.codes.tables import ErrorCode
+from certtriage.knowledge.codes.tables import ErrorCode, TrustFlag
 
 from ...conftest import FIXTURES
 
@@ -244,6 +244,40 @@ def test_without_a_sub_status_named_the_causes_keep_their_order() -> None:
     result = analyze_text("The server logged 0x80092013 and also 0x800b0109.\n")
     assert result.root_causes == ("revocation-offline", "untrusted-root")
     assert not any("clients got" in f.message for f in result.findings)
+
+
+_TRUST_SHAPES = {
+    "sentence": "The chain of the Fabrikam issuing CA ended at {name} this morning.",
+    "status-line": "  dwErrorStatus: {name} (0x{value:x})",
+    "quoted": "> Error status of the leaf: {name}",
+    "log": "2025-02-11 08:14:11 WARN chain check for user1: {name}",
+}
+_POLICY_FLAGS = [f for f in code_tables().decode_status("error", 0xFFFFFFFF)
+                 if f.policy_hresult and (c := code_tables().lookup(f.policy_hresult))
+                 and c.cause]
+
+
+@pytest.mark.parametrize("shape", list(_TRUST_SHAPES))
+@pytest.mark.parametrize("flag", _POLICY_FLAGS, ids=lambda f: f.name)
+def test_a_cert_trust_flag_named_in_prose_is_its_policy_code(flag: TrustFlag,
+                                                             shape: str) -> None:
+    code = code_tables().lookup(flag.policy_hresult or "")
+    assert code is not None
+    result = analyze_text(_TRUST_SHAPES[shape].format(name=flag.name, value=flag.value) + "\n")
+    assert result.root_causes == (code.cause,)
+    assert code.hex in result.hresults
+
+
+def test_revocation_unknown_beside_the_offline_flag_is_offline() -> None:
+    result = analyze_text("dwErrorStatus: CERT_TRUST_REVOCATION_STATUS_UNKNOWN, "
+                          "CERT_TRUST_IS_OFFLINE_REVOCATION\n")
+    assert result.root_causes == ("revocation-offline",)
+
+
+def test_an_info_flag_named_in_prose_is_no_failure() -> None:
+    result = analyze_text("The root has CERT_TRUST_HAS_PREFERRED_ISSUER and "
+                          "CERT_TRUST_IS_SELF_SIGNED.\n")
+    assert result.verdict is None and result.root_causes == ()
 
 
 def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> None:

@@ -76,7 +76,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
 
 def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
     """The known codes a line names, in order, each spelling once; .NET's chain status names
-    (`chain_statuses`) as the code the chain policy returns for their flag."""
+    (`chain_statuses`) and CERT_TRUST error flag names (`trust_flag_names`) as the code the
+    chain policy returns for their flag."""
     out: list[tuple[str, ErrorCode]] = []
     for pattern in (_SYMBOL_OR_HEX, _BARE):
         for match in pattern.finditer(text):
@@ -85,7 +86,7 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             known = tables.lookup(spelled)
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
-    for token, hex_ in chain_statuses(text):
+    for token, hex_ in (*chain_statuses(text), *trust_flag_names(text, tables)):
         known = tables.lookup(hex_)
         if known is not None and all(known.hex != c.hex for _, c in out):
             out.append((token, known))
@@ -111,6 +112,28 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
     return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
              and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
             if in_context or name in COMPOUND_STATUSES]
+
+
+_TRUST_FLAG = re.compile(r"\bCERT_TRUST_[A-Z_]+\b")
+
+
+def trust_flag_names(text: str, tables: CodeTables) -> list[tuple[str, str]]:
+    """(name, code) of each CERT_TRUST error flag a line names (`... ended at
+    CERT_TRUST_REVOCATION_STATUS_UNKNOWN`) that the chain policy reports with a code; as with
+    .NET's names, the unknown revocation status beside the offline flag is the offline code."""
+    names = dict.fromkeys(_TRUST_FLAG.findall(text))
+    offline = "CERT_TRUST_IS_OFFLINE_REVOCATION" in names
+    out = []
+    for name in names:
+        flag = tables.trust_flag(name)
+        if flag is None or flag.field != "error" or flag.policy_hresult is None:
+            continue
+        if offline and name == "CERT_TRUST_REVOCATION_STATUS_UNKNOWN":
+            continue  # said by the offline flag's own code
+        known = tables.lookup(flag.policy_hresult)
+        if known is not None:
+            out.append((name, known.hex))
+    return out
 
 
 def names_an_alert(text: str) -> bool:
