@@ -240,3 +240,37 @@ def test_ko_kr_scinfo_lines() -> None:
     assert card.thumbprint == "c4" * 20 and card.root is False
     assert card.key_container == "(null) [기본 컨테이너]" and card.key_spec == "AT_SIGNATURE"
     assert card.public_key_match and card.private_key_verifies
+
+
+# --------------------------------------------------------------------------- fragments
+
+#: A section's first words in the languages seen, and in words no table knows.
+_SECTION_WORDS = ["Certificate", "证书", "基 CRL", "Zertifikat", "Certificat", "Сертификат"]
+
+
+@pytest.mark.parametrize("section", ["AIA", "CDP", "OCSP"])
+@pytest.mark.parametrize("words", _SECTION_WORDS)
+def test_a_fragment_cut_to_one_translated_section_is_certutil_output(words: str,
+                                                                     section: str) -> None:
+    """A paste that holds only one retrieval section (its banner, status line, error and URL)
+    is read by the banner's shape, whatever its first words: as the English fragment is."""
+    lines = [SECTION.format(title=f"{words} {section}"), f'  失败 "{section}" 时间: 0',
+             f"    检索 URL 时出现错误: 服务器返回的信息无效或不可识别 {INVALID_RESPONSE}",
+             f"    {URL}", ""]
+    english = [SECTION.format(title=f"Certificate {section}"), f'  Failed "{section}" Time: 0',
+               f"    Error retrieving URL: {INVALID_RESPONSE}", f"    {URL}", ""]
+
+    result, reference = analyze_text("\n".join(lines)), analyze_text("\n".join(english))
+
+    assert result.kind == "certutil-verify"
+    assert (result.verdict, result.root_causes) == (reference.verdict, reference.root_causes)
+    assert reference.kind == "certutil-verify" and reference.root_causes
+
+
+@pytest.mark.parametrize("line", ["------------------------------------------", "-- CDP --",
+                                  "The CDP ---------- and the AIA ----------",
+                                  "----------  ----------"])
+def test_dashes_without_a_section_name_between_them_are_no_banner(line: str) -> None:
+    from certtriage.parsers.certutil_verify import sniff
+
+    assert not sniff(line + "\n")

@@ -28,7 +28,8 @@ _CERTUTIL = re.compile(
     r"|Cannot check leaf certificate revocation status"
     r"|Certificate is REVOKED\s*$|Verifies against UNTRUSTED root|Incomplete certificate chain"
     r"|Expired certificate\s*$|Missing Issuer: |Revocation check skipped\b"
-    r"|[-\u2014]{8,}\s*(?:Certificate|Base CRL)\s+(?:AIA|CDP|OCSP)\s*[-\u2014]{8,}"
+    # a section banner, its first words in any language (`证书 CDP`, `基 CRL CDP`)
+    r"|[-\u2014]{8,}[ \t]*[^\s-][^\n]{0,30}?[ \t]+(?:AIA|CDP|OCSP)[ \t]*[-\u2014]{8,}"
     r"|Error retrieving URL:"
     r"|CertUtil ?: -(?:verify|SCInfo|DCInfo|URLCache)\b"
     r"|Issuing CA Cert(?:Issuer|Subject):"
