@@ -110,7 +110,7 @@ class DcTest(Model):
 CheckName = Literal[
     "issuer_name", "signature", "time", "key_id", "key_authority_name",
     "key_authority_serial", "ca_constraints", "validity_nesting", "revocation_extension",
-    "issuing_ca_root", "other",
+    "no_revocation_extension", "issuing_ca_root", "other",
 ]
 
 

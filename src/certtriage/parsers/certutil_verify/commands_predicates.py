@@ -48,6 +48,18 @@ def pair_check_failed(doc: CertutilVerify, b: ChainBinding, *,
 
 
 @predicate
+def pair_check_said(doc: CertutilVerify, b: ChainBinding, *,
+                    pair_checks: list[str]) -> Iterator[Binding]:
+    """A check line of the two-argument -verify among `pair_checks` that passed but says
+    something a rule reads (`no_revocation_extension`), its line in `check`."""
+    pair = doc.pair
+    said = [c for c in pair.checks if c.ok and c.check in pair_checks] if pair else []
+    if pair is not None and said:
+        yield replace(b, values={**_pair_values(b, pair), "check": said[0].text,
+                                 "line": str(said[0].line)})
+
+
+@predicate
 def pair_verified(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
     """The two-argument -verify says the certificate verifies as issued by the CA file, and no
     check failed."""
