@@ -193,7 +193,7 @@ def _beside(item: Input, fmt: Format,
     lines = item.text.split("\n")
     candidates = [(u.line, lines[u.line - 1]) for u in unparsed
                   if u.foreign and 0 < u.line <= len(lines)]
-    found = scan(candidates, skip=frozenset({fmt.id}), beside_evidence=decides(fmt))
+    found = scan(candidates, skip=frozenset({fmt.id}), beside_evidence=decides(fmt, model))
     taken = {n for p in found.pieces for n in range(p.first_line, p.last_line + 1)}
     prose = prose_lines(found.prose)
     left = [u for u in unparsed if u.line not in taken and u.line not in prose]

@@ -260,7 +260,10 @@ def _chains(model: Any, findings: tuple[Finding, ...]) -> list[ChainView]:
     shown = []
     errors = [f for f in findings if f.root_cause and f.severity == "error"]
     for title, context, elements in model.chains():
-        mine = [f for f in errors if context is None or context in (f.context or "")]
+        # the input's own chain takes the findings of the input itself, not of a piece beside
+        # it (a code named in a sentence is about no element shown)
+        mine = [f for f in errors if (not f.context if context is None
+                                      else context in (f.context or ""))]
         if context is not None and not mine:
             continue
         failing = {f.element for f in mine}

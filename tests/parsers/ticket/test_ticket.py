@@ -16,6 +16,7 @@ import pytest
 from certtriage import analyze_path, analyze_text
 from certtriage.knowledge.codes import code_tables
 from certtriage.knowledge.codes.tables import ErrorCode, TrustFlag
+from certtriage.render.view import input_view
 
 from ...conftest import FIXTURES
 
@@ -107,6 +108,44 @@ def test_a_code_named_beside_evidence_does_not_decide() -> None:
     assert [e["event_id"] for e in result.events] == [36877]
     named = next(f for f in result.findings if f.rule == "TKT002")
     assert named.severity == "info" and not named.root_cause
+
+
+#: Fragments of certutil output that show no outcome: retrieval sections that worked.
+_NO_OUTCOME = {
+    "cdp-verified": ('  ----------------  Certificate CDP  ----------------\n'
+                     '  Verified "Base CRL (01)" Time: 0\n    http://pki.contoso.com/root.crl\n'),
+    "aia-verified": ('  ----------------  Certificate AIA  ----------------\n'
+                     '  Verified "Certificate (0)" Time: 0\n    http://pki.contoso.com/ca.crt\n'),
+}
+
+
+@pytest.mark.parametrize("fragment", list(_NO_OUTCOME))
+@pytest.mark.parametrize("code", [c for c in code_tables().codes if c.hex in (
+    "0x80092012", "0x80092013", "0x800b0109", "0x800b010a")], ids=lambda c: c.hex)
+def test_a_code_named_beside_a_fragment_without_its_outcome_decides(code: ErrorCode,
+                                                                    fragment: str) -> None:
+    """A fragment of retrievals that worked says nothing of what failed: the code named in the
+    ticket's sentence is what the input says of the failure."""
+    text = (f"NPS error: {code.message}\n\nHi,\nthe CRL is published and reachable:\n\n"
+            f"{_NO_OUTCOME[fragment]}\nbut NPS still says the same. Thanks, Morgan\n")
+    result = analyze_text(text)
+    assert result.kind == "certutil-verify"
+    assert result.verdict == "fail" and result.root_causes == (code.cause,)
+    view = input_view(result)  # the fragment's element is not what the code is about
+    assert not any(e.failing for chain in view.chains for e in chain.elements)
+
+
+def test_a_code_named_beside_verdict_lines_does_not_decide() -> None:
+    """Beside certutil's own verdict lines, the code in a sentence is only named."""
+    text = ("NPS error: The revocation function was unable to check revocation because the "
+            "revocation server was offline.\n\n"
+            "ERROR: Verifying leaf certificate revocation status returned The revocation "
+            "function was unable to check revocation because the revocation server was offline. "
+            "0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)\n"
+            "CertUtil: -verify command completed successfully.\n")
+    result = analyze_text(text)
+    assert result.root_causes == ("revocation-offline",)
+    assert {f.rule for f in result.findings if f.root_cause} == {"REV010"}
 
 
 def test_prose_alone_is_not_a_ticket() -> None:

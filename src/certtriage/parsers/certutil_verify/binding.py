@@ -182,6 +182,14 @@ FAILURE_VERDICTS = (
 )
 
 
+def verdict_shown(doc: CertutilVerify) -> bool:
+    """Whether certutil's verdict or error lines are in the input: an error line, the leaf's
+    revocation check passed or failed, -scinfo's chain verdict, or another reported failure."""
+    t = doc.trailer
+    return (bool(doc.errors) or t.leaf_revocation_passed or t.scinfo_chain is not None
+            or failure_reported(doc))
+
+
 def failure_reported(doc: CertutilVerify, *, logon: bool = True) -> bool:
     """Whether a verdict or error line reports a failure: a failure verdict, the leaf's
     revocation error, certutil's `-verify command FAILED` line (the FAILED line of -scinfo or

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from ...knowledge.predicates import Binding, predicate, vocabulary
-from .binding import ChainBinding, chain_status_is_known, failure_reported
+from .binding import ChainBinding, chain_status_is_known, verdict_shown
 from .commands import CheckName, DcStore, PairVerification
 from .model import CertutilVerify
 
@@ -87,9 +87,7 @@ def empty_store(doc: CertutilVerify, b: ChainBinding, *, stores: list[str]) -> I
 def _verify_verdict(doc: CertutilVerify) -> bool:
     """Whether -verify's verdict lines are in the input: its own last line, an error line,
     the leaf's revocation check passed or failed, or another verdict reports a failure."""
-    t = doc.trailer
-    return ((t.verb or "").casefold() == "verify" or bool(doc.errors)
-            or t.leaf_revocation_passed or t.scinfo_chain is not None or failure_reported(doc))
+    return (doc.trailer.verb or "").casefold() == "verify" or verdict_shown(doc)
 
 
 @predicate

@@ -36,10 +36,11 @@ from .binding import (
     leaf,
     leaf_evidence,
     role_of,
+    verdict_shown,
 )
 from .model import CertutilVerify, Trailer
 
-__all__ = ["START", "ChainBinding", "parts", "role_of", "shows_outcome"]
+__all__ = ["START", "ChainBinding", "parts", "role_of", "says_what_failed", "shows_outcome"]
 
 
 def parts(doc: CertutilVerify) -> Iterator[Part]:
@@ -294,6 +295,13 @@ def chain_policy_is(doc: CertutilVerify, b: ChainBinding, *,
         name = policy.upper().removeprefix("CERT_CHAIN_POLICY_").replace("_", " ")
         yield replace(b, values={**b.values, "policy": policy,
                                  "policy_name": name.title().replace("Ts", "timestamp")})
+
+
+def says_what_failed(doc: CertutilVerify) -> bool:
+    """Whether the input can say what failed: the chain's status, or certutil's verdict or
+    error lines (a fragment of URL checks alone cannot; beside it, a code named in a sentence
+    is what the input says of the failure)."""
+    return chain_status_is_known(doc) or verdict_shown(doc)
 
 
 def shows_outcome(doc: CertutilVerify) -> bool:

@@ -54,10 +54,13 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
 
 def _named(mention: Mention, code: HResult) -> str:
     """The code as the text names it, and what it is when the text spells it otherwise:
-    `0x80092013 CRYPT_E_REVOCATION_OFFLINE`, `-2146885613 (0x80092013 CRYPT_E_...)`."""
+    `0x80092013 CRYPT_E_REVOCATION_OFFLINE`, `-2146885613 (0x80092013 CRYPT_E_...)`,
+    `0x80092013 CRYPT_E_REVOCATION_OFFLINE by its message`."""
     known = f"{code.hex} {code.symbol or ''}".strip()
     if mention.token.lower() in (code.hex, (code.symbol or "").lower()):
         return known
+    if " " in mention.token.strip():  # Windows' message for the code, not a spelling of it
+        return f"{known} by its message"
     return f"{mention.token} ({known})"
 
 

@@ -90,11 +90,15 @@ def _sniffed(text: str, skip: frozenset[FormatId]) -> Format | None:
     return None
 
 
-def decides(fmt: Format) -> bool:
-    """Whether evidence of `fmt` can say what failed: the output of a check or a record of what
-    happened, not settings alone (beside which a code or sub-status named in a sentence is
-    still all the input says of the failure)."""
-    return fmt.evidence != "configuration"
+def decides(fmt: Format, model: Evidence) -> bool:
+    """Whether `model`, evidence of `fmt`, can say what failed: the output of a check or a
+    record of what happened (the format's `says_what_failed` where it has one), not settings
+    alone nor a fragment of a check without its outcome. Beside those, a code or sub-status
+    named in a sentence is still all the input says of the failure."""
+    if fmt.evidence == "configuration":
+        return False
+    says = getattr(fmt.predicates(), "says_what_failed", None)
+    return says is None or bool(says(model))
 
 
 def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
@@ -115,7 +119,7 @@ def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
     from .mentions import find_mentions  # a paste read whole never needs it
 
     mentions = find_mentions(found.prose, beside_evidence or any(
-        decides(by_id(p.kind)) for p in found.pieces))
+        decides(by_id(p.kind), p.model) for p in found.pieces))
     if mentions is not None:
         taken = {m.line for m in mentions.mentions}
         found.pieces.append(_piece("mentions", sorted(taken), mentions))
