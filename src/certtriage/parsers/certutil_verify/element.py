@@ -38,6 +38,8 @@ ELEMENT_LABELS = {
 }
 _CRL_LABELS = {"Issuer": "issuer", "ThisUpdate": "this_update", "NextUpdate": "next_update",
                "CRL": "hash"}
+#: The fields that hold a certificate's name.
+_NAME_KEYS = frozenset({"issuer", "subject"})
 #: Blocks whose field lines are an element's.
 _ELEMENT_MODES = ("lead", "element", "chain_context", "identity")
 
@@ -156,6 +158,11 @@ class ElementLines:
             self.other.field(text, label, line)
 
     def _element_field(self, key: str, label: str, value: str, text: str, line: int) -> None:
+        if key in _NAME_KEYS and value and "=" not in value and not value.startswith("EMPTY"):
+            # a certificate's name is attribute=value pairs in every language; a mail header
+            # (`Subject: RE: login broken`) above a paste is none
+            self.reading.unplaced(text, line, "not a certificate name (no attribute=value)")
+            return
         elem = self.reading.element()
         if key in elem.fields and self.reading.mode == "lead" and elem.has_status():
             self.reading.unplaced(text, line, f"second {label} for one element")
