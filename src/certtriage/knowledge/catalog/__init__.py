@@ -43,9 +43,10 @@ from pathlib import Path
 from ._compile import Compiled, compile_wording
 from ._data import EventDef, Suffix, Wording, load
 from ._find import FoundMessage, MatchIndex, find
+from ._match import UNFILLED
 from ._mentions import TLS_ALERTS, Mention, first_alert
 
-__all__ = ["TLS_ALERTS", "EventDef", "EventKnowledge", "FoundMessage", "Wording",
+__all__ = ["TLS_ALERTS", "UNFILLED", "EventDef", "EventKnowledge", "FoundMessage", "Wording",
            "canonical_provider", "event_knowledge", "find_messages", "first_alert"]
 
 

@@ -67,7 +67,17 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
                 if hit is not None:
                     hits.append(hit)
             position = flat.find(anchor, position + len(anchor))
+    if any(UNFILLED.search(value) for hit in hits for value in hit.slots.values()):
+        # the catalog's own templates, their insertion strings unfilled (`%1`): documentation
+        # of the messages, not messages logged; its wordings without values are that too
+        return [h for h in hits if h.slots and not any(
+            UNFILLED.search(value) for value in h.slots.values())]
     return hits
+
+
+#: An insertion string left unfilled, as event documentation prints a message (`%1`,
+#: `{ErrorCode}`).
+UNFILLED = re.compile(r"(?<![\w%])%\d{1,2}(?!\d)|\{[A-Za-z]\w*\}")
 
 
 def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
