@@ -158,6 +158,7 @@ _NAMING = [c for c in code_tables().codes if c.cause is not None]
 #: or only by Windows' message, on one line or wrapped.
 _SPELLINGS = {
     "unsigned-decimal": lambda c: f"Every request logs sc-win32-status {c.value} since Monday.",
+    "sentence-end": lambda c: f"The IIS log shows sc-win32-status {c.value}.",
     "trace-decimal": lambda c: f"[gw][tls][0x21A4] ERROR, {c.value}, AcceptSecurityContext.",
     "message": lambda c: f"The server says: {c.message} Nothing else.",
     "message-wrapped": lambda c: "The server says:\n" + "\n".join(c.message.split(" ", 3)),
@@ -214,6 +215,7 @@ _SUBSTATUS_SHAPES = {
     "sentence": "Since the patching the portal answers {s} to every smart card user.",
     "iis7-page": "Error Code 0x80070005\nHTTP Error {s} - Forbidden",
     "german": "Seit Montag bekommen alle Benutzer auf dem Portal den Fehler {s}.",
+    "log-spaced": "In the IIS log on web01 I see {spaced} for every request.",
 }
 
 
@@ -224,7 +226,8 @@ def test_a_sub_status_named_alone_asks_for_what_tells_its_causes_apart(substatus
     """403.7 means no certificate arrived: what decides is what the server asked for and what
     the client had (36885, the binding, the client's store), not a chain check of a
     certificate the server never saw; the others ask for that chain check first."""
-    result = analyze_text(_SUBSTATUS_SHAPES[shape].format(s=substatus) + "\n")
+    text = _SUBSTATUS_SHAPES[shape].format(s=substatus, spaced=substatus.replace(".", " "))
+    result = analyze_text(text + "\n")
     rules = {f.rule for f in result.findings}
     assert result.verdict == "inconclusive" and result.root_causes == ()
     if substatus == "403.7":

@@ -26,10 +26,13 @@ _SYMBOL_OR_HEX = re.compile(
 #: A code written without its 0x, or as an unsigned decimal: only with a boundary on both sides
 #: (a thumbprint or a serial holds such runs inside longer ones).
 _BARE = re.compile(r"(?<![\w.-])(?:[89][0-9a-fA-F]{7}|2147\d{6}|2148\d{6}|2149\d{6}|4\d{9})"
-                   r"(?![\w.])")
+                   r"(?!\w|\.\w)")  # a sentence's full stop may follow, not a dotted part
 #: A sub-status such as 403.16, also at the end of a sentence (`... get 403.16.`), but not
 #: inside a longer dotted number (a version, an address).
 _SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?!\d|\.\d)")
+#: The same as an IIS log writes it, status and sub-status apart: `403 16` (the sub-statuses of
+#: client certificates only, a number after 403 is otherwise too common in prose).
+_SUBSTATUS_SPACED = re.compile(r"(?<![\d.])(403) (7|1[3679])(?![\d.]|\.\d)")
 _URL = re.compile(r"\b(?:https?|ldap)://[^\s\"'<>)\]]+", re.IGNORECASE)
 #: Retrieval failures: the WinINet / WinHTTP codes and HTTP status codes of a failed download.
 _RETRIEVAL_FAMILIES = frozenset({"wininet", "http"})
@@ -62,7 +65,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                              client=client) for token, code in codes)
         found.extend(_retrievals(number, text, [c for _, c in codes]))
         found.extend(Mention(line=number, token=m.group(0), kind="substatus",
-                             value=m.group(0)) for m in _SUBSTATUS.finditer(text))
+                             value=f"{m.group(1)}.{m.group(2)}")
+                     for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
+                     for m in pattern.finditer(text))
         found.extend(_alerts(number, text))
     found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
     if not found:
