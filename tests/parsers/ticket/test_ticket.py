@@ -184,6 +184,11 @@ _CLIENT_SIDE = {
            "InitializeSecurityContext failed: {symbol} ({hex})",
     "prose": "Our monitoring agent fails with InitializeSecurityContext returned {hex} when it "
              "calls the portal.",
+    "title-then-git": "git fails against git.contoso.com with {symbol} ({hex})\n\nfatal: unable "
+                      "to access 'https://git.contoso.com/': schannel: next "
+                      "InitializeSecurityContext failed: {symbol} ({hex})",
+    "dotnet": "System.Security.Authentication.AuthenticationException: The remote certificate "
+              "is invalid according to the validation procedure: {symbol} ({hex})",
 }
 _CHAIN_CODES = [c for c in _NAMING if c.cause in (
     "revocation-offline", "untrusted-root", "revoked", "not-time-valid", "partial-chain")]
@@ -201,7 +206,8 @@ def test_a_tls_clients_failure_is_about_the_servers_certificate(code: ErrorCode,
 
     client = analyze_text(line + "\n")
     server = analyze_text(line.replace("InitializeSecurityContext", "AcceptSecurityContext")
-                          + "\n")
+                          .replace("The remote certificate is invalid", "The certificate is "
+                                   "invalid") + "\n")
 
     assert (client.root_causes, client.iis_substatus) == ((code.cause,), ())
     assert {f.rule for f in client.findings if f.root_cause} == {"TKT010"}

@@ -45,9 +45,11 @@ _ALERT_NUMBER = re.compile(
 #: What makes a line about TLS (an alert number elsewhere is a monitoring alert, a ticket's).
 _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldaps|https",
                         re.IGNORECASE)
-#: The SSPI call a TLS client makes (curl, git, PowerShell report its failures by name): a code
-#: it failed with is about the server's certificate.
-_CLIENT_CALL = re.compile(r"\bInitializeSecurityContext", re.IGNORECASE)
+#: What a TLS client reports about the certificate it was sent: the SSPI call a client makes
+#: (curl, git, PowerShell name it in their failures) and .NET's exception for the remote
+#: party's certificate. A code it failed with is about the server's certificate.
+_CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is invalid",
+                          re.IGNORECASE)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
@@ -72,6 +74,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
     if not found:
         return None
+    on_client = {m.value for m in found if m.kind == "code" and m.client}
+    if on_client:  # a code a client reported is that client's, wherever else it is named
+        found = [m.model_copy(update={"client": True}) if m.kind == "code"
+                 and m.value in on_client and not m.client else m for m in found]
     if any(m.token == "OfflineRevocation" for m in found):  # the pair, listed a line apart
         found = [m.model_copy(update={"value": CHAIN_STATUSES["OfflineRevocation"]})
                  if m.token == "RevocationStatusUnknown" else m for m in found]
