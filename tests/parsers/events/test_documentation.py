@@ -49,3 +49,23 @@ def test_the_same_message_logged_with_its_values_is_an_event() -> None:
               "Level: Warning\nDescription:\n" + ROWS[0][1].replace("%1", "0x80092013") + "\n")
     result = analyze_text(logged)
     assert result.root_causes == ("revocation-offline",)
+
+
+@pytest.mark.parametrize("text", [
+    "A wrong KeySpec can make TLS connections fail (although Schannel 36888 events may be "
+    "logged).",
+    "# events our monitoring ignores\nSchannel 36887\nSchannel 36888\n",
+    "Look for Schannel event 36887 in the System log.",
+])
+def test_an_alert_event_named_by_its_id_alone_names_no_alert(text: str) -> None:
+    """Which alert a 36887 / 36888 carries is what decides its cause: an event only named by
+    its id says nothing of it."""
+    result = analyze_text(text + "\n")
+    assert not {"tls-alert-generated", "tls-alert-received"} & set(result.root_causes)
+
+
+def test_an_event_named_by_its_id_alone_is_not_known_to_be_the_clients() -> None:
+    """36870 is about the server's key or a client's depending on its Type field; named
+    alone, it is not known to be the client certificate's (403.7)."""
+    result = analyze_text("You can also check for Schannel error events 36872 and 36870.\n")
+    assert "SCH019" not in {f.rule for f in result.findings}

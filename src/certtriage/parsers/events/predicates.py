@@ -124,6 +124,8 @@ def _holds(event: Event, where: dict[str, list[str]] | None,
         return False
     if any(value(k) not in {v.lower() for v in vs} for k, vs in (where or {}).items()):
         return False
+    if event.shape == "mention" and any(k not in event.data for k in where_not or {}):
+        return False  # an event only named by its id: what its data holds is not known
     return not any(value(k) in {v.lower() for v in vs} for k, vs in (where_not or {}).items())
 
 
@@ -164,6 +166,8 @@ def alert(
         if item.provider != "Schannel" or item.event_id not in event_ids:
             continue
         code_ = item.alert_code
+        if code_ is None and item.shape == "mention":
+            continue  # an alert event only named by its id: which alert is not known
         if alerts is not None and code_ not in alerts:
             continue
         if not_alerts is not None and code_ in not_alerts:
