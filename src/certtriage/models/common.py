@@ -408,6 +408,11 @@ class Evidence(Model):
         """The certificates and server windows the input shows (see :class:`Identity`)."""
         return ()
 
+    def holds_nothing(self) -> bool:
+        """Whether nothing was read but a heading (a registry key's path alone): found among
+        a ticket's sentences, it is a quotation, no piece of evidence."""
+        return False
+
     def named_substatuses(self) -> tuple[str, ...]:
         """The IIS sub-statuses the input says clients got (a ticket's sentences), as
         `403.16`; none where the input is the record of what happened itself."""

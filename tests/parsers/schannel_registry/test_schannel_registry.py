@@ -87,10 +87,15 @@ def test_a_key_line_is_an_export_by_what_reg_query_prints_after_it(after: str) -
     assert sniff(f"C:\\>reg query {KEY} /v SendTrustedIssuerList\n\n{KEY}\n{after}\n")
 
 
-def test_a_key_quoted_in_an_article_leaves_the_ticket_reader_to_it() -> None:
-    """An article naming the key and a 403.7: no claim about the key's values is made."""
-    text = (f"IIS logs 403 7 5. The behaviour is set by SendTrustedIssuerList below the key\n"
-            f"{KEY}\nBy default the value is not set.\n")
+@pytest.mark.parametrize("key", [KEY, KEY + "\\", KEY.replace("HKEY_LOCAL_MACHINE", "HKLM")])
+@pytest.mark.parametrize("around", ["{key}\n", "\n{key}\n\n", "\n    {key}\n\n"],
+                         ids=["in-the-paragraph", "its-own-paragraph", "indented"])
+def test_a_key_quoted_in_an_article_leaves_the_ticket_reader_to_it(key: str,
+                                                                    around: str) -> None:
+    """An article naming the key and a 403.7: no claim about the key's values is made, whether
+    the key stands in the sentence's paragraph or in one of its own."""
+    text = ("IIS logs 403 7 5. The behaviour is set by SendTrustedIssuerList below the key\n"
+            + around.format(key=key) + "By default the value is not set.\n")
     result = analyze_text(text)
     assert result.kind == "ticket"
     assert not [f for f in result.findings if f.rule.startswith("REG")], result.findings

@@ -100,6 +100,10 @@ class RegistryExport(Evidence):
     """Lines kept but not placed."""
 
     # ---- the SCHANNEL key --------------------------------------------------------------------
+    def holds_nothing(self) -> bool:
+        """Key paths without a value or a deleted key: nothing `reg query` showed."""
+        return not any(k.values or k.deleted for k in self.keys)
+
     def keys_at(self, relative: str = "") -> tuple[RegistryKey, ...]:
         """Every occurrence of the key at `relative` under SCHANNEL (`""` for SCHANNEL itself,
         `Protocols\\TLS 1.2\\Server` ...), compared without regard to case."""

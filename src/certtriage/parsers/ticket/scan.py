@@ -134,6 +134,8 @@ def _read(fmt: Format, group: list[Line], found: Scan) -> list[Line]:
         model = fmt.parse("\n".join(t for _, t in group))
     except (InputError, ValueError):
         return group
+    if model.holds_nothing():  # a heading quoted among sentences: prose
+        return group
     left_at = {u.line for u in getattr(model, "unparsed", ())}
     taken = [n for i, (n, _) in enumerate(group, start=1) if i not in left_at]
     if not taken:
