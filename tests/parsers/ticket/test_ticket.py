@@ -231,10 +231,15 @@ def test_a_sub_status_named_alone_asks_for_what_tells_its_causes_apart(substatus
                                                                        shape: str) -> None:
     """403.7 means no certificate arrived: what decides is what the server asked for and what
     the client had (36885, the binding, the client's store), not a chain check of a
-    certificate the server never saw; the others ask for that chain check first."""
+    certificate the server never saw; 403.17 has one cause, which it decides; the others ask
+    for that chain check first."""
     text = _SUBSTATUS_SHAPES[shape].format(s=substatus, spaced=substatus.replace(".", " "))
     result = analyze_text(text + "\n")
     rules = {f.rule for f in result.findings}
+    if substatus == "403.17":  # one cause only: the sub-status decides it
+        assert (result.verdict, result.root_causes) == ("fail", ("not-time-valid",))
+        assert result.iis_substatus == ("403.17",) and "TKT004" not in rules
+        return
     assert result.verdict == "inconclusive" and result.root_causes == ()
     if substatus == "403.7":
         assert "TKT011" in rules and "TKT004" not in rules
@@ -329,7 +334,7 @@ def test_an_info_flag_named_in_prose_is_no_failure() -> None:
 
 
 def test_what_to_collect_is_asked_once_when_several_sub_statuses_are_named() -> None:
-    result = analyze_text("Some users get 403.13, others 403.17, since the CA was renewed.\n")
+    result = analyze_text("Some users get 403.13, others 403.16, since the CA was renewed.\n")
     assert result.verdict == "inconclusive" and result.next_steps
     assert len(result.next_steps) == len(set(result.next_steps))
 

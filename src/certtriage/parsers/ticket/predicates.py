@@ -114,13 +114,13 @@ def mentioned_alert(doc: Mentions, b: Binding, *, alerts: list[int] | None = Non
 
 @predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
-                        other_than: str | None = None) -> Iterator[Binding]:
+                        other_than: list[str] | None = None) -> Iterator[Binding]:
     """Each IIS sub-status the text names (once each); only `substatus`, or every one but
-    `other_than`, when given."""
+    those `other_than`, when given."""
     if not isinstance(doc, Mentions):
         return
     for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "substatus"):
-        if substatus is not None and value != substatus or value == other_than:
+        if substatus is not None and value != substatus or value in (other_than or ()):
             continue
         line = next(m.line for m in doc.mentions if m.value == value)
         yield replace(b, values={**b.values, "substatus": value, "line": str(line),
