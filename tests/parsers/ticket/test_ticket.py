@@ -362,6 +362,19 @@ def test_a_dotnet_chain_status_names_its_cause(name: str, shape: str) -> None:
     assert result.root_causes == (_DOTNET[name],), result.findings
 
 
+@pytest.mark.parametrize("layout", ["one-line", "lines"])
+def test_each_dotnet_status_with_its_own_message_is_one_code(layout: str) -> None:
+    """.NET lists each status with its message: RevocationStatusUnknown's message beside the
+    offline pair is that status again, not no-revocation-info."""
+    unknown = ("RevocationStatusUnknown The revocation function was unable to check revocation "
+               "for the certificate.")
+    offline = ("OfflineRevocation The revocation function was unable to check revocation "
+               "because the revocation server was offline.")
+    text = (f'["{unknown}", "{offline}"]' if layout == "one-line" else f"{unknown}\n{offline}")
+    result = analyze_text("Kestrel rejects the client certificate:\n" + text + "\n")
+    assert result.root_causes == ("revocation-offline",)
+
+
 def test_revocation_unknown_alone_is_no_revocation_check_and_beside_offline_is_offline() -> None:
     alone = analyze_text("Chain status: RevocationStatusUnknown\n")
     paired = analyze_text("Chain status:\n  RevocationStatusUnknown\n  OfflineRevocation\n")

@@ -71,7 +71,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
                      for m in pattern.finditer(text))
         found.extend(_alerts(number, text))
-    found.extend(_by_message(lines, {(m.line, m.value) for m in found}))
+    # .NET prints each chain status with its own message: the message of a status's code on
+    # the status's line is that status again (RevocationStatusUnknown's, beside the offline
+    # pair that makes it the offline code), not another code
+    own = {(number, CHAIN_STATUSES[name]) for number, text in lines
+           for name in _CHAIN_STATUS.findall(text)}
+    found.extend(_by_message(lines, {(m.line, m.value) for m in found} | own))
     if not found:
         return None
     on_client = {m.value for m in found if m.kind == "code" and m.client}
