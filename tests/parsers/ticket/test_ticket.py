@@ -222,6 +222,7 @@ _SUBSTATUS_SHAPES = {
     "iis7-page": "Error Code 0x80070005\nHTTP Error {s} - Forbidden",
     "german": "Seit Montag bekommen alle Benutzer auf dem Portal den Fehler {s}.",
     "log-spaced": "In the IIS log on web01 I see {spaced} for every request.",
+    "log-spaced-end": "Every request to the portal ends in {spaced}.",
 }
 
 

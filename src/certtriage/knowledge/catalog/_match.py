@@ -48,6 +48,11 @@ class Hit:
         return (0 if self.cut else 1, self.covered, len(self.slots), self.compiled.index)
 
 
+#: An insertion string left unfilled, as event documentation prints a message (`%1`,
+#: `{ErrorCode}`).
+UNFILLED = re.compile(r"(?<![\w%])%\d{1,2}(?!\d)|\{[A-Za-z]\w*\}")
+
+
 def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> list[Hit]:
     """Every wording matched anywhere in the text (overlaps not yet resolved).
 
@@ -74,10 +79,6 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
             UNFILLED.search(value) for value in h.slots.values())]
     return hits
 
-
-#: An insertion string left unfilled, as event documentation prints a message (`%1`,
-#: `{ErrorCode}`).
-UNFILLED = re.compile(r"(?<![\w%])%\d{1,2}(?!\d)|\{[A-Za-z]\w*\}")
 
 
 def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
