@@ -42,6 +42,8 @@ _CHILDREN = {
     "ApplicationUsage": {"Usage"},
     "IssuanceUsage": {"Usage"},
     "ExtendedKeyUsage": {"Usage"},
+    # event 53 of newer builds: the network's state when a retrieval was tried
+    "AdditionalInfo": {"NetworkConnectivityStatus"},
     "SSLAdditionalPolicyInfo": {"IgnoreFlags"},
 }
 #: Elements that never hold elements.
@@ -51,6 +53,7 @@ _LEAVES = _SYSTEM | {
     "Error", "Status", "RevocationStatus", "ErrorStatus", "InfoStatus", "Usage",
     "SignatureAlgorithm", "PublicKeyAlgorithm", "RevocationResult", "AdditionalParameters",
     "ChainEngineInfo", "StrongSignPara", "AuxInfo", "Data", "Binary", "IgnoreFlags",
+    "NetworkConnectivityStatus",
 }
 _TOP = {"System", "EventData", "UserData"}
 
