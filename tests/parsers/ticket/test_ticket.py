@@ -227,19 +227,20 @@ _SUBSTATUS_SHAPES = {
 
 
 @pytest.mark.parametrize("shape", list(_SUBSTATUS_SHAPES))
-@pytest.mark.parametrize("substatus", ["403.7", "403.13", "403.16", "403.17"])
+@pytest.mark.parametrize("substatus", ["403.7", "403.12", "403.13", "403.16", "403.17"])
 def test_a_sub_status_named_alone_asks_for_what_tells_its_causes_apart(substatus: str,
                                                                        shape: str) -> None:
     """403.7 means no certificate arrived: what decides is what the server asked for and what
     the client had (36885, the binding, the client's store), not a chain check of a
-    certificate the server never saw; 403.17 has one cause, which it decides; the others ask
-    for that chain check first."""
+    certificate the server never saw; 403.17 and 403.12 have one cause each, which they decide;
+    the others ask for that chain check first."""
     text = _SUBSTATUS_SHAPES[shape].format(s=substatus, spaced=substatus.replace(".", " "))
     result = analyze_text(text + "\n")
     rules = {f.rule for f in result.findings}
-    if substatus == "403.17":  # one cause only: the sub-status decides it
-        assert (result.verdict, result.root_causes) == ("fail", ("not-time-valid",))
-        assert result.iis_substatus == ("403.17",) and "TKT004" not in rules
+    decided = {"403.17": "not-time-valid", "403.12": "certificate-mapping-denied"}
+    if substatus in decided:  # one cause only: the sub-status decides it
+        assert (result.verdict, result.root_causes) == ("fail", (decided[substatus],))
+        assert result.iis_substatus == (substatus,) and "TKT004" not in rules
         return
     assert result.verdict == "inconclusive" and result.root_causes == ()
     if substatus == "403.7":

@@ -32,7 +32,7 @@ _BARE = re.compile(r"(?<![\w.-])(?:[89][0-9a-fA-F]{7}|2147\d{6}|2148\d{6}|2149\d
 _SUBSTATUS = re.compile(r"(?<![\d.])(40[13])\.(\d{1,2})(?!\d|\.\d)")
 #: The same as an IIS log writes it, status and sub-status apart: `403 16` (the sub-statuses of
 #: client certificates only, a number after 403 is otherwise too common in prose).
-_SUBSTATUS_SPACED = re.compile(r"(?<![\d.])(403) (7|1[3679])(?!\d|\.\d)")
+_SUBSTATUS_SPACED = re.compile(r"(?<![\d.])(403) (7|1[23679])(?!\d|\.\d)")
 _URL = re.compile(r"\b(?:https?|ldap)://[^\s\"'<>)\]]+", re.IGNORECASE)
 #: Retrieval failures: the WinINet / WinHTTP codes and HTTP status codes of a failed download.
 _RETRIEVAL_FAMILIES = frozenset({"wininet", "http"})
