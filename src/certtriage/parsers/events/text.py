@@ -193,7 +193,7 @@ def _from_lines(text: str) -> EventLog:
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
     events += _outside(found, _lines_of(events))
-    if any(_documented(e, lines) for e in events) or _documents_events(lines):
+    if events and _documents_events(lines):
         # a table documenting the events (some of its messages with unfilled insertion
         # strings): its rows are no events logged; a record that shows when it was is kept
         events = [e for e in events if e.time]
@@ -212,19 +212,11 @@ _NUMBER = re.compile(r"(?<![\w.])\d{2,5}(?![\w.])")
 def _documents_events(lines: list[str]) -> bool:
     """Whether a line pairs a catalogued event's id with a message whose insertion strings
     are unfilled (a row of a table documenting the events: `| 36877 | ... is %1. |`)."""
-    ids = {d.id for d in event_knowledge().definitions()}
-    return any(UNFILLED.search(line) and any(int(n) in ids for n in _NUMBER.findall(line))
-               for line in lines if "%" in line or "{" in line)
-
-
-def _documented(event: Event, lines: list[str]) -> bool:
-    """Whether `event` is a row of documentation rather than an event logged: its message's
-    insertion strings are unfilled (`The TLS %1 credential ...`) and nothing says when it
-    was logged."""
-    if event.time or event.span is None:
+    rows = [line for line in lines if ("%" in line or "{" in line) and UNFILLED.search(line)]
+    if not rows:
         return False
-    text = "\n".join(lines[event.span.start - 1:event.span.end])
-    return UNFILLED.search(text) is not None or UNFILLED.search(event.message) is not None
+    ids = {d.id for d in event_knowledge().definitions()}
+    return any(int(n) in ids for line in rows for n in _NUMBER.findall(line))
 
 
 def _records(lines: list[str], taken: set[int], friendly: list[tuple[int, int]],
