@@ -19,16 +19,19 @@ __all__ = ["Exit", "app", "main"]
 
 def main() -> None:
     """Console-script entry point: never a traceback, always a documented exit code."""
+    from .. import _patterns
     from ._lean import run as lean
     from ._plugins import disable
 
     disable()
+    _patterns.install()
     code = lean(sys.argv[1:])
     if code is None:
         from ._app import app
         from ._main import run
 
         code = run(app, own_process=True)
+    _patterns.save()
     _leave_heap()
     sys.exit(code)
 

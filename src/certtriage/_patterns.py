@@ -1,0 +1,141 @@
+"""Compiled regular expressions kept from one run of the command line to the next.
+
+Python compiles each regular expression anew in every process, and a paste's answer compiles
+about a hundred (the line classifier, the value readers, the ticket scan, the catalog): about
+a tenth of the answer's wall time, spent on the same patterns every run. In the command
+line's own process (:func:`install`, called by the console script only, never on import), the
+regular-expression compiler is wrapped: what it makes of a pattern (the code for the `_sre`
+engine, the group count and names) is kept in the cache folder, and the next process hands
+the kept code to the engine instead of parsing and compiling the pattern again. The pattern
+object made is the one `re.compile` makes (they compare equal: same text, flags and code).
+
+Safety: the file is `marshal` data (strings, numbers, lists, tuples, dicts; nothing in it is
+run), named after the interpreter's cache tag and the engine's version and opened only when
+the interpreter version written in it is this one. The engine checks every code it is handed
+and refuses a malformed one; a refused entry, a damaged file or a missing cache folder means
+the pattern is compiled as usual. Patterns are kept up to :data:`LIMIT`, so patterns made from
+input (none are on the paste path) cannot grow the file without bound. A library caller's
+process is left alone: `re` is wrapped only where the console script asks for it.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]  # the engine behind `re`, no stubs
+import marshal
+import os
+import sys
+from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+#: The most patterns kept in the file.
+LIMIT = 2000
+
+#: What an entry holds: (flags as compiled, engine code, groups - 1, group index, index group).
+Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+#: The interpreter whose engine code the file holds (written at its head, checked on read).
+STAMP = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
+
+
+class _Kept:
+    """The patterns of this process: those read from the file, and how many were added."""
+
+    def __init__(self, path: Path | None, table: dict[tuple[str | bytes, int], Entry]) -> None:
+        self.path = path
+        self.table = table
+        self.added = 0
+
+
+_kept: _Kept | None = None
+
+
+def cache_file() -> Path | None:
+    """The file of kept patterns in the cache folder, or None without one."""
+    from ._cache import cache_dir
+
+    folder = cache_dir()
+    tag = sys.implementation.cache_tag or "python"
+    return folder / f"patterns-{tag}-{_sre.MAGIC}.marshal" if folder is not None else None
+
+
+def read(path: Path | None) -> dict[tuple[str | bytes, int], Entry]:
+    """The patterns kept in `path`: empty for a missing, damaged or foreign file."""
+    if path is None:
+        return {}
+    try:
+        stamp, table = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return table if stamp == STAMP and isinstance(table, dict) else {}
+
+
+def entry(pattern: str | bytes, flags: int) -> Entry:
+    """What the compiler makes of `pattern` (as `re._compiler.compile` does, step by step)."""
+    parsed = _parser.parse(pattern, flags)
+    code = [int(op) for op in _compiler._code(parsed, flags)]  # named opcodes are ints
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex,
+            tuple(indexgroup))
+
+
+def made(pattern: str | bytes, kept: Entry) -> Any:
+    """The pattern object of a kept entry (the engine raises on code it refuses)."""
+    return _sre.compile(pattern, *kept)
+
+
+def install() -> None:
+    """Wrap the regular-expression compiler of this process so that it uses and keeps the
+    compiled code (once per process; the console script's processes only)."""
+    global _kept
+    if _kept is not None:
+        return
+    path = cache_file()
+    kept = _kept = _Kept(path, read(path))
+    original = _compiler.compile
+
+    def compile_kept(p: Any, flags: int = 0) -> Any:
+        if not isinstance(p, (str, bytes)) or flags & _compiler.SRE_FLAG_DEBUG:
+            return original(p, flags)
+        key = (p, flags)
+        found = kept.table.get(key)
+        if found is not None:
+            try:
+                return made(p, found)
+            except Exception:  # noqa: BLE001 - an entry the engine refuses: compile it anew
+                del kept.table[key]
+        new = entry(p, flags)
+        if len(kept.table) < LIMIT:
+            kept.table[key] = new
+            kept.added += 1
+        return made(p, new)
+
+    _compiler.compile = compile_kept
+
+
+def save() -> None:
+    """Write the kept patterns when this process added any (merged with what another process
+    wrote meanwhile; one step, a temporary file renamed over the old). A cache that cannot be
+    written is skipped."""
+    kept = _kept
+    if kept is None or not kept.added or kept.path is None:
+        return
+    table = read(kept.path)
+    for key, value in kept.table.items():
+        if len(table) >= LIMIT:
+            break
+        table.setdefault(key, value)
+    temporary = kept.path.with_name(f"{kept.path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(marshal.dumps((STAMP, table)))
+        os.replace(temporary, kept.path)
+    except (OSError, ValueError):
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        return
+    kept.added = 0
