@@ -156,3 +156,31 @@ def test_the_validated_rulebook_is_cached_and_a_damaged_cache_is_rebuilt(
         assert len(load_rulebook().rules) == len(first.rules)
     finally:
         load_rulebook.cache_clear()
+
+
+def test_rule_files_are_found_and_keyed_alike_on_disk_and_in_an_archive(tmp_path: Path) -> None:
+    """The rules folder walked on disk (the fast path every run takes to key the cached
+    rulebook) and through the resource reader of a zipped package give the same files in the
+    same order, so the same key."""
+    import zipfile
+    from importlib import resources
+
+    from certtriage.knowledge import rulebook as module
+
+    root = resources.files("certtriage.knowledge") / "rules"
+    assert isinstance(root, Path)
+    (tmp_path / "rules" / "extra" / "_private").mkdir(parents=True)
+    shutil.copytree(root, tmp_path / "rules", dirs_exist_ok=True)
+    (tmp_path / "rules" / "extra" / "_private" / "X001-hidden.toml").write_text("")
+    (tmp_path / "rules" / "top-level.toml").write_text("")  # not in a format's folder
+    archive = tmp_path / "rules.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        for path in sorted((tmp_path / "rules").rglob("*")):
+            packed.write(path, path.relative_to(tmp_path).as_posix())
+    zipped = zipfile.Path(archive, "rules/")
+    on_disk = module._files(tmp_path / "rules")
+    in_archive = module._files(zipped)
+    assert [rel for rel, _ in on_disk] == [rel for rel, _ in in_archive]
+    assert len(on_disk) == len(module._files(root))
+    assert not any("_private" in rel or rel == "top-level.toml" for rel, _ in on_disk)
+    assert list(module._cache_parts(tmp_path / "rules")) == list(module._cache_parts(zipped))

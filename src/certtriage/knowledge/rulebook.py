@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -97,12 +98,28 @@ class Rulebook:
 def _files(root: Path | Traversable, prefix: str = "") -> list[tuple[str, Path | Traversable]]:
     """(path relative to the rules folder, file) of every rule file: `<format>/[<topic>/]*.toml`,
     in name order."""
+    if isinstance(root, Path):
+        return [(rel, Path(path)) for rel, path in _paths(os.fspath(root), prefix)]
     found: list[tuple[str, Path | Traversable]] = []
     for item in sorted(root.iterdir(), key=lambda p: p.name):
         if item.is_dir() and not item.name.startswith(("_", ".")):
             found.extend(_files(item, f"{prefix}{item.name}/"))
         elif prefix and item.name.endswith(".toml"):
             found.append((f"{prefix}{item.name}", item))
+    return found
+
+
+def _paths(folder: str, prefix: str = "") -> list[tuple[str, str]]:
+    """`_files` of a folder on disk, as (relative path, path): every run hashes the rule
+    files to find the cached rulebook, and walking them with `pathlib` cost more than
+    reading them."""
+    found: list[tuple[str, str]] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir() and not entry.name.startswith(("_", ".")):
+                found.extend(_paths(entry.path, f"{prefix}{entry.name}/"))
+            elif prefix and entry.name.endswith(".toml"):
+                found.append((f"{prefix}{entry.name}", entry.path))
     return found
 
 
@@ -159,6 +176,12 @@ def _cache_parts(root: Path | Traversable) -> Iterator[bytes]:
     """What the validated rulebook is made from: versions, the schema, every rule file."""
     yield model_versions()
     yield (resources.files("certtriage.knowledge") / "schema.py").read_bytes()
+    if isinstance(root, Path):
+        for rel, path in _paths(os.fspath(root)):
+            yield rel.encode()
+            with open(path, "rb") as handle:
+                yield handle.read()
+        return
     for rel, item in _files(root):
         yield rel.encode()
         yield item.read_bytes()
