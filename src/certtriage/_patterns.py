@@ -29,7 +29,7 @@ from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
 #: The most patterns kept in the file.
-LIMIT = 2000
+LIMIT = 1000
 
 #: What an entry holds: (flags as compiled, engine code, groups - 1, group index, index group).
 Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
@@ -106,7 +106,7 @@ def install() -> None:
             try:
                 return made(p, found)
             except Exception:  # noqa: BLE001 - an entry the engine refuses: compile it anew
-                del kept.table[key]
+                kept.table.pop(key, None)
         new = entry(p, flags)
         if len(kept.table) < LIMIT:
             kept.table[key] = new

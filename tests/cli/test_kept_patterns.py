@@ -141,3 +141,23 @@ def test_a_library_caller_keeps_the_compiler_as_it_is() -> None:
 
     assert re._compiler.compile.__module__ == "re._compiler"  # type: ignore[attr-defined]
     assert _patterns._kept is None
+
+
+_MANY = """
+import marshal, re
+from certtriage import _patterns
+_patterns.install()
+for n in range(_patterns.LIMIT + 50):
+    assert re.compile(f"made-from-input-{n}").fullmatch(f"made-from-input-{n}")
+_patterns.save()
+print(len(marshal.loads(_patterns.cache_file().read_bytes())[1]), _patterns.LIMIT)
+"""
+
+
+def test_patterns_made_from_input_cannot_grow_the_file_without_bound(tmp_path: Path) -> None:
+    env = dict(os.environ, CERTTRIAGE_CACHE_DIR=str(tmp_path))
+    ran = subprocess.run([sys.executable, "-c", _MANY], capture_output=True, text=True,
+                         check=False, timeout=60, env=env)
+    assert ran.returncode == 0, ran.stderr
+    kept, limit = map(int, ran.stdout.split())
+    assert 0 < kept <= limit
