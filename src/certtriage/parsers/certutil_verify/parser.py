@@ -29,6 +29,7 @@ from .model import CertutilVerify
 from .run import Run, Runs
 from .services import Services
 from .state import Command
+from .trailer import AFTER_FINAL_LINE
 
 #: Blocks that start the run of a certificate, and the kind of run.
 _RUN_BLOCKS = {"card_certificate": "card", "listed_certificate": "listed",
@@ -183,7 +184,8 @@ class _Reader:
         unparsed = self.command.unparsed
         unparsed.sort(key=lambda u: u.line)
         last = self.command.norm.origin[-1] if self.command.norm.origin else 0
-        if unparsed and unparsed[-1].line == last:
+        if unparsed and unparsed[-1].line == last and not unparsed[-1].reason.startswith(
+                AFTER_FINAL_LINE):
             cut = unparsed[-1]
             unparsed[-1] = cut.model_copy(
                 update={"reason": f"{cut.reason} (the input ends here: a truncated paste?)"})

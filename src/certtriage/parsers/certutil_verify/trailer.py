@@ -26,6 +26,8 @@ _FINAL = re.compile(r"^CertUtil ?:\s*-(?P<verb>[A-Za-z]+)\b\s*:?\s*(?P<rest>.*)$
 #: 0x80092013)`): curl, PowerShell and others write codes so; certutil writes the code first
 #: and its decimal and name in the parentheses after it.
 _FOREIGN_CODE = re.compile(r"\((?:[^()\n]{0,40}:\s*)?0x[0-9a-fA-F]{8}\s*\)")
+#: Why a line with a code below certutil's final line is left (a foreign line: prose).
+AFTER_FINAL_LINE = "not part of certutil's output: a code after its final line"
 #: Verbs whose final line ends the output of several verified certificates, not one chain.
 _COMMAND_VERBS = {"scinfo": "scinfo", "dcinfo": "dcinfo", "urlcache": "urlcache"}
 
@@ -110,6 +112,12 @@ class TrailerLines:
     def on_hresult_line(self, text: str, line: int) -> None:
         if _FOREIGN_CODE.search(text):
             self.reading.unplaced(text, line, "a code in parentheses alone: another tool's line")
+            return
+        if self.fields.get("completed") is not None:
+            # certutil's output ends with its `CertUtil: -verify ...` line (any message after it
+            # is a `CertUtil:` line too): a code below it is the ticket's prose or another
+            # tool's, not an error of this chain.
+            self.reading.unplaced(text, line, AFTER_FINAL_LINE)
             return
         if self._leaf_check_result(text):
             self.on_leaf_revocation_error(text, line)
