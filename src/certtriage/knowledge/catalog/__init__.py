@@ -39,15 +39,31 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ._compile import Compiled, compile_wording
-from ._data import EventDef, Suffix, Wording, load
-from ._find import FoundMessage, MatchIndex, find
-from ._match import UNFILLED
-from ._mentions import TLS_ALERTS, Mention, first_alert
+if TYPE_CHECKING:
+    from ._compile import Compiled
+    from ._data import EventDef, Suffix, Wording
+    from ._find import FoundMessage, MatchIndex
+    from ._match import UNFILLED, Anchors
+    from ._mentions import TLS_ALERTS, Mention, first_alert
 
 __all__ = ["TLS_ALERTS", "UNFILLED", "EventDef", "EventKnowledge", "FoundMessage", "Wording",
-           "canonical_provider", "event_knowledge", "find_messages", "first_alert"]
+           "canonical_provider", "event_knowledge", "find_messages", "first_alert",
+           "may_hold_messages"]
+
+#: Names offered here -> the module that defines them, imported on first use: a text is
+#: checked for messages (`may_hold_messages`) without loading the matcher or the catalog.
+_LAZY = {"TLS_ALERTS": "_mentions", "first_alert": "_mentions", "UNFILLED": "_match",
+         "EventDef": "_data", "Wording": "_data", "FoundMessage": "_find"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +140,8 @@ class EventKnowledge:
 @functools.cache
 def event_knowledge() -> EventKnowledge:
     """The catalog, loaded once."""
+    from ._data import load
+
     data = load()
     return EventKnowledge(
         events={(e.provider, e.id): e for e in data.events}, alerts=data.alerts,
@@ -143,21 +161,50 @@ def find_messages(text: str, *, mentions: bool = True) -> list[FoundMessage]:
     return event_knowledge().find_messages(text, mentions=mentions)
 
 
+def may_hold_messages(text: str) -> bool:
+    """Whether `text` may hold a catalog message: False only where :func:`find_messages`
+    without mentions finds none. Most texts hold none (a certutil paste), so this reads the
+    anchor phrases of the wordings, kept in the cache folder, instead of loading the catalog."""
+    from ._clean import clean_text, only_spaced
+    from ._match import may_hit
+
+    cleaned = clean_text(text)
+    return not only_spaced(cleaned) or may_hit(cleaned, _anchors())
+
+
+@functools.cache
+def _anchors() -> Anchors:
+    """The anchors `may_hit` reads, kept beside the compiled wordings under the same key (and
+    the reader's own source)."""
+    from importlib import resources
+
+    from ..._cache import kept
+    from ._match import anchors_of
+
+    reader = resources.files("certtriage.knowledge") / "catalog" / "_match.py"
+    return kept("catalog-anchors", [*_cache_parts(), reader.read_bytes()], tuple,
+                lambda: anchors_of(_index(event_knowledge()).by_anchor))
+
+
 @functools.lru_cache(maxsize=8)
 def _find_cached(knowledge: EventKnowledge, text: str,
                  mentions: bool = True) -> tuple[FoundMessage, ...]:
     """The last texts' messages: sniffing and parsing an input read it once."""
+    from ._find import find
+
     return tuple(find(text, _index(knowledge), mentions=mentions))
 
 
 @functools.cache
 def _index(knowledge: EventKnowledge) -> MatchIndex:
+    from ._find import MatchIndex
+
     compiled = _compiled_wordings(knowledge)
     return MatchIndex(by_anchor=compiled[0], suffixes=compiled[1],
                       resolve_mention=knowledge.resolve, canonical=knowledge.canonical)
 
 
-_Compiled = tuple[dict[str, list[Compiled]], dict[str, list[Compiled]]]
+_Compiled = tuple[dict[str, list["Compiled"]], dict[str, list["Compiled"]]]
 
 
 def _compiled_wordings(knowledge: EventKnowledge) -> _Compiled:
@@ -171,6 +218,9 @@ def _compiled_wordings(knowledge: EventKnowledge) -> _Compiled:
         found = fetch(cached, tuple)
         if found is not None and len(found) == 2 and all(isinstance(d, dict) for d in found):
             return found[0], found[1]
+    from ._compile import compile_wording
+    from ._data import EventDef
+
     by_anchor: dict[str, list[Compiled]] = {}
     for event in knowledge.events.values():
         for position, wording in enumerate(event.wordings):
@@ -193,13 +243,19 @@ def _compiled_wordings(knowledge: EventKnowledge) -> _Compiled:
 
 
 def _cache_path() -> Path | None:
+    from ..._cache import keyed_file
+
+    return keyed_file("catalog", _cache_parts())
+
+
+def _cache_parts() -> list[bytes]:
+    """What the compiled wordings are made from: the version, the catalog, its compiler."""
     from importlib import resources
 
-    from ..._cache import keyed_file
     from ..._version import __version__
 
     package = resources.files("certtriage.knowledge")
-    return keyed_file("catalog", [__version__.encode(), *(
+    return [__version__.encode(), *(
         part.read_bytes() for part in (package / "data" / "events.toml",
                                        package / "catalog" / "_compile.py",
-                                       package / "catalog" / "_data.py"))])
+                                       package / "catalog" / "_data.py"))]

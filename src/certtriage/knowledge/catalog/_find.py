@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 from ._clean import clean_text, lines_of, only_spaced
 from ._compile import Compiled
 from ._data import EventDef
-from ._match import Hit, find_hits, flatten, may_hit, resolve
+from ._match import Hit, anchors_for, find_hits, flatten, may_hit, resolve
 from ._mentions import Mention, find_mentions, last_small_number, numbers
 
 #: Lines above and below a message searched for the id that names it.
@@ -61,7 +61,7 @@ def find(text: str, index: MatchIndex, *, mentions: bool = True) -> list[FoundMe
     (a text where no wording matches, most, is then not searched for mentions at all)."""
     cleaned = clean_text(text)
     spaced = only_spaced(cleaned)
-    if not mentions and spaced and not may_hit(cleaned, index.by_anchor):
+    if not mentions and spaced and not may_hit(cleaned, anchors_for(index.by_anchor)):
         return []
     lines = lines_of(cleaned, spaced)
     joined = "\n".join(lines)

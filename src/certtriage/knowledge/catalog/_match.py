@@ -19,9 +19,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 from os.path import commonprefix
+from typing import TYPE_CHECKING
 
 from ..._cache import last
-from ._compile import Compiled
+
+if TYPE_CHECKING:  # a text is checked against the anchors (`may_hit`) without the compiler
+    from ._compile import Compiled
 
 #: Template characters a cut message must show (at a `...`, a line end or a closing quote).
 MIN_CUT = 40
@@ -81,7 +84,20 @@ def find_hits(joined: str, flat: str, by_anchor: dict[str, list[Compiled]]) -> l
 
 
 
-def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
+#: What `may_hit` reads of the wordings: each anchor phrase with its longest middle word (None
+#: for a short one) and whether it is single-spaced; and the set of those middle words.
+Anchors = tuple[tuple[tuple[str, str | None, bool], ...], frozenset[str]]
+
+
+def anchors_of(by_anchor: dict[str, list[Compiled]]) -> Anchors:
+    """The anchors of compiled wordings as `may_hit` reads them (plain data: kept in the cache
+    folder, so a text can be checked without loading the catalog)."""
+    words = tuple((anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
+                  for anchor in by_anchor)
+    return words, frozenset(word for _, word, _ in words if word is not None)
+
+
+def may_hit(cleaned: str, anchors: Anchors) -> bool:
     """Whether some anchor may occur in a text `clean_text` gave whose lines need only
     single-spacing (`_clean.only_spaced`): False means `find_hits` finds nothing in it.
 
@@ -90,9 +106,10 @@ def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
     words further), so this reads the text as one run of words, without making its lines."""
     low = cleaned.lower()
     words = low.split()
-    present = _middle_words(by_anchor).intersection(words)  # not a set of all the words
+    by_word, middle_words = anchors
+    present = middle_words.intersection(words)  # not a set of all the words
     flat = ""
-    for anchor, word, regular in _anchor_words(by_anchor):
+    for anchor, word, regular in by_word:
         if word is not None and word not in present:
             continue
         flat = flat or " ".join(words)
@@ -101,18 +118,8 @@ def may_hit(cleaned: str, by_anchor: dict[str, list[Compiled]]) -> bool:
     return False
 
 
-@last
-def _anchor_words(by_anchor: dict[str, list[Compiled]]) -> list[tuple[str, str | None, bool]]:
-    """Each anchor with its middle word and whether it is single-spaced (kept for the index
-    last asked about)."""
-    return [(anchor, _middle_word(anchor), " ".join(anchor.split()) == anchor)
-            for anchor in by_anchor]
-
-
-@last
-def _middle_words(by_anchor: dict[str, list[Compiled]]) -> frozenset[str]:
-    """The middle words of the anchors (kept for the index last asked about)."""
-    return frozenset(word for _, word, _ in _anchor_words(by_anchor) if word is not None)
+#: `anchors_of` kept for the index last asked about.
+anchors_for = last(anchors_of)
 
 
 @functools.lru_cache(maxsize=None)

@@ -153,7 +153,10 @@ def claim_messages(text: str) -> tuple[list[Piece], str]:
     """Event messages in a text of another format (a Schannel message quoted in an e-mail
     around a certutil paste), as pieces; and the text with their lines blanked, so the other
     format's parser does not take them for its own lines (line numbers stay)."""
-    from ...knowledge.catalog import find_messages
+    from ...knowledge.catalog import find_messages, may_hold_messages
+
+    if not may_hold_messages(text):
+        return [], text
     from .. import by_id
 
     found = find_messages(text, mentions=False)
