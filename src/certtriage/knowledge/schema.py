@@ -13,8 +13,8 @@ Predicate names are checked against the vocabulary given in the validation conte
 (`{"predicates": {...}}`), which the rulebook loader passes.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 import re
 from typing import Any, Literal
 
@@ -159,7 +159,7 @@ class Rule(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _predicates_known(self, info: ValidationInfo) -> Rule:
+    def _predicates_known(self, info: ValidationInfo) -> "Rule":
         known = (info.context or {}).get("predicates")
         if known is None:
             raise ValueError("validated without a predicate vocabulary (load it with the rulebook)")

@@ -1,7 +1,7 @@
 """The frozen, strict base that every certtriage model derives from."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 from pydantic import BaseModel, ConfigDict
 
 

@@ -6,8 +6,8 @@ certutil output, CAPI2 event runs, certificate files and store listings all desc
 certificates in a chain; they do it with these models, so one rule reads them all.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 import re
 from datetime import UTC, datetime
 from typing import Literal
@@ -241,7 +241,7 @@ class ChainElement(Model):
         """OIDs of the Application[n] entries."""
         return tuple(p.oid for p in self.policies if p.kind == "application")
 
-    def identity(self, where: str, context: str | None = None) -> Identity:
+    def identity(self, where: str, context: str | None = None) -> "Identity":
         """The element as an identity (with the base CRL printed under it)."""
         crl = next((c for c in self.crls if c.kind == "base"), None)
         return Identity(
@@ -392,7 +392,7 @@ class Evidence(Model):
         """Lines of prose the input holds around its evidence (counted, never listed)."""
         return 0
 
-    def own_pieces(self) -> tuple[Piece, ...]:
+    def own_pieces(self) -> tuple["Piece", ...]:
         """The pieces of evidence the input is made of (a ticket's), none for an export."""
         return ()
 

@@ -9,8 +9,8 @@ Severity levels, once:
   misleads.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 from datetime import datetime
 from typing import Literal
 
@@ -92,7 +92,7 @@ class Finding(Model):
     evidence: tuple[Span, ...] = ()
     """Input lines that justify the finding."""
 
-    def without_texts(self) -> Finding:
+    def without_texts(self) -> "Finding":
         """The finding as a case reads it: without its texts (kept once in the input's own
         output); itself when it has none already."""
         if not (self.message or self.why or self.remediation or self.references
@@ -144,13 +144,13 @@ class InputResult(Model):
     model: SerializeAsAny[Evidence] | None = None
     """The parsed evidence (CertutilVerify, EventLog, or a configuration/log model)."""
 
-    def without_evidence(self) -> InputResult:
+    def without_evidence(self) -> "InputResult":
         """The result without the evidence it was read from (parsed model, evidence pieces,
         events) and its next steps: most of its bytes, which a report that lists each input
         by its verdict and causes (batch text without details) never shows."""
         return self.model_copy(update=_NO_EVIDENCE)
 
-    def for_case(self) -> InputResult:
+    def for_case(self) -> "InputResult":
         """The result as a batch's case reads it, once the input's own output is written:
         without its evidence (:meth:`without_evidence`) and its findings without their texts."""
         return self.model_copy(update={

@@ -6,8 +6,8 @@ result records which encoding was used and whether any byte had to be replaced, 
 guessed silently.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 import codecs
 import io
 import os

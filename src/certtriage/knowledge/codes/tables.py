@@ -1,7 +1,7 @@
 """The validated entries of the code tables and the :class:`CodeTables` that indexes them."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 import functools
 import re
 from collections.abc import Iterable, Sequence

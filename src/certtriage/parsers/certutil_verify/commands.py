@@ -7,8 +7,8 @@ Values are kept as printed (names, states, the words certutil used) next to what
 and each keeps its line, so a finding can cite it.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 from typing import Literal
 
 from ...models._base import Model

@@ -7,8 +7,8 @@ different things in dwErrorStatus and dwInfoStatus. The chain elements, statuses
 are the shared vocabulary of `models.common`.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 from typing import Literal
 
 from ...models._base import Model
@@ -180,7 +180,7 @@ class CertutilVerify(Evidence):
     """Whether the dump has both its start (header or flags) and its final line."""
     line_count: int
     """Number of non-blank lines read."""
-    runs: tuple[CertutilVerify, ...] = ()
+    runs: tuple["CertutilVerify", ...] = ()
     """The further chains of an output that verified several certificates (each with its
     `label`); this model is the first."""
     readers: tuple[CardReader, ...] = ()

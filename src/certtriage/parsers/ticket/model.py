@@ -1,7 +1,7 @@
 """Models of a ticket: the pieces of evidence found in a text, and codes mentioned in prose."""
 
-from __future__ import annotations
-
+# Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
+# type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
 from typing import Literal
 
 from ...models._base import Model
