@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from certtriage.knowledge.catalog import (
-    _anchors,
     _index,
+    _kept_anchors,
     event_knowledge,
     find_messages,
     may_hold_messages,
 )
+from certtriage.knowledge.catalog._anchors import anchors_of, may_hit
 from certtriage.knowledge.catalog._clean import clean_lines, clean_text, only_spaced
-from certtriage.knowledge.catalog._match import Hit, _try, anchors_of, find_hits, may_hit
+from certtriage.knowledge.catalog._match import Hit, _try, find_hits
 from certtriage.text.decode import decode
 
 from ..conftest import FIXTURES, REAL
@@ -60,7 +61,7 @@ def assert_same(path: Path) -> None:
 
 
 def test_the_kept_anchors_are_those_of_the_catalog() -> None:
-    kept = _anchors()
+    kept = _kept_anchors()
     assert kept == anchors_of(_index(event_knowledge()).by_anchor)
     assert len(kept[0]) > 50 and kept[1]
 

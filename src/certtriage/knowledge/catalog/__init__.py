@@ -42,10 +42,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._anchors import Anchors
     from ._compile import Compiled
     from ._data import EventDef, Suffix, Wording
     from ._find import FoundMessage, MatchIndex
-    from ._match import UNFILLED, Anchors
+    from ._match import UNFILLED
     from ._mentions import TLS_ALERTS, Mention, first_alert
 
 __all__ = ["TLS_ALERTS", "UNFILLED", "EventDef", "EventKnowledge", "FoundMessage", "Wording",
@@ -165,23 +166,23 @@ def may_hold_messages(text: str) -> bool:
     """Whether `text` may hold a catalog message: False only where :func:`find_messages`
     without mentions finds none. Most texts hold none (a certutil paste), so this reads the
     anchor phrases of the wordings, kept in the cache folder, instead of loading the catalog."""
+    from ._anchors import may_hit
     from ._clean import clean_text, only_spaced
-    from ._match import may_hit
 
     cleaned = clean_text(text)
-    return not only_spaced(cleaned) or may_hit(cleaned, _anchors())
+    return not only_spaced(cleaned) or may_hit(cleaned, _kept_anchors())
 
 
 @functools.cache
-def _anchors() -> Anchors:
+def _kept_anchors() -> Anchors:
     """The anchors `may_hit` reads, kept beside the compiled wordings under the same key (and
     the reader's own source)."""
     from importlib import resources
 
     from ..._cache import kept
-    from ._match import anchors_of
+    from ._anchors import anchors_of
 
-    reader = resources.files("certtriage.knowledge") / "catalog" / "_match.py"
+    reader = resources.files("certtriage.knowledge") / "catalog" / "_anchors.py"
     return kept("catalog-anchors", [*_cache_parts(), reader.read_bytes()], tuple,
                 lambda: anchors_of(_index(event_knowledge()).by_anchor))
 

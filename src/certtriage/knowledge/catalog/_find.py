@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from ._anchors import anchors_for, may_hit
 from ._clean import clean_text, lines_of, only_spaced
 from ._compile import Compiled
 from ._data import EventDef
-from ._match import Hit, anchors_for, find_hits, flatten, may_hit, resolve
+from ._match import Hit, find_hits, flatten, resolve
 from ._mentions import Mention, find_mentions, last_small_number, numbers
 
 #: Lines above and below a message searched for the id that names it.
