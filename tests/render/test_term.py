@@ -70,3 +70,36 @@ def test_ascii_glyphs_when_the_output_cannot_encode_box_drawing() -> None:
     screen = Screen(40, unicode=False)
     screen.rule("certtriage")
     assert screen.text().isascii() and screen.text().startswith("--- certtriage ---")
+
+
+def _tokens_by_character(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The pieces between breakable spaces, read one character at a time (the reference)."""
+    from certtriage.render.term import atoms
+
+    protected = bytearray(len(text))
+    for a, b in atoms(text, keep):
+        protected[a:b] = b"\x01" * (b - a)
+    pieces: list[tuple[int, int]] = []
+    start = -1
+    for index, char in enumerate(text):
+        if char == " " and not protected[index]:
+            if start >= 0:
+                pieces.append((start, index))
+                start = -1
+        elif start < 0:
+            start = index
+    if start >= 0:
+        pieces.append((start, len(text)))
+    return pieces
+
+
+_WORDS = st.sampled_from(["CN=Contoso Issuing CA", "OU=Sales", "http://crl.contoso.com/a b.crl",
+                          "`certutil -urlfetch`", "7/15/2025 11:20 AM", "0x80092013", "the",
+                          "revocation", "", " ", "  ", "é", "名前", "\x00", "a,b", "(x)"])
+
+
+@given(st.lists(_WORDS, max_size=25).map(" ".join), st.lists(_WORDS, max_size=3))
+def test_line_pieces_are_those_read_one_character_at_a_time(text: str, keep: list[str]) -> None:
+    from certtriage.render.term import _tokens
+
+    assert _tokens(text, tuple(keep)) == _tokens_by_character(text, tuple(keep))

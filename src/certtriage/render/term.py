@@ -56,6 +56,8 @@ _ATOMS = re.compile(
     re.IGNORECASE,
 )
 _URL_TAIL = ".,;:)]}'\""
+#: A piece of a line between breakable spaces (`_tokens`).
+_PIECE = re.compile("[^ ]+")
 
 
 class Run(NamedTuple):
@@ -109,22 +111,14 @@ def atoms(text: str, keep: Iterable[str] = ()) -> list[tuple[int, int]]:
 
 
 def _tokens(text: str, keep: Iterable[str]) -> list[tuple[int, int]]:
-    """The pieces between the spaces where a line may break."""
-    protected = bytearray(len(text))
+    """The pieces between the spaces where a line may break: the runs of characters that are
+    not a space outside an atom (an atom's spaces are set aside first, so one match finds
+    each piece)."""
+    shielded = text
     for a, b in atoms(text, keep):
-        protected[a:b] = b"\x01" * (b - a)
-    pieces: list[tuple[int, int]] = []
-    start = -1
-    for index, char in enumerate(text):
-        if char == " " and not protected[index]:
-            if start >= 0:
-                pieces.append((start, index))
-                start = -1
-        elif start < 0:
-            start = index
-    if start >= 0:
-        pieces.append((start, len(text)))
-    return pieces
+        if " " in text[a:b]:
+            shielded = shielded[:a] + text[a:b].replace(" ", "\x00") + shielded[b:]
+    return [m.span() for m in _PIECE.finditer(shielded)]
 
 
 def _slice(runs: Sequence[Run], start: int, end: int) -> Line:
