@@ -24,6 +24,7 @@ import _sre  # type: ignore[import-not-found]  # the engine behind `re`, no stub
 import marshal
 import os
 import sys
+from array import array
 from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -32,10 +33,16 @@ from typing import Any
 LIMIT = 1000
 
 #: What an entry holds: (flags as compiled, engine code, groups - 1, group index, index group).
-Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+#: The code is kept as the bytes of an array of the engine's code words: read back in one copy,
+#: and made a list only for the patterns a run compiles (a file a batch filled holds hundreds).
+Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
 
-#: The interpreter whose engine code the file holds (written at its head, checked on read).
-STAMP = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
+#: Code words as the engine sizes them (`_sre.CODESIZE` bytes).
+_WORD = "I" if array("I").itemsize == _sre.CODESIZE else "L"
+
+#: The interpreter whose engine code the file holds, and the file's layout (written at its
+#: head, checked on read).
+STAMP = f"2|{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
 
 
 class _Kept:
@@ -73,7 +80,7 @@ def read(path: Path | None) -> dict[tuple[str | bytes, int], Entry]:
 def entry(pattern: str | bytes, flags: int) -> Entry:
     """What the compiler makes of `pattern` (as `re._compiler.compile` does, step by step)."""
     parsed = _parser.parse(pattern, flags)
-    code = [int(op) for op in _compiler._code(parsed, flags)]  # named opcodes are ints
+    code = array(_WORD, _compiler._code(parsed, flags)).tobytes()
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
@@ -84,7 +91,9 @@ def entry(pattern: str | bytes, flags: int) -> Entry:
 
 def made(pattern: str | bytes, kept: Entry) -> Any:
     """The pattern object of a kept entry (the engine raises on code it refuses)."""
-    return _sre.compile(pattern, *kept)
+    flags, code, groups, groupindex, indexgroup = kept
+    return _sre.compile(pattern, flags, array(_WORD, code).tolist(), groups, groupindex,
+                        indexgroup)
 
 
 def install() -> None:

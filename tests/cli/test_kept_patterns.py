@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,19 @@ def test_a_kept_entry_makes_the_pattern_re_makes(pattern: str | bytes, flags: in
     assert [m.span() for m in made.finditer(text)] == [m.span() for m in fresh.finditer(text)]
 
 
+def _spoilt(code: bytes) -> bytes:
+    """The code with its last three words zeroed."""
+    words = array(_patterns._WORD, code)
+    words[-3:] = array(_patterns._WORD, [0, 0, 0])
+    return words.tobytes()
+
+
 def test_the_engine_refuses_a_malformed_code() -> None:
     flags, code, groups, index, names = _patterns.entry(r"(?P<x>a+)b", 0)
     with pytest.raises(RuntimeError):
-        _patterns.made(r"(?P<x>a+)b", (flags, code[:-3] + [0, 0, 0], groups, index, names))
+        _patterns.made(r"(?P<x>a+)b", (flags, _spoilt(code), groups, index, names))
+    with pytest.raises(ValueError):  # not a whole number of code words
+        _patterns.made(r"(?P<x>a+)b", (flags, code[:-1], groups, index, names))
 
 
 def _cli(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -114,10 +124,13 @@ def test_a_damaged_or_foreign_file_is_compiled_as_usual_and_replaced(
 
 _REFUSED = """
 import marshal, re, sys
+from array import array
 from certtriage import _patterns
 pattern = r"(?P<serial>[0-9a-f]{2}(?: [0-9a-f]{2})+)"
 flags, code, groups, index, names = _patterns.entry(pattern, re.I)
-table = {(pattern, int(re.I)): (flags, code[:-3] + [0, 0, 0], groups, index, names)}
+words = array(_patterns._WORD, code)
+words[-3:] = array(_patterns._WORD, [0, 0, 0])
+table = {(pattern, int(re.I)): (flags, words.tobytes(), groups, index, names)}
 path = _patterns.cache_file()
 path.write_bytes(marshal.dumps((_patterns.STAMP, table)))
 fresh = re.compile(pattern, re.I)
