@@ -9,7 +9,7 @@ engine, the group count and names) is kept in the cache folder, and the next pro
 the kept code to the engine instead of parsing and compiling the pattern again. The pattern
 object made is the one `re.compile` makes (they compare equal: same text, flags and code).
 
-Safety: the file is `marshal` data (strings, numbers, lists, tuples, dicts; nothing in it is
+Safety: the file is `marshal` data (strings, bytes, numbers, tuples, dicts; nothing in it is
 run), named after the interpreter's cache tag and the engine's version and opened only when
 the interpreter version written in it is this one. The engine checks every code it is handed
 and refuses a malformed one; a refused entry, a damaged file or a missing cache folder means
