@@ -12,7 +12,6 @@ from .engine import evaluate, rulebook, verdict
 from .models.common import Piece, UnparsedLine
 from .models.findings import Finding, InputResult
 from .parsers import Format, FormatId
-from .parsers.ticket.predicates import piece_part
 from .parsers.ticket.scan import decides, prose_lines, scan
 from .text.decode import Document, decode
 from .text.framing import may_be_framed, undo_escapes, undo_gutter
@@ -154,7 +153,10 @@ def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
     module = fmt.predicates()
     findings = evaluate(model, book, fmt.id.value, getattr(module, "START", None))
     parts = list(getattr(module, "parts", lambda _: ())(model))
-    parts.extend(piece_part(p) for p in pieces)
+    if pieces:  # other evidence beside the input's own (most inputs have none)
+        from .parsers.ticket.predicates import piece_part
+
+        parts.extend(piece_part(p) for p in pieces)
     for part in parts:
         findings.extend(evaluate(part.model, book, part.kind, part.start, part.context))
     if parts:
