@@ -128,15 +128,26 @@ def fetch(cached: Path, kind: type[T]) -> T | None:
 
 
 def store(cached: Path, value: Any) -> None:
-    """Pickle `value` to `cached` in one step (a temporary file renamed over it), then prune
-    the older files beside it; a cache that cannot be written is skipped."""
+    """Pickle `value` to `cached` in one step, then prune the older files beside it; a cache
+    that cannot be written is skipped."""
     import pickle
 
-    try:
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cached)
+    if replace_file(cached, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)):
         prune(cached)
+
+
+def replace_file(cached: Path, data: bytes) -> bool:
+    """Write `data` to `cached` in one step (a temporary file renamed over it, so a reader
+    never sees half a file); False, the temporary file removed, when it cannot be written
+    (caching is an optimisation only)."""
+    temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, cached)
     except OSError:
-        pass  # caching is an optimisation only
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        return False
+    return True

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]  # the engine behind `re`, no stubs
 import marshal
-import os
 import sys
 from array import array
 from pathlib import Path
@@ -127,8 +126,10 @@ def install() -> None:
 
 def save() -> None:
     """Write the kept patterns when this process added any (merged with what another process
-    wrote meanwhile; one step, a temporary file renamed over the old). A cache that cannot be
-    written is skipped."""
+    wrote meanwhile; in one step, `_cache.replace_file`). A cache that cannot be written is
+    skipped."""
+    from ._cache import replace_file
+
     kept = _kept
     if kept is None or not kept.added or kept.path is None:
         return
@@ -137,14 +138,9 @@ def save() -> None:
         if len(table) >= LIMIT:
             break
         table.setdefault(key, value)
-    temporary = kept.path.with_name(f"{kept.path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(marshal.dumps((STAMP, table)))
-        os.replace(temporary, kept.path)
-    except (OSError, ValueError):
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
+        data = marshal.dumps((STAMP, table))
+    except ValueError:  # a value marshal cannot write: keep nothing this time
         return
-    kept.added = 0
+    if replace_file(kept.path, data):
+        kept.added = 0
