@@ -185,7 +185,7 @@ def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> F
     iis = rule.iis_substatus
     if cause != rule.cause and iis and cause in book.substatus_of:
         iis = book.substatus_of[cause]  # a cause named by the code: its own 403.x
-    return Finding(
+    return Finding.trusted(
         rule=rule.code, name=rule.name, cause=cause, title=rule.title,
         event_id=facts.event_id, time=facts.time,
         context=context if context is not None else facts.context,

@@ -240,7 +240,7 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
         warnings[:0] = decoding_warnings(item)
     encoding = (document.encoding if document is not None and fmt.reads == "text"
                 else "binary" if fmt.reads == "stream" else None)
-    return InputResult(
+    return InputResult.trusted(
         source=item.source, kind=fmt.id.value, status=status, encoding=encoding,
         verdict=result_verdict, root_causes=tuple(dict.fromkeys(f.cause for f in roots)),
         failing_element=next((f.element for f in roots if f.element is not None), None),

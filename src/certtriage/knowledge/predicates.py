@@ -102,7 +102,7 @@ class Binding:
         if self.element is not None:
             spans.append(self.element.span)
         if self.hresult is not None and self.hresult.line:
-            spans.append(Span(start=self.hresult.line, end=self.hresult.line))
+            spans.append(Span.trusted(start=self.hresult.line, end=self.hresult.line))
         return Facts(
             fill=fill, element=self.index, subject=subject, url=self.values.get("url"),
             hresult=self.hresult.hex if self.hresult else None,

@@ -2,7 +2,11 @@
 
 # Annotations are evaluated as the module runs (not postponed): pydantic reads every field's
 # type, and each annotation left a string costs it a compile (CONTRIBUTING.md, start-up).
+import copy
+from typing import Any, Self
+
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticUndefined
 
 
 class Model(BaseModel):
@@ -18,3 +22,75 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """The model of `values` that its caller made to the field types itself (a parser's or
+        the engine's own values), not validated again: what `cls(**values)` gives for them,
+        at about half the cost of validating (a dump makes some thirty models).
+
+        Unknown or missing fields still raise `TypeError`. A model with validators of its own
+        (which change values: `Identity` normalises hashes and times) is always validated.
+        The test suite runs every fixture, every real file and generated inputs with each of
+        these calls validated as well, and fails on the first value validation would change
+        or refuse (tests/models/test_trusted.py)."""
+        plan = _PLANS.get(cls) or _plan(cls)
+        if plan.validated:
+            return cls(**values)
+        if not (values.keys() <= plan.names and values.keys() >= plan.required):
+            raise TypeError(f"{cls.__name__}: unknown fields {sorted(values.keys() - plan.names)}"
+                            f", missing fields {sorted(plan.required - values.keys())}")
+        data = {**plan.template, **values}
+        for name, make in plan.made:
+            if name not in values:
+                data[name] = make()
+        model = _new(cls)
+        _set(model, "__dict__", data)
+        _set(model, "__pydantic_fields_set__", set(values))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
+
+
+class _Plan:
+    """What `Model.trusted` needs of a class, read once from its fields."""
+
+    __slots__ = ("made", "names", "required", "template", "validated")
+
+    def __init__(self, cls: type[Model]) -> None:
+        fields = cls.__pydantic_fields__
+        decorators = cls.__pydantic_decorators__
+        self.validated = bool(decorators.field_validators or decorators.model_validators
+                              or cls.__private_attributes__
+                              or cls.model_post_init is not BaseModel.model_post_init)
+        self.names = frozenset(fields)
+        self.required = frozenset(n for n, f in fields.items() if f.is_required())
+        self.template: dict[str, Any] = {}  # every field, in order: its default, or a hole
+        made: list[tuple[str, Any]] = []
+        for name, field in fields.items():
+            default = field.default
+            self.template[name] = None if default is PydanticUndefined else default
+            if field.default_factory is not None:
+                made.append((name, field.default_factory))
+            elif default is not PydanticUndefined and not _immutable(default):
+                made.append((name, lambda d=default: copy.deepcopy(d)))  # as validation does
+        self.made = tuple(made)
+
+
+def _immutable(value: Any) -> bool:
+    """Whether a default can be shared by every model (frozen values; no list or dict)."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _plan(cls: type[Model]) -> _Plan:
+    plan = _PLANS[cls] = _Plan(cls)
+    return plan
+
+
+_PLANS: dict[type[Model], _Plan] = {}
+_new = object.__new__
+_set = object.__setattr__

@@ -134,7 +134,7 @@ def decode_status(field: str, value: int) -> TrustStatus:
     many times, and a batch the same few in every dump)."""
     tables = code_tables()
     flags = tables.decode_status(field, value)  # type: ignore[arg-type]
-    return TrustStatus(
+    return TrustStatus.trusted(
         field=field,
         value=value,
         flags=tuple(f.name for f in flags),

@@ -70,6 +70,6 @@ def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) ->
     from .._version import __version__
     from ..models.findings import Report
 
-    report = Report(version=__version__, verdict=result.verdict or "inconclusive",
+    report = Report.trusted(version=__version__, verdict=result.verdict or "inconclusive",
                     inputs=(result,))
     return renderer(fmt)(report, include_model=include_model)

@@ -184,6 +184,6 @@ def decode(data: bytes, source: str = "<bytes>") -> Document:
     newline = _newline_kind(text)
     if newline != "lf" and newline != "none":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(
+    return Document.trusted(
         source=source, text=text, encoding=encoding, bom=bom, replaced=replaced, newline=newline
     )

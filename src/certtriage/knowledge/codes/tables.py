@@ -275,7 +275,7 @@ class CodeTables:
         unless the input printed its own."""
         unsigned = to_unsigned(value)
         known = self.by_value(unsigned)
-        return HResult(
+        return HResult.trusted(
             value=unsigned, hex=f"0x{unsigned:08x}",
             symbol=symbol if symbol is not None else (known.symbol if known else None),
             message=message if message is not None else (known.message if known else ""),

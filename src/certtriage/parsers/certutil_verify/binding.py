@@ -68,7 +68,7 @@ class ChainBinding(Binding):
         elif element is not None:
             spans.append(element.span)
         if self.hresult is not None and self.hresult.line:
-            spans.append(Span(start=self.hresult.line, end=self.hresult.line))
+            spans.append(Span.trusted(start=self.hresult.line, end=self.hresult.line))
         return Facts(
             fill=fill, element=self.index, role=role, subject=subject,
             url=check.url if check else self.values.get("url"),

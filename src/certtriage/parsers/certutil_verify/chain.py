@@ -20,7 +20,7 @@ class _Summary:
     freshness: str | None = None
 
     def model(self) -> ChainSummary:
-        return ChainSummary(
+        return ChainSummary.trusted(
             scope=self.scope,
             info_status=decode_status("info", self.info) if self.info is not None else None,
             error_status=decode_status("error", self.error) if self.error is not None else None,

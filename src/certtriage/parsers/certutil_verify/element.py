@@ -82,7 +82,7 @@ class ElementLines:
             reading.unplaced(text, line, "policy line without an OID")
             return
         oid = OID.match(m["rest"])
-        policy = Policy(
+        policy = Policy.trusted(
             kind=m["kind"].lower(),
             index=int(m["index"]),
             oid=oid["oid"] if oid else m["rest"],

@@ -26,7 +26,7 @@ class HashLines:
 
     def model(self) -> ChainHashes | None:
         """The hashes as read, if their block was in the input."""
-        return ChainHashes(**{k: v for k, v in self.hashes.items()}) if self.hashes else None
+        return ChainHashes.trusted(**self.hashes) if self.hashes else None
 
     def on_exclude_leaf(self, text: str, line: int) -> None:
         self.reading.phase = "chain"

@@ -51,7 +51,7 @@ class IdentityLines:
         if self.identity is None or not (self.identity["issuer"] or self.identity["subject"]
                                          or self.identity.get("serial")):
             return None
-        return Identity(
+        return Identity.trusted(
             issuer=tuple(self.identity["issuer"]),
             subject=tuple(self.identity["subject"]),
             serial=self.identity.get("serial"),
@@ -61,7 +61,7 @@ class IdentityLines:
 
     def preamble_model(self) -> Preamble:
         """The preamble as read."""
-        return Preamble(
+        return Preamble.trusted(
             verify_flags=tuple(self.preamble["verify_flags"]),
             chain_flags=tuple(self.preamble["chain_flags"]),
             chain_engine=self.engine,

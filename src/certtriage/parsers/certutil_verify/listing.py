@@ -44,7 +44,7 @@ class ListingLines:
     @staticmethod
     def certificate_model(fields: dict[str, Any], line: int) -> ListedCertificate | None:
         """The listed certificate of a run, if the output described one."""
-        return ListedCertificate(line=line, **fields) if fields else None
+        return ListedCertificate.trusted(line=line, **fields) if fields else None
 
     # ---- line kinds ---------------------------------------------------------------------------
     def on_reader_field(self, text: str, line: int) -> None:

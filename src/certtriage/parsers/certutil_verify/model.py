@@ -156,7 +156,7 @@ class CertutilVerify(Evidence):
     """How -scinfo / -dcinfo described the certificate before verifying it."""
     identity: Identity | None = None
     """The header."""
-    preamble: Preamble = Preamble()
+    preamble: Preamble = Preamble.trusted()
     """Verify flags, chain flags, engine, policy."""
     chain: tuple[ChainSummary, ...] = ()
     """ChainContext and SimpleChain summaries."""
@@ -168,7 +168,7 @@ class CertutilVerify(Evidence):
     """Exclude leaf cert / Full chain hashes."""
     errors: tuple[HResult, ...] = ()
     """Error lines with an HRESULT before the verdict section."""
-    trailer: Trailer = Trailer()
+    trailer: Trailer = Trailer.trusted()
     """Verdict lines and the final line."""
     elided: tuple[int, ...] = ()
     """Lines where the paste says `...` (content left out)."""

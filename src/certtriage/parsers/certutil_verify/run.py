@@ -120,7 +120,7 @@ class Run:
         trailer = self.trailer.model(command)
         started = self.identity.started if started is None else started
         fields: dict[str, Any] = {"variant": reading.variant, "line_count": reading.lines, **extra}
-        return CertutilVerify(
+        return CertutilVerify.trusted(
             **fields,
             label=label,
             certificate=certificate,

@@ -43,7 +43,7 @@ _MAX_EXCERPT = 300
 def span(start: int, end: int) -> Span:
     """`Span(start=start, end=end)`: a frozen value, one per pair of lines (a dump makes about
     twenty, the same few line numbers in every dump)."""
-    return Span(start=start, end=end)
+    return Span.trusted(start=start, end=end)
 
 
 @dataclass
@@ -80,7 +80,7 @@ class ElementDraft:
         info = self.header_info if self.header_info is not None else self.listed_info
         error = self.header_error if self.header_error is not None else self.listed_error
         f = self.fields
-        return ChainElement(
+        return ChainElement.trusted(
             chain_index=self.chain_index,
             index=self.index,
             info_status=decode_status("info", info) if info is not None else None,
@@ -88,10 +88,11 @@ class ElementDraft:
             not_before_at=parse_date(f.get("not_before")),
             not_after_at=parse_date(f.get("not_after")),
             policies=tuple(self.policies),
-            url_checks=tuple(UrlCheck(**c) for c in self.checks),
+            url_checks=tuple(UrlCheck.trusted(**c) for c in self.checks),
             crls=tuple(
-                CrlInfo(this_update_at=parse_date(c.get("this_update")),
-                        next_update_at=parse_date(c.get("next_update")), **c) for c in self.crls
+                CrlInfo.trusted(this_update_at=parse_date(c.get("this_update")),
+                                next_update_at=parse_date(c.get("next_update")), **c)
+                for c in self.crls
             ),
             span=span(self.start, self.end),
             **f,

@@ -47,7 +47,8 @@ class TrailerLines:
                   **{k: v for k, v in (command or {}).items() if k != "_last"}}
         if command and command.get("messages"):
             fields["messages"] = [*self.fields["messages"], *command["messages"]]
-        return Trailer(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+        return Trailer.trusted(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in fields.items()})
 
     # ---- for the other units ----------------------------------------------------------------
     def note(self, text: str) -> None:
@@ -100,7 +101,7 @@ class TrailerLines:
         m = OID.match(text)
         kind = "issuance" if target == "verified_issuance" else "application"
         self.fields[target].append(
-            Policy(kind=kind, oid=m["oid"] if m else text,
+            Policy.trusted(kind=kind, oid=m["oid"] if m else text,
                    name=m["name"].strip() if m else "", line=line)
         )
 

@@ -111,7 +111,7 @@ class UrlfetchLines:
         parsed = self.reading.code(detail, line)
         hresult, win32 = parsed if parsed else (None, None)
         message = hresult.message if hresult else detail
-        record["error"] = RetrievalError(message=message, hresult=hresult, win32=win32)
+        record["error"] = RetrievalError.trusted(message=message, hresult=hresult, win32=win32)
         record["span"] = span(record["span"].start, line)
         if record["status"] == "unknown":
             record["status"] = "failed"
