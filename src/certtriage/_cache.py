@@ -151,3 +151,36 @@ def replace_file(cached: Path, data: bytes) -> bool:
             pass
         return False
     return True
+
+
+def read_table(path: Path | None, stamp: str) -> dict[Any, Any]:
+    """The table a process kept in `path` (`write_table`), when written under `stamp` (the
+    interpreter and the layout it was made for): empty for a missing, damaged or foreign
+    file. The file is `marshal` data."""
+    import marshal
+
+    if path is None:
+        return {}
+    try:
+        found, table = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return table if found == stamp and isinstance(table, dict) else {}
+
+
+def write_table(path: Path, stamp: str, table: dict[Any, Any], limit: int) -> bool:
+    """Write `table` to `path` under `stamp`, merged with what another process wrote there
+    meanwhile, at most `limit` entries, in one step (`replace_file`); False when it was not
+    written."""
+    import marshal
+
+    merged = read_table(path, stamp)
+    for key, value in table.items():
+        if len(merged) >= limit:
+            break
+        merged.setdefault(key, value)
+    try:
+        data = marshal.dumps((stamp, merged))
+    except ValueError:  # a value marshal cannot write: keep nothing this time
+        return False
+    return replace_file(path, data)

@@ -21,7 +21,6 @@ process is left alone: `re` is wrapped only where the console script asks for it
 from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]  # the engine behind `re`, no stubs
-import marshal
 import sys
 from array import array
 from pathlib import Path
@@ -67,13 +66,9 @@ def cache_file() -> Path | None:
 
 def read(path: Path | None) -> dict[tuple[str | bytes, int], Entry]:
     """The patterns kept in `path`: empty for a missing, damaged or foreign file."""
-    if path is None:
-        return {}
-    try:
-        stamp, table = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return table if stamp == STAMP and isinstance(table, dict) else {}
+    from ._cache import read_table
+
+    return read_table(path, STAMP)
 
 
 def entry(pattern: str | bytes, flags: int) -> Entry:
@@ -126,21 +121,12 @@ def install() -> None:
 
 def save() -> None:
     """Write the kept patterns when this process added any (merged with what another process
-    wrote meanwhile; in one step, `_cache.replace_file`). A cache that cannot be written is
+    wrote meanwhile, in one step: `_cache.write_table`). A cache that cannot be written is
     skipped."""
-    from ._cache import replace_file
+    from ._cache import write_table
 
     kept = _kept
     if kept is None or not kept.added or kept.path is None:
         return
-    table = read(kept.path)
-    for key, value in kept.table.items():
-        if len(table) >= LIMIT:
-            break
-        table.setdefault(key, value)
-    try:
-        data = marshal.dumps((STAMP, table))
-    except ValueError:  # a value marshal cannot write: keep nothing this time
-        return
-    if replace_file(kept.path, data):
+    if write_table(kept.path, STAMP, kept.table, LIMIT):
         kept.added = 0
