@@ -19,7 +19,9 @@ __all__ = ["Exit", "app", "main"]
 
 def main() -> None:
     """Console-script entry point: never a traceback, always a documented exit code."""
-    from .. import _patterns
+    from .. import _kept_code, _patterns
+
+    _kept_code.install()  # first: the imports below define classes
     from ._lean import run as lean
     from ._plugins import disable
 
@@ -32,6 +34,7 @@ def main() -> None:
 
         code = run(app, own_process=True)
     _patterns.save()
+    _kept_code.save()
     _leave_heap()
     sys.exit(code)
 
