@@ -153,6 +153,39 @@ def replace_file(cached: Path, data: bytes) -> bool:
     return True
 
 
+class KeptTable:
+    """A table the command line's process keeps in the cache folder from one run to the next
+    (`marshal` data under `stamp`, the interpreter and layout it was made for): read when
+    made, added to as the process goes, up to `limit` entries, and written back by `save`
+    only when something was added. Without a cache folder (`path` None) it starts empty and
+    is never written."""
+
+    def __init__(self, path: Path | None, stamp: str, limit: int) -> None:
+        self.path, self.stamp, self.limit = path, stamp, limit
+        self.table: dict[Any, Any] = read_table(path, stamp)
+        self.added = 0
+        self.used = 0
+
+    def keep(self, key: Any, value: Any) -> None:
+        """Add an entry while the table has room."""
+        if len(self.table) < self.limit:
+            self.table[key] = value
+            self.added += 1
+
+    def save(self) -> None:
+        """Write the table when entries were added (`write_table`); a cache that cannot be
+        written is skipped."""
+        if self.added and self.path is not None and write_table(self.path, self.stamp,
+                                                                self.table, self.limit):
+            self.added = 0
+
+
+def table_file(name: str) -> Path | None:
+    """`name` in the cache folder, or None without one."""
+    folder = cache_dir()
+    return folder / name if folder is not None else None
+
+
 def read_table(path: Path | None, stamp: str) -> dict[Any, Any]:
     """The table a process kept in `path` (`write_table`), when written under `stamp` (the
     interpreter and the layout it was made for): empty for a missing, damaged or foreign

@@ -33,6 +33,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._cache import KeptTable, table_file
+
 #: The most entries kept in the file (a paste keeps about 650 distinct strings; every command
 #: and input format together about 800).
 LIMIT = 4000
@@ -44,27 +46,12 @@ STAMP = f"1|{sys.version}|{sys.implementation.cache_tag}"
 _FILE = "<string>"
 
 
-class _Kept:
-    """The code of this process: entries read from the file, how many were added, how many
-    were used."""
-
-    def __init__(self, path: Path | None, table: dict[tuple[str, str], bytes]) -> None:
-        self.path = path
-        self.table = table
-        self.added = 0
-        self.used = 0
-
-
-_kept: _Kept | None = None
+_kept: KeptTable | None = None
 
 
 def cache_file() -> Path | None:
     """The file of kept code in the cache folder, or None without one."""
-    from ._cache import cache_dir
-
-    folder = cache_dir()
-    tag = sys.implementation.cache_tag or "python"
-    return folder / f"code-{tag}.marshal" if folder is not None else None
+    return table_file(f"code-{sys.implementation.cache_tag or 'python'}.marshal")
 
 
 def code_of(source: str, mode: str) -> Any:
@@ -84,9 +71,7 @@ def code_of(source: str, mode: str) -> Any:
             kept.used += 1
             return code
     code = compile(source, _FILE, mode, dont_inherit=True)
-    if len(kept.table) < LIMIT:
-        kept.table[key] = marshal.dumps(code)
-        kept.added += 1
+    kept.keep(key, marshal.dumps(code))
     return code
 
 
@@ -131,10 +116,7 @@ def install() -> None:
     import dataclasses
     import typing
 
-    from ._cache import read_table
-
-    path = cache_file()
-    _kept = _Kept(path, read_table(path, STAMP))
+    _kept = KeptTable(cache_file(), STAMP, LIMIT)
     # Each module finds these names in its own namespace before the built-ins.
     dataclasses.exec = _exec  # type: ignore[attr-defined]
     collections.eval = _eval  # type: ignore[attr-defined]
@@ -144,10 +126,5 @@ def install() -> None:
 def save() -> None:
     """Write the kept code when this process added any (merged with what another process
     wrote meanwhile, in one step). A cache that cannot be written is skipped."""
-    from ._cache import write_table
-
-    kept = _kept
-    if kept is None or not kept.added or kept.path is None:
-        return
-    if write_table(kept.path, STAMP, kept.table, LIMIT):
-        kept.added = 0
+    if _kept is not None:
+        _kept.save()

@@ -27,6 +27,8 @@ from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from ._cache import KeptTable, table_file
+
 #: The most patterns kept in the file.
 LIMIT = 1000
 
@@ -43,32 +45,13 @@ _WORD = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 STAMP = f"2|{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
 
 
-class _Kept:
-    """The patterns of this process: those read from the file, and how many were added."""
-
-    def __init__(self, path: Path | None, table: dict[tuple[str | bytes, int], Entry]) -> None:
-        self.path = path
-        self.table = table
-        self.added = 0
-
-
-_kept: _Kept | None = None
+_kept: KeptTable | None = None
 
 
 def cache_file() -> Path | None:
     """The file of kept patterns in the cache folder, or None without one."""
-    from ._cache import cache_dir
-
-    folder = cache_dir()
     tag = sys.implementation.cache_tag or "python"
-    return folder / f"patterns-{tag}-{_sre.MAGIC}.marshal" if folder is not None else None
-
-
-def read(path: Path | None) -> dict[tuple[str | bytes, int], Entry]:
-    """The patterns kept in `path`: empty for a missing, damaged or foreign file."""
-    from ._cache import read_table
-
-    return read_table(path, STAMP)
+    return table_file(f"patterns-{tag}-{_sre.MAGIC}.marshal")
 
 
 def entry(pattern: str | bytes, flags: int) -> Entry:
@@ -96,8 +79,7 @@ def install() -> None:
     global _kept
     if _kept is not None:
         return
-    path = cache_file()
-    kept = _kept = _Kept(path, read(path))
+    kept = _kept = KeptTable(cache_file(), STAMP, LIMIT)
     original = _compiler.compile
 
     def compile_kept(p: Any, flags: int = 0) -> Any:
@@ -111,9 +93,7 @@ def install() -> None:
             except Exception:  # noqa: BLE001 - an entry the engine refuses: compile it anew
                 kept.table.pop(key, None)
         new = entry(p, flags)
-        if len(kept.table) < LIMIT:
-            kept.table[key] = new
-            kept.added += 1
+        kept.keep(key, new)
         return made(p, new)
 
     _compiler.compile = compile_kept
@@ -121,12 +101,6 @@ def install() -> None:
 
 def save() -> None:
     """Write the kept patterns when this process added any (merged with what another process
-    wrote meanwhile, in one step: `_cache.write_table`). A cache that cannot be written is
-    skipped."""
-    from ._cache import write_table
-
-    kept = _kept
-    if kept is None or not kept.added or kept.path is None:
-        return
-    if write_table(kept.path, STAMP, kept.table, LIMIT):
-        kept.added = 0
+    wrote meanwhile, in one step: `_cache.write_table`)."""
+    if _kept is not None:
+        _kept.save()

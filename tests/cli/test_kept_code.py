@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from certtriage import _kept_code
-from certtriage._cache import read_table
+from certtriage._cache import KeptTable, read_table
 
 from ..conftest import FIXTURES
 
@@ -42,7 +42,7 @@ CLASSES = '''
 import dataclasses, sys, typing
 from typing import NamedTuple, get_type_hints
 from certtriage import _kept_code
-from certtriage._cache import read_table
+from certtriage._cache import KeptTable, read_table
 if sys.argv[1] == "kept":
     _kept_code.install()
 
@@ -94,15 +94,15 @@ def _run(args: list[str], cache: Path,
 
 
 @pytest.fixture
-def fresh(monkeypatch: pytest.MonkeyPatch) -> _kept_code._Kept:
+def fresh(monkeypatch: pytest.MonkeyPatch) -> KeptTable:
     """`code_of` with an empty table of its own (nothing installed in this process)."""
-    kept = _kept_code._Kept(None, {})
+    kept = KeptTable(None, _kept_code.STAMP, _kept_code.LIMIT)
     monkeypatch.setattr(_kept_code, "_kept", kept)
     return kept
 
 
 @pytest.mark.parametrize(("mode", "source"), SOURCES)
-def test_kept_code_is_the_code_compile_makes(fresh: _kept_code._Kept, mode: str,
+def test_kept_code_is_the_code_compile_makes(fresh: KeptTable, mode: str,
                                              source: str) -> None:
     try:
         expected = compile(source, "<string>", mode, dont_inherit=True)
@@ -118,7 +118,7 @@ def test_kept_code_is_the_code_compile_makes(fresh: _kept_code._Kept, mode: str,
     assert marshal.loads(fresh.table[(mode, source)]) == expected
 
 
-def test_the_wrappers_give_what_the_built_ins_give(fresh: _kept_code._Kept) -> None:
+def test_the_wrappers_give_what_the_built_ins_give(fresh: KeptTable) -> None:
     a, b = 2, 5  # noqa: F841 - read by the evaluated strings
     assert _kept_code._eval("a * b") == eval("a * b")  # the caller's namespaces
     namespace: dict[str, object] = {}
@@ -134,15 +134,15 @@ def test_the_wrappers_give_what_the_built_ins_give(fresh: _kept_code._Kept) -> N
     assert fresh.added == 3  # the three strings above, not the other file
 
 
-def test_a_damaged_entry_is_compiled_anew(fresh: _kept_code._Kept) -> None:
+def test_a_damaged_entry_is_compiled_anew(fresh: KeptTable) -> None:
     fresh.table[("eval", "1 + 1")] = b"\x00broken"
     assert eval(_kept_code.code_of("1 + 1", "eval")) == 2
     assert marshal.loads(fresh.table[("eval", "1 + 1")]) == compile("1 + 1", "<string>",
                                                                      "eval", dont_inherit=True)
 
 
-def test_the_file_is_bounded(fresh: _kept_code._Kept, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_kept_code, "LIMIT", 5)
+def test_the_file_is_bounded(fresh: KeptTable) -> None:
+    fresh.limit = 5
     for n in range(20):
         assert eval(_kept_code.code_of(f"{n} + 1", "eval")) == n + 1
     assert len(fresh.table) == 5
