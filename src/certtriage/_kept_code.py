@@ -39,8 +39,9 @@ from ._cache import KeptTable, table_file
 #: and input format together about 800).
 LIMIT = 4000
 
-#: The interpreter whose code the file holds, and the file's layout (checked on read).
-STAMP = f"1|{sys.version}|{sys.implementation.cache_tag}"
+#: The interpreter whose code the file holds, its optimisation level (`-O` compiles without
+#: asserts), and the file's layout (checked on read).
+STAMP = f"1|{sys.version}|{sys.implementation.cache_tag}|{sys.flags.optimize}"
 
 #: What `compile` is given by the wrapped modules: a source string compiled as a string.
 _FILE = "<string>"

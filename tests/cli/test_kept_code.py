@@ -198,3 +198,15 @@ def test_a_library_process_is_left_alone(tmp_path: Path) -> None:
             " 'compile' in vars(typing))")
     done = _run(["-c", code], tmp_path / "cache")
     assert done.stdout.split() == [b"False", b"False", b"False"], done.stderr
+
+
+def test_code_kept_under_another_optimisation_level_is_not_used(tmp_path: Path) -> None:
+    """`python -O` compiles without asserts: its code is kept apart from the usual run's."""
+    script = tmp_path / "classes.py"
+    script.write_text(CLASSES)
+    cache = tmp_path / "cache"
+    optimised = subprocess.run([sys.executable, "-O", str(script), "kept"], capture_output=True,
+                               env=_env(cache), check=False, timeout=120)
+    usual = _run([str(script), "kept"], cache)
+    assert b"added=True" in optimised.stderr
+    assert b"added=True" in usual.stderr and b"used=False" in usual.stderr
