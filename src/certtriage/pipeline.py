@@ -198,7 +198,10 @@ def _analyze(item: Input, fmt: Format | None,
 def report(results: list[InputResult]) -> Report:
     """Combine per-input results; the worst verdict decides."""
     overall = worst_verdict(r.verdict for r in results)
-    return Report.trusted(version=__version__, verdict=overall, inputs=tuple(results))
+    inputs = tuple(results)
+    if all(isinstance(r, InputResult) for r in inputs):  # results this package made
+        return Report.trusted(version=__version__, verdict=overall, inputs=inputs)
+    return Report(version=__version__, verdict=overall, inputs=inputs)  # a caller's: checked
 
 
 __all__ = ["CerttriageError", "analyze_bytes", "analyze_path", "analyze_text", "detect",

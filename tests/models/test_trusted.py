@@ -189,3 +189,17 @@ def test_a_frozen_model_stays_frozen() -> None:
     made = Span.trusted(start=1, end=1)
     with pytest.raises(ValidationError):
         made.start = 2  # type: ignore[misc]
+
+
+def test_a_report_of_a_callers_values_is_validated() -> None:
+    """`certtriage.report` takes what a library caller gives it: anything but this package's
+    own results is validated as before."""
+    import certtriage
+
+    class Lookalike:
+        verdict = "pass"
+
+    with pytest.raises(ValidationError):
+        certtriage.report([Lookalike()])  # type: ignore[list-item]
+    made = certtriage.report([analyze_bytes(b"certutil: nothing", "a.txt")])
+    assert made == type(made)(**dict(made))

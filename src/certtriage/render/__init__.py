@@ -71,5 +71,5 @@ def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) ->
     from ..models.findings import Report
 
     report = Report.trusted(version=__version__, verdict=result.verdict or "inconclusive",
-                    inputs=(result,))
+                            inputs=(result,))
     return renderer(fmt)(report, include_model=include_model)

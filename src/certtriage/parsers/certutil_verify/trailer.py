@@ -102,7 +102,7 @@ class TrailerLines:
         kind = "issuance" if target == "verified_issuance" else "application"
         self.fields[target].append(
             Policy.trusted(kind=kind, oid=m["oid"] if m else text,
-                   name=m["name"].strip() if m else "", line=line)
+                           name=m["name"].strip() if m else "", line=line)
         )
 
     # ---- line kinds ---------------------------------------------------------------------------
