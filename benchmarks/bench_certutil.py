@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import _source  # noqa: E402, F401 - the time of analysis, pinned
+
 from certtriage import analyze_bytes  # noqa: E402
 from certtriage.parsers.certutil_verify.parser import parse as parse_certutil_verify  # noqa: E402
 

@@ -78,6 +78,8 @@ def _src_argument() -> str | None:
 SRC = Path(_src_argument() or ROOT / "src").resolve()
 sys.path.insert(0, str(SRC))
 os.environ["CERTTRIAGE_BENCH_SRC"] = str(SRC)
+import _source  # noqa: E402, F401 - the time of analysis, pinned for every figure
+
 if "CERTTRIAGE_CACHE_DIR" not in os.environ:  # a private cache folder, removed at the end
     os.environ["CERTTRIAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="certtriage-bench-")
     atexit.register(shutil.rmtree, os.environ["CERTTRIAGE_CACHE_DIR"], ignore_errors=True)
