@@ -93,6 +93,21 @@ def test_sniff_accepts_der_pem_pkcs7_and_utf16(pki: dict[str, Any]) -> None:
     assert cf_format.sniff_bytes(codecs.BOM_UTF8 + pem)
 
 
+@pytest.mark.parametrize("label", ["CERTIFICATE", "X509 CERTIFICATE", "PKCS7"])
+@pytest.mark.parametrize("encoding", ["ascii", "utf-8", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("before", ["", "x", "Exported by certtriage tests:\r\n\r\n"])
+def test_every_marker_is_found_in_every_encoding(label: str, encoding: str,
+                                                 before: str) -> None:
+    """The quick check (two searches) never hides a marker the full search finds."""
+    marker = f"-----BEGIN {label}-----\nMIIB\n"
+    boms = {"utf-16-le": [b"", codecs.BOM_UTF16_LE], "utf-16-be": [b"", codecs.BOM_UTF16_BE],
+            "utf-8": [b"", codecs.BOM_UTF8], "ascii": [b""]}[encoding]
+    for bom in boms:
+        assert cf_format.sniff_bytes(bom + (before + marker).encode(encoding))
+        assert not cf_format.sniff_bytes(bom + (before + marker.replace("BEGIN", "BEG1N"))
+                                         .encode(encoding))
+
+
 def test_sniff_accepts_a_small_ed25519_certificate() -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "e")])
