@@ -26,7 +26,7 @@ from certtriage.pipeline import report
 from certtriage.render import OutputFormat, render, render_input
 
 from ..conftest import FIXTURES, REAL
-from ..parsers.certutil_verify.test_fast_path import CHUNK, INDENT
+from ..parsers.certutil_verify.generated import CHUNK, INDENT
 
 _TRUSTED = Model.__dict__["trusted"].__func__
 
