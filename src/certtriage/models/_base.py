@@ -40,25 +40,25 @@ class Model(BaseModel):
         plan = _PLANS.get(cls) or _plan(cls)
         if plan.validated:
             return cls(**values)
-        if not (values.keys() <= plan.names and values.keys() >= plan.required):
+        data = {**plan.template, **values}
+        if len(data) != plan.size or not values.keys() >= plan.required:  # unknown, missing
             raise TypeError(f"{cls.__name__}: unknown fields {sorted(values.keys() - plan.names)}"
                             f", missing fields {sorted(plan.required - values.keys())}")
-        data = {**plan.template, **values}
         for name, make in plan.made:
             if name not in values:
                 data[name] = make()
         model = _new(cls)
         _set(model, "__dict__", data)
-        _set(model, "__pydantic_fields_set__", set(values))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
+        _set_fields(model, set(values))
+        _set_extra(model, None)
+        _set_private(model, None)
         return model
 
 
 class _Plan:
     """What `Model.trusted` needs of a class, read once from its fields."""
 
-    __slots__ = ("made", "names", "required", "template", "validated")
+    __slots__ = ("made", "names", "required", "size", "template", "validated")
 
     def __init__(self, cls: type[Model]) -> None:
         fields = cls.__pydantic_fields__
@@ -78,6 +78,7 @@ class _Plan:
             elif default is not PydanticUndefined and not _immutable(default):
                 made.append((name, lambda d=default: copy.deepcopy(d)))  # as validation does
         self.made = tuple(made)
+        self.size = len(self.template)
 
 
 def _immutable(value: Any) -> bool:
@@ -97,3 +98,8 @@ def _plan(cls: type[Model]) -> _Plan:
 _PLANS: dict[type[Model], _Plan] = {}
 _new = object.__new__
 _set = object.__setattr__
+#: The setters of `BaseModel`'s own slots, taken once (a model's attribute lookup each time
+#: through `object.__setattr__` cost a tenth of making a small model).
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
