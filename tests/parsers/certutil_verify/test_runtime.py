@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certtriage import analyze_text, clock
 from certtriage.parsers.certutil_verify.parser import parse
-from certtriage.parsers.certutil_verify.runtime import run_window
+from certtriage.parsers.certutil_verify.runtime import _minute, run_window
 
 #: The CRL in every dump: ThisUpdate 9/15/2024, NextUpdate 9/22/2024 (the run is in between).
 CRL_LINES = ["    CRL 7c:", "    Issuer: CN=Trey Research Issuing CA",
@@ -100,3 +102,18 @@ def test_clock_honours_the_analysis_time(monkeypatch: pytest.MonkeyPatch, given:
 def test_clock_ignores_a_malformed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(clock.VARIABLE, "yesterday")
     assert abs((clock.now() - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_clock_reads_a_changed_time_each_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The moment read from the variable is kept, but under its text: a new value counts."""
+    for day in (1, 2, 1):
+        monkeypatch.setenv(clock.VARIABLE, f"2026-12-0{day}T00:00:00Z")
+        assert clock.now() == datetime(2026, 12, day, tzinfo=UTC)
+    monkeypatch.delenv(clock.VARIABLE)
+    assert abs((clock.now() - datetime.now(UTC)).total_seconds()) < 60
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31),
+                    timezones=st.none() | st.just(UTC)))
+def test_the_time_of_analysis_reads_as_strftime_writes_it(moment: datetime) -> None:
+    assert _minute(moment) == moment.strftime("%Y-%m-%d %H:%M UTC")

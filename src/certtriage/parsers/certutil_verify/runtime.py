@@ -129,6 +129,7 @@ def expired_since_run(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]
     places the run), `analysed_at`."""
     window = run_window(doc)
     moment = clock.now()
+    analysed_at = ""
     for element in _elements(doc, b):
         if _flagged(element) or invalid_at_run(element, window) is not None:
             continue
@@ -140,9 +141,17 @@ def expired_since_run(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]
             when = "its status in this output shows it was valid when certutil ran"
         else:
             when = "the output does not show when certutil ran"
+        analysed_at = analysed_at or _minute(moment)
         yield replace(b, element=element, index=element.index, values={
             **b.values, "period": _period(element), "run_time": when,
-            "analysed_at": moment.strftime("%Y-%m-%d %H:%M UTC")})
+            "analysed_at": analysed_at})
+
+
+def _minute(moment: datetime) -> str:
+    """`2026-12-01 09:30 UTC`: what `strftime("%Y-%m-%d %H:%M UTC")` gives, without the
+    import and time tuple it makes each call."""
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+            f"{moment.hour:02d}:{moment.minute:02d} UTC")
 
 
 def _period(element: ChainElement) -> str:
