@@ -13,7 +13,7 @@ from certtriage.knowledge.catalog._clean import clean_line, clean_lines, clean_t
 PIECES = st.sampled_from([
     "> ", ">", "# ", "#", "- ", "-", "* ", "1. ", "12) ", "% ", "\u2022 ", "\\", " \\ ", "  ",
     "\t", "\r", "\u00a0", "\u2003", "A fatal alert", "text", "0x80092013", "`code`", "**b**",
-    "&amp;", "<br>", "\n", "\n\n", ":", "=", "36887",
+    "&amp;", "<br>", "\n", "\n\n", ":", "=", "36887", "_", "__b__", "*", "CERT_TRUST_IS",
 ])
 
 
