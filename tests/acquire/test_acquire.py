@@ -803,6 +803,27 @@ def test_a_file_that_grows_as_it_is_read_is_not_taken_as_whole(
     assert data == path.read_bytes()[:len(data)] and len(data) == max(512, opened + 1)
 
 
+@pytest.mark.parametrize(("opened", "actual"), [(0, 0), (10, 10), (5_000, 5_000), (700, 600),
+                                                (600, 600), (60_000, 60_000)])
+def test_a_small_file_is_read_whole_in_one_read_when_it_holds_what_it_did_when_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: int, actual: int) -> None:
+    """A file that holds the bytes its size said is read in one system call; one that shrank
+    after it was opened is read to its end all the same."""
+    from certtriage.acquire import _folder
+    from certtriage.acquire._case import SMALL_FILE
+
+    path = tmp_path / "dump.txt"
+    path.write_bytes(random.Random(actual).randbytes(actual))
+    real_open, real_read = _folder._open_regular_fd, os.read
+    reads: list[int] = []
+    monkeypatch.setattr(_folder, "_open_regular_fd",
+                        lambda p, follow: (real_open(p, follow)[0], opened))
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    data, size, whole = _folder.read_start(path, 512, SMALL_FILE)
+    assert (data, size, whole) == (path.read_bytes(), opened, True)
+    assert len(reads) == (1 if opened == actual else 2)
+
+
 def test_the_walk_looks_again_only_at_what_the_listing_says_is_no_regular_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(5):
