@@ -14,15 +14,9 @@ from ._archive import _Archive, _Blob, _FileBlob, _Member, _MemberBlob
 from ._budget import _Allowance, _Budget
 from ._content import MemberContent
 from ._detect import _HEAD, _MIN_ARCHIVE, _NOT_READ, _classify, _streamed
-from ._docx import _DocxArchive
 from ._folder import FileContent, _kind_of, _walk, read_start
-from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
-from ._mime import _MimeArchive
 from ._model import Limits, Source, _describe, _display, _member_warning
-from ._msg import _MsgArchive
 from ._spill import Spill
-from ._tar import _TarArchive
-from ._zip import _ZipArchive
 
 _DEFAULT_LIMITS = Limits()
 
@@ -215,16 +209,33 @@ def _too_deep(limits: Limits) -> str:
 
 
 def _make_archive(kind: str, blob: _Blob, limits: Limits, name: str) -> _Archive:
+    """The reader of an archive of `kind`, its module imported here: a batch of plain files
+    never loads them (a Word document's reader alone brought in the XML, URL and HTTP
+    modules of the standard library, about a tenth of a batch's start)."""
     if kind == "zip":
+        from ._zip import _ZipArchive
+
         return _ZipArchive(blob, limits)
     if kind == "tar":
+        from ._tar import _TarArchive
+
         return _TarArchive(blob, limits, gzipped=False)
     if kind == "mime":
+        from ._mime import _MimeArchive
+
         return _MimeArchive(blob, limits)
     if kind == "docx":
+        from ._docx import _DocxArchive
+
         return _DocxArchive(blob, limits)
     if kind == "msg":
+        from ._msg import _MsgArchive
+
         return _MsgArchive(blob, limits)
+    from ._gzip import _gzip_holds_tar, _GzipArchive, _inner_name
+
     if _gzip_holds_tar(blob):
+        from ._tar import _TarArchive
+
         return _TarArchive(blob, limits, gzipped=True)
     return _GzipArchive(blob, limits, _inner_name(name))
