@@ -14,6 +14,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certtriage import analyze_bytes
 from certtriage.batch import batch
@@ -196,3 +198,45 @@ def test_a_mail_with_prose_and_attachments_is_read_as_its_prose() -> None:
     said = next(w for w in result.warnings if w.startswith("read as an e-mail message"))
     assert "7 other part(s) (" + ", ".join(names[:5]) + " and 2 more)" in said
     assert not any("could not be read" in w for w in result.warnings), result.warnings
+
+
+#: Pieces of a file's first lines: header fields in any case, folded lines, blank lines,
+#: and the labels and indented lines a certutil dump opens with.
+HEAD_PIECES = st.sampled_from([
+    "MIME-Version: 1.0", "mime-version:", "Content-Type: text/plain", "CONTENT-TYPE:",
+    "Content-Transfer-Encoding: base64", "From: a@contoso.com", "to:", "Subject: x",
+    "Date: Tue, 1 Dec 2026", "Received: by mx", "Message-ID: <1@contoso>", "Return-Path:",
+    "X-Mailer: y", "Issuer:", "    CN=Contoso", "Cert Hash(sha1): 0a", "\n", "\r\n", "\n\n",
+    " ", "\t", ":", "x-content-type: a", "content-typo:",
+])
+
+
+def _looks_like_message_by_patterns(name: str, head: bytes) -> bool:
+    """`looks_like_message` as case-blind regular expressions state it (the reference)."""
+    import re
+
+    field = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
+    mime = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding):",
+                      re.IGNORECASE | re.MULTILINE)
+    message = re.compile(rb"^(?:from|to|subject|date|received|message-id|return-path):",
+                         re.IGNORECASE | re.MULTILINE)
+    if not head[:1].isalpha() or field.match(head) is None:
+        return False
+    head = head.replace(b"\r\n", b"\n")
+    end = head.find(b"\n\n")
+    block = head if end < 0 else head[:end]
+    lines = [line for line in block.split(b"\n")[:8] if line]
+    if sum(1 for line in lines if field.match(line) or line[:1] in (b" ", b"\t")) < min(
+            2, len(lines)):
+        return False
+    if mime.search(block) is not None:
+        return True
+    return name.lower().endswith(".eml") and message.search(block) is not None
+
+
+@settings(max_examples=600)
+@given(st.lists(HEAD_PIECES, min_size=1, max_size=30).map("\n".join),
+       st.sampled_from(["note.eml", "dump.txt", "MAIL.EML"]))
+def test_a_message_is_told_by_its_fields_in_any_case(text: str, name: str) -> None:
+    head = text.encode()
+    assert looks_like_message(name, head) == _looks_like_message_by_patterns(name, head)

@@ -19,12 +19,10 @@ if TYPE_CHECKING:
 COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: A header field at the start of a line: its name, a colon.
 _FIELD = re.compile(rb"^[!-9;-~]{1,76}:", re.MULTILINE)
-#: Fields only a MIME message carries at its top level.
-_MIME_FIELDS = re.compile(rb"^(?:mime-version|content-type|content-transfer-encoding):",
-                          re.IGNORECASE | re.MULTILINE)
+#: Fields only a MIME message carries at its top level, at a line's start (lower case).
+_MIME_FIELDS = re.compile(rb"\n(?:mime-version|content-type|content-transfer-encoding):")
 #: Fields every message has, one of which a message named `.eml` without a MIME field shows.
-_MESSAGE_FIELDS = re.compile(rb"^(?:from|to|subject|date|received|message-id|return-path):",
-                             re.IGNORECASE | re.MULTILINE)
+_MESSAGE_FIELDS = re.compile(rb"\n(?:from|to|subject|date|received|message-id|return-path):")
 #: Header lines a message starts with before a suffix alone is trusted.
 _HEADER_LINES = 2
 #: File name of a body part without one, by its content type.
@@ -39,16 +37,22 @@ def looks_like_message(name: str, head: bytes) -> bool:
     field.)"""
     if not head[:1].isalpha() or _FIELD.match(head) is None:
         return False
-    head = head.replace(b"\r\n", b"\n")
+    if b"\r" in head:  # (a two-byte search takes a text's length in time, found or not)
+        head = head.replace(b"\r\n", b"\n")
     end = head.find(b"\n\n")
     block = head if end < 0 else head[:end]
-    lines = [line for line in block.split(b"\n")[:8] if line]
+    lines = [line for line in block.split(b"\n", 8)[:8] if line]
     fields = sum(1 for line in lines if _FIELD.match(line) or line[:1] in (b" ", b"\t"))
     if fields < min(_HEADER_LINES, len(lines)):
         return False
-    if _MIME_FIELDS.search(block) is not None:
+    # The fields are searched for in the lower-cased block, each after a line break: a line
+    # that opens with a label and goes on indented (a certutil dump's `Issuer:`) makes the
+    # whole text one block, which a case-blind pattern anchored at line starts read four
+    # times slower.
+    lowered = b"\n" + block.lower()
+    if _MIME_FIELDS.search(lowered) is not None:
         return True
-    return name.lower().endswith(".eml") and _MESSAGE_FIELDS.search(block) is not None
+    return name.lower().endswith(".eml") and _MESSAGE_FIELDS.search(lowered) is not None
 
 
 def message_parts(data: bytes) -> list[tuple[str, bytes, str]]:
