@@ -25,6 +25,9 @@ _HRESULT_ONLY = re.compile(r"^0x[0-9a-fA-F]{8}(?:\s*\([^)]*\))?\.?$")
 _HAS_HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}\b")
 _PAREN_DETAIL_ONLY = re.compile(r"^\((?:-?\d+|WIN32:)[^)]*\)$")
 _ENDS_WITH_HRESULT = re.compile(r"\b0x[0-9a-fA-F]{8}$")
+#: A line that starts with `0` or `(`: one search (two two-character `in` tests took about
+#: three times as long over a dump's text).
+_WRAP_START = re.compile(r"\n[0(]")
 
 
 @dataclass
@@ -88,7 +91,7 @@ def normalize(text: str) -> NormalizedText:
         if line and _SUSPECT.search(line):
             stripped[index] = _repair(line, index + 1, repairs).rstrip()
     # Only a line that starts with `0` or `(` can be the wrapped tail of the one before it.
-    if "\n0" in (joined := "\n" + "\n".join(stripped)) or "\n(" in joined:
+    if _WRAP_START.search("\n" + "\n".join(stripped)):
         _join_wrapped(stripped, out)
     else:
         out.lines = [line for line in stripped if line]
