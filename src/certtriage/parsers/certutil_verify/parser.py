@@ -103,8 +103,11 @@ class _Reader:
                 continue
             handlers[child.kind](child.text, line)
             current = reading.current
-            if spanned and current is not None:
-                current.touch(line)
+            if spanned and current is not None:  # `current.touch(line)`, inline: every line
+                if not current.start:
+                    current.start = line
+                if line > current.end:
+                    current.end = line
 
     def _next_verify_run(self, first: Any) -> bool:
         """An `Issuer:` label after a chain was read starts the output of another -verify."""
