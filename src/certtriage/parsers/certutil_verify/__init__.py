@@ -56,6 +56,12 @@ def sniff(text: str) -> bool:
     sample = text[:SNIFF_CHARS]
     if "\\" in sample or "\u2014" in sample:
         sample = _MD_ESCAPE.sub(r"\1", sample).replace("\u2014", "--")
+    # Most dumps are told by the line of their first status word (`ChainContext.dwInfoStatus`,
+    # `Element.dwErrorStatus`): that line is tried first, where the search would try each
+    # line before it (a dump's certificate fields take a score of lines).
+    status = sample.find(".dw")
+    if status >= 0 and _CERTUTIL.match(sample, sample.rfind("\n", 0, status) + 1):
+        return True
     if _CERTUTIL.search(sample) is not None:
         return True
     return " as issued by " in sample and _PAIR_VERDICT.search(sample) is not None
