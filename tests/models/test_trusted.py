@@ -10,7 +10,7 @@ generated certutil inputs.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +183,29 @@ def test_a_model_with_validators_is_validated() -> None:
     """Identity normalises its hash: made through `trusted`, it is still normalised."""
     made = Identity.trusted(kind="certificate", where="w", thumbprint="AB CD")
     assert made.thumbprint == "abcd"
+
+
+#: Hashes, serials and times as inputs print them, and as `Identity` keeps them.
+_DIGITS = st.text("0123456789abcdefABCDEF :-", max_size=12)
+_TIME = st.none() | st.datetimes(timezones=st.none() | st.just(UTC) | st.just(
+    timezone(timedelta(hours=-5))))
+
+
+@settings(max_examples=500)
+@given(st.none() | _DIGITS, st.none() | _DIGITS, _TIME, _TIME)
+def test_an_identity_in_normal_form_is_made_as_validation_makes_it(
+        thumbprint: str | None, serial: str | None, not_before: datetime | None,
+        not_after: datetime | None) -> None:
+    """`Identity` says which values its validators would leave as they are; those are made
+    without validation, and the identity is the one validation gives. Its own normal form
+    (what validation gave) always counts as such."""
+    values = {"kind": "certificate", "where": "chain element [0][0]", "thumbprint": thumbprint,
+              "serial": serial, "not_before": not_before, "not_after": not_after}
+    validated = Identity(**values)
+    assert difference(_TRUSTED(Identity, **values), validated) is None
+    normal = {name: getattr(validated, name) for name in values}
+    assert Identity._normal_values(normal)
+    assert difference(_TRUSTED(Identity, **normal), validated) is None
 
 
 def test_a_frozen_model_stays_frozen() -> None:

@@ -33,12 +33,14 @@ class Model(BaseModel):
         small model is as fast as any Python code that sets its fields).
 
         Unknown or missing fields still raise `TypeError`. A model with validators of its own
-        (which change values: `Identity` normalises hashes and times) is always validated.
+        (which change values: `Identity` normalises hashes and times) is validated, unless it
+        says the values are in the form its validators leave them in already (a classmethod
+        `_normal_values(values) -> bool`).
         The test suite runs every fixture, every real file and generated inputs with each of
         these calls validated as well, and fails on the first value validation would change
         or refuse (tests/models/test_trusted.py)."""
         plan = _PLANS.get(cls) or _plan(cls)
-        if plan.validated:
+        if plan.validated and not (plan.normal is not None and plan.normal(values)):
             return cls(**values)
         data = {**plan.template, **values}
         if len(data) != plan.size or not values.keys() >= plan.required:  # unknown, missing
@@ -58,7 +60,7 @@ class Model(BaseModel):
 class _Plan:
     """What `Model.trusted` needs of a class, read once from its fields."""
 
-    __slots__ = ("made", "names", "required", "size", "template", "validated")
+    __slots__ = ("made", "names", "normal", "required", "size", "template", "validated")
 
     def __init__(self, cls: type[Model]) -> None:
         fields = cls.__pydantic_fields__
@@ -66,6 +68,7 @@ class _Plan:
         self.validated = bool(decorators.field_validators or decorators.model_validators
                               or cls.__private_attributes__
                               or cls.model_post_init is not BaseModel.model_post_init)
+        self.normal = getattr(cls, "_normal_values", None) if self.validated else None
         self.names = frozenset(fields)
         self.required = frozenset(n for n, f in fields.items() if f.is_required())
         self.template: dict[str, Any] = {}  # every field, in order: its default, or a hole

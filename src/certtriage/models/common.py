@@ -244,7 +244,7 @@ class ChainElement(Model):
     def identity(self, where: str, context: str | None = None) -> "Identity":
         """The element as an identity (with the base CRL printed under it)."""
         crl = next((c for c in self.crls if c.kind == "base"), None)
-        return Identity(
+        return Identity.trusted(
             kind="certificate", where=where, context=context, element=self.index,
             thumbprint=self.thumbprint, serial=self.serial, issuer=self.issuer,
             subject=self.subject, names=(self.subject_alt_name,) if self.subject_alt_name else (),
@@ -285,6 +285,14 @@ def _hex(value: str | None) -> str | None:
 
 #: Whatever is not a lowercase hex digit (taken out of hashes and serials in one pass).
 _NOT_HEX = re.compile(r"[^0-9a-f]+")
+#: A hash and a serial as `Identity` keeps them, and the fields it keeps times in.
+_HASH_DIGITS = re.compile(r"[0-9a-f]+")
+_SERIAL_DIGITS = re.compile(r"0|[1-9a-f][0-9a-f]*")
+_TIMES = ("time", "until", "not_before", "not_after", "crl_this_update", "crl_next_update")
+
+
+def _naive_or_none(value: object) -> bool:
+    return value is None or (isinstance(value, datetime) and value.tzinfo is None)
 
 
 class Identity(Model):
@@ -350,14 +358,25 @@ class Identity(Model):
     def _serial(cls, value: str | None) -> str | None:
         return _hex(value)
 
-    @field_validator("time", "until", "not_before", "not_after", "crl_this_update",
-                     "crl_next_update")
+    @field_validator(*_TIMES)
     @classmethod
     def _naive(cls, value: datetime | None) -> datetime | None:
         """Times with a zone as UTC without it, so every time of a case compares."""
         if value is None or value.tzinfo is None:
             return value
         return value.astimezone(UTC).replace(tzinfo=None)
+
+    @classmethod
+    def _normal_values(cls, values: dict[str, object]) -> bool:
+        """Whether `values` are as the validators below leave them (`Model.trusted`): hashes
+        and serials in lowercase hex digits (a serial without leading zeros), times without
+        a zone. A chain element's are, mostly: it is then made without validation."""
+        thumbprint, serial = values.get("thumbprint"), values.get("serial")
+        return ((thumbprint is None or (isinstance(thumbprint, str)
+                                        and _HASH_DIGITS.fullmatch(thumbprint) is not None))
+                and (serial is None or (isinstance(serial, str)
+                                        and _SERIAL_DIGITS.fullmatch(serial) is not None))
+                and all(_naive_or_none(values.get(name)) for name in _TIMES))
 
     @property
     def strong(self) -> bool:
