@@ -13,6 +13,7 @@ error follows it.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -30,8 +31,11 @@ URL_LINE = re.compile(r"^\[(?P<index>\d+(?:\.\d+)+)\]\s+(?P<url>.+)$")
 _OBJECT_REF = re.compile(r"\((?P<ref>[^()]*)\)\s*$")
 
 
-def _section_kind(title: str) -> str:
-    words = title.split()
+@functools.lru_cache(maxsize=256)
+def _section_kind(header: str) -> str:
+    """The section a header line opens (kept: a dump prints the same few headers, each
+    element's in turn)."""
+    words = header.strip().strip("-").split()
     if len(words) >= 2 and words[-2].upper() == "CRL" and words[-1].upper() == "CDP":
         return "base_crl_cdp"
     last = words[-1].upper() if words else ""
@@ -48,7 +52,7 @@ class UrlfetchLines:
         """One section: its header, then each URL's status line with its detail lines."""
         header = section.header
         self.reading.crl = None
-        kind = _section_kind(header.text.strip().strip("-").strip())
+        kind = _section_kind(header.text)
         elem = self.reading.element()
         elem.touch(self.reading.lineno(header))
         for check in section.checks:
