@@ -12,6 +12,7 @@ from certtriage.parsers._values import (
     parse_duration,
     parse_flag_line,
     parse_hresult,
+    read_hresult,
 )
 
 # --------------------------------------------------------------------------- parse_hresult
@@ -233,3 +234,15 @@ def test_decode_status_uses_the_field_table() -> None:
     # 0x4 is IS_REVOKED in dwErrorStatus but HAS_NAME_MATCH_ISSUER in dwInfoStatus.
     assert decode_status("error", 0x4).flags == ("CERT_TRUST_IS_REVOKED",)
     assert decode_status("info", 0x4).flags == ("CERT_TRUST_HAS_NAME_MATCH_ISSUER",)
+
+
+def test_a_line_read_again_elsewhere_gives_its_own_line_number() -> None:
+    """The code of a line's text is kept; each reading of it carries its own line."""
+    text = ("ERROR: Verifying leaf certificate revocation status returned 0x8009201 "
+            "(-2146885613 CRYPT_E_REVOCATION_OFFLINE)")
+    first, again, here = read_hresult(text, 7), read_hresult(text, 91), read_hresult(text, 7)
+    assert first is not None and again is not None and here is not None
+    assert (first.hresult.line, again.hresult.line, here.hresult.line) == (7, 91, 7)
+    assert first.hresult.model_copy(update={"line": 91}) == again.hresult
+    assert first.slip is not None and first.slip == again.slip
+    assert first.hresult.hex == "0x80092013"

@@ -46,7 +46,20 @@ def parse_hresult(text: str, line: int) -> tuple[HResult, int | None] | None:
 
 
 def read_hresult(text: str, line: int) -> CodeRead | None:
-    """Read the error code of a line, through a typing slip when its detail settles it.
+    """Read the error code of a line, through a typing slip when its detail settles it (see
+    `_read_code`); its line number is `line`."""
+    read = _read_code(text)
+    if read is None or read.hresult.line == line:
+        return read
+    code = read.hresult
+    return read._replace(hresult=HResult.trusted(
+        value=code.value, hex=code.hex, symbol=code.symbol, message=code.message, line=line))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_code(text: str) -> CodeRead | None:
+    """The error code of a line, read at line 0 (a pure function of the text, kept for the
+    last few thousand: dumps report the same few failures in the same words).
 
     certutil prints `0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)`: the hex, the signed
     decimal and the symbol name one code three times. When the hex has a digit too few or too
@@ -55,7 +68,7 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
     malformed, nothing is read) and the doubt described.
     """
     match = _CODE.search(text)
-    if match is None and (short := _short_win32(text, line)) is not None:
+    if match is None and (short := _short_win32(text)) is not None:
         return short
     loose = match is None
     match = match or _LOOSE.search(text)
@@ -72,12 +85,12 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
         return None
     win32_match = _WIN32.search(detail)
     message = text[:match.start()].strip().rstrip(".:").strip()
-    hresult = code_tables().hresult(value, line, message=message, symbol=symbol)
+    hresult = code_tables().hresult(value, 0, message=message, symbol=symbol)
     return CodeRead(hresult, int(win32_match.group(1)) if win32_match else None,
                     match.group(0), slip)
 
 
-def _short_win32(text: str, line: int) -> CodeRead | None:
+def _short_win32(text: str) -> CodeRead | None:
     """A bare Win32 error (`0x6f7 (WIN32: 1783 RPC_X_BAD_STUB_DATA)`) as the HRESULT that wraps
     it (0x800706f7), read only when the hex and the decimal name the same number; a success
     (`0x0 (WIN32: 0)`) is no error."""
@@ -89,7 +102,7 @@ def _short_win32(text: str, line: int) -> CodeRead | None:
         return None
     symbol_match = _SYMBOL.search(text, match.end())
     message = text[:match.start()].strip().rstrip(".:").strip()
-    hresult = code_tables().hresult(0x80070000 | number, line, message=message,
+    hresult = code_tables().hresult(0x80070000 | number, 0, message=message,
                                     symbol=symbol_match.group(1) if symbol_match else None)
     return CodeRead(hresult, number, match.group(0).split("(")[0].strip(), None)
 
