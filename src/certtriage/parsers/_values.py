@@ -155,8 +155,10 @@ def decode_status(field: str, value: int) -> TrustStatus:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_flag_line(text: str) -> tuple[str | None, int | None]:
-    """`X.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)` -> (name, value)."""
+    """`X.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)` -> (name, value) (kept per line: a dump
+    prints the same few status lines for every element, and a batch in every dump)."""
     match = _FLAG_LINE.search(text)
     if not match:
         name = text.split("=", 1)[-1].strip() or None
