@@ -42,6 +42,24 @@ def _section_kind(header: str) -> str:
     return {"AIA": "aia", "CDP": "cdp", "OCSP": "ocsp"}.get(last, "unknown")
 
 
+@functools.lru_cache(maxsize=4096)
+def _status_line(text: str) -> tuple[str, str, str, str, str | None, int, str | None] | None:
+    """What a retrieval's status line prints (kept per line: each element's report repeats the
+    same few): its status as printed and as looked up (case-folded), its object as printed and
+    as looked up, the object's reference, the time, the object's hash; None for no status
+    line."""
+    m = _URL_STATUS.match(text)
+    if not m:
+        return None
+    status_text = m["status"].strip()
+    obj_text = m["obj"].strip()
+    ref = _OBJECT_REF.search(obj_text)
+    kind_text = obj_text[:ref.start()] if ref else obj_text
+    obj_hash = m["hash"] if m["hash"] and m["hash"] != "(null)" else None
+    return (status_text, status_text.casefold(), m["obj"], kind_text.strip().casefold(),
+            ref["ref"] if ref else None, int(m["time"]), obj_hash.lower() if obj_hash else None)
+
+
 class UrlfetchLines:
     """Reads -urlfetch sections into the retrieval records of the open element."""
 
@@ -76,25 +94,20 @@ class UrlfetchLines:
 
     def status_record(self, text: str, section: str, line: int) -> dict[str, Any] | None:
         """The retrieval record that a status line starts; None when `text` is none."""
-        m = _URL_STATUS.match(text)
-        if not m:
+        read = _status_line(text)
+        if read is None:
             return None
+        status_text, status_key, object_text, object_key, ref, time, obj_hash = read
         l10n = self.reading.l10n
-        status_text = m["status"].strip()
-        obj_text = m["obj"].strip()
-        ref = _OBJECT_REF.search(obj_text)
-        kind_text = obj_text[:ref.start()] if ref else obj_text
-        object_kind = l10n.object.get(kind_text.strip().casefold(), "unknown")
-        obj_hash = m["hash"] if m["hash"] and m["hash"] != "(null)" else None
         return {
             "section": section,
-            "status": l10n.status.get(status_text.casefold(), "unknown"),
+            "status": l10n.status.get(status_key, "unknown"),
             "status_text": status_text,
-            "object_kind": object_kind,
-            "object_text": m["obj"],
-            "object_ref": ref["ref"] if ref else None,
-            "time": int(m["time"]),
-            "object_hash": obj_hash.lower() if obj_hash else None,
+            "object_kind": l10n.object.get(object_key, "unknown"),
+            "object_text": object_text,
+            "object_ref": ref,
+            "time": time,
+            "object_hash": obj_hash,
             "span": span(line, line),
         }
 
