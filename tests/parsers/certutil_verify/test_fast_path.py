@@ -185,3 +185,21 @@ def test_every_mark_leaves_out_a_terminal() -> None:
     assert known is not None
     for mark in MARKS:
         assert any(requires(known.base.terminals[n][1], mark) for n in known.base.ordered), mark
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["0x", ":", "\n", ")", "):", " as issued by", "a", " ", "=\"",
+                                 ")=\"", " KDC certificate", "x0"]), max_size=40).map("".join))
+def test_the_lines_that_hold_a_mark_are_found(text: str) -> None:
+    """Each line that holds a mark is found by where it starts (a mark that ends with the line
+    break belongs to the line it begins on), and no other."""
+    from certtriage.parsers.certutil_verify.lines import MARKS, _lines_with
+
+    expected, start = set(), 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        ending = "\n" if number < len(lines) else ""
+        if any(mark in line + ending for mark in MARKS):
+            expected.add(start)
+        start += len(line) + 1
+    assert _lines_with(text, MARKS) == expected
