@@ -4,6 +4,8 @@ joins."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certtriage.text.normalize import normalize
 
@@ -314,3 +316,21 @@ def test_nested_escapes_normalise_to_a_fixed_point(text: str) -> None:
 @pytest.mark.parametrize("text", ["> \u2003> Issuer:", ">\u3000> Issuer:", "% \x0c% Issuer:"])
 def test_nested_prefix_separated_by_other_whitespace(text: str) -> None:
     assert normalize(text).lines == ["Issuer:"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(["%", "% ", ">", "> ", " ", "  ", "\t", "\n", "a", "%20", "->",
+                                 "<http://x>", "`", "\\_", "0x80092013", "CN=x", ":"]),
+                max_size=30).map("".join))
+def test_only_lines_that_a_repair_changes_are_taken_for_suspect(text: str) -> None:
+    """Every line is read as if all were suspect: the same lines, numbers and repairs (`%` and
+    `>` away from a line's start are left out of the suspects, and change nothing)."""
+    import certtriage.text.normalize as module
+
+    everything = list(range(text.count("\n") + 1))
+    norm = normalize(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_suspect_lines", lambda _: everything)
+        expected = normalize(text)
+    assert (norm.lines, norm.origin, norm.repairs) == (
+        expected.lines, expected.origin, expected.repairs)

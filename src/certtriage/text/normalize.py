@@ -18,6 +18,9 @@ from .chars import QUOTE_CHARS
 _SUSPECT = re.compile(r"[>%`<\\\u201c\u201d\u201e\u2033\u2018\u2019\u2014\u2013\t\u00a0]")
 #: Its ASCII characters (the rest are beyond ASCII): looked for with `in` in an ASCII text.
 _ASCII_SUSPECT = ">%`<\\\t"
+#: Of those, the ones that mark damage only where a line starts with them (a quote or prompt
+#: prefix): `%` in a URL or `->` in prose leave a line as it is.
+_LEADING_ONLY = ">%"
 _PREFIX = re.compile(r"^(?:(?:>|%(?=\s|$))\s*)+")
 _AUTOLINK = re.compile(r"<((?:https?|ldaps?|file|ftp)://[^>\s]*)>")
 _MD_ESCAPE = re.compile(r"\\([_*\[\]#~|`])")
@@ -100,13 +103,16 @@ def normalize(text: str) -> NormalizedText:
 
 
 def _suspect_lines(text: str) -> list[int]:
-    """The indexes of the lines that hold a suspect character (some may not once stripped)."""
+    """The indexes of the lines that hold a suspect character (some may not once stripped);
+    in an ASCII text, `>` and `%` count only where they open a line."""
     if text.isascii():  # its suspect characters are found with `str.find`, most often none
         starts = []
         for char in _ASCII_SUSPECT:
+            leading = char in _LEADING_ONLY
             at = text.find(char)
             while at != -1:
-                starts.append(at)
+                if not leading or not text[text.rfind("\n", 0, at) + 1:at].strip():
+                    starts.append(at)
                 at = text.find(char, at + 1)
         starts.sort()
     else:
