@@ -94,14 +94,14 @@ class _Reader:
             if isinstance(child, Section):
                 run.urlfetch.section(child)
                 continue
-            line = origin[child.number - 1]  # the input line (`Reading.lineno`)
-            reading.line = line
+            line_kind, text, number = child
+            line = reading.line = origin[number - 1]  # the input line (`Reading.lineno`)
             if not reading.first_line:
                 reading.first_line = line
             reading.lines += 1
-            if reading.crl is not None and elements.in_crl(child.kind, child.text, line):
+            if reading.crl is not None and elements.in_crl(line_kind, text, line):
                 continue
-            handlers[child.kind](child.text, line)
+            handlers[line_kind](text, line)
             current = reading.current
             if spanned and current is not None:  # `current.touch(line)`, inline: every line
                 if not current.start:
