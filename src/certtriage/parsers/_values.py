@@ -56,10 +56,11 @@ def read_hresult(text: str, line: int) -> CodeRead | None:
         value=code.value, hex=code.hex, symbol=code.symbol, message=code.message, line=line))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _read_code(text: str) -> CodeRead | None:
     """The error code of a line, read at line 0 (a pure function of the text, kept for the
-    last few thousand: dumps report the same few failures in the same words).
+    last few hundred: dumps report the same few failures in the same words; an entry holds
+    the code's message, about 1.3 KiB, so a sweep of varied dumps holds at most 0.4 MiB).
 
     certutil prints `0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)`: the hex, the signed
     decimal and the symbol name one code three times. When the hex has a digit too few or too
@@ -155,10 +156,11 @@ def decode_status(field: str, value: int) -> TrustStatus:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def parse_flag_line(text: str) -> tuple[str | None, int | None]:
-    """`X.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)` -> (name, value) (kept per line: a dump
-    prints the same few status lines for every element, and a batch in every dump)."""
+    """`X.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)` -> (name, value) (kept for the last
+    thousand lines: a dump prints the same few status lines for every element, and a batch in
+    every dump; about 0.2 KiB an entry)."""
     match = _FLAG_LINE.search(text)
     if not match:
         name = text.split("=", 1)[-1].strip() or None

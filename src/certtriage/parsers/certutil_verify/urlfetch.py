@@ -42,12 +42,12 @@ def _section_kind(header: str) -> str:
     return {"AIA": "aia", "CDP": "cdp", "OCSP": "ocsp"}.get(last, "unknown")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _status_line(text: str) -> tuple[str, str, str, str, str | None, int, str | None] | None:
-    """What a retrieval's status line prints (kept per line: each element's report repeats the
-    same few): its status as printed and as looked up (case-folded), its object as printed and
-    as looked up, the object's reference, the time, the object's hash; None for no status
-    line."""
+    """What a retrieval's status line prints (kept for the last thousand lines, about 0.6 KiB
+    each: each element's report repeats the same few): its status as printed and as looked up
+    (case-folded), its object as printed and as looked up, the object's reference, the time,
+    the object's hash; None for no status line."""
     m = _URL_STATUS.match(text)
     if not m:
         return None
