@@ -10,9 +10,10 @@ from typing import Any
 
 from ..._cache import last
 from ...knowledge.predicates import Binding, Facts, describe_element
-from ...models.common import URL_SECTIONS, ChainElement, HResult, Span, UrlCheck
+from ...models.common import URL_SECTIONS, ChainElement, HResult, UrlCheck
 from .model import CertutilVerify
 from .retrieval import host_of, tally, where
+from .state import span
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class ChainBinding(Binding):
         elif element is not None:
             spans.append(element.span)
         if self.hresult is not None and self.hresult.line:
-            spans.append(Span.trusted(start=self.hresult.line, end=self.hresult.line))
+            spans.append(span(self.hresult.line, self.hresult.line))
         return Facts(
             fill=fill, element=self.index, role=role, subject=subject,
             url=check.url if check else self.values.get("url"),

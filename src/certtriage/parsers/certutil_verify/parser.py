@@ -94,8 +94,8 @@ class _Reader:
             if isinstance(child, Section):
                 run.urlfetch.section(child)
                 continue
-            line_kind, text, number = child
-            line = reading.line = origin[number - 1]  # the input line (`Reading.lineno`)
+            line_kind, text, line_number = child
+            line = reading.line = origin[line_number - 1]  # the input line (`Reading.lineno`)
             if not reading.first_line:
                 reading.first_line = line
             reading.lines += 1
