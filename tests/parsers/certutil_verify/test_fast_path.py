@@ -17,7 +17,14 @@ from lark.exceptions import LarkError
 
 from certtriage.grammars import CERTUTIL_VERIFY
 from certtriage.parsers._lark import get_parser
-from certtriage.parsers.certutil_verify.lines import Block, Line, classify, from_tree, tables
+from certtriage.parsers.certutil_verify.lines import (
+    Block,
+    Line,
+    classify,
+    from_tree,
+    line_kind,
+    tables,
+)
 from certtriage.parsers.certutil_verify.parser import parse
 from certtriage.text.decode import decode
 from certtriage.text.normalize import normalize
@@ -31,9 +38,10 @@ def dispatch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     """Each test twice: lines matched with every terminal combined (inside a section: the
     base terminals, then the retrieval terminals), and with the terminals of the line's
     context that can start with its first character (built at once here, not after a few
-    hundred lines)."""
+    hundred lines). No line's kind is kept from an earlier test (`line_kind`)."""
     known = tables()
     assert known is not None
+    line_kind.cache_clear()
     for dispatch in (known.base, known.plain, known.after_header, known.in_check):
         monkeypatch.setattr(dispatch, "by_char", {})
         monkeypatch.setattr(dispatch, "_seen", {})
@@ -75,6 +83,7 @@ def assert_same(text: str) -> None:
     """Both paths read `text` alike, and the fast path reads whatever the grammar reads."""
     norm = normalize(text).text
     fast = classify(norm)
+    assert classify(norm) == fast, "a line's kept kind differs from its kind read afresh"
     try:
         grammar = from_tree(get_parser(CERTUTIL_VERIFY).parse(norm))
     except LarkError:
@@ -188,18 +197,87 @@ def test_every_mark_leaves_out_a_terminal() -> None:
 
 
 @settings(max_examples=300)
-@given(st.lists(st.sampled_from(["0x", ":", "\n", ")", "):", " as issued by", "a", " ", "=\"",
-                                 ")=\"", " KDC certificate", "x0"]), max_size=40).map("".join))
-def test_the_lines_that_hold_a_mark_are_found(text: str) -> None:
-    """Each line that holds a mark is found by where it starts (a mark that ends with the line
-    break belongs to the line it begins on), and no other."""
-    from certtriage.parsers.certutil_verify.lines import MARKS, _lines_with
+@given(st.lists(st.sampled_from(["0x", ":", ")", "):", " as issued by", "a", " ", "=\"", ")=\"",
+                                 " KDC certificate", "x0", "CERT_TRUST_", "  "]),
+                max_size=12).map("".join))
+def test_a_line_with_a_mark_is_read_by_every_terminal(body: str) -> None:
+    """A line that holds a mark is matched against every terminal of its context, one that
+    holds none against those that need none: either way the kind every terminal combined
+    gives it (generated lines made of marks, parts of marks and plain text)."""
+    from certtriage.parsers.certutil_verify.lines import _BASE
 
-    expected, start = set(), 0
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        ending = "\n" if number < len(lines) else ""
-        if any(mark in line + ending for mark in MARKS):
-            expected.add(start)
-        start += len(line) + 1
-    assert _lines_with(text, MARKS) == expected
+    known = tables()
+    assert known is not None
+    m = known.base.whole.match(body + "\n") if known.base.whole else None
+    whole = m.lastgroup if m is not None and m.end() == len(body) + 1 else None
+    assert line_kind(_BASE, body) == whole
+
+
+def _newline_possible(items: list) -> bool:  # type: ignore[type-arg]
+    """Whether a parsed regex (`re._parser`) may match a line break anywhere (conservative:
+    an element it does not know counts as one that may)."""
+    import re._constants as c
+
+    def one(op: object, arg: object) -> bool:
+        if op is c.LITERAL:
+            return arg == 10
+        if op is c.NOT_LITERAL:
+            return arg != 10
+        if op is c.ANY:
+            return False  # `.` without DOTALL
+        if op in (c.AT,):
+            return False
+        if op is c.IN:
+            members = list(arg)  # type: ignore[call-overload]
+            negated = members[:1] == [(c.NEGATE, None)]
+            hits = any(_member_newline(o, a) for o, a in members if o is not c.NEGATE)
+            return not hits if negated else hits
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            return _newline_possible(arg[2])  # type: ignore[index]
+        if op is c.SUBPATTERN:
+            return _newline_possible(arg[3])  # type: ignore[index]
+        if op is c.BRANCH:
+            return any(_newline_possible(b) for b in arg[1])  # type: ignore[index]
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            return False  # matches nothing itself
+        return True
+
+    return any(one(op, arg) for op, arg in items)
+
+
+def _member_newline(op: object, arg: object) -> bool:
+    import re._constants as c
+
+    if op is c.LITERAL:
+        return arg == 10
+    if op is c.RANGE:
+        low, high = arg  # type: ignore[misc]
+        return bool(low <= 10 <= high)
+    if op is c.CATEGORY:
+        return arg in (c.CATEGORY_SPACE, c.CATEGORY_NOT_DIGIT, c.CATEGORY_NOT_WORD)
+    return True
+
+
+def test_every_terminal_reads_one_whole_line() -> None:
+    """Each terminal of the grammar ends with a line break and reads none before it, so a
+    line's kind is a function of the line and its lexer context (`line_kind` keeps it)."""
+    import re._parser
+
+    known = tables()
+    assert known is not None
+    for name, (_, pattern) in known.base.terminals.items():
+        assert pattern.endswith("\\n"), name
+        assert not _newline_possible(list(re._parser.parse(pattern[:-2]))), name
+
+
+def test_a_pattern_that_reads_a_line_break_is_seen() -> None:
+    """The check above tells the shapes that may read a line break from those that cannot."""
+    import re._parser
+
+    def may(pattern: str) -> bool:
+        return _newline_possible(list(re._parser.parse(pattern)))
+
+    for pattern in (r"a\nb", r"[^x]", r"\s", r"[\s:]", r"[\x00-\x7f]", r"(a|\n)", r"\D+", r"[^a]*"):
+        assert may(pattern), pattern
+    for pattern in (r"[^\n]*", r"[^\s:=]x", r"a.b", r"[ \t]+\d", r"(?:x|[^\n\"])+", r"\S+"):
+        assert not may(pattern), pattern

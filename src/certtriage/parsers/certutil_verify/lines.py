@@ -7,7 +7,8 @@ their priorities, which is the order Lark's lexer tries them (terminals of equal
 match the same line: the grammar compiles with strict=True). Blocks are grouped by their header
 lines as the grammar's block rules do. Only three contexts exist: outside a -urlfetch section,
 right after a section header (a retrieval status may follow), and inside a retrieval (its
-error and URL lines may follow).
+error and URL lines may follow). Every terminal reads one whole line, so a line's kind in its
+context is kept (`line_kind`) and a line seen before is not matched again.
 
 `classify` returns None when it cannot read the whole input (a line no terminal matches) or when
 the grammar has a shape this module does not know; the parser then runs the grammar.
@@ -192,36 +193,22 @@ def classify(text: str) -> list[Block] | None:
     known = tables()
     if known is None:
         return None
-    base, headers, details = known.base, known.headers, known.details
+    headers, details = known.headers, known.details
     blocks: list[Block] = []
     items: list[Line | Section] = []
     section: Section | None = None
     context, pos, number, end = _BASE, 0, 0, len(text)
-    by_char, plain = base.by_char, known.plain
-    plain_by_char = plain.by_char
-    marked: set[int] | None = None  # where the lines that hold a mark start, once needed
     while pos < end:
-        char = text[pos]
-        if context == _BASE:
-            own = plain_by_char.get(char) or plain.pattern(char)
-            if own is not None:
-                if marked is None:
-                    marked = _lines_with(text, MARKS)
-                if pos in marked:
-                    own = None
-        else:
-            inside = known.after_header if context == _AFTER_HEADER else known.in_check
-            own = inside.by_char.get(char) or inside.pattern(char)
-        m = (own or by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
-            text, pos)
-        if m is None:
+        newline = text.find("\n", pos)
+        if newline < 0:  # a last line without its line break: no terminal reads it
             return None
-        kind = m.lastgroup or ""
-        if own is None and context != _BASE:  # a nested context without its own combination
-            kind = _nested(known, kind, text, pos, context)
-        stop, number = m.end(), number + 1
-        line = _line((kind, text[pos:stop - 1], number))
-        pos = stop
+        body = text[pos:newline]
+        kind = line_kind(context, body)
+        if kind is None:
+            return None
+        number += 1
+        line = _line((kind, body, number))
+        pos = newline + 1
         if kind in headers:
             if items and not blocks:
                 blocks.append(Block("lead", items))
@@ -245,18 +232,40 @@ def classify(text: str) -> list[Block] | None:
     return blocks
 
 
-def _lines_with(text: str, literals: tuple[str, ...]) -> set[int]:
-    """Where each line that holds one of `literals` starts (a literal's line is the one it
-    begins on). Searched from the end: CPython finds a short string backwards in about two
-    thirds of the time it takes forwards, and the next search stops at the line found."""
-    starts = set()
-    for literal in literals:
-        found = text.rfind(literal)
-        while found != -1:
-            start = text.rfind("\n", 0, found) + 1
-            starts.add(start)
-            found = text.rfind(literal, 0, start)
-    return starts
+@functools.lru_cache(maxsize=2048)
+def line_kind(context: int, body: str) -> str | None:
+    """The kind of a line (`body`, without its line break) in a lexer context, or None when no
+    terminal of the context reads it whole. Every terminal reads one line to its break and
+    none reads a break before that (`test_fast_path` checks the grammar for it), so the kind
+    is a function of the line and its context alone, and a line seen before is not matched
+    again: most lines of certutil output (status flags, section headers, retrieval lines)
+    repeat from one dump to the next, where names, hashes and URLs do not. The last 2,048
+    lines are kept (an entry holds about 220 bytes with its line)."""
+    known = tables()
+    if known is None:
+        return None
+    line = body + "\n"
+    char = line[0]
+    if context == _BASE:
+        plain = known.plain
+        own = plain.by_char.get(char) or plain.pattern(char)
+        if own is not None:
+            for mark in MARKS:  # a loop: twice as fast as `any` over a generator here
+                if mark in line:
+                    own = None
+                    break
+    else:
+        inside = known.after_header if context == _AFTER_HEADER else known.in_check
+        own = inside.by_char.get(char) or inside.pattern(char)
+    base = known.base
+    m = (own or base.by_char.get(char) or base.pattern(char)).match(  # type: ignore[union-attr]
+        line)
+    if m is None or m.end() != len(line):
+        return None
+    kind = m.lastgroup or ""
+    if own is None and context != _BASE:  # a nested context without its own combination
+        kind = _nested(known, kind, line, 0, context)
+    return kind
 
 
 #: The three lexer contexts: outside a section, after a section header, inside a retrieval.
