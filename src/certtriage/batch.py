@@ -80,7 +80,7 @@ class BatchRun:
         #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
         self.on_case: Callable[[CaseResult], None] | None = None
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
-        #: text with the result (from another process, as the case reads it: `for_case`).
+        #: output with the result (from another process, as the case reads it: `for_case`).
         self.render: Render | None = None
         #: Results come without their evidence (`InputResult.without_evidence`), for a
         #: report that shows none: held and sent between processes at a fraction of the size.
@@ -95,7 +95,7 @@ class BatchRun:
         return (done.result for done in self.outcomes())
 
     def outcomes(self) -> Iterator[Done]:
-        """Every input's outcome (its result, and its text when :attr:`render` is set), as
+        """Every input's outcome (its result, and its output when :attr:`render` is set), as
         :meth:`inputs` gives the results."""
         # Small files come read (`Source.held`) when each is analysed before the walk goes
         # on; not when the walk is listed first to count it for the progress display.
@@ -118,7 +118,7 @@ class BatchRun:
         for count, done in enumerate(outcomes, start=1):
             source = waiting.popleft()
             source.release()  # its temporary copy, if one was made, is no longer needed
-            if render is not None and done.text is None:  # a known result, or a failed render
+            if render is not None and done.output is None:  # a known result, or a failed render
                 done = Done(done.result, render(done.result))
             self._file(source, done.result)
             yield done

@@ -22,7 +22,7 @@ from certtriage.batch import BatchRun, batch
 from certtriage.executors import DEFAULT_TIMEOUT, Task, run_task
 from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context
 from certtriage.models.findings import InputResult
-from certtriage.render import OutputFormat, render, render_input
+from certtriage.render import OutputFormat, encoded_input, render
 
 from ..conftest import FIXTURES
 from ..helpers.cli import certtriage
@@ -122,24 +122,24 @@ def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Pa
     analyse (junk, an empty file) are rendered here, the same way."""
     whole = {r.source: r for r in batch(cases).inputs}
     run = BatchRun(cases, jobs=jobs)
-    run.render = functools.partial(render_input, OutputFormat.JSONL, True)
+    run.render = functools.partial(encoded_input, OutputFormat.JSONL, True)
     outcomes = list(run.outcomes())
     assert [d.result.source for d in outcomes] == list(whole)
     for done in outcomes:
         full = whole[done.result.source]
-        assert done.text == render_input(OutputFormat.JSONL, True, full)
+        assert done.output == encoded_input(OutputFormat.JSONL, True, full)
         assert done.result == (full if jobs == 1 else full.for_case())
     assert any(whole[d.result.source].model is not None for d in outcomes)
 
 
 def test_a_renderer_that_fails_in_the_worker_fails_where_the_output_is_written(
         cases: list[Path]) -> None:
-    def broken(result: InputResult) -> str:
+    def broken(result: InputResult) -> bytes:
         raise ValueError("cannot render")
 
     done = run_task(Task("x.txt", path=str(CERTUTIL / "revoked/leaf-revoked-key-compromise.txt"),
                          render=broken))
-    assert done.text is None and done.result.model is not None
+    assert done.output is None and done.result.model is not None
     run = BatchRun(cases[:1])
     run.render = broken
     with pytest.raises(ValueError, match="cannot render"):
@@ -329,9 +329,10 @@ def test_large_inputs_and_large_results_cross_without_a_hang(
         for i in range(8):
             zf.writestr(f"{i}.txt", f"{i}" * 2_000_000)
     run = BatchRun([archive], jobs=2)
-    run.render = functools.partial(render_input, OutputFormat.JSONL, False)
-    texts: list[str] = []
-    finished = threading.Thread(target=lambda: texts.extend(d.text or "" for d in run.outcomes()),
+    run.render = functools.partial(encoded_input, OutputFormat.JSONL, False)
+    texts: list[bytes] = []
+    finished = threading.Thread(target=lambda: texts.extend(d.output or b""
+                                                            for d in run.outcomes()),
                                 daemon=True)
     finished.start()
     finished.join(60)

@@ -73,12 +73,12 @@ def test_json_lines_hold_each_result_as_its_model_gives_it() -> None:
 @pytest.mark.parametrize("include_model", [False, True])
 def test_one_input_renders_as_in_a_report_of_it_alone(fmt: OutputFormat,
                                                       include_model: bool) -> None:
-    """What a streamed batch writes for an input (`render_input`, which may take a format's
-    shortcut past the report) is byte for byte that input's part of a report of it alone,
-    for every fixture and a name that is not UTF-8."""
+    """What a streamed batch writes for an input (`encoded_input`, which may take a format's
+    shortcut past the report and the text) is byte for byte that input's part of a report of
+    it alone as a report file holds it, for every fixture and a name that is not UTF-8."""
     from certtriage.batch import batch
     from certtriage.models.findings import Report
-    from certtriage.render import render_input
+    from certtriage.render import encoded_input, render_input
 
     full = batch([FIXTURES / "certutil", FIXTURES / "events"])
     odd = InputResult(source="ticket/caf\udce9.txt", kind="unknown", status="error",
@@ -86,5 +86,7 @@ def test_one_input_renders_as_in_a_report_of_it_alone(fmt: OutputFormat,
     for item in (*full.inputs, odd):
         alone = Report(version=full.version, verdict=item.verdict or "inconclusive",
                        inputs=(item,))
-        assert render_input(fmt, include_model, item) == render(
-            alone, fmt, include_model=include_model)
+        whole = render(alone, fmt, include_model=include_model)
+        assert render_input(fmt, include_model, item) == whole
+        assert encoded_input(fmt, include_model, item) == whole.encode("utf-8",
+                                                                        "backslashreplace")

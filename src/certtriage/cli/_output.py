@@ -158,8 +158,8 @@ SINK_BUFFER = 1 << 16
 
 
 class Sink:
-    """Where `replacing` writes: text in UTF-8 to a file descriptor, straight away, or in
-    writes of about `buffer` bytes (then :meth:`flush` writes what is left)."""
+    """Where `replacing` writes: text in UTF-8, or bytes, to a file descriptor, straight
+    away, or in writes of about `buffer` bytes (then :meth:`flush` writes what is left)."""
 
     def __init__(self, fd: int, buffer: int = 0) -> None:
         self.fd = fd
@@ -169,7 +169,10 @@ class Sink:
 
     def write(self, text: str) -> None:
         """Take `text` (OSError on a full disk or a closed file)."""
-        data = text.encode("utf-8", "backslashreplace")
+        self.put(text.encode("utf-8", "backslashreplace"))
+
+    def put(self, data: bytes) -> None:
+        """Take `data`, written as it is (OSError on a full disk or a closed file)."""
         if self.buffer:
             self._held.append(data)
             self._size += len(data)

@@ -21,7 +21,7 @@ from .._version import __version__
 from ..batch import BatchRun, diagnose_case
 from ..engine import worst_verdict
 from ..models.findings import CaseResult, Report, Verdict
-from ..render import OutputFormat, render_input, renderer
+from ..render import OutputFormat, encoded_input, renderer
 from ._output import replacing, write
 
 #: The formats written as they come (the others need the whole report).
@@ -44,17 +44,17 @@ class CaseLines:
         self._where: dict[str, tuple[int, int]] = {}
         self._end = 0
 
-    def keep(self, case: str, line: str) -> None:
-        data = zlib.compress(line.encode(), 1)
+    def keep(self, case: str, line: bytes) -> None:
+        data = zlib.compress(line, 1)
         self._file.seek(self._end)
         self._file.write(data)
         self._where[case] = (self._end, len(data))
         self._end += len(data)
 
-    def line(self, case: str) -> str:
+    def line(self, case: str) -> bytes:
         start, size = self._where[case]
         self._file.seek(start)
-        return zlib.decompress(self._file.read(size)).decode()
+        return zlib.decompress(self._file.read(size))
 
     def close(self) -> None:
         self._file.close()
@@ -70,7 +70,8 @@ class Tally:
 
 
 def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
-            ) -> Generator[str, None, None]:
+            ) -> Generator[bytes, None, None]:
+    """The report's bytes (UTF-8), in order, as each input's turn comes."""
     render = renderer(fmt)
     verdicts: dict[str, Verdict] = {}
     lines = CaseLines()  # a case's line is written last, after every input's
@@ -79,18 +80,18 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
         verdicts[case.case] = case.verdict
         if fmt is OutputFormat.JSONL:
             lines.keep(case.case, render(Report(
-                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))))
+                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))).encode())
 
     run.on_case = finished
-    run.render = functools.partial(render_input, fmt, include_model)  # where each is analysed
+    run.render = functools.partial(encoded_input, fmt, include_model)  # where each is analysed
     first = True
     try:
         for done in run.outcomes():
-            result, text = done.result, done.text or ""
+            result, output = done.result, done.output or b""
             if result.verdict is not None:
                 tally.recognised = True
                 tally.warned |= any(f.severity == "warning" for f in result.findings)
-            yield text if first or fmt is not OutputFormat.CSV else text.split("\n", 1)[1]
+            yield output if first or fmt is not OutputFormat.CSV else output.split(b"\n", 1)[1]
             first = False
         for name in run.names:
             if name not in verdicts:  # a path that gave no input at all
@@ -101,7 +102,7 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
                 yield lines.line(name)
         elif first:  # no input at all: the header alone
             yield render(Report(version=__version__, verdict=worst_verdict(verdicts.values()),
-                                inputs=(), cases=()))
+                                inputs=(), cases=())).encode()
     finally:
         lines.close()
 
@@ -115,10 +116,10 @@ def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
     if output is not None:
         with replacing(output) as handle:
             for chunk in chunks:
-                handle.write(chunk)
+                handle.put(chunk)
     else:
         for chunk in chunks:
-            if not write(chunk):  # the reader went away (`| head`): stop quietly
+            if not write(chunk.decode()):  # the reader went away (`| head`): stop quietly
                 chunks.close()
                 break
     return tally

@@ -17,12 +17,12 @@ the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) com
 input (the pipeline's boundary turns any failure into that input's error result), so no
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
-comes back is that text and the result as the case reads it, without its parsed model and
+comes back is that output (UTF-8) and the result as the case reads it, without its parsed model and
 texts, which are most of a result's bytes and which nothing after the rendering reads (in
 this process, where nothing is sent, the result stays as it is: the case reads the same of
 it either way); a report that shows no evidence (batch text without details) has its results
 sent back without it.
-The parent's share of a run is then little more than writing text, so more workers keep
+The parent's share of a run is then little more than writing bytes, so more workers keep
 scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
 reported as timed out and the run goes on.
 At most two chunks of inputs per worker are in flight, so neither inputs nor results pile up.
@@ -46,9 +46,9 @@ CHUNK_INPUTS = 16
 CHUNK_BYTES = 256 * 1024
 
 Records = Callable[[str, int], None]
-#: Renders one input's result as the run's output does (a top-level function or a partial of
-#: one, so that it pickles).
-Render = Callable[[InputResult], str]
+#: Renders one input's result as the run's output writes it, in UTF-8 (a top-level function or
+#: a partial of one, so that it pickles).
+Render = Callable[[InputResult], bytes]
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,12 @@ Work = Task | InputResult
 
 @dataclass(frozen=True)
 class Done:
-    """One input's outcome: its result, and its rendered output when its task asked for it
-    (the result then comes from another process as a case reads it: `InputResult.for_case`)."""
+    """One input's outcome: its result, and its rendered output (UTF-8) when its task asked
+    for it (the result then comes from another process as a case reads it:
+    `InputResult.for_case`)."""
 
     result: InputResult
-    text: str | None = None
+    output: bytes | None = None
 
 
 def run_task(task: Task, records: Callable[[int], None] | None = None, *,
@@ -108,7 +109,7 @@ def run_task(task: Task, records: Callable[[int], None] | None = None, *,
 def finish(task: Task, result: InputResult, *, here: bool = False) -> Done:
     """The result under the task's name, case and warning; rendered when the task says so,
     and then, unless it stays `here` (in the process that reads it), as a case reads it: the
-    copy costs less than sending what it leaves out. A renderer that fails leaves the text
+    copy costs less than sending what it leaves out. A renderer that fails leaves the output
     to the caller, which renders it again and so reports the failure where the output is
     written."""
     update: dict[str, object] = {}
@@ -123,10 +124,10 @@ def finish(task: Task, result: InputResult, *, here: bool = False) -> Done:
     if task.render is None:
         return Done(result.without_evidence() if task.trim else result)
     try:
-        text = task.render(result)
+        output = task.render(result)
     except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller
         return Done(result)
-    return Done(result if here else result.for_case(), text)
+    return Done(result if here else result.for_case(), output)
 
 
 def run_tasks(tasks: tuple[Task, ...]) -> list[Done]:

@@ -58,11 +58,20 @@ def render(report: Report, fmt: OutputFormat, **options: object) -> str:
     return renderer(fmt)(report, **options)
 
 
+def encoded_input(fmt: OutputFormat, include_model: bool, result: InputResult) -> bytes:
+    """:func:`render_input` in UTF-8: what a streamed batch writes for each input (a top-level
+    function, so that a partial of it pickles and a worker process can render the input it
+    analysed). A format whose module has `encoded_<fmt>_input` writes the bytes by it."""
+    encoded = getattr(_module(fmt), f"encoded_{fmt.value}_input", None)
+    if encoded is not None:
+        data: bytes = encoded(result, include_model=include_model)
+        return data
+    return render_input(fmt, include_model, result).encode("utf-8", "backslashreplace")
+
+
 def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) -> str:
-    """One input's output as `fmt` gives it in a report of that input alone: what a streamed
-    batch writes for each input (a top-level function, so that a partial of it pickles and a
-    worker process can render the input it analysed). A format whose module has
-    `render_<fmt>_input` renders the input by it, without building the report."""
+    """One input's output as `fmt` gives it in a report of that input alone. A format whose
+    module has `render_<fmt>_input` renders the input by it, without building the report."""
     one = getattr(_module(fmt), f"render_{fmt.value}_input", None)
     if one is not None:
         text: str = one(result, include_model=include_model)
