@@ -17,11 +17,11 @@ the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) com
 input (the pipeline's boundary turns any failure into that input's error result), so no
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
-comes back is that output (UTF-8) and the result as the case reads it, without its parsed model and
-texts, which are most of a result's bytes and which nothing after the rendering reads (in
-this process, where nothing is sent, the result stays as it is: the case reads the same of
-it either way); a report that shows no evidence (batch text without details) has its results
-sent back without it.
+comes back is that output (UTF-8) and the result as the case reads it, without its parsed
+model and texts, which are most of a result's bytes and which nothing after the rendering
+reads (in this process, where nothing is sent, the result stays as it is: the case reads the
+same of it either way); a report that shows no evidence (batch text without details) has
+its results sent back without it.
 The parent's share of a run is then little more than writing bytes, so more workers keep
 scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
 reported as timed out and the run goes on.

@@ -3,8 +3,8 @@
 Each line is compact JSON (no blanks between tokens), written by pydantic's own serialiser:
 an input's record is most of a streamed batch's output, and encoding it this way takes about
 a third of the time of building the dictionary and encoding that. A streamed batch takes each
-input's line as the UTF-8 bytes the serialiser writes (`encoded_jsonl_input`): a 13 KB record
-made text, cut, joined and encoded again was copied six times on its way to the file. A value
+input's line as the UTF-8 bytes the serialiser writes (`encoded_jsonl_input`), not as text cut,
+joined and encoded again: six copies of a 13 KB record on its way to the file. A value
 the serialiser cannot encode (a lone surrogate: a byte of a file name that is not UTF-8) sends
 that line through the standard library's encoder, with the same separators. Strings are
 escaped as in `render/json.py`."""
