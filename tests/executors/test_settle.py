@@ -1,6 +1,7 @@
 """A long run keeps the memory of a process that is its own flat (`executors._settle`): what
-is alive after the first input is set apart from the collector once, and a full collection
-(which empties the interpreter's free lists) runs every `EVERY` inputs. A process the run
+is alive after the first input is set apart from the collector, and what the first inputs
+loaded once more at the first periodic collection, and a full collection (which empties the
+interpreter's free lists) runs every `EVERY` inputs. A process the run
 shares (a library call, a test's runner) is left as it is."""
 
 from __future__ import annotations
@@ -65,13 +66,14 @@ def notes(tmp_path: Path) -> Path:
 
 
 def _expected(count: int) -> list[tuple[str, int]]:
-    """Set apart after the first input (once collected), then collected every EVERY."""
-    return [("collect", 1), ("freeze", 1)] + [("collect", n) for n in range(EVERY, count + 1,
-                                                                            EVERY)]
+    """Set apart after the first input (once collected), then collected every EVERY, and
+    set apart again after the first of those."""
+    periodic = [("collect", n) for n in range(EVERY, count + 1, EVERY)]
+    return [("collect", 1), ("freeze", 1), *periodic[:1], ("freeze", EVERY), *periodic[1:]]
 
 
 @pytest.mark.parametrize("timeout", [60.0, None])
-def test_a_run_of_its_own_sets_apart_once_and_collects_every_so_many_inputs(
+def test_a_run_of_its_own_sets_apart_and_collects_every_so_many_inputs(
         notes: Path, collector: _Collector, timeout: float | None) -> None:
     results = list(BatchRun([notes], settle=True, timeout=timeout).inputs())
     assert len(results) == 2 * EVERY + 10
@@ -81,7 +83,8 @@ def test_a_run_of_its_own_sets_apart_once_and_collects_every_so_many_inputs(
 def test_a_pool_parent_of_its_own_settles_as_results_come_in(notes: Path,
                                                               collector: _Collector) -> None:
     assert len(list(BatchRun([notes], jobs=2, settle=True).inputs())) == 2 * EVERY + 10
-    assert [name for name, _ in collector.calls] == ["collect", "freeze", "collect", "collect"]
+    assert [name for name, _ in collector.calls] == ["collect", "freeze", "collect", "freeze",
+                                                     "collect"]
 
 
 def test_a_library_run_leaves_its_host_process_alone(notes: Path,
