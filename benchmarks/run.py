@@ -15,9 +15,9 @@ never part of the test suite).
   target leaves).
 * throughput: typical certutil dumps (the fixtures of 3-6 KB, mixed causes) per second on one
   core in-process, the whole per-input pipeline; the same with the values certtriage keeps
-  between inputs (dates, codes, status lines of lines read before) dropped before each dump,
-  for reference; the parse stage alone, by the line classifier and by the grammar,
-  alternating; target 1,000 dumps/s.
+  between inputs (line kinds, dates, codes, status lines of lines read before) dropped
+  before each dump, for reference; the parse stage alone, by the line classifier and by the
+  grammar, alternating; target 1,000 dumps/s.
 * evtx: certtriage's scan of the 32 MiB file in ../shared against raw `evtx` iteration of the
   same file, alternating, medians; target at least 80 %.
 * batch: `certtriage batch -f jsonl -o FILE` over `--files` dumps in folders of 100 with one

@@ -264,7 +264,7 @@ def line_kind(context: int, body: str) -> str | None:
         return None
     kind = m.lastgroup or ""
     if own is None and context != _BASE:  # a nested context without its own combination
-        kind = _nested(known, kind, line, 0, context)
+        kind = _nested(known, kind, line, context)
     return kind
 
 
@@ -272,13 +272,13 @@ def line_kind(context: int, body: str) -> str | None:
 _BASE, _AFTER_HEADER, _IN_CHECK = 0, 1, 2
 
 
-def _nested(known: Tables, kind: str, text: str, pos: int, context: int) -> str:
-    """The kind of the line at `pos` inside a section, whose base kind is `kind`."""
+def _nested(known: Tables, kind: str, line: str, context: int) -> str:
+    """The kind of `line` (with its line break) inside a section, whose base kind is `kind`."""
     floor = known.priority[kind]
     for name, priority, pattern in known.nested:
         if priority <= floor:
             break
-        if (context == _IN_CHECK or name == _STATUS) and pattern.match(text, pos):
+        if (context == _IN_CHECK or name == _STATUS) and pattern.match(line):
             return name
     return kind
 
