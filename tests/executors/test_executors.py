@@ -19,8 +19,9 @@ import pytest
 
 from certtriage import pipeline
 from certtriage.batch import BatchRun, batch
-from certtriage.executors import DEFAULT_TIMEOUT, Task, run_task
+from certtriage.executors import CHUNK_BYTES, CHUNK_INPUTS, DEFAULT_TIMEOUT, Task, run_task
 from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context
+from certtriage.executors._serial import _groups
 from certtriage.models.findings import InputResult
 from certtriage.render import OutputFormat, encoded_input, render
 
@@ -173,7 +174,23 @@ def test_a_batch_reads_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.M
         ahead.append(len(pulled) - len(ahead) - 1)
         assert result.source == pulled[len(ahead) - 1]
     assert len(ahead) == count
-    assert max(ahead) <= (0 if jobs == 1 else jobs * WINDOW_PER_WORKER)
+    assert max(ahead) <= (CHUNK_INPUTS - 1 if jobs == 1 else jobs * WINDOW_PER_WORKER)
+
+
+def test_inputs_analysed_here_come_in_groups_of_a_chunks_size() -> None:
+    """`-j 1` takes inputs as a worker takes a chunk: up to CHUNK_INPUTS of them and
+    CHUNK_BYTES bytes, a larger input alone, results known already counted as nothing."""
+    small = [Task(f"s{i}", size=1_000) for i in range(CHUNK_INPUTS + 3)]
+    assert [len(g) for g in _groups(small)] == [CHUNK_INPUTS, 3]
+    large = Task("large", size=CHUNK_BYTES + 1)
+    half = Task("half", size=CHUNK_BYTES // 2)
+    known = InputResult(source="known", kind="unknown", status="skipped")
+    work = [small[0], large, half, known, half, small[1], half, small[2]]
+    groups = list(_groups(work))
+    assert [[item.source if isinstance(item, InputResult) else item.origin for item in g]
+            for g in groups] == [["s0"], ["large"], ["half", "known", "half"],
+                                 ["s1", "half", "s2"]]
+    assert [item for g in groups for item in g] == work
 
 
 def test_a_case_is_released_once_diagnosed(tmp_path: Path) -> None:

@@ -18,8 +18,9 @@ from certtriage import executors
 from certtriage.batch import BatchRun
 from certtriage.cli import app
 from certtriage.cli._main import run
-from certtriage.executors import Task, _pool, _settle
+from certtriage.executors import Task, _pool, _serial, _settle
 from certtriage.executors._settle import EVERY
+from certtriage.models.findings import InputResult
 
 from ..helpers.cli import certtriage
 
@@ -43,15 +44,14 @@ class _Collector:
 def collector(monkeypatch: pytest.MonkeyPatch) -> _Collector:
     """The collector's calls, counted against the inputs analysed so far."""
     analysed: list[str] = []
-    real = executors.run_task
+    real = executors.analyse
 
-    def counted(task: Task, *args: object, **kwargs: object) -> executors.Done:
+    def counted(task: Task, *args: object, **kwargs: object) -> InputResult:
         analysed.append(task.origin)
         return real(task, *args, **kwargs)  # type: ignore[arg-type]
 
-    for module in (executors, _pool, __import__("certtriage.executors._serial",
-                                                fromlist=["run_task"])):
-        monkeypatch.setattr(module, "run_task", counted)
+    for module in (executors, _pool, _serial):
+        monkeypatch.setattr(module, "analyse", counted)
     fake = _Collector(analysed)
     monkeypatch.setattr(_settle, "gc", fake)
     return fake

@@ -43,7 +43,18 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from ..models.findings import InputResult
-from . import CHUNK_BYTES, CHUNK_INPUTS, Done, Task, Work, failed, finish, run_task, timed_out
+from . import (
+    CHUNK_BYTES,
+    CHUNK_INPUTS,
+    Done,
+    Task,
+    Work,
+    analyse,
+    failed,
+    finish,
+    finish_chunk,
+    timed_out,
+)
 from ._settle import Settle
 
 #: Chunks a worker holds at once: the one it analyses and the next, already in its pipe.
@@ -91,12 +102,13 @@ def serve(conn: Connection, parent: int, progress: Any) -> None:
             return
         if chunk is None:
             return
-        outcomes = []
+        results = []
         for task in chunk:
             progress[_SINCE] = time.monotonic()  # the time first, then the count: see overran
             progress[_BEGUN] += 1
-            outcomes.append(run_task(task))
+            results.append(analyse(task))
             settle()
+        outcomes = finish_chunk(chunk, results)
         try:
             conn.send(outcomes)
         except (BrokenPipeError, EOFError):

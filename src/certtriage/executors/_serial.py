@@ -1,5 +1,13 @@
 """In this process, one input after another (``jobs=1``).
 
+Inputs are taken from the walk in groups, as a pool's worker takes its chunks (up to
+`CHUNK_INPUTS` inputs and `CHUNK_BYTES` bytes, a larger input alone): a group's files are
+read, then analysed, then rendered, each step one input after another, before the group's
+outcomes are handed on (to be folded into their case and written). Each step then runs with
+its own code and data still in the processor's caches; reading, analysing, rendering and
+writing each input in turn made every step evict the others', and a batch of small dumps
+went 8-9 % slower than it goes in groups (groups of 4 and of 64 gave less than 16).
+
 The time budget is kept with a real-time interval timer (``SIGALRM``) where the platform has
 one and this is the main thread. The timer is set once for the run and rings every
 :func:`tick` seconds; at each ring the input being analysed, if any, is checked against its
@@ -19,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from ..models.findings import InputResult
-from . import Done, Records, Task, Work, finish, run_task, timed_out
+from . import CHUNK_BYTES, CHUNK_INPUTS, Done, Records, Task, Work, analyse, finish, timed_out
 from ._settle import Settle
 
 
@@ -64,32 +72,57 @@ def _watching(budget: float) -> Iterator[_Watch]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timed(call: Callable[[], Done], task: Task, watch: _Watch) -> Done:
+def _timed(task: Task, records: Callable[[int], None] | None, watch: _Watch) -> InputResult:
     budget = watch.budget
     try:
         watch.deadline = time.monotonic() + budget
         try:
-            return call()
+            return analyse(task, records)
         finally:
             watch.deadline = None
     except _Overtime:
-        return finish(task, timed_out(task.origin, budget), here=True)
+        return timed_out(task.origin, budget)
+
+
+def _groups(work: Iterable[Work]) -> Iterator[list[Work]]:
+    """The items of `work` in order, in groups of up to `CHUNK_INPUTS` items and
+    `CHUNK_BYTES` bytes of input (a larger input alone)."""
+    group: list[Work] = []
+    size = 0
+    for item in work:
+        weight = item.weight if isinstance(item, Task) else 0
+        if group and size + weight > CHUNK_BYTES:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += weight
+        if len(group) == CHUNK_INPUTS:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
                records: Records | None, settle: bool = False) -> Iterator[Done]:
-    """Each item's outcome, in order, analysed here. `settle`: this process is the run's own,
-    and its memory is kept flat (:class:`Settle`)."""
+    """Each item's outcome, in order, analysed here, a group at a time (see the module's
+    docstring). `settle`: this process is the run's own, and its memory is kept flat
+    (:class:`Settle`)."""
     settled = Settle() if settle else None
     watching = _watching(budget) if budget is not None and _can_time() else nullcontext()
     with watching as watch:
-        for item in work:
-            if isinstance(item, InputResult):
-                yield Done(item)
-                continue
-            on_records = functools.partial(records, item.origin) if records else None
-            call = functools.partial(run_task, item, on_records, here=True)
-            done = call() if watch is None else _timed(call, item, watch)
-            if settled is not None:
-                settled()
-            yield done
+        for group in _groups(work):
+            results: list[InputResult] = []
+            for item in group:
+                if isinstance(item, InputResult):
+                    results.append(item)
+                    continue
+                on_records = functools.partial(records, item.origin) if records else None
+                results.append(analyse(item, on_records) if watch is None
+                               else _timed(item, on_records, watch))
+                if settled is not None:
+                    settled()
+            outcomes = [Done(item) if isinstance(item, InputResult)
+                        else finish(item, result, here=True)
+                        for item, result in zip(group, results)]
+            yield from outcomes
