@@ -1,8 +1,9 @@
 """A long run keeps the memory of a process that is its own flat (`executors._settle`): what
 is alive after the first input is set apart from the collector, and what the first inputs
 loaded once more at the first periodic collection, and a full collection (which empties the
-interpreter's free lists) runs every `EVERY` inputs. A process the run
-shares (a library call, a test's runner) is left as it is."""
+interpreter's free lists) runs every `EVERY` inputs; the youngest generation is collected
+less often (`YOUNG`). A process the run shares (a library call, a test's runner) is left as
+it is."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from certtriage.batch import BatchRun
 from certtriage.cli import app
 from certtriage.cli._main import run
 from certtriage.executors import Task, _pool, _serial, _settle
-from certtriage.executors._settle import EVERY
+from certtriage.executors._settle import EVERY, YOUNG
 from certtriage.models.findings import InputResult
 
 from ..helpers.cli import certtriage
@@ -38,6 +39,13 @@ class _Collector:
 
     def freeze(self) -> None:
         self.calls.append(("freeze", len(self.analysed)))
+
+    def get_threshold(self) -> tuple[int, int, int]:
+        return (700, 10, 10)
+
+    def set_threshold(self, *thresholds: int) -> None:
+        self.calls.append(("set_threshold", len(self.analysed)))
+        self.thresholds = thresholds
 
 
 @pytest.fixture
@@ -66,10 +74,12 @@ def notes(tmp_path: Path) -> Path:
 
 
 def _expected(count: int) -> list[tuple[str, int]]:
-    """Set apart after the first input (once collected), then collected every EVERY, and
-    set apart again after the first of those."""
+    """Set apart after the first input (once collected) and the youngest generation's
+    threshold raised, then collected every EVERY, and set apart again after the first of
+    those."""
     periodic = [("collect", n) for n in range(EVERY, count + 1, EVERY)]
-    return [("collect", 1), ("freeze", 1), *periodic[:1], ("freeze", EVERY), *periodic[1:]]
+    return [("collect", 1), ("freeze", 1), ("set_threshold", 1), *periodic[:1],
+            ("freeze", EVERY), *periodic[1:]]
 
 
 @pytest.mark.parametrize("timeout", [60.0, None])
@@ -78,13 +88,14 @@ def test_a_run_of_its_own_sets_apart_and_collects_every_so_many_inputs(
     results = list(BatchRun([notes], settle=True, timeout=timeout).inputs())
     assert len(results) == 2 * EVERY + 10
     assert collector.calls == _expected(len(results))
+    assert collector.thresholds == (YOUNG, 10, 10)  # the older generations' left as they were
 
 
 def test_a_pool_parent_of_its_own_settles_as_results_come_in(notes: Path,
                                                               collector: _Collector) -> None:
     assert len(list(BatchRun([notes], jobs=2, settle=True).inputs())) == 2 * EVERY + 10
-    assert [name for name, _ in collector.calls] == ["collect", "freeze", "collect", "freeze",
-                                                     "collect"]
+    assert [name for name, _ in collector.calls] == ["collect", "freeze", "set_threshold",
+                                                     "collect", "freeze", "collect"]
 
 
 def test_a_library_run_leaves_its_host_process_alone(notes: Path,
