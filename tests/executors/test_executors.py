@@ -19,9 +19,9 @@ import pytest
 
 from certtriage import pipeline
 from certtriage.batch import BatchRun, batch
-from certtriage.executors import CHUNK_BYTES, CHUNK_INPUTS, DEFAULT_TIMEOUT, Task, run_task
+from certtriage.executors import DEFAULT_TIMEOUT, Task, run_task
 from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context
-from certtriage.executors._serial import _groups
+from certtriage.executors._serial import GROUP_BYTES, GROUP_INPUTS, _groups
 from certtriage.models.findings import InputResult
 from certtriage.render import OutputFormat, encoded_input, render
 
@@ -117,10 +117,10 @@ def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFo
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Path],
                                                                    jobs: int) -> None:
-    """What comes back is the input's text and its result: from a worker process as the case
-    reads it (without its parsed model and texts, most of a result's bytes, which only the
-    rendering reads), in this process as it is (nothing is sent); inputs with nothing to
-    analyse (junk, an empty file) are rendered here, the same way."""
+    """What comes back is the input's text and its result as the case reads it (without its
+    parsed model and texts, most of a result's bytes, which only the rendering reads): sent
+    from a worker process, or held in this process while the rest of its group is rendered;
+    inputs with nothing to analyse (junk, an empty file) are rendered here, the same way."""
     whole = {r.source: r for r in batch(cases).inputs}
     run = BatchRun(cases, jobs=jobs)
     run.render = functools.partial(encoded_input, OutputFormat.JSONL, True)
@@ -129,7 +129,7 @@ def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Pa
     for done in outcomes:
         full = whole[done.result.source]
         assert done.output == encoded_input(OutputFormat.JSONL, True, full)
-        assert done.result == (full if jobs == 1 else full.for_case())
+        assert done.result == full.for_case()
     assert any(whole[d.result.source].model is not None for d in outcomes)
 
 
@@ -174,16 +174,16 @@ def test_a_batch_reads_only_a_window_ahead(tmp_path: Path, monkeypatch: pytest.M
         ahead.append(len(pulled) - len(ahead) - 1)
         assert result.source == pulled[len(ahead) - 1]
     assert len(ahead) == count
-    assert max(ahead) <= (CHUNK_INPUTS - 1 if jobs == 1 else jobs * WINDOW_PER_WORKER)
+    assert max(ahead) <= (GROUP_INPUTS - 1 if jobs == 1 else jobs * WINDOW_PER_WORKER)
 
 
-def test_inputs_analysed_here_come_in_groups_of_a_chunks_size() -> None:
-    """`-j 1` takes inputs as a worker takes a chunk: up to CHUNK_INPUTS of them and
-    CHUNK_BYTES bytes, a larger input alone, results known already counted as nothing."""
-    small = [Task(f"s{i}", size=1_000) for i in range(CHUNK_INPUTS + 3)]
-    assert [len(g) for g in _groups(small)] == [CHUNK_INPUTS, 3]
-    large = Task("large", size=CHUNK_BYTES + 1)
-    half = Task("half", size=CHUNK_BYTES // 2)
+def test_inputs_analysed_here_come_in_groups() -> None:
+    """`-j 1` takes inputs in groups of up to GROUP_INPUTS inputs and GROUP_BYTES bytes, a
+    larger input alone, results known already counted as nothing."""
+    small = [Task(f"s{i}", size=1_000) for i in range(GROUP_INPUTS + 3)]
+    assert [len(g) for g in _groups(small)] == [GROUP_INPUTS, 3]
+    large = Task("large", size=GROUP_BYTES + 1)
+    half = Task("half", size=GROUP_BYTES // 2)
     known = InputResult(source="known", kind="unknown", status="skipped")
     work = [small[0], large, half, known, half, small[1], half, small[2]]
     groups = list(_groups(work))
