@@ -112,9 +112,8 @@ def analyse(task: Task, records: Callable[[int], None] | None = None) -> InputRe
 def finish(task: Task, result: InputResult) -> Done:
     """The result under the task's name, case and warning; rendered when the task says so,
     and then as a case reads it: the copy costs less than sending or holding what it leaves
-    out. A renderer that fails leaves the output
-    to the caller, which renders it again and so reports the failure where the output is
-    written."""
+    out. A renderer that fails leaves the output to the caller, which renders it again and so
+    reports the failure where the output is written."""
     update: dict[str, object] = {}
     if result.source != task.origin:
         update["source"] = task.origin
