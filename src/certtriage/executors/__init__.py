@@ -86,7 +86,7 @@ Work = Task | InputResult
 @dataclass(frozen=True)
 class Done:
     """One input's outcome: its result, and its rendered output (UTF-8) when its task asked
-    for it (the result then comes from another process as a case reads it:
+    for it (the result then comes as a case reads it, whichever process analysed it:
     `InputResult.for_case`)."""
 
     result: InputResult
