@@ -66,7 +66,7 @@ class BatchRun:
         progress: Callable[[int, int, str], None] | None = None,
         records: Callable[[str, int], None] | None = None,
         trim: bool = False,
-        settle: bool = False,
+        own: bool = False,
     ) -> None:
         self.names = [str(p) for p in paths]
         self._repeated = {n for n, count in Counter(self.names).items() if count > 1}
@@ -86,8 +86,9 @@ class BatchRun:
         #: report that shows none: held and sent between processes at a fraction of the size.
         self.trim = trim
         #: This process is the run's own (the command line's): inputs analysed in it keep its
-        #: memory flat (`executors._settle`); a library caller's process is left as it is.
-        self.settle = settle
+        #: memory flat (`executors._settle`), and with `jobs` > 1 it analyses inputs too
+        #: (`executors._pool.run_pool`); a library caller's process is left as it is.
+        self.own = own
 
     def inputs(self) -> Iterator[InputResult]:
         """Every input's result, in acquire order, as it is ready; never raises for bad input.
@@ -114,7 +115,7 @@ class BatchRun:
                 yield _work(source, render, self.trim)
 
         outcomes = execute(work(), jobs=self.jobs, timeout=self.timeout,
-                           scheduler=self.scheduler, records=self.records, settle=self.settle)
+                           scheduler=self.scheduler, records=self.records, own=self.own)
         for count, done in enumerate(outcomes, start=1):
             source = waiting.popleft()
             source.release()  # its temporary copy, if one was made, is no longer needed

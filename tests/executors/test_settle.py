@@ -85,7 +85,7 @@ def _expected(count: int) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("timeout", [60.0, None])
 def test_a_run_of_its_own_sets_apart_and_collects_every_so_many_inputs(
         notes: Path, collector: _Collector, timeout: float | None) -> None:
-    results = list(BatchRun([notes], settle=True, timeout=timeout).inputs())
+    results = list(BatchRun([notes], own=True, timeout=timeout).inputs())
     assert len(results) == 2 * EVERY + 10
     assert collector.calls == _expected(len(results))
     assert collector.thresholds == (YOUNG, 10, 10)  # the older generations' left as they were
@@ -93,7 +93,7 @@ def test_a_run_of_its_own_sets_apart_and_collects_every_so_many_inputs(
 
 def test_a_pool_parent_of_its_own_settles_as_results_come_in(notes: Path,
                                                               collector: _Collector) -> None:
-    assert len(list(BatchRun([notes], jobs=2, settle=True).inputs())) == 2 * EVERY + 10
+    assert len(list(BatchRun([notes], jobs=2, own=True).inputs())) == 2 * EVERY + 10
     assert [name for name, _ in collector.calls] == ["collect", "freeze", "set_threshold",
                                                      "collect", "freeze", "collect"]
 

@@ -98,7 +98,8 @@ def batch(
     output: OutputOption = None,
     jobs: Annotated[str | None, typer.Option(
         "--jobs", "-j", metavar="N", callback=_help.positive, show_default=False,
-        help="Worker processes (default: the number of cores).")] = None,
+        help="Processes that analyse inputs, this one among them (default: the number of "
+        "cores).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     brief: Annotated[bool, typer.Option(
         "--brief", "-b", help="Text: only the summary line of each case.")] = False,
@@ -134,7 +135,7 @@ def batch(
     trim = not redacted and not shows_evidence(OutputFormat(fmt), details=details,
                                                      brief=brief)
     options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler,
-                               "trim": trim, "settle": own_process(ctx)}
+                               "trim": trim, "own": own_process(ctx)}
     try:
         if fmt in _STREAMED and not redacted:
             _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,

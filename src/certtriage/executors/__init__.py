@@ -7,7 +7,7 @@ the same order, whatever runs them:
 * in this process (``jobs=1``);
 * a pool of worker processes on this machine (``jobs>1``), under any start method (``fork``,
   ``forkserver``, ``spawn``: the default on Windows and macOS; ``CERTTRIAGE_START_METHOD``
-  chooses one);
+  chooses one), the command line's own process analysing a share of the small inputs;
 * a Dask cluster (``scheduler="local"`` or ``"tcp://HOST:PORT"``; the ``certtriage[dask]``
   extra).
 
@@ -164,11 +164,12 @@ class SchedulerUnavailable(RuntimeError):
 
 def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
             scheduler: str | None = None, records: Records | None = None,
-            settle: bool = False) -> Iterator[Done]:
+            own: bool = False) -> Iterator[Done]:
     """One outcome per item of `work`, in order (a result given as work comes back as it
     is). `records` (EVTX progress) is called only for inputs analysed in this process.
-    `settle`: this process is the run's own (the command line's), so it keeps its memory
-    flat as worker processes keep theirs (`_settle`)."""
+    `own`: this process is the run's own (the command line's), so it keeps its memory flat
+    as worker processes keep theirs (`_settle`), and with `jobs` > 1 is one of the `jobs`
+    processes that analyse (`_pool.run_pool`)."""
     budget = timeout if timeout and timeout > 0 else None
     if scheduler is not None:
         from ._dask import run_dask
@@ -177,10 +178,10 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
     if jobs <= 1:
         from ._serial import run_serial
 
-        return run_serial(work, budget, records, settle)
+        return run_serial(work, budget, records, own)
     from ._pool import run_pool
 
-    return run_pool(work, jobs, budget, settle)
+    return run_pool(work, jobs, budget, own)
 
 
 __all__ = ["CHUNK_BYTES", "CHUNK_INPUTS", "DEFAULT_TIMEOUT", "Done", "Render",

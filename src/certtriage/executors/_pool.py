@@ -1,5 +1,10 @@
 """A pool of worker processes on this machine (``jobs>1``).
 
+When the run's process is its own (the command line's), it is one of the `jobs` processes:
+it starts `jobs - 1` workers and, whenever no worker's outcomes wait for it, analyses the
+next chunk of small inputs itself (see :func:`run_pool`). A library caller's process only
+hands inputs out, to `jobs` workers.
+
 Each worker is a process running :func:`serve` on its end of a pipe: it takes a chunk of
 tasks, analyses them one after another, sends back their outcomes in one message, and takes
 the next chunk. Small inputs travel in chunks of up to `CHUNK_INPUTS` inputs and
@@ -55,6 +60,7 @@ from . import (
     finish_chunk,
     timed_out,
 )
+from ._serial import Watch, can_keep, timed, watching
 from ._settle import Settle
 
 #: Chunks a worker holds at once: the one it analyses and the next, already in its pipe.
@@ -69,6 +75,10 @@ QUEUE_BYTES = 64 * 1024 if sys.platform.startswith("linux") else 8 * 1024
 #: kept under `QUEUE_BYTES` with room for the rest of the message, so that a chunk of small
 #: members can still wait in a busy worker's pipe.
 _CARRIED_BYTES = QUEUE_BYTES * 3 // 4
+#: The largest input the run's own process analyses itself (see :func:`run_pool`): a chunk
+#: of them takes it a few milliseconds, in which it neither collects outcomes nor hands out
+#: chunks.
+HERE_BYTES = 64 * 1024
 
 #: The environment variable that chooses the start method of worker processes.
 START_METHOD = "CERTTRIAGE_START_METHOD"
@@ -270,6 +280,10 @@ class _Pool:
     def busy(self) -> bool:
         return any(w.held for w in self.workers)
 
+    def ready(self) -> bool:
+        """Whether some worker's outcomes wait to be collected."""
+        return any(w.conn.poll() for w in self.workers if w.held)
+
     def collect(self) -> None:
         """Wait for the next outcomes or deadline; file what arrived or timed out, and give
         the waiting chunks to the workers that have room."""
@@ -360,34 +374,62 @@ class _Chunker:
 
 
 def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
-             settle: bool = False) -> Iterator[Done]:
-    """Each item's outcome, in order, analysed by `jobs` worker processes. `settle`: this
-    process is the run's own, and the results it takes in keep its memory flat as the
-    workers' inputs keep theirs (:class:`Settle`)."""
-    settled = Settle() if settle else None
+             own: bool = False) -> Iterator[Done]:
+    """Each item's outcome, in order, analysed by `jobs` processes. `own`: this process is
+    the run's own (the command line's), so it is one of them: it starts `jobs - 1` workers
+    and, whenever no outcome waits to be collected, analyses the next chunk of small inputs
+    itself (`HERE_BYTES`) instead of waiting; and the results it takes in keep its memory
+    flat as the workers' inputs keep theirs (:class:`Settle`). Otherwise `jobs` workers
+    analyse every input and this process only hands them out.
+
+    On two cores, three busy processes (two workers and a parent that takes their results
+    in, folds them into their cases and writes the output) evicted each other's caches and
+    left the parent's share unspread; a parent that fills its waits with inputs of its own
+    takes on about as much less of the analysis as its share costs it, and sends and takes
+    back one worker's inputs only."""
+    helps = own and can_keep(budget)
+    settled = Settle() if own else None
     if settled is not None:
         # the parent's own state set apart before the workers start: forked, they share its
         # pages without their collector writing to each of them
         settled()
-    pool = _Pool(jobs, budget)
+    pool = _Pool(jobs - 1 if helps else jobs, budget)
     chunker = _Chunker(work, pool.done, jobs)
     emitted = 0
     try:
-        while True:
-            while chunker.more() and pool.has_room():
-                chunk = chunker.next(jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted))
-                if not chunk:
-                    break
-                pool.add(chunk)
-            while emitted in pool.done:
-                done = pool.done.pop(emitted)
-                emitted += 1
-                if settled is not None:
-                    settled()
-                yield done
-            if not chunker.more() and not pool.busy():
-                return
-            if pool.busy():
-                pool.collect()
+        with watching(budget if helps else None) as watch:
+            while True:
+                while chunker.more() and pool.has_room():
+                    chunk = chunker.next(jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted))
+                    if not chunk:
+                        break
+                    pool.add(chunk)
+                while emitted in pool.done:
+                    done = pool.done.pop(emitted)
+                    emitted += 1
+                    if settled is not None:
+                        settled()
+                    yield done
+                if not chunker.more() and not pool.busy():
+                    return
+                if helps and chunker.more() and not pool.ready():
+                    chunk = chunker.next(jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted))
+                    if chunk and all(0 < task.weight <= HERE_BYTES for _, task in chunk):
+                        _here(chunk, watch, pool.done)
+                        continue
+                    if chunk:
+                        pool.add(chunk)
+                        continue
+                if pool.busy():
+                    pool.collect()
     finally:
         pool.close()
+
+
+def _here(chunk: Chunk, watch: Watch | None, done: dict[int, Done]) -> None:
+    """The chunk analysed in this process (within each input's budget when `watch` keeps
+    one), its outcomes filed in `done`."""
+    tasks = [task for _, task in chunk]
+    outcomes = finish_chunk(tasks, [timed(task, None, watch) for task in tasks])
+    for (index, _), outcome in zip(chunk, outcomes):
+        done[index] = outcome

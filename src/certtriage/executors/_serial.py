@@ -27,7 +27,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from ..models.findings import InputResult
 from . import Done, Records, Task, Work, analyse, finish, timed_out
@@ -52,7 +52,7 @@ def tick(budget: float) -> float:
     return min(1.0, budget / 10)
 
 
-class _Watch:
+class Watch:
     """Each input's budget, and the input being analysed: the moment its budget runs out
     (None between inputs)."""
 
@@ -68,8 +68,8 @@ class _Watch:
 
 
 @contextmanager
-def _watching(budget: float) -> Iterator[_Watch]:
-    watch = _Watch(budget)
+def _watching(budget: float) -> Iterator[Watch]:
+    watch = Watch(budget)
     previous = signal.signal(signal.SIGALRM, watch.ring)
     every = tick(budget)
     try:
@@ -80,7 +80,22 @@ def _watching(budget: float) -> Iterator[_Watch]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _timed(task: Task, records: Callable[[int], None] | None, watch: _Watch) -> InputResult:
+def can_keep(budget: float | None) -> bool:
+    """Whether inputs analysed here keep `budget` (None: there is none to keep)."""
+    return budget is None or _can_time()
+
+
+def watching(budget: float | None) -> AbstractContextManager[Watch | None]:
+    """The run's timer for inputs analysed here: a watch to give :func:`timed`, or None
+    when there is no budget or it cannot be kept here (the inputs then run unbounded)."""
+    return _watching(budget) if budget is not None and _can_time() else nullcontext()
+
+
+def timed(task: Task, records: Callable[[int], None] | None,
+          watch: Watch | None) -> InputResult:
+    """The task analysed here, within its budget when `watch` keeps one."""
+    if watch is None:
+        return analyse(task, records)
     budget = watch.budget
     try:
         watch.deadline = time.monotonic() + budget
@@ -112,13 +127,12 @@ def _groups(work: Iterable[Work]) -> Iterator[list[Work]]:
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
-               records: Records | None, settle: bool = False) -> Iterator[Done]:
+               records: Records | None, own: bool = False) -> Iterator[Done]:
     """Each item's outcome, in order, analysed here, a group at a time (see the module's
-    docstring). `settle`: this process is the run's own, and its memory is kept flat
+    docstring). `own`: this process is the run's own, and its memory is kept flat
     (:class:`Settle`)."""
-    settled = Settle() if settle else None
-    watching = _watching(budget) if budget is not None and _can_time() else nullcontext()
-    with watching as watch:
+    settled = Settle() if own else None
+    with watching(budget) as watch:
         for group in _groups(work):
             results: list[InputResult] = []
             for item in group:
@@ -126,8 +140,7 @@ def run_serial(work: Iterable[Work], budget: float | None,
                     results.append(item)
                     continue
                 on_records = functools.partial(records, item.origin) if records else None
-                results.append(analyse(item, on_records) if watch is None
-                               else _timed(item, on_records, watch))
+                results.append(timed(item, on_records, watch))
                 if settled is not None:
                     settled()
             results.reverse()  # taken from the end: each full result is let go once rendered
