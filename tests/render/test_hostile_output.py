@@ -32,6 +32,8 @@ from certtriage.models.findings import (
 )
 from certtriage.render import OutputFormat, render
 from certtriage.render.escape import FORMULA_STARTS, json_safe, one_line, visible
+from certtriage.render.json import SCHEMA_VERSION
+from certtriage.render.jsonl import encoded_jsonl_input
 from certtriage.render.markdown import _code, _line, _text
 
 from ..conftest import FIXTURES
@@ -288,3 +290,21 @@ def test_json_safe_escapes_the_same_whether_or_not_the_text_is_plain_ascii(text:
                              "\u2066-\u2069\ud800-\udfff]",
                              lambda m: f"\\u{ord(m.group()):04x}", document)
     assert json.loads(escaped) == json.loads(document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    ["a", "\"", "\\", "\t", "\x00", "\x1b", "\x7e", "\x7f", "\x80", "\x9f", "\xa0", "\u00fc",
+     "\u061b", "\u061c", "\u061d", "\u200d", "\u200e", "\u200f", "\u2010", "\u2027", "\u2028",
+     "\u202e", "\u202f", "\u2065", "\u2066", "\u2069", "\u206a", "\u4e2d", "\U0001f512"]),
+    max_size=40))
+def test_a_json_lines_record_escapes_what_json_safe_escapes(text: str) -> None:
+    """A record whose text is past ASCII but holds nothing to escape is written as the
+    serialiser gave it: byte for byte what escaping the whole record gives, whatever it holds
+    (characters next to each escaped range drawn too)."""
+    result = InputResult(source=text, kind="unknown", status="error", error=text)
+    body = InputResult.__pydantic_serializer__.to_json(result, exclude={"model"}).decode()
+    line = encoded_jsonl_input(result)
+    assert line == (f'{{"type":"input","schema_version":{SCHEMA_VERSION},'
+                    + json_safe(body[1:]) + "\n").encode()
+    assert json.loads(line)["source"] == text
