@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TypeAlias
@@ -73,17 +74,31 @@ def _walk(case: str, root: str) -> Iterator[_Entry]:
         yield _Entry(case, root, skipped="folder holds no files")
 
 
+#: Compressed bytes of a listing fed to the decompressor at a time ...
+_PIECE = 16 * 1024
+#: ... and the most bytes of names it gives back at a time.
+_NAMES = 64 * 1024
+
+
 class _Listing:
     """A folder's entry names in sorted order, taken one at a time, and those of its entries
     that are not regular files by the folder's own listing (`others`: folders, links,
-    junctions and other reparse points, special files), which are looked at again. The names
-    are held as one string (no file name holds a NUL): a folder of 100,000 files holds about
-    2 MB while it is walked, where its directory entries took about 30."""
+    junctions and other reparse points, special files), which are looked at again.
 
-    __slots__ = ("_names", "_at", "others")
+    The names are held as one compressed string (NUL between names: no file name holds one),
+    decompressed a part at a time as they are taken: sorted names share most of their
+    letters with the name before, so a folder of 100,000 files (`dump-000001.txt` ...) holds
+    about 0.3 MB while it is walked, where the names joined took 1.6 MB and their
+    directory entries about 30: the one part of a run's memory that grew with its files."""
+
+    __slots__ = ("_packed", "_fed", "_inflate", "_buffer", "_at", "others")
 
     def __init__(self, names: list[str], others: set[str] | None = None) -> None:
-        self._names = "\0".join(names)
+        joined = "\0".join(names).encode("utf-8", "surrogatepass")  # any str, both ways
+        self._packed = zlib.compress(joined, 1) if names else b""
+        self._fed = 0
+        self._inflate = zlib.decompressobj()
+        self._buffer = b""
         self._at = 0 if names else -1
         self.others = others or set()
 
@@ -92,10 +107,28 @@ class _Listing:
 
     def pop(self) -> str:
         """The next name (the listing must not be empty)."""
-        end = self._names.find("\0", self._at)
-        name = self._names[self._at:end] if end >= 0 else self._names[self._at:]
-        self._at = end + 1 if end >= 0 else -1
-        return name
+        buffer, at = self._buffer, self._at
+        end = buffer.find(b"\0", at)
+        while end < 0 and (more := self._more()):
+            buffer, at = buffer[at:] + more, 0
+            end = buffer.find(b"\0")
+        if end < 0:  # the last name
+            name, self._buffer, self._at = buffer[at:], b"", -1
+        else:
+            name, self._buffer, self._at = buffer[at:end], buffer, end + 1
+        return name.decode("utf-8", "surrogatepass")
+
+    def _more(self) -> bytes:
+        """The next bytes of names, at most `_NAMES` (b"" once all are given)."""
+        inflate = self._inflate
+        while True:
+            data = inflate.unconsumed_tail
+            if not data:
+                data = self._packed[self._fed:self._fed + _PIECE]
+                self._fed += len(data)
+            out = inflate.decompress(data, _NAMES)
+            if out or not data:
+                return out
 
 
 def _sorted_names(path: str) -> tuple[_Listing, str | None]:
