@@ -8,9 +8,9 @@ a reader that closes the pipe early (`| head`) ends the run quietly.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -120,7 +120,7 @@ def batch(
 ) -> None:
     """Sweep support attachments: every file of every folder or archive, one verdict per
     case."""
-    missing = [p for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
+    missing = [p for p in paths if not os.path.lexists(p)]  # a dangling link is reported later
     for path in missing:
         _err(f"{path}: no such file or folder")
     if missing:
