@@ -382,11 +382,11 @@ def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
     flat as the workers' inputs keep theirs (:class:`Settle`). Otherwise `jobs` workers
     analyse every input and this process only hands them out.
 
-    On two cores, three busy processes (two workers and a parent that takes their results
-    in, folds them into their cases and writes the output) evicted each other's caches and
-    left the parent's share unspread; a parent that fills its waits with inputs of its own
-    takes on about as much less of the analysis as its share costs it, and sends and takes
-    back one worker's inputs only."""
+    With two workers on two cores, the parent (taking their results in, folding them into
+    their cases, writing the output) made a third busy process, and its share of a core was
+    spread over no one else's work. Filling its waits with inputs of its own, it takes on as
+    much of the analysis as its own share leaves it time for, and only one worker's inputs
+    and results cross a pipe: `-j 2` went 1,684 -> 1,775 dumps/s (alternating runs)."""
     helps = own and can_keep(budget)
     settled = Settle() if own else None
     if settled is not None:
