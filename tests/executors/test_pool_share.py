@@ -87,7 +87,7 @@ def test_the_runs_own_process_takes_a_share_of_the_small_inputs(seen: _Seen,
     assert seen.here, "the parent waited instead of analysing"
     assert all(0 < task.weight <= HERE_BYTES for task in seen.here)
     assert {Path(t.origin).name for t in seen.here}.isdisjoint({"System.evtx", "large.txt"})
-    assert len(seen.here) < 63  # the worker had its share
+    assert len(seen.here) < 60  # the worker had a share of the small dumps too
 
 
 def test_a_library_run_only_hands_inputs_out(seen: _Seen, folder: Path) -> None:
