@@ -22,9 +22,9 @@ model and texts, which are most of a result's bytes and which nothing after the 
 reads (in this process too: what is let go once rendered is not held while a group waits);
 a report that shows no evidence (batch text without details) has its results sent back
 without it.
-The parent's share of a run is then little more than writing bytes, so more workers keep
-scaling. Each input has a time budget (``timeout`` seconds): one that overruns it is
-reported as timed out and the run goes on.
+The parent's work for an input a worker analysed is then little more than writing bytes,
+so more workers keep scaling. Each input has a time budget (``timeout`` seconds): one that
+overruns it is reported as timed out and the run goes on.
 At most two chunks of inputs per worker are in flight, so neither inputs nor results pile up.
 Whatever runs them, a chunk's inputs are analysed one after another, then rendered one after
 another (:func:`finish_chunk`); in this process, inputs are taken in groups (`_serial`).

@@ -396,11 +396,16 @@ def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
     pool = _Pool(jobs - 1 if helps else jobs, budget)
     chunker = _Chunker(work, pool.done, jobs)
     emitted = 0
+
+    def room() -> int:
+        """Inputs that may still be read ahead of the oldest not yet given out."""
+        return jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted)
+
     try:
         with watching(budget if helps else None) as watch:
             while True:
                 while chunker.more() and pool.has_room():
-                    chunk = chunker.next(jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted))
+                    chunk = chunker.next(room())
                     if not chunk:
                         break
                     pool.add(chunk)
@@ -413,7 +418,7 @@ def run_pool(work: Iterable[Work], jobs: int, budget: float | None,
                 if not chunker.more() and not pool.busy():
                     return
                 if helps and chunker.more() and not pool.ready():
-                    chunk = chunker.next(jobs * WINDOW_PER_WORKER - (chunker.pulled - emitted))
+                    chunk = chunker.next(room())
                     if chunk and all(0 < task.weight <= HERE_BYTES for _, task in chunk):
                         _here(chunk, watch, pool.done)
                         continue

@@ -26,6 +26,11 @@ _SHOWN = re.compile(
 #: What JSON leaves raw but a terminal showing the file might obey (JSON escapes C0 itself).
 _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
                        "\ud800-\udfff]")
+#: The same, as UTF-8 bytes (a record the serialiser wrote, searched without decoding it):
+#: DEL, C1 controls, U+061C, U+200E, U+200F, U+2028 to U+202E, U+2066 to U+2069. Lone
+#: surrogates have no UTF-8 form (the serialiser refuses them). Kept with `_JSON_RAW`.
+JSON_RAW_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 

@@ -12,22 +12,13 @@ escaped as in `render/json.py`."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..models.findings import InputResult, Report
-from .escape import json_safe
+from .escape import JSON_RAW_UTF8, json_safe
 from .json import SCHEMA_VERSION
-
-#: What `json_safe` escapes, as the serialiser writes it in UTF-8: DEL, C1 controls (U+0080 to
-#: U+009F), the Arabic letter mark, the bidirectional and separator marks (U+200E, U+200F,
-#: U+2028 to U+202E, U+2066 to U+2069). A line of other text past ASCII (names in other
-#: scripts, accented letters) is written as the serialiser gave it, without being decoded,
-#: searched and encoded again; lone surrogates never reach here (the serialiser refuses them).
-_RAW_UTF8 = re.compile(
-    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 
 
 def render_jsonl(report: Report, *, include_model: bool = False, **_: object) -> str:
@@ -63,6 +54,6 @@ def _encoded(kind: str, item: BaseModel, exclude: set[str] | None, end: bytes = 
         data: dict[str, Any] = item.model_dump(mode="json", exclude=exclude)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return head + json_safe(text[1:]).encode() + end
-    if _RAW_UTF8.search(body) if not body.isascii() else b"\x7f" in body:
+    if JSON_RAW_UTF8.search(body) if not body.isascii() else b"\x7f" in body:
         return head + json_safe(body[1:].decode()).encode() + end
     return b"".join((head, memoryview(body)[1:], end))
