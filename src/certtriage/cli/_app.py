@@ -8,7 +8,6 @@ a reader that closes the pipe early (`| head`) ends the run quietly.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -17,7 +16,7 @@ import typer
 
 from .._version import __version__
 from . import _help
-from ._analyze import Exit, combined, emit, exit_for, read_inputs
+from ._analyze import Exit, combined, emit, read_inputs
 from ._analyze import err as _err
 from ._options import (
     BriefOption,
@@ -120,68 +119,13 @@ def batch(
 ) -> None:
     """Sweep support attachments: every file of every folder or archive, one verdict per
     case."""
-    missing = [p for p in paths if not os.path.lexists(p)]  # a dangling link is reported later
-    for path in missing:
-        _err(f"{path}: no such file or folder")
-    if missing:
-        raise typer.Exit(int(Exit.USAGE))
-    from ..batch import BatchRun, default_jobs
-    from ..executors import SchedulerUnavailable
-    from ..render import OutputFormat, shows_evidence
+    from ._batch import run_batch
     from ._main import own_process
 
-    workers = int(jobs) if jobs else default_jobs()
-    # redaction looks for names in the evidence, so a redacted report keeps it
-    trim = not redacted and not shows_evidence(OutputFormat(fmt), details=details,
-                                                     brief=brief)
-    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler,
-                               "trim": trim, "own": own_process(ctx)}
-    try:
-        if fmt in _STREAMED and not redacted:
-            _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,
-                          no_model=no_model, fail_on=fail_on)
-        full = _run_batch(paths, options, quiet=quiet)
-    except SchedulerUnavailable as exc:
-        _fail(str(exc))
-    _emit(full, fmt, output, no_model=no_model, fail_on=fail_on, details=details,
-          brief=brief, color=color, redacted=redacted)
-
-
-_STREAMED = ("jsonl", "csv")
-
-
-def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:
-    from ..batch import BatchRun
-
-    run = BatchRun(paths, **options)
-    if not quiet and sys.stderr.isatty():
-        from ._progress import with_progress
-
-        return with_progress(run)
-    return run.report()
-
-
-def _stream_batch(run: Any, fmt: str, output: str | None, *, quiet: bool, no_model: bool,
-                  fail_on: str) -> NoReturn:
-    """Batch output written as each input is done (`jsonl`, `csv`)."""
-    from contextlib import nullcontext
-
-    from ..render import OutputFormat
-    from ._stream import stream
-
-    bar: Any = nullcontext()
-    if not quiet and sys.stderr.isatty():
-        from ._progress import progress_bar
-
-        bar = progress_bar(run)
-    try:
-        with bar:
-            tally = stream(run, OutputFormat(fmt), output, include_model=not no_model)
-    except OSError as exc:
-        _fail(f"{output or 'standard output'}: cannot write the report: "
-              f"{exc.strerror or exc}")
-    raise typer.Exit(int(exit_for(tally.verdict, recognised=tally.recognised,
-                                  warned=tally.warned, fail_on=fail_on)))
+    raise typer.Exit(run_batch(
+        paths, fmt=fmt, output=output, jobs=jobs, quiet=quiet, brief=brief, details=details,
+        timeout=timeout, scheduler=scheduler, fail_on=fail_on, color=color,
+        no_model=no_model, redacted=redacted, own=own_process(ctx)))
 
 
 @_command("List the knowledge-base rules, or show one.",
