@@ -62,3 +62,35 @@ def test_a_run_that_ends_in_an_error_leaves_it_too(tmp_path: Path) -> None:
     assert ran.returncode != 0
     assert "missing.txt" in ran.stderr
     assert _held_apart(ran.stderr) > 0
+
+
+#: The console script, telling whether the batch it runs has the process to itself.
+_OWN = """
+import atexit, sys
+atexit.register(lambda: print("typer:", "typer" in sys.modules, file=sys.stderr))
+from certtriage.cli import _batch
+real = _batch.run_batch
+def told(*args, **options):
+    print("own:", options["own"], file=sys.stderr)
+    return real(*args, **options)
+_batch.run_batch = told
+from certtriage.cli import main
+sys.argv = ["certtriage", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(("args", "typer"), [
+    (["batch", "-q", str(PASTE.parent)], False),        # the lean entry
+    (["batch", "-q", "--", str(PASTE.parent)], True),   # the full command line
+])
+def test_a_batch_of_the_console_script_has_its_process_to_itself(args: list[str],
+                                                                 typer: bool) -> None:
+    """Either way in, the console script's batch keeps its memory flat and is one of the
+    `--jobs` processes (`executors`), which a library caller's batch is not; with plain
+    arguments it runs without the typer app."""
+    ran = subprocess.run([sys.executable, "-c", _OWN, *args], capture_output=True, text=True,
+                         check=False, timeout=120)
+    assert "own: True" in ran.stderr, ran.stderr
+    assert f"typer: {typer}" in ran.stderr
+    assert "revocation" in ran.stdout.lower()

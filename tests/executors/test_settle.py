@@ -18,6 +18,7 @@ import pytest
 from certtriage import executors
 from certtriage.batch import BatchRun
 from certtriage.cli import app
+from certtriage.cli._lean import run as lean
 from certtriage.cli._main import run
 from certtriage.executors import Task, _pool, _serial, _settle
 from certtriage.executors._settle import EVERY, YOUNG
@@ -116,6 +117,22 @@ def test_the_command_line_settles_only_in_a_process_of_its_own(
     del collector.analysed[:]
     assert run(app, args, own_process=True) == ran.code
     assert collector.calls == _expected(2 * EVERY + 10)
+
+
+def test_the_lean_entry_settles_only_when_the_process_is_its_own(
+        notes: Path, collector: _Collector, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`certtriage batch` with plain arguments runs without the typer app (`_lean`): the
+    console script says the process is the run's own, as it does to the full command line."""
+    report = tmp_path_factory.mktemp("out") / "report.jsonl"
+    args = ["batch", "-q", "-j", "1", "-f", "jsonl", "-o", str(report), str(notes)]
+    code = certtriage(*args).code
+    del collector.analysed[:]
+    assert lean(args) == code
+    assert collector.calls == []
+    del collector.analysed[:]
+    assert lean(args, own=True) == code
+    assert collector.calls == _expected(2 * EVERY + 10)
+    assert len(report.read_text().splitlines()) == 2 * EVERY + 10 + 1
 
 
 def test_a_worker_settles_as_it_analyses(collector: _Collector) -> None:

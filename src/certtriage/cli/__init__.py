@@ -5,8 +5,8 @@ Every problem is one line on standard error (`certtriage: <what>: <problem>`), n
 traceback and never repeated on standard output; option errors use the framework's wording;
 a reader that closes the pipe early (`| head`) ends the run quietly.
 
-The typer app (`_app`) is built only when needed: `certtriage analyze` with plain arguments,
-the command a paste is answered by, runs through `_lean` without it.
+The typer app (`_app`) is built only when needed: `certtriage analyze` (the command a paste is
+answered by) and `certtriage batch` with plain arguments run through `_lean` without it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main() -> None:
 
     disable()
     _patterns.install()
-    code = lean(sys.argv[1:])
+    code = lean(sys.argv[1:], own=True)
     if code is None:
         from ._app import app
         from ._main import run
