@@ -185,14 +185,22 @@ def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> F
     iis = rule.iis_substatus
     if cause != rule.cause and iis and cause in book.substatus_of:
         iis = book.substatus_of[cause]  # a cause named by the code: its own 403.x
+    fix, references = rule.fix, rule.references
+    if rule.cause_fix:  # a cause named by the code: its own steps first
+        remedy = book.remedy_of.get(cause) if cause != rule.cause else None
+        if remedy is None:
+            fix = (*rule.fix_otherwise, *fix)
+        else:
+            fix = (*remedy.fix, *fix)
+            references = (*references, *(r for r in remedy.references if r not in references))
     return Finding.trusted(
         rule=rule.code, name=rule.name, cause=cause, title=rule.title,
         event_id=facts.event_id, time=facts.time,
         context=context if context is not None else facts.context,
         alert_code=facts.alert_code, severity=rule.severity, iis_substatus=iis,
         element=facts.element, role=facts.role, subject=facts.subject, url=facts.url,
-        hresult=facts.hresult, message=message, why=rule.why.strip(), remediation=rule.fix,
-        references=rule.references, evidence=facts.spans,
+        hresult=facts.hresult, message=message, why=rule.why.strip(), remediation=fix,
+        references=references, evidence=facts.spans,
     )
 
 

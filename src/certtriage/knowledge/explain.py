@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from .._cache import load_toml
 from ..models._base import Model
+from ..models.findings import FixStep
 from .catalog import event_knowledge
 from .codes import ErrorCode, code_tables, to_signed
 from .rulebook import Rulebook
@@ -89,9 +90,15 @@ def _rule(q: str, rulebook: Rulebook) -> Explanation | None:
     return Explanation(query=q, kind="rule", title=f"{rule.code} {rule.name}", facts=(
         ("Title", rule.title), ("Cause", rule.cause), ("Severity", rule.severity),
         ("IIS", ", ".join(rule.iis_substatus) or "-"), ("Why", " ".join(rule.why.split())),
-        *((f"Fix {n}", s.text + (f" ({s.where})" if s.where else ""))
-          for n, s in enumerate(rule.fix, start=1)),
+        *((("Fix first", _CAUSE_FIX),) if rule.cause_fix else ()),
+        *_steps("Otherwise", rule.fix_otherwise),
+        *_steps("Fix", rule.fix),
     ), rules=(rule.code,))
+
+
+#: What a rule with `cause_fix` gives first.
+_CAUSE_FIX = ("the steps of the cause the error code names (`certtriage explain <code>` shows "
+              "them); when it names none with steps of its own, the steps marked Otherwise")
 
 
 def _cause(q: str, rulebook: Rulebook) -> Explanation | None:
@@ -308,10 +315,22 @@ def _code_explanation(q: str, code: ErrorCode, rulebook: Rulebook, *,
     flags = [f.name for f in code_tables().error_flags if f.policy_hresult == code.symbol]
     if flags:
         facts.append(("Chain flag", ", ".join(flags)))
+    remedy = rulebook.remedy_of.get(code.cause) if code.cause else None
+    if code.cause:
+        facts.append(("Cause", code.cause + (f" (its steps: rule {remedy.code})" if remedy
+                                             else "")))
+    if remedy is not None:  # the steps a finding of that cause gives (`Rule.cause_fix`)
+        facts += _steps("Fix", remedy.fix)
     rules = [r.code for r in rulebook.rules
              if _mentions(r, code=code.hex) or any(_mentions(r, flag=f) for f in flags)]
     return Explanation(query=q, kind=kind, title=code.symbol, facts=tuple(facts),
                        rules=tuple(rules))
+
+
+def _steps(label: str, steps: tuple[FixStep, ...]) -> list[tuple[str, str]]:
+    """Remediation steps as numbered facts (`label n`)."""
+    return [(f"{label} {n}" if len(steps) > 1 else label,
+             s.text + (f" ({s.where})" if s.where else "")) for n, s in enumerate(steps, 1)]
 
 
 def _mentions(rule: Rule, *, flag: str | None = None, code: str | None = None) -> bool:

@@ -85,6 +85,22 @@ class Rulebook:
         return found
 
     @functools.cached_property
+    def remedy_of(self) -> dict[str, Rule]:
+        """Cause -> the rule whose steps remedy it when an error code names it (`cause_fix`):
+        the first error rule reporting it that reads a certutil chain dump, where the playbook
+        gives each chain failure its whole remediation; else the first error rule reporting
+        it from a failed chain. A rule that takes its steps from a code itself is none."""
+        first: dict[str, Rule] = {}
+        dumps: dict[str, Rule] = {}
+        for rule in self.rules:
+            if rule.severity != "error" or rule.category != "chain" or rule.cause_fix:
+                continue
+            first.setdefault(rule.cause, rule)
+            if "certutil-verify" in rule.applies_to:
+                dumps.setdefault(rule.cause, rule)
+        return {**first, **dumps}
+
+    @functools.cached_property
     def cause_graph(self) -> dict[str, frozenset[str]]:
         """Cause -> the causes that its rules explain."""
         cause_of = {rule.code: rule.cause for rule in self.rules}

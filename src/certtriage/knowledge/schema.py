@@ -119,8 +119,15 @@ class Rule(BaseModel):
     adjusts: Adjustment | None = None
     """When the rule fires, the error findings of the same evidence are adjusted (for example
     a chain whose policy check accepted it: its error bits become warnings)."""
-    fix: tuple[FixStep, ...] = Field(min_length=1)
-    """Ordered remediation steps."""
+    fix: tuple[FixStep, ...] = ()
+    """Ordered remediation steps (at least one, unless `fix_otherwise` has some)."""
+    cause_fix: bool = False
+    """A finding whose error code names its cause (`cause_by_code`, `cause_from_code`) starts
+    its remediation with that cause's own: the steps of the rule that reports the cause from
+    a failed chain (`Rulebook.remedy_of`), then this rule's `fix`."""
+    fix_otherwise: tuple[FixStep, ...] = ()
+    """With `cause_fix`: steps given first only when no code names a cause with steps of its
+    own (`certtriage explain <code>`, steps for particular codes)."""
     references: tuple[Reference, ...] = ()
     """Backing documents."""
     examples: Examples
@@ -157,6 +164,19 @@ class Rule(BaseModel):
             if not _SUBSTATUS.match(item):
                 raise ValueError(f"{item!r} is not a sub-status like 403.13")
         return value
+
+    @model_validator(mode="after")
+    def _fix_given(self) -> "Rule":
+        if self.fix_otherwise and not self.cause_fix:
+            raise ValueError("fix_otherwise is given only with cause_fix")
+        if not self.fix and not self.fix_otherwise:
+            raise ValueError("fix: at least one step")
+        if self.cause_fix and not (self.cause_by_code or self.cause_from_code):
+            raise ValueError("cause_fix needs a code that names the cause (cause_by_code, "
+                             "cause_from_code)")
+        if self.cause_fix and self.cause_by_alert:  # an alert only points at a cause
+            raise ValueError("cause_fix takes the steps of a cause a code names, not an alert")
+        return self
 
     @model_validator(mode="after")
     def _predicates_known(self, info: ValidationInfo) -> "Rule":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..knowledge.explain import Explanation
 from ..knowledge.schema import Rule
+from ..models.findings import FixStep
 from .term import Run, Screen, cells, linked
 
 _SEVERITY = {"error": "error", "warning": "warning", "info": "info"}
@@ -38,9 +39,15 @@ def rule_page(rule: Rule, source: str, *, width: int = 80, color: bool = False,
     _heading(screen, "Why")
     screen.para(" ".join(rule.why.split()), prefix="  ")
     _heading(screen, "Fix")
-    for n, step in enumerate(rule.fix, start=1):
-        where = [Run(f" [{step.where}]", "dim")] if step.where else []
-        screen.para([*linked(step.text), *where], prefix=f"  {n}. ")
+    first = 1
+    if rule.cause_fix:
+        screen.para("First the steps of the cause the error code names (those of the rule "
+                    "that reports it from a failed chain); when the code names none with "
+                    "steps of its own:", prefix="  ")
+        first = _steps(screen, rule.fix_otherwise, first)
+        if rule.fix:
+            screen.para("Then:", prefix="  ")
+    _steps(screen, rule.fix, first)
     if rule.references:
         _heading(screen, "References")
         for ref in rule.references:
@@ -54,6 +61,14 @@ def rule_page(rule: Rule, source: str, *, width: int = 80, color: bool = False,
     if rule.explains:
         screen.para(f"explains: {', '.join(rule.explains)}", prefix="  ")
     return screen.text()
+
+
+def _steps(screen: Screen, steps: tuple[FixStep, ...], first: int) -> int:
+    """Numbered steps from `first`; the number after the last."""
+    for n, step in enumerate(steps, start=first):
+        where = [Run(f" [{step.where}]", "dim")] if step.where else []
+        screen.para([*linked(step.text), *where], prefix=f"  {n}. ")
+    return first + len(steps)
 
 
 def _heading(screen: Screen, title: str) -> None:
