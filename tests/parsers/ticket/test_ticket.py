@@ -398,13 +398,18 @@ _NAMED_ALERTS = {48: ("unknown ca", "UNKNOWN_CA", "untrusted-root"),
                  45: ("certificate expired", "EXPIRED_CERT", "not-time-valid"),
                  44: ("certificate revoked", "REVOKED_CERT", "revoked"),
                  46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "certificate-unknown"),
-                 70: ("protocol version", "PROTOCOL_VERSION", "protocol-version-mismatch")}
+                 70: ("protocol version", "PROTOCOL_VERSION", "protocol-version-mismatch"),
+                 116: ("certificate required", "RX_CERTIFICATE_REQUIRED",
+                       "no-client-certificate")}
 _CLIENT_PRINTS = {
     "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
                     "tlsv1 alert {spaced}, errno 0",
     "openssl-s_client": "140735:error:14094412:SSL routines:ssl3_read_bytes:sslv3 alert "
                         "{spaced}:../ssl/record/rec_layer_s3.c:1543:",
     "python": "ssl.SSLError: [SSL: TLSV1_ALERT] tlsv1.2 alert {spaced} (_ssl.c:1129)",
+    "openssl3-tls13": "curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert "
+                      "{spaced}, errno 0",
+    "python-tls13": "ssl.SSLError: [SSL: TLSV13_ALERT] tlsv13 alert {spaced} (_ssl.c:2580)",
     "firefox": "Secure Connection Failed. Error code: SSL_ERROR_{nss}_ALERT",
 }
 
@@ -412,8 +417,9 @@ _CLIENT_PRINTS = {
 @pytest.mark.parametrize("shape", list(_CLIENT_PRINTS))
 @pytest.mark.parametrize("alert", list(_NAMED_ALERTS))
 def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) -> None:
-    """OpenSSL and NSS print the alert a server sent by name: it is that alert, and its
-    cause."""
+    """OpenSSL and NSS print the alert a server sent by name, under each protocol version's
+    prefix (TLS 1.3's `tlsv13`, NSS's `RX_` of the alerts TLS 1.3 added): it is that alert,
+    and its cause."""
     spaced, nss, cause = _NAMED_ALERTS[alert]
     result = analyze_text(_CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss) + "\n")
     assert result.root_causes == (cause,), result.findings

@@ -161,9 +161,12 @@ _ALERT_WORD = re.compile(r"alert|warnung", re.IGNORECASE)
 
 
 #: A TLS alert named by its name as TLS clients print one they received: OpenSSL (`tlsv1 alert
-#: unknown ca`, `sslv3 alert bad certificate`) and NSS (`SSL_ERROR_UNKNOWN_CA_ALERT`).
-_ALERT_NAMED = re.compile(r"\b(?:ssl|tls)v[1-3](?:\.\d)? alert (?P<spaced>[a-z]+(?: [a-z]+){0,3})"
-                          r"|\bSSL_ERROR_(?P<nss>[A-Z_]+?)_ALERT\b")
+#: unknown ca`, `sslv3 alert bad certificate`, TLS 1.3's `tlsv13 alert certificate required`)
+#: and NSS (`SSL_ERROR_UNKNOWN_CA_ALERT`, `SSL_ERROR_RX_CERTIFICATE_REQUIRED_ALERT`: RX_ for
+#: received, on the alerts TLS 1.3 added).
+_ALERT_NAMED = re.compile(r"\b(?:ssl|tls)v(?:13|[1-3])(?:\.\d)? alert "
+                          r"(?P<spaced>[a-z]+(?: [a-z]+){0,3})"
+                          r"|\bSSL_ERROR_(?:RX_)?(?P<nss>[A-Z_]+?)_ALERT\b")
 #: NSS's short forms of the alert names.
 _NSS_NAMES = {"bad_cert": "bad_certificate", "unsupported_cert": "unsupported_certificate",
               "revoked_cert": "certificate_revoked", "expired_cert": "certificate_expired"}
