@@ -427,3 +427,54 @@ def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) 
 
 def test_a_word_alert_in_prose_is_no_named_alert() -> None:
     assert analyze_text("We set an alert for bad certificate requests.\n").status == "unrecognized"
+
+
+#: Each error a Chromium browser shows about the client certificate -> the cause it names.
+_BROWSER_ERRORS = {
+    "ERR_BAD_SSL_CLIENT_AUTH_CERT": "client-auth-handshake-failed",
+    "ERR_SSL_CLIENT_AUTH_CERT_NEEDED": "no-client-certificate",
+    "ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED": "client-key-unusable",
+    "ERR_SSL_CLIENT_AUTH_CERT_NO_PRIVATE_KEY": "client-key-unusable",
+    "ERR_SSL_CLIENT_AUTH_PRIVATE_KEY_ACCESS_DENIED": "client-key-unusable",
+    "ERR_SSL_CLIENT_AUTH_CERT_BAD_FORMAT": "client-key-unusable",
+}
+#: How tickets bring the error: told in a sentence, the developer tools' line, quoted in a
+#: reply, as HTML, in another language (the error page prints the name in every language),
+#: and as the last lines of a longer paste.
+_BROWSER_SHAPES = {
+    "sentence": "Since Monday Edge shows {name} when the users open the portal.",
+    "devtools": "GET https://portal.contoso.com/ net::{name}",
+    "quoted": "> Chrome says:\n> {name}\n\nCan you check?",
+    "html": "<p>The page fails with <b>{name}</b> for every user.</p>",
+    "german": "Seit gestern zeigt Chrome beim Portal den Fehler {name} an.",
+    "tail": "...\nDie Webseite ist nicht erreichbar\n{name}",
+}
+
+
+@pytest.mark.parametrize("shape", list(_BROWSER_SHAPES))
+@pytest.mark.parametrize("name", list(_BROWSER_ERRORS))
+def test_a_browser_error_about_the_client_certificate_names_its_cause(name: str,
+                                                                      shape: str) -> None:
+    result = analyze_text(_BROWSER_SHAPES[shape].format(name=name) + "\n")
+    assert result.root_causes == (_BROWSER_ERRORS[name],), result.findings
+    assert result.verdict == "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "The build flag XERR_BAD_SSL_CLIENT_AUTH_CERT is set.\n",        # inside a longer name
+    "ERR_BAD_SSL_CLIENT_AUTH_CERTIFICATE was renamed.\n",            # a longer name
+    "Chrome shows ERR_CONNECTION_RESET for the portal.\n",            # not the certificate's
+])
+def test_other_names_are_no_browser_error_about_the_certificate(text: str) -> None:
+    assert analyze_text(text).root_causes == ()
+
+
+def test_a_browser_error_beside_the_servers_evidence_decides_nothing_itself() -> None:
+    """With the server's Schannel message in the same text, the message says what failed."""
+    text = ("Chrome shows ERR_BAD_SSL_CLIENT_AUTH_CERT. The server logged:\n\n"
+            "The certificate received from the remote client application has not validated "
+            "correctly. The error code is 0x800b0109. The attached data contains the client "
+            "certificate.\n")
+    result = analyze_text(text)
+    assert result.root_causes == ("untrusted-root",)
+    assert not [f for f in result.findings if f.rule == "TKT014"]

@@ -2,7 +2,8 @@
 `80092013`, `-2146885613`, `2148081683`, `CRYPT_E_REVOCATION_OFFLINE`, or only Windows' message
 for the code), IIS sub-statuses, retrievals retyped from certutil (`Failed "CDP" ...
 0x80072efd ... http://...`), and fatal TLS alerts named without the event that logged them
-(`a fatal Schannel error (48)`, `TLS alert 46`).
+(`a fatal Schannel error (48)`, `TLS alert 46`), and the errors Chromium browsers (Chrome, Edge)
+show about the client certificate (`ERR_BAD_SSL_CLIENT_AUTH_CERT`).
 
 Only codes the code tables know count: a number that merely looks like a code names nothing.
 """
@@ -50,6 +51,12 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 #: party's certificate. A code it failed with is about the server's certificate.
 _CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is invalid",
                           re.IGNORECASE)
+#: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
+#: the error page and the developer tools print them (`net::ERR_...`; the page prints the name
+#: in every language). Their numbers: -110, -117, -134, -135, -141, -164.
+_BROWSER = re.compile(r"\b(?:net::)?(?P<name>ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_"
+                      r"(?:CERT_NEEDED|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY"
+                      r"|SIGNATURE_FAILED|CERT_BAD_FORMAT)))\b")
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
@@ -71,6 +78,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
                      for m in pattern.finditer(text))
         found.extend(_alerts(number, text))
+        found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
+                     for m in _BROWSER.finditer(text))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code

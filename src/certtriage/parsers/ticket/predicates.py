@@ -113,6 +113,20 @@ def mentioned_alert(doc: Mentions, b: Binding, *, alerts: list[int] | None = Non
 
 
 @predicate
+def mentioned_browser_error(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
+    """Each error among `names` a Chromium browser showed about the client certificate that the
+    text names (once each, at its first mention)."""
+    if not isinstance(doc, Mentions):
+        return
+    seen: set[str] = set()
+    for mention in doc.mentions:
+        if mention.kind == "browser" and mention.value in names and mention.value not in seen:
+            seen.add(mention.value)
+            yield replace(b, values={**b.values, "named": mention.value,
+                                     "line": str(mention.line)})
+
+
+@predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
                         other_than: list[str] | None = None) -> Iterator[Binding]:
     """Each IIS sub-status the text names (once each); only `substatus`, or every one but
