@@ -10,6 +10,7 @@ from certtriage.engine import rulebook
 from certtriage.knowledge.catalog import event_knowledge
 from certtriage.knowledge.codes import ErrorCode, code_tables, to_signed
 from certtriage.knowledge.explain import explain
+from certtriage.knowledge.schema import Rule
 
 from ..helpers.cli import certtriage
 
@@ -145,3 +146,19 @@ def test_explain_on_the_command_line(args: list[str]) -> None:
 def test_unknown_is_said_once() -> None:
     ran = certtriage("explain", "0x12345678")
     assert ran.code == Exit.UNRECOGNIZED and ran.err.count("\n") == 1
+
+
+BROWSER_RULES = [r for r in rulebook().rules for c in r.when
+                 if c.predicate == "mentioned_browser_error"]
+
+
+@pytest.mark.parametrize("rule", BROWSER_RULES, ids=[r.code for r in BROWSER_RULES])
+def test_a_browser_error_is_explained_by_the_rule_that_reads_it(rule: Rule) -> None:
+    names = next(c.args["names"] for c in rule.when if c.predicate == "mentioned_browser_error")
+    for name in names:
+        for spelling in (name, f"net::{name}", name.lower(), f"Edge shows {name} now"):
+            found = explain(spelling, rulebook())
+            assert (found.kind, found.title, found.rules) == (
+                "browser-error", name, (rule.code,)), spelling
+            assert dict(found.facts)["Cause"] == rule.cause
+    assert explain("ERR_CONNECTION_RESET", rulebook()).kind == "unknown"

@@ -170,8 +170,8 @@ def explain(
         help="An error code in any spelling (0x80092013, 80092013, -2146885613, 2148081683, "
         "certutil's '0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)', the symbol), a "
         "WinHTTP / Win32 code (12007), a CERT_TRUST flag, an IIS sub-status (403.13), an "
-        "event id (36885), a TLS alert (40, handshake_failure), a setting, a rule or a "
-        "cause.")],
+        "event id (36885), a TLS alert (40, handshake_failure), a browser's client-certificate "
+        "error (ERR_BAD_SSL_CLIENT_AUTH_CERT), a setting, a rule or a cause.")],
     *,
     fmt: InfoFormatOption = "text",
     color: ColorOption = "auto",

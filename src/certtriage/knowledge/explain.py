@@ -34,7 +34,7 @@ class Explanation(Model):
     """The text asked about."""
     kind: str
     """hresult, win32, winhttp, ldap, trust-flag, iis-substatus, iis-status, event, tls-alert,
-    setting, rule, cause, or unknown."""
+    browser-error, setting, rule, cause, or unknown."""
     title: str
     """The canonical name."""
     facts: tuple[tuple[str, str], ...] = ()
@@ -75,7 +75,7 @@ def explain(query: str, rulebook: Rulebook) -> Explanation:
 
 def _whole(q: str, rulebook: Rulebook) -> Explanation | None:
     attempts: tuple[Attempt, ...] = (_rule, _cause, _substatus, _trust_flag, _setting, _alert,
-                                     _number, _code)
+                                     _browser_error, _number, _code)
     for attempt in attempts:
         found = attempt(q, rulebook)
         if found is not None:
@@ -99,6 +99,21 @@ def _rule(q: str, rulebook: Rulebook) -> Explanation | None:
 #: What a rule with `cause_fix` gives first.
 _CAUSE_FIX = ("the steps of the cause the error code names (`certtriage explain <code>` shows "
               "them); when it names none with steps of its own, the steps marked Otherwise")
+
+
+def _browser_error(q: str, rulebook: Rulebook) -> Explanation | None:
+    """An error a Chromium browser shows about the client certificate (`net::` or not): the
+    rule that reads it, its cause and steps."""
+    name = q.upper().removeprefix("NET::")
+    rule = next((r for r in rulebook.rules for c in r.when
+                 if c.predicate == "mentioned_browser_error" and name in c.args["names"]), None)
+    if rule is None:
+        return None
+    return Explanation(query=q, kind="browser-error", title=name, facts=(
+        ("Shown by", "Chrome, Edge and other Chromium browsers (net::" + name + ")"),
+        ("Means", rule.title), ("Cause", rule.cause),
+        ("IIS", ", ".join(rule.iis_substatus) or "- (the handshake fails before IIS)"),
+        *_steps("Fix", rule.fix)), rules=(rule.code,))
 
 
 def _cause(q: str, rulebook: Rulebook) -> Explanation | None:
