@@ -392,15 +392,21 @@ def test_a_one_word_status_in_a_sentence_is_english(text: str) -> None:
     assert analyze_text(text).status == "unrecognized"
 
 
-#: Alert -> its cause, as a TLS client prints the alert it received, by name.
-_NAMED_ALERTS = {48: ("unknown ca", "UNKNOWN_CA", "untrusted-root"),
-                 42: ("bad certificate", "BAD_CERT", "signature-invalid"),
-                 45: ("certificate expired", "EXPIRED_CERT", "not-time-valid"),
-                 44: ("certificate revoked", "REVOKED_CERT", "revoked"),
-                 46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "certificate-unknown"),
-                 70: ("protocol version", "PROTOCOL_VERSION", "protocol-version-mismatch"),
-                 116: ("certificate required", "RX_CERTIFICATE_REQUIRED",
-                       "no-client-certificate")}
+#: Alert -> its name as OpenSSL spells it, as NSS and as Go do, and its cause.
+_NAMED_ALERTS = {
+    48: ("unknown ca", "UNKNOWN_CA", "unknown certificate authority", "untrusted-root"),
+    42: ("bad certificate", "BAD_CERT", "bad certificate", "signature-invalid"),
+    45: ("certificate expired", "EXPIRED_CERT", "expired certificate", "not-time-valid"),
+    44: ("certificate revoked", "REVOKED_CERT", "revoked certificate", "revoked"),
+    46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "unknown certificate",
+         "certificate-unknown"),
+    70: ("protocol version", "PROTOCOL_VERSION", "protocol version not supported",
+         "protocol-version-mismatch"),
+    116: ("certificate required", "RX_CERTIFICATE_REQUIRED", "certificate required",
+          "no-client-certificate"),
+}
+#: How TLS clients print an alert they received (`{spaced}` OpenSSL's name, `{under}` the
+#: registry's, `{nss}`, `{go}`, `{number}`).
 _CLIENT_PRINTS = {
     "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
                     "tlsv1 alert {spaced}, errno 0",
@@ -411,18 +417,33 @@ _CLIENT_PRINTS = {
                       "{spaced}, errno 0",
     "python-tls13": "ssl.SSLError: [SSL: TLSV13_ALERT] tlsv13 alert {spaced} (_ssl.c:2580)",
     "firefox": "Secure Connection Failed. Error code: SSL_ERROR_{nss}_ALERT",
+    "java": "javax.net.ssl.SSLHandshakeException: Received fatal alert: {under}",
+    "bouncy-castle": "org.bouncycastle.tls.TlsFatalAlertReceived: {under}({number})",
+    "go": "Get \"https://portal.contoso.com/\": remote error: tls: {go}",
 }
 
 
 @pytest.mark.parametrize("shape", list(_CLIENT_PRINTS))
 @pytest.mark.parametrize("alert", list(_NAMED_ALERTS))
 def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) -> None:
-    """OpenSSL and NSS print the alert a server sent by name, under each protocol version's
-    prefix (TLS 1.3's `tlsv13`, NSS's `RX_` of the alerts TLS 1.3 added): it is that alert,
-    and its cause."""
-    spaced, nss, cause = _NAMED_ALERTS[alert]
-    result = analyze_text(_CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss) + "\n")
+    """OpenSSL, NSS, Java, Bouncy Castle and Go print the alert a server sent by name, each in
+    its own spelling and under each protocol version's prefix (TLS 1.3's `tlsv13`, NSS's `RX_`
+    of the alerts TLS 1.3 added): it is that alert, and its cause."""
+    spaced, nss, go, cause = _NAMED_ALERTS[alert]
+    under = spaced.replace(" ", "_")
+    text = _CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go, under=under,
+                                        number=alert)
+    result = analyze_text(text + "\n")
     assert result.root_causes == (cause,), result.findings
+
+
+@pytest.mark.parametrize("text", [
+    "Get \"https://portal.contoso.com/\": tls: failed to verify certificate: x509: "
+    "certificate signed by unknown authority\n",   # Go checking the server's certificate
+    "The remote error log shows nothing for the portal.\n",
+])
+def test_a_go_error_that_is_no_alert_names_none(text: str) -> None:
+    assert analyze_text(text).status == "unrecognized"
 
 
 def test_a_word_alert_in_prose_is_no_named_alert() -> None:
