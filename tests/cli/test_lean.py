@@ -37,8 +37,10 @@ OPTIONS: list[tuple[list[str], list[str] | None]] = [
 
 
 @st.composite
-def _option(draw: st.DrawFn) -> list[str]:
-    spellings, values = draw(st.sampled_from(OPTIONS))
+def _option(draw: st.DrawFn, options: list[tuple[list[str], list[str] | None]] = OPTIONS
+            ) -> list[str]:
+    """One option of `options` in one of its spellings, with one of its values."""
+    spellings, values = draw(st.sampled_from(options))
     name = draw(st.sampled_from(spellings))
     if values is None:
         return [name]
@@ -104,20 +106,8 @@ BATCH_OPTIONS: list[tuple[list[str], list[str] | None]] = [
 ]
 
 
-@st.composite
-def _batch_option(draw: st.DrawFn) -> list[str]:
-    spellings, values = draw(st.sampled_from(BATCH_OPTIONS))
-    name = draw(st.sampled_from(spellings))
-    if values is None:
-        return [name]
-    value = draw(st.sampled_from(values))
-    if name.startswith("--") and draw(st.booleans()):
-        return [f"{name}={value}"]
-    return [name, value]
-
-
 BATCH_ARGS = st.tuples(st.sampled_from(CASES), st.lists(
-    st.one_of(_batch_option(), st.sampled_from(CASES).map(lambda p: [p])), max_size=4))
+    st.one_of(_option(BATCH_OPTIONS), st.sampled_from(CASES).map(lambda p: [p])), max_size=4))
 
 
 @SETTINGS
