@@ -12,6 +12,7 @@ from certtriage.knowledge.codes import ErrorCode, code_tables, to_signed
 from certtriage.knowledge.explain import explain
 from certtriage.knowledge.schema import Rule
 
+from ..helpers.alerts import CLIENT_PRINTS, NAMED_ALERTS, printed
 from ..helpers.cli import certtriage
 
 CODES = code_tables().codes
@@ -162,3 +163,11 @@ def test_a_browser_error_is_explained_by_the_rule_that_reads_it(rule: Rule) -> N
                 "browser-error", name, (rule.code,)), spelling
             assert dict(found.facts)["Cause"] == rule.cause
     assert explain("ERR_CONNECTION_RESET", rulebook()).kind == "unknown"
+
+
+@pytest.mark.parametrize("shape", list(CLIENT_PRINTS))
+@pytest.mark.parametrize("alert", list(NAMED_ALERTS))
+def test_an_alert_is_explained_as_a_client_prints_it(alert: int, shape: str) -> None:
+    """What a ticket's reader reads as an alert, `explain` explains as that alert."""
+    found = explain(printed(alert, shape), rulebook())
+    assert (found.kind, found.title) == ("tls-alert", f"TLS alert {alert} ({ALERTS[alert]})")

@@ -21,6 +21,7 @@ from typing import Any, cast
 from .._cache import load_toml
 from ..models._base import Model
 from ..models.findings import FixStep
+from .alert_names import named_alerts
 from .catalog import event_knowledge
 from .codes import ErrorCode, code_tables, to_signed
 from .rulebook import Rulebook
@@ -199,13 +200,17 @@ def _trust_flag(q: str, rulebook: Rulebook) -> Explanation | None:
 
 
 def _alert(q: str, rulebook: Rulebook) -> Explanation | None:
-    """A TLS alert by name (`handshake_failure`, `TLS alert 40`, `unknown ca`)."""
+    """A TLS alert by name (`handshake_failure`, `TLS alert 40`, `unknown ca`), or as a TLS
+    client prints one it received (`tlsv13 alert certificate required`, `remote error: tls:
+    bad certificate`: `alert_names`)."""
     text = _ALERT_WORDS.sub("", q).strip().lower().replace(" ", "_").replace("-", "_")
     alerts = event_knowledge().alerts
     if text.isdigit() and text != q:
         number: int | None = int(text) if int(text) in alerts else None
     else:
         number = next((n for n, name in alerts.items() if name == text), None)
+    if number is None:
+        number = next((code for _, code in named_alerts(q)), None)
     return None if number is None else _alert_number(q, number, rulebook)
 
 

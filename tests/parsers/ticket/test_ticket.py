@@ -19,6 +19,7 @@ from certtriage.knowledge.codes.tables import ErrorCode, TrustFlag
 from certtriage.render.view import input_view
 
 from ...conftest import FIXTURES
+from ...helpers.alerts import CLIENT_PRINTS, NAMED_ALERTS, printed
 
 GREETING = "Hi team,\n\nplease find below what we collected on the server this morning.\n\n"
 SIGNATURE = "\n\nAny idea what is going on? It worked last week.\n\nRegards,\nMorgan\n"
@@ -392,49 +393,14 @@ def test_a_one_word_status_in_a_sentence_is_english(text: str) -> None:
     assert analyze_text(text).status == "unrecognized"
 
 
-#: Alert -> its name as OpenSSL spells it, as NSS and as Go do, and its cause.
-_NAMED_ALERTS = {
-    48: ("unknown ca", "UNKNOWN_CA", "unknown certificate authority", "untrusted-root"),
-    42: ("bad certificate", "BAD_CERT", "bad certificate", "signature-invalid"),
-    45: ("certificate expired", "EXPIRED_CERT", "expired certificate", "not-time-valid"),
-    44: ("certificate revoked", "REVOKED_CERT", "revoked certificate", "revoked"),
-    46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "unknown certificate",
-         "certificate-unknown"),
-    70: ("protocol version", "PROTOCOL_VERSION", "protocol version not supported",
-         "protocol-version-mismatch"),
-    116: ("certificate required", "RX_CERTIFICATE_REQUIRED", "certificate required",
-          "no-client-certificate"),
-}
-#: How TLS clients print an alert they received (`{spaced}` OpenSSL's name, `{under}` the
-#: registry's, `{nss}`, `{go}`, `{number}`).
-_CLIENT_PRINTS = {
-    "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
-                    "tlsv1 alert {spaced}, errno 0",
-    "openssl-s_client": "140735:error:14094412:SSL routines:ssl3_read_bytes:sslv3 alert "
-                        "{spaced}:../ssl/record/rec_layer_s3.c:1543:",
-    "python": "ssl.SSLError: [SSL: TLSV1_ALERT] tlsv1.2 alert {spaced} (_ssl.c:1129)",
-    "openssl3-tls13": "curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert "
-                      "{spaced}, errno 0",
-    "python-tls13": "ssl.SSLError: [SSL: TLSV13_ALERT] tlsv13 alert {spaced} (_ssl.c:2580)",
-    "firefox": "Secure Connection Failed. Error code: SSL_ERROR_{nss}_ALERT",
-    "java": "javax.net.ssl.SSLHandshakeException: Received fatal alert: {under}",
-    "bouncy-castle": "org.bouncycastle.tls.TlsFatalAlertReceived: {under}({number})",
-    "go": "Get \"https://portal.contoso.com/\": remote error: tls: {go}",
-}
-
-
-@pytest.mark.parametrize("shape", list(_CLIENT_PRINTS))
-@pytest.mark.parametrize("alert", list(_NAMED_ALERTS))
+@pytest.mark.parametrize("shape", list(CLIENT_PRINTS))
+@pytest.mark.parametrize("alert", list(NAMED_ALERTS))
 def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) -> None:
     """OpenSSL, NSS, Java, Bouncy Castle and Go print the alert a server sent by name, each in
     its own spelling and under each protocol version's prefix (TLS 1.3's `tlsv13`, NSS's `RX_`
     of the alerts TLS 1.3 added): it is that alert, and its cause."""
-    spaced, nss, go, cause = _NAMED_ALERTS[alert]
-    under = spaced.replace(" ", "_")
-    text = _CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go, under=under,
-                                        number=alert)
-    result = analyze_text(text + "\n")
-    assert result.root_causes == (cause,), result.findings
+    result = analyze_text(printed(alert, shape) + "\n")
+    assert result.root_causes == (NAMED_ALERTS[alert][3],), result.findings
 
 
 @pytest.mark.parametrize("text", [

@@ -1,0 +1,41 @@
+"""TLS alerts as TLS clients print one they received, for tests of every reader of them
+(tickets, `certtriage explain`)."""
+
+from __future__ import annotations
+
+#: Alert -> its name as OpenSSL spells it, as NSS and as Go do, and its cause.
+NAMED_ALERTS = {
+    48: ("unknown ca", "UNKNOWN_CA", "unknown certificate authority", "untrusted-root"),
+    42: ("bad certificate", "BAD_CERT", "bad certificate", "signature-invalid"),
+    45: ("certificate expired", "EXPIRED_CERT", "expired certificate", "not-time-valid"),
+    44: ("certificate revoked", "REVOKED_CERT", "revoked certificate", "revoked"),
+    46: ("certificate unknown", "CERTIFICATE_UNKNOWN", "unknown certificate",
+         "certificate-unknown"),
+    70: ("protocol version", "PROTOCOL_VERSION", "protocol version not supported",
+         "protocol-version-mismatch"),
+    116: ("certificate required", "RX_CERTIFICATE_REQUIRED", "certificate required",
+          "no-client-certificate"),
+}
+#: How TLS clients print an alert they received (`{spaced}` OpenSSL's name, `{under}` the
+#: registry's, `{nss}`, `{go}`, `{number}`).
+CLIENT_PRINTS = {
+    "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
+                    "tlsv1 alert {spaced}, errno 0",
+    "openssl-s_client": "140735:error:14094412:SSL routines:ssl3_read_bytes:sslv3 alert "
+                        "{spaced}:../ssl/record/rec_layer_s3.c:1543:",
+    "python": "ssl.SSLError: [SSL: TLSV1_ALERT] tlsv1.2 alert {spaced} (_ssl.c:1129)",
+    "openssl3-tls13": "curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert "
+                      "{spaced}, errno 0",
+    "python-tls13": "ssl.SSLError: [SSL: TLSV13_ALERT] tlsv13 alert {spaced} (_ssl.c:2580)",
+    "firefox": "Secure Connection Failed. Error code: SSL_ERROR_{nss}_ALERT",
+    "java": "javax.net.ssl.SSLHandshakeException: Received fatal alert: {under}",
+    "bouncy-castle": "org.bouncycastle.tls.TlsFatalAlertReceived: {under}({number})",
+    "go": "Get \"https://portal.contoso.com/\": remote error: tls: {go}",
+}
+
+
+def printed(alert: int, shape: str) -> str:
+    """Alert `alert` as the client of `shape` prints it."""
+    spaced, nss, go, _ = NAMED_ALERTS[alert]
+    return CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go,
+                                       under=spaced.replace(" ", "_"), number=alert)
