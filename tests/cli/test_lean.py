@@ -166,3 +166,34 @@ def test_a_batch_declined_is_left_to_the_full_command_line() -> None:
     assert run(["batch", "--jobs=0", CASES[0]]) is None
     ran = certtriage("batch", "--jobs=0", CASES[0])
     assert ran.code == 2 and "--jobs" in ran.err and ran.out == ""
+
+
+def test_a_paste_read_whole_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
+    """What keeps a paste's start-up short, held as the modules it loads (not as a time): no
+    typer, rich or lark, no ticket reader when the paste is read whole, no event-log view
+    and no HTML entity table for a certutil paste in plain text, no expression of the event
+    mention reader compiled, no package metadata reader (pydantic's plugin loader, with
+    plugins off), and no TOML parser once the rulebook is in the cache (the second run)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import runpy, sys\nsys.argv = ['certtriage', 'analyze']\n"
+             "try:\n    runpy.run_module('certtriage', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "from certtriage.knowledge.catalog import _mentions\n"
+             "print(_mentions._patterns.cache_info().currsize, file=sys.stderr)\n"
+             "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    env = {**os.environ, "CERTTRIAGE_CACHE_DIR": str(tmp_path)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    heavy = {"typer", "rich", "lark", "certtriage.parsers.ticket.mentions", "click",
+             "certtriage.render.logview", "html", "importlib.metadata"}
+    for cached in (False, True):
+        ran = subprocess.run([sys.executable, "-c", probe], input=PASTE.read_bytes(),
+                             capture_output=True, check=False, env=env)
+        compiled, modules = ran.stderr.decode().splitlines()[-2:]
+        loaded = set(modules.split())
+        assert b"ROOT CAUSE cdp-unreachable" in ran.stdout
+        assert compiled == "0"
+        assert not heavy & loaded, sorted(heavy & loaded)
+        assert cached is ("tomllib" not in loaded)
