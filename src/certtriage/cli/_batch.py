@@ -38,13 +38,13 @@ def run_batch(paths: list[str], *, fmt: str, output: str | None, jobs: str | Non
     # redaction looks for names in the evidence, so a redacted report keeps it
     trim = not redacted and not shows_evidence(OutputFormat(fmt), details=details,
                                                      brief=brief)
-    options: dict[str, Any] = {"jobs": workers, "timeout": timeout, "scheduler": scheduler,
-                               "trim": trim, "own": own}
+    run = BatchRun(paths, jobs=workers, timeout=timeout, scheduler=scheduler, trim=trim,
+                   own=own)
     try:
         if fmt in STREAMED and not redacted:
-            return _stream_batch(BatchRun(paths, **options), fmt, output, quiet=quiet,
-                                 no_model=no_model, fail_on=fail_on)
-        full = _run_batch(paths, options, quiet=quiet)
+            return _stream_batch(run, fmt, output, quiet=quiet, no_model=no_model,
+                                 fail_on=fail_on)
+        full = _collect(run, quiet=quiet)
     except SchedulerUnavailable as exc:
         err(str(exc))
         return int(Exit.USAGE)
@@ -52,10 +52,8 @@ def run_batch(paths: list[str], *, fmt: str, output: str | None, jobs: str | Non
                 brief=brief, color=color, redacted=redacted)
 
 
-def _run_batch(paths: list[str], options: dict[str, Any], *, quiet: bool) -> Report:
-    from ..batch import BatchRun
-
-    run = BatchRun(paths, **options)
+def _collect(run: BatchRun, *, quiet: bool) -> Report:
+    """The whole report of the run, with a progress bar on a terminal."""
     if not quiet and sys.stderr.isatty():
         from ._progress import with_progress
 

@@ -24,6 +24,13 @@ CHAIN_STATUSES = {
 }
 #: The names that are no English word (`Revoked` is one): read wherever they stand.
 COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:]))
+#: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
+#: the error page and the developer tools print them (`net::ERR_...`; the page prints the name
+#: in every language). Their numbers: -110, -117, -134, -135, -141, -164. (A ticket is
+#: sniffed by any name of their family, `ERR_SSL_CLIENT_AUTH_...`.)
+BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
+                  r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
+                  r"|CERT_BAD_FORMAT))")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -33,7 +40,7 @@ _EVIDENCE = re.compile(
     r"|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
-    r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # a browser's error
+    r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )

@@ -16,7 +16,7 @@ from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
-from . import CHAIN_STATUSES, COMPOUND_STATUSES
+from . import BROWSER_ERRORS, CHAIN_STATUSES, COMPOUND_STATUSES
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -51,12 +51,8 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 #: party's certificate. A code it failed with is about the server's certificate.
 _CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is invalid",
                           re.IGNORECASE)
-#: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
-#: the error page and the developer tools print them (`net::ERR_...`; the page prints the name
-#: in every language). Their numbers: -110, -117, -134, -135, -141, -164.
-_BROWSER = re.compile(r"\b(?:net::)?(?P<name>ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_"
-                      r"(?:CERT_NEEDED|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY"
-                      r"|SIGNATURE_FAILED|CERT_BAD_FORMAT)))\b")
+#: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
+_BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
