@@ -80,7 +80,8 @@ class BatchRun:
         #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
         self.on_case: Callable[[CaseResult], None] | None = None
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
-        #: output with the result as the case reads it (`InputResult.for_case`).
+        #: output with the result at least as the case reads it (`InputResult.for_case`
+        #: when another process analysed it).
         self.render: Render | None = None
         #: Results come without their evidence (`InputResult.without_evidence`), for a
         #: report that shows none: held and sent between processes at a fraction of the size.

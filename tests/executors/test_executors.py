@@ -117,10 +117,11 @@ def test_streamed_output_is_the_rendered_report(cases: list[Path], fmt: OutputFo
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Path],
                                                                    jobs: int) -> None:
-    """What comes back is the input's text and its result as the case reads it (without its
-    parsed model and texts, most of a result's bytes, which only the rendering reads): sent
-    from a worker process, or held in this process while the rest of its group is rendered;
-    inputs with nothing to analyse (junk, an empty file) are rendered here, the same way."""
+    """What comes back is the input's text and its result: from a worker process as the case
+    reads it (without its parsed model and texts, most of a result's bytes, which only the
+    rendering reads); analysed in this process, as it is (nothing holds it once its case has
+    read it); inputs with nothing to analyse (junk, an empty file) are rendered here, the
+    same way."""
     whole = {r.source: r for r in batch(cases).inputs}
     run = BatchRun(cases, jobs=jobs)
     run.render = functools.partial(encoded_input, OutputFormat.JSONL, True)
@@ -129,8 +130,23 @@ def test_a_streamed_batch_renders_each_input_where_it_is_analysed(cases: list[Pa
     for done in outcomes:
         full = whole[done.result.source]
         assert done.output == encoded_input(OutputFormat.JSONL, True, full)
-        assert done.result == full.for_case()
+        assert done.result == (full if jobs == 1 else full.for_case())
     assert any(whole[d.result.source].model is not None for d in outcomes)
+
+
+def test_the_inputs_a_pools_own_process_analyses_come_back_as_they_are(
+        cases: list[Path]) -> None:
+    """With `own`, the command line's process analyses inputs next to its worker: those stay
+    whole, the worker's come cut to what the case reads; the output is the same either way."""
+    whole = {r.source: r for r in batch(cases).inputs}
+    run = BatchRun(cases, jobs=2, own=True)
+    run.render = functools.partial(encoded_input, OutputFormat.JSONL, True)
+    outcomes = list(run.outcomes())
+    assert [d.result.source for d in outcomes] == list(whole)
+    for done in outcomes:
+        full = whole[done.result.source]
+        assert done.output == encoded_input(OutputFormat.JSONL, True, full)
+        assert done.result in (full, full.for_case())
 
 
 def test_a_renderer_that_fails_in_the_worker_fails_where_the_output_is_written(

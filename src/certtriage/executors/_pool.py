@@ -435,6 +435,6 @@ def _here(chunk: Chunk, watch: Watch | None, done: dict[int, Done]) -> None:
     """The chunk analysed in this process (within each input's budget when `watch` keeps
     one), its outcomes filed in `done`."""
     tasks = [task for _, task in chunk]
-    outcomes = finish_chunk(tasks, [timed(task, None, watch) for task in tasks])
+    outcomes = finish_chunk(tasks, [timed(task, None, watch) for task in tasks], travels=False)
     for (index, _), outcome in zip(chunk, outcomes):
         done[index] = outcome

@@ -6,11 +6,12 @@ group's outcomes are handed on (to be folded into their case and written). Each 
 runs with its own code and data still in the processor's caches; reading, analysing,
 rendering and writing each input in turn made every step evict the others', and a batch of
 small dumps went 6-9 % slower than in groups. A group's results are held until it is
-rendered, each let go once its output is made (the case reads of it what a worker sends
-back: `InputResult.for_case`). Against groups of 4, groups of 16 made a batch of 6,000
-dumps 6-8 % faster (946 -> 1,013 dumps/s, measured alternating; 8: 3 %, 32: 1 % more
-than 16) and held more at the peak: 0.5 MiB over 100 files, 0.9 MiB over 100,000 (single
-runs of each; the flat-memory figures stayed within their 5 %).
+rendered and its case has read them (they are not cut to what a worker sends back,
+`InputResult.for_case`: nothing holds them longer, and the copy cost 12 us a dump).
+Against groups of 4, groups of 16 made a batch of 6,000 dumps 6-8 % faster (946 -> 1,013
+dumps/s, measured alternating; 8: 3 %, 32: 1 % more than 16) and held more at the peak:
+0.5 MiB over 100 files, 0.9 MiB over 100,000 (single runs of each; the flat-memory figures
+stayed within their 5 %).
 
 The time budget is kept with a real-time interval timer (``SIGALRM``) where the platform has
 one and this is the main thread. The timer is set once for the run and rings every
@@ -146,5 +147,5 @@ def run_serial(work: Iterable[Work], budget: float | None,
                     settled()
             results.reverse()  # taken from the end: each full result is let go once rendered
             outcomes = [Done(results.pop()) if isinstance(item, InputResult)
-                        else finish(item, results.pop()) for item in group]
+                        else finish(item, results.pop(), travels=False) for item in group]
             yield from outcomes
