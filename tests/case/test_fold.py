@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 import certtriage.case as case_module
 from certtriage.batch import BatchRun
 from certtriage.case import LISTED, CaseFold, diagnose_case
+from certtriage.case.match import identity, values
+from certtriage.case.reading import read
 from certtriage.models.findings import InputResult
 from certtriage.pipeline import analyze_path
 from certtriage.render import OutputFormat, render
@@ -59,20 +62,64 @@ def test_the_fold_gives_what_the_list_gives(tmp_path: Path) -> None:
     assert not any("confirmed" in n for n in thrice.notes)
 
 
-def test_a_case_reads_nothing_a_result_for_the_case_leaves_out() -> None:
-    """Every fixture folder diagnosed as a case from its results as `for_case` keeps them
-    (what a worker process sends back once it has written the input's output) is diagnosed
-    as from the whole results."""
+def test_a_case_diagnosed_from_readings_sent_between_processes_is_the_same() -> None:
+    """Every fixture folder diagnosed as a case from what it reads of each input, as a worker
+    process sends it (pickled: identities as their values, made again where the case keeps
+    them), is diagnosed as from the whole results; and the reading says what a streamed run's
+    exit code reads of the input."""
     for folder in sorted({p.parent for p in FIXTURES.rglob("*") if p.is_file()}):
         results = list(BatchRun([folder]).inputs())
-        kept = [r.for_case() for r in results]
-        assert diagnose_case(str(folder), kept) == diagnose_case(str(folder), results), folder
-        # what a streamed run's exit code reads of each input
-        assert [(r.verdict, any(f.severity == "warning" for f in r.findings)) for r in kept] \
+        fold = CaseFold(str(folder), repeats=True)
+        for result in results:
+            fold.take(pickle.loads(pickle.dumps(read(result))))
+        assert fold.result() == diagnose_case(str(folder), results), folder
+        assert [(r.verdict, r.warned) for r in map(read, results)] \
             == [(r.verdict, any(f.severity == "warning" for f in r.findings))
                 for r in results], folder
-        assert sum(len(r.model_dump_json()) for r in kept) <= sum(
-            len(r.model_dump_json()) for r in results)
+
+
+_PASSING = "certutil/pass/three-element-client-auth-urlfetch.txt"
+_REJECTING = "events/message-only/schannel-36877-offline.txt"
+
+
+@pytest.mark.parametrize(("names", "contradicts"), [
+    ((_PASSING, _REJECTING), True),
+    ((_REJECTING, _PASSING), True),
+    ((_PASSING, _REJECTING, "certutil/revoked/leaf-revoked-key-compromise.txt"), False),
+    ((_PASSING, "evtx/capi2-synthetic-run.evtx"), False),
+])
+def test_a_contradiction_reads_the_same_from_readings_sent(names: tuple[str, ...],
+                                                           contradicts: bool) -> None:
+    """A passing chain next to a log that rejects it (or another certificate's), as a case
+    finds it from readings sent between processes and from the results."""
+    results = [analyze_path(str(FIXTURES / name)) for name in names]
+    fold = CaseFold("case", repeats=True)
+    for result in results:
+        fold.take(pickle.loads(pickle.dumps(read(result))))
+    case = fold.result()
+    assert case == diagnose_case("case", results)
+    assert any("HTTP.sys validates as SYSTEM" in n for n in case.notes) == contradicts
+
+
+def test_an_identity_is_made_again_from_its_values_as_it_was() -> None:
+    """What a reading sends of an identity (its values) makes an equal identity, with the
+    fields it had set (every identity of every fixture)."""
+    seen = 0
+    for path in sorted(p for p in FIXTURES.rglob("*") if p.is_file()):
+        for ident in analyze_path(str(path)).identities:
+            made = identity(values(ident))
+            assert made == ident and hash(made) == hash(ident), path
+            assert made.model_dump() == ident.model_dump(), path
+            seen += 1
+    assert seen > 100
+
+
+def test_a_reading_sends_no_models() -> None:
+    """A reading pickles as plain values: no pydantic model travels (building them again was
+    what receiving a result cost)."""
+    for result in _mix():
+        data = pickle.dumps(read(result))
+        assert b"pydantic" not in data and b"certtriage.models" not in data
 
 
 _MIX = ("revoked/leaf-revoked-key-compromise.txt", "revocation-offline/cdp-http-404.txt",

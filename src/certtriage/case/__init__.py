@@ -17,7 +17,6 @@ within one group:
 
 from __future__ import annotations
 
-import functools
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -34,13 +33,13 @@ from ..models.findings import (
     SEVERITY_RANK,
     CaseCertificate,
     CaseResult,
-    Finding,
     InputResult,
     Verdict,
 )
 from .contradictions import Contradictions
-from .match import any_same, describe, keyed, match_keys, same_window, strongest
-from .timeline import UTC_KINDS, Timeline
+from .match import any_same, describe, identity, keyed, match_keys, same_window, strongest
+from .reading import Reading, Said, about, read
+from .timeline import Timeline
 from .validity import judge
 
 #: Files a row of a case names, in order; the others are counted (`CaseCertificate.files`).
@@ -55,7 +54,7 @@ class _Unit:
 
     source: str
     about: tuple[Identity, ...]
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Said] = field(default_factory=list)
     number: InitVar[int] = 0
     """The number of the first input (in the case, from 0)."""
     numbers: array[int] = field(init=False)
@@ -118,35 +117,6 @@ class _Shown:
     def first(self, count: int | None = None) -> list[str]:
         """The names of the first `count` (at most, and by default, `LISTED`) inputs."""
         return [name for _, name in islice(self.named(), LISTED if count is None else count)]
-
-
-def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
-    """The identities of `result` that `finding` is about (see the module docstring)."""
-    ids = result.identities
-    if finding.event_id is not None:
-        hits = [i for i in ids if i.event_id == finding.event_id]
-        if hits:
-            return tuple(hits)
-    if finding.context:
-        chain = [i for i in ids if i.context and i.context in finding.context]
-    else:
-        chain = [i for i in ids if i.context is None]
-    chain = chain or list(ids)
-    named = [i for i in chain if finding.element is not None and i.element == finding.element]
-    leaf = [i for i in chain if i.element in (0, None) and i not in named]
-    return tuple(named + leaf) or tuple(chain)
-
-
-def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
-    """The identities with their zone: as they say, else as their input kind gives it."""
-    return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
-
-
-@functools.lru_cache(maxsize=1024)
-def _in_zone(identity: Identity, utc: bool) -> Identity:
-    """`identity` with its zone set: one copy for the many inputs of a case that show the same
-    certificate (a copy costs more than finding an equal identity's)."""
-    return identity.model_copy(update={"utc": utc})
 
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
@@ -270,9 +240,10 @@ def _name(source: str) -> str:
 
 class CaseFold:
     """One case diagnosed from its inputs' results taken one at a time, as a batch streams
-    them. Kept of each input: its counts, its relevant findings (errors and root causes,
-    without their texts) with the identities they are about, and what the timeline and the
-    contradiction check gather (distinct moments and certificates, not inputs); an input that
+    them (or what the case reads of each, `reading.read`, as worker processes send it).
+    Kept of each input: its counts, what its relevant findings (errors and root causes) say
+    with the identities they are about, and what the timeline and the contradiction check
+    gather (distinct moments and certificates, not inputs); an input that
     passes cleanly adds nothing that grows, and one that repeats findings already held (about
     the same certificate, or naming none) adds only its number (an int; its name too while
     fewer than `LISTED` inputs of those findings are named)."""
@@ -294,41 +265,39 @@ class CaseFold:
 
     def add(self, result: InputResult) -> None:
         """Take one input's result."""
+        self.take(read(result))
+
+    def take(self, reading: Reading) -> None:
+        """Take what the case reads of one input (`reading.read`: from its result, where it
+        was analysed)."""
+        source = reading.source
         number = self.files
         if self._numbers is not None:
-            number = self._numbers.setdefault(result.source, len(self._numbers))
+            number = self._numbers.setdefault(source, len(self._numbers))
         self.files += 1
-        if result.status in ("skipped", "unrecognized"):
+        if reading.status in ("skipped", "unrecognized"):
             self.skipped += 1
-        elif result.status == "error":
+        elif reading.status == "error":
             self.failed += 1
-        if result.status not in ("parsed", "partial"):
+        if reading.status not in ("parsed", "partial"):
             return
         self.parsed += 1
-        self._verdicts.add(result.verdict)
-        utc = result.kind in UTC_KINDS
-        mine: dict[tuple[Identity, ...], list[Finding]] = {}
-        for finding in result.findings:
-            if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
-                continue
-            ids = _zoned(about(result, finding), utc)
-            mine.setdefault(ids, []).append(finding)
-        for ids, findings in mine.items():
-            shape = (ids, tuple((f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
-                                for f in findings))
+        self._verdicts.add(reading.verdict)
+        for group in reading.groups:
+            shape = (group.about, group.said)
             # Another copy of findings already held (about the same certificate, or naming
             # none and no server either) is kept as a name only: a sweep of copies, or of
             # fragments that show the same failure, holds each finding once.
-            server = any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids)
-            same = None if server else self._shapes.get(shape)
+            same = None if group.server else self._shapes.get(shape)
             if same is not None:
-                same.add(number, result.source)
+                same.add(number, source)
                 continue
-            unit = _Unit(result.source, ids, [f.without_texts() for f in findings], number)
+            unit = _Unit(source, group.identities or tuple(map(identity, group.about)),
+                         list(group.said), number)
             self._units.append(unit)
             self._shapes.setdefault(shape, unit)
-        self._timeline.add(result)
-        self._contradictions.add(result)
+        self._timeline.take(reading.moments, source)
+        self._contradictions.take(reading.leaves, reading.passes, reading.rejects, source)
 
     def result(self) -> CaseResult:
         """The case's diagnosis: group findings by certificate, rank each group's root causes,

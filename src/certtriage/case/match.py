@@ -12,6 +12,8 @@ import functools
 import re
 from collections.abc import Iterable
 from datetime import timedelta
+from operator import itemgetter
+from typing import Any
 
 from ..models.common import Identity
 
@@ -60,6 +62,25 @@ def same_certificate(a: Identity, b: Identity) -> bool | None:
     if a.names and b.names:
         return bool({n.lower() for n in a.names} & {n.lower() for n in b.names})
     return None
+
+
+#: An identity's field values, in the order of its fields.
+Values = tuple[Any, ...]
+
+_FIELDS = tuple(Identity.model_fields)
+_VALUES = itemgetter(*_FIELDS)
+
+
+def values(identity: Identity) -> Values:
+    """The identity as plain values, equal for equal identities: what a case keys it by, and
+    what travels between processes (`reading`)."""
+    got: Values = _VALUES(identity.__dict__)
+    return got
+
+
+def identity(of: Values) -> Identity:
+    """The identity of these values, as :func:`values` gave them (not validated again)."""
+    return Identity.trusted(**dict(zip(_FIELDS, of)))
 
 
 def match_keys(identity: Identity) -> set[str]:

@@ -9,7 +9,8 @@ dumps in the local time of the machine that ran certutil; each entry says which.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -38,15 +39,18 @@ class Timeline:
 
     def add(self, result: InputResult) -> None:
         """The moments of one input's identities."""
-        for identity in result.identities:
-            utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
-            for time, kind, what in _moments(identity):
-                key = (time, what)
-                if key not in self._seen:
-                    self._seen[key] = _Moment(time, kind, what, result.source, utc)
-                if kind in ("not-before", "not-after") and (
-                        identity.element not in (0, None) or identity.time is not None):
-                    self._far.add(key)
+        self.take(moments_of(result), result.source)
+
+    def take(self, moments: Iterable[tuple[datetime, TimelineKind, str, bool, bool]],
+             source: str) -> None:
+        """The moments of one input, as :func:`moments_of` gives them."""
+        seen = self._seen
+        for time, kind, what, utc, far in moments:
+            key = (time, what)
+            if key not in seen:
+                seen[key] = _Moment(time, kind, what, source, utc)
+            if far:
+                self._far.add(key)
 
     def entries(self) -> tuple[TimelineEntry, ...]:
         """The moments kept, in time order."""
@@ -71,6 +75,28 @@ class _Moment(NamedTuple):
     what: str
     source: str
     utc: bool
+
+
+def moments_of(result: InputResult) -> list[tuple[datetime, TimelineKind, str, bool, bool]]:
+    """The moments of an input's identities: time, kind, what, whether the time is UTC, and
+    whether it is a validity bound away from the incident (a CA's, or that of a certificate a
+    CAPI2 log validated: shown only near the case's other moments)."""
+    moments: list[tuple[datetime, TimelineKind, str, bool, bool]] = []
+    for identity in result.identities:
+        utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
+        moments.extend(_kept(identity, utc))
+    return moments
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept(identity: Identity, utc: bool) -> tuple[tuple[datetime, TimelineKind, str, bool,
+                                                         bool], ...]:
+    """The moments of one identity, as :func:`moments_of` gives them: kept for the many
+    inputs of a sweep that show the same certificate (wording them took longer than finding
+    an equal identity's)."""
+    far = identity.element not in (0, None) or identity.time is not None
+    return tuple((time, kind, what, utc, far and kind in ("not-before", "not-after"))
+                 for time, kind, what in _moments(identity))
 
 
 def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:

@@ -1,0 +1,123 @@
+"""What a case reads of one input, taken from its result where the input was analysed.
+
+A batch folds each input's result into its case (`CaseFold`), and what the fold reads of a
+result is small: the input's status and verdict, its relevant findings (errors and root
+causes) by what they say and the identities they are about, the moments its identities
+show, and what the contradiction check compares. :func:`read` takes just that, in plain
+values: an identity as the tuple of its field values (`match.values`), made a model again
+(`match.identity`) only where the case keeps it, for the first input that shows it. A worker
+process sends this reading back instead of the result's models: building the models again
+was most of what taking a result in cost the process that folds the cases (a dump's result
+took 18 us to unpickle, 5.8 models; its reading about a sixth of that), so the one process
+every input passes through does less for each.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from ..models.common import Identity
+from ..models.findings import Finding, InputResult, InputStatus, Severity, TimelineKind, Verdict
+from .contradictions import rejected, shown_leaves
+from .match import Values, keyed, values
+from .timeline import UTC_KINDS, moments_of
+
+
+class Said(NamedTuple):
+    """What a finding says, as a case groups inputs by it and ranks its causes."""
+
+    rule: str
+    cause: str
+    severity: Severity
+    root_cause: bool
+    iis_substatus: tuple[str, ...]
+
+
+class Group(NamedTuple):
+    """An input's relevant findings about one set of identities."""
+
+    about: tuple[Values, ...]
+    said: tuple[Said, ...]
+    server: bool
+    """About a server's window and no certificate: never taken for a copy of another's."""
+    identities: tuple[Identity, ...] | None = None
+    """The identities `about` holds the values of, in the process that read them (not sent
+    to another: it makes them again, for the first input that shows them)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Group, (self.about, self.said, self.server)
+
+
+class Reading(NamedTuple):
+    """What a case reads of one input (see the module's docstring)."""
+
+    source: str
+    status: InputStatus
+    verdict: Verdict | None
+    warned: bool
+    """Whether a finding of the input is a warning (the run's exit code reads it)."""
+    groups: tuple[Group, ...] = ()
+    moments: tuple[tuple[datetime, TimelineKind, str, bool, bool], ...] = ()
+    """As `timeline.moments_of` gives them."""
+    leaves: tuple[Values, ...] = ()
+    """The client certificates its chains show (for the contradiction check) ..."""
+    passes: bool = False
+    """... whether it is a chain that validates ..."""
+    rejects: tuple[tuple[tuple[Values, ...], str], ...] = ()
+    """... and, a server's log, the (certificates, cause) of each chain failure it logs."""
+
+
+def read(result: InputResult) -> Reading:
+    """What a case reads of `result`."""
+    warned = any(f.severity == "warning" for f in result.findings)
+    if result.status not in ("parsed", "partial"):
+        return Reading(result.source, result.status, result.verdict, warned)
+    utc = result.kind in UTC_KINDS
+    mine: dict[tuple[Identity, ...], list[Finding]] = {}
+    for finding in result.findings:
+        if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
+            continue
+        mine.setdefault(_zoned(about(result, finding), utc), []).append(finding)
+    groups = tuple(
+        Group(tuple(values(i) for i in ids),
+              tuple(Said(f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
+                    for f in findings),
+              any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids), ids)
+        for ids, findings in mine.items())
+    leaves, passes = shown_leaves(result)
+    rejects = tuple((tuple(values(i) for i in shown), cause)
+                    for shown, cause in rejected(result, about))
+    return Reading(result.source, result.status, result.verdict, warned, groups,
+                   tuple(moments_of(result)),
+                   tuple(values(i) for i in leaves), passes, rejects)
+
+
+def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
+    """The identities of `result` that `finding` is about (see the package's docstring)."""
+    ids = result.identities
+    if finding.event_id is not None:
+        hits = [i for i in ids if i.event_id == finding.event_id]
+        if hits:
+            return tuple(hits)
+    if finding.context:
+        chain = [i for i in ids if i.context and i.context in finding.context]
+    else:
+        chain = [i for i in ids if i.context is None]
+    chain = chain or list(ids)
+    named = [i for i in chain if finding.element is not None and i.element == finding.element]
+    leaf = [i for i in chain if i.element in (0, None) and i not in named]
+    return tuple(named + leaf) or tuple(chain)
+
+
+def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
+    """The identities with their zone: as they say, else as their input kind gives it."""
+    return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_zone(identity: Identity, utc: bool) -> Identity:
+    """`identity` with its zone set: one copy for the many inputs of a case that show the same
+    certificate (a copy costs more than finding an equal identity's)."""
+    return identity.model_copy(update={"utc": utc})
