@@ -80,8 +80,8 @@ class BatchRun:
         #: (a streamed report writes it out; :meth:`cases` then has nothing to give).
         self.on_case: Callable[[CaseResult], None] | None = None
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
-        #: output with the result at least as the case reads it (`InputResult.for_case`
-        #: when another process analysed it).
+        #: output with the result (its summary when another process analysed it:
+        #: `executors.Done`).
         self.render: Render | None = None
         #: Results come without their evidence (`InputResult.without_evidence`), for a
         #: report that shows none: held and sent between processes at a fraction of the size.
@@ -122,23 +122,27 @@ class BatchRun:
             source.release()  # its temporary copy, if one was made, is no longer needed
             if render is not None and done.output is None:  # a known result, or a failed render
                 done = Done(done.result, render(done.result))
-            self._file(source, done.result)
+            self._file(source, done)
             yield done
             if self.progress is not None:
                 self.progress(count, total, source.origin)
         for case in list(self._open):
             self._close(case)
 
-    def _file(self, source: Source, result: InputResult) -> None:
-        """Fold the result (named, with its case and acquire warning, where it was analysed)
-        into its case; the previous case is diagnosed once the walk has left it for good."""
+    def _file(self, source: Source, done: Done) -> None:
+        """Fold the outcome (its reading, else its result: named, with its case and acquire
+        warning, where it was analysed) into its case; the previous case is diagnosed once
+        the walk has left it for good."""
         for case in [c for c in self._open if c != source.case and c not in self._repeated]:
             self._close(case)
         fold = self._open.get(source.case)
         if fold is None:
             fold = self._open[source.case] = CaseFold(
                 source.case, repeats=source.case in self._repeated)
-        fold.add(result)
+        if done.reading is not None:
+            fold.take(done.reading)
+        else:
+            fold.add(done.result)
 
     def _close(self, case: str) -> None:
         result = self._open.pop(case).result()

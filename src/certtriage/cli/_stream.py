@@ -98,7 +98,8 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
             result, output = done.result, done.output or b""
             if result.verdict is not None:
                 tally.recognised = True
-                tally.warned |= any(f.severity == "warning" for f in result.findings)
+                tally.warned |= (done.reading.warned if done.reading is not None
+                                 else any(f.severity == "warning" for f in result.findings))
             yield output if first or fmt is not OutputFormat.CSV else output.split(b"\n", 1)[1]
             first = False
         for name in run.names:

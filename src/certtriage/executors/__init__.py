@@ -17,12 +17,12 @@ the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) com
 input (the pipeline's boundary turns any failure into that input's error result), so no
 exception is ever pickled. A run that writes each input's output as it comes (JSON Lines,
 CSV) gives its tasks the renderer: the input is rendered where it was analysed, and what
-comes back is that output (UTF-8) and the result as the case reads it, without its parsed
-model and texts, which are most of a result's bytes and which nothing after the rendering
-reads (an input analysed in the process that folds its case comes back as it is: it is let
-go as soon as the case has read it);
-a report that shows no evidence (batch text without details) has its results sent back
-without it.
+comes back is that output (UTF-8), the result's summary (its findings and evidence, most of
+its bytes and its models, are in the output) and what its case reads of it in plain values
+(`case.reading`): a pickled result's models took longer to build again than anything else
+the parent did for an input a worker analysed. An input analysed in the process that folds
+its case comes back whole (it is let go as soon as the case has read it). A report that
+shows no evidence (batch text without details) has its results sent back without it.
 The parent's work for an input a worker analysed is then little more than writing bytes,
 so more workers keep scaling. Each input has a time budget (``timeout`` seconds): one that
 overruns it is reported as timed out and the run goes on.
@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .. import pipeline
+from ..case.reading import Reading, read
 from ..models.findings import InputResult
 
 #: Seconds one input may take before it is reported as timed out (`--timeout`).
@@ -86,12 +87,15 @@ Work = Task | InputResult
 
 @dataclass(frozen=True)
 class Done:
-    """One input's outcome: its result, and its rendered output (UTF-8) when its task asked
-    for it (the result then comes at least as a case reads it: `InputResult.for_case` when
-    another process analysed it, as it is when this one did)."""
+    """One input's outcome: its result, and when its task asked for the output, the output
+    (UTF-8) and what the input's case reads of it (`reading`). The result then comes as it
+    is when this process analysed it, and from another process as its summary
+    (`InputResult.summary`: its findings and evidence are in the output, and what the case
+    needs of them in the reading)."""
 
     result: InputResult
     output: bytes | None = None
+    reading: Reading | None = None
 
 
 def run_task(task: Task, records: Callable[[int], None] | None = None) -> Done:
@@ -111,12 +115,12 @@ def analyse(task: Task, records: Callable[[int], None] | None = None) -> InputRe
 
 
 def finish(task: Task, result: InputResult, travels: bool = True) -> Done:
-    """The result under the task's name, case and warning; rendered when the task says so,
-    and then, when it `travels` (to another process), as a case reads it: the copy costs less
-    than sending what it leaves out. A result that stays in this process is let go as soon as
-    its case has read it, so it is given as it is (the copy was 12 us of the 60 a rendered
-    dump's finish took). A renderer that fails leaves the output to the caller, which renders
-    it again and so reports the failure where the output is written."""
+    """The result under the task's name, case and warning; when the task says so, rendered,
+    read for its case, and when it `travels` (to another process), cut to its summary: what
+    it leaves out is most of the cost of sending it. A result that stays in this process is
+    let go as soon as its case has read it, so it is given as it is. A renderer that fails
+    leaves the output to the caller, which renders it again and so reports the failure where
+    the output is written."""
     update: dict[str, object] = {}
     if result.source != task.origin:
         update["source"] = task.origin
@@ -132,7 +136,7 @@ def finish(task: Task, result: InputResult, travels: bool = True) -> Done:
         output = task.render(result)
     except Exception:  # noqa: BLE001 - rendered again, and reported, by the caller
         return Done(result)
-    return Done(result.for_case() if travels else result, output)
+    return Done(result.summary() if travels else result, output, read(result))
 
 
 def run_tasks(tasks: tuple[Task, ...]) -> list[Done]:

@@ -6,8 +6,8 @@ group's outcomes are handed on (to be folded into their case and written). Each 
 runs with its own code and data still in the processor's caches; reading, analysing,
 rendering and writing each input in turn made every step evict the others', and a batch of
 small dumps went 6-9 % slower than in groups. A group's results are held until it is
-rendered and its case has read them (they are not cut to what a worker sends back,
-`InputResult.for_case`: nothing holds them longer, and the copy cost 12 us a dump).
+rendered and its case has read them (they are not cut to a summary, as a worker's are:
+nothing holds them longer).
 Against groups of 4, groups of 16 made a batch of 6,000 dumps 6-8 % faster (946 -> 1,013
 dumps/s, measured alternating; 8: 3 %, 32: 1 % more than 16) and held more at the peak:
 0.5 MiB over 100 files, 0.9 MiB over 100,000 (single runs of each; the flat-memory figures

@@ -92,14 +92,6 @@ class Finding(Model):
     evidence: tuple[Span, ...] = ()
     """Input lines that justify the finding."""
 
-    def without_texts(self) -> "Finding":
-        """The finding as a case reads it: without its texts (kept once in the input's own
-        output); itself when it has none already."""
-        if not (self.message or self.why or self.remediation or self.references
-                or self.evidence):
-            return self
-        return self.model_copy(update=_TEXTS)
-
 
 class InputResult(Model):
     """The result for one input: its status, verdict, findings and parsed model."""
@@ -150,17 +142,15 @@ class InputResult(Model):
         by its verdict and causes (batch text without details) never shows."""
         return self.model_copy(update=_NO_EVIDENCE)
 
-    def for_case(self) -> "InputResult":
-        """The result as a batch's case reads it, once the input's own output is written:
-        without its evidence (:meth:`without_evidence`) and its findings without their texts."""
-        return self.model_copy(update={
-            **_NO_EVIDENCE,
-            "findings": tuple(f.without_texts() for f in self.findings)})
+    def summary(self) -> "InputResult":
+        """The result without its findings, identities and evidence: what a streamed batch
+        keeps of an input once its output (which shows them) is written, and its case has
+        read what it needs (`case.reading`)."""
+        return self.model_copy(update=_SUMMARY)
 
 
-#: What a case never reads of a finding: its texts.
-_TEXTS = {"message": "", "why": "", "remediation": (), "references": (), "evidence": ()}
 _NO_EVIDENCE = {"model": None, "pieces": (), "events": (), "next_steps": ()}
+_SUMMARY = {**_NO_EVIDENCE, "findings": (), "identities": ()}
 
 
 ValidityState = Literal["expired", "not-yet-valid", "valid", "valid-then-expired"]
