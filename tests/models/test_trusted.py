@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from certtriage import analyze_bytes
+from certtriage.batch import batch
 from certtriage.models._base import Model
 from certtriage.models.common import Identity, Span, UrlCheck
 from certtriage.pipeline import report
@@ -67,9 +68,11 @@ class Checked:
     def __init__(self) -> None:
         self.calls = 0
         self.differences: list[str] = []
+        self.made: set[str] = set()
 
     def __call__(self, cls: type[Model], **values: Any) -> Model:
         self.calls += 1
+        self.made.add(cls.__name__)
         trusted = _TRUSTED(cls, **values)
         try:
             validated = cls(**values)
@@ -140,6 +143,16 @@ def test_a_report_of_every_fixture_rendered(checked: Checked, fmt: str) -> None:
 
 
 # ---- what the check itself catches -----------------------------------------------------------
+def test_every_fixture_folder_diagnosed_as_a_case(checked: Checked) -> None:
+    """A case's rows (`CaseCertificate`) are made through `trusted` too: every fixture folder
+    as one case, and all of them together (rows joined across folders)."""
+    for folder in sorted({p.parent for p in _inputs(FIXTURES)}):
+        batch([folder])
+    batch([FIXTURES])
+    assert "CaseCertificate" in checked.made
+    assert checked.differences == [], checked.differences[0]
+
+
 def test_the_check_catches_what_validation_changes_or_refuses(checked: Checked) -> None:
     from certtriage.models.common import Policy
 

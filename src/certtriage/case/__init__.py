@@ -93,7 +93,8 @@ class _Shown:
 
     def __init__(self, units: list[_Unit]) -> None:
         self.units = units
-        self.count = sum(1 for n, _ in groupby(merge(*(u.numbers for u in units))))
+        self.count = (len(units[0].numbers) if len(units) == 1  # distinct already: most rows
+                      else sum(1 for n, _ in groupby(merge(*(u.numbers for u in units)))))
 
     def __len__(self) -> int:
         return self.count
@@ -116,7 +117,10 @@ class _Shown:
 
     def first(self, count: int | None = None) -> list[str]:
         """The names of the first `count` (at most, and by default, `LISTED`) inputs."""
-        return [name for _, name in islice(self.named(), LISTED if count is None else count)]
+        count = LISTED if count is None else count
+        if len(self.units) == 1:
+            return self.units[0].names[:count]
+        return [name for _, name in islice(self.named(), count)]
 
 
 def _groups(units: list[_Unit]) -> list[list[_Unit]]:
@@ -224,7 +228,7 @@ def _diagnose(group: list[_Unit], at: datetime) -> _Diagnosis:
                               for s in f.iis_substatus))
     validity = judge((i for u in group for i in u.about), at)
     notes.extend(v.said for v in validity)
-    certificate = CaseCertificate(
+    certificate = CaseCertificate.trusted(
         label=label, identity=shown if named else None,
         sources=tuple(files.first()), files=len(files), root_causes=tuple(roots),
         iis_substatus=iis, symptoms=tuple(symptoms), validity=validity)
