@@ -145,7 +145,9 @@ def run_serial(work: Iterable[Work], budget: float | None,
                 results.append(timed(item, on_records, watch))
                 if settled is not None:
                     settled()
-            results.reverse()  # taken from the end: each full result is let go once rendered
+            results.reverse()  # taken from the end
             outcomes = [Done(results.pop()) if isinstance(item, InputResult)
                         else finish(item, results.pop(), travels=False) for item in group]
-            yield from outcomes
+            outcomes.reverse()
+            while outcomes:  # each let go once taken, not held while the next group runs
+                yield outcomes.pop()
