@@ -265,7 +265,7 @@ class CaseFold:
         #: showing the same is counted in it instead of held again.
         self._shapes: dict[tuple[Any, ...], _Unit] = {}
         self._timeline = Timeline()
-        self._contradictions = Contradictions(about)
+        self._contradictions = Contradictions()
 
     def add(self, result: InputResult) -> None:
         """Take one input's result."""

@@ -9,7 +9,7 @@ from ..engine import rulebook
 from ..models.common import Identity
 from ..models.findings import Finding, InputResult
 from ..parsers import by_id
-from .match import Values, any_same, identity, keyed, values
+from .match import Values, any_same, identity, keyed
 
 About = Callable[[InputResult, Finding], tuple[Identity, ...]]
 
@@ -50,20 +50,12 @@ class Contradictions:
     distinct (certificate, cause) of a rejecting log, with the first input that shows it, and
     up to two of the case's certificates."""
 
-    def __init__(self, about: About) -> None:
-        self._about = about
+    def __init__(self) -> None:
         self._chains: dict[tuple[Values, ...], str] = {}
         self._logs: dict[tuple[tuple[Values, ...], str], str] = {}
         self._certificates: list[Identity] = []
         self._seen: list[Values] = []
         """The values of the certificates kept."""
-
-    def add(self, result: InputResult) -> None:
-        """Read one input (parsed or partial)."""
-        leaves, passes = shown_leaves(result)
-        self.take(tuple(map(values, leaves)), passes,
-                  [(tuple(map(values, shown)), cause)
-                   for shown, cause in rejected(result, self._about)], result.source)
 
     def take(self, leaves: tuple[Values, ...], passes: bool,
              rejects: Iterable[tuple[tuple[Values, ...], str]], source: str) -> None:
@@ -90,14 +82,6 @@ class Contradictions:
                 if any_same(map(identity, shown), map(identity, leaves)) if shown else single:
                     return [_note(chain, log, cause)]
         return []
-
-
-def contradictions(read: list[InputResult], about: About) -> list[str]:
-    """The contradictions of a case's inputs (see :class:`Contradictions`)."""
-    found = Contradictions(about)
-    for result in read:
-        found.add(result)
-    return found.notes()
 
 
 def _note(chain: str, log: str, cause: str) -> str:

@@ -37,10 +37,6 @@ class Timeline:
         self._seen: dict[tuple[datetime, str], _Moment] = {}
         self._far: set[tuple[datetime, str]] = set()
 
-    def add(self, result: InputResult) -> None:
-        """The moments of one input's identities."""
-        self.take(moments_of(result), result.source)
-
     def take(self, moments: Iterable[tuple[datetime, TimelineKind, str, bool, bool]],
              source: str) -> None:
         """The moments of one input, as :func:`moments_of` gives them."""
@@ -97,14 +93,6 @@ def _kept(identity: Identity, utc: bool) -> tuple[tuple[datetime, TimelineKind, 
     far = identity.element not in (0, None) or identity.time is not None
     return tuple((time, kind, what, utc, far and kind in ("not-before", "not-after"))
                  for time, kind, what in _moments(identity))
-
-
-def timeline(read: list[InputResult]) -> tuple[TimelineEntry, ...]:
-    """The moments of a case's inputs, in time order, each once."""
-    moments = Timeline()
-    for result in read:
-        moments.add(result)
-    return moments.entries()
 
 
 def _name(text: str | None) -> str:
