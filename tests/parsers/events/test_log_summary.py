@@ -8,6 +8,7 @@ import json
 import random
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -215,6 +216,26 @@ def test_an_evtx_log_counts_every_record_read() -> None:
     assert log.first_time is not None and log.last_time is not None
     assert log.first_time < log.last_time
 
+
+@pytest.mark.parametrize("name", ["system-schannel.evtx", "system-schannel-truncated.evtx"])
+def test_an_evtx_file_reads_the_same_from_any_name_and_from_its_bytes(
+        name: str, tmp_path: Path) -> None:
+    """The evtx package opens a path itself; a name it cannot take (not valid UTF-8) is read
+    through the open file, and bytes from memory, to the same log."""
+    import os
+    import shutil
+
+    from certtriage.parsers.events.evtx import parse
+
+    source = FIXTURES / "evtx" / name
+    odd = Path(os.fsdecode(tmp_path / "log") + os.fsdecode(b"\xff.evtx"))
+    try:
+        shutil.copyfile(source, odd)
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system takes no name that is not valid UTF-8")
+    logs = [parse(source), parse(str(odd)), parse(odd), parse(source.read_bytes())]
+    assert logs[0].records_read > 0 and not any("not readable" in p for p in logs[0].problems)
+    assert all(log == logs[0] for log in logs[1:])
 
 def test_the_fixtures_are_what_their_generator_writes() -> None:
     assert stale_outputs("make_event_log_fixtures") == set()
