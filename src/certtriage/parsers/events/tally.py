@@ -163,7 +163,9 @@ class EvtxTally(Tally):
     def __init__(self, wanted: Callable[[str], bool | None]) -> None:
         super().__init__()
         self._wanted = wanted
-        #: A System block's start -> [count, first time, last time, wanted, its pair's entry]
+        #: A System block's start -> [count, first time, last time, wanted, its pair's entry,
+        #: the text a record of it starts with, where its "Task" key stands, the counts of the
+        #: start seen after it last] (`_START`, `_CUT`, `_NEXT`)
         self._heads: dict[str, list[Any]] = {}
 
     def scan(self, records: Iterable[dict[str, Any]],
@@ -186,12 +188,19 @@ class EvtxTally(Tally):
         computer where the last one named it (that key, then `Security`, which follows it in
         every System block), is counted without searching its text: on a log of one service's
         records that is most of them; a run of records of one computer is added to its count
-        when the computer changes. The counts join their pairs' when the scan ends."""
+        when the computer changes. Logs of several services interleave their records (on a
+        real System and Security log, half the records start unlike the one before), so each
+        start's counts also keep the start seen after it last, the one tried next: right for
+        most of the rest (71 % of records on that log with the last start, 47 % without),
+        each a search for `Task`, a slice and a hash saved. The counts join their pairs'
+        when the scan ends."""
         heads, computers, first_seen = self._heads, self._computers, self._first_seen
         # The last record's System block start with its "Task" key, where that key stood and
         # the counts of that start; its computer ('"Computer":"NAME"') and NAME, and that key
         # with the "Security" key after it and where it stood, counted from "Task".
-        last, cut_last, last_slot = _NEVER, 0, None
+        last_slot: list[Any] = [0, None, None, None, None, _NEVER, 0, _END]  # as no start's
+        last, cut_last = _NEVER, 0
+        slot: list[Any] | None
         same = name = ""
         known, where = _NEVER, 0
         count = 0
@@ -209,10 +218,16 @@ class EvtxTally(Tally):
                         if text.startswith(last):
                             cut, slot = cut_last, last_slot
                         else:
-                            cut = text.find('"Task"', 0, 2000)
-                            slot = heads.get(text[:cut] if cut > 0 else text[:400])
+                            slot = last_slot[_NEXT]
+                            if text.startswith(slot[_START]):
+                                cut = slot[_CUT]
+                            else:
+                                cut = text.find('"Task"', 0, 2000)
+                                slot = heads.get(text[:cut] if cut > 0 else text[:400])
+                                if slot is not None:
+                                    last_slot[_NEXT] = slot
                             if slot is not None and cut > 0:
-                                last, cut_last, last_slot = text[:cut + 6], cut, slot
+                                last, cut_last, last_slot = slot[_START], cut, slot
                         if slot is not None and timestamp:
                             slot[0] += 1
                             if timestamp >= slot[2]:
@@ -221,7 +236,7 @@ class EvtxTally(Tally):
                                 slot[1] = timestamp
                             wanted = slot[3]
                         else:
-                            wanted = first_seen(text[:cut] if cut > 0 else text[:400], timestamp)
+                            wanted = first_seen(text, cut, timestamp)
                         if text.startswith(known, cut + where):
                             alike += 1
                         else:
@@ -250,16 +265,21 @@ class EvtxTally(Tally):
             self.records += count
             self._settle()
 
-    def _first_seen(self, head: str, timestamp: str | None) -> bool | None:
-        """Count a record whose System block's start has no counts of its own yet (or that has
-        no time): into its pair's entry, or into new counts of its own; whether it is
-        wanted."""
+    def _first_seen(self, text: str, cut: int, timestamp: str | None) -> bool | None:
+        """Count a record whose System block's start (up to `cut`, where its "Task" key
+        stands) has no counts of its own yet (or that has no time): into its pair's entry, or
+        into new counts of its own; whether it is wanted."""
+        head = text[:cut] if cut > 0 else text[:400]
         provider, event_id, level = _system_head(head)
         entry = self._entry(self._name(provider)[0], event_id, level)
         wanted = self._wanted(provider) if provider != UNKNOWN else None
         # past MAX_KEYS nothing is cached: every such record comes here and is counted
         if timestamp and entry is not self._overflowed and len(self._heads) < MAX_KEYS:
-            self._heads[head] = [1, timestamp, timestamp, wanted, entry]
+            # a start known to end at "Task" is also the text a record of it starts with
+            start = text[:cut + 6] if cut > 0 else _NEVER
+            slot = [1, timestamp, timestamp, wanted, entry, start, cut]
+            slot.append(_END)  # the start seen after it: none yet
+            self._heads[head] = slot
         else:
             entry[0] += 1
             if timestamp:
@@ -267,9 +287,12 @@ class EvtxTally(Tally):
         return wanted
 
     def _settle(self) -> None:
-        """Add each System block start's counts to its pair's (once: they start again)."""
+        """Add each System block start's counts to its pair's (once: they start again), and
+        forget which start followed which: the counts refer to each other no more, and are
+        freed with the tally (no reference cycle left for the collector)."""
         for slot in self._heads.values():
-            count, first, last, _, entry = slot
+            slot[_NEXT] = _END
+            count, first, last, _, entry = slot[:5]
             if count:
                 entry[0] += count
                 _seen(entry, first, first)
@@ -287,8 +310,17 @@ class EvtxTally(Tally):
         return f'"Computer":"{computer}"' if plain else ""
 
 
+#: Where the counts of one System block start (`EvtxTally._heads`) keep the text a record of
+#: it starts with, where its "Task" key stands, and the counts of the start seen after it last.
+_START, _CUT, _NEXT = 5, 6, 7
+
 #: Starts no record's JSON text (a control character is escaped in JSON).
 _NEVER = "\x00"
+
+#: The counts of no System block start, which no record starts as: what a start is followed by
+#: before another is seen after it (and what the scan starts from).
+_END: list[Any] = [0, None, None, None, None, _NEVER, 0]
+_END.append(_END)
 
 #: Substrings of a record's JSON that can mean a relevant provider, for a record whose System
 #: block names none (checked before decoding it).
