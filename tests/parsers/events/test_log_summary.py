@@ -237,6 +237,7 @@ def test_an_evtx_file_reads_the_same_from_any_name_and_from_its_bytes(
     assert logs[0].records_read > 0 and not any("not readable" in p for p in logs[0].problems)
     assert all(log == logs[0] for log in logs[1:])
 
+
 def test_the_fixtures_are_what_their_generator_writes() -> None:
     assert stale_outputs("make_event_log_fixtures") == set()
 
