@@ -15,14 +15,13 @@ summary 8 and 5 us. The one process every input passes through so does less for 
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from typing import Any, NamedTuple
 
 from ..models.common import Identity
-from ..models.findings import Finding, InputResult, InputStatus, Severity, TimelineKind, Verdict
+from ..models.findings import Finding, InputResult, InputStatus, Severity, Verdict
 from .contradictions import rejected, shown_leaves
 from .match import Values, keyed, values
-from .timeline import UTC_KINDS, moments_of
+from .timeline import UTC_KINDS, Seen, moments_of
 
 
 class Said(NamedTuple):
@@ -59,7 +58,7 @@ class Reading(NamedTuple):
     warned: bool
     """Whether a finding of the input is a warning (the run's exit code reads it)."""
     groups: tuple[Group, ...] = ()
-    moments: tuple[tuple[datetime, TimelineKind, str, bool, bool], ...] = ()
+    moments: tuple[Seen, ...] = ()
     """As `timeline.moments_of` gives them."""
     leaves: tuple[Values, ...] = ()
     """The client certificates its chains show (for the contradiction check) ..."""

@@ -29,6 +29,12 @@ _PRIORITY: dict[str, int] = {"first-failure": 0, "last-failure": 0, "crl-next-up
                              "not-after": 3, "not-before": 4}
 
 
+#: A moment as an input shows it: time, kind, what, whether the time is UTC, and whether it is
+#: a validity bound away from the incident (a CA's, or that of a certificate a CAPI2 log
+#: validated: shown only near the case's other moments).
+Seen = tuple[datetime, TimelineKind, str, bool, bool]
+
+
 class Timeline:
     """A case's moments, gathered one input at a time: each distinct moment is kept once (from
     the first input that shows it), so what is held grows with the moments, not the inputs."""
@@ -37,7 +43,7 @@ class Timeline:
         self._seen: dict[tuple[datetime, str], _Moment] = {}
         self._far: set[tuple[datetime, str]] = set()
 
-    def take(self, moments: Iterable[tuple[datetime, TimelineKind, str, bool, bool]],
+    def take(self, moments: Iterable[Seen],
              source: str) -> None:
         """The moments of one input, as :func:`moments_of` gives them."""
         seen = self._seen
@@ -73,11 +79,9 @@ class _Moment(NamedTuple):
     utc: bool
 
 
-def moments_of(result: InputResult) -> list[tuple[datetime, TimelineKind, str, bool, bool]]:
-    """The moments of an input's identities: time, kind, what, whether the time is UTC, and
-    whether it is a validity bound away from the incident (a CA's, or that of a certificate a
-    CAPI2 log validated: shown only near the case's other moments)."""
-    moments: list[tuple[datetime, TimelineKind, str, bool, bool]] = []
+def moments_of(result: InputResult) -> list[Seen]:
+    """The moments of an input's identities (see :data:`Seen`)."""
+    moments: list[Seen] = []
     for identity in result.identities:
         utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
         moments.extend(_kept(identity, utc))
@@ -85,8 +89,7 @@ def moments_of(result: InputResult) -> list[tuple[datetime, TimelineKind, str, b
 
 
 @functools.lru_cache(maxsize=1024)
-def _kept(identity: Identity, utc: bool) -> tuple[tuple[datetime, TimelineKind, str, bool,
-                                                         bool], ...]:
+def _kept(identity: Identity, utc: bool) -> tuple[Seen, ...]:
     """The moments of one identity, as :func:`moments_of` gives them: kept for the many
     inputs of a sweep that show the same certificate (wording them took longer than finding
     an equal identity's)."""
