@@ -11,12 +11,15 @@ suite).
   and stopped after it; skipped without the `dask` extra), wall time of the whole command,
   start-up included, next to the in-process pipeline over the same dumps: the targets are
   `-j 1` at 80 % of in-process and `-j 2` at 1.8x of `-j 1`. Beside them, two in-process
-  pipelines at once in two processes: the most two workers can give on the machine measured.
+  pipelines at once in two processes: the most two workers can give on the machine measured;
+  and two `batch -j 1` at once, each over half of the cases, their reports joined: what two
+  processes give when no input's task, output or reading crosses between them.
   The commands run in turn, a number of rounds; medians.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,6 +108,36 @@ def in_process_pair(seconds: float = 3.0) -> float:
     return sum(float(child.communicate()[0]) for child in children)
 
 
+def halves(cases: list[Path], count: int) -> float:
+    """Dumps per second of two `certtriage batch -j 1` at once, each over half of the cases
+    (each case whole) and writing its own report, the two reports then joined into one (wall
+    time of the whole, start-up and join included): what two processes give when nothing of
+    an input crosses from one to the other, each walking, analysing, rendering and folding
+    its own cases. The ceiling of an executor that hands out whole cases, beside `-j 2`,
+    which sends each input's task, output and reading between two processes."""
+    half = len(cases) // 2
+    with tempfile.TemporaryDirectory() as tmp:
+        reports = [Path(tmp) / f"half-{i}.jsonl" for i in range(2)]
+        joined = Path(tmp) / "report.jsonl"
+        start = time.perf_counter()
+        children = [subprocess.Popen(
+            [sys.executable, "-m", "certtriage", "batch", "-q", "-f", "jsonl", "-o",
+             str(report), "-j", "1", *map(str, part)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment())
+            for report, part in zip(reports, (cases[:half], cases[half:]))]
+        for child in children:
+            child.wait()
+        with joined.open("wb") as out:
+            for report in reports:
+                with report.open("rb") as part:
+                    shutil.copyfileobj(part, out)
+        elapsed = time.perf_counter() - start
+        with joined.open("rb") as lines:
+            written = sum(1 for line in lines if line.startswith(b'{"type":"input"'))
+    assert written == count, written
+    return count / elapsed
+
+
 def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
     """Each way of running the batch, in turn, `rounds` times. The Dask cluster runs only
     while it is measured (started and warmed in each round): idle, its scheduler and workers
@@ -120,6 +153,7 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
         seen["two in-process at once"].append(in_process_pair())
         for way, options in ways.items():
             seen.setdefault(way, []).append(rate(cases, count, *options))
+        seen.setdefault("halves at once", []).append(halves(cases, count))
         if LocalCluster is None:
             continue
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",

@@ -277,6 +277,9 @@ def batch(files: int, rounds: int) -> None:
          f"{one / base:.0%} of in-process ({'met' if one / base >= 0.8 else 'not met'})")
     line("batch -j 2", f"{two:.0f} dumps/s", ">= 1.80x -j 1",
          f"{two / one:.2f}x -j 1 ({'met' if two / one >= 1.8 else 'not met'})")
+    split = median["halves at once"]
+    line("batch -j 1 on each half of the cases at once", f"{split:.0f} dumps/s", "",
+         f"{split / one:.2f}x -j 1 (nothing of an input sent between processes)")
     pair = median["two in-process at once"]
     line("two in-process pipelines at once", f"{pair:.0f} dumps/s", "",
          f"{pair / base:.2f}x in-process (this machine's most for two processes)")
