@@ -151,7 +151,8 @@ def finish_chunk(tasks: Sequence[Task], results: Sequence[InputResult],
     a chunk, then rendering it, each step one input after another, keeps each step's code and
     data in the processor's caches: rendered as each was analysed, the two evicted each
     other's (a 13 KB JSON Lines record took 41 us to serialise in a loop of its own, 68 us
-    straight after an analysis)."""
+    straight after an analysis; over a whole `batch -j 1` of 6,000 dumps, 9.5 % more
+    time)."""
     return [finish(task, result, travels) for task, result in zip(tasks, results)]
 
 
