@@ -9,14 +9,14 @@ small dumps went 6-9 % slower than in groups. A group's results are held until i
 rendered and its case has read them (they are not cut to a summary, as a worker's are:
 nothing holds them longer).
 Against groups of 4, groups of 16 made a batch of 6,000 dumps 6-8 % faster (946 -> 1,013
-dumps/s, measured alternating; 8: 3 %, 32: 1 % more than 16) and held more at the peak:
-0.5 MiB over 100 files, 0.9 MiB over 100,000 (single runs of each; the flat-memory figures
-stayed within their 5 %). Within a group the order matters as much (6,000 dumps, whole runs,
-alternating): each input rendered straight after its analysis took 9.5 % longer; a group
-rendered newest first 2.7 %; each outcome handed on (folded, written) as soon as it is
-rendered 2.6 %; rendering every result, then reading every one for its case, 1.7 %.
-Rendering and reading each result in turn, oldest first, then handing the group on, as
-here, is the fastest order measured.
+dumps/s, measured alternating; 8: 3 %, 32: 1 % more than 16, and 1.7 % less once the
+pipeline had grown faster) and held more at the peak: 0.5 MiB over 100 files, 0.9 MiB over
+100,000 (single runs of each; the flat-memory figures stayed within their 5 %). Within a
+group the order matters as much (6,000 dumps, whole runs, alternating): each input rendered
+straight after its analysis took 9.5 % longer; a group rendered newest first 2.7 %; each
+outcome handed on (folded, written) as soon as it is rendered 2.6 %; rendering every result,
+then reading every one for its case, 1.7 %. Rendering and reading each result in turn,
+oldest first, then handing the group on, as here, is the fastest order measured.
 
 The time budget is kept with a real-time interval timer (``SIGALRM``) where the platform has
 one and this is the main thread. The timer is set once for the run and rings every
