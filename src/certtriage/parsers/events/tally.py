@@ -198,7 +198,7 @@ class EvtxTally(Tally):
         # The last record's System block start with its "Task" key, where that key stood and
         # the counts of that start; its computer ('"Computer":"NAME"') and NAME, and that key
         # with the "Security" key after it and where it stood, counted from "Task".
-        last_slot: list[Any] = [0, None, None, None, None, _NEVER, 0, _END]  # as no start's
+        last_slot: list[Any] = [*_END[:_NEXT], _END]  # no start's counts (a copy: its next is set)
         last, cut_last = _NEVER, 0
         slot: list[Any] | None
         same = name = ""
@@ -277,9 +277,8 @@ class EvtxTally(Tally):
         if timestamp and entry is not self._overflowed and len(self._heads) < MAX_KEYS:
             # a start known to end at "Task" is also the text a record of it starts with
             start = text[:cut + 6] if cut > 0 else _NEVER
-            slot = [1, timestamp, timestamp, wanted, entry, start, cut]
-            slot.append(_END)  # the start seen after it: none yet
-            self._heads[head] = slot
+            # the start seen after it: none yet
+            self._heads[head] = [1, timestamp, timestamp, wanted, entry, start, cut, _END]
         else:
             entry[0] += 1
             if timestamp:
