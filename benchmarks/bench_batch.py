@@ -6,7 +6,8 @@ suite).
   once as cases of 100 files (a folder per 100): the target is the same figure for both
   sizes (results are streamed, not held);
 * dumps per second of `certtriage batch -f jsonl -o FILE` over certutil dumps in folders of
-  100 with one process, two worker processes, and a Dask LocalCluster of two single-thread
+  100 with one process, two worker processes (each taking whole cases: sixty cases of like
+  size, `executors._cases`), and a Dask LocalCluster of two single-thread
   worker processes (started and warmed by a first run in each round before the clock runs,
   and stopped after it; skipped without the `dask` extra), wall time of the whole command,
   start-up included, next to the in-process pipeline over the same dumps: the targets are
@@ -113,8 +114,8 @@ def halves(cases: list[Path], count: int) -> float:
     (each case whole) and writing its own report, the two reports then joined into one (wall
     time of the whole, start-up and join included): what two processes give when nothing of
     an input crosses from one to the other, each walking, analysing, rendering and folding
-    its own cases. The ceiling of an executor that hands out whole cases, beside `-j 2`,
-    which sends each input's task, output and reading between two processes."""
+    its own cases. The ceiling of `-j 2` here, whose two workers take whole cases too (the
+    run's own process then copies their output together in argument order)."""
     half = len(cases) // 2
     with tempfile.TemporaryDirectory() as tmp:
         reports = [Path(tmp) / f"half-{i}.jsonl" for i in range(2)]

@@ -15,6 +15,7 @@ was. A reader that goes away early (`| head`) ends the output quietly (see :func
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -22,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from enum import Enum
-from typing import NamedTuple, TextIO
+from typing import IO, NamedTuple, TextIO
 
 from ..render.term import UNICODE_PROBE
 
@@ -181,6 +182,29 @@ class Sink:
             data = b"".join(self._held)
             self._held, self._size = [], 0
         self._write(data)
+
+    def copy(self, source: IO[bytes], start: int, end: int) -> None:
+        """Take bytes `start` to `end` of the file `source`, copied by the system where it
+        can (`os.sendfile`: they never pass through this process), else read and written."""
+        self.flush()
+        if hasattr(os, "sendfile"):
+            try:
+                while start < end:
+                    sent = os.sendfile(self.fd, source.fileno(), start, end - start)
+                    if not sent:
+                        break
+                    start += sent
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                    raise
+        source.seek(start)
+        while start < end:
+            block = source.read(min(1 << 20, end - start))
+            if not block:
+                return
+            self._write(block)
+            start += len(block)
 
     def flush(self) -> None:
         """Write what is held."""

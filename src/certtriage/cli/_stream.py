@@ -15,15 +15,20 @@ import functools
 import tempfile
 import zlib
 from array import array
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..batch import BatchRun, diagnose_case
 from ..engine import worst_verdict
-from ..models.findings import CaseResult, Report, Verdict
+from ..models.findings import Report, Verdict
 from ..render import OutputFormat, encoded_input, renderer
+from ..render.jsonl import encoded_jsonl_case
 from ._output import replacing, write
+
+if TYPE_CHECKING:
+    from ..executors._cases import Spooled
 
 #: The formats written as they come (the others need the whole report).
 STREAMED = (OutputFormat.JSONL, OutputFormat.CSV)
@@ -78,33 +83,38 @@ class Tally:
 
 
 def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
-            ) -> Generator[bytes, None, None]:
-    """The report's bytes (UTF-8), in order, as each input's turn comes."""
+            ) -> Generator[bytes | Spooled, None, None]:
+    """The report's bytes (UTF-8), in order, as each input's turn comes (a case run whole in
+    a worker: where they lie in its spool, to be copied as they are)."""
     render = renderer(fmt)
     verdicts: dict[str, Verdict] = {}
     lines = CaseLines()  # a case's line is written last, after every input's
 
-    def finished(case: CaseResult) -> None:
-        verdicts[case.case] = case.verdict
-        if fmt is OutputFormat.JSONL:
-            lines.keep(case.case, render(Report(
-                version=__version__, verdict=case.verdict, inputs=(), cases=(case,))).encode())
+    def finished(case: str, verdict: Verdict, line: bytes) -> None:
+        verdicts[case] = verdict
+        if line:
+            lines.keep(case, line)
 
-    run.on_case = finished
+    run.on_case_line = finished
+    # JSON Lines' case lines rendered where each case is folded; CSV has none
+    case_line = encoded_jsonl_case if fmt is OutputFormat.JSONL else None
+    run.render_case = case_line
     run.render = functools.partial(encoded_input, fmt, include_model)  # where each is analysed
     first = True
     try:
-        for done in run.outcomes():
-            result, output = done.result, done.output or b""
-            if result.verdict is not None:
-                tally.recognised = True
-                tally.warned |= (done.reading.warned if done.reading is not None
-                                 else any(f.severity == "warning" for f in result.findings))
-            yield output if first or fmt is not OutputFormat.CSV else output.split(b"\n", 1)[1]
-            first = False
+        for piece in run.written(header=fmt is OutputFormat.CSV):
+            tally.recognised |= piece.recognised
+            tally.warned |= piece.warned
+            if piece.output:
+                first = False
+                yield piece.output
+            elif piece.spooled is not None and piece.spooled.end > piece.spooled.start:
+                first = False
+                yield piece.spooled
         for name in run.names:
             if name not in verdicts:  # a path that gave no input at all
-                finished(diagnose_case(name, []))
+                empty = diagnose_case(name, [])
+                finished(name, empty.verdict, case_line(empty) if case_line else b"")
         tally.verdict = worst_verdict(verdicts[n] for n in run.names)
         if fmt is OutputFormat.JSONL:
             for name in run.names:
@@ -116,6 +126,13 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
         lines.close()
 
 
+def _blocks(chunk: bytes | Spooled) -> Iterator[bytes]:
+    if isinstance(chunk, bytes):
+        yield chunk
+        return
+    yield from chunk.blocks()
+
+
 def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
            include_model: bool) -> Tally:
     """Write the report as it comes; what the exit code needs.
@@ -125,10 +142,13 @@ def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
     if output is not None:
         with replacing(output) as handle:
             for chunk in chunks:
-                handle.put(chunk)
+                if isinstance(chunk, bytes):
+                    handle.put(chunk)
+                else:
+                    handle.copy(chunk.file, chunk.start, chunk.end)
     else:
         for chunk in chunks:
-            if not write(chunk.decode()):  # the reader went away (`| head`): stop quietly
-                chunks.close()
+            if not all(write(block.decode()) for block in _blocks(chunk)):
+                chunks.close()  # the reader went away (`| head`): stop quietly
                 break
     return tally

@@ -11,6 +11,9 @@ the same order, whatever runs them:
 * a Dask cluster (``scheduler="local"`` or ``"tcp://HOST:PORT"``; the ``certtriage[dask]``
   extra).
 
+(A streamed run of its own over many cases of like size does not come here for ``jobs>1``:
+its workers take whole cases, `_cases`, and nothing of an input crosses between processes.)
+
 What crosses a process boundary is plain data: a :class:`Task` (an origin, a path or bytes,
 the case it belongs to) goes out, a :class:`Done` (its :class:`InputResult`) comes back.
 :func:`run_task`, the per-input function, is a top-level function that never raises for an
@@ -173,12 +176,13 @@ class SchedulerUnavailable(RuntimeError):
 
 def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
             scheduler: str | None = None, records: Records | None = None,
-            own: bool = False) -> Iterator[Done]:
+            own: bool = False, begun: Callable[[], None] | None = None) -> Iterator[Done]:
     """One outcome per item of `work`, in order (a result given as work comes back as it
     is). `records` (EVTX progress) is called only for inputs analysed in this process.
     `own`: this process is the run's own (the command line's), so it keeps its memory flat
     as worker processes keep theirs (`_settle`), and with `jobs` > 1 is one of the `jobs`
-    processes that analyse (`_pool.run_pool`)."""
+    processes that analyse (`_pool.run_pool`). `begun` is called as each input analysed in
+    this process begins (a worker of `_cases` marks it for its parent)."""
     budget = timeout if timeout and timeout > 0 else None
     if scheduler is not None:
         from ._dask import run_dask
@@ -187,7 +191,7 @@ def execute(work: Iterable[Work], *, jobs: int = 1, timeout: float | None = DEFA
     if jobs <= 1:
         from ._serial import run_serial
 
-        return run_serial(work, budget, records, own)
+        return run_serial(work, budget, records, own, begun)
     from ._pool import run_pool
 
     return run_pool(work, jobs, budget, own)

@@ -134,10 +134,11 @@ def _groups(work: Iterable[Work]) -> Iterator[list[Work]]:
 
 
 def run_serial(work: Iterable[Work], budget: float | None,
-               records: Records | None, own: bool = False) -> Iterator[Done]:
+               records: Records | None, own: bool = False,
+               begun: Callable[[], None] | None = None) -> Iterator[Done]:
     """Each item's outcome, in order, analysed here, a group at a time (see the module's
     docstring). `own`: this process is the run's own, and its memory is kept flat
-    (:class:`Settle`)."""
+    (:class:`Settle`). `begun` is called as each input's analysis begins."""
     settled = Settle() if own else None
     with watching(budget) as watch:
         for group in _groups(work):
@@ -147,6 +148,8 @@ def run_serial(work: Iterable[Work], budget: float | None,
                     results.append(item)
                     continue
                 on_records = functools.partial(records, item.origin) if records else None
+                if begun is not None:
+                    begun()
                 results.append(timed(item, on_records, watch))
                 if settled is not None:
                     settled()

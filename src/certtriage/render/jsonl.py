@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..models.findings import InputResult, Report
+from ..models.findings import CaseResult, InputResult, Report
 from .escape import JSON_RAW_UTF8, json_safe
 from .json import SCHEMA_VERSION
 
@@ -39,6 +39,12 @@ def encoded_jsonl_input(result: InputResult, *, include_model: bool = False) -> 
     """:func:`render_jsonl_input` in UTF-8: what a streamed batch writes for each input,
     without building a report or a text."""
     return _encoded("input", result, None if include_model else {"model"}, b"\n")
+
+
+def encoded_jsonl_case(case: CaseResult) -> bytes:
+    """The line of one case, in UTF-8, as :func:`render_jsonl` writes it: what a streamed
+    batch keeps for each case until its inputs are written."""
+    return _encoded("case", case, None, b"\n")
 
 
 def _line(kind: str, item: BaseModel, exclude: set[str] | None) -> str:
