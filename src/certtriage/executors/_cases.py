@@ -55,6 +55,9 @@ CaseJob = Callable[[int, IO[bytes], "Callable[[], None] | None"], Any]
 
 #: Cases a worker holds at once: the one it runs.
 HELD_PER_WORKER = 1
+#: Cases given out at most ahead of the oldest not yet copied out, per worker: their spools
+#: wait on disk meanwhile, so that what waits stays a few cases' output, not the report's.
+AHEAD_PER_WORKER = 4
 #: Bytes of a spool copied out at a time.
 BLOCK = 1 << 20
 
@@ -234,6 +237,9 @@ class _Cases:
         self.ctx, self.job, self.budget, self.spools = context(), job, budget, spools
         self.todo: deque[int] = deque(range(count))
         self.done: dict[int, Ran] = {}
+        self.copied = 0
+        """Cases copied out (the caller's next is this one)."""
+        self.ahead = AHEAD_PER_WORKER * jobs
         self.workers = [self._worker() for _ in range(min(jobs, count))]
         self.lost_begun = 0
         """Inputs begun by workers that are gone (for the progress count)."""
@@ -243,8 +249,9 @@ class _Cases:
         return _Worker(self.ctx, self.job, self.spools)
 
     def _place(self) -> None:
-        """Give the next cases, in order, to the workers holding fewest."""
-        while self.todo and self.workers:
+        """Give the next cases, in order, to the workers holding fewest, while they are not
+        too far ahead of the oldest not copied out."""
+        while self.todo and self.workers and self.todo[0] < self.copied + self.ahead:
             worker = min(self.workers, key=lambda w: len(w.held))
             if len(worker.held) >= HELD_PER_WORKER:
                 return
@@ -328,7 +335,9 @@ def run_cases(count: int, job: CaseJob, jobs: int, budget: float | None,
                     if progress is not None:
                         progress(cases.begun(), index)
                 ran = cases.done.pop(index)
+                cases.copied = index + 1
                 yield ran
+                cases._place()
                 if ran.spool is not None:
                     ran.spool.unlink(missing_ok=True)
         finally:
