@@ -44,7 +44,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import IO, Any
 
-from ._pool import context
+from ._pool import context, stop
 from ._serial import tick
 from ._settle import Settle
 
@@ -215,18 +215,7 @@ class _Worker:
         return int(self.marks[_BEGUN])
 
     def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                self.process.kill()
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
+        stop(self.process, self.conn, kill)
 
 
 class _Cases:

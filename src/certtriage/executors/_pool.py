@@ -137,6 +137,23 @@ def _sendable(task: Task, done: Done) -> Done:
                                                 f"({type(exc).__name__})"))
 
 
+def stop(process: BaseProcess, conn: Connection, kill: bool = False) -> None:
+    """End a worker process: asked to (None sent on `conn`) or killed, killed anyway when it
+    has not ended within 5 seconds; its end of the pipe closed."""
+    if kill:
+        process.kill()
+    else:
+        try:
+            conn.send(None)
+        except OSError:
+            process.kill()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    conn.close()
+
+
 class _Worker:
     """One worker process, and the inputs it holds in order, chunk by chunk: the first chunk is
     being analysed, the others wait in its pipe."""
@@ -227,18 +244,7 @@ class _Worker:
         return chunks
 
     def stop(self, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                self.process.kill()
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
+        stop(self.process, self.conn, kill)
 
 
 class _Pool:
