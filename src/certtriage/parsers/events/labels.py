@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from ...knowledge.l10n import event_labels
 from .event import EventShape
+
+if TYPE_CHECKING:  # lark is loaded when an event text is parsed, not to read these tables
+    from lark import Token, Tree
 
 #: Labels that open a record in each label/value shape.
 _RECORD_START = {"Log Name", "Event Type", "TimeCreated", "Event Source"}
@@ -135,6 +136,8 @@ class RecordBuilder:
 
     def item(self, tree: Tree[Token]) -> None:
         """One item of the tree."""
+        from lark import Token
+
         tokens = [t for t in tree.children if isinstance(t, Token)]
         kind = str(tree.data)
         if kind == "record_index":
