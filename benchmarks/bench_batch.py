@@ -14,7 +14,9 @@ suite).
   `-j 1` at 80 % of in-process and `-j 2` at 1.8x of `-j 1`. Beside them, two in-process
   pipelines at once in two processes: the most two workers can give on the machine measured;
   and two `batch -j 1` at once, each over half of the cases, their reports joined: what two
-  processes give when no input's task, output or reading crosses between them.
+  processes give when no input's task, output or reading crosses between them; and `-j 2`
+  over the same dumps in one folder (one case: the per-input pool, each input's task,
+  output and reading crossing between the processes).
   The commands run in turn, a number of rounds; medians.
 """
 
@@ -139,10 +141,13 @@ def halves(cases: list[Path], count: int) -> float:
     return count / elapsed
 
 
-def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
-    """Each way of running the batch, in turn, `rounds` times. The Dask cluster runs only
-    while it is measured (started and warmed in each round): idle, its scheduler and workers
-    still take a share of two cores, which slowed `-j 2` by about 6 % when it ran throughout."""
+def rates(cases: list[Path], count: int, rounds: int,
+          folder: Path | None = None) -> dict[str, list[float]]:
+    """Each way of running the batch, in turn, `rounds` times; with `folder` (the same dumps
+    in one folder: one case, which `-j 2` takes input by input), `-j 2` over it as well. The
+    Dask cluster runs only while it is measured (started and warmed in each round): idle, its
+    scheduler and workers still take a share of two cores, which slowed `-j 2` by about 6 %
+    when it ran throughout."""
     ways: dict[str, tuple[str, ...]] = {"jobs 1": ("-j", "1"), "jobs 2": ("-j", "2")}
     try:
         from distributed import LocalCluster
@@ -155,6 +160,8 @@ def rates(cases: list[Path], count: int, rounds: int) -> dict[str, list[float]]:
         for way, options in ways.items():
             seen.setdefault(way, []).append(rate(cases, count, *options))
         seen.setdefault("halves at once", []).append(halves(cases, count))
+        if folder is not None:
+            seen.setdefault("jobs 2, one folder", []).append(rate([folder], count, "-j", "2"))
         if LocalCluster is None:
             continue
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",

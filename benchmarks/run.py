@@ -266,8 +266,9 @@ def batch(files: int, rounds: int) -> None:
     from bench_batch import _fill, rates
 
     with tempfile.TemporaryDirectory() as tmp:
-        cases = _fill(Path(tmp), files, 100)
-        seen = rates(cases, files, rounds)
+        cases = _fill(Path(tmp) / "cases", files, 100)
+        folder, = _fill(Path(tmp) / "folder", files, None)
+        seen = rates(cases, files, rounds, folder)
     median = {way: statistics.median(values) for way, values in seen.items()}
     base, one, two = median["in-process"], median["jobs 1"], median["jobs 2"]
     print(f"batch ({files} dumps in folders of 100, `batch -f jsonl -o FILE`, {rounds} rounds "
@@ -277,6 +278,9 @@ def batch(files: int, rounds: int) -> None:
          f"{one / base:.0%} of in-process ({'met' if one / base >= 0.8 else 'not met'})")
     line("batch -j 2", f"{two:.0f} dumps/s", ">= 1.80x -j 1",
          f"{two / one:.2f}x -j 1 ({'met' if two / one >= 1.8 else 'not met'})")
+    alone = median["jobs 2, one folder"]
+    line("batch -j 2, the dumps in one folder", f"{alone:.0f} dumps/s", "",
+         f"{alone / one:.2f}x -j 1 (one case: input by input)")
     split = median["halves at once"]
     line("batch -j 1 on each half of the cases at once", f"{split:.0f} dumps/s", "",
          f"{split / one:.2f}x -j 1 (nothing of an input sent between processes)")
