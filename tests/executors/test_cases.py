@@ -258,6 +258,22 @@ def test_a_worker_that_dies_loses_only_the_input_it_died_on(
                if name not in dead and "junk" not in name and "blank" not in name)
 
 
+def test_a_case_that_fails_in_its_worker_fails_where_the_report_is_written(
+        even: list[Path], capfd: pytest.CaptureFixture[str]) -> None:
+    """A renderer that raises (or a spool that cannot be written) loses the worker nothing:
+    the case is run again in the run's process, where the error reaches the caller as with
+    `jobs=1`, not as a worker's traceback."""
+    def broken(result: InputResult) -> bytes:
+        raise ValueError("cannot render")
+
+    run = BatchRun(even, jobs=2, own=True)
+    run.render = broken
+    assert run.by_case()
+    with pytest.raises(ValueError, match="cannot render"):
+        list(run.written())
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_a_spool_is_copied_without_its_first_line_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "spool"
     path.write_bytes(b"head\nrow 1\nrow 2\n")

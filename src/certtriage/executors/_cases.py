@@ -157,9 +157,12 @@ def serve_cases(conn: Connection, parent: int, job: CaseJob, spools: Path, marks
             return
         if index is None:
             return
-        with spool_of(spools, index).open("wb") as spool:
-            summary = job(index, spool, begun)
-            size = spool.tell()
+        try:
+            with spool_of(spools, index).open("wb") as spool:
+                summary = job(index, spool, begun)
+                size = spool.tell()
+        except Exception:  # noqa: BLE001 - given back as lost: the parent runs it again,
+            summary, size = None, 0  # where what went wrong is reported as `-j 1` reports it
         try:
             conn.send((size, summary))
         except (BrokenPipeError, EOFError):
