@@ -12,7 +12,9 @@ for each case it sends back one message, the output's size and what the run need
 each case's output from its spool in argument order (by the system, `os.sendfile`, into a
 report file), removing the spool once copied. A worker is given its next case as it sends
 back the last (the parent has nothing else to do, so it answers at once), and the last cases
-so go to whichever worker is free first.
+so go to whichever worker is free first; no case is given out more than `AHEAD_PER_WORKER`
+cases a worker ahead of the oldest not yet copied out, so the spools waiting on disk stay a
+few cases' output however slowly the report is read.
 
 What decides that a run goes this way is the caller's (`batch.BatchRun`): a case runs on one
 core, so one case much larger than the others would leave the other cores idle, and a run of
@@ -22,8 +24,10 @@ Each worker marks in memory shared with this process how many inputs it has begu
 began the last. An input that overruns its budget in Python code is stopped by the worker's own
 timer and reported as timed out, as `-j 1` reports it (`_serial`); a worker still on an input
 :func:`grace` after its budget ran out (stuck in native code) is killed. A case whose worker
-was killed or died is given back without a summary (:attr:`Ran.summary` is None): the caller
-runs it again by the per-input pool, which kills and reports the input alone. A fresh worker
+was killed or died, or whose job raised there (a renderer that fails, a spool that cannot be
+written), is given back without a summary (:attr:`Ran.summary` is None): the caller runs it
+again by the per-input pool, which kills and reports a stuck input alone, and reports a
+failure where the report is written. A fresh worker
 takes the dead one's place and the cases it held next go to the first worker with room.
 """
 
