@@ -28,7 +28,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
@@ -149,12 +149,12 @@ def run_case(names: tuple[str, ...], limits: Limits, timeout: float | None, rend
     run = BatchRun([names[index]], jobs=jobs, limits=limits, timeout=timeout, trim=trim)
     run.render = render
     run.begun = begun
-    closed: list[CaseRan] = []
+    closed: dict[str, Any] = {}  # the case as the run's process takes it (CaseRan's)
     if lines:
         run.render_case = render_case
-        run.on_case_line = lambda *line: closed.append(CaseRan(0, False, False, line=line))
+        run.on_case_line = lambda *line: closed.update(line=line)
     else:
-        run.on_case = lambda result: closed.append(CaseRan(0, False, False, result=result))
+        run.on_case = lambda result: closed.update(result=result)
     inputs = 0
     recognised = warned = False
     for piece in run.written(header):
@@ -162,8 +162,7 @@ def run_case(names: tuple[str, ...], limits: Limits, timeout: float | None, rend
         inputs += 1
         recognised |= piece.recognised
         warned |= piece.warned
-    return CaseRan(inputs, recognised, warned, *((closed[0].line, closed[0].result)
-                                                 if closed else ()))
+    return CaseRan(inputs, recognised, warned, **closed)
 
 
 def _known(source: Source, status: InputStatus, why: str) -> InputResult:

@@ -196,7 +196,7 @@ class _Worker:
         self.held.append(index)
 
     def take(self) -> Ran:
-        """The first case held, run (or lost: its worker ended; see `_Cases.collect`)."""
+        """The first case held, run; raises when the worker ended (see `_Cases.collect`)."""
         size, summary = self.conn.recv()
         self.free_since = time.monotonic()
         index = self.held.popleft()
@@ -207,7 +207,7 @@ class _Worker:
         if not budget or not self.held:
             return float("inf")
         self.seen = (self.marks[_BEGUN], self.marks[_SINCE])
-        return max(self.seen[1], self.free_since) + budget + grace(budget)
+        return self._limit(budget)
 
     def overran(self, now: float, budget: float | None) -> bool:
         """Whether the input being run is past its budget and grace (the marks read again
@@ -216,7 +216,11 @@ class _Worker:
             return False
         if (self.marks[_BEGUN], self.marks[_SINCE]) != self.seen:
             return False
-        return max(self.seen[1], self.free_since) + budget + grace(budget) <= now
+        return self._limit(budget) <= now
+
+    def _limit(self, budget: float) -> float:
+        """When the input last seen begun is given up: its budget and grace past its start."""
+        return max(self.seen[1], self.free_since) + budget + grace(budget)
 
     def begun(self) -> int:
         return int(self.marks[_BEGUN])
@@ -281,11 +285,8 @@ class _Cases:
             if worker.conn in ready:
                 try:
                     ran = worker.take()
-                except (EOFError, OSError):  # it died with the case: lost
-                    self._lose(worker)
-                    continue
-                except Exception:  # noqa: BLE001 - a summary that cannot be read back
-                    self._lose(worker)
+                except Exception:  # noqa: BLE001 - it died with the case (EOFError,
+                    self._lose(worker)  # OSError), or its summary cannot be read back
                     continue
                 self.done[ran.index] = ran
             elif worker.overran(now, self.budget):
