@@ -29,8 +29,12 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2
 #: The same, as UTF-8 bytes (a record the serialiser wrote, searched without decoding it):
 #: DEL, C1 controls, U+061C, U+200E, U+200F, U+2028 to U+202E, U+2066 to U+2069. Lone
 #: surrogates have no UTF-8 form (the serialiser refuses them). Kept with `_JSON_RAW`.
-JSON_RAW_UTF8 = re.compile(
+_JSON_RAW_UTF8 = re.compile(
     rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+#: The bytes each match of `_JSON_RAW_UTF8` starts with. A record without any of them (most
+#: records past ASCII: accented letters, CJK) is not searched: four byte scans took 1.8 us of a
+#: 24 KB record the pattern's search took 62 us over.
+_JSON_RAW_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
@@ -60,6 +64,14 @@ def json_safe(document: str) -> str:
     if document.isascii() and "\x7f" not in document:  # all else escaped here is past ASCII
         return document
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def holds_json_raw(record: bytes) -> bool:
+    """Whether a JSON record in UTF-8 holds a character :func:`json_safe` escapes."""
+    if record.isascii():
+        return b"\x7f" in record
+    return (any(lead in record for lead in _JSON_RAW_LEADS)
+            and _JSON_RAW_UTF8.search(record) is not None)
 
 
 def spreadsheet_cell(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..models.findings import CaseResult, InputResult, Report
-from .escape import JSON_RAW_UTF8, json_safe
+from .escape import holds_json_raw, json_safe
 from .json import SCHEMA_VERSION
 
 
@@ -60,6 +60,6 @@ def _encoded(kind: str, item: BaseModel, exclude: set[str] | None, end: bytes = 
         data: dict[str, Any] = item.model_dump(mode="json", exclude=exclude)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return head + json_safe(text[1:]).encode() + end
-    if JSON_RAW_UTF8.search(body) if not body.isascii() else b"\x7f" in body:
+    if holds_json_raw(body):
         return head + json_safe(body[1:].decode()).encode() + end
     return b"".join((head, memoryview(body)[1:], end))
