@@ -14,7 +14,6 @@ summary 8 and 5 us. The one process every input passes through so does less for 
 
 from __future__ import annotations
 
-import functools
 from typing import Any, NamedTuple
 
 from ..models.common import Identity
@@ -74,17 +73,25 @@ def read(result: InputResult) -> Reading:
     if result.status not in ("parsed", "partial"):
         return Reading(result.source, result.status, result.verdict, warned)
     utc = result.kind in UTC_KINDS
-    mine: dict[tuple[Identity, ...], list[Finding]] = {}
+    # Findings about the same identities, by the identities' values: equal for equal
+    # identities, and compared as plain tuples (a model's own `==` is Python code).
+    mine: dict[tuple[Values, ...], tuple[tuple[Identity, ...], list[Finding]]] = {}
     for finding in result.findings:
         if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
             continue
-        mine.setdefault(_zoned(about(result, finding), utc), []).append(finding)
+        ids = _zoned(about(result, finding), utc)
+        key = tuple(map(values, ids))
+        held = mine.get(key)
+        if held is None:
+            mine[key] = (ids, [finding])
+        else:
+            held[1].append(finding)
     groups = tuple(
-        Group(tuple(values(i) for i in ids),
+        Group(key,
               tuple(Said(f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
                     for f in findings),
               any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids), ids)
-        for ids, findings in mine.items())
+        for key, (ids, findings) in mine.items())
     leaves, passes = shown_leaves(result)
     rejects = tuple((tuple(values(i) for i in shown), cause)
                     for shown, cause in rejected(result, about))
@@ -115,8 +122,19 @@ def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
     return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
 
 
-@functools.lru_cache(maxsize=1024)
+#: Identities with their zone set, by the values of the identity without it and the zone: one
+#: copy for the many inputs of a case that show the same certificate (a copy costs more than
+#: finding an equal identity's). Emptied when it holds `_ZONED_KEPT`.
+_ZONED: dict[tuple[Values, bool], Identity] = {}
+_ZONED_KEPT = 1024
+
+
 def _in_zone(identity: Identity, utc: bool) -> Identity:
-    """`identity` with its zone set: one copy for the many inputs of a case that show the same
-    certificate (a copy costs more than finding an equal identity's)."""
-    return identity.model_copy(update={"utc": utc})
+    """`identity` with its zone set."""
+    key = (values(identity), utc)
+    zoned = _ZONED.get(key)
+    if zoned is None:
+        if len(_ZONED) >= _ZONED_KEPT:
+            _ZONED.clear()
+        zoned = _ZONED[key] = identity.model_copy(update={"utc": utc})
+    return zoned

@@ -9,14 +9,13 @@ dumps in the local time of the machine that ran certutil; each entry says which.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..models.common import Identity
 from ..models.findings import InputResult, TimelineEntry, TimelineKind
-from .match import common_name
+from .match import Values, common_name, values
 
 #: Input kinds whose times are UTC.
 UTC_KINDS = frozenset({"evtx", "iis-w3c-log", "certificate-file"})
@@ -84,15 +83,26 @@ def moments_of(result: InputResult) -> list[Seen]:
     moments: list[Seen] = []
     for identity in result.identities:
         utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
-        moments.extend(_kept(identity, utc))
+        key = (values(identity), utc)
+        kept = _KEPT.get(key)
+        if kept is None:
+            if len(_KEPT) >= _KEPT_MOST:
+                _KEPT.clear()
+            kept = _KEPT[key] = _kept(identity, utc)
+        moments.extend(kept)
     return moments
 
 
-@functools.lru_cache(maxsize=1024)
+#: The moments of each identity seen, by its values and zone: kept for the many inputs of a
+#: sweep that show the same certificate (wording them took longer than finding an equal
+#: identity's, found by the identity's values: a model's own `==` is Python code). Emptied
+#: when it holds `_KEPT_MOST`.
+_KEPT: dict[tuple[Values, bool], tuple[Seen, ...]] = {}
+_KEPT_MOST = 1024
+
+
 def _kept(identity: Identity, utc: bool) -> tuple[Seen, ...]:
-    """The moments of one identity, as :func:`moments_of` gives them: kept for the many
-    inputs of a sweep that show the same certificate (wording them took longer than finding
-    an equal identity's)."""
+    """The moments of one identity, as :func:`moments_of` gives them."""
     far = identity.element not in (0, None) or identity.time is not None
     return tuple((time, kind, what, utc, far and kind in ("not-before", "not-after"))
                  for time, kind, what in _moments(identity))
