@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from operator import itemgetter
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..models.common import Identity
 
@@ -76,6 +76,29 @@ def values(identity: Identity) -> Values:
     what travels between processes (`reading`)."""
     got: Values = _VALUES(identity.__dict__)
     return got
+
+
+T = TypeVar("T")
+
+
+class ByValues(Generic[T]):
+    """What `make` gives for an identity in a zone (UTC or not), kept by the identity's values
+    and the zone for the many inputs of a sweep that show the same certificate: looked up as
+    a plain tuple, hashed and compared in C, where a model's own hash and `==` are Python
+    code. At most `most` entries: emptied when full."""
+
+    def __init__(self, make: Callable[[Identity, bool], T], most: int = 1024) -> None:
+        self._make, self._most = make, most
+        self._kept: dict[tuple[Values, bool], T] = {}
+
+    def __call__(self, identity: Identity, utc: bool) -> T:
+        key = (values(identity), utc)
+        kept = self._kept.get(key)
+        if kept is None:
+            if len(self._kept) >= self._most:
+                self._kept.clear()
+            kept = self._kept[key] = self._make(identity, utc)
+        return kept
 
 
 def identity(of: Values) -> Identity:

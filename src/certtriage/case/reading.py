@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from ..models.common import Identity
 from ..models.findings import Finding, InputResult, InputStatus, Severity, Verdict
 from .contradictions import rejected, shown_leaves
-from .match import Values, keyed, values
+from .match import ByValues, Values, keyed, values
 from .timeline import UTC_KINDS, Seen, moments_of
 
 
@@ -122,19 +122,10 @@ def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
     return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
 
 
-#: Identities with their zone set, by the values of the identity without it and the zone: one
-#: copy for the many inputs of a case that show the same certificate (a copy costs more than
-#: finding an equal identity's). Emptied when it holds `_ZONED_KEPT`.
-_ZONED: dict[tuple[Values, bool], Identity] = {}
-_ZONED_KEPT = 1024
+def _zone(identity: Identity, utc: bool) -> Identity:
+    return identity.model_copy(update={"utc": utc})
 
 
-def _in_zone(identity: Identity, utc: bool) -> Identity:
-    """`identity` with its zone set."""
-    key = (values(identity), utc)
-    zoned = _ZONED.get(key)
-    if zoned is None:
-        if len(_ZONED) >= _ZONED_KEPT:
-            _ZONED.clear()
-        zoned = _ZONED[key] = identity.model_copy(update={"utc": utc})
-    return zoned
+#: `identity` with its zone set: one copy for the many inputs of a case that show the same
+#: certificate (a copy costs more than finding an equal identity's).
+_in_zone = ByValues(_zone)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..models.common import Identity
 from ..models.findings import InputResult, TimelineEntry, TimelineKind
-from .match import Values, common_name, values
+from .match import ByValues, common_name
 
 #: Input kinds whose times are UTC.
 UTC_KINDS = frozenset({"evtx", "iis-w3c-log", "certificate-file"})
@@ -83,29 +83,20 @@ def moments_of(result: InputResult) -> list[Seen]:
     moments: list[Seen] = []
     for identity in result.identities:
         utc = identity.utc if identity.utc is not None else result.kind in UTC_KINDS
-        key = (values(identity), utc)
-        kept = _KEPT.get(key)
-        if kept is None:
-            if len(_KEPT) >= _KEPT_MOST:
-                _KEPT.clear()
-            kept = _KEPT[key] = _kept(identity, utc)
-        moments.extend(kept)
+        moments.extend(_kept(identity, utc))
     return moments
 
 
-#: The moments of each identity seen, by its values and zone: kept for the many inputs of a
-#: sweep that show the same certificate (wording them took longer than finding an equal
-#: identity's, found by the identity's values: a model's own `==` is Python code). Emptied
-#: when it holds `_KEPT_MOST`.
-_KEPT: dict[tuple[Values, bool], tuple[Seen, ...]] = {}
-_KEPT_MOST = 1024
-
-
-def _kept(identity: Identity, utc: bool) -> tuple[Seen, ...]:
-    """The moments of one identity, as :func:`moments_of` gives them."""
+def _seen(identity: Identity, utc: bool) -> tuple[Seen, ...]:
     far = identity.element not in (0, None) or identity.time is not None
     return tuple((time, kind, what, utc, far and kind in ("not-before", "not-after"))
                  for time, kind, what in _moments(identity))
+
+
+#: The moments of one identity, as :func:`moments_of` gives them: kept for the many inputs of
+#: a sweep that show the same certificate (wording them took longer than finding an equal
+#: identity's).
+_kept = ByValues(_seen)
 
 
 def _name(text: str | None) -> str:
