@@ -10,7 +10,8 @@ suite).
   size, `executors._cases`), and a Dask LocalCluster of two single-thread
   worker processes (started and warmed by a first run in each round before the clock runs,
   and stopped after it; skipped without the `dask` extra), wall time of the whole command,
-  start-up included, next to the in-process pipeline over the same dumps: the targets are
+  start-up included, next to the in-process pipeline over the same dumps (in a process of
+  its own each round, as each command runs in one): the targets are
   `-j 1` at 80 % of in-process and `-j 2` at 1.8x of `-j 1`. Beside them, two in-process
   pipelines at once in two processes: the most two workers can give on the machine measured;
   and two `batch -j 1` at once, each over half of the cases, their reports joined: what two
@@ -100,6 +101,17 @@ def in_process(seconds: float = 3.0) -> float:
     return count / (time.perf_counter() - start)
 
 
+def in_process_alone(seconds: float = 3.0) -> float:
+    """:func:`in_process` in a process of its own, as each batch command runs in one: measured
+    in the long-lived process that had run the other benchmarks first, the same loop made
+    1,328 dumps/s where runs of the batch figures alone made 1,393-1,401 in the hour around
+    it (and `-j 1` 1,107-1,111 in all of them)."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"import bench_batch; print(bench_batch.in_process({seconds}))")
+    return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True, env=environment()).stdout)
+
+
 def in_process_pair(seconds: float = 3.0) -> float:
     """Dumps per second of two copies of the in-process pipeline running at once, each in a
     process of its own: what two worker processes could give on this machine at most (two
@@ -155,7 +167,7 @@ def rates(cases: list[Path], count: int, rounds: int,
         LocalCluster = None  # noqa: N806
     seen: dict[str, list[float]] = {"in-process": [], "two in-process at once": []}
     for _ in range(rounds):
-        seen["in-process"].append(in_process())
+        seen["in-process"].append(in_process_alone())
         seen["two in-process at once"].append(in_process_pair())
         for way, options in ways.items():
             seen.setdefault(way, []).append(rate(cases, count, *options))
