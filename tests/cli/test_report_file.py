@@ -170,3 +170,28 @@ def test_a_report_file_is_written_in_large_pieces_and_a_fifo_as_it_comes(
                     "a reader of a FIFO sees each line as it is written"
     finally:
         os.close(reader)
+
+
+@pytest.mark.parametrize("refused", [None, errno.EINVAL])
+def test_a_spooled_piece_is_copied_whole_by_the_system_or_read_and_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: int | None) -> None:
+    """A case's output in its spool goes into the report as it lies (bytes `start` to `end`),
+    by `os.sendfile` or, where the system refuses it, read and written."""
+    from certtriage.cli._output import Sink
+    from certtriage.executors._cases import BLOCK, Spooled
+
+    data = bytes(range(256)) * (BLOCK // 128)  # two blocks
+    spool = tmp_path / "spool"
+    spool.write_bytes(b"head\n" + data + b"tail")
+    if refused is not None:
+        def refuse(*_: object) -> int:
+            raise OSError(refused, os.strerror(refused))
+        monkeypatch.setattr(os, "sendfile", refuse)
+    report = tmp_path / "report"
+    with spool.open("rb") as source, report.open("wb") as out:
+        sink = Sink(out.fileno(), buffer=1 << 16)
+        sink.put(b"first\n")
+        sink.copy(Spooled(source, 5, 5 + len(data)))
+        sink.put(b"last\n")
+        sink.flush()
+    assert report.read_bytes() == b"first\n" + data + b"last\n"

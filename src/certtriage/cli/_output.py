@@ -15,6 +15,7 @@ was. A reader that goes away early (`| head`) ends the output quietly (see :func
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import shutil
@@ -23,9 +24,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from enum import Enum
-from typing import IO, NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ..render.term import UNICODE_PROBE
+
+if TYPE_CHECKING:
+    from ..executors._cases import Spooled
 
 
 class Color(str, Enum):
@@ -183,28 +187,24 @@ class Sink:
             self._held, self._size = [], 0
         self._write(data)
 
-    def copy(self, source: IO[bytes], start: int, end: int) -> None:
-        """Take bytes `start` to `end` of the file `source`, copied by the system where it
-        can (`os.sendfile`: they never pass through this process), else read and written."""
+    def copy(self, spooled: Spooled) -> None:
+        """Take the bytes `spooled` names, copied by the system where it can (`os.sendfile`:
+        they never pass through this process), else read and written."""
         self.flush()
+        start, end = spooled.start, spooled.end
         if hasattr(os, "sendfile"):
             try:
                 while start < end:
-                    sent = os.sendfile(self.fd, source.fileno(), start, end - start)
+                    sent = os.sendfile(self.fd, spooled.file.fileno(), start, end - start)
                     if not sent:
-                        break
+                        return
                     start += sent
                 return
             except OSError as exc:
                 if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
                     raise
-        source.seek(start)
-        while start < end:
-            block = source.read(min(1 << 20, end - start))
-            if not block:
-                return
+        for block in dataclasses.replace(spooled, start=start).blocks():
             self._write(block)
-            start += len(block)
 
     def flush(self) -> None:
         """Write what is held."""

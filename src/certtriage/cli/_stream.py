@@ -145,7 +145,7 @@ def stream(run: BatchRun, fmt: OutputFormat, output: str | None, *,
                 if isinstance(chunk, bytes):
                     handle.put(chunk)
                 else:
-                    handle.copy(chunk.file, chunk.start, chunk.end)
+                    handle.copy(chunk)
     else:
         for chunk in chunks:
             if not all(write(block.decode()) for block in _blocks(chunk)):

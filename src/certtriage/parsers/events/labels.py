@@ -125,6 +125,9 @@ class RecordBuilder:
     """Walks the grammar's items and collects records: `fields`, `message`, `xml`, lines."""
 
     def __init__(self, origin: list[int]) -> None:
+        from lark import Token  # loaded by now: an event text is being parsed
+
+        self._token = Token
         self.origin = origin
         self.records: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
@@ -136,9 +139,7 @@ class RecordBuilder:
 
     def item(self, tree: Tree[Token]) -> None:
         """One item of the tree."""
-        from lark import Token
-
-        tokens = [t for t in tree.children if isinstance(t, Token)]
+        tokens = [t for t in tree.children if isinstance(t, self._token)]
         kind = str(tree.data)
         if kind == "record_index":
             self.shape = "wevtutil-text"
