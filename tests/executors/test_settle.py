@@ -1,9 +1,10 @@
 """A long run keeps the memory of a process that is its own flat (`executors._settle`): what
-is alive after the first input is set apart from the collector, and what the first inputs
-loaded once more at the first periodic collection, and a full collection (which empties the
-interpreter's free lists) runs every `EVERY` inputs; the youngest generation is collected
-less often (`YOUNG`). A process the run shares (a library call, a test's runner) is left as
-it is."""
+is alive after the first input (in the command line's process, the first group of inputs) is
+set apart from the collector, and what the first inputs loaded once more at the first
+periodic collection, and a full collection (which empties the interpreter's free lists) runs
+every `EVERY` inputs (in the command line's process, between the groups that pass a multiple
+of it); the youngest generation is collected less often (`YOUNG`). A process the run shares
+(a library call, a test's runner) is left as it is."""
 
 from __future__ import annotations
 
@@ -75,12 +76,22 @@ def notes(tmp_path: Path) -> Path:
 
 
 def _expected(count: int) -> list[tuple[str, int]]:
-    """Set apart after the first input (once collected) and the youngest generation's
-    threshold raised, then collected every EVERY, and set apart again after the first of
-    those."""
+    """Set apart after the first input and the youngest generation's threshold raised, then
+    collected every EVERY, and set apart again after the first of those."""
     periodic = [("collect", n) for n in range(EVERY, count + 1, EVERY)]
-    return [("collect", 1), ("freeze", 1), ("set_threshold", 1), *periodic[:1],
-            ("freeze", EVERY), *periodic[1:]]
+    return [("freeze", 1), ("set_threshold", 1), *periodic[:1], ("freeze", EVERY),
+            *periodic[1:]]
+
+
+def _expected_in_groups(count: int) -> list[tuple[str, int]]:
+    """:func:`_expected` where inputs are analysed in groups (`_serial`): settled as each
+    group after the first begins, for the group before (the last group's inputs are not
+    settled: the run ends)."""
+    ends = list(range(_serial.GROUP_INPUTS, count, _serial.GROUP_INPUTS))
+    periodic = [e for before, e in zip(ends, ends[1:]) if e // EVERY > before // EVERY]
+    return [("freeze", ends[0]), ("set_threshold", ends[0]),
+            *[("collect", e) for e in periodic[:1]], ("freeze", periodic[0]),
+            *[("collect", e) for e in periodic[1:]]]
 
 
 @pytest.mark.parametrize("timeout", [60.0, None])
@@ -88,15 +99,15 @@ def test_a_run_of_its_own_sets_apart_and_collects_every_so_many_inputs(
         notes: Path, collector: _Collector, timeout: float | None) -> None:
     results = list(BatchRun([notes], own=True, timeout=timeout).inputs())
     assert len(results) == 2 * EVERY + 10
-    assert collector.calls == _expected(len(results))
+    assert collector.calls == _expected_in_groups(len(results))
     assert collector.thresholds == (YOUNG, 10, 10)  # the older generations' left as they were
 
 
 def test_a_pool_parent_of_its_own_settles_as_results_come_in(notes: Path,
                                                               collector: _Collector) -> None:
     assert len(list(BatchRun([notes], jobs=2, own=True).inputs())) == 2 * EVERY + 10
-    assert [name for name, _ in collector.calls] == ["collect", "freeze", "set_threshold",
-                                                     "collect", "freeze", "collect"]
+    assert [name for name, _ in collector.calls] == ["freeze", "set_threshold", "collect",
+                                                     "freeze", "collect"]
 
 
 def test_a_library_run_leaves_its_host_process_alone(notes: Path,
@@ -116,7 +127,7 @@ def test_the_command_line_settles_only_in_a_process_of_its_own(
     assert collector.calls == []  # a test's runner: the process is shared
     del collector.analysed[:]
     assert run(app, args, own_process=True) == ran.code
-    assert collector.calls == _expected(2 * EVERY + 10)
+    assert collector.calls == _expected_in_groups(2 * EVERY + 10)
 
 
 def test_the_lean_entry_settles_only_when_the_process_is_its_own(
@@ -131,7 +142,7 @@ def test_the_lean_entry_settles_only_when_the_process_is_its_own(
     assert collector.calls == []
     del collector.analysed[:]
     assert lean(args, own=True) == code
-    assert collector.calls == _expected(2 * EVERY + 10)
+    assert collector.calls == _expected_in_groups(2 * EVERY + 10)
     assert len(report.read_text().splitlines()) == 2 * EVERY + 10 + 1
 
 

@@ -138,10 +138,15 @@ def run_serial(work: Iterable[Work], budget: float | None,
                begun: Callable[[], None] | None = None) -> Iterator[Done]:
     """Each item's outcome, in order, analysed here, a group at a time (see the module's
     docstring). `own`: this process is the run's own, and its memory is kept flat
-    (:class:`Settle`). `begun` is called as each input's analysis begins."""
+    (:class:`Settle`, between two groups: a collection then walks no group's results).
+    `begun` is called as each input's analysis begins."""
     settled = Settle() if own else None
+    analysed = 0
     with watching(budget) as watch:
         for group in _groups(work):
+            if settled is not None and analysed:
+                settled(analysed)
+            analysed = 0
             results: list[InputResult] = []
             for item in group:
                 if isinstance(item, InputResult):
@@ -151,8 +156,7 @@ def run_serial(work: Iterable[Work], budget: float | None,
                 if begun is not None:
                     begun()
                 results.append(timed(item, on_records, watch))
-                if settled is not None:
-                    settled()
+                analysed += 1
             results.reverse()  # taken from the end
             outcomes = [Done(results.pop()) if isinstance(item, InputResult)
                         else finish(item, results.pop(), travels=False) for item in group]
