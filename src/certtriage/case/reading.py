@@ -69,29 +69,40 @@ class Reading(NamedTuple):
 
 def read(result: InputResult) -> Reading:
     """What a case reads of `result`."""
-    warned = any(f.severity == "warning" for f in result.findings)
+    findings = result.findings
+    warned = any(f.severity == "warning" for f in findings)
     if result.status not in ("parsed", "partial"):
         return Reading(result.source, result.status, result.verdict, warned)
     utc = result.kind in UTC_KINDS
     # Findings about the same identities, by the identities' values: equal for equal
-    # identities, and compared as plain tuples (a model's own `==` is Python code).
-    mine: dict[tuple[Values, ...], tuple[tuple[Identity, ...], list[Finding]]] = {}
-    for finding in result.findings:
+    # identities, and compared as plain tuples (a model's own `==` is Python code). Each
+    # identity of the input is zoned, and its values taken, once (most findings of an input
+    # are about its leaf).
+    zoned: dict[int, tuple[Identity, Values]] = {}
+    mine: dict[tuple[Values, ...], tuple[tuple[Identity, ...], list[Said]]] = {}
+    for finding in findings:
         if finding.cause == "ok" or not (finding.root_cause or finding.severity == "error"):
             continue
-        ids = _zoned(about(result, finding), utc)
-        key = tuple(map(values, ids))
+        ids, parts = [], []
+        for shown in about(result, finding):
+            got = zoned.get(id(shown))
+            if got is None:
+                got = zoned[id(shown)] = ((shown, values(shown)) if shown.utc is not None
+                                          else _in_zone(shown, utc))
+            ids.append(got[0])
+            parts.append(got[1])
+        said = Said(finding.rule, finding.cause, finding.severity, finding.root_cause,
+                    finding.iis_substatus)
+        key = tuple(parts)
         held = mine.get(key)
         if held is None:
-            mine[key] = (ids, [finding])
+            mine[key] = (tuple(ids), [said])
         else:
-            held[1].append(finding)
+            held[1].append(said)
     groups = tuple(
-        Group(key,
-              tuple(Said(f.rule, f.cause, f.severity, f.root_cause, f.iis_substatus)
-                    for f in findings),
+        Group(key, tuple(said),
               any(i.kind == "server" for i in ids) and not any(keyed(i) for i in ids), ids)
-        for key, (ids, findings) in mine.items())
+        for key, (ids, said) in mine.items())
     leaves, passes = shown_leaves(result)
     rejects = tuple((tuple(values(i) for i in shown), cause)
                     for shown, cause in rejected(result, about))
@@ -112,20 +123,21 @@ def about(result: InputResult, finding: Finding) -> tuple[Identity, ...]:
     else:
         chain = [i for i in ids if i.context is None]
     chain = chain or list(ids)
-    named = [i for i in chain if finding.element is not None and i.element == finding.element]
-    leaf = [i for i in chain if i.element in (0, None) and i not in named]
+    element = finding.element
+    if element is None:  # no element named: the chain's leaf
+        leaf = [i for i in chain if i.element in (0, None)]
+        return tuple(leaf) or tuple(chain)
+    # the element named, then the leaf (unless it is the element named)
+    named = [i for i in chain if i.element == element]
+    leaf = [i for i in chain if i.element in (0, None) and i.element != element]
     return tuple(named + leaf) or tuple(chain)
 
 
-def _zoned(ids: tuple[Identity, ...], utc: bool) -> tuple[Identity, ...]:
-    """The identities with their zone: as they say, else as their input kind gives it."""
-    return tuple(i if i.utc is not None else _in_zone(i, utc) for i in ids)
+def _zone(identity: Identity, utc: bool) -> tuple[Identity, Values]:
+    zoned = identity.model_copy(update={"utc": utc})
+    return zoned, values(zoned)
 
 
-def _zone(identity: Identity, utc: bool) -> Identity:
-    return identity.model_copy(update={"utc": utc})
-
-
-#: `identity` with its zone set: one copy for the many inputs of a case that show the same
-#: certificate (a copy costs more than finding an equal identity's).
+#: `identity` with its zone set, and its values: one copy for the many inputs of a case that
+#: show the same certificate (a copy costs more than finding an equal identity's).
 _in_zone = ByValues(_zone)
