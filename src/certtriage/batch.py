@@ -28,7 +28,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from ._version import __version__
 from .acquire import AcquireError, Limits, Source, iter_sources
@@ -65,8 +65,7 @@ def _work(source: Source, render: Render | None, trim: bool) -> Work:
 CaseRender = Callable[[CaseResult], bytes]
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """A piece of a streamed report, in order: one input's output, or a case's inputs' when
     a worker ran the case whole; and what the run's exit code needs of them."""
 

@@ -40,7 +40,7 @@ class _Client:
         self.sent: list[list[str]] = []
 
     def submit(self, fn: Callable[..., Any], arg: Any, pure: bool = True) -> _Done:
-        tasks = arg if isinstance(arg, tuple) else (arg,)
+        tasks = (arg,) if isinstance(arg, Task) else arg
         self.sent.append([t.origin for t in tasks])
         hangs = any("hang" in t.origin for t in tasks)
         return _Done(None if hangs else fn(arg), hangs)

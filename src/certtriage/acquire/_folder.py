@@ -7,16 +7,14 @@ import os
 import stat
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import BinaryIO, TypeAlias
+from typing import BinaryIO, NamedTuple, TypeAlias
 
 from ._model import AcquireError, _describe, _display
 
 StrPath: TypeAlias = "str | os.PathLike[str]"
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One entry of a folder walk: a file to read, or something reported as skipped."""
 
     origin: str

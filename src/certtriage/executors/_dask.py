@@ -27,7 +27,7 @@ import stat
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputTooLarge
@@ -85,7 +85,7 @@ def _portable(task: Task) -> Task | None:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
                 return None
-            return replace(task, path=None, data=read_bounded(handle, MAX_TEXT_BYTES))
+            return task._replace(path=None, data=read_bounded(handle, MAX_TEXT_BYTES))
     except (OSError, InputTooLarge):
         return None  # analysed here, where analyze_path names the problem
 
@@ -167,7 +167,7 @@ class _Flight:
         except Exception as exc:  # noqa: BLE001 - a lost worker or a cancelled task
             why = f"the Dask cluster did not analyse it ({type(exc).__name__})"
             return [finish(task, failed(task.origin, why)) for task in entry.tasks]
-        return list(done) if isinstance(done, (list, tuple)) else [done]
+        return [done] if isinstance(done, Done) else list(done)  # one task's, or a chunk's
 
     def _split(self, tasks: tuple[Task, ...]) -> list[Done]:
         """A chunk over one input's budget: its inputs again one task each, each with its own
