@@ -30,7 +30,10 @@ MAX_PER_CERTIFICATE = 6
 def judge(identities: Iterable[Identity], now: datetime) -> tuple[ValidityAtTime, ...]:
     """Every bounded certificate of `identities` judged at the time of each timed piece of
     evidence among them (`now` is the time of analysis, UTC without a zone)."""
-    ids = list(dict.fromkeys(identities))
+    ids = list(identities)
+    if all(i.time is None for i in ids):  # no timed evidence (a certutil dump's): nothing
+        return ()
+    ids = list(dict.fromkeys(ids))
     bounded = _bounded(ids)
     found: list[ValidityAtTime] = []
     for cert in bounded:
