@@ -57,3 +57,23 @@ def test_a_ticket_that_names_certtriage_is_still_read() -> None:
     text = ("certtriage says: FAIL revoked. certutil shows 0x80092010 (CRYPT_E_REVOKED) for the "
             "user's certificate.\n")
     assert analyze_text(text).root_causes == ("revoked",)
+
+
+def test_a_fixture_folder_answers_as_its_dumps_do_beside_their_goldens(tmp_path: Path) -> None:
+    """The goldens beside the certutil fixtures (`scripts/regen_goldens.py`) are certtriage's
+    own output: a batch over a fixture folder reads the dumps, not the findings the goldens
+    hold (a folder of passing dumps passes)."""
+    folder = FIXTURES / "certutil" / "pass"
+    goldens = sorted(folder.glob("*.golden.json"))
+    assert goldens
+    for dump in folder.glob("*.txt"):
+        (tmp_path / dump.name).write_bytes(dump.read_bytes())
+
+    alone, beside = batch([tmp_path]), batch([folder])
+
+    assert (beside.verdict, beside.cases[0].root_causes) == (alone.verdict,
+                                                              alone.cases[0].root_causes)
+    assert beside.verdict == "pass"
+    for golden in goldens:
+        result = analyze_bytes(golden.read_bytes(), golden.name)
+        assert (result.status, result.findings) == ("unrecognized", ()), golden.name
