@@ -101,24 +101,27 @@ def in_process(seconds: float = 3.0) -> float:
     return count / (time.perf_counter() - start)
 
 
+def _in_process_command(seconds: float) -> list[str]:
+    """A command that prints :func:`in_process` measured in a process of its own."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"import bench_batch; print(bench_batch.in_process({seconds}))")
+    return [sys.executable, "-c", code]
+
+
 def in_process_alone(seconds: float = 3.0) -> float:
     """:func:`in_process` in a process of its own, as each batch command runs in one: measured
     in the long-lived process that had run the other benchmarks first, the same loop made
     1,328 dumps/s where runs of the batch figures alone made 1,393-1,401 in the hour around
     it (and `-j 1` 1,107-1,111 in all of them)."""
-    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"import bench_batch; print(bench_batch.in_process({seconds}))")
-    return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                text=True, env=environment()).stdout)
+    return float(subprocess.run(_in_process_command(seconds), check=True,
+                                capture_output=True, text=True, env=environment()).stdout)
 
 
 def in_process_pair(seconds: float = 3.0) -> float:
     """Dumps per second of two copies of the in-process pipeline running at once, each in a
     process of its own: what two worker processes could give on this machine at most (two
     cores of a virtual machine, or cores sharing caches, do not make 2x)."""
-    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"import bench_batch; print(bench_batch.in_process({seconds}))")
-    children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+    children = [subprocess.Popen(_in_process_command(seconds), stdout=subprocess.PIPE,
                                  text=True, env=environment()) for _ in range(2)]
     return sum(float(child.communicate()[0]) for child in children)
 

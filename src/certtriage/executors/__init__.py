@@ -61,9 +61,9 @@ Render = Callable[[InputResult], bytes]
 class Task(NamedTuple):
     """One input to analyse: a file on this machine (`path`) or its bytes (`data`).
 
-    This, :class:`Done` and a batch's other per-input records are named tuples: made for
-    every input of a run, a frozen dataclass took 1.3 us to make (each field set through
-    `object.__setattr__`), a named tuple 0.5."""
+    This, :class:`Done`, `batch.Written` and the folder walk's entries are named tuples:
+    made for every input of a run, a frozen dataclass took 1.3 us to make (each field set
+    through `object.__setattr__`), a named tuple 0.5."""
 
     origin: str
     """The input's name in the report (a path, or `bundle.zip!member`)."""
