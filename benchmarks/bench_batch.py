@@ -10,14 +10,15 @@ suite).
   size, `executors._cases`), and a Dask LocalCluster of two single-thread
   worker processes (started and warmed by a first run in each round before the clock runs,
   and stopped after it; skipped without the `dask` extra), wall time of the whole command,
-  start-up included, next to the in-process pipeline over the same dumps (in a process of
-  its own each round, as each command runs in one): the targets are
-  `-j 1` at 80 % of in-process and `-j 2` at 1.8x of `-j 1`. Beside them, two in-process
-  pipelines at once in two processes: the most two workers can give on the machine measured;
-  and two `batch -j 1` at once, each over half of the cases, their reports joined: what two
-  processes give when no input's task, output or reading crosses between them; and `-j 2`
-  over the same dumps in one folder (one case: the per-input pool, each input's task,
-  output and reading crossing between the processes).
+  start-up included, next to the in-process pipeline over the same dumps, timed the same way:
+  a process of its own set up as the command line's, from its start to its end
+  (`_PIPELINE`): the targets are `-j 1` at 80 % of in-process and `-j 2` at 1.8x of `-j 1`.
+  Beside them, the in-process pipeline once it is warm (start-up and first use left out); two
+  in-process pipelines at once in two processes: the most two workers can give on the
+  machine measured; and two `batch -j 1` at once, each over half of the cases, their reports
+  joined: what two processes give when no input's task, output or reading crosses between
+  them; and `-j 2` over the same dumps in one folder (one case: the per-input pool, each
+  input's task, output and reading crossing between the processes).
   The commands run in turn, a number of rounds; medians.
 """
 
@@ -89,7 +90,8 @@ def rate(cases: list[Path], count: int, *options: str) -> float:
 
 
 def in_process(seconds: float = 3.0) -> float:
-    """Dumps per second of the per-input pipeline in this process, over the same dumps."""
+    """Dumps per second of the per-input pipeline in this process, over the same dumps, once
+    every dump has been analysed once (start-up and first use left out)."""
     dumps = _dumps()
     for dump in dumps:  # rules and grammar loaded before the clock runs
         analyze_bytes(dump, "dump.txt")
@@ -101,29 +103,63 @@ def in_process(seconds: float = 3.0) -> float:
     return count / (time.perf_counter() - start)
 
 
-def _in_process_command(seconds: float) -> list[str]:
-    """A command that prints :func:`in_process` measured in a process of its own."""
-    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"import bench_batch; print(bench_batch.in_process({seconds}))")
-    return [sys.executable, "-c", code]
-
-
-def in_process_alone(seconds: float = 3.0) -> float:
-    """:func:`in_process` in a process of its own, as each batch command runs in one: measured
+def warm_alone(seconds: float = 3.0) -> float:
+    """:func:`in_process` in a process of its own, as each batch command runs in one (measured
     in the long-lived process that had run the other benchmarks first, the same loop made
     1,328 dumps/s where runs of the batch figures alone made 1,393-1,401 in the hour around
-    it (and `-j 1` 1,107-1,111 in all of them)."""
-    return float(subprocess.run(_in_process_command(seconds), check=True,
-                                capture_output=True, text=True, env=environment()).stdout)
+    it). A reference beside :func:`in_process_alone`: the rate once everything is loaded."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"import bench_batch; print(bench_batch.in_process({seconds}))")
+    return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True, env=environment()).stdout)
 
 
-def in_process_pair(seconds: float = 3.0) -> float:
-    """Dumps per second of two copies of the in-process pipeline running at once, each in a
-    process of its own: what two worker processes could give on this machine at most (two
-    cores of a virtual machine, or cores sharing caches, do not make 2x)."""
-    children = [subprocess.Popen(_in_process_command(seconds), stdout=subprocess.PIPE,
-                                 text=True, env=environment()) for _ in range(2)]
-    return sum(float(child.communicate()[0]) for child in children)
+#: The per-input pipeline over `argv[1]` of the typical dumps in turn, in a process set up as
+#: the command line sets up its own (`cli.own_process`: the kept code and patterns, pydantic
+#: plugins off) and whose memory is kept as a run's own process keeps it (`executors._settle`,
+#: after each input, as a worker does). Timed whole, as a batch command is, it pays what a
+#: command pays before and after its inputs (the interpreter, imports, first use), so that the
+#: two differ by what the batch does beyond the analysis alone.
+_PIPELINE = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from certtriage.cli import own_process
+with own_process():
+    from bench_batch import _dumps
+    from certtriage.executors._settle import Settle
+    from certtriage.pipeline import analyze_bytes
+    dumps, settle = _dumps(), Settle()
+    for at in range(int(sys.argv[1])):
+        analyze_bytes(dumps[at % len(dumps)], "dump.txt")
+        settle()
+"""
+
+
+def _pipeline(count: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", _PIPELINE, str(count)], env=environment())
+
+
+def in_process_alone(count: int) -> float:
+    """Dumps per second of the in-process pipeline over `count` dumps in a process of its own
+    (`_PIPELINE`), wall time from its start to its end, as :func:`rate` times a batch."""
+    start = time.perf_counter()
+    child = _pipeline(count)
+    if child.wait():
+        raise subprocess.CalledProcessError(child.returncode, child.args)
+    return count / (time.perf_counter() - start)
+
+
+def in_process_pair(count: int) -> float:
+    """Dumps per second of two in-process pipelines at once, each over half of `count` dumps
+    in a process of its own, wall time until both have ended: what two worker processes could
+    give on this machine at most (two cores of a virtual machine, or cores sharing caches, do
+    not make 2x)."""
+    start = time.perf_counter()
+    children = [_pipeline(count // 2), _pipeline(count - count // 2)]
+    for child in children:
+        if child.wait():
+            raise subprocess.CalledProcessError(child.returncode, child.args)
+    return count / (time.perf_counter() - start)
 
 
 def halves(cases: list[Path], count: int) -> float:
@@ -168,10 +204,15 @@ def rates(cases: list[Path], count: int, rounds: int,
         from distributed import LocalCluster
     except ImportError:
         LocalCluster = None  # noqa: N806
-    seen: dict[str, list[float]] = {"in-process": [], "two in-process at once": []}
+    seen: dict[str, list[float]] = {"in-process": [], "in-process, warm": [],
+                                    "two in-process at once": []}
+    # the cache folder holds what each command keeps (code, patterns) before one is timed
+    in_process_alone(len(_dumps()))
+    rate(cases[:1], len(list(cases[0].iterdir())), "-j", "1")
     for _ in range(rounds):
-        seen["in-process"].append(in_process_alone())
-        seen["two in-process at once"].append(in_process_pair())
+        seen["in-process"].append(in_process_alone(count))
+        seen["in-process, warm"].append(warm_alone())
+        seen["two in-process at once"].append(in_process_pair(count))
         for way, options in ways.items():
             seen.setdefault(way, []).append(rate(cases, count, *options))
         seen.setdefault("halves at once", []).append(halves(cases, count))

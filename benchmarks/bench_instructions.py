@@ -8,12 +8,14 @@ Prints, each with its target and ratio where the target can be read this way:
 * start-up: one `certtriage analyze` of the typical paste (text and json) against the import
   floor (`python -c "import lark, pydantic, typer, rich"`), and the floor with one pydantic
   model defined and validated as a reference; target at most 1.3x the floor;
-* throughput: instructions per typical dump of the in-process pipeline once every cache is
-  warm (the difference between a run of four more rounds over the fixtures and one of none,
-  after ten rounds), and per input of `certtriage batch -j 1 -f jsonl -o FILE` (the
+* throughput: instructions per input of `certtriage batch -j 1 -f jsonl -o FILE` (the
   difference between 1,200 and 600 files in folders of 100) with its fixed cost (start-up,
-  and first use); from these, what `-j 1` over `--files` dumps gives of in-process
-  throughput at equal speed of execution (target 80 %).
+  and first use), and the same of the in-process pipeline in a process of its own set up as
+  the command line's (`bench_batch._PIPELINE`, over 600 and 1,200 dumps); from these, what
+  `-j 1` over `--files` dumps gives of in-process throughput at equal speed of execution
+  (target 80 %). For reference, the in-process pipeline per dump once every cache is warm
+  (the difference between a run of four more rounds over the fixtures and one of none,
+  after ten rounds), and the share `-j 1` gives of that.
 
 Both keep getting cheaper for a while after their first few hundred inputs (first-character
 combinations of the line classifier, built once a character has started a few hundred lines,
@@ -129,7 +131,8 @@ def startup(src: Path) -> None:
 
 def throughput(src: Path, files: int, direct: bool = False) -> None:
     """Instructions per dump in-process and per input of `batch -j 1`."""
-    from bench_batch import _dumps, _fill  # imported here: it puts this checkout's src first
+    # imported here: it puts this checkout's src first
+    from bench_batch import _PIPELINE, _dumps, _fill
 
     python, rounds, typical = sys.executable, ROUNDS, len(_dumps())
     loop = (count([python, "-c", _LOOP, str(rounds)], src)
@@ -144,20 +147,33 @@ def throughput(src: Path, files: int, direct: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         counts = [batch(size, tmp) for size in SIZES]
         whole = batch(files, tmp) if direct else None
-    per_input = (counts[1] - counts[0]) / (SIZES[1] - SIZES[0])
-    fixed = counts[0] - SIZES[0] * per_input
+    alone = [count([python, "-c", _PIPELINE, str(size)], src) for size in SIZES]
+    per_input, fixed = _split(counts)
+    per_alone, fixed_alone = _split(alone)
     print(f"throughput by instructions ({typical} typical dumps)")
-    line("in-process, per dump", f"{per_dump / 1e6:.2f} M", "", "")
+    line("in-process, per dump once warm (reference)", f"{per_dump / 1e6:.2f} M", "", "")
+    line(f"in-process alone, per dump ({SIZES[0]:,} to {SIZES[1]:,})",
+         f"{per_alone / 1e6:.2f} M", "", "")
+    line("in-process alone, fixed (start-up, first use)", f"{fixed_alone / 1e9:.2f} G", "", "")
     line(f"batch -j 1, per input ({SIZES[0]:,} to {SIZES[1]:,} files)",
          f"{per_input / 1e6:.2f} M", "", "")
     line("batch -j 1, fixed (start-up, first use)", f"{fixed / 1e9:.2f} G", "", "")
-    estimate = files * per_dump / (fixed + files * per_input)
-    share, how = estimate, "estimated from the two sizes"
+    pipeline = fixed_alone + files * per_alone
+    ran = estimated = fixed + files * per_input
+    how = "estimated from the two sizes"
     if whole is not None:
         line(f"batch -j 1 over {files:,}, counted whole", f"{whole / 1e9:.2f} G", "", "")
-        share, how = files * per_dump / whole, f"the two sizes estimated {estimate:.1%}"
+        ran, how = whole, f"the two sizes estimated {pipeline / estimated:.1%}"
+    share = pipeline / ran
     line(f"batch -j 1 over {files:,} vs in-process", shown(share, ".1%", 0.8), ">= 80 %",
-         f"{'met' if share >= 0.8 else 'not met'} ({how})")
+         f"{'met' if share >= 0.8 else 'not met'} ({how}; "
+         f"{files * per_dump / ran:.1%} of it warm)")
+
+
+def _split(counts: list[int]) -> tuple[float, float]:
+    """(per input, fixed) of two counts at `SIZES`."""
+    per_input = (counts[1] - counts[0]) / (SIZES[1] - SIZES[0])
+    return per_input, counts[0] - SIZES[0] * per_input
 
 
 def run(src: Path, files: int, direct: bool = False) -> None:
