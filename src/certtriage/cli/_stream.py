@@ -3,8 +3,8 @@
 The lines are the renderers' own (each input rendered as a report of one, by the process
 that analysed it), so a streamed report is byte for byte what rendering the whole report
 gives; JSON Lines' case lines follow the inputs, as in the whole report: each case's line is
-rendered as the case is finished and only that text, compressed (for CSV only its verdict),
-is kept until the end (:class:`CaseLines`). A report file (`-o`) is written beside its
+rendered as the case is finished and only that text (for CSV only its verdict) is kept until
+the end (:class:`CaseLines`). A report file (`-o`) is written beside its
 target under a temporary name and renamed into place once complete, so a run that fails
 leaves the previous report as it was.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import tempfile
-import zlib
 from array import array
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -34,16 +33,19 @@ if TYPE_CHECKING:
 STREAMED = (OutputFormat.JSONL, OutputFormat.CSV)
 
 
-#: Bytes of compressed case lines held in memory; past them they wait in a temporary file
-#: (a megabyte held, and copied as it moved to the file, measured 1 MiB more at 10,000 files).
+#: Bytes of case lines held in memory; past them they wait in a temporary file (a megabyte
+#: held, and copied as it moved to the file, measured 1 MiB more at 10,000 files).
 HELD_IN_MEMORY = 1 << 16
 
 
 class CaseLines:
-    """Each case's JSON line, compressed, from the moment the case is finished until every
-    input line is written: in memory up to :data:`HELD_IN_MEMORY` bytes, then in a temporary
-    file that has no name on POSIX systems and is removed when closed, so that what a run
-    holds does not grow with its cases (a thousand cases of 100 dumps held about 9 MiB)."""
+    """Each case's JSON line from the moment the case is finished until every input line is
+    written: in memory up to :data:`HELD_IN_MEMORY` bytes, then in a temporary file that has
+    no name on POSIX systems and is removed when closed, so that what a run holds does not
+    grow with its cases (a thousand cases of 100 dumps held about 9 MiB). The lines are kept
+    as they are: compressed (zlib, level 1), a case of 100 dumps and 43 certificates took
+    0.33 ms more to close (0.3 % of `batch -j 1`'s time over such cases) to save disk space
+    in a file removed when the run ends."""
 
     def __init__(self) -> None:
         self._file = tempfile.SpooledTemporaryFile(max_size=HELD_IN_MEMORY)
@@ -55,19 +57,18 @@ class CaseLines:
         self._end = 0
 
     def keep(self, case: str, line: bytes) -> None:
-        data = zlib.compress(line, 1)
         self._file.seek(self._end)
-        self._file.write(data)
+        self._file.write(line)
         self._place[case] = len(self._starts)
         self._starts.append(self._end)
-        self._end += len(data)
+        self._end += len(line)
 
     def line(self, case: str) -> bytes:
         at = self._place[case]
         start = self._starts[at]
         end = self._starts[at + 1] if at + 1 < len(self._starts) else self._end
         self._file.seek(start)
-        return zlib.decompress(self._file.read(end - start))
+        return self._file.read(end - start)
 
     def close(self) -> None:
         self._file.close()
