@@ -137,31 +137,29 @@ with own_process():
 """
 
 
-def _pipeline(count: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", _PIPELINE, str(count)], env=environment())
+def _pipelines(*counts: int) -> float:
+    """Dumps per second of in-process pipelines over `counts` dumps, each in a process of its
+    own (`_PIPELINE`), all started at once: wall time until the last has ended."""
+    start = time.perf_counter()
+    children = [subprocess.Popen([sys.executable, "-c", _PIPELINE, str(count)],
+                                 env=environment()) for count in counts]
+    for child in children:
+        if child.wait():
+            raise subprocess.CalledProcessError(child.returncode, child.args)
+    return sum(counts) / (time.perf_counter() - start)
 
 
 def in_process_alone(count: int) -> float:
-    """Dumps per second of the in-process pipeline over `count` dumps in a process of its own
-    (`_PIPELINE`), wall time from its start to its end, as :func:`rate` times a batch."""
-    start = time.perf_counter()
-    child = _pipeline(count)
-    if child.wait():
-        raise subprocess.CalledProcessError(child.returncode, child.args)
-    return count / (time.perf_counter() - start)
+    """Dumps per second of the in-process pipeline over `count` dumps in a process of its own,
+    wall time from its start to its end, as :func:`rate` times a batch."""
+    return _pipelines(count)
 
 
 def in_process_pair(count: int) -> float:
     """Dumps per second of two in-process pipelines at once, each over half of `count` dumps
-    in a process of its own, wall time until both have ended: what two worker processes could
-    give on this machine at most (two cores of a virtual machine, or cores sharing caches, do
-    not make 2x)."""
-    start = time.perf_counter()
-    children = [_pipeline(count // 2), _pipeline(count - count // 2)]
-    for child in children:
-        if child.wait():
-            raise subprocess.CalledProcessError(child.returncode, child.args)
-    return count / (time.perf_counter() - start)
+    in a process of its own: what two worker processes could give on this machine at most
+    (two cores of a virtual machine, or cores sharing caches, do not make 2x)."""
+    return _pipelines(count // 2, count - count // 2)
 
 
 def halves(cases: list[Path], count: int) -> float:
