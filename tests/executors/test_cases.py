@@ -164,6 +164,28 @@ def test_spools_wait_for_a_few_cases_and_none_is_left(even: list[Path], tmp_path
     assert list(spools.iterdir()) == []
 
 
+def _shorter_each_case(index: int, spool: object, begun: object) -> int:
+    """A case job whose output is shorter with each case: a spool written over holds the
+    longer output of the case before past the new one's end."""
+    spool.write(bytes([65 + index % 26]) * (2000 - 40 * index))  # type: ignore[attr-defined]
+    return index
+
+
+def test_a_spool_written_over_gives_only_its_last_case(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_cases.tempfile, "tempdir", str(tmp_path))
+    spools = set()
+    for ran in _cases.run_cases(40, _shorter_each_case, 2, None):
+        with ran.opened() as spooled:
+            output = b"".join(spooled.blocks())
+        assert ran.summary == ran.index
+        assert output == bytes([65 + ran.index % 26]) * (2000 - 40 * ran.index)
+        assert ran.spool is not None
+        spools.add(ran.spool)
+    assert len(spools) <= 2 * _cases.AHEAD_PER_WORKER + 1  # a few, written over again and again
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- inputs that hang, workers that die -------------------------------------------------------
 
 def _patched(monkeypatch: pytest.MonkeyPatch, misbehave: object) -> None:
