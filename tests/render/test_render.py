@@ -69,6 +69,26 @@ def test_json_lines_hold_each_result_as_its_model_gives_it() -> None:
                                     **case.model_dump(mode="json")}
 
 
+@pytest.mark.parametrize("include_model", [False, True])
+def test_json_is_laid_out_as_the_standard_library_lays_it_out(include_model: bool) -> None:
+    """`render_json` writes with pydantic's encoder the bytes `json.dumps(indent=2,
+    ensure_ascii=False)` writes, over every fixture's result and cases; a name with a byte
+    that is not UTF-8 (which that encoder refuses) is written all the same, escaped."""
+    from certtriage.batch import batch
+    from certtriage.render.escape import json_safe
+    from certtriage.render.json import render_json, report_dict
+
+    full = batch([FIXTURES / "certutil", FIXTURES / "events", FIXTURES / "netsh"])
+    expected = json.dumps(report_dict(full, include_model=include_model), indent=2,
+                          ensure_ascii=False)
+    assert render_json(full, include_model=include_model) == json_safe(expected) + "\n"
+    odd = InputResult(source="ticket/caf\udce9.txt", kind="unknown", status="error",
+                      error="no such format")
+    text = render_json(full.model_copy(update={"inputs": (*full.inputs, odd)}))
+    assert "\udce9" not in text
+    assert json.loads(text)["inputs"][-1]["source"] == "ticket/caf\udce9.txt"
+
+
 @pytest.mark.parametrize("fmt", [OutputFormat.JSONL, OutputFormat.CSV])
 @pytest.mark.parametrize("include_model", [False, True])
 def test_one_input_renders_as_in_a_report_of_it_alone(fmt: OutputFormat,
