@@ -39,8 +39,8 @@ def render_json(report: Report, *, include_model: bool = True, **_: object) -> s
     library's `json.dumps(..., indent=2, ensure_ascii=False)` does (the same bytes for every
     fixture, with and without the models): a paste's answer so neither imports the standard
     library's encoder nor runs it (about 1 ms of `analyze --format json`, 1 % of its time). A
-    value that encoder refuses (a lone surrogate: a byte of a file name that is not UTF-8)
-    sends the report through the standard library's."""
+    value pydantic's encoder refuses (a lone surrogate: a byte of a file name that is not
+    UTF-8) sends the report through the standard library's."""
     data = report_dict(report, include_model=include_model)
     try:
         text = to_json(data, indent=2).decode()
