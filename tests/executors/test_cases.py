@@ -14,6 +14,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -164,10 +165,10 @@ def test_spools_wait_for_a_few_cases_and_none_is_left(even: list[Path], tmp_path
     assert list(spools.iterdir()) == []
 
 
-def _shorter_each_case(index: int, spool: object, begun: object) -> int:
+def _shorter_each_case(index: int, spool: IO[bytes], begun: object) -> int:
     """A case job whose output is shorter with each case: a spool written over holds the
     longer output of the case before past the new one's end."""
-    spool.write(bytes([65 + index % 26]) * (2000 - 40 * index))  # type: ignore[attr-defined]
+    spool.write(bytes([65 + index % 26]) * (2000 - 40 * index))
     return index
 
 

@@ -324,12 +324,13 @@ class _Cases:
     def _lose(self, worker: _Worker) -> None:
         """The worker's first case is given back without a summary; the others it held wait
         for a worker again, and a fresh one takes its place."""
-        held = list(worker.held)
+        (lost, _), *waiting = worker.held
+        spools = [spool for _, spool in worker.held]
         worker.held.clear()
-        self.done[held[0][0]] = Ran(held[0][0], None)
-        self.todo.extendleft(reversed([index for index, _ in held[1:]]))
+        self.done[lost] = Ran(lost, None)
+        self.todo.extendleft(reversed([index for index, _ in waiting]))
         self._replace(worker)
-        for _, spool in held:  # what it wrote there is never read: nothing writes them now
+        for spool in spools:  # what it wrote there is never read: nothing writes them now
             self.spools.give_back(spool)
 
     def _replace(self, worker: _Worker) -> None:
