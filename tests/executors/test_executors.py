@@ -22,7 +22,7 @@ from certtriage import pipeline
 from certtriage.batch import BatchRun, batch
 from certtriage.case.reading import Reading, read
 from certtriage.executors import DEFAULT_TIMEOUT, Task, run_task
-from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context
+from certtriage.executors._pool import START_METHOD, WINDOW_PER_WORKER, context, stop_all
 from certtriage.executors._serial import GROUP_BYTES, GROUP_INPUTS, _groups
 from certtriage.models.findings import InputResult
 from certtriage.render import OutputFormat, encoded_input, render
@@ -490,3 +490,41 @@ def test_the_timer_is_set_once_for_a_run_not_for_each_input(
     assert [r.root_causes for r in report.inputs] == [("revoked",)] * 8
     assert calls == [(_serial.tick(30), _serial.tick(30)), (0, 0.0)], "armed, then disarmed"
     assert _serial.tick(30) == 1.0 and _serial.tick(1.5) == pytest.approx(0.15)
+
+
+def _waits_for_its_sibling(conn: object, sibling_told: str) -> None:
+    """A worker that, told to end, ends only once its sibling has been told too."""
+    conn.recv()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 20
+    while not os.path.exists(sibling_told) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sys.exit(0 if os.path.exists(sibling_told) else 3)
+
+
+def _marks_when_told(conn: object, told: str) -> None:
+    conn.recv()  # type: ignore[attr-defined]
+    Path(told).touch()
+
+
+def _never_ends(conn: object) -> None:
+    while True:
+        time.sleep(1)
+
+
+def test_workers_are_all_told_to_end_before_any_is_waited_for(tmp_path: Path) -> None:
+    """`_pool.stop_all`: every worker is told (or killed) first, then each waited for: a
+    worker still ending does not hold back telling the next. Stopped one after the other,
+    the first here would wait for the second until killed."""
+    ctx = context()
+    told = str(tmp_path / "second-told")
+    workers = []
+    for target, args, kill in ((_waits_for_its_sibling, (told,), False),
+                               (_marks_when_told, (told,), False), (_never_ends, (), True)):
+        conn, child = ctx.Pipe()
+        process = ctx.Process(target=target, args=(child, *args), daemon=True)
+        process.start()
+        child.close()
+        workers.append((process, conn, kill))
+    stop_all(workers)
+    assert [p.exitcode for p, _, _ in workers] == [0, 0, -9]
+    assert all(conn.closed for _, conn, _ in workers)

@@ -53,7 +53,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import IO, Any
 
-from ._pool import context, stop
+from ._pool import context, stop, stop_all
 from ._serial import tick
 from ._settle import Settle
 
@@ -339,8 +339,7 @@ class _Cases:
         self.workers[self.workers.index(worker)] = self._worker()
 
     def close(self) -> None:
-        for worker in self.workers:
-            worker.stop(kill=bool(worker.held))
+        stop_all((w.process, w.conn, bool(w.held)) for w in self.workers)
         self.workers = []
 
 
