@@ -187,6 +187,32 @@ def test_a_spool_written_over_gives_only_its_last_case(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+def _hangs_holding_a_temporary_file(index: int, spool: IO[bytes], begun: object) -> int:
+    """A case job that holds a temporary file (made where temporary files go) while it runs,
+    and removes it as it ends; case 1 hangs."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(suffix=f"-case-{index}")
+    os.close(fd)
+    begun()  # type: ignore[operator]
+    spool.write(b"case %d\n" % index)
+    while index == 1:
+        time.sleep(0.05)
+    os.unlink(name)
+    return index
+
+
+def test_what_a_killed_worker_left_is_removed_with_the_run(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed on a case that hangs never removes its temporary files itself (an
+    archive member's copy): they are made in the run's folder, removed as the run ends."""
+    monkeypatch.setattr(_cases.tempfile, "tempdir", str(tmp_path))
+    outcomes = {ran.index: ran.summary for ran in _cases.run_cases(
+        4, _hangs_holding_a_temporary_file, 2, 0.2)}
+    assert outcomes == {0: 0, 1: None, 2: 2, 3: 3}  # the hanging case given back as lost
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- inputs that hang, workers that die -------------------------------------------------------
 
 def _patched(monkeypatch: pytest.MonkeyPatch, misbehave: object) -> None:

@@ -163,12 +163,15 @@ def _written_over(spool: Path) -> IO[bytes]:
     return os.fdopen(os.open(spool, os.O_WRONLY | os.O_CREAT, 0o600), "wb")
 
 
-def serve_cases(conn: Connection, parent: int, job: CaseJob, marks: Any) -> None:
+def serve_cases(conn: Connection, parent: int, job: CaseJob, marks: Any, folder: str) -> None:
     """A worker's loop: `(case number, spool)` in, for each the job run (its output written
     to the spool) and one message out, `(size, summary)`, until the parent sends None or goes
-    away."""
+    away. Its temporary files (an archive member's copy: `acquire._spill`) are made in the
+    run's `folder`, which the parent removes with the run: a worker that is killed cannot
+    remove its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    tempfile.tempdir = folder
 
     settle = Settle()  # a worker is the run's own process
 
@@ -204,11 +207,12 @@ def serve_cases(conn: Connection, parent: int, job: CaseJob, marks: Any) -> None
 class _Worker:
     """One worker, and the cases it holds in order (the first is being run)."""
 
-    def __init__(self, ctx: BaseContext, job: CaseJob) -> None:
+    def __init__(self, ctx: BaseContext, job: CaseJob, folder: Path) -> None:
         self.conn, child = ctx.Pipe()
         self.marks: Any = ctx.RawArray("d", 2)
         self.process: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
-            target=serve_cases, args=(child, os.getpid(), job, self.marks), daemon=True)
+            target=serve_cases, args=(child, os.getpid(), job, self.marks, str(folder)),
+            daemon=True)
         self.process.start()
         child.close()
         self.held: deque[tuple[int, Path]] = deque()
@@ -259,8 +263,8 @@ class _Cases:
     """The workers, the cases not yet given out, and the outcomes waiting for their turn."""
 
     def __init__(self, count: int, job: CaseJob, jobs: int, budget: float | None,
-                 spools: Path) -> None:
-        self.ctx, self.job, self.budget, self.spools = context(), job, budget, _Spools(spools)
+                 folder: Path) -> None:
+        self.ctx, self.job, self.budget, self.spools = context(), job, budget, _Spools(folder)
         self.todo: deque[int] = deque(range(count))
         self.done: dict[int, Ran] = {}
         self.copied = 0
@@ -272,7 +276,7 @@ class _Cases:
         self._place()
 
     def _worker(self) -> _Worker:
-        return _Worker(self.ctx, self.job)
+        return _Worker(self.ctx, self.job, self.spools.folder)
 
     def _place(self) -> None:
         """Give the next cases, in order, to the workers holding fewest, while they are not
@@ -348,12 +352,13 @@ def run_cases(count: int, job: CaseJob, jobs: int, budget: float | None,
     """Cases 0 to `count` - 1, each run whole by `job` in one of `jobs` worker processes; their
     outcomes in order. A case's output is in its spool until the next outcome is asked for.
     `progress` is given the inputs begun so far in every worker and the case waited for,
-    about every quarter second."""
+    about every quarter second. The run's folder (the spools, and what the workers left
+    there) is removed as the run ends."""
     # this process's state set apart before the workers start: forked, they share its pages
     # without their collector writing to each of them (as `_pool.run_pool` does)
     Settle()()
-    with tempfile.TemporaryDirectory(prefix="certtriage-") as spools:
-        cases = _Cases(count, job, jobs, budget, Path(spools))
+    with tempfile.TemporaryDirectory(prefix="certtriage-") as folder:
+        cases = _Cases(count, job, jobs, budget, Path(folder))
         try:
             for index in range(count):
                 while index not in cases.done:
