@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from ..models._base import json_data
 from ..models.findings import Report
 from .escape import json_safe
 from .story import story
@@ -21,8 +22,9 @@ SCHEMA_VERSION = 2
 
 
 def report_dict(report: Report, *, include_model: bool = True) -> dict[str, Any]:
-    """The report as plain data in the documented shape."""
-    data = report.model_dump(mode="json")
+    """The report as plain data in the documented shape (what `model_dump(mode="json")`
+    gives, walked without building the models' serializers: `models._base.json_data`)."""
+    data: dict[str, Any] = json_data(report)
     data["schema_version"] = SCHEMA_VERSION
     for case, shown in zip(report.cases, data["cases"], strict=True):
         shown["timeline_summary"] = story(case.timeline)
