@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -190,8 +191,6 @@ def test_a_spool_written_over_gives_only_its_last_case(tmp_path: Path,
 def _hangs_holding_a_temporary_file(index: int, spool: IO[bytes], begun: object) -> int:
     """A case job that holds a temporary file (made where temporary files go) while it runs,
     and removes it as it ends; case 1 hangs."""
-    import tempfile
-
     fd, name = tempfile.mkstemp(suffix=f"-case-{index}")
     os.close(fd)
     begun()  # type: ignore[operator]
