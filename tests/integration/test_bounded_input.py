@@ -109,8 +109,8 @@ def test_a_clean_chain_cut_by_the_line_limit_does_not_pass() -> None:
 
 # ---- EVTX records the evtx package hands over damaged -------------------------------------------
 
-_ODD_KEYS = ["", "_", "_1", "_attributes", "\n", "a\nb", "Data\n_1", "x_attributes\n",
-             "#text_1", "Name_99999999999999999999"]
+_ODD_KEYS = ["", "_", "_1", "#attributes", "\n", "a\nb", "Data\n_1", "x_attributes\n",
+             "#text_1", "#text", "Name_99999999999999999999"]
 _ODD_VALUES: list[Any] = [None, "", 0, [], {}, ["a", None], {"#text": None}, "text",
                           [{"a": 1}], {"": {}}]
 
@@ -119,7 +119,7 @@ def test_any_evtx_json_record_becomes_a_tree() -> None:
     for key in _ODD_KEYS:
         for value in _ODD_VALUES:
             for attrs in (value, {"Name": "x"}):
-                record = {"System": {key: value, f"{key}_attributes": attrs}, key: value}
+                record = {"System": {key: value, "#attributes": attrs}, key: {"#attributes": attrs}}
                 node = node_from_evtx_json("Event", record)
                 assert node.name == "Event"
 
@@ -156,7 +156,7 @@ class _FakeParser:
 
 
 def _schannel_record(i: int) -> dict[str, Any]:
-    event = {"System": {"Provider_attributes": {"Name": "Schannel"}, "EventID": 36888,
+    event = {"System": {"Provider": {"#attributes": {"Name": "Schannel"}}, "EventID": 36888,
                         "EventRecordID": i},
              "EventData": {"AlertDesc": 46, "ErrorState": i}}
     return {"data": json.dumps({"Event": event})}

@@ -256,11 +256,11 @@ def test_redact_masks_the_computers_of_the_summary() -> None:
 def test_an_evtx_record_is_counted_from_its_system_block(computer: str, qualifiers: bool) -> None:
     from certtriage.parsers.events.tally import EvtxTally
 
-    ids = '"EventID_attributes":{"Qualifiers":49152},' if qualifiers else ""
-    text = ('{"Event_attributes":{"xmlns":"x"},"Event":{"System":{"Provider_attributes":'
-            '{"Name":"HTTP","Guid":"{1-2}","EventSourceName":"HTTP"},' + ids +
-            '"EventID":15021,"Version":0,"Level":2,"Task":0,"Opcode":0,'
-            '"TimeCreated_attributes":{"SystemTime":"2025-01-01T00:00:00Z"},'
+    ids = ('{"#attributes":{"Qualifiers":49152},"#text":15021}' if qualifiers else "15021")
+    text = ('{"Event":{"#attributes":{"xmlns":"x"},"System":{"Provider":{"#attributes":'
+            '{"Name":"HTTP","Guid":"{1-2}","EventSourceName":"HTTP"}},"EventID":' + ids +
+            ',"Version":0,"Level":2,"Task":0,"Opcode":0,'
+            '"TimeCreated":{"#attributes":{"SystemTime":"2025-01-01T00:00:00Z"}},'
             f'"Channel":"System","Computer":"{computer}"}},"EventData":{{"Computer":"no"}}}}}}')
     from certtriage.knowledge.catalog import event_knowledge
 
@@ -282,7 +282,7 @@ def test_an_evtx_scan_counts_records_out_of_order_and_from_several_computers() -
     from certtriage.parsers.events.tally import EvtxTally
 
     def record(provider: str, computer: str, time: str) -> dict[str, str]:
-        name = f'"Provider_attributes":{{"Name":"{provider}"}},' if provider else ""
+        name = f'"Provider":{{"#attributes":{{"Name":"{provider}"}}}},' if provider else ""
         return {"timestamp": time, "data": (
             '{"Event":{"System":{' + name + '"EventID":7036,"Level":4,"Task":0,'
             f'"Channel":"System","Computer":"{computer}"}},"EventData":{{"x":"Schannel"}}}}}}')}
@@ -313,13 +313,14 @@ _PROVIDERS = ["Service Control Manager", "Schannel", "Microsoft-Windows-Kernel-G
                           st.sampled_from([2, 4]),
                           st.one_of(st.none(), st.integers(0, 30)),
                           st.sampled_from(["A", "B", "AB"]), st.sampled_from([0, 1, 2, 3]),
-                          st.sampled_from(["", "A", "B"])), max_size=40),
+                          st.sampled_from(["", "A", "B"]), st.booleans()), max_size=40),
        st.sampled_from([2, 3, 2000]))
 def test_an_evtx_scan_sums_up_as_counting_each_record_does(
-        rows: list[tuple[int, int, int, int | None, str, int, str]], max_keys: int) -> None:
+        rows: list[tuple[int, int, int, int | None, str, int, str, bool]], max_keys: int) -> None:
     """The scan's own counts per System block (joined to their pairs when it ends) give the
     summary that counting every record one by one gives: records in any time order, some
-    without a time, from several computers, past the cap on pairs; the computer moved by
+    without a time, from several computers, past the cap on pairs, event ids with and without
+    qualifiers; the computer moved by
     fields before it, among them by exactly as far as from a record's own computer to the
     other computer its event data names (where the last record named the last one)."""
     from certtriage.knowledge.catalog import event_knowledge
@@ -331,13 +332,15 @@ def test_an_evtx_scan_sums_up_as_counting_each_record_does(
     records, reference = [], tally_module.Tally()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tally_module, "MAX_KEYS", max_keys)
-        for provider, event_id, level, day, computer, shift, other in rows:
+        for provider, event_id, level, day, computer, shift, other, qualified in rows:
             name = _PROVIDERS[provider]
-            attrs = f'"Provider_attributes":{{"Name":"{name}"}},' if name else ""
+            attrs = f'"Provider":{{"#attributes":{{"Name":"{name}"}}}},' if name else ""
             time = None if day is None else f"2025-01-{day + 1:02}T00:00:00Z"
             data = f',"EventData":{{"Computer":"{other}","Param":1}}' if other else ""
+            number = (f'{{"#attributes":{{"Qualifiers":16384}},"#text":{event_id}}}'
+                      if qualified else event_id)  # an id with qualifiers comes as an element
             records.append({"timestamp": time, "data": (
-                '{"Event":{"System":{' + attrs + f'"EventID":{event_id},"Level":{level},'
+                '{"Event":{"System":{' + attrs + f'"EventID":{number},"Level":{level},'
                 f'"Task":0,{shifts[shift]}"Channel":"System","Computer":"{computer}",'
                 f'"Security":null}}{data}}}}}')})
             reference.add(name or tally_module.UNKNOWN, event_id, time, computer,

@@ -88,7 +88,7 @@ def parse(source: str | os.PathLike[str] | bytes, name: str = "<evtx>",
     tally = EvtxTally(knowledge.relevant)
     texts = None
     try:
-        parser = PyEvtxParser(given, separate_json_attributes=True)
+        parser = PyEvtxParser(given)
         records: Iterator[dict[str, Any]] = parser.records_json()  # type: ignore[assignment]
         texts = tally.scan(records, progress, _unreadable(problems))
         for text in texts:

@@ -25,17 +25,18 @@ _CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
 MAX_VALUE = 512
 
 
-_SUFFIX = re.compile(r"(?P<name>.+?)(?:_(?P<n>\d+))?(?P<attrs>_attributes)?", re.DOTALL)
+_SUFFIX = re.compile(r"(?P<name>.+?)(?:_(?P<n>\d+))?", re.DOTALL)
 #: JSON nested deeper than this below a record is left out (no event field lies that deep).
 MAX_JSON_DEPTH = 64
 
 
 def node_from_evtx_json(name: str, value: Any) -> Node:
-    """The `evtx` package's JSON (`separate_json_attributes=True`) -> Node.
+    """The `evtx` package's JSON (its default rendering) -> Node.
 
-    Attributes arrive as `<Name>_attributes` siblings and repeated elements as `<Name>_1`,
-    `<Name>_2`; both are folded back into elements. Built with an explicit stack, so a damaged
-    record nested without end is cut at `MAX_JSON_DEPTH`, never the interpreter's stack.
+    An element's attributes arrive as its `#attributes` object and its text, beside them, as
+    `#text`; repeated elements arrive as `<Name>`, `<Name>_1`, `<Name>_2`, folded back into
+    elements of one name. Built with an explicit stack, so a damaged record nested without end
+    is cut at `MAX_JSON_DEPTH`, never the interpreter's stack.
     """
     root = Node(name)
     pending: list[tuple[Node, Any, int]] = [(root, value, 0)]
@@ -58,27 +59,20 @@ def _fill(node: Node, value: Any) -> list[tuple[Node, Any]]:
     if not isinstance(value, dict):
         node.text = _joined(value)
         return []
-    by_key: dict[str, Node] = {}
+    children: list[Node] = []
     todo: list[tuple[Node, Any]] = []
     for key, item in value.items():
         if key == "#text":
-            node.text = (" ".join(str(v) for v in item if v not in ("", None))
-                         if isinstance(item, list) else str(item))
-            continue
-        m = _SUFFIX.fullmatch(key)
-        base, slot = (m["name"], f"{m['name']}_{m['n'] or 0}") if m else (key, f"{key}_0")
-        if m and m["attrs"]:
-            target = by_key.setdefault(slot, Node(base))
+            node.text = _joined(item)
+        elif key == "#attributes":
             if isinstance(item, dict):
-                target.attrs.update({k: str(v) for k, v in item.items()})
-            continue
-        child = Node(base)
-        existing = by_key.get(slot)
-        if existing is not None:
-            child.attrs.update(existing.attrs)
-        by_key[slot] = child
-        todo.append((child, item))
-    node.children = list(by_key.values())
+                node.attrs.update({k: str(v) for k, v in item.items()})
+        else:
+            m = _SUFFIX.fullmatch(key)
+            child = Node(m["name"] if m else key)
+            children.append(child)
+            todo.append((child, item))
+    node.children = children
     return todo
 
 

@@ -146,10 +146,18 @@ def _escaped(text: str, index: int) -> bool:
 
 
 def _number_at(text: str, label: str, start: int) -> tuple[int | None, int]:
+    """The number after `label` (`"Name":`) from `start`, and where it ends; of an element
+    with attributes (`"Name":{"#attributes":{...},"#text":N}`), its text."""
     at = text.find(label, start)
     if at < 0:
         return None, start
-    m = _DIGITS.match(text, at + len(label))
+    at += len(label)
+    if text.startswith("{", at):
+        inner = text.find('"#text":', at)
+        if inner < 0:
+            return None, start
+        at = inner + 8
+    m = _DIGITS.match(text, at)
     return (int(m[0]), m.end()) if m else (None, start)
 
 
