@@ -320,9 +320,9 @@ def test_an_evtx_scan_sums_up_as_counting_each_record_does(
     """The scan's own counts per System block (joined to their pairs when it ends) give the
     summary that counting every record one by one gives: records in any time order, some
     without a time, from several computers, past the cap on pairs, event ids with and without
-    qualifiers; the computer moved by
-    fields before it, among them by exactly as far as from a record's own computer to the
-    other computer its event data names (where the last record named the last one)."""
+    qualifiers; the computer moved by fields before it, among them by exactly as far as from a
+    record's own computer to the other computer its event data names (where the last record
+    named the last one)."""
     from certtriage.knowledge.catalog import event_knowledge
     from certtriage.parsers.events import tally as tally_module
 
