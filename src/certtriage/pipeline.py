@@ -103,11 +103,12 @@ def detect(data: bytes | str) -> Format | None:
 
 
 def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
-    """The input and its format; for text an export, a mail or a log wrapped (`text.framing`,
-    `text.mail`), the text unwrapped when a format recognises it then: a mail's text always;
-    any format for text only the ticket reader (or none) recognised; else the same format,
-    which then reads it whole, and never without the time stamps opening its lines (a
-    table's or a log's first column, for a format that reads it as it stands)."""
+    """The input and its format; for text an export, a mail or a log wrapped, or lines run
+    together (`text.framing`, `text.mail`, `text.joined`), the text unwrapped when a format
+    recognises it then: a mail's text always; any format for text only the ticket reader (or
+    none) recognised; else the same format, which then reads it whole, and never without the
+    time stamps opening its lines (a table's or a log's first column, for a format that reads
+    it as it stands)."""
     fmt = _sniff(item)
     loose = fmt is None or fmt.id is FormatId.TICKET
     other = item.reframed(stamps=loose)
