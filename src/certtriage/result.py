@@ -72,7 +72,7 @@ class Input:
     def reframed(self, *, stamps: bool = True) -> Input | None:
         """This input with what an export or a log put around its text undone (`framing`:
         a mail's encodings, a string value's escapes, a gutter of time stamps (unless not
-        `stamps`) or line numbers; `joined`: certutil lines run together into one), or None
+        `stamps`) or line numbers; `joined`: a tool's lines run together into one), or None
         when its text has none of them. The caller keeps the copy only if a format recognises
         it."""
         if self.text is None:

@@ -1,7 +1,8 @@
-"""A certutil dump whose lines were run together (copied from a page that showed it as a
-paragraph) is split again where its lines begin, and diagnosed as the dump itself is. Every
-chain dump among the fixtures and the real files is rendered so, in two shapes; output as
-certutil printed it is never split."""
+"""Tool output whose lines were run together (copied from a page that showed it as a
+paragraph) is split again where its lines begin, and diagnosed as the output itself is. Every
+certutil chain dump among the fixtures and the real files, and every netsh, registry,
+certutil -store and IIS log fixture of more than a few lines, is rendered so, in two shapes;
+output as the tools printed it is never split."""
 
 from __future__ import annotations
 
@@ -66,6 +67,41 @@ def test_a_real_dump_run_together_is_diagnosed_as_before(shape: str) -> None:
         _reads_as_before(path, shape)
 
 
+#: Fixture folders of the other outputs split when run together, and the fewest non-blank
+#: lines an output needs to be split so: run together, a shorter one (a listing of no
+#: bindings, a .reg file of one value) holds too few of its marks, and reads as it did.
+OTHER_OUTPUTS = ("netsh", "registry", "stores", "iis-logs")
+FEWEST_LINES = 6
+
+
+def _decoded(path: Path) -> str:
+    data = path.read_bytes()
+    return data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode()
+
+
+def _other_outputs() -> list[Path]:
+    return [path for folder in OTHER_OUTPUTS for path in sorted((FIXTURES / folder).iterdir())
+            if path.name != "README.md"
+            and sum(1 for line in _decoded(path).splitlines() if line.strip()) >= FEWEST_LINES]
+
+
+@pytest.mark.parametrize("shape", RUN_TOGETHER)
+@pytest.mark.parametrize("path", _other_outputs(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_other_output_run_together_is_diagnosed_as_before(path: Path, shape: str) -> None:
+    text = _decoded(path)
+    whole = analyze_text(text, path.name)
+    result = analyze_text(RUN_TOGETHER[shape](text), path.name)
+    assert (result.kind, result.verdict, result.root_causes, result.iis_substatus) == (
+        whole.kind, whole.verdict, whole.root_causes, whole.iis_substatus)
+    assert any("line break(s) put back" in w for w in result.warnings)
+
+
+def test_every_other_output_folder_is_tried() -> None:
+    counts = {folder: sum(1 for p in _other_outputs() if p.parent.name == folder)
+              for folder in OTHER_OUTPUTS}
+    assert all(count >= 4 for count in counts.values()), counts
+
+
 def _texts() -> list[Path]:
     """Every text input among the fixtures and, where present, the real files."""
     roots = [FIXTURES, REAL] if REAL.is_dir() else [FIXTURES]
@@ -95,12 +131,18 @@ _PIECES = st.sampled_from([
     '> Failed "CDP" Time: 0', "[0.0] http://crl.contoso.com/a.crl", "Issuer: CN=A DC=b",
     "% Name Hash(sha1): 00", "Verified \u201cOCSP\u201d Time: 0 (null)", "\u2014\u2014\u2014-",
     "No URLs", "CN=Contoso", "0x80092013", "   ", ">", "%", "\n", "x" * 50,
+    "Certificate Hash : 4e53", "Application ID : {4dc3e181-e14b-4a21-b022-59fc669b0914}",
+    "Usage Check : Not Set", "Extended Properties:", "HKEY_LOCAL_MACHINE\\SYSTEM\\X",
+    "[HKEY_CURRENT_USER\\Y]", "EventLogging REG_DWORD 0x1", '"Enabled"=dword:00000001',
+    "#Fields: date time s-ip sc-status", "2024-04-02 13:10:44 192.0.2.20 403", "#Date:",
 ])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=60))
 def test_splitting_changes_only_white_space_and_quote_marks(pieces: list[str]) -> None:
+    """Whatever kind of output a line is taken for, only blanks become line breaks (and quote
+    marks left between lines go)."""
     text = " ".join(pieces)
     restored, count = undo_joined(text)
 
