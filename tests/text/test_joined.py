@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from certtriage import analyze_text
 from certtriage.models.findings import InputResult
+from certtriage.text.decode import decode
 from certtriage.text.joined import LONG, undo_joined
 
 from ..conftest import FIXTURES, REAL
@@ -75,8 +76,7 @@ FEWEST_LINES = 6
 
 
 def _decoded(path: Path) -> str:
-    data = path.read_bytes()
-    return data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode()
+    return decode(path.read_bytes(), path.name).text  # a .reg file is UTF-16
 
 
 def _other_outputs() -> list[Path]:

@@ -231,7 +231,7 @@ def may_be_joined(text: str) -> bool:
 def undo_joined(text: str) -> tuple[str, int]:
     """The text with every line of output run together split where its lines begin, and how
     many line breaks were put back."""
-    if not may_be_joined(text):
+    if _LONG_LINE.search(text) is None:
         return text, 0
     lines = text.split("\n")
     restored = 0

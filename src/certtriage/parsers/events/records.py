@@ -25,7 +25,8 @@ _CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
 MAX_VALUE = 512
 
 
-_SUFFIX = re.compile(r"(?P<name>.+?)(?:_(?P<n>\d+))?", re.DOTALL)
+#: A repeated element's key (`Header_1`): its name, without the count.
+_SUFFIX = re.compile(r"(.+?)(?:_\d+)?", re.DOTALL)
 #: JSON nested deeper than this below a record is left out (no event field lies that deep).
 MAX_JSON_DEPTH = 64
 
@@ -69,7 +70,7 @@ def _fill(node: Node, value: Any) -> list[tuple[Node, Any]]:
                 node.attrs.update({k: str(v) for k, v in item.items()})
         else:
             m = _SUFFIX.fullmatch(key)
-            child = Node(m["name"] if m else key)
+            child = Node(m[1] if m else key)
             children.append(child)
             todo.append((child, item))
     node.children = children
