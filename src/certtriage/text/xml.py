@@ -12,6 +12,7 @@ many events) passes `records`: each is offered when it closes, and not kept once
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -264,3 +265,47 @@ def _forget(exc: BaseException | None) -> None:
     while exc is not None:
         exc.__traceback__ = None
         exc = exc.__context__
+
+
+# ---- fragments --------------------------------------------------------------------------------
+#: One piece of a pasted fragment: a comment, processing instruction, CDATA section or
+#: declaration (all dropped); a start, end or empty tag whose attributes are whole (name,
+#: the attributes, `/` for an empty one); a tag cut short or malformed (dropped); a `<` that
+#: opens none; or text.
+_PIECE_OF_XML = re.compile(
+    r"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![^<>]*>?"
+    r"|<(/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*(/?)>"
+    r"|<[/A-Za-z_][^<]*|<|[^<]+", re.DOTALL)
+#: A line that stands for left-out XML in an article or post: `[...]`, `...`, `…`, `(...)`.
+_ELISION = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\([ \t]*(?:\.{2,}|…)[ \t]*\)"
+                      r"|\.{3,}|…)[ \t]*$", re.MULTILINE)
+_LONE_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#\d+;|#x[0-9A-Fa-f]+;)")
+
+
+def mend_fragment(xml: str) -> str:
+    """A well-formed version of an XML fragment cut out of a larger document, as articles and
+    posts show one: it may start inside an element (end tags with no start are dropped), stop
+    before its elements close (they are closed at the end), leave parts out (`[...]` lines are
+    dropped) or end inside a tag (dropped). The result is a sequence of elements, not one
+    document: read it inside a wrapper element. Every line stays where it was."""
+    text = _ELISION.sub("", xml)
+    out: list[str] = []
+    open_: list[str] = []
+    for piece in _PIECE_OF_XML.finditer(text):
+        whole, name = piece[0], piece[2]
+        if name is None:
+            if not whole.startswith("<"):
+                out.append(_LONE_AMP.sub("&amp;", whole).replace(">", "&gt;"))
+            else:  # dropped, but not its line breaks
+                out.append("&lt;" if whole == "<" else "\n" * whole.count("\n"))
+        elif piece[1]:  # an end tag: closes its element and any left open inside it
+            if name in open_:
+                while (inner := open_.pop()) != name:
+                    out.append(f"</{inner}>")
+                out.append(whole)
+        else:
+            out.append(whole)
+            if not piece[4]:
+                open_.append(name)
+    out.extend(f"</{name}>" for name in reversed(open_))
+    return "".join(out)

@@ -20,6 +20,10 @@ SNIFF_CHARS = 256 * 1024
 _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event Code|Event\[\d+\]|ProviderName|Event Source)\s*:"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
+    # part of an event's XML: its UserData or EventData, or what a CAPI2 event's holds
+    r"|^[ \t]*-?[ \t]*<(?:UserData|EventData|CertGetCertificateChain|CertificateChain|ChainElement"
+    r"|CertVerifyCertificateChainPolicy|CertVerifyRevocation|CertRejectedRevocationInfo"
+    r"|CryptRetrieveObjectByUrlWire)\b"
     r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
     r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
     r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$",

@@ -59,6 +59,13 @@ def _run(task_id: str, members: list[Event]) -> Capi2Run:
     build = next(e for e in members if e.event_id == 11)
     detail = build.capi2
     assert detail is not None
+    if detail.chain_error is None and detail.elements:
+        # a chain pasted without its own trust status (its elements alone): the chain's
+        # errors are those of its elements
+        chain_error = 0
+        for element in detail.elements:
+            chain_error |= element.error_status
+        detail = detail.model_copy(update={"chain_error": chain_error})
     line = _line(build)
     elements = [_element(i, e, line) for i, e in enumerate(detail.elements)]
     subject_index = {e.subject: i for i, e in enumerate(elements) if e.subject}

@@ -16,6 +16,7 @@ from ...text.xml import Node
 from .._values import parse_date
 from .capi2_certs import certificates, thumbprint
 from .event import Capi2Detail, Capi2Element, Event, EventShape
+from .fragment import CAPI2_ELEMENTS
 
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
            "0": "information"}
@@ -151,18 +152,11 @@ def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
     )
 
 
-#: The CAPI2 Operational events by the element their `<UserData>` holds (the start events'
-#: elements end in `Start`).
-_CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain": 11,
-                   "CertVerifyCertificateChainPolicy": 30, "CertVerifyRevocation": 41,
-                   "CryptRetrieveObjectByUrlWire": 53}
-
-
 def _capi2_by_content(event: Node) -> tuple[str | None, int | None]:
     user_data = event.find("UserData")
     if user_data is None or not user_data.children:
         return None, None
-    event_id = _CAPI2_ELEMENTS.get(user_data.children[0].name)
+    event_id = CAPI2_ELEMENTS.get(user_data.children[0].name)
     return ("Microsoft-Windows-CAPI2", event_id) if event_id is not None else (None, None)
 
 

@@ -28,6 +28,7 @@ from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
 from ...text.xml import Node, read_xml
 from .._lark import get_parser
+from . import fragment
 from .capi2 import group_runs
 from .event import Event, EventShape
 from .evtx import MAX_EVENTS
@@ -56,6 +57,10 @@ def parse(text: str) -> EventLog:
     if _CSV_HEADER.match(first):
         return _from_csv(text, "tsv" if "\t" in first else "csv")
     block = _embedded_xml(text)
+    if block is not None:
+        return _around_xml(text, *block)
+    if _XML_LINE_START.search(text) is None and fragment.START.search(text):
+        block = fragment.lines_of(text.split("\n"))  # part of an event's XML, no <Event>
     if block is not None:
         return _around_xml(text, *block)
     return _from_lines(text)
@@ -87,20 +92,59 @@ def _around_xml(text: str, first: int, last: int) -> EventLog:
     """The events of an XML export inside a paste, and those of the text around it."""
     lines = text.split("\n")
     xml = "\n".join(lines[first:last + 1])
-    found, problems = _xml_events(xml, "xml", Span(start=first + 1, end=last + 1))
     around = _from_lines("\n".join("" if first <= i <= last else line
                                     for i, line in enumerate(lines)))
-    events = sorted([*around.events, *found], key=lambda e: e.span.start if e.span else 0)
+    above = _record_above(list(around.events), lines, first)
+    found, problems = _xml_events(xml, "xml", Span(start=first + 1, end=last + 1),
+                                  event_id=above.event_id if above is not None else None)
+    events = _joined(list(around.events), found, above, first)
     shape = found[0].shape if found else around.shape
     return _log(shape, events, problems=[*around.problems, *problems],
                 unparsed=list(around.unparsed), repairs=around.repairs)
 
 
+def _record_above(around: list[Event], lines: list[str], first: int) -> Event | None:
+    """The event of a record whose labels stand right above the XML part at line `first`
+    (blank, `[...]` and `Event Xml:` lines between them): a CAPI2 chain element pasted below
+    the record's labels is part of that event."""
+    above = max((e for e in around if e.span is not None and e.span.end <= first),
+                key=lambda e: e.span.end if e.span else 0, default=None)
+    if above is None or above.span is None or not all(
+            not line.strip() or _ELIDED.match(line) or names_xml(line)
+            for line in lines[above.span.end:first]):
+        return None
+    return above
+
+
+def _joined(around: list[Event], found: list[Event], above: Event | None,
+            first: int) -> list[Event]:
+    """The events read around an XML part and in it, in order; the record right above a part
+    of its own event's XML (a part without the event's `<System>`) and that part are one
+    event: the XML's, with the record's time, level, computer and lines."""
+    part = next((e for e in found if e.span is not None and e.span.start == first + 1), None)
+    if (above is not None and above.span is not None and part is not None
+            and part.time is None and part.event_id == above.event_id
+            and part.provider == above.provider):
+        merged = part.model_copy(update={
+            "time": above.time, "time_at": above.time_at, "level": above.level or part.level,
+            "computer": above.computer, "channel": above.channel, "shape": above.shape,
+            "record_id": above.record_id,
+            "span": Span(start=above.span.start, end=part.span.end if part.span else first)})
+        around = [e for e in around if e is not above]
+        found = [merged if e is part else e for e in found]
+    return sorted([*around, *found], key=lambda e: e.span.start if e.span else 0)
+
+
+_ELIDED = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\.{3,}|…)[ \t]*$")
+
+
 # ---- XML ------------------------------------------------------------------------------------
 def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
-                message: str = "") -> tuple[list[Event], list[str]]:
+                message: str = "", event_id: int | None = None) -> tuple[list[Event], list[str]]:
     """The events of an XML export, read one `<Event>` at a time: at most `MAX_EVENTS` are
-    kept, the rest counted."""
+    kept, the rest counted. XML that is not well-formed, or holds no `<Event>`, is read as a
+    fragment (`fragment`): part of an event's XML, put back in an `<Event>` (`event_id`: that
+    of the record it came with)."""
     friendly = bool(_FRIENDLY.search(xml))
     if friendly:
         xml = _FRIENDLY.sub(r"\1", xml)
@@ -122,14 +166,26 @@ def _xml_events(xml: str, shape: EventShape, span: Span | None = None,
 
     try:
         reading = read_xml(xml, records=record)
+        if reading.error_line is not None or not (events or dropped[0]
+                                                  or reading.root.name == "Event"):
+            events.clear()
+            dropped[0] = 0
+            whole, built = fragment.read_fragment(xml, event_id)
+            for node in whole:
+                record(node)
+            if built is not None:
+                record(built)
     except RefusedInput as exc:
         return [], [f"XML could not be read: {exc.problem[:120]}"]
-    if reading.error_line is not None:
+    if reading.error_line is not None and not events:
         where = f"line {reading.error_line}, column {reading.error_column}"
         return [], [f"XML could not be read: ParseError: {reading.error}: {where}"[:160]]
-    if reading.root.name == "Event":
+    if reading.root.name == "Event" and reading.error_line is None:
         record(reading.root)
     problems = [f"line {line}: {limit}" for line, limit in reading.limits()]
+    if reading.error_line is not None:
+        problems.append(f"line {reading.error_line}: the XML is cut or has parts left out; "
+                        "read as far as it goes")
     if dropped[0]:
         problems.append(_past_limit(dropped[0]))
     return events, problems
@@ -338,7 +394,9 @@ def _record_event(record: dict[str, Any], lines: list[str],
         if flattened is not None:
             return flattened
     if record.get("xml"):
-        events, _ = _xml_events(record["xml"], record["shape"], span, message)
+        named = fields.get("event_id", "").strip()
+        events, _ = _xml_events(record["xml"], record["shape"], span, message,
+                                int(named) if named.isdigit() else None)
         if events:
             return events[0]
     event_id = fields.get("event_id", "").strip()
