@@ -14,7 +14,7 @@ from .models.findings import Finding, InputResult
 from .parsers import Format, FormatId
 from .parsers.ticket.scan import decides, prose_lines, scan
 from .text.decode import Document, decode
-from .text.framing import may_be_framed, undo_escapes, undo_gutter
+from .text.framing import may_be_framed, may_be_quoted, undo_escapes, undo_gutter, undo_quotes
 from .text.joined import may_be_joined, undo_joined
 from .text.limits import cut_note, keep_lines
 from .text.mail import COMPOUND_FILE, looks_like_message, message_parts
@@ -72,9 +72,9 @@ class Input:
     def reframed(self, *, stamps: bool = True) -> Input | None:
         """This input with what an export or a log put around its text undone (`framing`:
         a mail's encodings, a string value's escapes, a gutter of time stamps (unless not
-        `stamps`) or line numbers; `joined`: a tool's lines run together into one), or None
-        when its text has none of them. The caller keeps the copy only if a format recognises
-        it."""
+        `stamps`) or line numbers, quote marks; `joined`: a tool's lines run together into
+        one), or None when its text has none of them. The caller keeps the copy only if a
+        format recognises it."""
         if self.text is None:
             return None
         notes: list[str] = []
@@ -89,16 +89,19 @@ class Input:
             unmarked = undo_markup("\n\n".join(texts))
             text = unmarked.text
             notes.extend(unmarked.notes())
-        elif not may_be_framed(text) and not may_be_joined(text):
+        elif not (may_be_framed(text) or may_be_joined(text) or may_be_quoted(text)):
             return None
         text, escaped = undo_escapes(text)
         text, gutter, what = undo_gutter(text, stamps=stamps)
+        text, quoted = undo_quotes(text)
         text, joined = undo_joined(text)
         if escaped:
             notes.append(f"read as a string value written out: its escaped line breaks undone "
                          f"on {escaped} line(s)")
         if gutter:
             notes.append(f"read without the {what} in front of {gutter} line(s)")
+        if quoted:
+            notes.append(f"read without the quote marks in front of {quoted} line(s)")
         if joined:
             notes.append(f"read with {joined} line break(s) put back: its lines had been run "
                          "together")

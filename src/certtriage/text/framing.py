@@ -168,6 +168,60 @@ def undo_gutter(text: str, *, stamps: bool = True) -> tuple[str, int, str]:
     return text, 0, ""
 
 
+#: The quote mark in front of a line a mail or Markdown quotes (`> `; a quotation inside a
+#: quotation has one more each level down).
+_QUOTE = re.compile(r"[ \t]*>[ \t]?")
+#: Quoted lines standing together (blank lines between them count) that make a quotation.
+QUOTED_LINES = 4
+
+
+def may_be_quoted(text: str) -> bool:
+    """Whether a line of `text` may open with a quote mark (a quick look)."""
+    return _QUOTED_LINE.search(text) is not None
+
+
+_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
+
+
+def undo_quotes(text: str) -> tuple[str, int]:
+    """The text without the quote marks in front of the lines of each quotation in it
+    (`QUOTED_LINES` or more quoted lines together: a post that quotes a tool's output between
+    its own sentences), and how many lines had them. The lines around keep what they have. A
+    quotation inside another loses its marks a level at a time, so a line of the output that
+    starts with `>` itself (a tag's end on its own line) keeps it."""
+    undone = 0
+    for _ in range(_LEVELS):
+        text, level = _undo_quote_level(text)
+        if not level:
+            break
+        undone = max(undone, level)
+    return text, undone
+
+
+#: The deepest quotation undone.
+_LEVELS = 5
+
+
+def _undo_quote_level(text: str) -> tuple[str, int]:
+    """One level of quote marks undone (`undo_quotes`)."""
+    lines = text.split("\n")
+    marks = [_QUOTE.match(line) if line.lstrip(" \t").startswith(">") else None
+             for line in lines]
+    undone = 0
+    run: list[int] = []
+    for n in [*range(len(lines)), len(lines)]:  # one past the end closes the last run
+        if n < len(lines) and (marks[n] is not None or (run and not lines[n].strip())):
+            run.append(n)
+            continue
+        quoted = [k for k in run if marks[k] is not None]
+        if len(quoted) >= QUOTED_LINES:
+            for k in quoted:
+                lines[k] = lines[k][marks[k].end():]  # type: ignore[union-attr]
+            undone += len(quoted)
+        run = []
+    return ("\n".join(lines), undone) if undone else (text, 0)
+
+
 def _dedent(lines: list[str], cut: list[int]) -> None:
     """Take off the blanks every line kept after its gutter (a logger pads its level to a
     width): the text starts where the least indented of those lines does."""

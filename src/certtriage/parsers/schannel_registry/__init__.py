@@ -24,8 +24,8 @@ _FILE_SCHANNEL = re.compile(
 )
 
 
-_HEADER = re.compile(r"^(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \t]*$",
-                     re.IGNORECASE)
+_HEADER = re.compile(r"^[ \t]*(?:Windows Registry Editor Version \d+\.\d+|REGEDIT4)[ \t]*$",
+                     re.IGNORECASE | re.MULTILINE)
 
 
 #: What `reg query` prints after a key line: a value, a subkey, its error for a value or key
@@ -38,12 +38,13 @@ _AFTER_KEY = re.compile(
 
 def sniff(text: str) -> bool:
     """A `reg query` listing of the SCHANNEL key (its key line followed by what `reg query`
-    prints after one, or by nothing), or a .reg header and a [SCHANNEL] key. A key path quoted
-    in prose ("... below the following registry key:") is no export: it shows no value."""
+    prints after one, or by nothing), or a .reg header and a [SCHANNEL] key after it. A key
+    path quoted in prose ("... below the following registry key:") is no export: it shows no
+    value."""
     sample = text[:SNIFF_CHARS]
     for match in _QUERY_SCHANNEL.finditer(sample):
         following = _NEXT_LINE.search(sample, match.end())
         if following is None or _AFTER_KEY.match(following.group()):
             return True
-    first = next((line for line in sample.split("\n") if line.strip()), "")
-    return bool(_HEADER.match(first.strip()) and _FILE_SCHANNEL.search(sample))
+    header = _HEADER.search(sample)  # first, or below the sentence of a post
+    return bool(header and _FILE_SCHANNEL.search(sample, header.end()))

@@ -43,9 +43,11 @@ _HEX_TYPES = {"0": "REG_NONE", "1": "REG_SZ", "2": "REG_EXPAND_SZ", "3": "REG_BI
 def parse(text: str) -> RegistryExport:
     """Read a registry export; ValueError when `text` holds neither shape."""
     lines = text.split("\n")
-    first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), None)
-    if first is not None and _HEADER.match(first[1]):
-        return _parse_reg_file(lines, first[0], first[1])
+    # a .reg file's header opens it, or follows the sentence of a post that shows one
+    header = next(((n, line.strip()) for n, line in enumerate(lines, 1) if _HEADER.match(line)),
+                  None)
+    if header is not None:
+        return _parse_reg_file(lines, *header)
     if any(_QUERY_KEY.match(line.rstrip()) for line in lines):
         return _parse_reg_query(lines)
     raise ParseError("no registry key line (HKEY_...) and no .reg file header in the input")
