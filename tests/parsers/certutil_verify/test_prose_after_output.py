@@ -75,3 +75,32 @@ def test_a_code_in_prose_below_the_output_is_no_error_of_the_chain(
     mentioned = [f for f in given.findings if f.rule.startswith("TKT")]
     assert [u.reason for u in placed] == [AFTER_FINAL_LINE]
     assert given.verdict == alone.verdict or mentioned
+
+
+#: Another command's output pasted below: a -urlcache listing (its URLs on lines of their own),
+#: with the prompt that ran it or without.
+LISTINGS = (
+    "C:\\>certutil -urlcache CRL\n\nhttp://crl.contoso.com/pki/Contoso%20Issuing%20CA.crl\n"
+    "http://crl.contoso.com/pki/Contoso%20Root%20CA.crl\n\nWinHttp Cache entries: 2\n"
+    "CertUtil: -URLCache command completed successfully.",
+    "http://ocsp.contoso.com/ocsp\n\nWinHttp Cache entries: 1",
+)
+
+
+def _checks(result: object) -> list[tuple[object, ...]]:
+    model = result.model  # type: ignore[attr-defined]
+    return [(e.index, c.section, c.status, c.url) for e in model.elements for c in e.url_checks]
+
+
+@pytest.mark.parametrize("listing", range(len(LISTINGS)))
+@pytest.mark.parametrize("path", _completed(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_url_of_a_listing_below_the_output_is_no_url_of_the_chain(path: Path,
+                                                                   listing: int) -> None:
+    data = path.read_bytes()
+    alone = analyze_bytes(data, path.name)
+    text = data.decode("utf-8").rstrip("\n") + "\n\n" + LISTINGS[listing] + "\n"
+    given = analyze_bytes(text.encode("utf-8"), path.name)
+    assert given.kind == alone.kind == "certutil-verify"
+    assert _checks(given) == _checks(alone)
+    assert given.verdict == alone.verdict
+    assert set(given.root_causes) == set(alone.root_causes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .retrieval import NO_URL
 from .services import Services
 from .state import Reading
 from .trailer import TrailerLines
@@ -74,7 +75,11 @@ class OtherLines:
         """A URL outside a retrieval report: the URL of a status line a paste parted from its
         section, else a -urlcache entry (or, in the end, an unplaced line)."""
         check = self.urlfetch.last_check()
-        if check is not None and check.get("url") is None:
+        if (check is not None and check.get("url") is None
+                and check.get("status") not in NO_URL
+                and self.reading.command.trailer.get("completed") is None):
+            # (a check that found no URL has none to part from, and after the command's last
+            # line the URL is another command's: a -urlcache listing pasted below)
             self.urlfetch.attach_url(check, text, line)
         else:
             self.services.urlcache.url(text, line)

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from ...models.common import URL_SECTIONS, ChainElement, UrlCheck
 
 #: Statuses that are not a retrieval (an empty section).
-_NOT_A_URL = ("no_urls", "no_idp_intersection")
+#: The statuses of a check that found no URL to retrieve.
+NO_URL = ("no_urls", "no_idp_intersection")
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -23,7 +24,7 @@ def number_word(n: int) -> str:
 
 def same_kind(element: ChainElement, section: str) -> list[UrlCheck]:
     """The element's retrievals in `section` (an empty section's placeholder line excluded)."""
-    return [c for c in element.url_checks if c.section == section and c.status not in _NOT_A_URL]
+    return [c for c in element.url_checks if c.section == section and c.status not in NO_URL]
 
 
 def tally(element: ChainElement | None, check: UrlCheck) -> str:
