@@ -144,8 +144,9 @@ def _norm(label: str) -> str:
     return " ".join(label.split()).lower()
 
 
-def _split(line: str) -> tuple[int, str, str] | None:
-    """`(indent, label, value)` of a `label : value` line, or None."""
+def _split(line: str) -> tuple[int, str, str, str] | None:
+    """`(indent, label, value, note)` of a `label : value` line, or None; `note` is what a
+    post wrote after the value (`★ <<< default`, `<- wrong!`), left out of it."""
     stripped = line.strip()
     indent = len(line) - len(line.lstrip(" \t"))
     lowered = stripped.lower()
@@ -154,11 +155,22 @@ def _split(line: str) -> tuple[int, str, str] | None:
             rest = stripped[len(key):]
             match = re.match(r"^[ \t]*:[ \t]*(.*)$", rest)
             if match:
-                return indent, stripped[:len(key)], match.group(1).strip()
+                return indent, stripped[:len(key)], *_noted(match.group(1).strip())
     match = _LABEL_VALUE.match(stripped)
     if not match or not match["label"].strip():
         return None
-    return indent, match["label"].strip(), (match["value"] or "").strip()
+    return indent, match["label"].strip(), *_noted((match["value"] or "").strip())
+
+
+#: Where a note after a value starts: blanks, then what no value of netsh's continues with (a
+#: value is a word, a number, `(null)`, a `{GUID}`, `Not Set`, a store name of two words).
+_NOTE = re.compile(r"[ \t]+(?=[^A-Za-z0-9({\[\s])")
+
+
+def _noted(value: str) -> tuple[str, str]:
+    """A value and the note written after it (`''` when there is none)."""
+    note = _NOTE.search(value)
+    return (value, "") if note is None else (value[:note.start()], value[note.end():])
 
 
 class _Builder:
@@ -214,7 +226,9 @@ def parse(text: str) -> SslCertBindings:
         if parts is None:
             skip(number, line, "not a `label : value` line of netsh http show sslcert")
             continue
-        indent, label, value = parts
+        indent, label, value, note = parts
+        if note:
+            skip(number, note, "a note after the value, not part of it")
         key = _norm(label)
         if key in _KINDS:
             if current is not None:
