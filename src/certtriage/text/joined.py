@@ -104,7 +104,8 @@ _STARTS = [
     r"Enterprise Root store:",
     r"Certificate \d+:",
     r"Certificate Template Name",
-    # certutil -store: what follows a certificate's fields
+    # certutil -store, and -dump of a certificate file: what follows a certificate's fields
+    r"X509 Certificate:",
     r"No key provider information",
     r"Cannot find the certificate",
     r"Signature matches Public Key",

@@ -67,11 +67,56 @@ def test_sniff_leaves_other_formats_alone(path: Path) -> None:
     assert not sniff(path.read_text(encoding="utf-8"))
 
 
-def test_sniff_leaves_a_pfx_dump_and_plain_text_alone() -> None:
-    pfx = ("Certificates: Not Encrypted\n================ Certificate 0 ================\n"
-           "================ Begin Nesting Level 1 ================\nElement 0:\n")
-    assert not sniff(pfx)
+def test_sniff_leaves_plain_text_alone() -> None:
     assert not sniff('Root "Trusted Root Certification Authorities"\nsome notes\n')
+    assert not sniff("X509 Certificate:\nis what the dump said first\n")
+
+
+# ---- certutil -dump of a certificate file ------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Certificates: Not Encrypted\n================ Certificate 0 ================\n"
+    "================ Begin Nesting Level 1 ================\nElement 0:\n",
+    "C:\\>certutil -dump a.cer\nX509 Certificate:\nVersion: 3\n...\n"
+    "CertUtil: -dump command completed successfully.\n",
+    "> X509 Certificate:\n> Version: 3\n>  NotAfter: 5/4/2041 10:12 AM\n",
+], ids=["pfx", "cer-cut", "cer-quoted"])
+def test_sniff_takes_a_certificate_file_dump(text: str) -> None:
+    assert sniff(text)
+
+
+def test_a_cer_dump_is_one_certificate_of_no_store() -> None:
+    dump = _dump("dump-cer-server-auth-only.txt")
+    assert dump.dump and dump.store is None and dump.completed
+    assert dump.command == "certutil -dump kiosk17.cer"
+    assert dump.label() == "the certificate file dumped"
+    (cert,) = dump.certificates
+    assert cert.subject == "CN=kiosk17.tailspintoys.com, OU=Stores, O=Tailspin Toys, C=US"
+    assert [e.oid for e in cert.ekus or ()] == ["1.3.6.1.5.5.7.3.1"]
+    assert cert.is_ca is False and cert.line == 2
+    assert dump.identities()[0].where == "dumped file, certificate 0"
+
+
+def test_a_pfx_dump_reads_through_its_nesting_levels() -> None:
+    dump = _dump("dump-pfx-client-key.txt")
+    assert dump.dump and not dump.unparsed
+    (cert,) = dump.certificates
+    assert cert.subject == "CN=Mateo Lopez, OU=Stores, O=Tailspin Toys, C=US"
+    assert cert.has_private_key is True and cert.ekus is None
+
+
+def test_a_store_dump_is_no_file_dump() -> None:
+    assert not _dump("my-verbose-ekus.txt").dump
+    assert not _dump("my-user-expired.txt").dump
+
+
+def test_a_dumped_server_certificate_is_reported_only_as_a_file() -> None:
+    """The same certificate in a store's -v dump is a server's own (STO007 skips it); dumped
+    from a file, whose it is is not known (STO009 names both readings)."""
+    text = (STORES / "dump-cer-server-auth-only.txt").read_text(encoding="utf-8")
+    assert [f.rule for f in analyze_text(text).findings] == ["STO009"]
+    as_store = text.replace("C:\\Users\\mlopez\\Desktop>certutil -dump kiosk17.cer\n",
+                            'My "Personal"\n================ Certificate 0 ================\n')
+    assert [f.rule for f in analyze_text(as_store).findings] == []
 
 
 def test_sniff_takes_an_empty_store() -> None:
@@ -430,6 +475,9 @@ EXPECTED = {
                                  ["STO003", "STO003", "STO004", "STO005"]),
     "ca-intermediate.txt": ("inconclusive", (), (), []),
     "clientauthissuer.txt": ("inconclusive", (), (), []),
+    "dump-cer-server-auth-only.txt": ("inconclusive", (), (), ["STO009"]),
+    "dump-cer-client-auth.txt": ("inconclusive", (), (), []),
+    "dump-pfx-client-key.txt": ("inconclusive", (), (), []),
 }
 
 

@@ -25,21 +25,30 @@ _STORE_TRAILER = re.compile(r"^[ \t>]*CertUtil: -(?:verify)?store\b", re.MULTILI
 
 
 #: Other certutil outputs that print certificate banners: -verify chains, -scinfo card
-#: dumps, -dump of a PFX / PKCS #7 (nesting levels).
-_OTHER_OUTPUTS = ("CertContext[", "ChainContext.", "CERT_CHAIN_CONTEXT", "Nesting Level",
+#: dumps.
+_OTHER_OUTPUTS = ("CertContext[", "ChainContext.", "CERT_CHAIN_CONTEXT",
                   "Analyzing card in reader", "Smart Card Resource Manager")
+
+#: `certutil -dump` of one certificate file: its `X509 Certificate:` line, and a line of the
+#: certificate's (its validity, its extensions) or the command's final line.
+_X509 = re.compile(r"^[ \t>]*X509 Certificate:", re.MULTILINE | re.IGNORECASE)
+_VALIDITY = re.compile(r"^[ \t>]*(?:NotAfter\b|Certificate Extensions:|CertUtil: -dump\b)",
+                       re.MULTILINE | re.IGNORECASE)
 
 
 def sniff(text: str) -> bool:
-    """Certificate banners (or a store header and a `-store` trailer) in the first 8 KB.
+    """Certificate banners (or a store header and a `-store` trailer), or a certificate file's
+    `certutil -dump`, in the first 8 KB.
 
-    certutil -verify and -scinfo output, `certutil -dump` of a PFX (its `Begin Nesting Level`
-    banners) and anything else without the banners are left to other parsers.
+    certutil -verify and -scinfo output and anything else without them are left to other
+    parsers. The dump of a .pfx or .p7b is a store's with nesting levels in its banners.
     """
     head = text[:SNIFF_CHARS]
     if any(token in head for token in _OTHER_OUTPUTS):
         return False
     if _BANNER_ANYWHERE.search(head):
+        return True
+    if _X509.search(head) and _VALIDITY.search(head):
         return True
     lines = [line.strip(" \t>") for line in head.splitlines() if line.strip()]
     for line in lines[:3]:

@@ -146,6 +146,9 @@ class CertStoreDump(Evidence):
     """certutil's failure message, when it printed one."""
     unparsed: tuple[UnparsedLine, ...] = ()
     """Lines kept but not placed."""
+    dump: bool = False
+    """Whether this is `certutil -dump` of a certificate file (.cer, .pfx, .p7b) rather than of
+    a store: its certificates are no store's."""
 
     @property
     def store_key(self) -> str:
@@ -154,6 +157,8 @@ class CertStoreDump(Evidence):
 
     def label(self) -> str:
         """`Root (Trusted Root Certification Authorities)`, for messages."""
+        if self.dump:
+            return "the certificate file dumped"
         if self.store is None:
             return "unnamed store"
         shown = f"{self.store} ({self.store_display_name})" if self.store_display_name else (
@@ -163,7 +168,8 @@ class CertStoreDump(Evidence):
     def identities(self) -> tuple[Identity, ...]:
         """Each entry of the store (its context is the one its findings carry)."""
         return tuple(Identity(
-            kind="certificate", where=f"store {self.store or '?'}, certificate {c.index}",
+            kind="certificate", where=(f"dumped file, certificate {c.index}" if self.dump
+                                       else f"store {self.store or '?'}, certificate {c.index}"),
             context=f"certificate {c.index} at line {c.line}", thumbprint=c.thumbprint,
             serial=c.serial, issuer=c.issuer, subject=c.subject, not_before=c.not_before_at,
             not_after=c.not_after_at) for c in self.certificates)

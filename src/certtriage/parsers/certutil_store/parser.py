@@ -1,4 +1,5 @@
-"""`certutil -store` and `certutil -v -store` dumps -> CertStoreDump.
+"""`certutil -store` and `certutil -v -store` dumps, and `certutil -dump` of a certificate file
+(.cer, .pfx, .p7b) -> CertStoreDump.
 
 The dump starts with the store (`Root "Trusted Root Certification Authorities"`), then one block
 per certificate behind a `================ Certificate N ================` banner, and ends with
@@ -25,6 +26,15 @@ from .issuer_list import issuer_list_estimate
 from .model import ISSUER_STORES, CertStoreDump
 
 _BANNER = re.compile(r"^={8,}\s*(?P<word>[^=\s]+)\s+(?P<index>\d+)\s*={8,}$")
+#: What the dump of a .pfx / .p7b prints around its certificates: the nesting of their
+#: structure (`===== Begin Nesting Level 1 =====`, `----- End Nesting Level 1 -----`), their
+#: element numbers, the password prompt and whether the file is encrypted.
+_STRUCTURE = re.compile(r"^(?:[=-]{8,}\s*(?:Begin|End)\s+Nesting\s+Level\s+\d+\s*[=-]{8,}"
+                        r"|Element\s+\d+:|Enter PFX password:.*"
+                        r"|Certificates:\s*(?:Not )?Encrypted)$", re.IGNORECASE)
+_X509 = re.compile(r"^X509 Certificate:", re.IGNORECASE)
+#: certutil's verbs that dump certificates: -store, -verifystore, -dump (and none: a file).
+_DUMP_VERB = re.compile(r"^-dump$", re.IGNORECASE)
 _HEADER = re.compile(r'^(?P<store>[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){0,4}) "(?P<display>[^"]*)"$')
 _COMMAND = re.compile(r"^(?:PS )?(?:[A-Za-z]:\\[^>]*>\s*)?(?P<cmd>certutil(?:\.exe)?\s.*)$",
                       re.IGNORECASE)
@@ -58,6 +68,7 @@ class _Parser:
         self.error: str | None = None
         self.unparsed: list[UnparsedLine] = []
         self.seen_structure = False
+        self.dump = False
 
     # -- dispatch --------------------------------------------------------------------------
     def feed(self, line: str, number: int) -> None:
@@ -83,8 +94,18 @@ class _Parser:
             return True
         if _PROMPT.match(line):
             return True  # a bare shell prompt before or after the output
+        if _STRUCTURE.match(line):
+            self.dump = True
+            return True
+        if _X509.match(line) and self.block is None:
+            # a certificate file's dump: its certificate starts here, with no banner
+            self.dump = self.seen_structure = True
+            self.block = Block(index=len(self.blocks), line=number, end_line=number)
+            self.blocks.append(self.block)
+            self.reader.begin()
+            return False  # the block reads the line too (a full dump, as -v prints)
         command = _COMMAND.match(line)
-        if command and any(_STORE_VERB.match(t) for t in command["cmd"].split()):
+        if command and self._dumps(command["cmd"].split()):
             self._command(command["cmd"])
             return True
         trailer = _TRAILER.match(line)
@@ -99,6 +120,15 @@ class _Parser:
                 self.seen_structure = True
                 return True
         return False
+
+    def _dumps(self, tokens: list[str]) -> bool:
+        """Whether a certutil command line dumps certificates: -store, -verifystore, -dump,
+        or no verb (certutil dumps the file it is given)."""
+        verbs = [t for t in tokens[1:] if t.startswith("-") and len(t) > 2]
+        if any(_DUMP_VERB.match(t) for t in verbs) or (not verbs and len(tokens) > 1):
+            self.dump = True
+            return True
+        return any(_STORE_VERB.match(t) for t in tokens)
 
     def _command(self, command: str) -> None:
         self.command = command
@@ -138,5 +168,5 @@ class _Parser:
             store=self.store, store_display_name=self.display, command=self.command,
             user=self.user, verbose=self.reader.verbose, certificates=certificates,
             issuer_list=issuer_list, completed=self.completed, error=self.error,
-            unparsed=tuple(self.unparsed),
+            unparsed=tuple(self.unparsed), dump=self.dump and self.store is None,
         )

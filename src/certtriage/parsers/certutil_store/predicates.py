@@ -100,6 +100,13 @@ def store_named(doc: CertStoreDump, b: Binding, *, names: list[str]) -> Iterator
 
 
 @predicate
+def store_dumped(doc: CertStoreDump, b: Binding) -> Iterator[Binding]:
+    """The dump is `certutil -dump` of a certificate file (.cer, .pfx, .p7b), not of a store."""
+    if isinstance(doc, CertStoreDump) and doc.dump:
+        yield replace(b, values={**b.values, **_store_values(doc)})
+
+
+@predicate
 def store_issuer_list_estimate(
     doc: CertStoreDump, b: Binding, *, over_percent: int, up_to_percent: int | None = None
 ) -> Iterator[Binding]:
