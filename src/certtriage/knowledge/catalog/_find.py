@@ -111,6 +111,13 @@ def _message(group: list[Hit], joined: str, starts: list[int],
     for name, value in _data_near(lines, first, last).items():
         if name in hit.compiled.event.fields:
             slots.setdefault(name, value)
+    if hit.cut and mention is not None:
+        # a message quoted short in a sentence that names the event and then its numbers
+        # (`36887 "A fatal alert was received ..." with alert code 48`): the numbers fill
+        # the slots the quote left out
+        for name, value in _named(hit.compiled.event, mention, lines).items():
+            if name in hit.compiled.event.fields:
+                slots.setdefault(name, value)
     return FoundMessage(
         provider=key[0], event_id=key[1], start=first + 1,
         end=bisect_right(starts, max(end - 1, hit.start)), slots=slots,
