@@ -244,7 +244,9 @@ def _from_lines(text: str) -> EventLog:
     unparsed: list[UnparsedLine] = []
     events = [e for row in rows if (e := _row_event(row)) is not None]
     by_text = {(f.event_id, f.text): f for f in found if f.match == "template"}
-    events += [e for r in records if (e := _record_event(r, lines, by_text, unparsed))]
+    problems: list[str] = []
+    events += [e for r in records
+               if (e := _record_event(r, lines, by_text, unparsed, problems))]
     events += [e for first, last in friendly
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
@@ -259,7 +261,7 @@ def _from_lines(text: str) -> EventLog:
     unparsed += _around(lines, covered, unparsed, taken)
     unparsed.sort(key=lambda u: u.line)
     return _log(events[0].shape if events else "message-only", events, unparsed=unparsed,
-                repairs=repairs)
+                repairs=repairs, problems=problems)
 
 
 _NUMBER = re.compile(r"(?<![\w.])\d{2,5}(?![\w.])")
@@ -384,7 +386,7 @@ def _provider_of(event_id: int, message: str) -> str | None:
 
 def _record_event(record: dict[str, Any], lines: list[str],
                   found: dict[tuple[int, str], FoundMessage],
-                  unparsed: list[UnparsedLine]) -> Event | None:
+                  unparsed: list[UnparsedLine], problems: list[str]) -> Event | None:
     fields = {(ALIASES.get(k) or k): v for k, v in record["fields"].items()}
     message = record.get("message") or fields.get("message") or ""
     span = Span(start=record["start"], end=record["end"])
@@ -408,6 +410,11 @@ def _record_event(record: dict[str, Any], lines: list[str],
         return None
     when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
     level = (fields.get("level") or "").strip().lower()
+    known = _known_by_message(provider, int(event_id), message)
+    if known != int(event_id):
+        problems.append(f"line {record['start']}: no {provider} event has id {event_id}; read "
+                        f"as {known}, whose message the record shows")
+        event_id = str(known)
     return build_event(
         provider=provider, event_id=int(event_id), message=message.strip(),
         data=_slots_within(found, message, int(event_id)),
@@ -417,6 +424,19 @@ def _record_event(record: dict[str, Any], lines: list[str],
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
         else None,
     )
+
+
+def _known_by_message(provider: str, event_id: int, message: str) -> int:
+    """`event_id`, or when the catalog knows no such event of `provider` (a typo, a number
+    from another product's documentation), the id of the one event of it whose message the
+    record shows."""
+    knowledge = event_knowledge()
+    if not message.strip() or knowledge.get(provider, event_id) is not None:
+        return event_id
+    named = knowledge.canonical(provider)
+    ids = {f.event_id for f in knowledge.find_messages(message)
+           if f.match != "mention" and f.provider == named}
+    return ids.pop() if len(ids) == 1 else event_id
 
 
 def _slots_within(found: dict[tuple[int, str], FoundMessage], message: str,
