@@ -181,6 +181,11 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         for key, value in knowledge.message_slots(provider, event_id, message).items():
             data.setdefault(key, value)
     alert = _alert(event_id, data, message if resolved else "")
+    if (definition is not None and "ErrorState" in definition.fields and resolved
+            and not data.get("ErrorState") and message):
+        state = _last_number(message, skip={str(event_id), str(alert)})
+        if state is not None:  # a message no wording matched (a translation): its state
+            data["ErrorState"] = state
     codes: list[str] = []
     for value in (message, *data.values()):
         codes.extend(m.lower() for m in _CODE_IN_TEXT.findall(value or ""))
@@ -211,6 +216,16 @@ def _alert(event_id: int, data: dict[str, str], message: str) -> int | None:
         return _int(data["AlertDesc"])
     found = first_alert(message)
     return int(found) if found is not None else None
+
+
+_WHOLE_NUMBER = re.compile(r"(?<![\w.,:/#-])(\d{1,6})(?![\w/:#-]|[.,]\d)")
+
+
+def _last_number(message: str, skip: set[str]) -> str | None:
+    """The last whole number of a message that is not one of `skip` (its event id, its alert):
+    the internal error state, which Schannel's messages name last in every language."""
+    found = [n for n in _WHOLE_NUMBER.findall(message) if n not in skip]
+    return found[-1] if found else None
 
 
 def _rendered(definition: EventDef, data: dict[str, str]) -> str | None:

@@ -251,6 +251,7 @@ def _from_lines(text: str) -> EventLog:
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
     events += _outside(found, _lines_of(events))
+    events = _without_echoes(events)
     if events and _documents_events(lines):
         # a table documenting the events (some of its messages with unfilled insertion
         # strings): its rows are no events logged; a record that shows when it was is kept
@@ -459,6 +460,19 @@ def _outside(messages: list[FoundMessage], covered: set[int]) -> list[Event]:
             shape="mention" if found.match == "mention" else "message-only",
             span=Span(start=found.start, end=found.end)))
     return out
+
+
+def _without_echoes(events: list[Event]) -> list[Event]:
+    """The events without the mentions that only name an event the input also shows whole (a
+    heading `Event ID 36871` over the record of it, a sentence naming it): one event, not two
+    occurrences. A mention that tells more than the event (another alert) stays."""
+    whole: dict[tuple[str, int], list[Event]] = {}
+    for event in events:
+        if event.shape != "mention":
+            whole.setdefault((event.provider, event.event_id), []).append(event)
+    return [e for e in events if e.shape != "mention" or not any(
+        all(other.data.get(k) == v for k, v in e.data.items())
+        for other in whole.get((e.provider, e.event_id), ()))]
 
 
 def _lines_of(events: list[Event]) -> set[int]:
