@@ -160,3 +160,16 @@ def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
     (event,) = result.events
     assert (event["event_id"], event["computer"], event["time"]) == (
         36885, "WEB07", "14.03.2025 09:12:44")
+
+
+@pytest.mark.parametrize("event_id_label", ["イベントID", "イベント ID", "事件ID", "이벤트ID"])
+def test_cjk_labels_without_their_blank(event_id_label: str) -> None:
+    """Japanese, Chinese and Korean posts write the labels without the blank Event Viewer
+    puts in them, and older Japanese builds say ログ名 and カテゴリ."""
+    text = (f"ログ名: System\nソース: Schannel\n{event_id_label}: 36888\nカテゴリ: 0\n"
+            "コンピュータ: WEB07.contoso.local\n説明:\n"
+            "致命的な警告が生成されました: 48。内部エラーの状態は 1205 です\n")
+    result = analyze_text(text)
+    (event,) = result.events
+    assert (event["event_id"], event["alert_code"], event["computer"], event["channel"]) == (
+        36888, 48, "WEB07.contoso.local", "System")
