@@ -48,3 +48,32 @@ def test_a_whole_message_keeps_its_own_alert() -> None:
             "protocol defined fatal alert code is 46. We also saw alert 48 yesterday.")
     (found,) = [f for f in event_knowledge().find_messages(line) if f.event_id == 36887]
     assert found.slots["AlertDesc"] == "46"
+
+
+#: Messages whose first sentence is the event's and whose rest a post retells in its own
+#: words, with the numbers: event id, text, slots expected, the numbers to try.
+RETOLD = (
+    (36871, "A fatal error occurred while creating a TLS client credential. Internal error "
+            "state {n}/10010", {"ErrorState": "{n}", "Type": "client"}, (10013, 1205, 960)),
+    (36871, "A fatal error occurred while creating a TLS server credential. Error state: {n}",
+     {"ErrorState": "{n}", "Type": "server"}, (10013, 10011)),
+    (36888, "A fatal alert was generated and sent to the remote endpoint. Alert {n}, state 1205",
+     {"AlertDesc": "{n}"}, (40, 48, 70)),
+)
+
+
+@pytest.mark.parametrize("bullet", ["", "  • 36871 – “", "- ", "> "])
+@pytest.mark.parametrize(("event_id", "text", "slots", "values"), RETOLD)
+def test_a_message_retold_after_its_first_sentence_is_its_event(
+        bullet: str, event_id: int, text: str, slots: dict[str, str],
+        values: tuple[int, ...]) -> None:
+    for n in values:
+        line = bullet + text.format(n=n) + ("”." if "“" in bullet else "")
+        found = [f for f in event_knowledge().find_messages(line) if f.match != "mention"]
+        assert [f.event_id for f in found] == [event_id], line
+        assert {k: v.format(n=n) for k, v in slots.items()}.items() <= found[0].slots.items()
+
+
+def test_a_short_wording_alone_is_still_its_own_event() -> None:
+    found = event_knowledge().find_messages("Creating a TLS client credential.")
+    assert [(f.event_id, f.match) for f in found] == [(36867, "template")]

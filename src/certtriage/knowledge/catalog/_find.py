@@ -111,11 +111,13 @@ def _message(group: list[Hit], joined: str, starts: list[int],
     for name, value in _data_near(lines, first, last).items():
         if name in hit.compiled.event.fields:
             slots.setdefault(name, value)
-    if hit.cut and mention is not None:
-        # a message quoted short in a sentence that names the event and then its numbers
-        # (`36887 "A fatal alert was received ..." with alert code 48`): the numbers fill
-        # the slots the quote left out
-        for name, value in _named(hit.compiled.event, mention, lines).items():
+    if hit.cut:
+        # a message quoted short, or retold after its first sentence, in a line that goes on
+        # to name its numbers (`36887 "A fatal alert was received ..." with alert code 48`,
+        # `... credential. Internal error state 10013`): they fill the slots it left out
+        named = _named(hit.compiled.event, mention, lines) if mention is not None else {}
+        rest = joined[end:joined.find("\n", end) if "\n" in joined[end:] else len(joined)]
+        for name, value in {**numbers(rest), **named}.items():
             if name in hit.compiled.event.fields:
                 slots.setdefault(name, value)
     return FoundMessage(

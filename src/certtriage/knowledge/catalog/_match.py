@@ -91,7 +91,8 @@ def _may_agree(literal: str, joined: str, flat: str, position: int) -> bool:
     if agreed == len(literal) or literal[agreed:agreed + 3] in ("tls", "ssl") or (
             literal[agreed:agreed + 1] in ("<", ">", "'")):
         return True
-    return agreed >= 12 and (agreed >= MIN_BOUNDARY or _is_cut(joined, position + agreed))
+    return agreed >= 12 and (agreed >= MIN_BOUNDARY or _is_cut(joined, position + agreed)
+                             or _sentence_end(joined, position + agreed))
 
 
 def _starts(compiled: Compiled, flat: str, position: int) -> list[int]:
@@ -178,10 +179,21 @@ def _cut(compiled: Compiled, text: str, start: int, stop: int, covered: int,
          slots: dict[str, str], boundary: bool = False) -> Hit | None:
     if covered < min(MIN_CUT, compiled.head_length) or covered < 12:
         return None
-    at_cut = _is_cut(text, stop)
+    at_cut = _is_cut(text, stop) or _sentence_end(text, stop)
     if not at_cut and not (boundary and covered >= MIN_BOUNDARY and _word_end(text, stop)):
         return None
     return Hit(compiled, start, stop, slots, cut=True, covered=covered)
+
+
+def _sentence_end(text: str, position: int) -> bool:
+    """Whether the text agreed with a wording through a whole sentence, ending here: a message
+    retold from its second sentence on (`... credential. Internal error state 10013`) is
+    still the event its first sentence is."""
+    end = position
+    while end > 0 and text[end - 1] in " \t":  # where the sentence's blank after it was read
+        end -= 1
+    return end > 0 and text[end - 1] in ".\u3002" and (
+        end < position or position >= len(text) or text[position].isspace())
 
 
 def _is_cut(text: str, position: int) -> bool:
@@ -240,7 +252,12 @@ def resolve(hits: list[Hit]) -> list[list[Hit]]:
 
 
 def _best(cluster: list[Hit]) -> list[list[Hit]]:
-    """The hits of one run of overlapping hits that are kept, best first."""
+    """The hits of one run of overlapping hits that are kept, best first. A whole wording
+    inside a longer reading of another (36867's `Creating a TLS client credential.` inside
+    36871's `A fatal error occurred while creating a TLS client credential.`, retold after
+    it) is part of that message, not a message of its own."""
+    cluster = [h for h in cluster if not any(
+        o.start < h.start and o.end >= h.end and o.covered > h.covered for o in cluster)]
     kept: list[list[Hit]] = []
     for hit in sorted(cluster, key=lambda h: tuple(-x for x in h.score())):
         clash = next((g for g in kept if hit.start < g[0].end and g[0].start < hit.end), None)
