@@ -30,6 +30,8 @@ SHAPES = {
     "fenced": f"```\n{_ONE}\n```",
     "update": _ONE.replace(" add ", " update "),
     "after a delete": f"netsh http delete sslcert ipport=0.0.0.0:443\n{_ONE}",
+    "inline code": f"`{_ONE}`",
+    "inline code in prose": f"I ran `{_ONE}` as admin.",
 }
 
 

@@ -94,7 +94,9 @@ _PARAMETERS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 _COMMAND_KINDS: dict[str, BindingKind] = {"ipport": "ip_port", "hostnameport": "hostname_port",
                                           "ccs": "ccs"}
-_PARAMETER = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"']+)")
+#: A `name=value` parameter; a value ends at a blank or a quote, or at the backtick of the
+#: inline code a post wrote the command in.
+_PARAMETER = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'`]+)")
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
