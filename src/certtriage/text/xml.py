@@ -118,8 +118,9 @@ class _Builder(ContentHandler):
     """SAX events -> Node tree, with an explicit stack."""
 
     def __init__(self, max_depth: int, max_elements: int,
-                 records: Callable[[Node], bool] | None) -> None:
+                 records: Callable[[Node], bool] | None, prose: bool = False) -> None:
         super().__init__()
+        self.prose = prose  # text inside any element, not only the root, is loose text
         self.root: Node | None = None
         self.stack: list[Node] = []
         self.depth = 0
@@ -203,7 +204,7 @@ class _Builder(ContentHandler):
         node = self.stack[-1]
         if node.text is None and not node.children:
             self.text.append(content)
-        if len(self.stack) == 1 and content.strip():
+        if (len(self.stack) == 1 or self.prose) and content.strip():
             line = self._line()
             for offset, piece in enumerate(content.split("\n")):
                 if piece.strip():
@@ -212,14 +213,16 @@ class _Builder(ContentHandler):
 
 
 def read_xml(xml: str, max_depth: int = MAX_DEPTH, *,
-             records: Callable[[Node], bool] | None = None) -> XmlReading:
+             records: Callable[[Node], bool] | None = None, prose: bool = False) -> XmlReading:
     """Read `xml` into a tree; a text that stops being well-formed gives the tree read so far.
 
     With `records`, each child of the root is offered to it when it closes and left out of the
-    tree when it returns True (so a long export is held one record at a time). Raises
+    tree when it returns True (so a long export is held one record at a time). With `prose`,
+    text inside any element is kept as loose text too (a format whose elements hold none:
+    there it is the post's prose, caught inside an element a paste left open). Raises
     :class:`RefusedInput` for entity declarations and external references.
     """
-    builder = _Builder(max_depth, MAX_ELEMENTS, records)
+    builder = _Builder(max_depth, MAX_ELEMENTS, records, prose)
     # Where the text stops being well-formed, read inside the handler: an exception kept in
     # a local would hold this frame, and the frame the exception, in a cycle.
     error: tuple[int, int, str] | None = None

@@ -116,9 +116,11 @@ def parse(text: str) -> IisConfig:
 
 def _read(prepared: str) -> XmlReading:
     """The XML as it is, or a repaired copy when that reads further."""
-    reading = read_xml(_wrap(prepared))
+    # IIS configuration elements hold attributes and elements, no text: text inside one is
+    # the post's own, read as prose
+    reading = read_xml(_wrap(prepared), prose=True)
     if reading.error_line is not None:
-        repaired = read_xml(_wrap(_repair(prepared)))
+        repaired = read_xml(_wrap(_repair(prepared)), prose=True)
         if repaired.error_line is None or repaired.error_line > reading.error_line:
             reading = repaired
     return reading
