@@ -21,6 +21,7 @@ ONE_OF_EACH = [
     "iis-config",
     "iis-logs",
     "stores",
+    "openssl",
     "certs",
     "tickets",
     "wild",

@@ -46,6 +46,8 @@ class FormatId(str, Enum):
     """An IIS W3C log."""
     CERTUTIL_STORE = "certutil-store"
     """A `certutil -store` dump."""
+    OPENSSL_S_CLIENT = "openssl-s-client"
+    """`openssl s_client` output: the server's handshake as a client sees it."""
     TICKET = "ticket"
     """Text that is no export of its own but holds evidence: an e-mail, a post, notes."""
 
@@ -124,6 +126,8 @@ FORMATS: tuple[Format, ...] = (
            redact=("machine_name",)),
     Format(FormatId.CERTUTIL_STORE, "certutil -store dump", "certutil_store", "text",
            "configuration", redact=("template",), max_lines=100_000),
+    Format(FormatId.OPENSSL_S_CLIENT, "openssl s_client output", "openssl_s_client", "text",
+           "configuration", max_lines=100_000),
     # Last: what no format claims as a whole is scanned for pieces of evidence.
     Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed", max_lines=100_000),
 )

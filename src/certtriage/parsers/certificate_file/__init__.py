@@ -105,9 +105,15 @@ def _pem_marker_at(head: bytes) -> bool:
 
 
 def sniff_bytes(data: bytes) -> bool:
-    """A DER certificate or PKCS #7 bundle, or PEM certificate text (UTF-8 or UTF-16)."""
+    """A DER certificate or PKCS #7 bundle, or PEM certificate text (UTF-8 or UTF-16) that is
+    no `openssl s_client` output (whose PEM block is the server's certificate, shown in the
+    course of a handshake: that format reads it)."""
     if not data or data.startswith(_OTHER_MAGIC):
         return False
     if _looks_der_certificate(data) or _looks_der_pkcs7(data):
         return True
-    return _pem_marker_at(data[:SNIFF_WINDOW])
+    if not _pem_marker_at(data[:SNIFF_WINDOW]):
+        return False
+    from ..openssl_s_client import sniff_bytes as s_client  # its sniffer alone: a regex
+
+    return not s_client(data[:SNIFF_WINDOW * 4])

@@ -1,0 +1,132 @@
+"""openssl s_client output: sniffer, parser, predicates and diagnoses, in the shapes posts
+carry it (quoted, indented in a list, fenced, after a sentence, with pre-1.1 names)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from certtriage import analyze_path, analyze_text
+from certtriage.parsers.certificate_file import sniff_bytes as certificate_file
+from certtriage.parsers.openssl_s_client import sniff
+from certtriage.parsers.openssl_s_client.parser import parse
+
+from ...conftest import FIXTURES
+
+OPENSSL = FIXTURES / "openssl"
+OUTPUTS = sorted(OPENSSL.glob("*.txt"))
+
+#: file -> (verdict, root causes, 403.x, rules)
+EXPECTED = {
+    "s-client-ca-names-tls12.txt": ("inconclusive", (), (), ["SCL002"]),
+    "s-client-no-ca-names-tls12.txt": ("inconclusive", (), (), ["SCL001"]),
+    "s-client-ca-names-at-limit.txt": ("inconclusive", (), (), ["SCL003", "SCL002"]),
+    "s-client-certificate-required-tls13.txt": ("fail", ("no-client-certificate",), ("403.7",),
+                                                ["SCL004", "SCL001"]),
+    "s-client-bad-certificate-tls12.txt": ("fail", ("client-certificate-rejected",),
+                                           ("403.16",), ["SCL005", "SCL002"]),
+}
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert {p.name for p in OUTPUTS} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", OUTPUTS, ids=lambda p: p.name)
+def test_a_fixture_gets_its_diagnosis(path: Path) -> None:
+    verdict, causes, substatus, rules = EXPECTED[path.name]
+    result = analyze_path(path)
+    assert result.kind == "openssl-s-client" and result.status == "parsed", result.warnings
+    assert result.verdict == verdict
+    assert result.root_causes == causes
+    assert result.iis_substatus == substatus
+    assert [f.rule for f in result.findings] == rules
+
+
+def test_the_parser_reads_the_handshake() -> None:
+    out = parse((OPENSSL / "s-client-ca-names-tls12.txt").read_text(encoding="utf-8"))
+    assert (out.protocol, out.cipher, out.verify_code) == (
+        "TLSv1.2", "ECDHE-RSA-AES256-GCM-SHA384", 0)
+    assert [(c.depth, c.subject) for c in out.chain] == [
+        (0, "C = US, O = Contoso Ltd, CN = certauth.contoso.com"),
+        (1, "C = US, O = Contoso Ltd, CN = Contoso Issuing CA 01")]
+    assert out.chain[1].issuer == "C = US, O = Contoso Ltd, CN = Contoso Root CA"
+    assert out.ca_names is not None and len(out.ca_names) == 3
+    assert out.certificate_requested and out.sent_certificate is False
+
+
+def test_alerts_are_read_by_number_and_by_name() -> None:
+    required = parse((OPENSSL / "s-client-certificate-required-tls13.txt").read_text("utf-8"))
+    assert [(a.code, a.text) for a in required.alerts] == [
+        (116, "tlsv13 alert certificate required")]
+    named = parse("CONNECTED(00000003)\nSSL-Session:\n"
+                  "error:14094418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca\n")
+    assert [a.code for a in named.alerts] == [48]
+
+
+def test_no_ca_names_is_an_empty_list_and_a_missing_section_none() -> None:
+    assert parse((OPENSSL / "s-client-no-ca-names-tls12.txt").read_text("utf-8")).ca_names == ()
+    assert parse("CONNECTED(00000003)\nSSL-Session:\n    Protocol  : TLSv1.3\n").ca_names is None
+
+
+# ---- the shapes posts carry it in --------------------------------------------------------------
+def _old_names(text: str) -> str:
+    """Names as OpenSSL before 1.1 prints them: `/C=US/O=Contoso Ltd/CN=x`."""
+    def slashed(match: re.Match[str]) -> str:
+        parts = re.split(r",\s*(?=[A-Z]+ = )", match.group(2))
+        return match.group(1) + "".join("/" + p.replace(" = ", "=") for p in parts)
+
+    return re.sub(r"^((?:\s*\d+ [si]:|\s*i:|subject=|issuer=)?)((?:[A-Z]+ = [^,\n]+,\s*)*"
+                  r"[A-Z]+ = [^,\n]+)$", slashed, text, flags=re.MULTILINE)
+
+
+SHAPES: dict[str, Callable[[str], str]] = {
+    "plain": lambda t: t,
+    "quoted": lambda t: "\n".join(f"> {line}" for line in t.split("\n")),
+    "indented": lambda t: "\n".join(f"   {line}" for line in t.split("\n")),
+    "fenced in a post": lambda t: f"Here is what the server answers:\n\n```\n{t}```\n\nAny idea?\n",
+    "pre-1.1 names": _old_names,
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("path", OUTPUTS, ids=lambda p: p.name)
+def test_every_shape_gets_the_same_diagnosis(path: Path, shape: str) -> None:
+    text = SHAPES[shape](path.read_text(encoding="utf-8"))
+    assert sniff(text)
+    verdict, causes, substatus, rules = EXPECTED[path.name]
+    result = analyze_text(text, path.name)
+    assert result.kind == "openssl-s-client"
+    assert (result.verdict, result.root_causes, result.iis_substatus) == (
+        verdict, causes, substatus)
+    assert sorted(f.rule for f in result.findings) == sorted(rules)
+
+
+def test_old_names_are_what_they_say() -> None:
+    old = _old_names((OPENSSL / "s-client-ca-names-tls12.txt").read_text("utf-8"))
+    assert "/C=US/O=Contoso Ltd/CN=Contoso Root CA" in old
+
+
+# ---- what it is not ------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", [
+    *sorted((FIXTURES / "certs").glob("*.pem")),
+    FIXTURES / "certutil" / "pass" / "three-element-client-auth-urlfetch.txt",
+    FIXTURES / "events" / "copy-details" / "schannel-36887-alert-46.txt",
+    FIXTURES / "netsh" / "default-iis-binding.txt",
+], ids=lambda p: p.name)
+def test_sniff_leaves_other_formats_alone(path: Path) -> None:
+    assert not sniff(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def test_a_pem_file_is_a_certificate_file_and_s_client_output_is_not() -> None:
+    for pem in sorted((FIXTURES / "certs").glob("*.pem")):
+        assert certificate_file(pem.read_bytes()), pem.name
+    for path in OUTPUTS:
+        assert not certificate_file(path.read_bytes()), path.name
+
+
+def test_a_sentence_that_names_one_line_is_no_output() -> None:
+    assert not sniff("I ran openssl and saw the Certificate chain, nothing else.\n")
