@@ -21,7 +21,10 @@ from .fragment import CAPI2_ELEMENTS
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
            "0": "information"}
 _HRESULT = re.compile(r"\b(?:0x)?([89][0-9a-fA-F]{7})\b")
-_CODE_IN_TEXT = re.compile(r"\b0x([0-9a-fA-F]{8})\b")
+#: An error code in an event's text: an HRESULT or NTSTATUS of failure (0x8... to 0xF...) or a
+#: Win32 error written in eight digits (0x0000...). Other eight-digit hex values are no codes
+#: (Application Error's `time stamp: 0x5f7c1e2a`, a fault offset).
+_CODE_IN_TEXT = re.compile(r"\b0x((?:[89a-fA-F][0-9a-fA-F]{3}|0000)[0-9a-fA-F]{4})\b")
 #: Data values longer than this are cut (binary blobs, certificates).
 MAX_VALUE = 512
 
