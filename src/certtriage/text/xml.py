@@ -282,6 +282,11 @@ _PIECE_OF_XML = re.compile(
 #: A line that stands for left-out XML in an article or post: `[...]`, `...`, `…`, `(...)`.
 _ELISION = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\([ \t]*(?:\.{2,}|…)[ \t]*\)"
                       r"|\.{3,}|…)[ \t]*$", re.MULTILINE)
+
+
+def is_elision(line: str) -> bool:
+    """Whether `line` stands for left-out XML (`[...]`, `...`, `…`, `(...)`)."""
+    return _ELISION.match(line) is not None
 _LONE_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#\d+;|#x[0-9A-Fa-f]+;)")
 
 

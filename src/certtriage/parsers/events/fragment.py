@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ...text.xml import Node, mend_fragment, read_xml
+from ...text.xml import Node, is_elision, mend_fragment, read_xml
 
 #: The CAPI2 Operational events by the element their `<UserData>` holds.
 CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain": 11,
@@ -28,7 +28,6 @@ START = re.compile(
     r"^[ \t]*(?:-[ \t]*)?<(?:" + "|".join(sorted(_EVENT_PARTS | set(CAPI2_ELEMENTS)))
     + r"|CertificateChain|ChainElement)\b", re.MULTILINE)
 _WRAPPER = "certtriage-fragment"
-_ELIDED = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\.{3,}|…)[ \t]*$")
 _TAG_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?</?[A-Za-z_]")
 
 
@@ -44,7 +43,7 @@ def lines_of(lines: list[str]) -> tuple[int, int] | None:
         line = lines[i]
         if _TAG_LINE.match(line):
             last = i
-        elif line.strip() and not _ELIDED.match(line) and not _closed_below(lines, i):
+        elif line.strip() and not is_elision(line) and not _closed_below(lines, i):
             break
     return first, last
 

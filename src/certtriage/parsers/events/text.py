@@ -26,7 +26,7 @@ from ...knowledge.catalog import UNFILLED, FoundMessage, event_knowledge
 from ...knowledge.catalog._clean import clean_text
 from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
-from ...text.xml import Node, read_xml
+from ...text.xml import Node, is_elision, read_xml
 from .._lark import get_parser
 from . import fragment
 from .capi2 import group_runs
@@ -57,9 +57,7 @@ def parse(text: str) -> EventLog:
     if _CSV_HEADER.match(first):
         return _from_csv(text, "tsv" if "\t" in first else "csv")
     block = _embedded_xml(text)
-    if block is not None:
-        return _around_xml(text, *block)
-    if _XML_LINE_START.search(text) is None and fragment.START.search(text):
+    if block is None and _XML_LINE_START.search(text) is None and fragment.START.search(text):
         block = fragment.lines_of(text.split("\n"))  # part of an event's XML, no <Event>
     if block is not None:
         return _around_xml(text, *block)
@@ -110,7 +108,7 @@ def _record_above(around: list[Event], lines: list[str], first: int) -> Event | 
     above = max((e for e in around if e.span is not None and e.span.end <= first),
                 key=lambda e: e.span.end if e.span else 0, default=None)
     if above is None or above.span is None or not all(
-            not line.strip() or _ELIDED.match(line) or names_xml(line)
+            not line.strip() or is_elision(line) or names_xml(line)
             for line in lines[above.span.end:first]):
         return None
     return above
@@ -133,9 +131,6 @@ def _joined(around: list[Event], found: list[Event], above: Event | None,
         around = [e for e in around if e is not above]
         found = [merged if e is part else e for e in found]
     return sorted([*around, *found], key=lambda e: e.span.start if e.span else 0)
-
-
-_ELIDED = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\.{3,}|…)[ \t]*$")
 
 
 # ---- XML ------------------------------------------------------------------------------------
