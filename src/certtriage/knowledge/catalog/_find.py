@@ -116,7 +116,8 @@ def _message(group: list[Hit], joined: str, starts: list[int],
         # to name its numbers (`36887 "A fatal alert was received ..." with alert code 48`,
         # `... credential. Internal error state 10013`): they fill the slots it left out
         named = _named(hit.compiled.event, mention, lines) if mention is not None else {}
-        rest = joined[end:joined.find("\n", end) if "\n" in joined[end:] else len(joined)]
+        stop = joined.find("\n", end)
+        rest = joined[end:stop if stop >= 0 else len(joined)]
         for name, value in {**numbers(rest), **named}.items():
             if name in hit.compiled.event.fields:
                 slots.setdefault(name, value)
