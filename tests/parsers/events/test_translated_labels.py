@@ -66,14 +66,28 @@ def test_a_translated_export_gives_its_event_and_alert(
     assert event["computer"] == "WEB07.contoso.local"
 
 
-def test_a_wmi_listing_is_one_event() -> None:
-    text = ("LogFile:System\nEvent Type: Error\nCategory: 0\nComputer Name: APP09\n"
+#: Records under labels Event Viewer's copy does not use, and what each gives: a WMI
+#: listing; Japanese, Chinese and Korean posts that write the labels without the blank Event
+#: Viewer puts in them (and older Japanese builds' ログ名 and カテゴリ).
+_OTHER_LABELS = {
+    "wmi": ("LogFile:System\nEvent Type: Error\nCategory: 0\nComputer Name: APP09\n"
             "Event Code: 36888\nMessage: A fatal alert, TLS code 20, status 960\n"
-            "Source Name: Schannel\nTime Written: 2025/05/02 6:40:13\nUser: SYSTEM\n")
-    result = analyze_text(text)
-    (event,) = result.events
-    assert (event["event_id"], event["alert_code"], event["computer"], event["channel"]) == (
-        36888, 20, "APP09", "System")
+            "Source Name: Schannel\nTime Written: 2025/05/02 6:40:13\nUser: SYSTEM\n",
+            (36888, 20, "APP09", "System")),
+    **{f"cjk {label}": (f"ログ名: System\nソース: Schannel\n{label}: 36888\nカテゴリ: 0\n"
+                        "コンピュータ: WEB07.contoso.local\n説明:\n"
+                        "致命的な警告が生成されました: 48。内部エラーの状態は 1205 です\n",
+                        (36888, 48, "WEB07.contoso.local", "System"))
+       for label in ("イベントID", "イベント ID", "事件ID", "이벤트ID")},
+}
+
+
+@pytest.mark.parametrize("shape", _OTHER_LABELS)
+def test_a_record_under_other_labels_is_one_event(shape: str) -> None:
+    text, expected = _OTHER_LABELS[shape]
+    (event,) = analyze_text(text).events
+    assert (event["event_id"], event["alert_code"], event["computer"],
+            event["channel"]) == expected
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -161,15 +175,3 @@ def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
     assert (event["event_id"], event["computer"], event["time"]) == (
         36885, "WEB07", "14.03.2025 09:12:44")
 
-
-@pytest.mark.parametrize("event_id_label", ["イベントID", "イベント ID", "事件ID", "이벤트ID"])
-def test_cjk_labels_without_their_blank(event_id_label: str) -> None:
-    """Japanese, Chinese and Korean posts write the labels without the blank Event Viewer
-    puts in them, and older Japanese builds say ログ名 and カテゴリ."""
-    text = (f"ログ名: System\nソース: Schannel\n{event_id_label}: 36888\nカテゴリ: 0\n"
-            "コンピュータ: WEB07.contoso.local\n説明:\n"
-            "致命的な警告が生成されました: 48。内部エラーの状態は 1205 です\n")
-    result = analyze_text(text)
-    (event,) = result.events
-    assert (event["event_id"], event["alert_code"], event["computer"], event["channel"]) == (
-        36888, 48, "WEB07.contoso.local", "System")
