@@ -83,7 +83,18 @@ def _old_names(text: str) -> str:
                   r"[A-Z]+ = [^,\n]+)$", slashed, text, flags=re.MULTILINE)
 
 
+def _openssl3(text: str) -> str:
+    """Chain lines as OpenSSL 3 prints them (each certificate's key and validity after its
+    issuer), and the line it ends a run the server closed with."""
+    text = re.sub(r"^(\s*i:.*)$", r"\1\n   a:PKEY: rsaEncryption, 2048 (bit); sigalg: RSA-SHA256"
+                  r"\n   v:NotBefore: Jan 10 08:00:00 2026 GMT; NotAfter: Jan 10 08:00:00 2028 GMT",
+                  text, flags=re.MULTILINE)
+    return text + ("40B78E8DF17F0000:error:0A000126:SSL routines::unexpected eof while "
+                   "reading:ssl/record/rec_layer_s3.c:317:\n")
+
+
 SHAPES: dict[str, Callable[[str], str]] = {
+    "openssl 3 lines": _openssl3,
     "plain": lambda t: t,
     "quoted": lambda t: "\n".join(f"> {line}" for line in t.split("\n")),
     "indented": lambda t: "\n".join(f"   {line}" for line in t.split("\n")),
@@ -100,6 +111,8 @@ def test_every_shape_gets_the_same_diagnosis(path: Path, shape: str) -> None:
     verdict, causes, substatus, rules = EXPECTED[path.name]
     result = analyze_text(text, path.name)
     assert result.kind == "openssl-s-client"
+    if shape in ("plain", "openssl 3 lines", "pre-1.1 names"):
+        assert result.status == "parsed", result.warnings
     assert (result.verdict, result.root_causes, result.iis_substatus) == (
         verdict, causes, substatus)
     assert sorted(f.rule for f in result.findings) == sorted(rules)

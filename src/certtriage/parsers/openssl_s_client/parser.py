@@ -127,7 +127,7 @@ class _Reader:
         if _OWN.match(stripped) or stripped == "---" or not stripped:
             self.seen = self.seen or bool(stripped)
             return
-        if not self.seen or not _looks_like_output(stripped):
+        if not _looks_like_output(stripped):
             self.unparsed.append(UnparsedLine(line=number, text=stripped[:300],
                                               reason="not a line of openssl s_client output"))
 
@@ -161,7 +161,8 @@ _OUTPUT_LINE = re.compile(
     r"^(?:depth=\d+|verify (?:return|error):|subject=|issuer=|Server certificate|Server public "
     r"key|Secure Renegotiation|Compression:|Expansion:|No ALPN|ALPN protocol|Early data|"
     r"Verification(?: error)?:|Peer |Server Temp Key|Shared |[A-Za-z -]+:(?:\s|$)|\d+ s:|"
-    r"[0-9A-F]{4} - )")
+    r"[0-9A-F]{4} - |[av]:(?:PKEY|NotBefore)|[0-9A-Fa-f]+:error:[0-9A-Fa-f]+:|Can't use "
+    r"SSL_get_servername)")
 
 
 def _looks_like_output(stripped: str) -> bool:
