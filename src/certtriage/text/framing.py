@@ -175,12 +175,12 @@ _QUOTE = re.compile(r"[ \t]*>[ \t]?")
 QUOTED_LINES = 4
 
 
+_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
+
+
 def may_be_quoted(text: str) -> bool:
     """Whether a line of `text` may open with a quote mark (a quick look)."""
     return _QUOTED_LINE.search(text) is not None
-
-
-_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
 
 
 def undo_quotes(text: str) -> tuple[str, int]:

@@ -53,6 +53,12 @@ def parse(text: str) -> CertStoreDump:
     return parser.finish()
 
 
+def _dumps_a_file(verbs: list[str], command: str) -> bool:
+    """Whether a certutil command line (its `-verbs`) dumps a certificate file: -dump, or no
+    verb and an argument (certutil dumps the file it is given)."""
+    return any(_DUMP_VERB.match(t) for t in verbs) or (not verbs and len(command.split()) > 1)
+
+
 class _Parser:
     """Feeds normalised lines one at a time and builds the dump."""
 
@@ -105,7 +111,12 @@ class _Parser:
             self.reader.begin()
             return False  # the block reads the line too (a full dump, as -v prints)
         command = _COMMAND.match(line)
-        if command and self._dumps(command["cmd"].split()):
+        if command:
+            verbs = [t for t in command["cmd"].split()[1:] if t.startswith("-") and len(t) > 2]
+            if _dumps_a_file(verbs, command["cmd"]):
+                self.dump = True
+            elif not any(_STORE_VERB.match(t) for t in verbs):
+                return False
             self._command(command["cmd"])
             return True
         trailer = _TRAILER.match(line)
@@ -120,15 +131,6 @@ class _Parser:
                 self.seen_structure = True
                 return True
         return False
-
-    def _dumps(self, tokens: list[str]) -> bool:
-        """Whether a certutil command line dumps certificates: -store, -verifystore, -dump,
-        or no verb (certutil dumps the file it is given)."""
-        verbs = [t for t in tokens[1:] if t.startswith("-") and len(t) > 2]
-        if any(_DUMP_VERB.match(t) for t in verbs) or (not verbs and len(tokens) > 1):
-            self.dump = True
-            return True
-        return any(_STORE_VERB.match(t) for t in tokens)
 
     def _command(self, command: str) -> None:
         self.command = command

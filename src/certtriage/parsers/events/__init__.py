@@ -17,13 +17,17 @@ import re
 EVTX_MAGIC = b"ElfFile\x00"
 #: How much of a text input the sniffer looks at.
 SNIFF_CHARS = 256 * 1024
+#: The CAPI2 Operational events by the element their `<UserData>` holds (the events reader's
+#: `fragment` puts a part of their XML back under it).
+CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain": 11,
+                  "CertVerifyCertificateChainPolicy": 30, "CertVerifyRevocation": 41,
+                  "CertRejectedRevocationInfo": 42, "CryptRetrieveObjectByUrlWire": 53}
 _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event Code|Event\[\d+\]|ProviderName|Event Source)\s*:"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
     # part of an event's XML: its UserData or EventData, or what a CAPI2 event's holds
-    r"|^[ \t]*-?[ \t]*<(?:UserData|EventData|CertGetCertificateChain|CertificateChain|ChainElement"
-    r"|CertVerifyCertificateChainPolicy|CertVerifyRevocation|CertRejectedRevocationInfo"
-    r"|CryptRetrieveObjectByUrlWire)\b"
+    r"|^[ \t]*-?[ \t]*<(?:UserData|EventData|CertificateChain|ChainElement|"
+    + "|".join(CAPI2_ELEMENTS) + r")\b"
     r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
     r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
     r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$",

@@ -15,11 +15,8 @@ from __future__ import annotations
 import re
 
 from ...text.xml import Node, is_elision, mend_fragment, read_xml
+from . import CAPI2_ELEMENTS
 
-#: The CAPI2 Operational events by the element their `<UserData>` holds.
-CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain": 11,
-                  "CertVerifyCertificateChainPolicy": 30, "CertVerifyRevocation": 41,
-                  "CertRejectedRevocationInfo": 42, "CryptRetrieveObjectByUrlWire": 53}
 _BY_ID = {event_id: name for name, event_id in CAPI2_ELEMENTS.items()}
 _EVENT_PARTS = {"System", "EventData", "UserData", "RenderingInfo"}
 

@@ -14,9 +14,9 @@ from ...knowledge.catalog import EventDef, canonical_provider, event_knowledge, 
 from ...models.common import Span
 from ...text.xml import Node
 from .._values import parse_date
+from . import CAPI2_ELEMENTS
 from .capi2_certs import certificates, thumbprint
 from .event import Capi2Detail, Capi2Element, Event, EventShape
-from .fragment import CAPI2_ELEMENTS
 
 _LEVELS = {"1": "critical", "2": "error", "3": "warning", "4": "information", "5": "verbose",
            "0": "information"}

@@ -64,7 +64,6 @@ class _Reader:
         self.unparsed: list[UnparsedLine] = []
         self.in_names = False
         self.in_pem = False
-        self.seen = False
 
     def line(self, text: str, number: int) -> None:
         stripped = text.strip()
@@ -83,18 +82,18 @@ class _Reader:
                 return
             else:
                 self.in_names = False
-        self._other(text, stripped, number)
+        self._other(stripped, number)
 
-    def _other(self, text: str, stripped: str, number: int) -> None:
+    def _other(self, stripped: str, number: int) -> None:
         if stripped == "Acceptable client certificate CA names":
             self.ca_names, self.ca_line, self.in_names = [], number, True
-            self.requested = self.seen = True
+            self.requested = True
             return
         if stripped == "No client certificate CA names sent":
-            self.ca_names, self.ca_line, self.seen = [], number, True
+            self.ca_names, self.ca_line = [], number
             return
         if _REQUEST.match(stripped):
-            self.requested = self.seen = True
+            self.requested = True
             return
         command = _COMMAND.search(stripped)
         if command is not None and self.command is None:
@@ -103,7 +102,6 @@ class _Reader:
         if (m := _CHAIN_SUBJECT.match(stripped)) is not None:
             self.chain.append(ChainCertificate(depth=int(m["depth"]), subject=m["name"],
                                                line=number))
-            self.seen = True
             return
         if (m := _CHAIN_ISSUER.match(stripped)) is not None and self.chain:
             last = self.chain[-1]
@@ -111,7 +109,7 @@ class _Reader:
                 self.chain[-1] = last.model_copy(update={"issuer": m["name"]})
             return
         if (m := _NEW.match(stripped)) is not None:
-            self.protocol, self.cipher, self.seen = m["protocol"], m["cipher"], True
+            self.protocol, self.cipher = m["protocol"], m["cipher"]
             return
         if (m := _SESSION.match(stripped)) is not None:
             if m["label"] == "Protocol":
@@ -124,10 +122,8 @@ class _Reader:
             return
         if self._alert(stripped, number):
             return
-        if _OWN.match(stripped) or stripped == "---" or not stripped:
-            self.seen = self.seen or bool(stripped)
-            return
-        if not _looks_like_output(stripped):
+        if not (_OWN.match(stripped) or stripped == "---" or not stripped
+                or _looks_like_output(stripped)):
             self.unparsed.append(UnparsedLine(line=number, text=stripped[:300],
                                               reason="not a line of openssl s_client output"))
 

@@ -6,6 +6,7 @@ values named in each docstring.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -76,6 +77,4 @@ def _der_size(name: str) -> int:
 
 def _parts(name: str) -> list[str]:
     """`C = US, O = A, B, CN = x` split into its attributes (a comma inside a value stays)."""
-    import re
-
     return [p.strip() for p in re.split(r",\s*(?=[A-Za-z][\w.]*\s?=\s?)", name) if p.strip()]
