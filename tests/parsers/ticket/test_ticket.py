@@ -261,6 +261,48 @@ def test_a_dotted_number_is_no_sub_status(text: str) -> None:
     assert analyze_text(text + "\n").status == "unrecognized"
 
 
+#: How a post names a sub-status by the status and IIS's title of it, without the number after
+#: the dot: an error page's heading, a retelling in a sentence, a status line, a quotation.
+_TITLED_SHAPES = {
+    "page": "Users get: Error {status} - Forbidden: {title}.",
+    "parenthesis": "Every request ends in HTTP {status} Forbidden ({lower}) since Monday.",
+    "sentence": "we get a {status} forbidden, {lower}, on the portal",
+    "status-line": "HTTP/1.1 {status} {upper}",
+    "quoted": '> "{status} - {title}"',
+}
+
+
+@pytest.mark.parametrize("shape", list(_TITLED_SHAPES))
+@pytest.mark.parametrize("substatus", ["403.7", "403.12", "403.13", "403.16", "403.17"])
+def test_a_sub_status_named_by_its_title_reads_as_its_number(substatus: str, shape: str) -> None:
+    """`Error 403 - Forbidden: Client Certificate Required.` is 403.7: the status and the
+    sub-status's title from the code tables say as much as the number would."""
+    known = code_tables().substatus(substatus)
+    assert known is not None
+    title = known.title.rstrip(".")
+    text = _TITLED_SHAPES[shape].format(status=substatus.split(".")[0], title=title,
+                                        lower=title.lower(), upper=title.upper())
+    titled = analyze_text(f"Hi,\n{text}\nThanks\n")
+    numbered = analyze_text(f"Hi,\nUsers get: HTTP Error {substatus} - Forbidden.\nThanks\n")
+    assert _facts(titled) == _facts(numbered)
+    assert (titled.iis_substatus, titled.next_steps) == (numbered.iis_substatus,
+                                                         numbered.next_steps)
+    assert {f.rule for f in titled.findings} == {f.rule for f in numbered.findings}
+
+
+@pytest.mark.parametrize("text", [
+    "Users get 403 Forbidden on the portal.",  # the status alone
+    "Error 404 - Not Found: client certificate required by the next hop",  # another status
+    "It returned 403 after 2 tries; client certificate revoked, they say.",  # a number between
+    "A 403 was logged for the portal at nine in the morning by the monitoring job, and its "
+    "client certificate expired",  # too far apart
+])
+def test_a_status_without_a_title_beside_it_names_no_sub_status(text: str) -> None:
+    result = analyze_text(f"{text}\n")
+    assert result.iis_substatus == () and not any(
+        f.rule in ("TKT003", "TKT011", "TKT012", "TKT013") for f in result.findings)
+
+
 def test_403_7_named_beside_another_sub_status_asks_for_both() -> None:
     result = analyze_text("Some users get 403.7, others 403.16, since the new CA went live.\n")
     assert {"TKT004", "TKT011"} <= {f.rule for f in result.findings}

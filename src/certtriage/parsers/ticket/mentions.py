@@ -11,6 +11,7 @@ Only codes the code tables know count: a number that merely looks like a code na
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
@@ -69,10 +70,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client) for token, code in codes)
         found.extend(_retrievals(number, text, [c for _, c in codes]))
-        found.extend(Mention(line=number, token=m.group(0), kind="substatus",
-                             value=f"{m.group(1)}.{m.group(2)}")
-                     for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
-                     for m in pattern.finditer(text))
+        substatuses = [Mention(line=number, token=m.group(0), kind="substatus",
+                               value=f"{m.group(1)}.{m.group(2)}")
+                       for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
+                       for m in pattern.finditer(text)]
+        found.extend(substatuses or _titled_substatuses(number, text, tables))
         found.extend(_alerts(number, text))
         found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
                      for m in _BROWSER.finditer(text))
@@ -188,6 +190,33 @@ def _alerts(number: int, text: str) -> list[Mention]:
             found[alert] = Mention(line=number, token=match.group(0).strip(), kind="alert",
                                    value=alert)
     return list(found.values())
+
+
+def _titled_substatuses(number: int, text: str, tables: CodeTables) -> list[Mention]:
+    """Sub-statuses a line names by the status and IIS's title of the sub-status, on a line
+    that names none by number: `403 - Forbidden: Client certificate revoked` is 403.13."""
+    pattern, by_title = substatus_titles(tables)
+    found: list[Mention] = []
+    for match in pattern.finditer(text):
+        code = by_title.get((match["status"], " ".join(match["title"].split()).lower()))
+        if code is not None and all(m.value != code for m in found):
+            found.append(Mention(line=number, token=match.group(0), kind="substatus",
+                                 value=code))
+    return found
+
+
+@cache
+def substatus_titles(tables: CodeTables) -> tuple[re.Pattern[str], dict[tuple[str, str], str]]:
+    """A pattern of a status (403, 401) and, a few words after it with no number between, a
+    title IIS gives a client-certificate sub-status (`Error 403 - Forbidden: Client Certificate
+    Required.`); and (status, title) -> sub-status."""
+    by_title = {(s.code.split(".")[0], " ".join(s.title.rstrip(".").split()).lower()): s.code
+                for s in tables.substatuses
+                if "certificate" in s.title.lower() or "mapper" in s.title.lower()}
+    words = sorted({title for _, title in by_title}, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in words)
+    return re.compile(rf"(?<![\d.])(?P<status>40[13])(?![\d.])[^\d\n]{{0,40}}?"
+                      rf"(?P<title>{alternation})\b", re.IGNORECASE), by_title
 
 
 def _is_bare_hex(token: str) -> bool:
