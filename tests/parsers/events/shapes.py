@@ -315,6 +315,24 @@ def html_copy(case: Case) -> str:
             f"<br />\n<b>Description:</b> {body}</p>\n")
 
 
+def markdown_table(case: Case) -> str:
+    """A post's two-column Markdown table of the event, the message flattened into its cell."""
+    rows = [("Log Name", "System"), ("Source", case.event.provider), ("Event ID", case.event.id),
+            ("Level", case.level[0]), ("Computer", HOST),
+            ("Description", " ".join(case.message.split()))]
+    return ("| Field | Value |\n|---|---|\n"
+            + "".join(f"| {label} | {value} |\n" for label, value in rows))
+
+
+def pipe_rows(case: Case) -> str:
+    """A reference page's rows as a post copies them: labels with their colons, cells closed
+    by a bar only, the id with its hexadecimal beside it."""
+    rows = [("Event log:", "System"), ("Event Source:", case.event.provider),
+            ("Event ID:", f"{case.event.id} (0x{case.event.id:X})"),
+            ("Event type:", case.level[0]), ("Message:", " ".join(case.message.split()))]
+    return "".join(f"{label} | {value} |\n" for label, value in rows)
+
+
 Shape = Callable[[Case], str]
 #: Shapes that carry the event's data besides its message (EventData or its friendly view).
 WITH_DATA: dict[str, Shape] = {
@@ -328,6 +346,7 @@ WITH_ID: dict[str, Shape] = {
     "winevent-table": winevent_table, "get-eventlog": get_eventlog,
     "markdown-heading": markdown_heading,
     "bold-label": bold_label, "quote-markers": quote_markers, "html": html_copy,
+    "markdown-table": markdown_table, "pipe-rows": pipe_rows,
 }
 #: Shapes that carry the message alone: the catalog has to know which event it is.
 MESSAGE_ONLY: dict[str, Shape] = {

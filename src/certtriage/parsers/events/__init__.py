@@ -24,6 +24,8 @@ CAPI2_ELEMENTS = {"CertGetCertificateChainStart": 10, "CertGetCertificateChain":
                   "CertRejectedRevocationInfo": 42, "CryptRetrieveObjectByUrlWire": 53}
 _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event Code|Event\[\d+\]|ProviderName|Event Source)\s*:"
+    # a row of a two-column table of an event: `| Event ID | 36887 |`, `Event ID: | 48 |`
+    r"|^\s*\|?\s*Event ID\s*:?\s*\|\s*\d"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
     # part of an event's XML: its UserData or EventData, or what a CAPI2 event's holds
     r"|^[ \t]*-?[ \t]*<(?:UserData|EventData|CertificateChain|ChainElement|"

@@ -35,6 +35,8 @@ _LABELS = ("Log Name|Source|Date|Event ID|Task Category|Level|Keywords|User|Comp
            "Description|Event Type|Event Source|Event Category|Time|Task|Opcode|Keyword|"
            "User Name|TimeCreated|ProviderName|Id|Message|LevelDisplayName|MachineName|"
            "LogName|RecordId")
+#: The labels the grammar reads, by their case-folded text.
+_LABEL_NAMES = {label.casefold(): label for label in _LABELS.split("|")}
 _DRESSED = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>" + _LABELS + r")\s*(?:\*\*|__)?\s*:"
     r"\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*(?:\\|\s{2,})?\s*$")
@@ -62,9 +64,10 @@ def _id_labels() -> re.Pattern[str]:
     names = sorted((text for text, english in event_labels().items() if english == "Event ID"),
                    key=len, reverse=True)
     spaced = (r"\s+".join(map(re.escape, name.split())) for name in names)
-    return re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:" + "|".join(spaced) +
-                      r")[ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*[:\uff1a][^\n\d]{0,8}\d{1,5}\b",
-                      re.IGNORECASE | re.MULTILINE)
+    # a label line, or a row of a two-column table (`| Event ID | 36887 |`, `Event ID: | 48 |`)
+    return re.compile(r"^\s*(?:\|\s*)?(?:[-*+]\s+)?(?:\*\*|__)?(?:" + "|".join(spaced) +
+                      r")[ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*(?:[:\uff1a](?:[ \t]*\|)?|\|)"
+                      r"[^\n\d]{0,8}\d{1,5}\b", re.IGNORECASE | re.MULTILINE)
 
 
 def names_an_event_id(text: str) -> bool:
@@ -102,6 +105,19 @@ def translate_lines(lines: list[str], taken: set[int]) -> list[str]:
         else:
             out.append(undress(translate(line)))
     return out
+
+
+def unpiped(line: str) -> str:
+    """A row of a two-column table whose first cell is a label (`| Event ID: | 36885 |`,
+    `Source | Schannel |`, in any language) as `Label: value`; other lines as they are."""
+    if "|" not in line:
+        return line
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) != 2 or not all(cells):
+        return line
+    label = " ".join(cells[0].rstrip(":\uff1a").strip().strip("*_").split())
+    english = _LABEL_NAMES.get(label.casefold()) or event_labels().get(label.casefold())
+    return f"{english}: {cells[1]}" if english else line
 
 
 def names_xml(line: str) -> bool:

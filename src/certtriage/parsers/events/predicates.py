@@ -166,8 +166,10 @@ def alert(
         if item.provider != "Schannel" or item.event_id not in event_ids:
             continue
         code_ = item.alert_code
-        if code_ is None and item.shape == "mention":
-            continue  # an alert event only named by its id: which alert is not known
+        if code_ is None and not item.time:
+            # an alert event named, or its message retold, without the alert's number: no
+            # occurrence shown (a record with its time is one, its alert cut off or all)
+            continue
         if alerts is not None and code_ not in alerts:
             continue
         if not_alerts is not None and code_ in not_alerts:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from typing import Any
 
@@ -34,7 +35,15 @@ from .event import Event, EventShape
 from .evtx import MAX_EVENTS
 from .friendly import blocks
 from .friendly import tree as friendly_tree
-from .labels import ALIASES, RecordBuilder, names_xml, translate, translate_lines, undress
+from .labels import (
+    ALIASES,
+    RecordBuilder,
+    names_xml,
+    translate,
+    translate_lines,
+    undress,
+    unpiped,
+)
 from .model import EventLog
 from .records import build_event, event_from_node
 from .table import Row, tables
@@ -130,7 +139,8 @@ def _joined(around: list[Event], found: list[Event], above: Event | None,
             "span": Span(start=above.span.start, end=part.span.end if part.span else first)})
         around = [e for e in around if e is not above]
         found = [merged if e is part else e for e in found]
-    return sorted([*around, *found], key=lambda e: e.span.start if e.span else 0)
+    return sorted(_without_echoes([*around, *found]),
+                  key=lambda e: e.span.start if e.span else 0)
 
 
 # ---- XML ------------------------------------------------------------------------------------
@@ -230,7 +240,8 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
 
 # ---- label/value shapes, tables, friendly views and messages in any text --------------------
 def _from_lines(text: str) -> EventLog:
-    lines = text.split("\n")
+    lines = [unpiped(line) for line in text.split("\n")]
+    text = "\n".join(lines)
     found = event_knowledge().find_messages(text)
     rows, taken = tables(lines)
     friendly = [(first, last) for first, last in blocks(lines) if first not in taken]
@@ -246,13 +257,16 @@ def _from_lines(text: str) -> EventLog:
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
     events += _outside(found, _lines_of(events))
-    events = _without_echoes(events)
+    kept = _without_echoes(events)
+    ids = {id(e) for e in kept}
+    retold = _lines_of([e for e in events if id(e) not in ids])  # read as part of another
+    events = kept
     if events and _documents_events(lines):
         # a table documenting the events (some of its messages with unfilled insertion
         # strings): its rows are no events logged; a record that shows when it was is kept
         events = [e for e in events if e.time]
     events.sort(key=lambda e: e.span.start if e.span else 0)
-    covered = _lines_of(events)
+    covered = _lines_of(events) | retold
     unparsed = [u for u in unparsed if u.line not in covered]
     unparsed += _around(lines, covered, unparsed, taken)
     unparsed.sort(key=lambda u: u.line)
@@ -392,12 +406,12 @@ def _record_event(record: dict[str, Any], lines: list[str],
         if flattened is not None:
             return flattened
     if record.get("xml"):
-        named = fields.get("event_id", "").strip()
+        named = _event_id(fields)
         events, _ = _xml_events(record["xml"], record["shape"], span, message,
                                 int(named) if named.isdigit() else None)
         if events:
             return events[0]
-    event_id = fields.get("event_id", "").strip()
+    event_id = _event_id(fields)
     provider = fields.get("provider") or (
         _provider_of(int(event_id), message) if event_id.isdigit() else None)
     if not provider or not event_id.isdigit():
@@ -420,6 +434,21 @@ def _record_event(record: dict[str, Any], lines: list[str],
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
         else None,
     )
+
+
+#: An event id as records print it: the number, or with its hexadecimal form beside it in
+#: parentheses (`48 (0x30)`, as reference pages and some tools show it).
+_ID_VALUE = re.compile(r"(\d{1,5})\s*(?:\(\s*0x([0-9a-fA-F]{1,4})\s*\))?")
+
+
+def _event_id(fields: dict[str, str]) -> str:
+    """The record's event id as digits; its text as printed when it is no such id (two forms
+    that disagree are no id of one event)."""
+    value = fields.get("event_id", "").strip()
+    m = _ID_VALUE.fullmatch(value)
+    if m is None or m.group(2) is not None and int(m.group(2), 16) != int(m.group(1)):
+        return value
+    return m.group(1)
 
 
 def _known_by_message(provider: str, event_id: int, message: str) -> int:
@@ -458,16 +487,86 @@ def _outside(messages: list[FoundMessage], covered: set[int]) -> list[Event]:
 
 
 def _without_echoes(events: list[Event]) -> list[Event]:
-    """The events without the mentions that only name an event the input also shows whole (a
-    heading `Event ID 36871` over the record of it, a sentence naming it): one event, not two
-    occurrences. A mention that tells more than the event (another alert) stays."""
-    whole: dict[tuple[str, int], list[Event]] = {}
+    """The events without those that only retell one the input shows more of: a mention (a
+    heading `Event ID 36871` over the record of it, a sentence naming it) or a record of
+    labels without a message, beside the event's message or record; a message quoted without
+    its time above the event's record or XML (of the event, or of another whose message is
+    the same: crypt32 11 and CAPI2 4107); the same mention again. One event, not two
+    occurrences; a retelling that tells more than the event (another alert) stays."""
+    knowledge = event_knowledge()
+    shown = _Shown()
     for event in events:
-        if event.shape != "mention":
-            whole.setdefault((event.provider, event.event_id), []).append(event)
-    return [e for e in events if e.shape != "mention" or not any(
-        all(other.data.get(k) == v for k, v in e.data.items())
-        for other in whole.get((e.provider, e.event_id), ()))]
+        rank = _told(event)
+        shown.add((event.provider, event.event_id), rank, event.data)
+        definition = knowledge.get(event.provider, event.event_id)
+        if rank == _WHOLE and definition is not None:
+            shown.add(definition.cause, rank, event.data)
+    named_seen: set[tuple[str, int, frozenset[tuple[str, str]]]] = set()
+    kept: list[Event] = []
+    for event in events:
+        rank = _told(event)
+        if rank < _WHOLE:
+            key = (event.provider, event.event_id)
+            if shown.more(key, rank, event.data):
+                continue
+            definition = knowledge.get(*key)
+            if rank == _MESSAGE and definition is not None and shown.more(
+                    definition.cause, rank, event.data):
+                continue
+            if rank == _NAMED:
+                seen = (*key, frozenset(event.data.items()))
+                if seen in named_seen:
+                    continue
+                named_seen.add(seen)
+        kept.append(event)
+    return kept
+
+
+class _Shown:
+    """The values shown of each event (by provider and id, or by cause), at each rank."""
+
+    #: Distinct values compared one by one before giving up (the rest by equality only):
+    #: linear work on a log of many distinct events.
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[Any, int], dict[frozenset[tuple[str, str]], None]] = {}
+
+    def add(self, key: Any, rank: int, data: dict[str, str]) -> None:
+        self._values.setdefault((key, rank), {})[frozenset(data.items())] = None
+
+    def more(self, key: Any, rank: int, data: dict[str, str]) -> bool:
+        """Whether an event of `key` told more than `rank` shows every value of `data`."""
+        items = frozenset(data.items())
+        for higher in range(rank + 1, _WHOLE + 1):
+            values = self._values.get((key, higher))
+            if not values:
+                continue
+            if not items or items in values or any(
+                    items <= other for other in itertools.islice(values, self.LIMIT)):
+                return True
+        return False
+
+
+#: How much of an event the input shows: only its provider and id, its message without a
+#: time, or a record of it with its time (`_told`).
+_NAMED, _MESSAGE, _WHOLE = 0, 1, 2
+
+
+def _told(event: Event) -> int:
+    if event.time:
+        return _WHOLE
+    if event.shape == "mention" or not _message_shown(event):
+        return _NAMED
+    return _MESSAGE if event.shape == "message-only" else _WHOLE
+
+
+def _message_shown(event: Event) -> bool:
+    """Whether the input showed the event's message (a record without one holds what the
+    event means, from the catalog: `records.build_event`)."""
+    definition = event_knowledge().get(event.provider, event.event_id)
+    return bool(event.message.strip()) and (
+        definition is None or not event.message.startswith(definition.summary))
 
 
 def _lines_of(events: list[Event]) -> set[int]:
