@@ -287,3 +287,20 @@ def test_an_empty_cache_delete_is_still_a_listing() -> None:
     result = analyze_text("C:\\>certutil -urlcache * delete\n\nCertUtil: -URLCache command "
                           "FAILED: 0x80070103 (WIN32/HTTP: 259 ERROR_NO_MORE_ITEMS)\n")
     assert (result.verdict, [f.rule for f in result.findings]) == ("inconclusive", ["UCH001"])
+
+
+_FRAGMENT = ("Issuer: CN=Fabrikam Issuing CA 2, O=Fabrikam, C=US\nNotBefore: 5/17/2024 5:00 PM\n"
+             "NotAfter: 5/17/2025 4:59 PM\nSubject: CN=Kim Akers, O=Fabrikam, C=US\n"
+             "----------------  Certificate OCSP  ----------------\nVerified \"OCSP\" Time: 0\n")
+
+
+@pytest.mark.parametrize("argument", ["", " crl", " OCSP", " *", " http://ocsp.fabrikam.com"])
+@pytest.mark.parametrize("where", ["alone", "after-prose", "after-a-fragment"])
+def test_a_urlcache_command_line_without_output_is_no_listing(argument: str, where: str) -> None:
+    """A post that shows the command it ran next and says in words what it saw: no listing of
+    zero URLs is made up from the command line."""
+    line = f"C:\\Users\\kim>certutil -urlcache{argument}\n"
+    before = {"alone": "", "after-prose": "Then I looked at the cache:\n\n",
+              "after-a-fragment": _FRAGMENT + "\nBut the cache held nothing afterwards:\n\n"}
+    result = analyze_text(before[where] + line)
+    assert "UCH001" not in {f.rule for f in result.findings}

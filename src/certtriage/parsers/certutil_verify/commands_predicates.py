@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, get_args
 
 from ...knowledge.predicates import Binding, predicate, vocabulary
-from .binding import ChainBinding, chain_status_is_known, verdict_shown
+from .binding import ChainBinding
 from .commands import CheckName, DcStore, PairVerification
 from .model import CertutilVerify
 
@@ -84,12 +84,6 @@ def empty_store(doc: CertutilVerify, b: ChainBinding, *, stores: list[str]) -> I
             yield replace(b, hresult=b.hresult or store.error, values=values)
 
 
-def _verify_verdict(doc: CertutilVerify) -> bool:
-    """Whether -verify's verdict lines are in the input: its own last line, an error line,
-    the leaf's revocation check passed or failed, or another verdict reports a failure."""
-    return (doc.trailer.verb or "").casefold() == "verify" or verdict_shown(doc)
-
-
 @predicate
 def urlcache_listing(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
     """A -urlcache listing, with how many entries it shows and how many are CRLs."""
@@ -98,8 +92,10 @@ def urlcache_listing(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
         return
     empty = (not cache.entries and cache.count is None and cache.deleted is None
              and cache.status is None)
-    if empty and (chain_status_is_known(doc) or _verify_verdict(doc)):
-        return  # only its command line, among -verify output (a dump, or its verdict lines)
+    if empty and (doc.trailer.verb or "").casefold() != "urlcache":
+        # only its command line (its own last line, `CertUtil: -URLCache command ...`, not
+        # either): a command the input shows without what it printed
+        return
     crls = sum(1 for url in cache.entries if url.lower().rstrip("/").endswith(".crl"))
     count = cache.count if cache.count is not None else len(cache.entries)
     yield replace(b, values={**b.values, "count": str(count), "crls": str(crls)})
