@@ -31,6 +31,12 @@ COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in 
 BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
                   r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
                   r"|CERT_BAD_FORMAT))")
+#: The .NET Framework's failure to set up TLS as a client (`WebException`: "The request was
+#: aborted: Could not create SSL/TLS secure channel."), in every language: "SSL/TLS" beside the
+#: word for a channel (`SSL/TLS-Kanal`, `canal sécurisé SSL/TLS`, `SSL/TLS のセキュリティで保護
+#: されているチャネル`, `SSL/TLS 安全通道`, `защищенный канал SSL/TLS`).
+SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネル|通道|канал)"
+                  r"|(?i:secure channel|kanal|canal|チャネル|通道|канал)[^\n]{0,40}?SSL/TLS")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -43,6 +49,7 @@ _EVIDENCE = re.compile(
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
+    r"|" + SECURE_CHANNEL +
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )

@@ -10,6 +10,7 @@ Only codes the code tables know count: a number that merely looks like a code na
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -17,7 +18,7 @@ from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
-from . import BROWSER_ERRORS, CHAIN_STATUSES, COMPOUND_STATUSES
+from . import BROWSER_ERRORS, CHAIN_STATUSES, COMPOUND_STATUSES, SECURE_CHANNEL
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -54,6 +55,8 @@ _CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is 
                           re.IGNORECASE)
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
+#: A TLS client's failure that names no cause (`SECURE_CHANNEL`).
+_SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")
 _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "cacert")),
@@ -78,6 +81,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(_alerts(number, text))
         found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
                      for m in _BROWSER.finditer(text))
+        found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
+                             value="secure-channel")
+                     for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code

@@ -9,19 +9,20 @@ from ...models.common import Evidence, Piece, ShownChain, UnparsedLine
 
 
 class Mention(Model):
-    """An error code, a sub-status, a failed retrieval, a fatal TLS alert or a browser's error
-    about the client certificate named in a sentence."""
+    """An error code, a sub-status, a failed retrieval, a fatal TLS alert, a browser's error
+    about the client certificate or a TLS client's failure named in a sentence."""
 
     line: int
     """The line it stands on."""
     token: str
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
-    kind: Literal["code", "substatus", "retrieval", "alert", "browser"]
+    kind: Literal["code", "substatus", "retrieval", "alert", "browser", "client-failure"]
     """What it names."""
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
-    browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`)."""
+    browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
+    name (`secure-channel`)."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False

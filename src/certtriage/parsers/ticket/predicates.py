@@ -127,6 +127,17 @@ def mentioned_browser_error(doc: Mentions, b: Binding, *, names: list[str]) -> I
 
 
 @predicate
+def mentioned_client_failure(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
+    """A TLS client's failure among `names` that the text names (at its first mention)."""
+    if not isinstance(doc, Mentions):
+        return
+    mention = next((m for m in doc.mentions
+                    if m.kind == "client-failure" and m.value in names), None)
+    if mention is not None:
+        yield replace(b, values={**b.values, "named": mention.token, "line": str(mention.line)})
+
+
+@predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
                         other_than: list[str] | None = None) -> Iterator[Binding]:
     """Each IIS sub-status the text names (once each); only `substatus`, or every one but

@@ -1,0 +1,58 @@
+"""A .NET client's "Could not create SSL/TLS secure channel", in the languages the .NET Framework
+prints it and the shapes a ticket brings it in: named, with what to collect, and never a cause.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from certtriage import analyze_text
+
+#: The message as the .NET Framework's language packs print it (the words around "SSL/TLS"
+#: and the word for a channel differ; both are what the reader keys on).
+MESSAGES = {
+    "en": "The request was aborted: Could not create SSL/TLS secure channel.",
+    "de": "Die Anfrage wurde abgebrochen: Es konnte kein geschützter SSL/TLS-Kanal erstellt "
+          "werden.",
+    "fr": "La demande a été abandonnée : Impossible de créer un canal sécurisé SSL/TLS.",
+    "es": "Se anuló la solicitud: No se puede crear un canal seguro SSL/TLS.",
+    "ja": "要求は中止されました: SSL/TLS のセキュリティで保護されているチャネルを作成できませんでした",
+    "zh": "请求被中止: 未能创建 SSL/TLS 安全通道。",
+    "ru": "Запрос был прерван: Не удалось создать защищенный канал SSL/TLS.",
+}
+SHAPES = {
+    "exception": "System.Net.WebException: {m}\n   at System.Net.HttpWebRequest.GetResponse()\n",
+    "powershell": "Invoke-WebRequest : {m}\nAt line:1 char:1\n",
+    "sentence": "Since the renewal the job fails with \"{m}\" every night.\n",
+    "quoted": "> {m}\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("lang", list(MESSAGES))
+def test_a_secure_channel_failure_is_named_and_decides_nothing(lang: str, shape: str) -> None:
+    text = "Hi,\n\n" + SHAPES[shape].format(m=MESSAGES[lang]) + "\nThanks\n"
+    result = analyze_text(text)
+    assert (result.kind, result.verdict, result.root_causes) == ("ticket", "inconclusive", ())
+    assert [f.rule for f in result.findings] == ["TKT017"]
+    assert "36870" in result.next_steps[0] and "Manage Private Keys" in result.next_steps[0]
+
+
+@pytest.mark.parametrize("text", [
+    "The secure channel between this computer and the domain failed.",  # Netlogon's, no TLS
+    "We disabled SSL/TLS 1.0 on the web farm last month.",
+    "The SSL/TLS settings of the channel are documented in the wiki page of 2019 channel 7.",
+])
+def test_no_secure_channel_failure_without_both_words_side_by_side(text: str) -> None:
+    assert "TKT017" not in {f.rule for f in analyze_text(text + "\n").findings}
+
+
+def test_beside_the_evidence_of_the_cause_it_adds_nothing() -> None:
+    record = ("Log Name:      System\nSource:        Schannel\nDate:          3/2/2026 8:14:09 AM\n"
+              "Event ID:      36870\nLevel:         Error\nComputer:      app03.contoso.com\n"
+              "Description:\nA fatal error occurred when attempting to access the TLS client "
+              "credential private key. The error code returned from the cryptographic module is "
+              "0x8009030D. The internal error state is 10003.\n")
+    result = analyze_text(f"The job fails with: {MESSAGES['en']}\n\n{record}")
+    assert "TKT017" not in {f.rule for f in result.findings}
+    assert result.root_causes
