@@ -507,3 +507,43 @@ def test_a_browser_error_beside_the_servers_evidence_decides_nothing_itself() ->
     result = analyze_text(text)
     assert result.root_causes == ("untrusted-root",)
     assert not [f for f in result.findings if f.rule == "TKT014"]
+
+
+def _capi2_cut(path: str, keep: str) -> str:
+    """A CAPI2 event of the fixtures, cut (as a paste is) before the line that holds `keep`."""
+    lines = (FIXTURES / "events" / "xml" / path).read_text(encoding="utf-8").split("\n")
+    return "\n".join(lines[:next(i for i, line in enumerate(lines) if keep in line)]) + "\n"
+
+
+#: CAPI2 events pasted without their outcome: cut before the result, the chain's status, or
+#: anything of their UserData.
+_EVENTS_WITHOUT_OUTCOME = {
+    "policy-cut-before-result": ("capi2-30-client-untrusted-root.xml", "<Result"),
+    "revocation-cut-before-status": ("capi2-41-revocation-offline.xml", "<RevocationStatus"),
+    "cut-after-system": ("capi2-53-aia-unreachable.xml", "<UserData"),
+}
+
+
+@pytest.mark.parametrize("event", list(_EVENTS_WITHOUT_OUTCOME))
+@pytest.mark.parametrize("code", [c for c in code_tables().codes if c.hex in (
+    "0x80092013", "0x800b0109", "0x800b010a", "0x80092010")], ids=lambda c: c.hex)
+@pytest.mark.parametrize("spelling", ["hex", "message"])
+def test_a_code_named_beside_events_without_their_outcome_decides(code: ErrorCode, event: str,
+                                                                  spelling: str) -> None:
+    """CAPI2 events cut before they say how the check ended say nothing of what failed: the
+    code the post names in a sentence is what the input says of it."""
+    named = code.hex if spelling == "hex" else code.message
+    text = (f"I think it is this one, in particular: - Result {named}\n\n"
+            f"{_capi2_cut(*_EVENTS_WITHOUT_OUTCOME[event])}")
+    result = analyze_text(text)
+    assert result.kind == "event-log"
+    assert result.verdict == "fail" and result.root_causes == (code.cause,)
+
+
+def test_a_code_named_beside_an_event_with_its_outcome_does_not_decide() -> None:
+    """Beside a CAPI2 event that shows its result, the code in a sentence is only named."""
+    event = (FIXTURES / "events" / "xml" / "capi2-30-client-untrusted-root.xml").read_text(
+        encoding="utf-8")
+    result = analyze_text(f"We also saw 0x80092013 last week.\n\n{event}")
+    assert result.root_causes == ("untrusted-root",)
+    assert next(f for f in result.findings if f.rule == "TKT002").severity == "info"

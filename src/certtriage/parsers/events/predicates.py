@@ -55,6 +55,24 @@ class EventBinding(Binding):
 START = EventBinding()
 
 
+def says_what_failed(log: EventLog) -> bool:
+    """Whether the log can say what failed: an event with what it is about (a code, an
+    alert, a state, its data, or an event that means one thing, such as 36885), not only CAPI2
+    events cut before their result, nor events only named. Beside those, a code named in a
+    sentence is what the input says of the failure."""
+    return any(_tells(e) for e in log.events)
+
+
+def _tells(event: Event) -> bool:
+    if event.codes or event.alert_code is not None or event.error_state is not None:
+        return True
+    if event.capi2 is not None or "CAPI2" in event.provider:
+        detail = event.capi2
+        return detail is not None and (detail.result is not None
+                                       or detail.chain_error is not None)
+    return event.shape != "mention" or bool(event.data)
+
+
 def _event_fill(event: Event) -> dict[str, str]:
     from ...knowledge.catalog import event_knowledge
     from ...knowledge.codes import code_tables
