@@ -56,3 +56,36 @@ def test_beside_the_evidence_of_the_cause_it_adds_nothing() -> None:
     result = analyze_text(f"The job fails with: {MESSAGES['en']}\n\n{record}")
     assert "TKT017" not in {f.rule for f in result.findings}
     assert result.root_causes
+
+
+def _trace(issuers: int, left: int, shape: str) -> str:
+    """A .NET client's System.Net trace of choosing its certificate, as a post brings it."""
+    prefix = "System.Net Information: 0 : [7420] SecureChannel#21536142 - "
+    lines = [f"{prefix}Left with 1 client certificates to choose from.",
+             f"{prefix}We have user-provided certificates. The server has specified {issuers} "
+             "issuer(s). Looking for certificates that match any of the issuers.",
+             f"{prefix}Left with {left} client certificates to choose from."]
+    if shape == "timestamps":  # traceOutputOptions="DateTime" adds a line under each
+        lines = [x for line in lines for x in (line, "    DateTime=2026-03-02T08:14:09.1234567Z")]
+    body = "\n".join(lines)
+    return {"plain": body, "timestamps": body,
+            "quoted": "\n".join(f"> {line}" for line in lines),
+            "fenced": f"```\n{body}\n```",
+            "told": (f"In the trace the server has specified {issuers} issuer(s), and then it "
+                     f"says: Left with {left} client certificates to choose from.")}[shape]
+
+
+@pytest.mark.parametrize("shape", ["plain", "timestamps", "quoted", "fenced", "told"])
+@pytest.mark.parametrize("issuers", [0, 1, 96, 137])
+@pytest.mark.parametrize("left", [0, 1, 2])
+def test_a_client_trace_left_with_no_certificate_is_no_certificate_sent(
+        issuers: int, left: int, shape: str) -> None:
+    result = analyze_text(f"Hi,\nthe API answers 403.\n\n{_trace(issuers, left, shape)}\n\nThanks\n")
+    rules = {f.rule for f in result.findings}
+    if left:
+        assert "TKT018" not in rules
+        return
+    assert (result.verdict, result.root_causes) == ("fail", ("no-client-certificate",))
+    assert result.iis_substatus == ("403.7",)
+    finding = next(f for f in result.findings if f.rule == "TKT018")
+    assert (f"the {issuers} issuer(s)" in finding.message) == (issuers > 0)

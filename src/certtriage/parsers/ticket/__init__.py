@@ -50,6 +50,8 @@ _EVIDENCE = re.compile(
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|" + SECURE_CHANNEL +
+    # the System.Net trace of a .NET client choosing its certificate
+    r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer" +
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )

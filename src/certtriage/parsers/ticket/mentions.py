@@ -55,6 +55,10 @@ _CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is 
                           re.IGNORECASE)
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
+#: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
+#: the server's request named, and how many of the client's certificates matched them.
+_TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
+_TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from", re.IGNORECASE)
 #: A TLS client's failure that names no cause (`SECURE_CHANNEL`).
 _SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
@@ -84,6 +88,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
                              value="secure-channel")
                      for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1))
+        found.extend(Mention(line=number, token=m.group(0), kind="client-trace",
+                             value=f"{name}={int(m.group(1))}")
+                     for name, pattern in (("issuers", _TRACE_ISSUERS), ("left", _TRACE_LEFT))
+                     for m in pattern.finditer(text))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code

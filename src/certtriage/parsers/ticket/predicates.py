@@ -138,6 +138,27 @@ def mentioned_client_failure(doc: Mentions, b: Binding, *, names: list[str]) -> 
 
 
 @predicate
+def traced_no_client_certificate(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """A .NET client's trace that ends its choice of a certificate with none left: how many
+    issuers the server named before it (the last count above that line)."""
+    if not isinstance(doc, Mentions):
+        return
+    issuers = None
+    for mention in doc.mentions:
+        if mention.kind != "client-trace":
+            continue
+        name, _, count = mention.value.partition("=")
+        if name == "issuers":
+            issuers = count
+        elif count == "0":
+            named = (f"the {issuers} issuer(s) the server named" if issuers not in (None, "0")
+                     else "the server's request, which named no issuer" if issuers == "0"
+                     else "the server's request")
+            yield replace(b, values={**b.values, "line": str(mention.line), "matched": named})
+            return
+
+
+@predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
                         other_than: list[str] | None = None) -> Iterator[Binding]:
     """Each IIS sub-status the text names (once each); only `substatus`, or every one but
