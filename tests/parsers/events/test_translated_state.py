@@ -66,3 +66,25 @@ def test_a_mention_that_tells_more_stays() -> None:
                       36888))
     events = analyze_text(text, "x").model.events  # type: ignore[union-attr]
     assert sorted(e.alert_code for e in events) == [40, 48]
+
+
+_SIDE_WORDS = {"client": ("客户端", "クライアント", "cliente", "клиент", "Client"),
+               "server": ("服务器", "サーバー", "servidor", "serveur", "Server")}
+
+
+@pytest.mark.parametrize("side", list(_SIDE_WORDS))
+@pytest.mark.parametrize("event_id", [36869, 36870, 36871])
+def test_the_side_of_a_credential_reads_in_every_language(event_id: int, side: str) -> None:
+    """Schannel writes a credential's `Type` in the display language: the side is the same
+    (and so are the rules that ask for it) whatever the word."""
+    from .shapes import cases, xml_export
+
+    case = next(c for c in cases() if c.event.provider == "Schannel" and c.event.id == event_id)
+    english = analyze_text(xml_export(case.__class__(case.event, case.wording,
+                                                     {**case.values, "Type": side})), "en")
+    for word in _SIDE_WORDS[side]:
+        values = {**case.values, "Type": word}
+        result = analyze_text(xml_export(case.__class__(case.event, case.wording, values)), word)
+        assert result.events[0]["data"]["Type"] == side
+        assert ({f.rule for f in result.findings}, result.root_causes) == (
+            {f.rule for f in english.findings}, english.root_causes)

@@ -169,6 +169,9 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
     exported, alert code and name, error state, the HRESULTs mentioned."""
     knowledge = event_knowledge()
     definition = knowledge.get(provider, event_id)
+    side = _SIDES.get((data.get("Type") or "").strip().casefold())
+    if side is not None:  # Schannel writes the credential's side in the display language
+        data["Type"] = side
     resolved = True
     if message.strip().lower().startswith(("unable to resolve description",
                                            "the description for event id")):
@@ -208,6 +211,17 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
         codes=tuple(dict.fromkeys(f"0x{c}" for c in codes)), shape=shape,
         time_at=_time(rest.get("time")), **rest,
     )
+
+
+#: Schannel's `Type` (the side of a credential: 36869 - 36871) in the languages Windows writes
+#: it in, as rules name it. Unverified beyond the posts they were seen in; another word stays
+#: as written, and the rules that ask for the side treat it as not known.
+_SIDES = {word.casefold(): side for side, words in (
+    ("client", ("client", "客户端", "用戶端", "客戶端", "クライアント", "클라이언트", "cliente",
+                "klient", "клиент", "istemci", "asiakas")),
+    ("server", ("server", "服务器", "伺服器", "サーバー", "서버", "servidor", "serveur",
+                "serwer", "сервер", "sunucu", "palvelin")),
+) for word in words}
 
 
 def _alert(event_id: int, data: dict[str, str], message: str) -> int | None:
