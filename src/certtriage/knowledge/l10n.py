@@ -121,3 +121,13 @@ def event_labels() -> dict[str, str]:
     data = load_toml(path.read_bytes(), "event_labels")
     return {" ".join(text.split()).casefold(): english
             for table in data.values() for english, texts in table.items() for text in texts}
+
+
+@functools.cache
+def event_levels() -> dict[str, str]:
+    """Every level word of `data/event_levels.toml` (case-folded, spaces collapsed) -> the
+    level certtriage names it by (error, warning, information, critical)."""
+    path = resources.files("certtriage.knowledge") / "data" / "event_levels.toml"
+    data = load_toml(path.read_bytes(), "event_levels")
+    return {" ".join(text.split()).casefold(): level
+            for level, texts in data.items() for text in texts}

@@ -179,3 +179,37 @@ def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
     assert (event["event_id"], event["computer"], event["time"]) == (
         36885, "WEB07", "14.03.2025 09:12:44")
 
+
+
+_LEVELS = tomllib.loads((resources.files("certtriage.knowledge") / "data" /
+                         "event_levels.toml").read_text(encoding="utf-8"))
+_LEVEL_CASES = [(level, word) for level, words in _LEVELS.items() for word in words]
+
+
+def _record_at(level: str, date: str, alert: str = "46") -> str:
+    return ("Log Name:      System\nSource:        Schannel\n"
+            f"Date:          {date}\nEvent ID:      36887\nLevel:         {level}\n"
+            "Computer:      web01.contoso.com\nDescription:\nA fatal alert was received from the "
+            f"remote endpoint. The TLS protocol defined fatal alert code is {alert}.\n")
+
+
+@pytest.mark.parametrize(("level", "word"), _LEVEL_CASES,
+                         ids=[f"{level}-{word}" for level, word in _LEVEL_CASES])
+@pytest.mark.parametrize("case", ["as-listed", "upper", "lower"])
+def test_a_level_in_another_language_reads_as_its_level(level: str, word: str,
+                                                        case: str) -> None:
+    printed = {"as-listed": word, "upper": word.upper(), "lower": word.lower()}[case]
+    if printed.casefold() != word.casefold():
+        pytest.skip("Turkish case: the upper case of dotless i folds to a dotted one")
+    result = analyze_text(_record_at(printed, "3/2/2026 8:14:09 AM"))
+    assert [e["level"] for e in result.events] == [level]
+
+
+@pytest.mark.parametrize("date", ["YYYY/MM/DD HH:MM:SS", "<date and time>", "dd.mm.yyyy hh:mm"])
+def test_a_placeholder_date_is_no_time_and_an_alert_without_its_number_decides_nothing(
+        date: str) -> None:
+    """A page explaining the event prints placeholders where the time and the alert go: no
+    occurrence is shown, so nothing is decided."""
+    result = analyze_text(_record_at("Error", date, alert="XX"))
+    assert [e.get("time") for e in result.events] == [None]
+    assert result.verdict == "inconclusive" and result.root_causes == ()

@@ -52,6 +52,18 @@ from .tally import Tally
 _LEVEL_WORDS = {"error": "error", "warning": "warning", "information": "information",
                 "informational": "information", "critical": "critical", "verbose": "verbose",
                 "audit success": "information", "audit failure": "error"}
+
+
+def _level_of(word: str | None) -> str | None:
+    """The level a printed level word names, in English or another display language."""
+    key = " ".join((word or "").split()).casefold()
+    if not key:
+        return None
+    from ...knowledge.l10n import event_levels
+
+    return _LEVEL_WORDS.get(key) or event_levels().get(key)
+
+
 _CSV_HEADER = re.compile(r"^\ufeff?\"?Level\"?[,\t]\"?Date and Time\"?[,\t]\"?Source\"?[,\t]"
                          r"\"?Event ID\"?", re.IGNORECASE)
 _XML_START = re.compile(r"^\s*(?:-\s*)?<(?:\?xml|Events?\b)", re.IGNORECASE)
@@ -231,7 +243,7 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
             continue
         events.append(build_event(
             provider=source, event_id=int(event_id), message=message.strip(), data={},
-            shape=shape, level=_LEVEL_WORDS.get(level.lower()), time=when,
+            shape=shape, level=_level_of(level), time=when,
             span=Span(start=row_number, end=row_number)))
     if dropped:
         problems.append(_past_limit(dropped))
@@ -376,8 +388,7 @@ def _row_event(row: Row) -> Event | None:
             return None
     return build_event(
         provider=provider, event_id=event_id, message=message, data={}, shape="winevent-table",
-        level=_LEVEL_WORDS.get((values.get("LevelDisplayName") or values.get("EntryType")
-                                or "").lower()),
+        level=_level_of(values.get("LevelDisplayName") or values.get("EntryType")),
         time=values.get("TimeCreated") or values.get("Time"), computer=values.get("MachineName"),
         span=Span(start=row.first + 1, end=row.last + 1))
 
@@ -419,6 +430,8 @@ def _record_event(record: dict[str, Any], lines: list[str],
                                      reason="event record without source and id"))
         return None
     when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
+    if not any(c.isdigit() for c in when):
+        when = ""  # a placeholder (`YYYY/MM/DD HH:MM:SS`, `<date>`) of a page explaining the event
     level = (fields.get("level") or "").strip().lower()
     known = _known_by_message(provider, int(event_id), message)
     if known != int(event_id):
@@ -428,7 +441,7 @@ def _record_event(record: dict[str, Any], lines: list[str],
     return build_event(
         provider=provider, event_id=int(event_id), message=message.strip(),
         data=_slots_within(found, message, int(event_id)),
-        shape=record["shape"], level=_LEVEL_WORDS.get(level, level or None),
+        shape=record["shape"], level=_level_of(level) or level or None,
         time=when or None, computer=fields.get("computer") or None,
         channel=fields.get("channel"), span=span,
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
