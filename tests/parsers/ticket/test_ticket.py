@@ -190,7 +190,18 @@ _CLIENT_SIDE = {
                       "InitializeSecurityContext failed: {symbol} ({hex})",
     "dotnet": "System.Security.Authentication.AuthenticationException: The remote certificate "
               "is invalid according to the validation procedure: {symbol} ({hex})",
+    # curl's own lines without the call's name: its back end's prefix says it is the client's
+    "curl-trust-error": "* schannel: CertGetCertificateChain trust error {flag}\ncurl: (60) "
+                        "schannel: CertGetCertificateChain trust error {flag}",
+    "curl-code-then-flag": "* schannel: next InitializeSecurityContext failed: Unknown error "
+                           "({hex})\n\nWith --cacert it says:\n* schannel: "
+                           "CertGetCertificateChain trust error {flag}",
 }
+#: The CERT_TRUST error flag curl names for each cause (`{flag}`).
+_FLAG_OF = {"revocation-offline": "CERT_TRUST_IS_OFFLINE_REVOCATION",
+            "untrusted-root": "CERT_TRUST_IS_UNTRUSTED_ROOT", "revoked": "CERT_TRUST_IS_REVOKED",
+            "not-time-valid": "CERT_TRUST_IS_NOT_TIME_VALID",
+            "partial-chain": "CERT_TRUST_IS_PARTIAL_CHAIN"}
 _CHAIN_CODES = [c for c in _NAMING if c.cause in (
     "revocation-offline", "untrusted-root", "revoked", "not-time-valid", "partial-chain")]
 
@@ -202,17 +213,23 @@ def test_a_tls_clients_failure_is_about_the_servers_certificate(code: ErrorCode,
     """A code a TLS client reports (InitializeSecurityContext) keeps its cause, but is about
     the certificate the server sent: no IIS sub-status follows; the server's call
     (AcceptSecurityContext) or no call at all keeps it."""
+    flag = _FLAG_OF[code.cause]
+    if shape == "curl-code-then-flag" and code.hex == "0x80092013":
+        flag = "CERT_TRUST_REVOCATION_STATUS_UNKNOWN"  # as curl prints it beside the code
     line = _CLIENT_SIDE[shape].format(hex=code.hex, symbol=code.symbol or "",
-                                      message=code.message)
+                                      message=code.message, flag=flag)
 
     client = analyze_text(line + "\n")
+    # the server's call, out of a client's line (curl's and git's prefixes are a client's)
     server = analyze_text(line.replace("InitializeSecurityContext", "AcceptSecurityContext")
                           .replace("The remote certificate is invalid", "The certificate is "
-                                   "invalid") + "\n")
+                                   "invalid").replace("schannel: ", "").replace("curl: (35) ", "")
+                          + "\n")
 
     assert (client.root_causes, client.iis_substatus) == ((code.cause,), ())
     assert {f.rule for f in client.findings if f.root_cause} == {"TKT010"}
-    assert code.cause in server.root_causes and server.iis_substatus
+    if "SecurityContext" in line or "remote certificate" in line:
+        assert code.cause in server.root_causes and server.iis_substatus
 
 
 #: How a ticket names the sub-status its users get: IIS's error page title, a sentence, an

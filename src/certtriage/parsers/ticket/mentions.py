@@ -51,8 +51,9 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 #: What a TLS client reports about the certificate it was sent: the SSPI call a client makes
 #: (curl, git, PowerShell name it in their failures) and .NET's exception for the remote
 #: party's certificate. A code it failed with is about the server's certificate.
-_CLIENT_CALL = re.compile(r"\bInitializeSecurityContext|\bremote certificate is invalid",
-                          re.IGNORECASE)
+_CLIENT_CALL = re.compile(r"(?i:\bInitializeSecurityContext|\bremote certificate is invalid)"
+                          # curl's lines: its schannel back end's and its exit code's
+                          r"|(?<![\w-])schannel: |\bcurl: \(\d+\)")
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
@@ -104,9 +105,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     if on_client:  # a code a client reported is that client's, wherever else it is named
         found = [m.model_copy(update={"client": True}) if m.kind == "code"
                  and m.value in on_client and not m.client else m for m in found]
-    if any(m.token == "OfflineRevocation" for m in found):  # the pair, listed a line apart
-        found = [m.model_copy(update={"value": CHAIN_STATUSES["OfflineRevocation"]})
-                 if m.token == "RevocationStatusUnknown" else m for m in found]
+    offline = CHAIN_STATUSES["OfflineRevocation"]
+    if any(m.kind == "code" and m.value == offline for m in found):
+        # the unknown status said beside the offline one, a line or a paragraph apart (.NET's
+        # pair, curl's trust error and its code): the same failure, by its offline code
+        found = [m.model_copy(update={"value": offline}) if m.token in _UNKNOWN_STATUS else m
+                 for m in found]
     found.sort(key=lambda m: m.line)
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
 
@@ -130,6 +134,8 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
     return out
 
 
+#: The names of a revocation status that is not known: beside the offline code, they are it.
+_UNKNOWN_STATUS = frozenset({"RevocationStatusUnknown", "CERT_TRUST_REVOCATION_STATUS_UNKNOWN"})
 _CHAIN_STATUS = re.compile(r"\b(" + "|".join(CHAIN_STATUSES) + r")\b")
 #: Where a one-word name (Revoked) is a status, not English: in a list of statuses, or after
 #: the type's name.
