@@ -333,6 +333,16 @@ def pipe_rows(case: Case) -> str:
     return "".join(f"{label} | {value} |\n" for label, value in rows)
 
 
+def alternate_lines(case: Case) -> str:
+    """Event Viewer's General fields copied from a web page's table: each label on a line of
+    its own, its value on the next, the message under its label."""
+    rows = [("Log Name", "System"), ("Source", case.event.provider),
+            ("Date", "3/14/2025 9:12:44 AM"), ("Event ID", str(case.event.id)),
+            ("Level", case.level[0]), ("Computer", HOST)]
+    return "".join(f"{label}\n{value}\n" for label, value in rows) + (
+        f"Description:\n{case.message}\n")
+
+
 Shape = Callable[[Case], str]
 #: Shapes that carry the event's data besides its message (EventData or its friendly view).
 WITH_DATA: dict[str, Shape] = {
@@ -346,7 +356,7 @@ WITH_ID: dict[str, Shape] = {
     "winevent-table": winevent_table, "get-eventlog": get_eventlog,
     "markdown-heading": markdown_heading,
     "bold-label": bold_label, "quote-markers": quote_markers, "html": html_copy,
-    "markdown-table": markdown_table, "pipe-rows": pipe_rows,
+    "markdown-table": markdown_table, "pipe-rows": pipe_rows, "alternate-lines": alternate_lines,
 }
 #: Shapes that carry the message alone: the catalog has to know which event it is.
 MESSAGE_ONLY: dict[str, Shape] = {

@@ -66,6 +66,30 @@ def test_a_translated_export_gives_its_event_and_alert(
     assert event["computer"] == "WEB07.contoso.local"
 
 
+def _laid_out(position: int, message: str, layout: str) -> str:
+    """A 36888 record under one language's labels, laid out as a web page's table is copied:
+    a label and its value on lines of their own, or as rows of a two-column table."""
+    rows = [(_VIEWER[english][position % len(_VIEWER[english])], value) for english, value in (
+        ("Log Name", "System"), ("Source", "Schannel"), ("Event ID", "36888"),
+        ("Level", "Error"), ("Computer", "WEB07.contoso.local"))]
+    description = _VIEWER["Description"][position % len(_VIEWER["Description"])]
+    if layout == "alternate":
+        return "".join(f"{label}\n{value}\n" for label, value in rows) + (
+            f"{description}:\n{message}\n")
+    return "".join(f"| {label} | {value} |\n" for label, value in [*rows, (description, message)])
+
+
+@pytest.mark.parametrize("position", range(_LANGUAGES))
+@pytest.mark.parametrize("layout", ["alternate", "table"])
+def test_a_translated_record_laid_out_as_a_table_gives_its_event(position: int,
+                                                                 layout: str) -> None:
+    alert = (40, 42, 46, 48, 70)[position % 5]
+    text = _laid_out(position, _MESSAGES[position % len(_MESSAGES)].format(alert=alert), layout)
+    (event,) = analyze_text(text).events
+    assert (event["event_id"], event["alert_code"], event["computer"]) == (
+        36888, alert, "WEB07.contoso.local"), text
+
+
 #: Records under labels Event Viewer's copy does not use, and what each gives: a WMI
 #: listing; Japanese, Chinese and Korean posts that write the labels without the blank Event
 #: Viewer puts in them (and older Japanese builds' ログ名 and カテゴリ).

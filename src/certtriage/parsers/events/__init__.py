@@ -26,6 +26,8 @@ _EVENTS = re.compile(
     r"^\s*(?:Event ID|Event Code|Event\[\d+\]|ProviderName|Event Source)\s*:"
     # a row of a two-column table of an event: `| Event ID | 36887 |`, `Event ID: | 48 |`
     r"|^\s*\|?\s*Event ID\s*:?\s*\|\s*\d"
+    # the label on a line of its own and the id on the next (a web page's table copied)
+    r"|^[ \t]*Event ID[ \t]*\r?\n[ \t]*\d{1,5}[ \t]*$"
     r"|<Event\s+xmlns=|^\s*-?\s*<Events?>"
     # part of an event's XML: its UserData or EventData, or what a CAPI2 event's holds
     r"|^[ \t]*-?[ \t]*<(?:UserData|EventData|CertificateChain|ChainElement|"

@@ -64,10 +64,12 @@ def _id_labels() -> re.Pattern[str]:
     names = sorted((text for text, english in event_labels().items() if english == "Event ID"),
                    key=len, reverse=True)
     spaced = (r"\s+".join(map(re.escape, name.split())) for name in names)
-    # a label line, or a row of a two-column table (`| Event ID | 36887 |`, `Event ID: | 48 |`)
+    # a label line, a row of a two-column table (`| Event ID | 36887 |`, `Event ID: | 48 |`),
+    # or the label alone with the id on the next line
     return re.compile(r"^\s*(?:\|\s*)?(?:[-*+]\s+)?(?:\*\*|__)?(?:" + "|".join(spaced) +
-                      r")[ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*(?:[:\uff1a](?:[ \t]*\|)?|\|)"
-                      r"[^\n\d]{0,8}\d{1,5}\b", re.IGNORECASE | re.MULTILINE)
+                      r")[ \t\u3000]*(?:\*\*|__)?[ \t\u3000]*(?:(?:[:\uff1a](?:[ \t]*\|)?|\|)"
+                      r"[^\n\d]{0,8}\d{1,5}\b|\r?\n[ \t]*\d{1,5}[ \t]*$)",
+                      re.IGNORECASE | re.MULTILINE)
 
 
 def names_an_event_id(text: str) -> bool:
@@ -115,9 +117,48 @@ def unpiped(line: str) -> str:
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
     if len(cells) != 2 or not all(cells):
         return line
-    label = " ".join(cells[0].rstrip(":\uff1a").strip().strip("*_").split())
-    english = _LABEL_NAMES.get(label.casefold()) or event_labels().get(label.casefold())
+    english = _english_label(cells[0])
     return f"{english}: {cells[1]}" if english else line
+
+
+def _english_label(text: str) -> str | None:
+    """The label the grammar reads for a label's text (in any language), or None."""
+    label = " ".join(text.rstrip(":\uff1a").strip().strip("*_").split()).casefold()
+    return _LABEL_NAMES.get(label) or event_labels().get(label) if label else None
+
+
+#: The labels whose value may run over several lines below them (the grammar reads those).
+_BLOCK_LABELS = frozenset({"Description", "Message"})
+
+
+def paired(lines: list[str]) -> list[str]:
+    """Labels and values on lines of their own, one under the other (a record's table copied
+    from a web page: `Event ID` / `36887` / `Source` / `Schannel`), as `Label: value` lines,
+    the value's line left blank; where at least two such pairs, one of them the event id,
+    stand together. Other lines as they are."""
+    out = list(lines)
+    pairs: list[int] = []  # line indexes of labels paired with the line below
+
+    def settle() -> None:
+        if len(pairs) >= 2 and any(_english_label(out[i]) in _ID_LABELS for i in pairs):
+            for i in pairs:
+                out[i], out[i + 1] = f"{_english_label(out[i])}: {out[i + 1].strip()}", ""
+        pairs.clear()
+
+    i = 0
+    while i < len(lines) - 1:
+        label = _english_label(lines[i]) if len(lines[i].strip()) <= 40 else None
+        value = lines[i + 1].strip()
+        if (label is not None and label not in _BLOCK_LABELS and value
+                and ":" not in lines[i].strip()[:-1] and _english_label(value) is None):
+            pairs.append(i)
+            i += 2
+            continue
+        if label is None and lines[i].strip():
+            settle()
+        i += 1
+    settle()
+    return out
 
 
 def names_xml(line: str) -> bool:

@@ -39,6 +39,7 @@ from .labels import (
     ALIASES,
     RecordBuilder,
     names_xml,
+    paired,
     translate,
     translate_lines,
     undress,
@@ -252,7 +253,7 @@ def _from_csv(text: str, shape: EventShape) -> EventLog:
 
 # ---- label/value shapes, tables, friendly views and messages in any text --------------------
 def _from_lines(text: str) -> EventLog:
-    lines = [unpiped(line) for line in text.split("\n")]
+    lines = paired([unpiped(line) for line in text.split("\n")])
     text = "\n".join(lines)
     found = event_knowledge().find_messages(text)
     rows, taken = tables(lines)
