@@ -93,6 +93,8 @@ def test_other_output_run_together_is_diagnosed_as_before(path: Path, shape: str
     result = analyze_text(RUN_TOGETHER[shape](text), path.name)
     assert (result.kind, result.verdict, result.root_causes, result.iis_substatus) == (
         whole.kind, whole.verdict, whole.root_causes, whole.iis_substatus)
+    # and every finding: a -v dump's usages (STO007, STO009) read from its extension lines
+    assert {f.rule for f in result.findings} == {f.rule for f in whole.findings}
     assert any("line break(s) put back" in w for w in result.warnings)
 
 

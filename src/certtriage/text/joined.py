@@ -112,6 +112,11 @@ _STARTS = [
     r"Unique container name:",
     r"Private key is ",
     r"Encryption test ",
+    # a -v dump's extensions: each one's header, the usages' headings and each usage by name
+    r"Certificate Extensions:[ \t]*\d",
+    r"\d+(?:\.\d+){2,}:[ \t]+Flags[ \t]*=",
+    r"(?:Enhanced )?Key Usage\b",
+    r"[A-Z][A-Za-z -]{1,40}?\((?:\d+\.){3,}\d+\)",
 ]
 #: Where a line begins: the blanks (and quote marks) before it, and the start itself, which the
 #: match takes so that no word inside it (`Hash(` of `Name Hash(`) is taken for another start.
@@ -180,8 +185,12 @@ def _netsh(line: str) -> str:
 
 
 def _registry(line: str) -> str:
+    """Each key and value on its own line; a `reg query` value line indented under its key
+    again, as `reg query` prints it (a .reg file's `"Name"=` lines are not indented)."""
     (split,) = _compiled(_REGISTRY_SPLIT)
-    return split.sub("\n", line).strip()
+    lines = split.sub("\n", line).strip().split("\n")
+    return "\n".join(f"    {x}" if " REG_" in x and not x.startswith(("HKEY_", "[", '"', "@"))
+                     else x for x in lines)
 
 
 def _w3c(line: str) -> str:
@@ -200,9 +209,18 @@ def _w3c(line: str) -> str:
         fields = names - 1
         out.append(" ".join(words[:names]))
         values = words[names:]
+        if words[1:3] == ["date", "time"]:
+            # records that open with their date and time start there, whatever a short (cut)
+            # record before them held
+            out.extend(r.strip() for r in _RECORD_START.split(" ".join(values)) if r.strip())
+            continue
         for first in range(0, len(values), max(fields, 1)):
             out.append(" ".join(values[first:first + max(fields, 1)]))
     return "\n".join(out)
+
+
+#: Where a W3C record that opens with its date and time starts.
+_RECORD_START = re.compile(r" (?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d )")
 
 
 def _kind(line: str) -> Callable[[str], str] | None:
