@@ -3,7 +3,9 @@ quotes the text of an error without its number (`The revocation function was una
 revocation because the revocation server was offline.`).
 
 Only codes that name a cause count, and only messages long enough to be unmistakable; the
-match is loose on whitespace (a message wrapped over lines) and letter case.
+match is loose on whitespace (a message wrapped over lines) and letter case. Besides the
+English texts of the code tables, the messages Windows prints in other display languages
+(`data/hresult_l10n.toml`) name their codes too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 
 from .tables import ErrorCode
 
-#: Messages shorter than this name too little to be told from prose.
+#: Messages shorter than this (in UTF-8 bytes: a Chinese or Japanese message says as much in
+#: fewer characters) name too little to be told from prose.
 MIN_LENGTH = 25
 
 
@@ -24,14 +27,26 @@ def messages() -> dict[str, ErrorCode]:
     from . import code_tables
 
     by_text: dict[str, ErrorCode] = {}
+    localized = _localized()
     for code in code_tables().codes:
         if code.cause is None:
             continue
-        for message in (code.message, *code.alt_messages):
+        for message in (code.message, *code.alt_messages, *localized.get(code.hex, ())):
             text = _key(message)
-            if len(text) >= MIN_LENGTH:
+            if len(text.encode("utf-8")) >= MIN_LENGTH:
                 by_text.setdefault(text, code)
     return by_text
+
+
+def _localized() -> dict[str, list[str]]:
+    """The messages of `data/hresult_l10n.toml`, by the code's value."""
+    from importlib import resources
+
+    from ..._cache import load_toml
+
+    path = resources.files("certtriage.knowledge") / "data" / "hresult_l10n.toml"
+    data = load_toml(path.read_bytes(), "hresult_l10n")
+    return {value.lower(): list(texts) for value, texts in data.items()}
 
 
 @functools.cache
@@ -55,4 +70,4 @@ def code_by_message(text: str) -> ErrorCode | None:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split()).rstrip(". ").lower()
+    return " ".join(text.split()).rstrip(". \u3002").lower()  # a full stop, or an ideographic one

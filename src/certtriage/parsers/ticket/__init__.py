@@ -42,6 +42,7 @@ SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネ�
 _EVIDENCE = re.compile(
     r"\b0x[0-9a-fA-F]{8}\b|-21474\d{5}|-2146\d{6}\b|\b(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_"
     r"|\b214[7-9]\d{6}\b"  # an HRESULT as an unsigned decimal (sc-win32-status, traces)
+    r"|\((?:8009|800[bB])[0-9a-fA-F]{4}\)"  # a crypto HRESULT without its 0x, in parentheses
     r"|\bCERT_TRUST_\w+|(?<![\d.])40[13]\.\d{1,2}(?!\d|\.\d)|\b403 (?:7|1[23679])\b"
     # the status and a sub-status's title (`mentions.substatus_titles` reads which)
     r"|(?<![\d.])40[13](?![\d.])[^\d\n]{0,40}?(?i:client certificate|mapper denied)"
