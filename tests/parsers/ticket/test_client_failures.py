@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from certtriage import analyze_text
+from certtriage.knowledge.codes import code_tables
 
 #: The message as the .NET Framework's language packs print it (the words around "SSL/TLS"
 #: and the word for a channel differ; both are what the reader keys on).
@@ -89,3 +90,57 @@ def test_a_client_trace_left_with_no_certificate_is_no_certificate_sent(
     assert result.iis_substatus == ("403.7",)
     finding = next(f for f in result.findings if f.rule == "TKT018")
     assert (f"the {issuers} issuer(s)" in finding.message) == (issuers > 0)
+
+
+#: .NET's message for a server certificate its client rejects, as its language packs print it.
+TRUST_MESSAGES = {
+    "en": "The underlying connection was closed: Could not establish trust relationship for the "
+          "SSL/TLS secure channel.",
+    "pt": "A conexão subjacente estava fechada: Não foi possível estabelecer relação de "
+          "confiança para o canal seguro de SSL/TLS.",
+    "es": "Se ha terminado la conexión: No se puede establecer una relación de confianza para "
+          "el canal seguro SSL/TLS con la autoridad 'edi.fabrikam.com'.",
+    "de": "Die zugrunde liegende Verbindung wurde geschlossen: Für den geschützten SSL/TLS-Kanal "
+          "konnte keine Vertrauensstellung hergestellt werden.",
+    "fr": "La connexion sous-jacente a été fermée : Impossible d'établir une relation de "
+          "confiance pour le canal sécurisé SSL/TLS.",
+    "ru": "Базовое соединение закрыто: Не удалось установить доверительные отношения для "
+          "защищенного канала SSL/TLS.",
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("lang", list(TRUST_MESSAGES))
+def test_a_trust_failure_is_the_server_certificate_rejected_by_the_client(lang: str,
+                                                                          shape: str) -> None:
+    """Not the message that names nothing: the client says it did not trust the server's
+    certificate, which is no client certificate IIS rejected (no 403)."""
+    text = "Hi,\n\n" + SHAPES[shape].format(m=TRUST_MESSAGES[lang]) + "\nThanks\n"
+    result = analyze_text(text)
+    assert (result.verdict, result.root_causes, result.iis_substatus) == (
+        "fail", ("server-certificate-rejected",), ())
+    assert [f.rule for f in result.findings] == ["TKT019"]
+
+
+#: A client's failure with its code a line or more away from the line that says it is a
+#: client's: curl's line quoted and wrapped, a run told in two paragraphs.
+_CLIENT_APART = {
+    "quoted-wrapped": "> curl: (35) schannel: next InitializeSecurityContext failed:\n"
+                      "> {symbol} ({hex})",
+    "two-paragraphs": "curl: (35) schannel: next InitializeSecurityContext failed\n\n"
+                      "The code in the verbose log is {hex}.",
+}
+
+
+@pytest.mark.parametrize("shape", list(_CLIENT_APART))
+@pytest.mark.parametrize("value", ["0x80092013", "0x800b0109", "0x80092010"])
+def test_a_clients_code_apart_from_its_client_line_is_still_the_clients(value: str,
+                                                                         shape: str) -> None:
+    code = code_tables().lookup(value)
+    assert code is not None
+    text = _CLIENT_APART[shape].format(hex=code.hex, symbol=code.symbol)
+    result = analyze_text(text + "\n")
+    assert (result.root_causes, result.iis_substatus) == ((code.cause,), ())
+    # beside something of a server checking client certificates, the code stays the server's
+    served = analyze_text(f"IIS answers 403.13 since Monday.\n\n{text}\n")
+    assert served.iis_substatus

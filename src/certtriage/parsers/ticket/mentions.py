@@ -51,9 +51,20 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 #: What a TLS client reports about the certificate it was sent: the SSPI call a client makes
 #: (curl, git, PowerShell name it in their failures) and .NET's exception for the remote
 #: party's certificate. A code it failed with is about the server's certificate.
-_CLIENT_CALL = re.compile(r"(?i:\bInitializeSecurityContext|\bremote certificate is invalid)"
+_CLIENT_CALL = re.compile(r"(?i:\bInitializeSecurityContext|\bremote certificate is invalid"
+                          # .NET's HttpClient and its WebException about the server's certificate
+                          r"|\bThe SSL connection could not be established"
+                          r"|\btrust relationship for the SSL/TLS secure channel)"
                           # curl's lines: its schannel back end's and its exit code's
                           r"|(?<![\w-])schannel: |\bcurl: \(\d+\)")
+#: What says a text is about a server checking client certificates (IIS, HTTP.sys, the server's
+#: SSPI call, a sub-status): beside it, only a client's own line makes a code the client's.
+_SERVER_SIDE = re.compile(r"\bIIS\b|HTTP\.sys|AcceptSecurityContext|\bw3wp\b|applicationHost"
+                          r"|(?<![\d.])40[13]\.\d|\b403 (?:7|1[23679])\b", re.IGNORECASE)
+#: A .NET client's failure to trust the server, in any language: the secure-channel message
+#: with the word for trust (`trust relationship`, `relação de confiança`, `Vertrauensstellung`,
+#: `relation de confiance`, `relación de confianza`, `доверительные отношения`).
+_TRUST_WORD = re.compile(r"(?i:trust|confian|vertrauen|fiducia|zaufan|довери|信頼|信任|신뢰)")
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
@@ -87,7 +98,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
                      for m in _BROWSER.finditer(text))
         found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
-                             value="secure-channel")
+                             value="trust-relationship" if _TRUST_WORD.search(text)
+                             else "secure-channel")
                      for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="client-trace",
                              value=f"{name}={int(m.group(1))}")
@@ -101,6 +113,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found.extend(_by_message(lines, {(m.line, m.value) for m in found} | own))
     if not found:
         return None
+    if not beside_evidence and any(_CLIENT_CALL.search(text) for _, text in lines) and not any(
+            _SERVER_SIDE.search(text) for _, text in lines):
+        # a client's text with nothing of a server checking certificates: every code in it is
+        # that client's (a line of it wrapped or quoted apart from its code, another run)
+        found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
+                 for m in found]
     on_client = {m.value for m in found if m.kind == "code" and m.client}
     if on_client:  # a code a client reported is that client's, wherever else it is named
         found = [m.model_copy(update={"client": True}) if m.kind == "code"
