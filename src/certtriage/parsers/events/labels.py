@@ -124,7 +124,9 @@ def unpiped(line: str) -> str:
 def _english_label(text: str) -> str | None:
     """The label the grammar reads for a label's text (in any language), or None."""
     label = " ".join(text.rstrip(":\uff1a").strip().strip("*_").split()).casefold()
-    return _LABEL_NAMES.get(label) or event_labels().get(label) if label else None
+    if not label:
+        return None
+    return _LABEL_NAMES.get(label) or event_labels().get(label)
 
 
 #: The labels whose value may run over several lines below them (the grammar reads those).

@@ -71,7 +71,8 @@ _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
 _TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from", re.IGNORECASE)
-#: A TLS client's failure that names no cause (`SECURE_CHANNEL`).
+#: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
+#: the word for trust on its line, the server's certificate rejected (`_TRUST_WORD`).
 _SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
 #: The ids of the Schannel alert events: a line naming one is read as that event instead.
 _ALERT_EVENT_ID = re.compile(r"(?<!\d)3688[78](?!\d)")

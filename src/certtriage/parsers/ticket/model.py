@@ -23,8 +23,8 @@ class Mention(Model):
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
-    name (`secure-channel`), a client's trace line by what it counts (`issuers=137`,
-    `left=0`)."""
+    name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
+    (`issuers=137`, `left=0`)."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False
