@@ -242,6 +242,50 @@ def test_ko_kr_scinfo_lines() -> None:
     assert card.public_key_match and card.private_key_verifies
 
 
+ZH_SCINFO = """\
+Microsoft 智能卡资源管理器正在运行。
+当前读卡器/卡状态:
+读卡机: 1
+  0: Tailspin Reader 0
+--- 读卡器: Tailspin Reader 0
+--- 状态: SCARD_STATE_PRESENT | SCARD_STATE_UNPOWERED
+--- 状态: 此卡可用。
+---   卡: Identity Device (NIST SP 800-73 [PIV])
+=======================================================
+正在分析读卡器中的卡: Tailspin Reader 0
+--------------===========================--------------
+================ 证书 0 ================
+--- 读卡器: Tailspin Reader 0
+---   卡: Identity Device (NIST SP 800-73 [PIV])
+提供程序 = Microsoft Base Smart Card Crypto Provider
+密钥容器 = 1f2e3d4c-0000-4b5a-9c8d-7e6f5a4b3c2d [默认容器]
+读卡器没有 AT_SIGNATURE 密钥: Tailspin Reader 0
+序列号: 0a1b2c3d
+颁发者: CN=Wang Fang
+ NotBefore: 2026/1/2 9:00
+ NotAfter: 2027/1/2 9:00
+使用者: CN=Wang Fang
+签名与公钥匹配
+根证书: 使用者与颁发者匹配
+证书哈希(sha1): {thumb}
+正在执行 AT_KEYEXCHANGE 公钥匹配测试...
+公钥匹配测试成功
+""".replace("{thumb}", "d5" * 20)
+
+
+def test_zh_cn_scinfo_lines() -> None:
+    """A zh-CN -scinfo of a self-signed card certificate, cut after its key test (as posted)."""
+    model = parse(ZH_SCINFO)
+    assert model.unparsed == () and model.variant == "scinfo"
+    (reader,) = model.readers
+    assert reader.states == ("SCARD_STATE_PRESENT", "SCARD_STATE_UNPOWERED")
+    assert reader.card == "Identity Device (NIST SP 800-73 [PIV])"
+    (card,) = model.cards
+    assert (card.serial, card.issuer, card.subject) == ("0a1b2c3d", "CN=Wang Fang", "CN=Wang Fang")
+    assert card.thumbprint == "d5" * 20 and card.root is True
+    assert card.key_spec == "AT_KEYEXCHANGE" and card.public_key_match
+
+
 # --------------------------------------------------------------------------- fragments
 
 #: A section's first words in the languages seen, and in words no table knows.
