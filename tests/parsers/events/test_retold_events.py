@@ -70,10 +70,37 @@ def test_a_retelling_with_another_alert_stays_a_second_event() -> None:
         [40, int(case.values["AlertDesc"])])
 
 
-def test_an_alert_event_retold_without_its_number_decides_nothing() -> None:
-    """A 36887 named as bullets, without its message's alert number, is no occurrence of a
-    handshake that failed one way or another: nothing it says is a cause."""
-    text = ("Details on the event\n- Event Source: Schannel\n- Event ID: 36887\n"
-            "It is logged when a fatal alert was received from the remote endpoint.\n")
-    result = analyze_text(text, "post")
+#: An alert event without its number, as posts bring it: bullets of its source and id, a
+#: sentence naming it, a heading over its message cut before the number.
+_UNNUMBERED = {
+    "bullets": "Details on the event\n- Event Source: Schannel\n- Event ID: {id}\n"
+               "It is logged when the handshake fails.\n",
+    "sentence": "The System log shows Schannel event {id} every few minutes.\n",
+    "cut-message": "### Event ID {id} (Schannel)\n\n> A fatal alert was {verb} the remote "
+                   "endpoint. The TLS protocol defined fatal alert code is\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(_UNNUMBERED))
+@pytest.mark.parametrize("event_id", [36887, 36888])
+def test_an_alert_event_without_its_number_decides_nothing_and_asks_for_it(
+        event_id: int, shape: str) -> None:
+    """A 36887 or 36888 named without its alert number or a time is no occurrence of a
+    handshake that failed one way or another: nothing it says is a cause, and the event's
+    own text, which holds the number, is what to collect."""
+    verb = "received from" if event_id == 36887 else "generated and sent to"
+    result = analyze_text(_UNNUMBERED[shape].format(id=event_id, verb=verb), "post")
     assert result.verdict == "inconclusive" and result.root_causes == ()
+    assert [f.rule for f in result.findings] == ["SCH030"]
+    assert "AlertDesc" in result.next_steps[0]
+
+
+def test_an_alert_event_with_its_time_but_not_its_number_is_an_occurrence() -> None:
+    """A record with its time (its message cut by a table) is a handshake that failed."""
+    text = ("TimeCreated                      Id LevelDisplayName Message\n"
+            "-----------                      -- ---------------- -------\n"
+            "3/14/2025 9:12:44 AM          36888 Error            A fatal alert was generated "
+            "and sent to the remote endpoint. This may result in term...\n")
+    result = analyze_text(text, "table")
+    assert "SCH030" not in {f.rule for f in result.findings}
+    assert "tls-alert-generated" in {f.cause for f in result.findings}

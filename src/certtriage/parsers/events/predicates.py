@@ -175,16 +175,18 @@ def alert(
     not_alerts: list[int] | None = None,
     where: dict[str, list[str]] | None = None,
     where_not: dict[str, list[str]] | None = None,
+    unnumbered: bool = False,
 ) -> Iterator[Binding]:
     """Schannel fatal-alert events: `received` (36887), `generated` (36888) or `either`, with
     an alert number among `alerts` (any when not given) and not among `not_alerts`, whose data
-    fits `where` / `where_not`."""
+    fits `where` / `where_not`; or, with `unnumbered`, only those named (or their message
+    retold) without the alert's number or a time."""
     event_ids = _ALERT_EVENTS[direction]
     for item in doc.events:
         if item.provider != "Schannel" or item.event_id not in event_ids:
             continue
         code_ = item.alert_code
-        if code_ is None and not item.time:
+        if (code_ is None and not item.time) != unnumbered:
             # an alert event named, or its message retold, without the alert's number: no
             # occurrence shown (a record with its time is one, its alert cut off or all)
             continue
