@@ -144,3 +144,26 @@ def test_a_clients_code_apart_from_its_client_line_is_still_the_clients(value: s
     # beside something of a server checking client certificates, the code stays the server's
     served = analyze_text(f"IIS answers 403.13 since Monday.\n\n{text}\n")
     assert served.iis_substatus
+
+
+#: Codes that name no cause, as tickets quote them from the command that printed them.
+_CAUSELESS = {
+    "certutil": "CertUtil: -exportPFX command FAILED: {hex} (-{signed} {symbol})",
+    "sentence": "The export keeps failing with {hex} since the move.",
+    "symbol": "PowerShell says {symbol} when it opens the key.",
+}
+
+
+@pytest.mark.parametrize("shape", list(_CAUSELESS))
+@pytest.mark.parametrize("value", ["0x80090016", "0x80090304"])
+def test_a_code_that_names_no_cause_is_named_with_its_meaning(value: str, shape: str) -> None:
+    code = code_tables().lookup(value)
+    assert code is not None and code.cause is None
+    text = _CAUSELESS[shape].format(hex=code.hex, signed=abs(code.signed), symbol=code.symbol)
+    result = analyze_text(f"Hi,\n{text}\nThanks\n")
+    assert (result.kind, result.verdict, result.root_causes) == ("ticket", "inconclusive", ())
+    finding = next(f for f in result.findings if f.rule == "TKT020")
+    assert code.meaning in finding.message and result.next_steps
+    # beside a code that names a cause, it adds nothing
+    both = analyze_text(f"{text}\nand later 0x80092013 (CRYPT_E_REVOCATION_OFFLINE)\n")
+    assert "TKT020" not in {f.rule for f in both.findings}

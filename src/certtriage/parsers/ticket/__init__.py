@@ -40,7 +40,8 @@ SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネ�
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
-    r"\b0x[0-9a-fA-F]{8}\b|-21474\d{5}|-2146\d{6}\b|\b(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_"
+    r"\b0x[0-9a-fA-F]{8}\b|-21474\d{5}|-2146\d{6}\b|\b(?:CRYPT|CERT|TRUST|SEC|SCARD)_[EW]_"
+    r"|\bNTE_[A-Z]{3,}"  # a CryptoAPI provider's code: NTE_BAD_KEYSET, NTE_PERM
     r"|\b214[7-9]\d{6}\b"  # an HRESULT as an unsigned decimal (sc-win32-status, traces)
     r"|\((?:8009|800[bB])[0-9a-fA-F]{4}\)"  # a crypto HRESULT without its 0x, in parentheses
     r"|\bCERT_TRUST_\w+|(?<![\d.])40[13]\.\d{1,2}(?!\d|\.\d)|\b403 (?:7|1[23679])\b"

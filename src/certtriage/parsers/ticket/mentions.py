@@ -25,7 +25,7 @@ Line = tuple[int, str]
 
 _SYMBOL_OR_HEX = re.compile(
     r"(?<![\w-])(?:0x[0-9a-fA-F]{8}|-21474[0-8]\d{4}|-214[0-6]\d{6}"
-    r"|(?:CRYPT|CERT|TRUST|SEC|SCARD|NTE)_[EW]_[A-Z0-9_]+)(?![\w])")
+    r"|(?:CRYPT|CERT|TRUST|SEC|SCARD)_[EW]_[A-Z0-9_]+|NTE_[A-Z][A-Z0-9_]+)(?![\w])")
 #: A code written without its 0x, or as an unsigned decimal: only with a boundary on both sides
 #: (a thumbprint or a serial holds such runs inside longer ones).
 _BARE = re.compile(r"(?<![\w.-])(?:[89][0-9a-fA-F]{7}|2147\d{6}|2148\d{6}|2149\d{6}|4\d{9})"

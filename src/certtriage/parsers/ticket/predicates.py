@@ -30,17 +30,19 @@ def parts(ticket: Ticket) -> Iterator[Part]:
 
 @predicate
 def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
-                   client: bool | None = None) -> Iterator[Binding]:
+                   client: bool | None = None, causeless: bool = False) -> Iterator[Binding]:
     """Each code among `codes` that the text names (once per code, at its first mention); with
-    no `codes`, each code that names a cause in the code tables. `client`: only codes a TLS
-    client reports (true) or only the others (false)."""
+    no `codes`, each code that names a cause in the code tables (with `causeless`, each that
+    names none: the binding holds its meaning). `client`: only codes a TLS client reports
+    (true) or only the others (false)."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.codes import code_tables
 
     tables = code_tables()
     wanted = {c.lower() for c in codes} if codes is not None else {
-        m.value for m in doc.mentions if (known := tables.lookup(m.value)) and known.cause}
+        m.value for m in doc.mentions
+        if (known := tables.lookup(m.value)) and bool(known.cause) != causeless}
     seen: set[str] = set()
     for mention in doc.mentions:
         if client is not None and mention.client != client:
@@ -48,8 +50,10 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
         if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
             seen.add(mention.value)
             code = code_tables().hresult(int(mention.value, 16), mention.line)
-            yield replace(b, hresult=code, values={**b.values, "named": _named(mention, code),
-                                                   "line": str(mention.line)})
+            known = tables.lookup(mention.value)
+            yield replace(b, hresult=code, values={
+                **b.values, "named": _named(mention, code), "line": str(mention.line),
+                "meaning": known.meaning if known is not None else ""})
 
 
 def _named(mention: Mention, code: HResult) -> str:
