@@ -549,3 +549,40 @@ def test_generated_fixtures_are_current() -> None:
     # The generator runs as a program (never imported) and lists the files it would rewrite.
     stale = stale_outputs("make_store_fixtures")
     assert not stale, f"{', '.join(sorted(stale))}: run scripts/make_store_fixtures.py"
+
+
+#: The words of a store dump as zh-CN Windows prints them (from posted output), for the English
+#: ones of the fixtures: the same dump in Chinese reads as the same certificates and keys.
+_ZH_CN = (("Begin Nesting Level", "开始嵌套等级"), ("End Nesting Level", "结束嵌套等级"),
+          ("Element ", "元素 "), ("Serial Number:", "序列号:"), ("Issuer:", "颁发者:"),
+          ("Subject:", "使用者:"), ("Non-root Certificate", "非根证书"),
+          ("Root Certificate: Subject matches Issuer", "根证书: 使用者与颁发者匹配"),
+          ("Signature matches Public Key", "签名与公钥匹配"),
+          ("Cert Hash(sha1):", "证书哈希(sha1):"), ("Provider =", "提供程序 ="),
+          ("Key Container =", "密钥容器 ="),
+          ("No key provider information", "没有密钥提供程序信息"),
+          ("Cannot find the certificate and private key for decryption.", "找不到解密的证书和私钥。"),
+          ("Private key is NOT plain text exportable", "无法以纯文本方式导出私钥"),
+          ("================ Certificate", "================ 证书"))
+
+
+def _in_zh_cn(text: str) -> str:
+    for english, chinese in _ZH_CN:
+        text = text.replace(english, chinese)
+    return text
+
+
+def _facts_of(text: str) -> list[tuple[object, ...]]:
+    model = parse(text)
+    return [(c.index, c.serial, c.issuer, c.subject, c.thumbprint, c.self_signed,
+             c.has_private_key, c.key_provider) for c in model.certificates]
+
+
+@pytest.mark.parametrize("name", ["dump-pfx-client-key.txt", "my-key-and-no-key.txt",
+                                  "root-non-self-signed.txt"])
+def test_a_zh_cn_dump_reads_as_the_english_one(name: str) -> None:
+    english = (STORES / name).read_text(encoding="utf-8")
+    chinese = _in_zh_cn(english)
+    assert chinese != english
+    assert _facts_of(chinese) == _facts_of(english)
+    assert parse(chinese).dump == parse(english).dump

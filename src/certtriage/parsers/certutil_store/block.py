@@ -33,22 +33,25 @@ _ATTRIBUTE_LINE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|OID\.\d+(?:\.\d+)+|\d+(
 #: Translated labels, by what they mean (compared case-insensitively). Entries other than
 #: English are expected translations not yet seen in a real paste.
 _LABELS: dict[str, tuple[str, ...]] = {
-    "serial": ("serial number", "seriennummer", "numéro de série", "numero di serie"),
-    "issuer": ("issuer", "aussteller", "émetteur", "autorità emittente"),
-    "subject": ("subject", "antragsteller", "objet", "soggetto"),
+    "serial": ("serial number", "seriennummer", "numéro de série", "numero di serie", "序列号"),
+    "issuer": ("issuer", "aussteller", "émetteur", "autorità emittente", "颁发者"),
+    "subject": ("subject", "antragsteller", "objet", "soggetto", "使用者"),
     "template": ("template", "vorlage", "modèle", "modello"),
-    "cert_hash": ("cert hash", "zertifikathash", "hachage de certificat", "hash certificato"),
-    "key_container": ("key container", "schlüsselcontainer", "conteneur de clé"),
-    "provider": ("provider", "anbieter", "fournisseur"),
+    "cert_hash": ("cert hash", "zertifikathash", "hachage de certificat", "hash certificato",
+                  "证书哈希"),
+    "key_container": ("key container", "schlüsselcontainer", "conteneur de clé", "密钥容器"),
+    "provider": ("provider", "anbieter", "fournisseur", "提供程序"),
 }
 _LABEL_OF = {text: meaning for meaning, texts in _LABELS.items() for text in texts}
 
 #: Lines about the private key, by meaning (English; compared as line prefixes, lower case).
 _KEY_PRESENT = ("encryption test passed", "signature test passed", "private key is not exportable",
-                "private key is not plain text exportable", "private key is exportable")
+                "private key is not plain text exportable", "private key is exportable",
+                "无法以纯文本方式导出私钥")  # zh-CN: not plain text exportable
 _KEY_ABSENT = ("missing stored keyset", "no key provider information",
                "cannot find the certificate and private key", "keyset does not exist",
-               "encryption test failed", "signature test failed")
+               "encryption test failed", "signature test failed",
+               "没有密钥提供程序信息", "找不到解密的证书和私钥")  # zh-CN: the first two
 _KEY_ABSENT_CODES = ("0x80090016", "nte_bad_keyset")
 
 #: Lines of a block that say nothing the model keeps (English; line prefixes, lower case).
@@ -124,15 +127,15 @@ class BlockReader:
             f["not_after"] = m["value"].strip()
             self.section = None
             return True
-        if lowered.startswith("non-root certificate"):
+        if lowered.startswith(("non-root certificate", "非根证书")):
             f["self_signed"] = False
             self.section = None
             return True
-        if lowered.startswith("root certificate:"):
+        if lowered.startswith(("root certificate:", "根证书:", "根证书：")):
             f["self_signed"] = True
             self.section = None
             return True
-        if lowered == "signature matches public key":
+        if lowered in ("signature matches public key", "签名与公钥匹配"):
             self.section = None
             return True
         if lowered == "x509 certificate:":

@@ -28,9 +28,11 @@ from .model import ISSUER_STORES, CertStoreDump
 _BANNER = re.compile(r"^={8,}\s*(?P<word>[^=\s]+)\s+(?P<index>\d+)\s*={8,}$")
 #: What the dump of a .pfx / .p7b prints around its certificates: the nesting of their
 #: structure (`===== Begin Nesting Level 1 =====`, `----- End Nesting Level 1 -----`), their
-#: element numbers, the password prompt and whether the file is encrypted.
-_STRUCTURE = re.compile(r"^(?:[=-]{8,}\s*(?:Begin|End)\s+Nesting\s+Level\s+\d+\s*[=-]{8,}"
-                        r"|Element\s+\d+:|Enter PFX password:.*"
+#: element numbers, the password prompt and whether the file is encrypted (and the zh-CN
+#: words of the nesting and the elements: `开始嵌套等级 1`, `结束嵌套等级 1`, `元素 0:`).
+_STRUCTURE = re.compile(r"^(?:[=-]{8,}\s*"
+                        r"(?:(?:Begin|End)\s+Nesting\s+Level|开始嵌套等级|结束嵌套等级)\s*\d+\s*[=-]{8,}"
+                        r"|(?:Element|元素)\s*\d+:|Enter PFX password:.*"
                         r"|Certificates:\s*(?:Not )?Encrypted)$", re.IGNORECASE)
 _X509 = re.compile(r"^X509 Certificate:", re.IGNORECASE)
 #: certutil's verbs that dump certificates: -store, -verifystore, -dump (and none: a file).
@@ -91,6 +93,9 @@ class _Parser:
 
     def _outside(self, line: str, number: int) -> bool:
         """Lines that stand outside the certificate blocks: header, banners, command, trailer."""
+        if _STRUCTURE.match(line):  # before the banner: a nesting level's looks like one
+            self.dump = True
+            return True
         banner = _BANNER.match(line)
         if banner:
             self.seen_structure = True
@@ -100,9 +105,6 @@ class _Parser:
             return True
         if _PROMPT.match(line):
             return True  # a bare shell prompt before or after the output
-        if _STRUCTURE.match(line):
-            self.dump = True
-            return True
         if _X509.match(line) and self.block is None:
             # a certificate file's dump: its certificate starts here, with no banner
             self.dump = self.seen_structure = True
