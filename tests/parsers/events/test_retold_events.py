@@ -104,3 +104,19 @@ def test_an_alert_event_with_its_time_but_not_its_number_is_an_occurrence() -> N
     result = analyze_text(text, "table")
     assert "SCH030" not in {f.rule for f in result.findings}
     assert "tls-alert-generated" in {f.cause for f in result.findings}
+
+
+@pytest.mark.parametrize("ids", ["36888/36874", "36888, 36874", "36888 and 36874",
+                                 "36888 / 36874"])
+def test_a_record_naming_several_ids_is_one_event_of_each(ids: str) -> None:
+    """A post sums up what it saw under one label (`Event ID : 36888/36874`): each id is an
+    event of the record's source."""
+    result = analyze_text(f"Level : Error\nSource : Schannel\nEvent ID : {ids}\n", "post")
+    assert sorted(e["event_id"] for e in result.events) == [36874, 36888]
+    assert "no-common-cipher" in result.root_causes  # 36874 means one thing
+
+
+def test_a_record_with_its_message_keeps_its_one_id() -> None:
+    text = ("Source: Schannel\nEvent ID: 36888/36874\nDescription:\nA fatal alert was generated "
+            "and sent to the remote endpoint. The TLS protocol defined fatal alert code is 40.\n")
+    assert [e["event_id"] for e in analyze_text(text, "post").events] == [36888]

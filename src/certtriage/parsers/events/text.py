@@ -264,8 +264,8 @@ def _from_lines(text: str) -> EventLog:
     events = [e for row in rows if (e := _row_event(row)) is not None]
     by_text = {(f.event_id, f.text): f for f in found if f.match == "template"}
     problems: list[str] = []
-    events += [e for r in records
-               if (e := _record_event(r, lines, by_text, unparsed, problems))]
+    events += [e for r in records for one in _each_id(r)
+               if (e := _record_event(one, lines, by_text, unparsed, problems))]
     events += [e for first, last in friendly
                if not any(r.get("friendly") == (first, last) for r in records)
                and (e := _friendly_event(lines, first, last, "friendly-view")) is not None]
@@ -448,6 +448,23 @@ def _record_event(record: dict[str, Any], lines: list[str],
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
         else None,
     )
+
+
+#: Several ids under one label (`Event ID : 36888/36874`, a post summing up what it saw).
+_SEVERAL_IDS = re.compile(r"\d{1,5}(?:\s*(?:/|,|&|\band\b)\s*\d{1,5})+")
+
+
+def _each_id(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record, or, when it names several event ids and shows no message or XML (which
+    would be one event's), one record for each id."""
+    fields = record["fields"]
+    label = next((k for k in fields if ALIASES.get(k) == "event_id"), None)
+    value = str(fields.get(label, "")).strip() if label else ""
+    if (not label or not _SEVERAL_IDS.fullmatch(value) or record.get("message")
+            or record.get("xml") or any(ALIASES.get(k) == "message" for k in fields)):
+        return [record]
+    return [{**record, "fields": {**fields, label: number}}
+            for number in re.findall(r"\d{1,5}", value)]
 
 
 #: An event id as records print it: the number, or with its hexadecimal form beside it in
