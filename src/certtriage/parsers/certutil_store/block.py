@@ -30,8 +30,8 @@ _HEXDUMP = re.compile(r"^[0-9a-fA-F]{4}\s+(?:[0-9a-fA-F]{2}\s+)*[0-9a-fA-F]{2}\b
 _CONTAINER_TAIL = re.compile(r"^[0-9a-fA-F-]{1,40}$")
 _ATTRIBUTE_LINE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|OID\.\d+(?:\.\d+)+|\d+(?:\.\d+)+)=")
 
-#: Translated labels, by what they mean (compared case-insensitively). Entries other than
-#: English are expected translations not yet seen in a real paste.
+#: Translated labels, by what they mean (compared case-insensitively). The zh-CN entries were
+#: seen in a posted dump; the other translations are expected ones not yet seen in a paste.
 _LABELS: dict[str, tuple[str, ...]] = {
     "serial": ("serial number", "seriennummer", "numéro de série", "numero di serie", "序列号"),
     "issuer": ("issuer", "aussteller", "émetteur", "autorità emittente", "颁发者"),
@@ -44,7 +44,8 @@ _LABELS: dict[str, tuple[str, ...]] = {
 }
 _LABEL_OF = {text: meaning for meaning, texts in _LABELS.items() for text in texts}
 
-#: Lines about the private key, by meaning (English; compared as line prefixes, lower case).
+#: Lines about the private key, by meaning (English, and zh-CN as posted; compared as line
+#: prefixes, lower case).
 _KEY_PRESENT = ("encryption test passed", "signature test passed", "private key is not exportable",
                 "private key is not plain text exportable", "private key is exportable",
                 "无法以纯文本方式导出私钥")  # zh-CN: not plain text exportable
