@@ -11,6 +11,7 @@ listed here by hand.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import pytest
@@ -125,6 +126,40 @@ def test_a_table_cut_at_the_console_width_keeps_the_event_and_its_rules(case: Ca
     _event(result, case)
     baseline = {f.rule for f in _baseline(case.key).findings}
     assert {f.rule for f in result.findings} <= baseline
+
+
+def _cuts(case: Case) -> list[tuple[str, dict[str, str]]]:
+    """The case's message cut a few characters into the text after each of its slots (as a
+    table cuts it), with the values shown before the cut."""
+    cuts, shown, text = [], {}, ""
+    for kind, value in case.wording.pieces():
+        if kind == "slot":
+            text += case.values.get(value, "")
+            if case.values.get(value):
+                shown[value] = case.values[value]
+            continue
+        flat = re.sub(r"\s+", " ", value)
+        if shown and len(flat.strip()) >= 6 and "\n" not in text:
+            cuts.append((text + flat[:5], dict(shown)))
+        text += value
+    return cuts
+
+
+_CUT_CASES = [(case, cut, shown) for case in CASES for cut, shown in _cuts(case)]
+
+
+@pytest.mark.parametrize(("case", "cut", "shown"), _CUT_CASES,
+                         ids=[f"{_id(c)}-{len(s)}" for c, _, s in _CUT_CASES])
+def test_a_message_cut_after_its_slots_keeps_what_it_shows(case: Case, cut: str,
+                                                          shown: dict[str, str]) -> None:
+    """A table row names the event and shows its message cut with `...`: the values the cut
+    message still shows are read, against the wordings of the event the row names."""
+    row = (f"\n   ProviderName: {case.event.provider}\n\nTimeCreated                      Id "
+           f"LevelDisplayName Message\n-----------                      -- ---------------- "
+           f"-------\n3/14/2025 9:12:44 AM {case.event.id:>14} {case.level[0]:<16} {cut}...\n")
+    (event,) = [e for e in analyze_text(row).events if e["event_id"] == case.event.id]
+    for name, value in shown.items():
+        assert _same(event["data"].get(name, ""), value), (name, event["data"])
 
 
 @pytest.mark.parametrize("case", [c for c in WORDINGS if not c.generic], ids=_id)

@@ -113,6 +113,12 @@ class EventKnowledge:
     def message_slots(self, provider: str, event_id: int, message: str) -> dict[str, str]:
         """The insertion strings of a message known to be of this event ({} if it is not)."""
         key = (self.canonical(provider), event_id)
+        definition = self.events.get(key)
+        if definition is not None and message.rstrip().endswith(("...", "\u2026")):
+            # cut short: read against this event's wordings, which tell where a slot ends
+            cut = _cut_slots(definition, message)
+            if cut:
+                return cut
         # The text is this one message: on one line, its last slot may take all of its end.
         for found in self.find_messages(" ".join(message.split())):
             if (found.provider, found.event_id) == key or key in found.candidates:
@@ -260,3 +266,43 @@ def _cache_parts() -> list[bytes]:
         part.read_bytes() for part in (package / "data" / "events.toml",
                                        package / "catalog" / "_compile.py",
                                        package / "catalog" / "_data.py"))]
+
+
+#: The fewest characters of a literal a cut message must show after its last slot: fewer, and
+#: the slot could be any text before a word that merely starts alike.
+_CUT_AFTER = 3
+
+
+def _cut_slots(definition: EventDef, message: str) -> dict[str, str]:
+    """The slots a message cut short (a table's `...`) shows before its cut, read against the
+    wordings of the event it is known to be: `An SSL 3.0 connection requ...` is 36874 with
+    Protocol `SSL 3.0`. Only slots a literal follows are read; {} when no wording fits."""
+    import re
+
+    text = re.sub(r"\s+", " ", message).strip().rstrip(".\u2026 ")
+    for wording in definition.wordings:
+        parts = [(kind, re.sub(r"\s+", " ", value) if kind == "text" else value)
+                 for kind, value in wording.pieces()]
+        names = [value for kind, value in parts if kind == "slot"]
+        if len(set(names)) != len(names):
+            continue  # a slot shown twice: no group per slot
+        pattern = ""
+        for index, (kind, value) in enumerate(parts):
+            if kind == "slot":
+                pattern += rf"(?P<{_group(value)}>.+?)"
+                continue
+            # the cut falls in this text: the message ends with a start of it
+            for shown in range(len(value), _CUT_AFTER - 1, -1):
+                if index and text.endswith(value[:shown]):
+                    found = re.fullmatch(pattern + re.escape(value[:shown]), text,
+                                         re.IGNORECASE)
+                    if found is not None:
+                        return {name: found[_group(name)].strip()
+                                for name in names if found.groupdict().get(_group(name))}
+            pattern += re.escape(value)
+    return {}
+
+
+def _group(name: str) -> str:
+    """A slot's name as a regular expression group name."""
+    return "".join(c if c.isalnum() else "_" for c in name) or "slot"
