@@ -37,6 +37,7 @@ the catalog's way.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -277,8 +278,6 @@ def _cut_slots(definition: EventDef, message: str) -> dict[str, str]:
     """The slots a message cut short (a table's `...`) shows before its cut, read against the
     wordings of the event it is known to be: `An SSL 3.0 connection requ...` is 36874 with
     Protocol `SSL 3.0`. Only slots a literal follows are read; {} when no wording fits."""
-    import re
-
     text = re.sub(r"\s+", " ", message).strip().rstrip(".\u2026 ")
     for wording in definition.wordings:
         parts = [(kind, re.sub(r"\s+", " ", value) if kind == "text" else value)

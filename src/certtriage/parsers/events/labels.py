@@ -139,12 +139,12 @@ def paired(lines: list[str]) -> list[str]:
     the value's line left blank; where at least two such pairs, one of them the event id,
     stand together. Other lines as they are."""
     out = list(lines)
-    pairs: list[int] = []  # line indexes of labels paired with the line below
+    pairs: list[tuple[int, str]] = []  # (line index, English label) of labels over a value
 
     def settle() -> None:
-        if len(pairs) >= 2 and any(_english_label(out[i]) in _ID_LABELS for i in pairs):
-            for i in pairs:
-                out[i], out[i + 1] = f"{_english_label(out[i])}: {out[i + 1].strip()}", ""
+        if len(pairs) >= 2 and any(label in _ID_LABELS for _, label in pairs):
+            for i, label in pairs:
+                out[i], out[i + 1] = f"{label}: {out[i + 1].strip()}", ""
         pairs.clear()
 
     i = 0
@@ -153,7 +153,7 @@ def paired(lines: list[str]) -> list[str]:
         value = lines[i + 1].strip()
         if (label is not None and label not in _BLOCK_LABELS and value
                 and ":" not in lines[i].strip()[:-1] and _english_label(value) is None):
-            pairs.append(i)
+            pairs.append((i, label))
             i += 2
             continue
         if label is None and lines[i].strip():

@@ -525,17 +525,16 @@ def _without_echoes(events: list[Event]) -> list[Event]:
     the same: crypt32 11 and CAPI2 4107); the same mention again. One event, not two
     occurrences; a retelling that tells more than the event (another alert) stays."""
     knowledge = event_knowledge()
+    ranks = [_told(event) for event in events]
     shown = _Shown()
-    for event in events:
-        rank = _told(event)
+    for event, rank in zip(events, ranks):
         shown.add((event.provider, event.event_id), rank, event.data)
         definition = knowledge.get(event.provider, event.event_id)
         if rank == _WHOLE and definition is not None:
             shown.add(definition.cause, rank, event.data)
     named_seen: set[tuple[str, int, frozenset[tuple[str, str]]]] = set()
     kept: list[Event] = []
-    for event in events:
-        rank = _told(event)
+    for event, rank in zip(events, ranks):
         if rank < _WHOLE:
             key = (event.provider, event.event_id)
             if shown.more(key, rank, event.data):

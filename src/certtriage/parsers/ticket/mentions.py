@@ -84,9 +84,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     """Codes, sub-statuses and retrieval failures named in `lines`; None when there are none."""
     tables = code_tables()
     found: list[Mention] = []
+    a_client_line = False
     for number, text in lines:
         codes = _codes(text, tables)
         client = _CLIENT_CALL.search(text) is not None
+        a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client) for token, code in codes)
         found.extend(_retrievals(number, text, [c for _, c in codes]))
@@ -114,7 +116,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found.extend(_by_message(lines, {(m.line, m.value) for m in found} | own))
     if not found:
         return None
-    if not beside_evidence and any(_CLIENT_CALL.search(text) for _, text in lines) and not any(
+    if a_client_line and not beside_evidence and not any(
             _SERVER_SIDE.search(text) for _, text in lines):
         # a client's text with nothing of a server checking certificates: every code in it is
         # that client's (a line of it wrapped or quoted apart from its code, another run)
