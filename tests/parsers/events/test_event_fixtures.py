@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from certtriage import analyze_path
+from certtriage import analyze_path, analyze_text
 
 from ...conftest import FIXTURES
 
@@ -44,3 +44,20 @@ def test_36885_is_recognised_in_every_shape() -> None:
     shapes = {e["shape"] for e in EXPECTED if 36885 in e["expect"]["event_ids"]}
     assert shapes >= {"copy-details", "legacy-text", "wevtutil-text", "format-list", "csv",
                       "tsv", "xml", "message-only"}
+
+
+_WITH_XML = sorted(p for p in (EVENTS / "copy-details").glob("*.txt")
+                   if "Event Xml:" in p.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", _WITH_XML, ids=[p.name for p in _WITH_XML])
+def test_a_sentence_after_an_events_xml_is_no_part_of_it(path: Any) -> None:
+    """Event Viewer's copy ends with the event's XML: a line written after its closing tag (a
+    post's next sentence) is text around the event, read for other evidence, not its XML."""
+    original = path.read_text(encoding="utf-8")
+    sentence = "This one is logged every few minutes since the CA was renewed."
+    result = analyze_text(original.rstrip("\n") + f"\n\n{sentence}\n")
+    plain = analyze_text(original)
+    assert result.events == plain.events
+    assert [u.text for u in result.model.unparsed] == [  # type: ignore[union-attr]
+        *(u.text for u in plain.model.unparsed), sentence]  # type: ignore[union-attr]

@@ -180,6 +180,13 @@ def _starts_another(fields: dict[str, str], label: str) -> bool:
     return label in fields or (label in _RECORD_START and any(k in fields for k in _ID_LABELS))
 
 
+def _closed(tokens: list[Token]) -> int:
+    """Where an XML block's `</Event>` stands among its tokens (the last one), or its last
+    token when the block is cut before it."""
+    return next((i for i in range(len(tokens) - 1, 0, -1)
+                 if tokens[i].lstrip().startswith("</Event>")), len(tokens) - 1)
+
+
 class RecordBuilder:
     """Walks the grammar's items and collects records: `fields`, `message`, `xml`, lines."""
 
@@ -208,6 +215,8 @@ class RecordBuilder:
         elif kind in ("description", "xml_block"):
             record = self._record(self.line(tokens[0]))
             key = "message" if kind == "description" else "xml"
+            if kind == "xml_block":  # what follows the event's closing tag is no part of it
+                tokens = tokens[:_closed(tokens) + 1]
             record[key] = "\n".join(t.rstrip("\n") for t in tokens[1:])
             record["end"] = self.line(tokens[-1])
 
