@@ -193,6 +193,43 @@ def _named_first(findings: list[Finding], named: set[str]) -> list[Finding]:
     return [next(ranked) if f.root_cause else f for _, f in out]
 
 
+#: Formats that are IIS's (or HTTP.sys's) own: an input holding one is about IIS.
+_IIS_FORMATS = frozenset({FormatId.IIS_CONFIG, FormatId.IIS_W3C_LOG, FormatId.NETSH_SSLCERT})
+
+
+def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
+               pieces: list[Piece]) -> list[Finding]:
+    """Where the input's prose says it is about a service other than IIS (LDAPS, a VPN,
+    RADIUS, smart card logon ...) and nothing in it names IIS, the findings give no 403
+    sub-status, and say why: those are what IIS answers a client with."""
+    from .knowledge.services import names_iis, service_named
+
+    kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
+    if item.text is None or any(f.value in kinds for f in _IIS_FORMATS) or names_iis(item.text):
+        return findings
+    named = service_named(_prose(item, fmt, model, pieces))
+    if named is None:
+        return findings
+    service = named.service
+    note = (f" The text is about {service.name} (line {named.line}: `{named.token}`), not "
+            f"IIS: what this says of IIS and its 403 sub-statuses does not apply there, but the "
+            f"check fails the same way; {service.tells}.")
+    return [f.model_copy(update={"iis_substatus": (), "message": f.message + note})
+            if f.iis_substatus else f for f in findings]
+
+
+def _prose(item: Input, fmt: Format, model: Any, pieces: list[Piece]) -> list[tuple[int, str]]:
+    """The lines of the input that no format read as structure, as (number, text): a
+    ticket's prose and the sentences its codes are named in, the lines around an export."""
+    assert item.text is not None
+    taken = {n for p in (*model.own_pieces(), *pieces) if p.kind != "mentions"
+             for n in range(p.first_line, p.last_line + 1)}
+    if fmt.id is FormatId.TICKET:
+        return [(n, text) for n, text in enumerate(item.text.split("\n"), 1)
+                if n not in taken and text.strip()]
+    return [(u.line, u.text) for u in model.unparsed if u.line not in taken]
+
+
 def _beside(item: Input, fmt: Format,
             model: Any) -> tuple[list[Piece], list[UnparsedLine], int]:
     """Pieces of other evidence among the lines the format could not place, the unparsed lines
@@ -218,6 +255,8 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
     pieces = sorted([*claimed, *pieces], key=lambda p: p.first_line)
     named = {s for m in (model, *(p.model for p in pieces)) for s in m.named_substatuses()}
     findings = _named_first(_findings(fmt, model, pieces), named)
+    if any(f.iis_substatus for f in findings):
+        findings = _elsewhere(findings, item, fmt, model, pieces)
     warnings = [f"line {u.line}: {u.reason}: {u.text[:80]}" for u in unparsed[:MAX_LISTED]]
     if len(unparsed) > MAX_LISTED:
         warnings.append(f"... and {len(unparsed) - MAX_LISTED} more line(s) that could not be "

@@ -1,0 +1,94 @@
+"""A text about another service than IIS (LDAPS, a VPN, RADIUS, smart card logon ...) gets no
+403 sub-status: those are what IIS answers a client with.
+
+Every way the service table shows a name written (`examples`, each pattern has one) is tried
+in every shape a paste brings prose in, around each kind of evidence that gives a sub-status;
+with IIS named anywhere beside it, the sub-statuses stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pydantic import ValidationError
+
+from certtriage import analyze_text
+from certtriage.knowledge.services import Service, service_table
+
+from ..conftest import FIXTURES
+
+SERVICES = service_table().service
+
+
+#: Evidence that gives a sub-status on its own, one of each kind of input.
+BASES: dict[str, str] = {
+    "certutil": (FIXTURES / "certutil" / "revocation-offline"
+                 / "subordinate-ca-cdp-unreachable-four-level.txt").read_text("utf-8"),
+    "events": (FIXTURES / "events" / "message-only" / "schannel-36877-offline.txt"
+               ).read_text("utf-8"),
+    "ca-list": (FIXTURES / "events" / "copy-details" / "schannel-36885.txt").read_text("utf-8"),
+    "ticket": "Since Monday the check fails with 0x800B0109 (CERT_E_UNTRUSTEDROOT).\n",
+}
+
+#: Where prose stands around the evidence, as tickets and posts put it.
+SHAPES: dict[str, Callable[[str, str], str]] = {
+    "heading": lambda base, said: f"{said} logons fail\n\n{base}",
+    "sentence after": lambda base, said: f"{base}\n\nThis is what we see on the {said} side.\n",
+    "quoted mail": lambda base, said: (f"Hi,\n\nusers of {said} cannot log on.\n\n"
+                                       + "".join(f"> {line}\n" for line in base.splitlines())
+                                       + "\nRegards\n"),
+}
+
+CASES = [pytest.param(service, example, id=f"{service.id}-{example}")
+         for service in SERVICES for example in service.examples]
+
+
+@pytest.mark.parametrize("base", list(BASES))
+def test_each_base_gives_a_sub_status_on_its_own(base: str) -> None:
+    assert analyze_text(BASES[base]).iis_substatus
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("base", list(BASES))
+@pytest.mark.parametrize(("service", "example"), CASES)
+def test_a_text_about_another_service_gets_no_sub_status(service: Service, example: str,
+                                                          base: str, shape: str) -> None:
+    plain = analyze_text(BASES[base])
+    said = analyze_text(SHAPES[shape](BASES[base], example))
+    assert said.root_causes == plain.root_causes
+    assert said.iis_substatus == ()
+    for finding in said.findings:
+        assert not finding.iis_substatus
+    told = [f for f in said.findings if f.root_cause]
+    assert told and all(service.name in f.message for f in told)
+
+
+@pytest.mark.parametrize("iis", service_table().iis.examples)
+@pytest.mark.parametrize(("service", "example"), CASES[::3])
+def test_iis_named_beside_another_service_keeps_the_sub_status(service: Service, example: str,
+                                                              iis: str) -> None:
+    base = BASES["certutil"]
+    text = SHAPES["heading"](base, example) + f"\nThe site runs on {iis} as before.\n"
+    assert analyze_text(text).iis_substatus == analyze_text(base).iis_substatus
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    # a certificate's name, not the text's service
+    ("CN=Grace Okonkwo, OU=Users", "CN=VPN Users, OU=RADIUS"),
+    # a host in a URL (acronyms are matched in capitals only)
+    ("http://crl.litwareinc.com/pki/Litware%20Subordinate%20CA%203.crl",
+     "http://nps.litwareinc.com/pki/Litware%20Subordinate%20CA%203.crl"),
+])
+def test_a_name_inside_the_evidence_is_no_service(old: str, new: str) -> None:
+    base = BASES["certutil"]
+    assert old in base
+    changed = analyze_text(base.replace(old, new))
+    assert changed.iis_substatus == analyze_text(base).iis_substatus
+    assert not any("not IIS" in f.message for f in changed.findings)
+
+
+def test_a_name_without_an_example_of_how_it_is_written_is_refused() -> None:
+    with pytest.raises(ValidationError, match="no example shows"):
+        Service(id="x", name="x", tells="x", names=(r"\bVPN\b", r"\bRRAS\b"),
+                examples=("VPN",))
