@@ -195,19 +195,25 @@ def _named_first(findings: list[Finding], named: set[str]) -> list[Finding]:
 
 #: Formats that are IIS's (or HTTP.sys's) own: an input holding one is about IIS.
 _IIS_FORMATS = frozenset({FormatId.IIS_CONFIG, FormatId.IIS_W3C_LOG, FormatId.NETSH_SSLCERT})
+#: Logs a server's events can be in: beside one, a client's line does not make the text a
+#: client's.
+_SERVER_LOGS = frozenset({FormatId.EVENT_LOG.value, FormatId.EVTX.value})
 
 
 def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
                pieces: list[Piece]) -> list[Finding]:
     """Where the input's prose says it is about a service other than IIS (LDAPS, a VPN,
-    RADIUS, smart card logon ...) and nothing in it names IIS, the findings give no 403
-    sub-status, and say why: those are what IIS answers a client with."""
-    from .knowledge.services import names_iis, service_named
+    RADIUS, smart card logon ...) or holds a TLS client's own line (and no server's call or
+    log), and nothing in it names IIS, the findings give no 403 sub-status, and say why: those are
+    what IIS answers a client with."""
+    from .knowledge.services import SERVER_CALL, names_iis, service_named
 
     kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
     if item.text is None or any(f.value in kinds for f in _IIS_FORMATS) or names_iis(item.text):
         return findings
-    named = service_named(_prose(item, fmt, model, pieces))
+    # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
+    server = SERVER_CALL in item.text or bool(kinds & _SERVER_LOGS)
+    named = service_named(_prose(item, fmt, model, pieces), client=not server)
     if named is None:
         return findings
     service = named.service

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from certtriage import analyze_text
 from certtriage.knowledge.services import Service, service_table
+from certtriage.models.findings import InputResult
 
 from ..conftest import FIXTURES
 
@@ -42,11 +43,27 @@ SHAPES: dict[str, Callable[[str, str], str]] = {
 
 CASES = [pytest.param(service, example, id=f"{service.id}-{example}")
          for service in SERVICES for example in service.examples]
+CLIENT = service_table().client
+#: The bases that are no server's log: beside them, a client's own line makes the text a
+#: client's.
+NOT_LOGS = ("certutil", "ticket")
 
 
 @pytest.mark.parametrize("base", list(BASES))
 def test_each_base_gives_a_sub_status_on_its_own(base: str) -> None:
     assert analyze_text(BASES[base]).iis_substatus
+
+
+def _told(plain: InputResult, said: InputResult, service: Service) -> None:
+    """`said` gives no sub-status where `plain` did; each of its findings by a rule that gave
+    one in `plain` says which service the text is about instead. Its causes are `plain`'s
+    (and what a client's line names itself: .NET's trust failure)."""
+    assert set(plain.root_causes) <= set(said.root_causes)
+    assert said.iis_substatus == ()
+    assert not any(f.iis_substatus for f in said.findings)
+    gave = {f.rule for f in plain.findings if f.iis_substatus}
+    told = [f for f in said.findings if f.rule in gave]
+    assert all(service.name in f.message and "not IIS" in f.message for f in told)
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
@@ -56,12 +73,24 @@ def test_a_text_about_another_service_gets_no_sub_status(service: Service, examp
                                                           base: str, shape: str) -> None:
     plain = analyze_text(BASES[base])
     said = analyze_text(SHAPES[shape](BASES[base], example))
+    _told(plain, said, service)
     assert said.root_causes == plain.root_causes
-    assert said.iis_substatus == ()
-    for finding in said.findings:
-        assert not finding.iis_substatus
-    told = [f for f in said.findings if f.root_cause]
-    assert told and all(service.name in f.message for f in told)
+    assert any(service.name in f.message for f in said.findings)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("base", list(BASES))
+@pytest.mark.parametrize("example", CLIENT.examples)
+def test_a_clients_own_line_makes_a_text_the_clients_unless_a_server_logged(
+        example: str, base: str, shape: str) -> None:
+    """curl's, git's or .NET's line about the server's certificate: the text is a client's,
+    and no 403 follows; beside a server's log, a server checked a certificate (IIS or not)."""
+    plain = analyze_text(BASES[base])
+    said = analyze_text(SHAPES[shape](BASES[base], example))
+    if base in NOT_LOGS:
+        _told(plain, said, CLIENT)
+    else:
+        assert said.iis_substatus == plain.iis_substatus
 
 
 @pytest.mark.parametrize("iis", service_table().iis.examples)

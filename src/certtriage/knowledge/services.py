@@ -58,6 +58,7 @@ class ServiceTable(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     iis: _Names
+    client: Service
     service: tuple[Service, ...]
 
 
@@ -68,10 +69,16 @@ def service_table() -> ServiceTable:
     return ServiceTable.model_validate(load_toml(path.read_bytes(), "services"))
 
 
+#: The SSPI call a server makes to check what a client sent: a text naming it is about a server
+#: checking certificates (IIS or another), not about a client.
+SERVER_CALL = "AcceptSecurityContext"
+
+
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], tuple[tuple[Service, re.Pattern[str]], ...]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str],
+                         tuple[tuple[Service, re.Pattern[str]], ...]]:
     table = service_table()
-    return (re.compile("|".join(table.iis.names)),
+    return (re.compile("|".join(table.iis.names)), re.compile("|".join(table.client.names)),
             tuple((s, re.compile("|".join(s.names))) for s in table.service))
 
 
@@ -80,12 +87,24 @@ def names_iis(text: str) -> bool:
     return _patterns()[0].search(text) is not None
 
 
-def service_named(lines: Iterable[tuple[int, str]]) -> Named | None:
-    """The first service other than IIS that one of the prose `lines` (number, text) names."""
-    services = _patterns()[1]
+def client_call() -> re.Pattern[str]:
+    """What marks a TLS client's own line about the certificate a server sent it."""
+    return _patterns()[1]
+
+
+def service_named(lines: Iterable[tuple[int, str]], *, client: bool = True) -> Named | None:
+    """The first service other than IIS that one of the prose `lines` (number, text) names;
+    failing that (and with `client`), the first line of a TLS client's own."""
+    lines = list(lines)
+    services = _patterns()[2]
     for number, text in lines:
         for service, pattern in services:
             found = pattern.search(text)
             if found is not None:
                 return Named(service=service, line=number, token=found.group(0))
+    if client:
+        for number, text in lines:
+            found = client_call().search(text)
+            if found is not None:
+                return Named(service=service_table().client, line=number, token=found.group(0))
     return None

@@ -18,6 +18,7 @@ from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
+from ...knowledge.services import SERVER_CALL, client_call, names_iis
 from . import BROWSER_ERRORS, CHAIN_STATUSES, COMPOUND_STATUSES, SECURE_CHANNEL
 from .model import Mention, Mentions
 
@@ -48,19 +49,9 @@ _ALERT_NUMBER = re.compile(
 #: What makes a line about TLS (an alert number elsewhere is a monitoring alert, a ticket's).
 _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldaps|https",
                         re.IGNORECASE)
-#: What a TLS client reports about the certificate it was sent: the SSPI call a client makes
-#: (curl, git, PowerShell name it in their failures) and .NET's exception for the remote
-#: party's certificate. A code it failed with is about the server's certificate.
-_CLIENT_CALL = re.compile(r"(?i:\bInitializeSecurityContext|\bremote certificate is invalid"
-                          # .NET's HttpClient and its WebException about the server's certificate
-                          r"|\bThe SSL connection could not be established"
-                          r"|\btrust relationship for the SSL/TLS secure channel)"
-                          # curl's lines: its schannel back end's and its exit code's
-                          r"|(?<![\w-])schannel: |\bcurl: \(\d+\)")
-#: What says a text is about a server checking client certificates (IIS, HTTP.sys, the server's
-#: SSPI call, a sub-status): beside it, only a client's own line makes a code the client's.
-_SERVER_SIDE = re.compile(r"\bIIS\b|HTTP\.sys|AcceptSecurityContext|\bw3wp\b|applicationHost"
-                          r"|(?<![\d.])40[13]\.\d|\b403 (?:7|1[23679])\b", re.IGNORECASE)
+#: A TLS client's own line (`knowledge/data/services.toml`, [client]) makes a code on it the
+#: client's, about the server's certificate. Beside what names a server checking certificates
+#: (IIS, the server's SSPI call), only such a line does.
 #: A .NET client's failure to trust the server, in any language: the secure-channel message
 #: with the word for trust (`trust relationship`, `relação de confiança`, `Vertrauensstellung`,
 #: `relation de confiance`, `relación de confianza`, `доверительные отношения`).
@@ -83,11 +74,12 @@ _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "
 def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     """Codes, sub-statuses and retrieval failures named in `lines`; None when there are none."""
     tables = code_tables()
+    client_line = client_call()
     found: list[Mention] = []
     a_client_line = False
     for number, text in lines:
         codes = _codes(text, tables)
-        client = _CLIENT_CALL.search(text) is not None
+        client = client_line.search(text) is not None
         a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client) for token, code in codes)
@@ -117,7 +109,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     if not found:
         return None
     if a_client_line and not beside_evidence and not any(
-            _SERVER_SIDE.search(text) for _, text in lines):
+            names_iis(text) or SERVER_CALL in text for _, text in lines):
         # a client's text with nothing of a server checking certificates: every code in it is
         # that client's (a line of it wrapped or quoted apart from its code, another run)
         found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
