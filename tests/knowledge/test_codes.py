@@ -68,7 +68,7 @@ def test_table_sizes(ct: CodeTables) -> None:
     assert len(ct.chain_policies) == 12
     assert len(ct.policy_ignore_flags) == 16
     assert len(ct.crl_reasons) == 10
-    assert len(ct.substatuses) == 14
+    assert len(ct.substatuses) == 29
     assert len(ct.cert_check_modes) == 5  # four bits and the default (value 0)
 
 

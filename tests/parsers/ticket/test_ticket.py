@@ -15,7 +15,7 @@ import pytest
 
 from certtriage import analyze_path, analyze_text
 from certtriage.knowledge.codes import code_tables
-from certtriage.knowledge.codes.tables import ErrorCode, TrustFlag
+from certtriage.knowledge.codes.tables import ErrorCode, IisSubstatus, TrustFlag
 from certtriage.render.view import input_view
 
 from ...conftest import FIXTURES
@@ -564,3 +564,34 @@ def test_a_code_named_beside_an_event_with_its_outcome_does_not_decide() -> None
     result = analyze_text(f"We also saw 0x80092013 last week.\n\n{event}")
     assert result.root_causes == ("untrusted-root",)
     assert next(f for f in result.findings if f.rule == "TKT002").severity == "info"
+
+
+_SENTENCE_SHAPES = {
+    "page": "HTTP Error {code} - Forbidden",
+    "table": "| Status | {code} |",
+    "sentence": "Since Monday the portal answers {code} to everyone.",
+    "quoted": "> The browser shows {code}.",
+}
+_SUBSTATUSES = [s for s in code_tables().substatuses if s.code.startswith("403.")]
+
+
+@pytest.mark.parametrize("shape", list(_SENTENCE_SHAPES))
+@pytest.mark.parametrize("known", _SUBSTATUSES, ids=lambda s: s.code)
+def test_a_sub_status_not_about_certificates_asks_for_no_certificate_evidence(
+        known: IisSubstatus, shape: str) -> None:
+    """A 403 sub-status the code tables list without client-certificate causes (403.14, 403.6
+    ...) is told as such (TKT021), and neither read as a certificate's symptom (TKT003) nor
+    answered with certificate evidence to collect (TKT004); the client-certificate ones the
+    other way round."""
+    code = known.code
+    text = _SENTENCE_SHAPES[shape].format(code=code)
+    result = analyze_text(f"Hello,\n\n{text}\n\nThanks\n")
+    rules = {f.rule for f in result.findings}
+    if known.causes:
+        assert "TKT021" not in rules
+        assert rules & {"TKT003", "TKT011", "TKT012", "TKT013"}
+    else:
+        assert "TKT021" in rules and not rules & {"TKT003", "TKT004"}
+        assert not result.next_steps and not result.root_causes
+        told = next(f for f in result.findings if f.rule == "TKT021")
+        assert code in told.message and known.title.rstrip(".") in told.message

@@ -164,17 +164,31 @@ def traced_no_client_certificate(doc: Mentions, b: Binding) -> Iterator[Binding]
 
 @predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
-                        other_than: list[str] | None = None) -> Iterator[Binding]:
+                        other_than: list[str] | None = None,
+                        about_certificates: bool | None = None) -> Iterator[Binding]:
     """Each IIS sub-status the text names (once each); only `substatus`, or every one but
-    those `other_than`, when given."""
+    those `other_than`, when given; with `about_certificates`, only those IIS gives for a
+    client certificate (true: and those the code tables do not know) or only the others
+    (false: 403.14, 403.6 ...)."""
     if not isinstance(doc, Mentions):
         return
     for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "substatus"):
         if substatus is not None and value != substatus or value in (other_than or ()):
             continue
+        if about_certificates is not None and _about_certificates(value) != about_certificates:
+            continue
         line = next(m.line for m in doc.mentions if m.value == value)
         yield replace(b, values={**b.values, "substatus": value, "line": str(line),
                                  "meaning": _substatus_meaning(value)})
+
+
+def _about_certificates(value: str) -> bool:
+    """Whether IIS gives the sub-status for a client certificate: the code tables list its
+    causes; a sub-status they do not know may be."""
+    from ...knowledge.codes import code_tables
+
+    known = code_tables().substatus(value)
+    return known is None or bool(known.causes)
 
 
 def _substatus_meaning(value: str) -> str:
