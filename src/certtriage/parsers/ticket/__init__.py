@@ -30,7 +30,7 @@ COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in 
 #: sniffed by any name of their family, `ERR_SSL_CLIENT_AUTH_...`.)
 BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
                   r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
-                  r"|CERT_BAD_FORMAT))")
+                  r"|CERT_BAD_FORMAT|NO_COMMON_ALGORITHMS))")
 #: The .NET Framework's failure to set up TLS as a client (`WebException`: "The request was
 #: aborted: Could not create SSL/TLS secure channel."), in every language: "SSL/TLS" beside the
 #: word for a channel (`SSL/TLS-Kanal`, `canal sécurisé SSL/TLS`, `SSL/TLS のセキュリティで保護
