@@ -120,3 +120,25 @@ def test_a_record_with_its_message_keeps_its_one_id() -> None:
     text = ("Source: Schannel\nEvent ID: 36888/36874\nDescription:\nA fatal alert was generated "
             "and sent to the remote endpoint. The TLS protocol defined fatal alert code is 40.\n")
     assert [e["event_id"] for e in analyze_text(text, "post").events] == [36888]
+
+
+#: A post's title naming an alert event with its number, and its text naming the event again
+#: without it (either first).
+_TITLED = {
+    "title-first": "Schannel error {id} (fatal alert {alert}) on our server\n\n"
+                   "The System log fills with Schannel errors (Event ID {id}) every minute.\n",
+    "text-first": "The System log fills with Schannel errors (Event ID {id}) every minute.\n\n"
+                  "It is always Schannel {id}, fatal alert {alert}.\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(_TITLED))
+@pytest.mark.parametrize("alert", [10, 40, 42, 46, 48, 80])
+@pytest.mark.parametrize("event_id", [36887, 36888])
+def test_an_event_named_again_with_less_is_one_event(event_id: int, alert: int,
+                                                      shape: str) -> None:
+    """Named once with its alert number and once without, an alert event is one event: the
+    mention without the number tells nothing the other does not."""
+    result = analyze_text(_TITLED[shape].format(id=event_id, alert=alert), "post")
+    assert [(e["event_id"], e.get("alert_code")) for e in result.events] == [(event_id, alert)]
+    assert "SCH030" not in {f.rule for f in result.findings}

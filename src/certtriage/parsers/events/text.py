@@ -522,8 +522,9 @@ def _without_echoes(events: list[Event]) -> list[Event]:
     heading `Event ID 36871` over the record of it, a sentence naming it) or a record of
     labels without a message, beside the event's message or record; a message quoted without
     its time above the event's record or XML (of the event, or of another whose message is
-    the same: crypt32 11 and CAPI2 4107); the same mention again. One event, not two
-    occurrences; a retelling that tells more than the event (another alert) stays."""
+    the same: crypt32 11 and CAPI2 4107); the same mention again, or with less than another
+    mention of it shows. One event, not two occurrences; a retelling that tells more than the
+    event (another alert) stays."""
     knowledge = event_knowledge()
     ranks = [_told(event) for event in events]
     shown = _Shown()
@@ -545,8 +546,8 @@ def _without_echoes(events: list[Event]) -> list[Event]:
                 continue
             if rank == _NAMED:
                 seen = (*key, frozenset(event.data.items()))
-                if seen in named_seen:
-                    continue
+                if seen in named_seen or shown.more_at(key, rank, event.data):
+                    continue  # named again, or with less than another mention of it shows
                 named_seen.add(seen)
         kept.append(event)
     return kept
@@ -576,6 +577,13 @@ class _Shown:
                     items <= other for other in itertools.islice(values, self.LIMIT)):
                 return True
         return False
+
+    def more_at(self, key: Any, rank: int, data: dict[str, str]) -> bool:
+        """Whether another event of `key` told at `rank` shows every value of `data` and more
+        (a title naming an event with its alert, a sentence naming it without)."""
+        items = frozenset(data.items())
+        values = self._values.get((key, rank), {})
+        return any(items < other for other in itertools.islice(values, self.LIMIT))
 
 
 #: How much of an event the input shows: only its provider and id, its message without a
