@@ -85,6 +85,22 @@ def empty_store(doc: CertutilVerify, b: ChainBinding, *, stores: list[str]) -> I
 
 
 @predicate
+def card_key_not_opened(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+    """Each -scinfo card certificate whose key certutil could not open (`Cannot open the
+    AT_SIGNATURE key`, `No AT_KEYEXCHANGE key`) and whose other key tests, if any ran, did not
+    succeed either: no key of it can be used."""
+    for card in doc.cards:
+        if not card.key_missing or card.public_key_match or card.private_key_verifies:
+            continue
+        yield replace(b, values={
+            **b.values, "line": str(card.line), "reader": card.reader or "its reader",
+            "card": card.card or "card not named",
+            "container": card.key_container or "not named",
+            "certificate": f"its certificate {card.subject}" if card.subject
+            else "its certificate"})
+
+
+@predicate
 def urlcache_listing(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
     """A -urlcache listing, with how many entries it shows and how many are CRLs."""
     cache = doc.urlcache
