@@ -181,3 +181,31 @@ def test_every_wording_under_a_heading_naming_its_id(case: Case) -> None:
 def test_every_catalog_event_has_a_case_and_a_rule() -> None:
     assert {c.key for c in CASES} == set(event_knowledge().events)
     assert {c.key for c in CASES} >= FAILING
+
+
+def _article_cases() -> list[Case]:
+    """The wordings with an article right before a slot of the protocol (`An %1 connection
+    request`), every one of them."""
+    return [c for c in [*CASES, *WORDINGS] if not c.generic and any(
+        c.event.kind(slot) == "protocol" for slot in _slots_after_article(c))]
+
+
+def _slots_after_article(case: Case) -> list[str]:
+    pieces = case.wording.pieces()
+    return [value for (kind, text), (next_kind, value) in zip(pieces, pieces[1:])
+            if kind == "text" and next_kind == "slot" and text[-1:].isspace()
+            and text.split()[-1:] in (["a"], ["A"], ["an"], ["An"])]
+
+
+@pytest.mark.parametrize("case", _article_cases(), ids=_id)
+def test_a_retold_message_may_put_the_other_article_before_the_protocol(case: Case) -> None:
+    """Windows writes `An TLS 1.2 connection request ...` (the article is written for its
+    SSL); a post retelling it writes `A TLS 1.2 ...`: the same event, the same values."""
+    message = case.message
+    for protocol in ("TLS 1.2", "SSL 3.0"):
+        retold = message.replace(case.values.get(_slots_after_article(case)[0], ""), protocol)
+        for article in ("A", "An"):
+            text = re.sub(r"\bAn? (?=TLS|SSL)", f"{article} ", retold, count=1)
+            found = find_messages(text)
+            assert found and case.key in {(found[0].provider, found[0].event_id),
+                                          *found[0].candidates}, text[:80]

@@ -98,14 +98,16 @@ class Compiled:
         return pattern(self.source)
 
 
-def literal_regex(text: str, *, final: bool = False) -> str:
-    """The loose regular expression of a template's literal text."""
+def literal_regex(text: str, *, final: bool = False, protocol_next: bool = False) -> str:
+    """The loose regular expression of a template's literal text; `protocol_next`: a protocol
+    slot follows it (`An %1 connection request`), which a/an may stand before either way."""
     words = text.split()
     if not words:
         return r"\s*"
     out = []
     for index, word in enumerate(words):
-        following = words[index + 1] if index + 1 < len(words) else ""
+        following = words[index + 1] if index + 1 < len(words) else ("TLS" if protocol_next
+                                                                     else "")
         if word.lower() in ("a", "an") and _WORD_SSL.match(following.rstrip(".,:;")):
             out.append("an?")
             continue
@@ -138,7 +140,10 @@ def compile_wording(event: EventDef, wording: Wording, index: int) -> Compiled:
     for position, (kind, value) in enumerate(items):
         last = position == len(items) - 1
         if kind == "text":
-            part = literal_regex(value, final=last)
+            following = items[position + 1] if not last else None
+            part = literal_regex(value, final=last, protocol_next=following is not None
+                                 and following[0] == "slot"
+                                 and event.kind(following[1]) == "protocol")
             if last and value.strip() == "." and steps and steps[-1].kind in _BOUNDED:
                 part = r"\.?"  # `... code is 48,` in a quoting sentence: the number ends it
             regex += part
