@@ -194,7 +194,8 @@ def _named_first(findings: list[Finding], named: set[str]) -> list[Finding]:
 
 
 #: Formats that are IIS's (or HTTP.sys's) own: an input holding one is about IIS.
-_IIS_FORMATS = frozenset({FormatId.IIS_CONFIG, FormatId.IIS_W3C_LOG, FormatId.NETSH_SSLCERT})
+_IIS_FORMATS = frozenset({FormatId.IIS_CONFIG.value, FormatId.IIS_W3C_LOG.value,
+                          FormatId.NETSH_SSLCERT.value})
 #: Logs a server's events can be in: beside one, a client's line does not make the text a
 #: client's.
 _SERVER_LOGS = frozenset({FormatId.EVENT_LOG.value, FormatId.EVTX.value})
@@ -208,12 +209,13 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     what IIS answers a client with."""
     from .knowledge.services import SERVER_CALL, names_iis, service_named
 
+    text = item.text
     kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
-    if item.text is None or any(f.value in kinds for f in _IIS_FORMATS) or names_iis(item.text):
+    if text is None or kinds & _IIS_FORMATS or names_iis(text):
         return findings
     # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
-    server = SERVER_CALL in item.text or bool(kinds & _SERVER_LOGS)
-    named = service_named(_prose(item, fmt, model, pieces), client=not server)
+    server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS)
+    named = service_named(_prose(text, fmt, model, pieces), client=not server)
     if named is None:
         return findings
     service = named.service
@@ -224,15 +226,14 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
             if f.iis_substatus else f for f in findings]
 
 
-def _prose(item: Input, fmt: Format, model: Any, pieces: list[Piece]) -> list[tuple[int, str]]:
-    """The lines of the input that no format read as structure, as (number, text): a
+def _prose(text: str, fmt: Format, model: Any, pieces: list[Piece]) -> list[tuple[int, str]]:
+    """The lines of the input `text` that no format read as structure, as (number, text): a
     ticket's prose and the sentences its codes are named in, the lines around an export."""
-    assert item.text is not None
     taken = {n for p in (*model.own_pieces(), *pieces) if p.kind != "mentions"
              for n in range(p.first_line, p.last_line + 1)}
     if fmt.id is FormatId.TICKET:
-        return [(n, text) for n, text in enumerate(item.text.split("\n"), 1)
-                if n not in taken and text.strip()]
+        return [(n, line) for n, line in enumerate(text.split("\n"), 1)
+                if n not in taken and line.strip()]
     return [(u.line, u.text) for u in model.unparsed if u.line not in taken]
 
 
