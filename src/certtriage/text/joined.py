@@ -93,6 +93,7 @@ _STARTS = [
     r"(?:Non-root|Root) Certificate\b",
     r"Performing ",
     r"(?:Public|Private) key ",
+    r"(?:Cannot open the|No) AT_\w+ key ",
     r"Chain validates",
     r"Smart Card Logon:",
     r"Analyzing card ",
