@@ -14,12 +14,12 @@ import pytest
 from pydantic import ValidationError
 
 from certtriage import analyze_text
-from certtriage.knowledge.services import Service, service_table
+from certtriage.knowledge.services import Service, service_table, validate
 from certtriage.models.findings import InputResult
 
 from ..conftest import FIXTURES
 
-SERVICES = service_table().service
+SERVICES = service_table().services
 
 
 #: Evidence that gives a sub-status on its own, one of each kind of input.
@@ -93,7 +93,7 @@ def test_a_clients_own_line_makes_a_text_the_clients_unless_a_server_logged(
         assert said.iis_substatus == plain.iis_substatus
 
 
-@pytest.mark.parametrize("iis", service_table().iis.examples)
+@pytest.mark.parametrize("iis", service_table().iis_examples)
 @pytest.mark.parametrize(("service", "example"), CASES[::3])
 def test_iis_named_beside_another_service_keeps_the_sub_status(service: Service, example: str,
                                                               iis: str) -> None:
@@ -118,6 +118,12 @@ def test_a_name_inside_the_evidence_is_no_service(old: str, new: str) -> None:
 
 
 def test_a_name_without_an_example_of_how_it_is_written_is_refused() -> None:
+    import tomllib
+    from importlib import resources
+
+    path = resources.files("certtriage.knowledge") / "data" / "services.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert validate(data) == service_table()
+    data["service"][0]["names"].append(r"\bNOT-SHOWN\b")
     with pytest.raises(ValidationError, match="no example shows"):
-        Service(id="x", name="x", tells="x", names=(r"\bVPN\b", r"\bRRAS\b"),
-                examples=("VPN",))
+        validate(data)

@@ -3,6 +3,10 @@
 IIS's 403 sub-statuses follow from a chain's failure only where IIS checked the chain. A text
 whose prose names another service that checks certificates (LDAPS, a VPN, RADIUS, smart card
 logon ...) and never names IIS gets no sub-status; the cause stays what the evidence says.
+
+The table is validated by pydantic models when it is first read, and kept validated in the
+cache folder as plain tuples: a paste answered from the cache builds no model class (the
+models are made inside :func:`validate`, which only a cache miss or a test calls).
 """
 
 from __future__ import annotations
@@ -11,75 +15,101 @@ import functools
 import re
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
-from .._cache import load_toml
-
-
-class _Names(BaseModel):
-    """Patterns that name something, and texts that show how each is written."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    names: tuple[str, ...]
-    examples: tuple[str, ...]
-
-    @model_validator(mode="after")
-    def _each_name_shown(self) -> _Names:
-        for pattern in self.names:
-            compiled = re.compile(pattern)
-            if not any(compiled.search(example) for example in self.examples):
-                raise ValueError(f"no example shows how {pattern!r} is written")
-        return self
-
-
-class Service(_Names):
-    """A service other than IIS that checks certificates."""
-
-    id: str
-    name: str
-    tells: str
-
-
-class Named(BaseModel):
-    """A service a line names: which, where, and the words that name it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    service: Service
-    line: int
-    token: str
-
-
-class ServiceTable(BaseModel):
-    """The table as the data file holds it: what names IIS, and each other service."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    iis: _Names
-    client: Service
-    service: tuple[Service, ...]
-
-
-@functools.cache
-def service_table() -> ServiceTable:
-    """The table of `data/services.toml`, validated."""
-    path = resources.files("certtriage.knowledge") / "data" / "services.toml"
-    return ServiceTable.model_validate(load_toml(path.read_bytes(), "services"))
-
+from .._cache import kept
 
 #: The SSPI call a server makes to check what a client sent: a text naming it is about a server
 #: checking certificates (IIS or another), not about a client.
 SERVER_CALL = "AcceptSecurityContext"
 
 
+class Service(NamedTuple):
+    """A service other than IIS that checks certificates (or, `tls-client`, a client)."""
+
+    id: str
+    name: str
+    tells: str
+    names: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
+class ServiceTable(NamedTuple):
+    """What names IIS (its patterns and examples), the client's own lines, the services."""
+
+    iis_names: tuple[str, ...]
+    iis_examples: tuple[str, ...]
+    client: Service
+    services: tuple[Service, ...]
+
+
+class Named(NamedTuple):
+    """A service a line names: which, where, and the words that name it."""
+
+    service: Service
+    line: int
+    token: str
+
+
+def validate(data: dict[str, Any]) -> ServiceTable:
+    """The table of the parsed TOML `data`, checked (pydantic's ValidationError when it is
+    wrong): every pattern compiles and one of its entry's examples shows how it is written."""
+    from pydantic import BaseModel, ConfigDict, model_validator
+
+    class _Names(BaseModel):
+        model_config = ConfigDict(frozen=True, extra="forbid")
+
+        names: tuple[str, ...]
+        examples: tuple[str, ...]
+
+        @model_validator(mode="after")
+        def _each_name_shown(self) -> _Names:
+            for pattern in self.names:
+                compiled = re.compile(pattern)
+                if not any(compiled.search(example) for example in self.examples):
+                    raise ValueError(f"no example shows how {pattern!r} is written")
+            return self
+
+    class _Service(_Names):
+        id: str
+        name: str
+        tells: str
+
+    class _Table(BaseModel):
+        model_config = ConfigDict(frozen=True, extra="forbid")
+
+        iis: _Names
+        client: _Service
+        service: tuple[_Service, ...]
+
+    table = _Table.model_validate(data)
+
+    def plain(s: _Service) -> Service:
+        return Service(s.id, s.name, s.tells, s.names, s.examples)
+
+    return ServiceTable(table.iis.names, table.iis.examples, plain(table.client),
+                        tuple(plain(s) for s in table.service))
+
+
+@functools.cache
+def service_table() -> ServiceTable:
+    """The table of `data/services.toml`, validated (kept in the cache folder)."""
+    raw = (resources.files("certtriage.knowledge") / "data" / "services.toml").read_bytes()
+
+    def build() -> ServiceTable:
+        import tomllib
+
+        return validate(tomllib.loads(raw.decode("utf-8")))
+
+    return kept("services", [raw], ServiceTable, build)
+
+
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str],
                          tuple[tuple[Service, re.Pattern[str]], ...]]:
     table = service_table()
-    return (re.compile("|".join(table.iis.names)), re.compile("|".join(table.client.names)),
-            tuple((s, re.compile("|".join(s.names))) for s in table.service))
+    return (re.compile("|".join(table.iis_names)), re.compile("|".join(table.client.names)),
+            tuple((s, re.compile("|".join(s.names))) for s in table.services))
 
 
 def names_iis(text: str) -> bool:
@@ -101,10 +131,10 @@ def service_named(lines: Iterable[tuple[int, str]], *, client: bool = True) -> N
         for service, pattern in services:
             found = pattern.search(text)
             if found is not None:
-                return Named(service=service, line=number, token=found.group(0))
+                return Named(service, number, found.group(0))
     if client:
         for number, text in lines:
             found = client_call().search(text)
             if found is not None:
-                return Named(service=service_table().client, line=number, token=found.group(0))
+                return Named(service_table().client, number, found.group(0))
     return None
