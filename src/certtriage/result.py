@@ -167,7 +167,11 @@ def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
 
         parts.extend(piece_part(p) for p in pieces)
     for part in parts:
-        findings.extend(evaluate(part.model, book, part.kind, part.start, part.context))
+        found = evaluate(part.model, book, part.kind, part.start, part.context)
+        if part.not_iis:  # the part's check is not IIS's: IIS's sub-statuses do not follow
+            found = _not_iis(found, f"{part.not_iis}: what this says of IIS and its 403 "
+                                    "sub-statuses does not apply to it")
+        findings.extend(found)
     if parts:
         findings.sort(key=lambda f: (not f.root_cause, f.cause == "ok"))
     return findings
@@ -211,7 +215,12 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
 
     text = item.text
     kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
-    if text is None or kinds & _IIS_FORMATS or names_iis(text):
+    if kinds & _IIS_FORMATS or text is not None and names_iis(text):
+        return findings
+    why = model.not_iis()
+    if why:  # the evidence itself is another process's check, or a client's
+        return _not_iis(findings, why)
+    if text is None:  # a binary log says nothing in words
         return findings
     # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
     server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS)
@@ -219,10 +228,15 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     if named is None:
         return findings
     service = named.service
-    note = (f" The text is about {service.name} (line {named.line}: `{named.token}`), not "
-            f"IIS: what this says of IIS and its 403 sub-statuses does not apply there, but the "
-            f"check fails the same way; {service.tells}.")
-    return [f.model_copy(update={"iis_substatus": (), "message": f.message + note})
+    return _not_iis(findings, f"The text is about {service.name} (line {named.line}: "
+                              f"`{named.token}`), not IIS: what this says of IIS and its 403 "
+                              f"sub-statuses does not apply there, but the check fails the "
+                              f"same way; {service.tells}")
+
+
+def _not_iis(findings: list[Finding], why: str) -> list[Finding]:
+    """The findings without IIS's 403 sub-statuses, each that gave one saying `why`."""
+    return [f.model_copy(update={"iis_substatus": (), "message": f"{f.message} {why}."})
             if f.iis_substatus else f for f in findings]
 
 

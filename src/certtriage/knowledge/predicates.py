@@ -123,6 +123,9 @@ class Part(NamedTuple):
     """The binding its rules start from."""
     context: str
     """Where the piece is in the input, shown on each of its findings."""
+    not_iis: str | None = None
+    """Why the check the piece shows is not IIS's (a client checking a server, another
+    process), said on its findings instead of IIS's 403 sub-statuses; None when it may be."""
 
 
 Predicate = Callable[..., Iterator[Binding]]

@@ -437,6 +437,11 @@ class Evidence(Model):
         `403.16`; none where the input is the record of what happened itself."""
         return ()
 
+    def not_iis(self) -> str | None:
+        """Why the check the input records is not IIS's (its own structure says so: the
+        process that asked for it, the side it checked), or None when it may be."""
+        return None
+
 
 class Piece(Model):
     """One piece of evidence in an input: where it stands and what it was read as."""

@@ -102,8 +102,10 @@ def _run(task_id: str, members: list[Event]) -> Capi2Run:
         errors=tuple(dict((h.hex, h) for h in errors).values()),
         complete=True, line_count=len(members),
     )
+    auth_type = next((p.auth_type for p in policies if p.auth_type), None)
     return Capi2Run(task_id=task_id, event_ids=tuple(e.event_id for e in members),
-                    process=detail.process, subject=detail.subject, chain=chain,
+                    process=detail.process, auth_type=auth_type, subject=detail.subject,
+                    chain=chain,
                     time=build.time, outcome=_outcome(policy, detail),
                     error=_error(policy, errors, detail))
 

@@ -166,6 +166,9 @@ class Capi2Run(Model):
     """Event IDs in sequence order."""
     process: str | None = None
     """The process that asked for the validation."""
+    auth_type: str | None = None
+    """The authType of its SSL chain policy check (event 30), when it has one: `client` when
+    a server checked a client's certificate, `server` when a client checked a server's."""
     subject: str | None = None
     """The end certificate."""
     chain: CertutilVerify

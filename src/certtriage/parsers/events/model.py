@@ -134,9 +134,33 @@ class EventLog(Evidence):
                     f"record{'s' if self.records_read != 1 else ''}")
         return None
 
+    def not_iis(self) -> str | None:
+        """Where every certificate event is CAPI2's and none was asked for by a process a
+        server checks client certificates in (or each policy check was a client's, of a
+        server's certificate): the process or side, as the reason the log is not IIS's."""
+        details = [e.capi2 for e in self.events if e.capi2 is not None]
+        if not details or len(details) < len(self.events):
+            return None  # other events (Schannel, HTTP.sys) may be IIS's own
+        processes = sorted({d.process for d in details if d.process})
+        names = {p.rsplit("\\", 1)[-1].strip().lower() for p in processes}
+        if names and not names & SERVER_PROCESSES:
+            shown = ", ".join(processes[:3]) + (" ..." if len(processes) > 3 else "")
+            return (f"The CAPI2 events were asked for by {shown}, not by IIS (HTTP.sys checks "
+                    f"client certificates in lsass.exe)")
+        sides = {d.auth_type for d in details if d.auth_type}
+        if sides == {"server"}:
+            return ("The CAPI2 chain policy checks are a client's check of a server's "
+                    "certificate (authType server), not IIS checking a client's")
+        return None
+
     def unrelated_ids(self) -> frozenset[int]:
         """Event ids of the unrelated events the log holds."""
         return frozenset(c.event_id for c in self.counts if not c.certificate)
+
+
+#: The processes a server's check of a client certificate runs in: Schannel in lsass.exe for
+#: HTTP.sys (IIS), and an IIS worker process whose application checks a chain itself.
+SERVER_PROCESSES = frozenset({"lsass.exe", "w3wp.exe"})
 
 
 def validations_line(runs: tuple[Capi2Run, ...]) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 
 from ...knowledge.predicates import Binding, Facts, Part, predicate, vocabulary
 from ..certutil_verify.predicates import START as CHAIN_START
-from .event import Event
-from .model import EventLog
+from .event import Capi2Run, Event
+from .model import SERVER_PROCESSES, EventLog
 
 #: Data fields that name the URL an event is about.
 _URL_FIELDS = ("URL", "OcspUrl", "UrlPrefix")
@@ -114,7 +114,21 @@ def parts(log: EventLog) -> Iterator[Part]:
         context = f"CAPI2 run {run.task_id}" + (f" ({run.process}" if run.process else " (")
         context += f", {trailer.policy})" if trailer.policy else ")"
         yield Part(kind="capi2-run", model=run.chain, start=CHAIN_START,
-                   context=context.replace(" ()", ""))
+                   context=context.replace(" ()", ""), not_iis=_not_iis(run))
+
+
+def _not_iis(run: Capi2Run) -> str | None:
+    """Why a CAPI2 run is no check IIS made: its SSL policy checked a server's certificate (a
+    client connecting), or another process than IIS's asked for it; None when it may be."""
+    if run.auth_type == "server":
+        where = f" ({run.process})" if run.process else ""
+        return (f"CAPI2 run {run.task_id} is a client checking a server's certificate"
+                f"{where}, not IIS checking a client's")
+    process = (run.process or "").rsplit("\\", 1)[-1].strip().lower()
+    if process and process not in SERVER_PROCESSES:
+        return (f"CAPI2 run {run.task_id} was asked for by {run.process}, not by IIS (HTTP.sys "
+                f"checks client certificates in lsass.exe)")
+    return None
 
 
 #: The alert events of each direction: an alert received (36887), generated (36888), either.

@@ -84,6 +84,11 @@ class Ticket(Evidence):
         """The sub-statuses every piece names."""
         return tuple(dict.fromkeys(s for p in self.pieces for s in p.model.named_substatuses()))
 
+    def not_iis(self) -> str | None:
+        """The reason its pieces give, when every piece that is evidence gives one."""
+        reasons = [p.model.not_iis() for p in self.pieces if p.kind != "mentions"]
+        return reasons[0] if reasons and all(reasons) else None
+
     def event_rows(self) -> tuple[dict[str, object], ...]:
         """The events of every piece."""
         return tuple(row for p in self.pieces for row in p.model.event_rows())
