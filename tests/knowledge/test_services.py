@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from certtriage import analyze_text
-from certtriage.knowledge.services import Service, service_table, validate
+from certtriage.knowledge.services import Service, service_named, service_table, validate
 from certtriage.models.findings import InputResult
 
 from ..conftest import FIXTURES
@@ -36,6 +36,9 @@ BASES: dict[str, str] = {
 SHAPES: dict[str, Callable[[str, str], str]] = {
     "heading": lambda base, said: f"{said} logons fail\n\n{base}",
     "sentence after": lambda base, said: f"{base}\n\nThis is what we see on the {said} side.\n",
+    # a name right next to Chinese text, no space between (the words are "logging on with it
+    # fails")
+    "chinese prose": lambda base, said: f"用户通过{said}登录时失败。\n\n{base}",
     "quoted mail": lambda base, said: (f"Hi,\n\nusers of {said} cannot log on.\n\n"
                                        + "".join(f"> {line}\n" for line in base.splitlines())
                                        + "\nRegards\n"),
@@ -73,6 +76,9 @@ def test_a_text_about_another_service_gets_no_sub_status(service: Service, examp
                                                           base: str, shape: str) -> None:
     plain = analyze_text(BASES[base])
     said = analyze_text(SHAPES[shape](BASES[base], example))
+    if service.client and base not in NOT_LOGS:  # beside a server's log, a server checked
+        assert said.iis_substatus == plain.iis_substatus
+        return
     _told(plain, said, service)
     assert said.root_causes == plain.root_causes
     assert any(service.name in f.message for f in said.findings)
@@ -87,8 +93,10 @@ def test_a_clients_own_line_makes_a_text_the_clients_unless_a_server_logged(
     and no 403 follows; beside a server's log, a server checked a certificate (IIS or not)."""
     plain = analyze_text(BASES[base])
     said = analyze_text(SHAPES[shape](BASES[base], example))
-    if base in NOT_LOGS:
-        _told(plain, said, CLIENT)
+    if base in NOT_LOGS:  # curl's line names the client program as well: either is told
+        named = service_named([(1, example)])
+        assert named is not None and named.service in (CLIENT, *SERVICES)
+        _told(plain, said, named.service)
     else:
         assert said.iis_substatus == plain.iis_substatus
 
@@ -127,3 +135,15 @@ def test_a_name_without_an_example_of_how_it_is_written_is_refused() -> None:
     data["service"][0]["names"].append(r"\bNOT-SHOWN\b")
     with pytest.raises(ValidationError, match="no example shows"):
         validate(data)
+
+
+@pytest.mark.parametrize("line", [
+    "curl --cert client.pem --key client.key https://portal.contoso.com/ gets the same answer",
+    "With curl -E client.pem https://portal.contoso.com/ it is the same.",
+])
+def test_curl_sending_a_certificate_of_its_own_is_a_client_of_a_checking_server(
+        line: str) -> None:
+    """curl with `--cert` is the client whose certificate a server checks, not a client
+    checking a server's: the text stays one a server's sub-status may follow from."""
+    base = BASES["certutil"]
+    assert analyze_text(f"{line}\n\n{base}").iis_substatus == analyze_text(base).iis_substatus

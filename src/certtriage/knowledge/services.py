@@ -25,13 +25,15 @@ SERVER_CALL = "AcceptSecurityContext"
 
 
 class Service(NamedTuple):
-    """A service other than IIS that checks certificates (or, `tls-client`, a client)."""
+    """A service other than IIS that checks certificates, or (`client`) a client's own check
+    of a server's or a signer's certificate."""
 
     id: str
     name: str
     tells: str
     names: tuple[str, ...]
     examples: tuple[str, ...]
+    client: bool = False
 
 
 class ServiceTable(NamedTuple):
@@ -65,7 +67,7 @@ def validate(data: dict[str, Any]) -> ServiceTable:
         @model_validator(mode="after")
         def _each_name_shown(self) -> _Names:
             for pattern in self.names:
-                compiled = re.compile(pattern)
+                compiled = _compiled((pattern,))
                 if not any(compiled.search(example) for example in self.examples):
                     raise ValueError(f"no example shows how {pattern!r} is written")
             return self
@@ -74,6 +76,7 @@ def validate(data: dict[str, Any]) -> ServiceTable:
         id: str
         name: str
         tells: str
+        client: bool = False
 
     class _Table(BaseModel):
         model_config = ConfigDict(frozen=True, extra="forbid")
@@ -85,7 +88,7 @@ def validate(data: dict[str, Any]) -> ServiceTable:
     table = _Table.model_validate(data)
 
     def plain(s: _Service) -> Service:
-        return Service(s.id, s.name, s.tells, s.names, s.examples)
+        return Service(s.id, s.name, s.tells, s.names, s.examples, s.client)
 
     return ServiceTable(table.iis.names, table.iis.examples, plain(table.client),
                         tuple(plain(s) for s in table.service))
@@ -104,12 +107,18 @@ def service_table() -> ServiceTable:
     return kept("services", [raw], ServiceTable, build)
 
 
+def _compiled(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern of `names`. Word boundaries are ASCII's: a name written next to Chinese or
+    Japanese text (`VPN连接`, `.appxの`) stands apart from it as from a space."""
+    return re.compile("|".join(names), re.ASCII)
+
+
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str],
                          tuple[tuple[Service, re.Pattern[str]], ...]]:
     table = service_table()
-    return (re.compile("|".join(table.iis_names)), re.compile("|".join(table.client.names)),
-            tuple((s, re.compile("|".join(s.names))) for s in table.services))
+    return (_compiled(table.iis_names), _compiled(table.client.names),
+            tuple((s, _compiled(s.names)) for s in table.services))
 
 
 def names_iis(text: str) -> bool:
@@ -124,9 +133,10 @@ def client_call() -> re.Pattern[str]:
 
 def service_named(lines: Iterable[tuple[int, str]], *, client: bool = True) -> Named | None:
     """The first service other than IIS that one of the prose `lines` (number, text) names;
-    failing that (and with `client`), the first line of a TLS client's own."""
+    failing that, the first line of a TLS client's own. Without `client` (a server's log or
+    call is beside them), a client's own check counts for nothing."""
     lines = list(lines)
-    services = _patterns()[2]
+    services = [(s, p) for s, p in _patterns()[2] if client or not s.client]
     for number, text in lines:
         for service, pattern in services:
             found = pattern.search(text)
