@@ -122,6 +122,46 @@ def test_a_trust_failure_is_the_server_certificate_rejected_by_the_client(lang: 
     assert [f.rule for f in result.findings] == ["TKT019"]
 
 
+#: .NET's exception about the other end's certificate, as a stack trace or a log prints it:
+#: its type with the message in English, and the type with a message in another language.
+REMOTE_INVALID = {
+    "en": "System.Security.Authentication.AuthenticationException: The remote certificate is "
+          "invalid according to the validation procedure.",
+    "en-bare": "The remote certificate is invalid according to the validation procedure.",
+    "zh": "System.Security.Authentication.AuthenticationException: 根据验证过程，远程证书无效。",
+    "de": "System.Security.Authentication.AuthenticationException: Das Remotezertifikat ist "
+          "laut Validierungsverfahren ungültig.",
+    "ja": "System.Security.Authentication.AuthenticationException: 検証プロシージャによると、"
+          "リモート証明書は無効です。",
+    "ru": "System.Security.Authentication.AuthenticationException: Удаленный сертификат "
+          "недействителен согласно результатам проверки подлинности.",
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@pytest.mark.parametrize("lang", list(REMOTE_INVALID))
+def test_the_remote_certificate_invalid_is_the_server_certificate_rejected(lang: str,
+                                                                          shape: str) -> None:
+    """.NET's exception type is the same in every language: with the word for certificate in
+    its message, the other end's certificate failed the client's validation (no 403)."""
+    text = "Hi,\n\n" + SHAPES[shape].format(m=REMOTE_INVALID[lang]) + "\nThanks\n"
+    result = analyze_text(text)
+    assert (result.verdict, result.root_causes, result.iis_substatus) == (
+        "fail", ("server-certificate-rejected",), ())
+
+
+@pytest.mark.parametrize("text", [
+    "System.Security.Authentication.AuthenticationException: A call to SSPI failed, see inner "
+    "exception.",  # the handshake failed, no word of a certificate
+    "AuthenticationException: Authentication failed because the remote party has closed the "
+    "transport stream.",
+])
+def test_an_authentication_exception_without_a_certificate_names_no_rejection(
+        text: str) -> None:
+    result = analyze_text(f"Hi,\n\n{text}\n\nThanks\n")
+    assert "server-certificate-rejected" not in result.root_causes
+
+
 #: A client's failure with its code a line or more away from the line that says it is a
 #: client's: curl's line quoted and wrapped, a run told in two paragraphs.
 _CLIENT_APART = {

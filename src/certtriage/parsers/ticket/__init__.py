@@ -37,6 +37,12 @@ BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEED
 #: されているチャネル`, `SSL/TLS 安全通道`, `защищенный канал SSL/TLS`).
 SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネル|通道|канал)"
                   r"|(?i:secure channel|kanal|canal|チャネル|通道|канал)[^\n]{0,40}?SSL/TLS")
+#: .NET's exception when the certificate of the other end fails its validation ("The remote
+#: certificate is invalid according to the validation procedure"): its type, which no
+#: language changes, with the word for certificate in its message (`远程证书无效`,
+#: `Das Remotezertifikat ist ... ungültig`).
+REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|certyfikat"
+                  r"|сертификат|証明書|证书|憑證|인증서)|(?i:\bremote certificate is invalid)")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -51,7 +57,7 @@ _EVIDENCE = re.compile(
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
-    r"|" + SECURE_CHANNEL +
+    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer" +
     # .NET's chain statuses whose names are no English word

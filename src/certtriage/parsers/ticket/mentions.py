@@ -19,7 +19,13 @@ from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
 from ...knowledge.services import SERVER_CALL, client_call, names_iis
-from . import BROWSER_ERRORS, CHAIN_STATUSES, COMPOUND_STATUSES, SECURE_CHANNEL
+from . import (
+    BROWSER_ERRORS,
+    CHAIN_STATUSES,
+    COMPOUND_STATUSES,
+    REMOTE_INVALID,
+    SECURE_CHANNEL,
+)
 from .model import Mention, Mentions
 
 Line = tuple[int, str]
@@ -58,6 +64,8 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 _TRUST_WORD = re.compile(r"(?i:trust|confian|vertrauen|fiducia|zaufan|довери|信頼|信任|신뢰)")
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
+#: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
+_REMOTE_INVALID = re.compile(REMOTE_INVALID)
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
@@ -92,10 +100,13 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(_alerts(number, text))
         found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
                      for m in _BROWSER.finditer(text))
-        found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
-                             value="trust-relationship" if _TRUST_WORD.search(text)
-                             else "secure-channel")
-                     for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1))
+        channel = [Mention(line=number, token=m.group(0), kind="client-failure",
+                           value="trust-relationship" if _TRUST_WORD.search(text)
+                           else "secure-channel")
+                   for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1)]
+        found.extend(channel or [Mention(line=number, token=m.group(0), kind="client-failure",
+                                         value="trust-relationship")
+                                 for m in itertools.islice(_REMOTE_INVALID.finditer(text), 1)])
         found.extend(Mention(line=number, token=m.group(0), kind="client-trace",
                              value=f"{name}={int(m.group(1))}")
                      for name, pattern in (("issuers", _TRACE_ISSUERS), ("left", _TRACE_LEFT))
