@@ -9,6 +9,7 @@ a message names (`shapes.cases`), each retelling shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -142,3 +143,26 @@ def test_an_event_named_again_with_less_is_one_event(event_id: int, alert: int,
     result = analyze_text(_TITLED[shape].format(id=event_id, alert=alert), "post")
     assert [(e["event_id"], e.get("alert_code")) for e in result.events] == [(event_id, alert)]
     assert "SCH030" not in {f.rule for f in result.findings}
+
+
+def _bullets_above_record(case: Case) -> str:
+    """A page's bullets saying what to look for, its words as the next bullet, then the copy of
+    the event itself (its XML cut to the data: no `<System>`)."""
+    record = copy_with_xml(case)
+    head, _, xml = record.partition("Event Xml:\n")
+    cut = re.sub(r"\s*<System>.*?</System>", "", xml, flags=re.DOTALL)
+    return (f"Look for this event:\n   * Log Name: {case.event.provider}/Operational\n"
+            f"   * Event ID: {case.event.id}\n   * The event names the client's certificate.\n\n"
+            f"{head}Event Xml:\n{cut}")
+
+
+@pytest.mark.parametrize("case", _NAMED, ids=lambda c: f"{c.event.provider}-{c.event.id}")
+def test_bullets_naming_an_event_above_its_copy_are_the_copy(case: Case) -> None:
+    """The bullets tell no more than the copy below them: one event, with the copy's time
+    (from its Date label, its XML being cut before `<System>`) and its values."""
+    result = analyze_text(_bullets_above_record(case), "post")
+    events = [e for e in result.events if e["event_id"] == case.event.id]
+    assert len(events) == 1, result.events
+    assert events[0].get("time"), events[0]
+    alone = analyze_text(xml_export(case), "xml")
+    assert set(result.root_causes) == set(alone.root_causes)

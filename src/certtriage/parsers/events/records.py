@@ -213,6 +213,17 @@ def build_event(*, provider: str, event_id: int, message: str = "", data: dict[s
     )
 
 
+def completed(event: Event, *, time: str | None, computer: str | None) -> Event:
+    """`event` with the time and computer a record's labels show where its XML shows none (a
+    copy whose XML was cut before `<System>`)."""
+    update: dict[str, Any] = {}
+    if time and event.time is None:
+        update.update(time=time, time_at=_time(time))
+    if computer and event.computer is None:
+        update["computer"] = computer
+    return event.model_copy(update=update) if update else event
+
+
 #: Schannel's `Type` (the side of a credential: 36869 - 36871) in the languages Windows writes
 #: it in, as rules name it. Unverified beyond the posts they were seen in; another word stays
 #: as written, and the rules that ask for the side treat it as not known.

@@ -46,7 +46,7 @@ from .labels import (
     unpiped,
 )
 from .model import EventLog
-from .records import build_event, event_from_node
+from .records import build_event, completed, event_from_node
 from .table import Row, tables
 from .tally import Tally
 
@@ -422,7 +422,8 @@ def _record_event(record: dict[str, Any], lines: list[str],
         events, _ = _xml_events(record["xml"], record["shape"], span, message,
                                 int(named) if named.isdigit() else None)
         if events:
-            return events[0]
+            return completed(events[0], time=_when(fields) or None,
+                             computer=fields.get("computer") or None)
     event_id = _event_id(fields)
     provider = fields.get("provider") or (
         _provider_of(int(event_id), message) if event_id.isdigit() else None)
@@ -430,9 +431,7 @@ def _record_event(record: dict[str, Any], lines: list[str],
         unparsed.append(UnparsedLine(line=record["start"], text=str(fields)[:300],
                                      reason="event record without source and id"))
         return None
-    when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
-    if not any(c.isdigit() for c in when):
-        when = ""  # a placeholder (`YYYY/MM/DD HH:MM:SS`, `<date>`) of a page explaining the event
+    when = _when(fields)
     level = (fields.get("level") or "").strip().lower()
     known = _known_by_message(provider, int(event_id), message)
     if known != int(event_id):
@@ -448,6 +447,14 @@ def _record_event(record: dict[str, Any], lines: list[str],
         record_id=int(fields["record_id"]) if fields.get("record_id", "").isdigit()
         else None,
     )
+
+
+def _when(fields: dict[str, str]) -> str:
+    """The time a record's labels show (its date and time of day), or "" for none."""
+    when = " ".join(x for x in (fields.get("date"), fields.get("time_of_day")) if x)
+    if not any(c.isdigit() for c in when):
+        return ""  # a placeholder (`YYYY/MM/DD HH:MM:SS`, `<date>`) of a page explaining the event
+    return when
 
 
 #: Several ids under one label (`Event ID : 36888/36874`, a post summing up what it saw).
@@ -592,11 +599,13 @@ _NAMED, _MESSAGE, _WHOLE = 0, 1, 2
 
 
 def _told(event: Event) -> int:
+    """How much of an event the input shows: its time (a record, its XML), its message
+    without a time (a quote, or a record cut before or without its date), or its name."""
     if event.time:
         return _WHOLE
     if event.shape == "mention" or not _message_shown(event):
         return _NAMED
-    return _MESSAGE if event.shape == "message-only" else _WHOLE
+    return _MESSAGE
 
 
 def _message_shown(event: Event) -> bool:
