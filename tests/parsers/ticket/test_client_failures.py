@@ -207,3 +207,34 @@ def test_a_code_that_names_no_cause_is_named_with_its_meaning(value: str, shape:
     # beside a code that names a cause, it adds nothing
     both = analyze_text(f"{text}\nand later 0x80092013 (CRYPT_E_REVOCATION_OFFLINE)\n")
     assert "TKT020" not in {f.rule for f in both.findings}
+
+
+#: Schannel's codes for a credential it could not use, each way a text names it.
+_CREDENTIAL_CODES = {
+    "0x8009030d": ("SEC_E_UNKNOWN_CREDENTIALS",
+                   "The credentials supplied to the package were not recognized"),
+    "0x8009030e": ("SEC_E_NO_CREDENTIALS",
+                   "No credentials are available in the security package"),
+}
+_CREDENTIAL_SHAPES = {
+    "stack": "System.ComponentModel.Win32Exception ({upper}): {message}\n   at System.Net."
+             "Security.SecureChannel.AcquireClientCredentials(Byte[]& thumbPrint)",
+    "message-only": 'The call fails with "{message}." since the move to the new server.',
+    "symbol": "The handshake fails with {symbol} on the batch server.",
+    "quoted": "> Win32Exception: {message}",
+}
+
+
+@pytest.mark.parametrize("shape", list(_CREDENTIAL_SHAPES))
+@pytest.mark.parametrize("code", list(_CREDENTIAL_CODES))
+def test_a_credential_schannel_could_not_use_is_its_private_key(code: str, shape: str) -> None:
+    """Named by number, symbol or message alone, Schannel's credential codes say the
+    certificate's key could not be used: a cause of its own (TKT022), no 403, not a code that
+    names nothing (TKT020)."""
+    symbol, message = _CREDENTIAL_CODES[code]
+    text = _CREDENTIAL_SHAPES[shape].format(upper="0x" + code[2:].upper(), symbol=symbol,
+                                            message=message)
+    result = analyze_text(f"Hi,\n\n{text}\n\nThanks\n")
+    assert result.root_causes == ("private-key-inaccessible",), result.findings
+    assert result.iis_substatus == ()
+    assert "TKT020" not in {f.rule for f in result.findings}

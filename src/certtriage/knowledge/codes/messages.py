@@ -2,8 +2,10 @@
 quotes the text of an error without its number (`The revocation function was unable to check
 revocation because the revocation server was offline.`).
 
-Only codes that name a cause count, and only messages long enough to be unmistakable; the
-match is loose on whitespace (a message wrapped over lines) and letter case. Besides the
+Only codes that name a cause count, and Schannel's own (SSPI) codes, whose messages say what
+a TLS peer's credentials lacked (`The credentials supplied to the package were not
+recognized`); and only messages long enough to be unmistakable. The match is loose on
+whitespace (a message wrapped over lines) and letter case. Besides the
 English texts of the code tables, the messages Windows prints in other display languages
 (`data/hresult_l10n.toml`) name their codes too.
 """
@@ -18,22 +20,26 @@ from .tables import ErrorCode
 #: Messages shorter than this (in UTF-8 bytes: a Chinese or Japanese message says as much in
 #: fewer characters) name too little to be told from prose.
 MIN_LENGTH = 25
+#: The same for the SSPI codes that name no cause: their shorter messages (`The handle
+#: specified is invalid`) are said of much else.
+MIN_SSPI_LENGTH = 40
 
 
 @functools.cache
 def messages() -> dict[str, ErrorCode]:
-    """Each message of the codes that name a cause (single-spaced, lower case, no final
-    period) to its code."""
+    """Each message of the codes that name a cause, and of the SSPI codes (single-spaced,
+    lower case, no final period), to its code."""
     from . import code_tables
 
     by_text: dict[str, ErrorCode] = {}
     localized = _localized()
     for code in code_tables().codes:
-        if code.cause is None:
+        if code.cause is None and code.family != "sspi":
             continue
+        shortest = MIN_LENGTH if code.cause is not None else MIN_SSPI_LENGTH
         for message in (code.message, *code.alt_messages, *localized.get(code.hex, ())):
             text = _key(message)
-            if len(text.encode("utf-8")) >= MIN_LENGTH:
+            if len(text.encode("utf-8")) >= shortest:
                 by_text.setdefault(text, code)
     return by_text
 
