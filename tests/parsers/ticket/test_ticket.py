@@ -596,3 +596,32 @@ def test_a_sub_status_not_about_certificates_asks_for_no_certificate_evidence(
         assert not result.next_steps and not result.root_causes
         told = next(f for f in result.findings if f.rule == "TKT021")
         assert code in told.message and known.title.rstrip(".") in told.message
+
+
+_FAILED_COMMAND = ("Hi,\n\nC:\\Temp>certutil.exe -{verb} {arg}\n"
+                   "CertUtil: -{verb} command FAILED: {hex} ({signed} {symbol})\n"
+                   "CertUtil: {message}\n\nThanks\n")
+_MAINTENANCE = ["generateSSTFromWU", "syncWithWU", "URLCache", "addstore", "importPFX",
+                "repairstore"]
+
+
+@pytest.mark.parametrize("verb", [*_MAINTENANCE, "verify"])
+@pytest.mark.parametrize("code", _CHAIN_CODES, ids=[c.hex for c in _CHAIN_CODES])
+def test_a_code_certutils_own_command_failed_with_is_that_commands(code: ErrorCode,
+                                                                    verb: str) -> None:
+    """A chain code in the `command FAILED` line of a verb that checks no client's chain is
+    the command's own (its download, its store): TKT023, no cause of a rejected client
+    certificate, no 403; the same line of -verify is the chain's verdict."""
+    signed = code.value - (1 << 32)
+    text = _FAILED_COMMAND.format(verb=verb, arg="roots.sst", hex=code.hex, signed=signed,
+                                  symbol=code.symbol, message=code.message)
+    result = analyze_text(text)
+    rules = {f.rule for f in result.findings}
+    if verb == "verify":
+        assert "TKT023" not in rules and code.cause in result.root_causes
+    elif result.kind == "certutil-verify":  # -urlcache's output, read as certutil's
+        assert result.iis_substatus == ()
+        assert any(f"-{verb} failed" in f.message for f in result.findings)
+    else:
+        assert "TKT023" in rules, result.findings
+        assert result.iis_substatus == () and result.root_causes == ()

@@ -78,6 +78,10 @@ class ChainHashes(Model):
     """Line of `Exclude leaf cert:`."""
 
 
+#: The certutil verbs whose final line is a verdict on a certificate's chain.
+CHAIN_VERBS = frozenset({"verify", "verifystore", "scinfo", "dcinfo", "url"})
+
+
 class Trailer(Model):
     """The verdict lines certutil printed after the chain, and its final line."""
 
@@ -227,6 +231,17 @@ class CertutilVerify(Evidence):
                 seen.add(hresult.hex)
                 ordered.append(hresult)
         return ordered
+
+    def not_iis(self) -> str | None:
+        """When certutil's final line says a verb that checks no client's chain failed (a
+        -urlcache download, -generateSSTFromWU): its code is that command's own."""
+        t = self.trailer
+        verb = t.verb or ""
+        if t.failed_hresult is None or not verb or verb.casefold() in CHAIN_VERBS:
+            return None
+        return (f"certutil's -{verb} failed with {t.failed_hresult.hex}: that is the command's "
+                f"own work (a download, a store it writes), not a client certificate checked "
+                f"by IIS")
 
     def reading_notes(self) -> list[str]:
         """Where the paste leaves content out (`...`), and error codes read through a slip."""

@@ -19,6 +19,7 @@ from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
 from ...knowledge.services import SERVER_CALL, client_call, names_iis
+from ..certutil_verify.model import CHAIN_VERBS
 from . import (
     BROWSER_ERRORS,
     CHAIN_STATUSES,
@@ -125,6 +126,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         # that client's (a line of it wrapped or quoted apart from its code, another run)
         found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
                  for m in found]
+    commands = {m.value: verb for m in found if m.kind == "code"
+                for verb in _failed_verbs(lines, m.line)}
+    if commands:  # a code certutil's own command failed with, wherever else it is named
+        found = [m.model_copy(update={"command": commands[m.value]}) if m.kind == "code"
+                 and m.value in commands else m for m in found]
     on_client = {m.value for m in found if m.kind == "code" and m.client}
     if on_client:  # a code a client reported is that client's, wherever else it is named
         found = [m.model_copy(update={"client": True}) if m.kind == "code"
@@ -137,6 +143,18 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                  for m in found]
     found.sort(key=lambda m: m.line)
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
+
+
+#: certutil's final line of a verb that failed (`CertUtil: -generateSSTFromWU command FAILED:
+#: 0x80092010`).
+_COMMAND_FAILED = re.compile(r"\bCertUtil:\s*-(?P<verb>\w+)\s+command\s+FAILED", re.IGNORECASE)
+
+
+def _failed_verbs(lines: list[Line], number: int) -> list[str]:
+    """The verb of certutil's `command FAILED` line `number` when it is no chain check."""
+    text = next((t for n, t in lines if n == number), "")
+    found = _COMMAND_FAILED.search(text)
+    return [found["verb"]] if found and found["verb"].casefold() not in CHAIN_VERBS else []
 
 
 def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:

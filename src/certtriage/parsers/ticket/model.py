@@ -30,6 +30,9 @@ class Mention(Model):
     client: bool = False
     """Named on a line where a TLS client reports it (InitializeSecurityContext, the call a
     client makes; a server's is AcceptSecurityContext): about a server's certificate."""
+    command: str | None = None
+    """The certutil verb that failed with the code (`generateSSTFromWU`), when the text says
+    one that checks no certificate of a client did: the code is that command's."""
 
 
 class Mentions(Evidence):

@@ -30,11 +30,13 @@ def parts(ticket: Ticket) -> Iterator[Part]:
 
 @predicate
 def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
-                   client: bool | None = None, causeless: bool = False) -> Iterator[Binding]:
+                   client: bool | None = None, causeless: bool = False,
+                   command: bool = False) -> Iterator[Binding]:
     """Each code among `codes` that the text names (once per code, at its first mention); with
     no `codes`, each code that names a cause in the code tables (with `causeless`, each that
     names none: the binding holds its meaning). `client`: only codes a TLS client reports
-    (true) or only the others (false)."""
+    (true) or only the others (false). A code a certutil command that checks no client's
+    chain failed with is only named with `command` (and then only such codes)."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.codes import code_tables
@@ -42,10 +44,12 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
     tables = code_tables()
     wanted = {c.lower() for c in codes} if codes is not None else {
         m.value for m in doc.mentions
-        if (known := tables.lookup(m.value)) and bool(known.cause) != causeless}
+        if (known := tables.lookup(m.value)) and (command or bool(known.cause) != causeless)}
     seen: set[str] = set()
     for mention in doc.mentions:
         if client is not None and mention.client != client:
+            continue
+        if (mention.command is not None) != command:
             continue
         if mention.kind == "code" and mention.value in wanted and mention.value not in seen:
             seen.add(mention.value)
@@ -53,7 +57,8 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
             known = tables.lookup(mention.value)
             yield replace(b, hresult=code, values={
                 **b.values, "named": _named(mention, code), "line": str(mention.line),
-                "meaning": known.meaning if known is not None else ""})
+                "meaning": known.meaning if known is not None else "",
+                "verb": mention.command or ""})
 
 
 def _named(mention: Mention, code: HResult) -> str:
