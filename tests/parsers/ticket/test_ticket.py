@@ -625,3 +625,34 @@ def test_a_code_certutils_own_command_failed_with_is_that_commands(code: ErrorCo
     else:
         assert "TKT023" in rules, result.findings
         assert result.iis_substatus == () and result.root_causes == ()
+
+
+_TLS13_SAID = {
+    "plain": "TLS 1.3 is enabled on the new server.",
+    "openssl": "The handshake is TLSv1.3 according to openssl.",
+    "binding": 'It works once "Disable TLS 1.3 over TCP" is ticked on the binding.',
+    "japanese": "新しいサーバーでは TLS1.3 が有効です。",
+}
+_TLS13_FAILURES = {
+    "substatus": "Users get HTTP Error 403.7 - Forbidden since the move.",
+    "browser": "Edge shows ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED since the move.",
+    "code": "The client logs 0x80090326 (SEC_E_ILLEGAL_MESSAGE) since the move.",
+}
+
+
+@pytest.mark.parametrize("failure", list(_TLS13_FAILURES))
+@pytest.mark.parametrize("said", list(_TLS13_SAID))
+def test_tls13_named_beside_a_failure_is_told_with_the_bindings_steps(said: str,
+                                                                      failure: str) -> None:
+    text = f"Hi,\n\n{_TLS13_FAILURES[failure]}\n{_TLS13_SAID[said]}\n\nThanks\n"
+    result = analyze_text(text)
+    told = [f for f in result.findings if f.rule == "TKT024"]
+    assert len(told) == 1 and told[0].severity == "warning"
+    assert any("clientcertnegotiation=enable" in s.text for s in told[0].remediation)
+    without = analyze_text(text.replace("1.3", "1.2"))
+    assert "TKT024" not in {f.rule for f in without.findings}
+
+
+def test_tls13_named_alone_is_no_failure() -> None:
+    result = analyze_text("Hi,\n\nWe enabled TLS 1.3 on all web servers last week.\n")
+    assert "TKT024" not in {f.rule for f in result.findings}

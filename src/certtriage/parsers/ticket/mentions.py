@@ -65,6 +65,9 @@ _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldap
 _TRUST_WORD = re.compile(r"(?i:trust|confian|vertrauen|fiducia|zaufan|довери|信頼|信任|신뢰)")
 #: A browser's error about the client certificate (`BROWSER_ERRORS`), `net::` before it or not.
 _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
+#: TLS 1.3 named (`TLS 1.3`, `TLSv1.3`, `TLS1.3`): it asks for client certificates only in its
+#: handshake, and for RSA-PSS signatures from the client's key.
+_TLS13 = re.compile(r"(?<![\w.])TLS\s?v?1\.3(?![\d.])", re.IGNORECASE)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
@@ -112,6 +115,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                              value=f"{name}={int(m.group(1))}")
                      for name, pattern in (("issuers", _TRACE_ISSUERS), ("left", _TRACE_LEFT))
                      for m in pattern.finditer(text))
+        found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
+                     for m in itertools.islice(_TLS13.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code

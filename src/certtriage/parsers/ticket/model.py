@@ -18,13 +18,14 @@ class Mention(Model):
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
     kind: Literal["code", "substatus", "retrieval", "alert", "browser", "client-failure",
-                  "client-trace"]
+                  "client-trace", "protocol"]
     """What it names."""
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
     name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
-    (`issuers=137`, `left=0`)."""
+    (`issuers=137`, `left=0`), a protocol version that bears on client certificates
+    (`tls1.3`)."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False

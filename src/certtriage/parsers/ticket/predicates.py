@@ -147,6 +147,18 @@ def mentioned_client_failure(doc: Mentions, b: Binding, *, names: list[str]) -> 
 
 
 @predicate
+def mentioned_protocol(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
+    """The first mention of a protocol among `names` (`tls1.3`), when the text also names a
+    failure (a code, a sub-status, an alert, a browser's or a client's error)."""
+    if not isinstance(doc, Mentions):
+        return
+    failed = any(m.kind != "protocol" for m in doc.mentions)
+    mention = next((m for m in doc.mentions if m.kind == "protocol" and m.value in names), None)
+    if mention is not None and failed:
+        yield replace(b, values={**b.values, "line": str(mention.line), "named": mention.token})
+
+
+@predicate
 def traced_no_client_certificate(doc: Mentions, b: Binding) -> Iterator[Binding]:
     """A .NET client's trace that ends its choice of a certificate with none left: how many
     issuers the server named before it (the last count above that line)."""
