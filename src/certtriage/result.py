@@ -209,29 +209,29 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
                pieces: list[Piece]) -> list[Finding]:
     """Where the input's prose says it is about a service other than IIS (LDAPS, a VPN,
     RADIUS, smart card logon ...) or holds a TLS client's own line (and no server's call or
-    log), and nothing in it names IIS, the findings give no 403 sub-status, and say why: those are
-    what IIS answers a client with."""
+    log), and nothing in it names IIS, the findings give no 403 sub-status, and say why:
+    those are what IIS answers a client with. The whole text is searched for IIS only when
+    the evidence or its prose says something else (a paste's few prose lines are cheap to
+    read, the whole of it is not)."""
     from .knowledge.services import SERVER_CALL, names_iis, service_named
 
     text = item.text
     kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
-    if kinds & _IIS_FORMATS or text is not None and names_iis(text):
+    if kinds & _IIS_FORMATS:
         return findings
-    why = model.not_iis()
-    if why:  # the evidence itself is another process's check, or a client's
-        return _not_iis(findings, why)
-    if text is None:  # a binary log says nothing in words
+    why = model.not_iis()  # the evidence itself is another process's check, or a client's
+    if not why and text is not None:
+        # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
+        server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS)
+        named = service_named(_prose(text, fmt, model, pieces), client=not server)
+        if named is not None:
+            service = named.service
+            why = (f"The text is about {service.name} (line {named.line}: `{named.token}`), "
+                   f"not IIS: what this says of IIS and its 403 sub-statuses does not apply "
+                   f"there, but the check fails the same way; {service.tells}")
+    if not why or text is not None and names_iis(text):
         return findings
-    # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
-    server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS)
-    named = service_named(_prose(text, fmt, model, pieces), client=not server)
-    if named is None:
-        return findings
-    service = named.service
-    return _not_iis(findings, f"The text is about {service.name} (line {named.line}: "
-                              f"`{named.token}`), not IIS: what this says of IIS and its 403 "
-                              f"sub-statuses does not apply there, but the check fails the "
-                              f"same way; {service.tells}")
+    return _not_iis(findings, why)
 
 
 def _not_iis(findings: list[Finding], why: str) -> list[Finding]:
