@@ -32,6 +32,9 @@ SHAPES = {
     "after a delete": f"netsh http delete sslcert ipport=0.0.0.0:443\n{_ONE}",
     "inline code": f"`{_ONE}`",
     "inline code in prose": f"I ran `{_ONE}` as admin.",
+    # the command closing a sentence's parenthesis, its full stop after the last value
+    "in a parenthesis": f"We rebound it (the old binding had no issuer store:\n{_ONE}).",
+    "ending a sentence": f"The binding was set with {_ONE}.",
 }
 
 

@@ -100,8 +100,11 @@ _PARAMETER = re.compile(r"([A-Za-z]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'`]+)")
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
-    """The `name=value` parameters in `text`, names in lower case, values unquoted."""
-    return [(m[1].lower(), m[2].strip("\"'")) for m in _PARAMETER.finditer(text)]
+    """The `name=value` parameters in `text`, names in lower case, values unquoted; an
+    unquoted value without the sentence's punctuation after it (`...=disable).`: no value of
+    netsh ends so)."""
+    return [(m[1].lower(), m[2].strip("\"'") if m[2][:1] in "\"'" else m[2].rstrip(").,;:"))
+            for m in _PARAMETER.finditer(text)]
 
 
 def _parameters(line: str) -> list[tuple[str, str]] | None:
