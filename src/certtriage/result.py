@@ -197,9 +197,9 @@ def _named_first(findings: list[Finding], named: set[str]) -> list[Finding]:
     return [next(ranked) if f.root_cause else f for _, f in out]
 
 
-#: Formats that are IIS's (or HTTP.sys's) own: an input holding one is about IIS.
-_IIS_FORMATS = frozenset({FormatId.IIS_CONFIG.value, FormatId.IIS_W3C_LOG.value,
-                          FormatId.NETSH_SSLCERT.value})
+#: Formats that are IIS's own: an input holding one is about IIS. (A `netsh http` binding is
+#: HTTP.sys's, which AD FS and WinRM share: the prose may still say whose it is.)
+_IIS_FORMATS = frozenset({FormatId.IIS_CONFIG.value, FormatId.IIS_W3C_LOG.value})
 #: Logs a server's events can be in: beside one, a client's line does not make the text a
 #: client's.
 _SERVER_LOGS = frozenset({FormatId.EVENT_LOG.value, FormatId.EVTX.value})
