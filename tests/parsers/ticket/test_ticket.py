@@ -656,3 +656,26 @@ def test_tls13_named_beside_a_failure_is_told_with_the_bindings_steps(said: str,
 def test_tls13_named_alone_is_no_failure() -> None:
     result = analyze_text("Hi,\n\nWe enabled TLS 1.3 on all web servers last week.\n")
     assert "TKT024" not in {f.rule for f in result.findings}
+
+
+_PAGE_SHAPES = {
+    "page": "The page you are attempting to access {text} that the Web server recognizes.",
+    "html": "<h3>The page you are attempting to access {text} that the Web server will "
+            "recognize.</h3>",
+    "quoted": "> Server Error\n> {text}",
+    "heading": "## 403.x? {text}",
+}
+_PAGES = [(s.code, t) for s in code_tables().substatuses for t in s.page_texts]
+
+
+@pytest.mark.parametrize("shape", list(_PAGE_SHAPES))
+@pytest.mark.parametrize(("substatus", "page"), _PAGES, ids=[f"{c}:{t[:20]}" for c, t in _PAGES])
+def test_a_sentence_of_iis_error_page_names_its_sub_status(substatus: str, page: str,
+                                                           shape: str) -> None:
+    """IIS's error page copied without its heading still names the sub-status: the sentence
+    reads as the number would."""
+    text = _PAGE_SHAPES[shape].format(text=page).replace("403.x? ", "")
+    paged = analyze_text(f"Hi,\n{text}\nThanks\n")
+    numbered = analyze_text(f"Hi,\nUsers get: HTTP Error {substatus} - Forbidden.\nThanks\n")
+    assert paged.iis_substatus == numbered.iis_substatus
+    assert {f.rule for f in paged.findings} == {f.rule for f in numbered.findings}

@@ -133,6 +133,8 @@ class IisSubstatus(_Frozen):
     causes: tuple[_Text, ...]
     win32_status: tuple[Annotated[int, Field(ge=0, le=_U32_MAX)], ...] = ()
     verified: bool
+    page_texts: tuple[_Text, ...] = ()
+    """Sentences of IIS's error page that name the sub-status without its number."""
 
     @property
     def status(self) -> int:

@@ -71,6 +71,7 @@ def sniff(text: str) -> bool:
     TLS alert named by its number."""
     if _EVIDENCE.search(text) is not None:
         return True
-    from .mentions import names_a_code_by_message, names_an_alert
+    from .mentions import names_a_code_by_message, names_a_substatus_page, names_an_alert
 
-    return names_a_code_by_message(text) or names_an_alert(text)
+    return (names_a_code_by_message(text) or names_an_alert(text)
+            or names_a_substatus_page(text))

@@ -260,8 +260,10 @@ def _alerts(number: int, text: str) -> list[Mention]:
 
 
 def _titled_substatuses(number: int, text: str, tables: CodeTables) -> list[Mention]:
-    """Sub-statuses a line names by the status and IIS's title of the sub-status, on a line
-    that names none by number: `403 - Forbidden: Client certificate revoked` is 403.13."""
+    """Sub-statuses a line names by the status and IIS's title of the sub-status, or by a
+    sentence of its error page, on a line that names none by number: `403 - Forbidden: Client
+    certificate revoked` is 403.13, `... requires your browser to have a Secure Sockets Layer
+    (SSL) client certificate ...` 403.7."""
     pattern, by_title = substatus_titles(tables)
     found: list[Mention] = []
     for match in pattern.finditer(text):
@@ -269,7 +271,30 @@ def _titled_substatuses(number: int, text: str, tables: CodeTables) -> list[Ment
         if code is not None and all(m.value != code for m in found):
             found.append(Mention(line=number, token=match.group(0), kind="substatus",
                                  value=code))
+    pages, by_page = page_texts(tables)
+    for match in pages.finditer(text):
+        code = by_page[" ".join(match.group(0).split()).lower()]
+        if all(m.value != code for m in found):
+            found.append(Mention(line=number, token=match.group(0), kind="substatus",
+                                 value=code))
     return found
+
+
+@cache
+def page_texts(tables: CodeTables) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern of the sentences of IIS's error pages that name a sub-status (`page_texts`),
+    loose on spaces and letter case; and each sentence (single-spaced, lower case) -> its
+    sub-status."""
+    by_page = {" ".join(t.split()).lower(): s.code for s in tables.substatuses
+               for t in s.page_texts}
+    alternation = "|".join(r"\s+".join(map(re.escape, t.split()))
+                           for t in sorted(by_page, key=len, reverse=True))
+    return re.compile(alternation or r"(?!)", re.IGNORECASE), by_page
+
+
+def names_a_substatus_page(text: str) -> bool:
+    """Whether `text` holds a sentence of IIS's error page that names a sub-status."""
+    return page_texts(code_tables())[0].search(text) is not None
 
 
 @cache
