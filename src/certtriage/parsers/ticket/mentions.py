@@ -56,9 +56,6 @@ _ALERT_NUMBER = re.compile(
 #: What makes a line about TLS (an alert number elsewhere is a monitoring alert, a ticket's).
 _TLS_WORDS = re.compile(r"schannel|\btls\b|\bssl\b|secure channel|handshake|ldaps|https",
                         re.IGNORECASE)
-#: A TLS client's own line (`knowledge/data/services.toml`, [client]) makes a code on it the
-#: client's, about the server's certificate. Beside what names a server checking certificates
-#: (IIS, the server's SSPI call), only such a line does.
 #: A .NET client's failure to trust the server, in any language: the secure-channel message
 #: with the word for trust (`trust relationship`, `relação de confiança`, `Vertrauensstellung`,
 #: `relation de confiance`, `relación de confianza`, `доверительные отношения`).
@@ -86,6 +83,9 @@ _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "
 def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     """Codes, sub-statuses and retrieval failures named in `lines`; None when there are none."""
     tables = code_tables()
+    # a TLS client's own line (`knowledge/data/services.toml`, [client]) makes a code on it the
+    # client's, about the server's certificate; beside what names a server checking
+    # certificates (IIS, the server's SSPI call), only such a line does
     client_line = client_call()
     found: list[Mention] = []
     a_client_line = False
@@ -131,8 +131,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         # that client's (a line of it wrapped or quoted apart from its code, another run)
         found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
                  for m in found]
-    commands = {m.value: verb for m in found if m.kind == "code"
-                for verb in _failed_verbs(lines, m.line)}
+    verbs = _failed_verbs(lines)
+    commands = {m.value: verbs[m.line] for m in found if m.kind == "code" and m.line in verbs}
     if commands:  # a code certutil's own command failed with, wherever else it is named
         found = [m.model_copy(update={"command": commands[m.value]}) if m.kind == "code"
                  and m.value in commands else m for m in found]
@@ -155,11 +155,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
 _COMMAND_FAILED = re.compile(r"\bCertUtil:\s*-(?P<verb>\w+)\s+command\s+FAILED", re.IGNORECASE)
 
 
-def _failed_verbs(lines: list[Line], number: int) -> list[str]:
-    """The verb of certutil's `command FAILED` line `number` when it is no chain check."""
-    text = next((t for n, t in lines if n == number), "")
-    found = _COMMAND_FAILED.search(text)
-    return [found["verb"]] if found and found["verb"].casefold() not in CHAIN_VERBS else []
+def _failed_verbs(lines: list[Line]) -> dict[int, str]:
+    """Line -> the verb of certutil's `command FAILED` line, for the verbs that check no
+    client's chain."""
+    found = ((n, _COMMAND_FAILED.search(text)) for n, text in lines if "FAILED" in text.upper())
+    return {n: m["verb"] for n, m in found
+            if m is not None and m["verb"].casefold() not in CHAIN_VERBS}
 
 
 def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
