@@ -142,8 +142,7 @@ class EventLog(Evidence):
         if not details or len(details) < len(self.events):
             return None  # other events (Schannel, HTTP.sys) may be IIS's own
         processes = sorted({d.process for d in details if d.process})
-        names = {p.rsplit("\\", 1)[-1].strip().lower() for p in processes}
-        if names and not names & SERVER_PROCESSES:
+        if processes and not any(server_process(p) for p in processes):
             shown = ", ".join(processes[:3]) + (" ..." if len(processes) > 3 else "")
             return (f"The CAPI2 events were asked for by {shown}, not by IIS (HTTP.sys checks "
                     f"client certificates in lsass.exe)")
@@ -161,6 +160,11 @@ class EventLog(Evidence):
 #: The processes a server's check of a client certificate runs in: Schannel in lsass.exe for
 #: HTTP.sys (IIS), and an IIS worker process whose application checks a chain itself.
 SERVER_PROCESSES = frozenset({"lsass.exe", "w3wp.exe"})
+
+
+def server_process(process: str) -> bool:
+    """Whether a CAPI2 event's process (a name or a path) is one of `SERVER_PROCESSES`."""
+    return process.rsplit("\\", 1)[-1].strip().lower() in SERVER_PROCESSES
 
 
 def validations_line(runs: tuple[Capi2Run, ...]) -> str:

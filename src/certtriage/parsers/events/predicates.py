@@ -20,7 +20,7 @@ from typing import Any
 from ...knowledge.predicates import Binding, Facts, Part, predicate, vocabulary
 from ..certutil_verify.predicates import START as CHAIN_START
 from .event import Capi2Run, Event
-from .model import SERVER_PROCESSES, EventLog
+from .model import EventLog, server_process
 
 #: Data fields that name the URL an event is about.
 _URL_FIELDS = ("URL", "OcspUrl", "UrlPrefix")
@@ -124,8 +124,7 @@ def _not_iis(run: Capi2Run) -> str | None:
         where = f" ({run.process})" if run.process else ""
         return (f"CAPI2 run {run.task_id} is a client checking a server's certificate"
                 f"{where}, not IIS checking a client's")
-    process = (run.process or "").rsplit("\\", 1)[-1].strip().lower()
-    if process and process not in SERVER_PROCESSES:
+    if run.process and not server_process(run.process):
         return (f"CAPI2 run {run.task_id} was asked for by {run.process}, not by IIS (HTTP.sys "
                 f"checks client certificates in lsass.exe)")
     return None
