@@ -169,8 +169,7 @@ def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
     for part in parts:
         found = evaluate(part.model, book, part.kind, part.start, part.context)
         if part.not_iis:  # the part's check is not IIS's: IIS's sub-statuses do not follow
-            found = _not_iis(found, f"{part.not_iis}: what this says of IIS and its 403 "
-                                    "sub-statuses does not apply to it")
+            found = _not_iis(found, f"{part.not_iis}: {_NOT_APPLY} to it")
         findings.extend(found)
     if parts:
         findings.sort(key=lambda f: (not f.root_cause, f.cause == "ok"))
@@ -227,11 +226,15 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
         if named is not None:
             service = named.service
             why = (f"The text is about {service.name} (line {named.line}: `{named.token}`), "
-                   f"not IIS: what this says of IIS and its 403 sub-statuses does not apply "
-                   f"there, but the check fails the same way; {service.tells}")
+                   f"not IIS: {_NOT_APPLY} there, but the check fails the same way; "
+                   f"{service.tells}")
     if not why or text is not None and names_iis(text):
         return findings
     return _not_iis(findings, why)
+
+
+#: What a finding about a check that is not IIS's says of its IIS text.
+_NOT_APPLY = "what this says of IIS and its 403 sub-statuses does not apply"
 
 
 def _not_iis(findings: list[Finding], why: str) -> list[Finding]:

@@ -104,7 +104,10 @@ def service_table() -> ServiceTable:
 
         return validate(tomllib.loads(raw.decode("utf-8")))
 
-    return kept("services", [raw], ServiceTable, build)
+    # the kept tuples' shape is this module's: a new version of it reads the table again
+    from .._version import __version__
+
+    return kept("services", [__version__.encode(), raw], ServiceTable, build)
 
 
 def _compiled(names: tuple[str, ...]) -> re.Pattern[str]:
