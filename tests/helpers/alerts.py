@@ -16,8 +16,18 @@ NAMED_ALERTS = {
     116: ("certificate required", "RX_CERTIFICATE_REQUIRED", "certificate required",
           "no-client-certificate"),
 }
+#: Alert -> NSS's message of it, as Firefox shows it without the code.
+NSS_MESSAGES = {
+    48: "Peer does not recognize and trust the CA that issued your certificate.",
+    42: "SSL peer cannot verify your certificate.",
+    45: "SSL peer rejected your certificate as expired.",
+    44: "SSL peer rejected your certificate as revoked.",
+    46: "SSL peer had some unspecified issue with the certificate it received.",
+    70: "Peer reports incompatible or unsupported protocol version.",
+    116: "SSL received a certificate_required alert.",
+}
 #: How TLS clients print an alert they received (`{spaced}` OpenSSL's name, `{under}` the
-#: registry's, `{nss}`, `{go}`, `{number}`).
+#: registry's, `{nss}`, `{go}`, `{number}`, `{message}` NSS's message).
 CLIENT_PRINTS = {
     "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
                     "tlsv1 alert {spaced}, errno 0",
@@ -31,11 +41,18 @@ CLIENT_PRINTS = {
     "java": "javax.net.ssl.SSLHandshakeException: Received fatal alert: {under}",
     "bouncy-castle": "org.bouncycastle.tls.TlsFatalAlertReceived: {under}({number})",
     "go": "Get \"https://portal.contoso.com/\": remote error: tls: {go}",
+    "firefox-message": "Secure Connection Failed\n\nAn error occurred during a connection to "
+                       "portal.contoso.com. {message}",
+    "firefox-message-respaced": "An error occurred during a connection to portal.contoso.com.\n"
+                                "{message_lower}",
 }
 
 
 def printed(alert: int, shape: str) -> str:
     """Alert `alert` as the client of `shape` prints it."""
     spaced, nss, go, _ = NAMED_ALERTS[alert]
+    message = NSS_MESSAGES[alert]
     return CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go,
-                                       under=spaced.replace(" ", "_"), number=alert)
+                                       under=spaced.replace(" ", "_"), number=alert,
+                                       message=message,
+                                       message_lower="  ".join(message.lower().split(" ", 2)))

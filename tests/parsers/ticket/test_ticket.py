@@ -471,8 +471,13 @@ def test_a_go_error_that_is_no_alert_names_none(text: str) -> None:
     assert analyze_text(text).status == "unrecognized"
 
 
-def test_a_word_alert_in_prose_is_no_named_alert() -> None:
-    assert analyze_text("We set an alert for bad certificate requests.\n").status == "unrecognized"
+@pytest.mark.parametrize("text", [
+    "We set an alert for bad certificate requests.\n",
+    "A peer review of the certificate template found nothing.\n",
+    "The peer could not verify the certificate, says the vendor.\n",
+])
+def test_a_word_alert_or_peer_in_prose_is_no_named_alert(text: str) -> None:
+    assert analyze_text(text).status == "unrecognized"
 
 
 #: Each error a Chromium browser shows about the client certificate -> the cause it names.

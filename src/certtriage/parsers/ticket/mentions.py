@@ -232,9 +232,10 @@ def names_an_alert(text: str) -> bool:
     return any(_alerts(0, line) for line in text.splitlines() if _ALERT_WORD.search(line))
 
 
-#: What a line naming a fatal TLS alert holds: the word (or a translation), or Go's prefix of an
-#: alert the other side sent (`remote error: tls: bad certificate`).
-_ALERT_WORD = re.compile(r"alert|warnung|remote error", re.IGNORECASE)
+#: What a line naming a fatal TLS alert holds: the word (or a translation), Go's prefix of an
+#: alert the other side sent (`remote error: tls: bad certificate`), or NSS's word for the side
+#: that sent it (`SSL peer cannot verify your certificate.`).
+_ALERT_WORD = re.compile(r"alert|warnung|remote error|\bpeer\b", re.IGNORECASE)
 
 
 def _named_alerts(number: int, text: str) -> list[Mention]:
