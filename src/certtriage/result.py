@@ -168,6 +168,9 @@ def _findings(fmt: Format, model: Any, pieces: list[Piece]) -> list[Finding]:
         parts.extend(piece_part(p) for p in pieces)
     for part in parts:
         found = evaluate(part.model, book, part.kind, part.start, part.context)
+        if part.place is not None:  # read from its lines alone: their lines in the input
+            found = [f.model_copy(update={"evidence": tuple(map(part.place, f.evidence))})
+                     for f in found]
         if part.not_iis:  # the part's check is not IIS's: IIS's sub-statuses do not follow
             found = _not_iis(found, f"{part.not_iis}: {_NOT_APPLY} to it")
         findings.extend(found)

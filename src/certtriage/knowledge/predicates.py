@@ -126,6 +126,9 @@ class Part(NamedTuple):
     not_iis: str | None = None
     """Why the check the piece shows is not IIS's (a client checking a server, another
     process), said on its findings instead of IIS's 403 sub-statuses; None when it may be."""
+    place: Callable[[Span], Span] | None = None
+    """Where a span of the model's lines stands in the input, for a piece read from its own
+    lines alone; None when the model's line numbers are the input's."""
 
 
 Predicate = Callable[..., Iterator[Binding]]

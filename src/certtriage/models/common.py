@@ -456,6 +456,18 @@ class Piece(Model):
     """How many lines of the input it took."""
     model: SerializeAsAny[Evidence] = Field(exclude=True)
     """What it was read as (reported through the input's own fields, not again here)."""
+    numbers: tuple[int, ...] = Field(default=(), exclude=True)
+    """The input's line number of each line the model was read from, where it was read from
+    those lines alone (its own line 1 is the input's `numbers[0]`); empty when the model's
+    line numbers are the input's already."""
+
+    def place(self, span: Span) -> Span:
+        """A span of the model's lines as the input's lines."""
+        if not self.numbers:
+            return span
+        last = len(self.numbers)
+        return Span.trusted(start=self.numbers[min(max(span.start, 1), last) - 1],
+                            end=self.numbers[min(max(span.end, 1), last) - 1])
 
     @property
     def label(self) -> str:

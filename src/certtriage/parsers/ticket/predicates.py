@@ -19,7 +19,8 @@ def piece_part(piece: Piece) -> Part:
     fmt = next((f for f in FORMATS if f.id.value == piece.kind), None)
     module = fmt.predicates() if fmt is not None else None
     start = getattr(module, "START", None) or Binding()
-    return Part(kind=piece.kind, model=piece.model, start=start, context=piece.label)
+    return Part(kind=piece.kind, model=piece.model, start=start, context=piece.label,
+                place=piece.place if piece.numbers else None)
 
 
 def parts(ticket: Ticket) -> Iterator[Part]:

@@ -140,13 +140,14 @@ def _read(fmt: Format, group: list[Line], found: Scan) -> list[Line]:
     taken = [n for i, (n, _) in enumerate(group, start=1) if i not in left_at]
     if not taken:
         return group
-    found.pieces.append(_piece(fmt.id.value, taken, model))
+    found.pieces.append(_piece(fmt.id.value, taken, model, tuple(n for n, _ in group)))
     return [line for i, line in enumerate(group, start=1) if i in left_at]
 
 
-def _piece(kind: str, taken: list[int], model: Evidence) -> Piece:
+def _piece(kind: str, taken: list[int], model: Evidence,
+           numbers: tuple[int, ...] = ()) -> Piece:
     return Piece(kind=kind, first_line=taken[0], last_line=taken[-1], lines=len(taken),
-                 model=model)
+                 model=model, numbers=numbers)
 
 
 def claim_messages(text: str) -> tuple[list[Piece], str]:
@@ -176,6 +177,7 @@ def claim_messages(text: str) -> tuple[list[Piece], str]:
     for first, last in spans:
         model = events.parse("\n".join(lines[first - 1:last]))
         if model.events:
-            pieces.append(_piece(events.id.value, list(range(first, last + 1)), model))
+            taken = list(range(first, last + 1))
+            pieces.append(_piece(events.id.value, taken, model, tuple(taken)))
             lines[first - 1:last] = [""] * (last - first + 1)
     return pieces, "\n".join(lines)
