@@ -183,7 +183,7 @@ def _finding(rule: Rule, facts: Facts, book: Rulebook, context: str | None) -> F
     if rule.cause_from_code and cause == rule.cause:
         cause = next((named for c in facts.codes if (named := _cause_of(c))), cause)
     iis = rule.iis_substatus
-    if cause != rule.cause and iis and cause in book.substatus_of:
+    if cause != rule.cause and iis and cause in book.substatus_of and not rule.substatus_seen:
         iis = book.substatus_of[cause]  # a cause named by the code: its own 403.x
     fix, references = rule.fix, rule.references
     if rule.cause_fix:  # a cause named by the code: its own steps first

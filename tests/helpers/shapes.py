@@ -140,6 +140,23 @@ def prose(n: int) -> str:
         "certificate.\n\n" for i in range(n))
 
 
+def freb_trace(n: int) -> str:
+    """An IIS failed request trace of `n` module events, the last setting 403.16."""
+    event = ('<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+             '<Provider Name="WWW Server"/><TimeCreated SystemTime="2026-11-30T08:14:22.{i:03d}Z"/>'
+             '<Computer>WEB01</Computer></System><EventData><Data Name="ModuleName">Module{i}'
+             '</Data><Data Name="Notification">2</Data></EventData><RenderingInfo Culture="en-US">'
+             '<Opcode>NOTIFY_MODULE_START</Opcode></RenderingInfo></Event>\n')
+    error = ('<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>'
+             '<Provider Name="WWW Server"/></System><EventData><Data Name="ModuleName">IIS Web '
+             'Core</Data><Data Name="HttpStatus">403</Data><Data Name="HttpSubStatus">16</Data>'
+             '<Data Name="ErrorCode">2148204809</Data></EventData><RenderingInfo><Opcode>'
+             'MODULE_SET_RESPONSE_ERROR_STATUS</Opcode></RenderingInfo></Event>\n')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<failedRequest url="https://portal.contoso'
+            '.com:443/" verb="GET" statusCode="403.16" failureReason="STATUS_CODE">\n'
+            + "".join(event.format(i=i % 1000) for i in range(n)) + error + "</failedRequest>\n")
+
+
 #: Every text kind, by the format id it must be read as (and the shape after a slash).
 TEXT_SHAPES: dict[str, Shape] = {
     "certutil-verify": certutil_chain,
@@ -149,6 +166,7 @@ TEXT_SHAPES: dict[str, Shape] = {
     "iis-config": iis_locations,
     "iis-config/metabase": metabase_keys,
     "iis-w3c-log": w3c_log,
+    "iis-freb": freb_trace,
     "netsh-sslcert": netsh_bindings,
     "schannel-registry": registry_keys,
     "certutil-store": store_certificates,

@@ -20,6 +20,7 @@ ONE_OF_EACH = [
     "registry",
     "iis-config",
     "iis-logs",
+    "iis-freb",
     "stores",
     "openssl",
     "certs",

@@ -10,6 +10,8 @@ rule's `fix_otherwise` first. `certtriage explain` of a code gives the same step
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,9 +52,22 @@ def _ticket(code: str) -> bytes:
             ).encode()
 
 
+def _freb(name: str, logged: str) -> Callable[[str], bytes]:
+    """A failed request trace (fixture `name`, whose error code is `logged`, an unsigned
+    decimal) with another code, as IIS writes it: in decimal, and rendered with its message."""
+    def render(code: str) -> bytes:
+        xml = (FIXTURES / "iis-freb" / name).read_text()
+        xml = xml.replace(f'<Data Name="ErrorCode">{logged}</Data>',
+                          f'<Data Name="ErrorCode">{int(code, 16)}</Data>')
+        return re.sub(r'(Data="ErrorCode">)[^<]*', rf"\g<1>Failed. ({code})", xml).encode()
+    return render
+
+
 #: Each opted-in rule: its input in the shape it reads, for a code.
 SHAPES = {"SCH006": (_schannel, "36877.txt"), "CAP001": (_capi2, "capi2.xml"),
-          "TKT001": (_ticket, "ticket.txt")}
+          "TKT001": (_ticket, "ticket.txt"),
+          "FRB001": (_freb("fr000021-revocation-offline.xml", "2148081683"), "fr000021.xml"),
+          "FRB002": (_freb("fr000017-untrusted-root.xml", "2148204809"), "fr000017.xml")}
 
 
 def _codes(rule: Rule) -> list[str]:

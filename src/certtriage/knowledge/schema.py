@@ -103,6 +103,9 @@ class Rule(BaseModel):
     cause_from_code: bool = False
     """A finding whose error code names a cause in the code tables (`hresults.toml`) reports
     that cause (after `cause_by_code`), with its 403.x."""
+    substatus_seen: bool = False
+    """The input records the sub-status IIS answered (a log, a trace): a finding whose code
+    names another cause keeps the rule's `iis_substatus` instead of that cause's."""
     cause_categories: dict[str, Category] = {}
     """The category of each cause that `cause_by_alert` / `cause_by_code` name and no rule
     reports as its own `cause`."""

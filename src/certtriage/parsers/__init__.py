@@ -44,6 +44,8 @@ class FormatId(str, Enum):
     """IIS 6 metabase.xml, IIS 7+ applicationHost.config or web.config."""
     IIS_W3C_LOG = "iis-w3c-log"
     """An IIS W3C log."""
+    IIS_FREB = "iis-freb"
+    """An IIS Failed Request Tracing log (`fr000001.xml`)."""
     CERTUTIL_STORE = "certutil-store"
     """A `certutil -store` dump."""
     OPENSSL_S_CLIENT = "openssl-s-client"
@@ -113,6 +115,9 @@ FORMATS: tuple[Format, ...] = (
            "certificate", sniffer="sniff_bytes"),
     Format(FormatId.CERTUTIL_VERIFY, "certutil -verify output", "certutil_verify", "text",
            "chain", redact=("template",), max_lines=30_000),
+    # Before the events: a trace's events are in the event schema, inside its <failedRequest>.
+    Format(FormatId.IIS_FREB, "IIS failed request trace", "iis_freb", "text", "log",
+           redact=("computer", "client", "user"), max_lines=100_000),
     Format(FormatId.EVENT_LOG, "Windows events", "events", "text", "log",
            sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name"),
            max_lines=100_000),

@@ -17,6 +17,13 @@ _PIECE = re.compile(r"^lines? (\d+)(?:-(\d+))? \(([\w-]+)\)$")
 
 #: Two pieces of evidence a post quotes, one after the other.
 POSTS = {
+    "event copy, trace": ("events/copy-details/schannel-36887-alert-46.txt",
+                          "iis-freb/fr000017-untrusted-root.xml"),
+    "36885 copy, trace": ("events/copy-details/schannel-36885-no-xml.txt",
+                          "iis-freb/fr000021-revocation-offline.xml"),
+    "netsh, trace": ("netsh/revocation-disabled.txt", "iis-freb/fr000009-expired.xml"),
+    "registry, trace": ("registry/event-logging-1.txt",
+                        "iis-freb/fr000004-no-client-certificate.xml"),
     "certutil, Schannel message": (
         "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt",
         "events/message-only/schannel-36877-offline.txt"),
@@ -29,6 +36,8 @@ ABOVE = {"short": "Hi team,\n\n",
 
 def _quoted(path: str) -> str:
     text = (FIXTURES / path).read_text()
+    if text.startswith("<?xml"):  # a trace as copied from the browser: from its root on
+        text = text[text.index("<failedRequest"):]
     return text.strip("\n")
 
 

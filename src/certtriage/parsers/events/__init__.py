@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..iis_freb import START as _FREB  # a trace's root: the events inside are its own
+
 #: The first bytes of an EVTX file.
 EVTX_MAGIC = b"ElfFile\x00"
 #: How much of a text input the sniffer looks at.
@@ -48,6 +50,8 @@ def sniff_text(text: str) -> bool:
     """Whether `text` is an event export (by its labels, XML, table header or friendly view),
     holds a message of the catalog anywhere, or names an event (provider and id)."""
     sample = text[:SNIFF_CHARS]
+    if _FREB.search(sample):  # an IIS trace's events are its own (`parsers/iis_freb`)
+        return False
     if _EVENTS.search(sample):
         return True
     from ...knowledge.catalog import find_messages
