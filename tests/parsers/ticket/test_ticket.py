@@ -444,6 +444,31 @@ def test_revocation_unknown_alone_is_no_revocation_check_and_beside_offline_is_o
                                                        ("revocation-offline",))
 
 
+#: Each way a text names the unknown revocation status, and the offline one.
+_UNKNOWN_SPELLINGS = ["0x80092012", "CRYPT_E_NO_REVOCATION_CHECK", "-2146885614", "2148081682",
+                      "The revocation function was unable to check revocation for the "
+                      "certificate.", "RevocationStatusUnknown"]
+_OFFLINE_SPELLINGS = ["0x80092013", "CRYPT_E_REVOCATION_OFFLINE", "2148081683",
+                      "The revocation function was unable to check revocation because the "
+                      "revocation server was offline.", "OfflineRevocation"]
+_APART = {"one line": "{a} {b}", "next line": "{a}\n{b}", "a paragraph apart": "{a}\n\nWe "
+          "checked the proxy, nothing changed. The log also says:\n\n{b}",
+          "reason first": "{b}\n{a}"}
+
+
+@pytest.mark.parametrize("apart", list(_APART))
+@pytest.mark.parametrize("offline", _OFFLINE_SPELLINGS)
+@pytest.mark.parametrize("unknown", _UNKNOWN_SPELLINGS)
+def test_the_unknown_status_beside_the_offline_one_is_one_failure(unknown: str, offline: str,
+                                                                  apart: str) -> None:
+    """An exception's summary (no revocation check) and its reason (the server offline), or a
+    chain's two statuses, in any spelling, are one failure: revocation offline."""
+    text = ("Users get 403.13 on the portal since 08:00. The server's log says:\n"
+            + _APART[apart].format(a=unknown, b=offline) + "\n")
+    result = analyze_text(text)
+    assert result.root_causes == ("revocation-offline",), result.findings
+
+
 @pytest.mark.parametrize("text", [
     "Revoked certificates are listed on the CRL page of the portal.\n",
     "The user's certificate was revoked last week, please advise.\n",

@@ -141,11 +141,13 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found = [m.model_copy(update={"client": True}) if m.kind == "code"
                  and m.value in on_client and not m.client else m for m in found]
     offline = CHAIN_STATUSES["OfflineRevocation"]
+    unknown = CHAIN_STATUSES["RevocationStatusUnknown"]
     if any(m.kind == "code" and m.value == offline for m in found):
         # the unknown status said beside the offline one, a line or a paragraph apart (.NET's
-        # pair, curl's trust error and its code): the same failure, by its offline code
-        found = [m.model_copy(update={"value": offline}) if m.token in _UNKNOWN_STATUS else m
-                 for m in found]
+        # pair, curl's trust error and its code, an exception's summary and its reason, by
+        # name, number or message): the same failure, by its offline code
+        found = [m.model_copy(update={"value": offline}) if m.kind == "code" and (
+            m.token in _UNKNOWN_STATUS or m.value == unknown) else m for m in found]
     found.sort(key=lambda m: m.line)
     return Mentions(mentions=tuple(found), beside_evidence=beside_evidence)
 
