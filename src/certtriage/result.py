@@ -224,7 +224,9 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     why = model.not_iis()  # the evidence itself is another process's check, or a client's
     if not why and text is not None:
         # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
-        server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS)
+        server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS) or any(
+            m.server_asked() for m in (model, *(p.model for p in (*model.own_pieces(),
+                                                                  *pieces))))
         named = service_named(_prose(text, fmt, model, pieces), client=not server)
         if named is not None:
             service = named.service

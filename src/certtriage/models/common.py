@@ -442,6 +442,12 @@ class Evidence(Model):
         process that asked for it, the side it checked), or None when it may be."""
         return None
 
+    def server_asked(self) -> bool:
+        """Whether the input shows a server asking a client for its certificate (a client's
+        trace of choosing one): a client's own lines beside it are that exchange, not the
+        client checking the server."""
+        return False
+
 
 class Piece(Model):
     """One piece of evidence in an input: where it stands and what it was read as."""

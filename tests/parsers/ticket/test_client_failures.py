@@ -92,6 +92,66 @@ def test_a_client_trace_left_with_no_certificate_is_no_certificate_sent(
     assert (f"the {issuers} issuer(s)" in finding.message) == (issuers > 0)
 
 
+#: Other clients' traces of choosing a certificate for the server's request, each ending with
+#: none to send, and the cause that left none: .NET (Core and later) dropping a certificate
+#: whose usage lacks Client Authentication, .NET finding none eligible, Java finding no key
+#: entry that fits.
+OTHER_TRACES = {
+    "dotnet-usage": (["Info: SslStream#4012 Certificate request received from the server.",
+                      "Info: X509Certificate2#2267 IsValidClientCertificate For Certificate "
+                      "2267 - current X509EnhancedKeyUsageExtension 8041 is not valid for "
+                      "Client Authentication.",
+                      "Info: X509Certificate2Collection#5131 GetEligibleClientCertificate No "
+                      "eligible client certificate found.",
+                      "Info: SecureChannel#4012 AcquireClientCredentials No client certificate "
+                      "to choose from"], "missing-client-auth-eku"),
+    "dotnet-none": (["Info: X509Certificate2Collection#5131 GetEligibleClientCertificate No "
+                     "eligible client certificate found."], "no-client-certificate"),
+    "java": (["*** CertificateRequest", "Cert Authorities:",
+              "<CN=Fabrikam Partner CA 02, O=Fabrikam, C=US>",
+              "Warning: no suitable certificate found - continuing without client "
+              "authentication", "*** Certificate chain", "<Empty>"], "no-client-certificate"),
+}
+TRACE_SHAPES = {
+    "plain": "\n".join,
+    "quoted": lambda lines: "\n".join(f"> {line}" for line in lines),
+    "fenced": lambda lines: "```\n" + "\n".join(lines) + "\n```",
+    "timestamped": lambda lines: "\n".join(f"08:41:17.{i:03d} {line}"
+                                           for i, line in enumerate(lines)),
+}
+AROUND = {
+    "403.7 named": "Hi,\nthe API on web05 answers 403.7 to our job.\n\n{trace}\n\nThanks\n",
+    "403 only": "Hi,\nthe API answers 403 since the renewal.\n\n{trace}\n\nThanks\n",
+    "client named": ("Our HttpClient on APP07 gets 403 from IIS; InitializeSecurityContext "
+                     "returned OK in the trace:\n\n{trace}\n"),
+}
+
+
+@pytest.mark.parametrize("around", list(AROUND))
+@pytest.mark.parametrize("shape", list(TRACE_SHAPES))
+@pytest.mark.parametrize("client", list(OTHER_TRACES))
+def test_another_clients_trace_with_no_certificate_to_send(client: str, shape: str,
+                                                           around: str) -> None:
+    """A client that sent no certificate because none fitted the server's request: the cause
+    its trace gives, and IIS's 403.7, its own lines and a named client program no reason to
+    drop it (the server asked for the certificate)."""
+    lines, cause = OTHER_TRACES[client]
+    result = analyze_text(AROUND[around].format(trace=TRACE_SHAPES[shape](lines)))
+    assert (result.verdict, result.root_causes) == ("fail", (cause,)), result.findings
+    assert result.iis_substatus == ("403.7",)
+    assert "TKT011" not in {f.rule for f in result.findings}  # the trace says why
+
+
+@pytest.mark.parametrize("text", [
+    "The template's certificate is not valid for Client Authentication, says the vendor's FAQ"
+    " about its own product.",
+    "No client certificate was configured for the health probe, which is fine.",
+])
+def test_prose_about_a_usage_or_a_missing_certificate_is_no_trace(text: str) -> None:
+    rules = {f.rule for f in analyze_text(text + "\n").findings}
+    assert not rules & {"TKT018", "TKT025"}
+
+
 #: .NET's message for a server certificate its client rejects, as its language packs print it.
 TRUST_MESSAGES = {
     "en": "The underlying connection was closed: Could not establish trust relationship for the "

@@ -43,6 +43,14 @@ SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネ�
 #: `Das Remotezertifikat ist ... ungültig`).
 REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|certyfikat"
                   r"|сертификат|証明書|证书|憑證|인증서)|(?i:\bremote certificate is invalid)")
+#: Other clients' traces that end their choice of a certificate with none: .NET's (Core and
+#: later, NetEventSource; and its SecureChannel's line), Java's (javax.net.debug).
+CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client certificate to "
+                     r"choose from|\bno suitable certificate found - continuing without "
+                     r"client authentication)")
+#: .NET's trace dropping a certificate whose Enhanced Key Usage lacks Client Authentication.
+CLIENT_TRACE_USAGE = (r"\bX509EnhancedKeyUsageExtension\b[^\n]{0,40}?(?i:is not valid for "
+                      r"Client Authentication)")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -59,7 +67,8 @@ _EVIDENCE = re.compile(
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID +
     # the System.Net trace of a .NET client choosing its certificate
-    r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer" +
+    r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
+    r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )

@@ -23,6 +23,8 @@ from ..certutil_verify.model import CHAIN_VERBS
 from . import (
     BROWSER_ERRORS,
     CHAIN_STATUSES,
+    CLIENT_TRACE_NONE,
+    CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
     REMOTE_INVALID,
     SECURE_CHANNEL,
@@ -71,6 +73,10 @@ _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
 _TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from", re.IGNORECASE)
+#: Other clients' traces that end their choice with no certificate, and .NET's dropping one
+#: whose usage lacks Client Authentication.
+_TRACE_NONE = re.compile(CLIENT_TRACE_NONE)
+_TRACE_USAGE = re.compile(CLIENT_TRACE_USAGE)
 #: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
 #: the word for trust on its line, the server's certificate rejected (`_TRUST_WORD`).
 _SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
@@ -115,6 +121,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                              value=f"{name}={int(m.group(1))}")
                      for name, pattern in (("issuers", _TRACE_ISSUERS), ("left", _TRACE_LEFT))
                      for m in pattern.finditer(text))
+        found.extend(Mention(line=number, token=m.group(0), kind="client-trace", value=value)
+                     for value, pattern in (("left=0", _TRACE_NONE), ("usage=0", _TRACE_USAGE))
+                     for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on

@@ -54,6 +54,10 @@ class Mentions(Evidence):
         return tuple(dict.fromkeys(m.value for m in self.mentions
                                    if m.kind in ("code", "retrieval")))
 
+    def server_asked(self) -> bool:
+        """A client's trace of choosing a certificate for the server's request."""
+        return any(m.kind == "client-trace" for m in self.mentions)
+
     def named_substatuses(self) -> tuple[str, ...]:
         """The sub-statuses named, in line order."""
         return tuple(dict.fromkeys(m.value for m in self.mentions if m.kind == "substatus"))

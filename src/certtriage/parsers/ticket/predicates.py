@@ -172,11 +172,24 @@ def traced_no_client_certificate(doc: Mentions, b: Binding) -> Iterator[Binding]
         name, _, count = mention.value.partition("=")
         if name == "issuers":
             issuers = count
-        elif count == "0":
+        elif name == "left" and count == "0":
             named = (f"the {issuers} issuer(s) the server named" if issuers not in (None, "0")
                      else "the server's request, which named no issuer" if issuers == "0"
                      else "the server's request")
             yield replace(b, values={**b.values, "line": str(mention.line), "matched": named})
+            return
+
+
+@predicate
+def traced_certificate_not_for_client_auth(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """A client's trace that drops a certificate because its Enhanced Key Usage lacks Client
+    Authentication (the first such line)."""
+    if not isinstance(doc, Mentions):
+        return
+    for mention in doc.mentions:
+        if mention.kind == "client-trace" and mention.value == "usage=0":
+            yield replace(b, values={**b.values, "line": str(mention.line),
+                                     "said": mention.token})
             return
 
 
