@@ -166,3 +166,24 @@ def test_bullets_naming_an_event_above_its_copy_are_the_copy(case: Case) -> None
     assert events[0].get("time"), events[0]
     alone = analyze_text(xml_export(case), "xml")
     assert set(result.root_causes) == set(alone.root_causes)
+
+
+_RETOLD_36874 = {
+    "typed over": 'Schannel Error 36874 "An {p} connection was recieved from a remote client '
+                  'application, but none of the cipher suites are supported."',
+    "in a sentence": "The System log shows Schannel event 36874 for {p} connections every few "
+                     "seconds.",
+    "heading": "Event ID 36874 ({p}): no common cipher suite",
+}
+
+
+@pytest.mark.parametrize("protocol", ["TLS 1.0", "TLS 1.2", "TLSv1.1", "SSL 3.0"])
+@pytest.mark.parametrize("shape", list(_RETOLD_36874))
+def test_an_event_named_with_its_protocol_keeps_it(shape: str, protocol: str) -> None:
+    """36874 named with the protocol the client used, in words the catalog's wording does not
+    match (typed over, a sentence, a heading): the protocol is read from the line."""
+    result = analyze_text(_RETOLD_36874[shape].format(p=protocol) + "\n")
+    (event,) = result.model.events
+    assert event.event_id == 36874
+    assert event.data["Protocol"] == protocol.replace("v", " ").upper().replace("  ", " ")
+    assert "(not shown)" not in result.findings[0].message

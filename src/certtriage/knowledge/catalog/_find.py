@@ -228,6 +228,10 @@ def _alone(mentions: list[Mention], found: list[FoundMessage], lines: list[str],
         )
 
 
+#: A protocol version on a line (`TLS 1.2`, `TLSv1.0`, `SSL 3.0`).
+_PROTOCOL = re.compile(r"(?<![\w.])(SSL|TLS)\s?v?([1-3]\.\d)(?![\d.])", re.IGNORECASE)
+
+
 def _named(definition: EventDef, mention: Mention, lines: list[str]) -> dict[str, str]:
     """Slots of a mentioned event from the numbers around it: on its line, and after a
     heading, in the lines below it up to a blank line."""
@@ -244,6 +248,10 @@ def _named(definition: EventDef, mention: Mention, lines: list[str]) -> dict[str
         small = last_small_number(below[0])
         if small is not None:
             values["AlertDesc"] = small
+    if "Protocol" in definition.fields and "Protocol" not in values:
+        named = _PROTOCOL.search(lines[mention.line])  # a retold message: `An TLS 1.0 ...`
+        if named is not None:
+            values["Protocol"] = f"{named[1].upper()} {named[2]}"
     code = values.pop("ErrorCode", None)
     target = next((f for f in definition.fields
                    if definition.kind(f) in ("hresult", "errortext")), None)
