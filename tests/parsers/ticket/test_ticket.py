@@ -709,3 +709,41 @@ def test_a_sentence_of_iis_error_page_names_its_sub_status(substatus: str, page:
     numbered = analyze_text(f"Hi,\nUsers get: HTTP Error {substatus} - Forbidden.\nThanks\n")
     assert paged.iis_substatus == numbered.iis_substatus
     assert {f.rule for f in paged.findings} == {f.rule for f in numbered.findings}
+
+
+#: IIS's 403 sub-statuses with their titles, as its documentation lists them.
+_TITLES = {"403.1": "Execute access forbidden.", "403.6": "IP address rejected.",
+           "403.7": "Client certificate required.", "403.12": "Mapper denied access.",
+           "403.13": "Client certificate revoked.", "403.14": "Directory listing denied.",
+           "403.16": "Client certificate is untrusted or invalid.",
+           "403.17": "Client certificate has expired or is not yet valid.",
+           "403.18": "Cannot execute requested URL in the current application pool."}
+_TABLES = {
+    "markdown": lambda rows: "| Code | Description |\n|---|---|\n" + "".join(
+        f"| {c} | {t} |\n" for c, t in rows),
+    "html": lambda rows: "<table>" + "".join(f"<tr><td>{c}</td><td>{t}</td></tr>\n"
+                                             for c, t in rows) + "</table>\n",
+    "bullets": lambda rows: "".join(f"- {c} - {t}\n" for c, t in rows),
+    "one line": lambda rows: "IIS uses " + ", ".join(f"{c} ({t.rstrip('.')})" for c, t in rows)
+                             + ".\n",
+}
+
+
+@pytest.mark.parametrize("count", [5, 6, 9])
+@pytest.mark.parametrize("table", list(_TABLES))
+def test_a_list_of_many_substatuses_is_a_table_not_a_failure(table: str, count: int) -> None:
+    rows = list(_TITLES.items())[-count:]
+    result = analyze_text("From the IIS documentation:\n\n" + _TABLES[table](rows))
+    assert (result.verdict, result.root_causes, result.iis_substatus) == ("inconclusive", (), ())
+    assert [f.rule for f in result.findings] == ["TKT026"]
+    assert f"list {count} IIS sub-statuses" in result.findings[0].message
+
+
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_a_few_substatuses_are_what_clients_got(count: int) -> None:
+    rows = [("403.17", ""), ("403.16", ""), ("403.13", ""), ("403.7", "")][:count]
+    text = "The log shows " + " and ".join(c for c, _ in rows) + " since 08:00.\n"
+    result = analyze_text(text)
+    assert "TKT026" not in {f.rule for f in result.findings}
+    named = " ".join(f.message for f in result.findings if f.rule == "TKT003")
+    assert all(f"names {c}:" in named for c, _ in rows), named

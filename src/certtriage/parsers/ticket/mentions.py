@@ -86,6 +86,11 @@ _SECTION_WORDS = (("ocsp", ("ocsp",)), ("aia", ("aia", ".crt", ".cer", ".p7c", "
                   ("cdp", ("cdp", ".crl", "base crl", "delta crl")))
 
 
+#: A text naming this many sub-statuses or more lists them (a table copied from IIS's
+#: documentation, a glossary): none of them is the one clients got.
+LISTED_SUBSTATUSES = 5
+
+
 def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     """Codes, sub-statuses and retrieval failures named in `lines`; None when there are none."""
     tables = code_tables()
@@ -140,6 +145,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         # that client's (a line of it wrapped or quoted apart from its code, another run)
         found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
                  for m in found]
+    listed = {m.value for m in found if m.kind == "substatus"}
+    if len(listed) >= LISTED_SUBSTATUSES:  # a table of sub-statuses, not what clients got
+        found = [m.model_copy(update={"kind": "listed-substatus"}) if m.kind == "substatus"
+                 else m for m in found]
     verbs = _failed_verbs(lines)
     commands = {m.value: verbs[m.line] for m in found if m.kind == "code" and m.line in verbs}
     if commands:  # a code certutil's own command failed with, wherever else it is named

@@ -17,9 +17,10 @@ class Mention(Model):
     token: str
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
-    kind: Literal["code", "substatus", "retrieval", "alert", "browser", "client-failure",
-                  "client-trace", "protocol"]
-    """What it names."""
+    kind: Literal["code", "substatus", "listed-substatus", "retrieval", "alert", "browser",
+                  "client-failure", "client-trace", "protocol"]
+    """What it names (`listed-substatus`: a sub-status in a list of many, a table of what
+    each means rather than the one clients got)."""
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its

@@ -213,6 +213,19 @@ def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = No
                                  "meaning": _substatus_meaning(value)})
 
 
+@predicate
+def listed_substatuses(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """The text lists many sub-statuses (`mentions.LISTED_SUBSTATUSES`): once, with them."""
+    if not isinstance(doc, Mentions):
+        return
+    listed = [m for m in doc.mentions if m.kind == "listed-substatus"]
+    if listed:
+        values = list(dict.fromkeys(m.value for m in listed))
+        yield replace(b, values={**b.values, "count": str(len(values)),
+                                 "listed": ", ".join(values), "line": str(listed[0].line),
+                                 "last": str(listed[-1].line)})
+
+
 def _about_certificates(value: str) -> bool:
     """Whether IIS gives the sub-status for a client certificate: the code tables list its
     causes; a sub-status they do not know may be."""
