@@ -188,13 +188,27 @@ def test_xml_under_a_label_of_no_record_is_its_own_event() -> None:
     assert (event["event_id"], event["alert_code"]) == (36888, 48)
 
 
-def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
+#: Windows Server 2003's labels, in the languages posts show them in: event type, source,
+#: category, id, date, time, user, computer, description.
+_LABELS_2003 = {
+    "de": ("Ereignistyp", "Ereignisquelle", "Ereigniskategorie", "Ereignis-ID", "Datum",
+           "Uhrzeit", "Benutzer", "Computer", "Beschreibung"),
+    "th": ("ชนิดเหตุการณ์", "แหล่งของเหตุการณ์", "ประเภทเหตุการณ์", "รหัสเหตุการณ์", "วัน", "เวลา",
+           "ผู้ใช้", "คอมพิวเตอร์", "คำอธิบาย"),
+}
+
+
+@pytest.mark.parametrize("lang", list(_LABELS_2003))
+def test_the_2003_event_viewer_text_in_another_language_is_one_record(lang: str) -> None:
     """Windows Server 2003's layout (`Ereignistyp:` ... `Uhrzeit:`, the message after
-    `Beschreibung:` on the same line), as a German system prints it."""
-    text = ("Ereignistyp: Warnung\nEreignisquelle: Schannel\nEreigniskategorie: Keine\n"
-            "Ereignis-ID: 36885\nDatum: 14.03.2025\nUhrzeit: 09:12:44\nBenutzer: N/A\n"
-            "Computer: WEB07\n\nBeschreibung: Beim Anfordern der Clientauthentifizierung sendet "
-            "dieser Server eine Liste vertrauensw\u00fcrdiger Zertifizierungsstellen.\n")
+    `Beschreibung:` on the same line), under each language's labels; the message in the
+    system's language, read by its provider and id."""
+    kind, source, category, event_id, date, time, user, computer, description = (
+        _LABELS_2003[lang])
+    text = (f"{kind}: Warnung\n{source}: Schannel\n{category}: Keine\n"
+            f"{event_id}: 36885\n{date}: 14.03.2025\n{time}: 09:12:44\n{user}: N/A\n"
+            f"{computer}: WEB07\n\n{description}: Beim Anfordern der Clientauthentifizierung "
+            "sendet dieser Server eine Liste vertrauensw\u00fcrdiger Zertifizierungsstellen.\n")
 
     result = analyze_text(text)
 
@@ -202,7 +216,6 @@ def test_the_2003_event_viewer_text_in_german_is_one_record() -> None:
     (event,) = result.events
     assert (event["event_id"], event["computer"], event["time"]) == (
         36885, "WEB07", "14.03.2025 09:12:44")
-
 
 
 _LEVELS = tomllib.loads((resources.files("certtriage.knowledge") / "data" /
