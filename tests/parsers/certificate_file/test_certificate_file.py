@@ -312,6 +312,51 @@ def test_unreadable_input_raises_a_one_line_value_error(data: bytes, expected: s
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("body", ["blahblahblahblahblahblahblahblahblahblahblahblahblahblah",
+                                  "TUlJQm9ndXM=", "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"])
+def test_a_block_that_is_no_der_says_so_in_words(body: str) -> None:
+    """The ASN.1 reader prints its own structures (`ParseError { kind: UnexpectedTag ... }`):
+    the reason says what it found wrong instead."""
+    data = f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n".encode()
+    with pytest.raises(ValueError, match="does not decode") as info:
+        cf.parse(data)
+    assert "{" not in str(info.value) and "\n" not in str(info.value)
+
+
+#: Evidence a post quotes beside a client certificate in PEM, and the format it is read as.
+_BESIDE_PEM = {
+    "certutil/revocation-offline/subordinate-ca-cdp-unreachable-four-level.txt":
+        "certutil-verify",
+    "events/copy-details/schannel-36885.txt": "event-log",
+    "iis-logs/iis10-untrusted-root.log": "iis-w3c-log",
+}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("evidence", list(_BESIDE_PEM))
+def test_a_certificate_beside_other_evidence_leaves_it_its_diagnosis(
+        pki: dict[str, Any], evidence: str, where: str) -> None:
+    """A certificate file may carry a few lines around its blocks; a paste of other output
+    with a certificate in it is that output, diagnosed as it is alone."""
+    other = (FIXTURES / evidence).read_bytes()
+    pem = b"The user's certificate:\n\n" + certs.pem(client(pki)) + b"\n"
+    data = pem + other if where == "before" else other + b"\n" + pem
+    alone = analyze_bytes(other, evidence)
+    result = analyze_bytes(data, evidence)
+    assert result.kind == _BESIDE_PEM[evidence]
+    assert (result.verdict, result.root_causes) == (alone.verdict, alone.root_causes)
+
+
+def test_a_certificate_in_a_post_is_one_of_its_pieces(pki: dict[str, Any]) -> None:
+    netsh = (FIXTURES / "netsh" / "revocation-disabled.txt").read_text()
+    prose = "".join(f"Line {i} of what we tried, with no luck so far.\n" for i in range(14))
+    text = ("Hi team,\n\nthe user's certificate:\n\n" + certs.pem(client(pki)).decode()
+            + "\nand the binding:\n\n" + netsh + "\n" + prose)
+    result = analyze_bytes(text.encode(), "post.txt")
+    assert "certificate-file" in {p.kind for p in result.pieces}
+    assert any(i.kind == "certificate" for i in result.identities)
+
+
 def test_corrupt_der_and_pkcs7_raise_value_errors(pki: dict[str, Any]) -> None:
     der = certs.der(client(pki))
     with pytest.raises(ValueError, match="not a readable DER certificate") as info:

@@ -116,4 +116,34 @@ def sniff_bytes(data: bytes) -> bool:
         return False
     from ..openssl_s_client import sniff_bytes as s_client  # its sniffer alone: a regex
 
-    return not s_client(data[:SNIFF_WINDOW * 4])
+    return not s_client(data[:SNIFF_WINDOW * 4]) and not _beside_evidence(data[:AROUND_WINDOW])
+
+
+#: How much of a text input is looked at for evidence around its PEM blocks.
+AROUND_WINDOW = 256 * 1024
+
+
+def _beside_evidence(data: bytes) -> bool:
+    """Whether the text outside the PEM blocks of `data` is evidence a text format reads (a
+    certutil paste, an event, a log, a post naming a code): then the input is that, with a
+    certificate in it, which the ticket reader takes as one of its pieces. A certificate file's
+    own lines (OpenSSL's `subject=` and `Bag Attributes`, a note) are no such evidence."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:2]:
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    outside, inside = [], False
+    for line in text.splitlines():
+        if "-----BEGIN " in line:
+            inside = True
+            outside.append(line.split("-----BEGIN ", 1)[0])
+        elif "-----END " in line:
+            inside = False
+        elif not inside:
+            outside.append(line)
+    rest = "\n".join(outside)
+    if not rest.strip():
+        return False
+    from .. import FORMATS  # their sniffers alone: cheap, and asked only of PEM text
+
+    return any(f.reads == "text" and f.sniff(rest) for f in FORMATS)

@@ -88,9 +88,19 @@ E = TypeVar("E", bound=x509.ExtensionType)
 
 # ---- parsing -----------------------------------------------------------------------------------
 def _reason(exc: BaseException) -> str:
-    """The first line of an exception's message."""
+    """The first line of an exception's message; the ASN.1 reader's, which prints its own
+    structures, as what it found wrong."""
     text = str(exc).strip()
+    asn1 = _ASN1_ERROR.search(text)
+    if asn1 is not None:
+        kind = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", asn1[1]).lower()
+        return f"its bytes are no DER structure ({kind})"
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+#: The `cryptography` package's message for DER it cannot parse: `error parsing asn1 value:
+#: ParseError { kind: UnexpectedTag { ... } }`.
+_ASN1_ERROR = re.compile(r"error parsing asn1 value: ParseError \{ kind: (\w+)")
 
 
 def parse(data: bytes) -> CertificateFile:

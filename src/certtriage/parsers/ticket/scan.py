@@ -81,13 +81,18 @@ def prose_lines(lines: list[Line]) -> set[int]:
 
 def _sniffed(text: str, skip: frozenset[FormatId]) -> Format | None:
     for fmt in FORMATS:
-        if fmt.reads == "text" and fmt.id not in skip and fmt.id not in _NOT_PIECES:
+        if fmt.reads != "stream" and fmt.id not in skip and fmt.id not in _NOT_PIECES:
             try:
-                if fmt.sniff(text):
+                if fmt.sniff(_as_read(fmt, text)):
                     return fmt
             except Exception:  # a sniffer that cannot read a paragraph does not claim it
                 continue
     return None
+
+
+def _as_read(fmt: Format, text: str) -> str | bytes:
+    """A paragraph as `fmt` reads its input: the text, or its bytes (a PEM certificate)."""
+    return text.encode("utf-8") if fmt.reads == "bytes" else text
 
 
 def decides(fmt: Format, model: Evidence) -> bool:
@@ -131,7 +136,7 @@ def scan(lines: list[Line], skip: frozenset[FormatId] = frozenset(),
 def _read(fmt: Format, group: list[Line], found: Scan) -> list[Line]:
     """Read `group` as `fmt`; the piece takes every line the parser placed. Returns the rest."""
     try:
-        model = fmt.parse("\n".join(t for _, t in group))
+        model = fmt.parse(_as_read(fmt, "\n".join(t for _, t in group)))
     except (InputError, ValueError):
         return group
     if model.holds_nothing():  # a heading quoted among sentences: prose
