@@ -298,3 +298,45 @@ def test_a_credential_schannel_could_not_use_is_its_private_key(code: str, shape
     assert result.root_causes == ("private-key-inaccessible",), result.findings
     assert result.iis_substatus == ()
     assert "TKT020" not in {f.rule for f in result.findings}
+
+
+#: A 403 without its sub-status, as clients show it.
+FORBIDDEN = {
+    "iis-remote-page": "403 - Forbidden: Access is denied.",
+    "dotnet": "System.Net.WebException: The remote server returned an error: (403) Forbidden.",
+    "dotnet-de": "Der Remoteserver hat einen Fehler zurückgegeben: (403) Unzulässig.",
+    "powershell": "Invoke-WebRequest : The remote server returned an error: (403) Forbidden.",
+    "wcf": "System.ServiceModel.Security.MessageSecurityException: The HTTP request was "
+           "forbidden with client authentication scheme 'Anonymous'.",
+    "curl": "< HTTP/1.1 403 Forbidden",
+    "sentence": "The server responded with a 403 forbidden error.",
+}
+AROUND_FORBIDDEN = {
+    "alone": "{f}\n",
+    "in a mail": "Hi,\n\nthe upload with the client certificate fails:\n\n{f}\n\nThanks\n",
+    "quoted": "> {f}\n",
+}
+
+
+@pytest.mark.parametrize("around", list(AROUND_FORBIDDEN))
+@pytest.mark.parametrize("shown", list(FORBIDDEN))
+def test_a_403_without_its_substatus_asks_for_the_servers_log(shown: str, around: str) -> None:
+    result = analyze_text(AROUND_FORBIDDEN[around].format(f=FORBIDDEN[shown]))
+    assert (result.kind, result.verdict, result.root_causes) == ("ticket", "inconclusive", ())
+    assert [f.rule for f in result.findings] == ["TKT027"]
+    assert "sc-substatus" in result.next_steps[0]
+
+
+@pytest.mark.parametrize("shown", list(FORBIDDEN))
+@pytest.mark.parametrize("beside", ["The IIS log says 403.16 for these requests.",
+                                    "The error code is 0x80092013."])
+def test_beside_its_substatus_or_a_code_the_403_adds_nothing(shown: str, beside: str) -> None:
+    result = analyze_text(f"{FORBIDDEN[shown]}\n{beside}\n")
+    assert "TKT027" not in {f.rule for f in result.findings}
+    assert result.root_causes or any(f.rule == "TKT004" for f in result.findings)
+
+
+@pytest.mark.parametrize("text", ["We processed 4030 forbidden words in the filter list.",
+                                  "Room 403 is forbidden to visitors."])
+def test_no_403_without_the_status_and_its_word(text: str) -> None:
+    assert "TKT027" not in {f.rule for f in analyze_text(text + "\n").findings}

@@ -51,6 +51,13 @@ CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client ce
 #: .NET's trace dropping a certificate whose Enhanced Key Usage lacks Client Authentication.
 CLIENT_TRACE_USAGE = (r"\bX509EnhancedKeyUsageExtension\b[^\n]{0,40}?(?i:is not valid for "
                       r"Client Authentication)")
+#: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
+#: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
+#: `(403) Unzulässig`), WCF's (`The HTTP request was forbidden with client authentication
+#: scheme 'Anonymous'`), a status line or a sentence (`403 Forbidden`).
+FORBIDDEN = (r"\b403 - Forbidden: Access is denied|\(403\)\s?[^\W\d_]{3,}"
+             r"|\bHTTP request was forbidden with client authentication scheme"
+             r"|(?<![\d.])403 (?i:forbidden)\b")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
@@ -69,6 +76,7 @@ _EVIDENCE = re.compile(
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs
+    r"|" + FORBIDDEN +  # a 403 without its sub-status
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",
 )

@@ -26,6 +26,7 @@ from . import (
     CLIENT_TRACE_NONE,
     CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
+    FORBIDDEN,
     REMOTE_INVALID,
     SECURE_CHANNEL,
 )
@@ -75,6 +76,7 @@ _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNO
 _TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from", re.IGNORECASE)
 #: Other clients' traces that end their choice with no certificate, and .NET's dropping one
 #: whose usage lacks Client Authentication.
+_FORBIDDEN = re.compile(FORBIDDEN)
 _TRACE_NONE = re.compile(CLIENT_TRACE_NONE)
 _TRACE_USAGE = re.compile(CLIENT_TRACE_USAGE)
 #: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
@@ -111,7 +113,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                                value=f"{m.group(1)}.{m.group(2)}")
                        for pattern in (_SUBSTATUS, _SUBSTATUS_SPACED)
                        for m in pattern.finditer(text)]
-        found.extend(substatuses or _titled_substatuses(number, text, tables))
+        titled = substatuses or _titled_substatuses(number, text, tables)
+        found.extend(titled)
+        if not titled:  # the status without its sub-status (once a line)
+            found.extend(Mention(line=number, token=m.group(0), kind="forbidden", value="403")
+                         for m in itertools.islice(_FORBIDDEN.finditer(text), 1))
         found.extend(_alerts(number, text))
         found.extend(Mention(line=number, token=m.group(0), kind="browser", value=m["name"])
                      for m in _BROWSER.finditer(text))

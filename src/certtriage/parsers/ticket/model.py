@@ -17,8 +17,8 @@ class Mention(Model):
     token: str
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
-    kind: Literal["code", "substatus", "listed-substatus", "retrieval", "alert", "browser",
-                  "client-failure", "client-trace", "protocol"]
+    kind: Literal["code", "substatus", "listed-substatus", "forbidden", "retrieval", "alert",
+                  "browser", "client-failure", "client-trace", "protocol"]
     """What it names (`listed-substatus`: a sub-status in a list of many, a table of what
     each means rather than the one clients got)."""
     value: str
@@ -26,7 +26,7 @@ class Mention(Model):
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
     name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
     (`issuers=137`, `left=0`), a protocol version that bears on client certificates
-    (`tls1.3`)."""
+    (`tls1.3`), a 403 without its sub-status as `403`."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False

@@ -214,6 +214,18 @@ def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = No
 
 
 @predicate
+def mentioned_forbidden(doc: Mentions, b: Binding) -> Iterator[Binding]:
+    """The text shows a 403 without its sub-status (the first line that does)."""
+    if not isinstance(doc, Mentions):
+        return
+    for mention in doc.mentions:
+        if mention.kind == "forbidden":
+            yield replace(b, values={**b.values, "line": str(mention.line),
+                                     "said": mention.token})
+            return
+
+
+@predicate
 def listed_substatuses(doc: Mentions, b: Binding) -> Iterator[Binding]:
     """The text lists many sub-statuses (`mentions.LISTED_SUBSTATUSES`): once, with them."""
     if not isinstance(doc, Mentions):
