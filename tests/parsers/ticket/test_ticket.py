@@ -747,3 +747,22 @@ def test_a_few_substatuses_are_what_clients_got(count: int) -> None:
     assert "TKT026" not in {f.rule for f in result.findings}
     named = " ".join(f.message for f in result.findings if f.rule == "TKT003")
     assert all(f"names {c}:" in named for c, _ in rows), named
+
+
+_LOGON_SHAPES = {
+    "number": "Partners get {s} since Monday when they sign in with their certificates.\n",
+    "page": "HTTP Error {s} - Unauthorized: Access is denied.\n",
+    "with a code without a cause": "The log shows {s} with a sc-win32-status of 2148086018.\n",
+}
+
+
+@pytest.mark.parametrize("shape", list(_LOGON_SHAPES))
+@pytest.mark.parametrize("substatus", ["401.1", "401.2", "401.3"])
+def test_a_401_named_points_at_the_mapped_account(substatus: str, shape: str) -> None:
+    """A 401 comes after the chain was accepted: the steps are the mapping's and the mapped
+    account's, not a chain check's."""
+    result = analyze_text(_LOGON_SHAPES[shape].format(s=substatus))
+    rules = [f.rule for f in result.findings]
+    assert "TKT028" in rules and "TKT004" not in rules, rules
+    assert (result.verdict, result.root_causes) == ("inconclusive", ())
+    assert "4625" in result.next_steps[0]

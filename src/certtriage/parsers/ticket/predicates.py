@@ -195,16 +195,18 @@ def traced_certificate_not_for_client_auth(doc: Mentions, b: Binding) -> Iterato
 
 @predicate
 def mentioned_substatus(doc: Mentions, b: Binding, *, substatus: str | None = None,
-                        other_than: list[str] | None = None,
+                        among: list[str] | None = None, other_than: list[str] | None = None,
                         about_certificates: bool | None = None) -> Iterator[Binding]:
-    """Each IIS sub-status the text names (once each); only `substatus`, or every one but
-    those `other_than`, when given; with `about_certificates`, only those IIS gives for a
-    client certificate (true: and those the code tables do not know) or only the others
-    (false: 403.14, 403.6 ...)."""
+    """Each IIS sub-status the text names (once each); only `substatus`, or those `among`, or
+    every one but those `other_than`, when given; with `about_certificates`, only those IIS
+    gives for a client certificate (true: and those the code tables do not know) or only the
+    others (false: 403.14, 403.6 ...)."""
     if not isinstance(doc, Mentions):
         return
     for value in dict.fromkeys(m.value for m in doc.mentions if m.kind == "substatus"):
         if substatus is not None and value != substatus or value in (other_than or ()):
+            continue
+        if among is not None and value not in among:
             continue
         if about_certificates is not None and _about_certificates(value) != about_certificates:
             continue
