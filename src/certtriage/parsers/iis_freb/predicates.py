@@ -48,7 +48,7 @@ def _describe(request: TracedRequest) -> dict[str, str]:
     module = error.module if error is not None and error.module else "a module not named"
     step = error.notification if error is not None and error.notification else None
     return {
-        "url": request.url or "(URL not shown)",
+        "request_url": request.url or "(URL not shown)",
         "verb": request.verb or "request",
         "status_code": request.status_code or "(status not shown)",
         "module": module + (f" in {step}" if step else ""),
