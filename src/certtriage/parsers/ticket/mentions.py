@@ -76,9 +76,10 @@ _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNO
 _TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from", re.IGNORECASE)
 #: Other clients' traces that end their choice with no certificate, and .NET's dropping one
 #: whose usage lacks Client Authentication.
-_FORBIDDEN = re.compile(FORBIDDEN)
 _TRACE_NONE = re.compile(CLIENT_TRACE_NONE)
 _TRACE_USAGE = re.compile(CLIENT_TRACE_USAGE)
+#: A 403 shown without its sub-status (`FORBIDDEN`).
+_FORBIDDEN = re.compile(FORBIDDEN)
 #: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
 #: the word for trust on its line, the server's certificate rejected (`_TRUST_WORD`).
 _SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
