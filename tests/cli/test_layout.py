@@ -117,6 +117,17 @@ def test_brief_is_the_first_fix_and_the_summary() -> None:
     assert len(ran.lines) < 8
 
 
+@pytest.mark.parametrize(("fixture", "lead"), [
+    ("tickets/substatus-only.txt", "Next: "),
+    ("tickets/forbidden-without-substatus.txt", "Next: "),
+    ("iis-freb/fr000017-untrusted-root.xml", "Fix first: "),
+])
+def test_brief_leads_with_a_fix_only_where_a_failure_is_shown(fixture: str, lead: str) -> None:
+    """An input that decides nothing asks for evidence: its first step is what to collect."""
+    ran = certtriage("analyze", "--brief", str(FIXTURES / fixture))
+    assert ran.lines[1].startswith(lead)
+
+
 def test_batch_ends_with_a_summary_per_case(tmp_path: Path) -> None:
     cases = []
     for name, fixture in (("a", "certutil/revoked/leaf-revoked-key-compromise.txt"),

@@ -99,8 +99,9 @@ def _summaries(screen: Screen, items: Sequence[InputView], verdict: str) -> None
 def _brief(screen: Screen, item: InputView, named: bool) -> None:
     if named:
         screen.line(Run(item.source, "head"))
-    if item.fix_first is not None:
-        _step(screen, "Fix first: ", item.fix_first.text, item.fix_first.where, item.keep)
+    if item.fix_first is not None:  # a failure's fix, or what to collect when none is shown
+        lead = "Fix first: " if item.verdict == "fail" else "Next: "
+        _step(screen, lead, item.fix_first.text, item.fix_first.where, item.keep)
 
 
 def _step(screen: Screen, lead: str, text: str, where: str, keep: Iterable[str]) -> None:
