@@ -128,12 +128,10 @@ def _beside_evidence(data: bytes) -> bool:
     certutil paste, an event, a log, a post naming a code): then the input is that, with a
     certificate in it, which the ticket reader takes as one of its pieces. A certificate file's
     own lines (OpenSSL's `subject=` and `Bag Attributes`, a note) are no such evidence."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:2]:
-        text = data.decode("utf-16", errors="replace")
-    else:
-        text = data.decode("utf-8", errors="replace")
+    from ...text.decode import decode  # the text as every text format reads it
+
     outside, inside = [], False
-    for line in text.splitlines():
+    for line in decode(data).text.splitlines():
         if "-----BEGIN " in line:
             inside = True
             outside.append(line.split("-----BEGIN ", 1)[0])
