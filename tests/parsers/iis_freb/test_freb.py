@@ -85,8 +85,15 @@ def _signed(status: str, code: str | None) -> str:
     return trace(status, code, written=lambda n: str(n - (1 << 32) if n >= 1 << 31 else n))
 
 
+def _quoted_in_mail(status: str, code: str | None) -> str:
+    body = trace(status, code).split("\n", 3)[3]
+    return ("Hi,\n\nhere is the trace from WEB01:\n\n"
+            + "".join(f"> {line}\n" for line in body.splitlines()) + "\nThanks\n")
+
+
 SHAPES = {"saved": _saved, "pasted-in-post": _pasted_in_post, "after-another": _after_another,
-          "cut-short": _cut_short, "hex": _hex, "signed": _signed}
+          "cut-short": _cut_short, "hex": _hex, "signed": _signed,
+          "quoted-in-mail": _quoted_in_mail}
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ...errors import ParseError
 from ...knowledge.codes import code_tables, to_unsigned
 from ...models.common import HResult, UnparsedLine
+from ...text.framing import undo_quotes
 from ...text.xml import Node, read_xml
 from . import START
 from .model import ErrorStatus, FailedRequestTrace, TracedRequest
@@ -114,6 +115,8 @@ class _Request:
 def _request(chunk: str, offset: int) -> tuple[TracedRequest | None, str | None]:
     """One `<failedRequest>` (its text starting the chunk, `offset` lines into the input)."""
     state = _Request(offset)
+    if chunk.lstrip(" \t").startswith(">"):  # quoted in a mail or a post: its lines unmarked
+        chunk = undo_quotes(chunk)[0]
     reading = read_xml(chunk, records=state.take)
     root = reading.root
     if root.name != "failedRequest":
