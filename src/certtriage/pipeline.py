@@ -110,6 +110,8 @@ def _sniff_reframed(item: Input) -> tuple[Input, Format | None]:
     time stamps opening its lines (a table's or a log's first column, for a format that reads
     it as it stands)."""
     fmt = _sniff(item)
+    if fmt is not None and fmt.reads_as_written(item.probe(fmt)):
+        return item, fmt  # JSON records: their escaped strings are values, not lines
     loose = fmt is None or fmt.id is FormatId.TICKET
     other = item.reframed(stamps=loose)
     found = _sniff(other) if other is not None else None

@@ -87,6 +87,9 @@ class Format:
     max_lines: int | None = None
     """Lines of a text input read at most (the rest are counted and reported): the reader
     holds a structure per line, so this bounds the memory one input can take."""
+    as_written: str | None = None
+    """The name, in the package's `__init__`, of a test for texts the format reads as they
+    stand, escapes and all (JSON it reads itself): their framing is not undone for it."""
 
     def module(self, name: str = "") -> ModuleType:
         """The format's package, or one of its modules (imported on first use)."""
@@ -96,6 +99,11 @@ class Format:
         """Whether `probe` (text, bytes or the first bytes of a file, as `reads` says) looks
         like this format."""
         return bool(getattr(self.module(), self.sniffer)(probe))
+
+    def reads_as_written(self, probe: Any) -> bool:
+        """Whether the format reads `probe` with its framing (`as_written`)."""
+        return self.as_written is not None and bool(
+            getattr(self.module(), self.as_written)(probe))
 
     def parse(self, data: Any, **options: Any) -> Any:
         """The format's root model of `data` (text, bytes, or a path or bytes to stream)."""
@@ -120,7 +128,7 @@ FORMATS: tuple[Format, ...] = (
            redact=("computer", "client", "user"), max_lines=100_000),
     Format(FormatId.EVENT_LOG, "Windows events", "events", "text", "log",
            sniffer="sniff_text", parser="text", redact=("computer", "targetname", "target_name"),
-           max_lines=100_000),
+           max_lines=100_000, as_written="json_records"),
     Format(FormatId.NETSH_SSLCERT, "netsh http show sslcert", "netsh_sslcert", "text",
            "configuration", redact=("endpoint", "hostname"), max_lines=100_000),
     Format(FormatId.SCHANNEL_REGISTRY, "Schannel registry", "schannel_registry", "text",

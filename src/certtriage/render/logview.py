@@ -87,6 +87,10 @@ class LogView(NamedTuple):
     validations_line: str
 
 
+#: The zone at the end of a time: `Z`, `UTC` or an offset (JSON exports write `+01:00`).
+_ZONE = re.compile(r"\d\s*(Z|UTC|[+-]\d\d:?\d\d)\s*$")
+
+
 def short_time(text: str | None) -> str:
     """`2024-03-11 08:21:45` for ISO times (fraction and zone dropped: EVTX times are UTC);
     other times as the export shows them."""
@@ -122,8 +126,9 @@ def _facts(model: Any, mine: list[Any]) -> list[str]:
         span = short_time(model.first_time)
         last = short_time(model.last_time)
         read += f", {span}" + (f" to {last}" if last and last != span else "")
-        if (model.last_time or model.first_time).endswith(("Z", "UTC")):
-            read += " UTC"
+        zone = _ZONE.search(model.last_time or model.first_time)
+        if zone is not None:  # the zone short_time leaves out
+            read += " UTC" if zone[1] in ("Z", "UTC", "+00:00", "+0000") else f" UTC{zone[1]}"
         elif model.shape != "evtx":
             read += " (local time of the machine that exported it)"
     facts = [read]

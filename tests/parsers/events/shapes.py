@@ -3,7 +3,8 @@
 `cases()` builds, from the catalog itself, one `Case` per event (its newest wording in English)
 plus one per other wording; `SHAPES` renders a case into the text of each export shape
 (Event Viewer copies with and without their XML, the friendly view, the 2003 text, wevtutil,
-Format-List, CSV, TSV, XML, the friendly XML, the Get-WinEvent and Get-EventLog tables) and
+Format-List, CSV, TSV, XML, the friendly XML, the Get-WinEvent and Get-EventLog tables, the JSON
+of PowerShell, the evtx tools, Winlogbeat, Log Analytics and Splunk) and
 each way a ticket carries a message (alone, quoted in a sentence, under a Markdown heading,
 after a bold label, behind quote markers, wrapped at 80 columns, with trailing double spaces,
 with backslash line breaks, as HTML). Names and values are made up.
@@ -12,6 +13,7 @@ with backslash line breaks, as HTML). Names and values are made up.
 from __future__ import annotations
 
 import html
+import json
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -263,6 +265,86 @@ def get_eventlog(case: Case) -> str:
             f" {first}{'...' if rest.strip() else ''}\n\n")
 
 
+# ---- JSON, as each tool writes it -------------------------------------------------------------
+def _properties(case: Case) -> list[str]:
+    """The event's values in its template's order (how `Properties` and `ReplacementStrings`
+    hold them)."""
+    return [case.values.get(name, "") for name in case.event.fields]
+
+
+def winevent_json(case: Case) -> str:
+    """`Get-WinEvent ... | ConvertTo-Json` in Windows PowerShell 5.1: an array of one record,
+    `/Date(ms)/` times, the values as `Properties`."""
+    record = {
+        "Id": case.event.id, "Version": 0, "Qualifiers": None, "Level": case.level[1],
+        "RecordId": 40412, "ProviderName": case.event.provider, "LogName": "System",
+        "ProcessId": 788, "MachineName": HOST, "UserId": {"Value": "S-1-5-18"},
+        "TimeCreated": "/Date(1741939964041)/", "LevelDisplayName": case.level[0],
+        "Message": case.message, "Properties": [{"Value": v} for v in _properties(case)],
+    }
+    return json.dumps([record], indent=4).replace("/Date", "\\/Date").replace(")/", ")\\/")
+
+
+def eventlog_json(case: Case) -> str:
+    """`Get-EventLog ... | ConvertTo-Json`: `Source`, `EventID`, the enum as a number,
+    `ReplacementStrings`."""
+    entry = {"error": 1, "warning": 2, "information": 4}[case.wording.level]
+    return json.dumps({
+        "EventID": case.event.id, "MachineName": HOST, "Index": 40412, "Category": "(0)",
+        "EntryType": entry, "Message": case.message, "Source": case.event.provider,
+        "ReplacementStrings": _properties(case), "InstanceId": case.event.id,
+        "TimeGenerated": "/Date(1741939964000)/", "UserName": None}, indent=2)
+
+
+def evtx_dump_json(case: Case) -> str:
+    """The Rust `evtx` tools' JSON dump (`#attributes`), after a line naming the record."""
+    record = {"Event": {
+        "#attributes": {"xmlns": "http://schemas.microsoft.com/win/2004/08/events/event"},
+        "System": {
+            "Provider": {"#attributes": {"Name": case.event.provider}},
+            "EventID": {"#attributes": {"Qualifiers": 0}, "#text": case.event.id},
+            "Level": case.level[1],
+            "TimeCreated": {"#attributes": {"SystemTime": "2025-03-14T08:12:44.041222Z"}},
+            "EventRecordID": 40412, "Channel": "System", "Computer": HOST},
+        **({"EventData": dict(case.values)} if case.values else {})}}
+    return "Record 40412\n" + json.dumps(record, indent=2) + "\n"
+
+
+def winlogbeat_json(case: Case) -> str:
+    """A Winlogbeat / Elastic document on one line (ECS names, `winlog.event_data`)."""
+    return json.dumps({
+        "@timestamp": "2025-03-14T08:12:44.041Z",
+        "event": {"code": str(case.event.id), "provider": case.event.provider, "kind": "event"},
+        "log": {"level": case.level[0].lower()}, "host": {"name": HOST.lower()},
+        "agent": {"id": "6f1f2a2e-58c1-4c47-9a4c-1d0a7c3e9b10", "type": "winlogbeat"},
+        "winlog": {"channel": "System", "event_id": str(case.event.id),
+                   "provider_name": case.event.provider, "computer_name": HOST,
+                   "record_id": 40412, "event_data": dict(case.values)},
+        "message": case.message}) + "\n"
+
+
+def sentinel_json(case: Case) -> str:
+    """A Log Analytics `Event` row exported as JSON: the data as its XML column."""
+    data = "".join(f'<Data Name="{k}">{html.escape(v)}</Data>' for k, v in case.values.items())
+    return json.dumps([{
+        "TimeGenerated": "2025-03-14T08:12:44.041Z", "Source": case.event.provider,
+        "EventLog": "System", "Computer": HOST, "EventLevelName": case.level[0],
+        "EventID": case.event.id, "RenderedDescription": case.message,
+        "EventData": '<DataItem type="System.XmlData" time="2025-03-14T08:12:44.041Z" '
+                     'sourceHealthServiceId="00000000-0000-0000-0000-000000000000">'
+                     '<EventData xmlns="http://schemas.microsoft.com/win/2004/08/events/event">'
+                     f"{data}</EventData></DataItem>",
+    }], indent=2)
+
+
+def splunk_json(case: Case) -> str:
+    """A Splunk search result exported as JSON: the message, no data."""
+    return json.dumps({"preview": False, "result": {
+        "_time": "2025-03-14T09:12:44.000+01:00", "host": "WEB07", "LogName": "System",
+        "SourceName": case.event.provider, "EventCode": str(case.event.id),
+        "Type": case.level[0], "ComputerName": HOST, "Message": case.message}})
+
+
 # ---- a message in a ticket -------------------------------------------------------------------
 def message_only(case: Case) -> str:
     return case.message + "\n"
@@ -348,6 +430,9 @@ Shape = Callable[[Case], str]
 WITH_DATA: dict[str, Shape] = {
     "copy-details+xml": copy_with_xml, "copy-details+friendly-view": copy_with_friendly_view,
     "xml": xml_export, "friendly-xml": friendly_xml, "friendly-view": friendly_view,
+    "json/winevent": winevent_json, "json/eventlog": eventlog_json,
+    "json/evtx-dump": evtx_dump_json, "json/winlogbeat": winlogbeat_json,
+    "json/sentinel": sentinel_json,
 }
 #: Shapes that name the provider and id and carry the message.
 WITH_ID: dict[str, Shape] = {
@@ -357,6 +442,7 @@ WITH_ID: dict[str, Shape] = {
     "markdown-heading": markdown_heading,
     "bold-label": bold_label, "quote-markers": quote_markers, "html": html_copy,
     "markdown-table": markdown_table, "pipe-rows": pipe_rows, "alternate-lines": alternate_lines,
+    "json/splunk": splunk_json,
 }
 #: Shapes that carry the message alone: the catalog has to know which event it is.
 MESSAGE_ONLY: dict[str, Shape] = {

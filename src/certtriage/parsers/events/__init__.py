@@ -1,12 +1,12 @@
 """Windows events about client-certificate authentication, in every shape they are exported.
 
 Two formats live here: event text (`text`: Event Viewer copies, the friendly view, wevtutil,
-Format-List, PowerShell tables, CSV, XML, and messages or event mentions anywhere in a text,
-found by the catalog's matcher) and binary .evtx files (`evtx`, streamed). Both give the same
-`model.EventLog`; `records` reads one event record from XML or EVTX, `labels`, `friendly` and
-`table` read the text shapes, `capi2` groups CAPI2 Operational events into chain-validation
-runs, and `predicates` holds what the rules in `knowledge/rules/events/` may ask of them. This
-module recognises both cheaply.
+Format-List, PowerShell tables, CSV, XML, the JSON of any tool (`json_export`), and messages or
+event mentions anywhere in a text, found by the catalog's matcher) and binary .evtx files
+(`evtx`, streamed). Both give the same `model.EventLog`; `records` reads one event record from
+XML or EVTX, `labels`, `friendly` and `table` read the text shapes, `capi2` groups CAPI2
+Operational events into chain-validation runs, and `predicates` holds what the rules in
+`knowledge/rules/events/` may ask of them. This module recognises both cheaply.
 """
 
 from __future__ import annotations
@@ -41,6 +41,20 @@ _EVENTS = re.compile(
 )
 
 
+#: A JSON key naming a provider, beside one naming an event id (`json_export.ID_KEY`).
+_PROVIDER_KEY = re.compile(r'"[@#]?(?:provider_?name|provider|source_?name|source|name)"\s*:\s*"',
+                           re.IGNORECASE)
+
+
+def json_records(sample: str) -> bool:
+    """Whether a text holds JSON event records (`json_export` reads them, and the escapes of
+    their strings, itself)."""
+    from .json_export import has_records, holds_records
+
+    return (holds_records(sample) and _PROVIDER_KEY.search(sample) is not None
+            and has_records(sample))
+
+
 def sniff_evtx(head: bytes) -> bool:
     """Whether a file's first bytes are those of an EVTX file."""
     return head.startswith(EVTX_MAGIC)
@@ -52,7 +66,7 @@ def sniff_text(text: str) -> bool:
     sample = text[:SNIFF_CHARS]
     if _FREB.search(sample):  # an IIS trace's events are its own (`parsers/iis_freb`)
         return False
-    if _EVENTS.search(sample):
+    if _EVENTS.search(sample) or json_records(sample):
         return True
     from ...knowledge.catalog import find_messages
     from .labels import names_an_event_id

@@ -17,10 +17,12 @@ _ZONED = re.compile(r"\d(?:Z|[+-]\d\d:?\d\d)\s*$")
 
 EventShape = Literal[
     "copy-details", "legacy-text", "wevtutil-text", "format-list", "csv", "tsv", "xml",
-    "friendly-xml", "friendly-view", "winevent-table", "message-only", "mention", "evtx",
+    "friendly-xml", "friendly-view", "winevent-table", "json", "message-only", "mention",
+    "evtx",
 ]
 """How an event reached us: an export (Event Viewer's copy, the 2003 text, wevtutil, a
-PowerShell list or table, CSV, TSV, XML, the friendly XML or friendly view, EVTX), a message
+PowerShell list or table, CSV, TSV, XML, the friendly XML or friendly view, the JSON of any
+tool, EVTX), a message
 found in other text (`message-only`), or only its provider and id named (`mention`)."""
 
 

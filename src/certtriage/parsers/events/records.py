@@ -102,7 +102,8 @@ def _hex(value: str | None) -> int | None:
         return None
 
 
-def _data(event: Node) -> dict[str, str]:
+def data_of(event: Node) -> dict[str, str]:
+    """An event's values by name: its EventData's, and the leaves of its UserData's element."""
     data: dict[str, str] = {}
     event_data = event.find("EventData")
     if event_data is not None:
@@ -133,13 +134,13 @@ def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
     id_node = system.find("EventID")
     event_id = _int(id_node.text if id_node is not None else None)
     if not provider and event_id is None:
-        provider, event_id = _capi2_by_content(event)
+        provider, event_id = capi2_by_content(event)
     if not provider or event_id is None:
         return None
     time_node = system.find("TimeCreated")
     time = time_node.attrs.get("SystemTime") if time_node is not None else None
     level = system.find("Level")
-    data = _data(event)
+    data = data_of(event)
     record = system.find("EventRecordID")
     channel = system.find("Channel")
     computer = system.find("Computer")
@@ -155,7 +156,8 @@ def event_from_node(event: Node, shape: EventShape, span: Span | None = None,
     )
 
 
-def _capi2_by_content(event: Node) -> tuple[str | None, int | None]:
+def capi2_by_content(event: Node) -> tuple[str | None, int | None]:
+    """A CAPI2 event without its System part, known by the element its UserData holds."""
     user_data = event.find("UserData")
     if user_data is None or not user_data.children:
         return None, None

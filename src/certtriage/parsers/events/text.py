@@ -29,7 +29,7 @@ from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
 from ...text.xml import Node, is_elision, read_xml
 from .._lark import get_parser
-from . import fragment
+from . import fragment, json_export
 from .capi2 import group_runs
 from .event import Event, EventShape
 from .evtx import MAX_EVENTS
@@ -78,6 +78,10 @@ def parse(text: str) -> EventLog:
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if _CSV_HEADER.match(first):
         return _from_csv(text, "tsv" if "\t" in first else "csv")
+    if json_export.holds_records(text):
+        read = _around_json(text)
+        if read is not None:
+            return read
     block = _embedded_xml(text)
     if block is None and _XML_LINE_START.search(text) is None and fragment.START.search(text):
         block = fragment.lines_of(text.split("\n"))  # part of an event's XML, no <Event>
@@ -120,6 +124,22 @@ def _around_xml(text: str, first: int, last: int) -> EventLog:
     events = _joined(list(around.events), found, above, first)
     shape = found[0].shape if found else around.shape
     return _log(shape, events, problems=[*around.problems, *problems],
+                unparsed=list(around.unparsed), repairs=around.repairs)
+
+
+def _around_json(text: str) -> EventLog | None:
+    """The events of the JSON records in a paste, and those of the text around them; None
+    when no JSON value in it holds an event record."""
+    found, taken, problems = json_export.events_in(text)
+    if not taken:
+        return None
+    lines = text.split("\n")
+    for first, last in taken:
+        lines[first:last + 1] = [""] * (last + 1 - first)
+    around = _from_lines("\n".join(lines))
+    events = sorted(_without_echoes([*around.events, *found]),
+                    key=lambda e: e.span.start if e.span else 0)
+    return _log("json", events, problems=[*around.problems, *problems],
                 unparsed=list(around.unparsed), repairs=around.repairs)
 
 
