@@ -51,6 +51,32 @@ CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client ce
 #: .NET's trace dropping a certificate whose Enhanced Key Usage lacks Client Authentication.
 CLIENT_TRACE_USAGE = (r"\bX509EnhancedKeyUsageExtension\b[^\n]{0,40}?(?i:is not valid for "
                       r"Client Authentication)")
+#: A client that could not load or use its own certificate or key, so it sends none: curl's
+#: error 58 (`CURLE_SSL_CERTPROBLEM`, by its number) and its messages for each TLS library
+#: (OpenSSL: `could not load PEM client certificate`, `unable to set private key file`;
+#: Schannel: `Failed to get certificate location`, `Failed to import cert file`; NSS: `unable to
+#: load client cert: -8018`), OpenSSL's `s_client` (`unable to load client certificate`),
+#: Python's `[SSL] PEM lib`, a Java key store it cannot open, and a .NET certificate built
+#: from a `.cer` (the certificate alone, without its private key).
+CLIENT_NOT_LOADED = (
+    r"\bcurl: \(58\)|(?i:\bcould not load (?:PEM|ASN1|DER|P12|PKCS12)? ?client "
+    r"(?:certificate|cert|key)|\bunable to (?:set|use|load) (?:the )?(?:client certificate|"
+    r"client cert|client key|private key file)|\bschannel: Failed to (?:get certificate "
+    r"location|import cert file|open cert store|read cert file)|\bunable to load client "
+    r"certificate)|\[SSL\] PEM lib\b|\bKeystore was tampered with, or password was incorrect"
+    r"|\bUnrecoverableKeyException\b|\bnew X509Certificate2\([^)\n]*\.[Cc]er\b")
+#: A server, or a gateway in front of it, that logged no client certificate in the handshake:
+#: its own words (`No client ssl certificate found in the request`, nginx's `No required SSL
+#: certificate was sent`, `*No certificate provided*`, OpenSSL's `peer did not return a
+#: certificate`, Go's `client didn't provide a certificate`, Java's `null cert chain` and
+#: `Empty client certificate chain`) or a verification status of NONE as gateways log it
+#: (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
+SERVER_GOT_NONE = (
+    r"(?i:\bNo (?:valid )?client (?:ssl |tls )?certificate (?:was )?(?:found|provided|"
+    r"presented|sent|received)|\bNo required SSL certificate was sent|\bNo certificate "
+    r"provided\b|\bpeer did not return a certificate|\bclient didn't provide a certificate"
+    r"|\bnull cert chain\b|\bEmpty client certificate chain"
+    r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
 #: `(403) Unzulässig`), WCF's (`The HTTP request was forbidden with client authentication
@@ -76,6 +102,7 @@ _EVIDENCE = re.compile(
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs
+    r"|" + CLIENT_NOT_LOADED + r"|" + SERVER_GOT_NONE +  # no certificate sent, and why
     r"|" + FORBIDDEN +  # a 403 without its sub-status
     # .NET's chain statuses whose names are no English word
     r"|\b(?:" + "|".join(COMPOUND_STATUSES) + r")\b",

@@ -23,12 +23,14 @@ from ..certutil_verify.model import CHAIN_VERBS
 from . import (
     BROWSER_ERRORS,
     CHAIN_STATUSES,
+    CLIENT_NOT_LOADED,
     CLIENT_TRACE_NONE,
     CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
     FORBIDDEN,
     REMOTE_INVALID,
     SECURE_CHANNEL,
+    SERVER_GOT_NONE,
 )
 from .model import Mention, Mentions
 
@@ -78,6 +80,10 @@ _TRACE_LEFT = re.compile(r"\bLeft with (\d+) client certificates? to choose from
 #: whose usage lacks Client Authentication.
 _TRACE_NONE = re.compile(CLIENT_TRACE_NONE)
 _TRACE_USAGE = re.compile(CLIENT_TRACE_USAGE)
+#: No client certificate sent: the client could not load its own (`CLIENT_NOT_LOADED`), or the
+#: server logged that none arrived (`SERVER_GOT_NONE`).
+_NO_CERTIFICATE = (("not-loaded", re.compile(CLIENT_NOT_LOADED)),
+                   ("none-received", re.compile(SERVER_GOT_NONE)))
 #: A 403 shown without its sub-status (`FORBIDDEN`).
 _FORBIDDEN = re.compile(FORBIDDEN)
 #: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
@@ -135,6 +141,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for m in pattern.finditer(text))
         found.extend(Mention(line=number, token=m.group(0), kind="client-trace", value=value)
                      for value, pattern in (("left=0", _TRACE_NONE), ("usage=0", _TRACE_USAGE))
+                     for m in itertools.islice(pattern.finditer(text), 1))
+        found.extend(Mention(line=number, token=m.group(0).replace('"', "").strip(),
+                             kind="no-certificate",
+                             value=value)
+                     for value, pattern in _NO_CERTIFICATE
                      for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
@@ -265,8 +276,14 @@ def names_an_alert(text: str) -> bool:
 _ALERT_WORD = re.compile(r"alert|warnung|remote error|\bpeer\b", re.IGNORECASE)
 
 
+#: A server's log line about a handshake (nginx's `while SSL handshaking, client: ...`,
+#: Apache's `AH02008:`): an alert named on it is one the server received from its client.
+_SERVER_LOG_LINE = re.compile(r"while SSL handshaking|\bclient: \d|\bAH\d{5}:")
+
+
 def _named_alerts(number: int, text: str) -> list[Mention]:
-    return [Mention(line=number, token=token, kind="alert", value=str(code))
+    received = _SERVER_LOG_LINE.search(text) is None
+    return [Mention(line=number, token=token, kind="alert", value=str(code), received=received)
             for token, code in named_alerts(text)]
 
 

@@ -18,20 +18,24 @@ class Mention(Model):
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
     kind: Literal["code", "substatus", "listed-substatus", "forbidden", "retrieval", "alert",
-                  "browser", "client-failure", "client-trace", "protocol"]
+                  "browser", "client-failure", "client-trace", "no-certificate", "protocol"]
     """What it names (`listed-substatus`: a sub-status in a list of many, a table of what
     each means rather than the one clients got)."""
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
     name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
-    (`issuers=137`, `left=0`), a protocol version that bears on client certificates
-    (`tls1.3`), a 403 without its sub-status as `403`."""
+    (`issuers=137`, `left=0`), no client certificate sent because the client could not load
+    its own (`not-loaded`) or as the server logged it (`none-received`), a protocol version
+    that bears on client certificates (`tls1.3`), a 403 without its sub-status as `403`."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False
     """Named on a line where a TLS client reports it (InitializeSecurityContext, the call a
     client makes; a server's is AcceptSecurityContext): about a server's certificate."""
+    received: bool = False
+    """For an alert: named as a TLS client prints one it received, on no server's log line:
+    the server sent it, about the client's certificate."""
     command: str | None = None
     """The certutil verb that failed with the code (`generateSSTFromWU`), when the text says
     one that checks no certificate of a client did: the code is that command's."""
@@ -56,8 +60,9 @@ class Mentions(Evidence):
                                    if m.kind in ("code", "retrieval")))
 
     def server_asked(self) -> bool:
-        """A client's trace of choosing a certificate for the server's request."""
-        return any(m.kind == "client-trace" for m in self.mentions)
+        """A client's trace of choosing a certificate for the server's request, its failure to
+        load the certificate it was to send, or the server's line that none arrived."""
+        return any(m.kind in ("client-trace", "no-certificate") for m in self.mentions)
 
     def named_substatuses(self) -> tuple[str, ...]:
         """The sub-statuses named, in line order."""

@@ -104,9 +104,13 @@ class AlertBinding(Binding):
 
 @predicate
 def mentioned_alert(doc: Mentions, b: Binding, *, alerts: list[int] | None = None,
-                    not_alerts: list[int] | None = None) -> Iterator[Binding]:
+                    not_alerts: list[int] | None = None,
+                    received: bool | None = None,
+                    unless_received: list[int] | None = None) -> Iterator[Binding]:
     """Each fatal TLS alert the text names without the event that logged it (once each), with
-    a number among `alerts` (any when not given) and not among `not_alerts`."""
+    a number among `alerts` (any when not given) and not among `not_alerts`; with `received`,
+    only those a client printed as received from the server (true) or the others (false);
+    those among `unless_received` only when no client printed them as received."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.catalog import event_knowledge
@@ -116,6 +120,10 @@ def mentioned_alert(doc: Mentions, b: Binding, *, alerts: list[int] | None = Non
         mention = next(m for m in doc.mentions if m.kind == "alert" and m.value == value)
         alert = int(value)
         if (alerts is not None and alert not in alerts) or alert in (not_alerts or ()):
+            continue
+        if received is not None and mention.received != received:
+            continue
+        if mention.received and alert in (unless_received or ()):
             continue
         yield AlertBinding(index=b.index, element=b.element, hresult=b.hresult, values={
             **b.values, "alert": value, "alert_name": names.get(alert, "an unassigned alert"),
@@ -188,6 +196,19 @@ def traced_certificate_not_for_client_auth(doc: Mentions, b: Binding) -> Iterato
         return
     for mention in doc.mentions:
         if mention.kind == "client-trace" and mention.value == "usage=0":
+            yield replace(b, values={**b.values, "line": str(mention.line),
+                                     "said": mention.token})
+            return
+
+
+@predicate
+def no_client_certificate_sent(doc: Mentions, b: Binding, *, why: str) -> Iterator[Binding]:
+    """The first line saying no client certificate was sent, `why`: the client could not load
+    its own (`not-loaded`) or the server logged that none arrived (`none-received`)."""
+    if not isinstance(doc, Mentions):
+        return
+    for mention in doc.mentions:
+        if mention.kind == "no-certificate" and mention.value == why:
             yield replace(b, values={**b.values, "line": str(mention.line),
                                      "said": mention.token})
             return
