@@ -81,3 +81,22 @@ def test_a_known_id_is_kept_whatever_the_message() -> None:
             "the expected name.\n")
     result = analyze_text(text, "x")
     assert [e.event_id for e in result.model.events] == [36888]  # type: ignore[union-attr]
+
+
+def test_an_id_with_its_message_on_the_same_line_is_both() -> None:
+    """Posts retype a record as `Event ID: 36887 A fatal alert ...`: the id, then its message."""
+    text = ("Source: Schannel\nEvent ID: 36887 A fatal alert was received from the remote "
+            "endpoint. The TLS protocol defined fatal alert code is 48.\n")
+    (event,) = analyze_text(text).events
+    assert (event["event_id"], event["alert_code"]) == (36887, 48)
+
+
+def test_a_record_of_no_catalog_event_is_named_by_its_line() -> None:
+    """A record of another service's event is named by its first line as written, not as the
+    reader's fields."""
+    text = ("Log Name: System\nEvent ID: 7023 The Web Application Proxy Service terminated "
+            "with the following error: the service did not respond.\n")
+    result = analyze_text(text)
+    (warning,) = [w for w in result.warnings if "without its source" in w]
+    assert warning.startswith("line 1:") and "Log Name: System" in warning
+    assert "{" not in warning

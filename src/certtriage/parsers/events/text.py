@@ -426,6 +426,10 @@ def _provider_of(event_id: int, message: str) -> str | None:
     return owners[0] if len(owners) == 1 else None
 
 
+#: An event id with the event's message after it on the same line.
+_ID_AND_MESSAGE = re.compile(r"\s*(?P<id>\d{1,5})\s*[-:\u2013]?\s+(?P<message>\D.*)", re.DOTALL)
+
+
 def _record_event(record: dict[str, Any], lines: list[str],
                   found: dict[tuple[int, str], FoundMessage],
                   unparsed: list[UnparsedLine], problems: list[str]) -> Event | None:
@@ -445,11 +449,17 @@ def _record_event(record: dict[str, Any], lines: list[str],
             return completed(events[0], time=_when(fields) or None,
                              computer=fields.get("computer") or None)
     event_id = _event_id(fields)
+    told = _ID_AND_MESSAGE.fullmatch(event_id)
+    if told is not None:  # `Event ID: 7023 The ... service terminated ...` on one line
+        event_id, message = told["id"], message or told["message"]
     provider = fields.get("provider") or (
         _provider_of(int(event_id), message) if event_id.isdigit() else None)
     if not provider or not event_id.isdigit():
-        unparsed.append(UnparsedLine(line=record["start"], text=str(fields)[:300],
-                                     reason="event record without source and id"))
+        shown = lines[record["start"] - 1].strip() if record["start"] <= len(lines) else ""
+        unparsed.append(UnparsedLine(
+            line=record["start"], text=shown[:300],
+            reason="event record without its source" if event_id.isdigit()
+            else "event record without source and id"))
         return None
     when = _when(fields)
     level = (fields.get("level") or "").strip().lower()
