@@ -24,9 +24,20 @@ def sclient_no_ca_names(doc: SClientOutput, b: Binding) -> Iterator[Binding]:
     """The output says `No client certificate CA names sent`."""
     if isinstance(doc, SClientOutput) and doc.ca_names == ():
         yield replace(b, values={**b.values, "line": str(doc.ca_names_line),
-                                 "requested": "asked for a client certificate"
-                                 if doc.certificate_requested else
-                                 "did not ask for a client certificate in this handshake"})
+                                 "requested": _ASKED if doc.certificate_requested
+                                 else _NOT_ASKED})
+
+
+#: What `No client certificate CA names sent` says, by whether a certificate request came (its
+#: `Client Certificate Types` or `Requested Signature Algorithms` lines): s_client prints the
+#: line whenever no names came, asked or not.
+_ASKED = ("asked for a client certificate and named no CAs: a client then chooses among all "
+          "its certificates (on Windows, Schannel's SendTrustedIssuerList 0, the default from "
+          "Windows Server 2012)")
+_NOT_ASKED = ("did not ask for a client certificate in this handshake: no certificate request "
+              "came (s_client prints that line whenever no CA names came, and no `Client "
+              "Certificate Types` line follows it); a server that asks after the HTTP request, "
+              "as IIS does without Negotiate Client Certificate, or not at all, looks like this")
 
 
 @predicate
