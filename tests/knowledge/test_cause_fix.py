@@ -108,14 +108,15 @@ def test_the_cause_a_code_names_brings_its_own_steps(rule: Rule, code: str) -> N
 @pytest.mark.parametrize("rule", OPTED, ids=[r.code for r in OPTED])
 def test_what_each_code_brings(rule: Rule) -> None:
     """Anchors, by hand: a revocation server offline brings the chain dump's steps for it, an
-    untrusted root the import of the root, and a name mismatch (a cause no failed chain
+    untrusted root the check for the root (and its import), and a name mismatch (a cause no failed chain
     reports) the lookup."""
     offline = _finding(rule, "0x80092013")
     assert offline.cause == "revocation-offline"
     assert offline.remediation[0] == BOOK.get("REV010").fix[0]  # type: ignore[union-attr]
     assert "cannot be retrieved" in " ".join(r.title for r in offline.references)
     root = _finding(rule, "0x800b0109")
-    assert root.remediation[0].text.startswith("Import the client's root CA certificate")
+    assert root.remediation[0].text.startswith("Look for the client's root in the server's")
+    assert "certutil -addstore Root" in root.remediation[0].text
     other = _finding(rule, "0x800b010f")
     assert other.cause == "name-mismatch"
     assert other.remediation[0] == rule.fix_otherwise[0]
