@@ -61,6 +61,8 @@ class ChainBinding(Binding):
             "symbol": (self.hresult.symbol or "") if self.hresult else "",
             "flag": self.flag or "",
             "reason": _reason(doc) if isinstance(doc, CertutilVerify) else "",
+            "ran_note": _RAN_NOTE if isinstance(doc, CertutilVerify)
+            and doc.trailer.completed == "success" else "",
             **self.values,
         }
         spans = []
@@ -98,6 +100,11 @@ def role_of(doc: CertutilVerify, element: ChainElement | None, index: int | None
     if index is not None:
         return "subordinate CA"
     return None
+
+
+#: What certutil's final line says, for a failure it printed it after.
+_RAN_NOTE = (' certutil still ends with "completed successfully": that line only means the '
+             "command ran.")
 
 
 def _reason(doc: CertutilVerify) -> str:
