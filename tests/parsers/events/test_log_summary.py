@@ -349,3 +349,15 @@ def test_an_evtx_scan_sums_up_as_counting_each_record_does(
         list(scanned.scan(records))
         assert scanned.records == reference.records == len(rows)
         assert scanned.fields() == reference.fields()
+
+
+@pytest.mark.parametrize(("code", "listed"), [("0xc0000409", False), ("0x800b0109", True)])
+def test_another_services_event_is_listed_for_a_code_certtriage_knows(code: str,
+                                                                     listed: bool) -> None:
+    """An application's event is shown among the certificate events when it names a code of
+    the tables (a chain error it logged), not for any code (a crash's exception code)."""
+    text = (f"\nTimeCreated  : 3/14/2025 9:12:44 AM\nProviderName : Application Error\n"
+            f"Id           : 1000\nMessage      : Faulting application name: app.exe, "
+            f"exception code: {code}\n\n")
+    rows = analyze_text(text).model.event_rows()  # type: ignore[union-attr]
+    assert [r["certificate"] for r in rows] == [listed]

@@ -44,6 +44,8 @@ NONE_RECEIVED = {
     "gateway variable": "ssl_client_verify=NONE",
     "gateway prose": "The access log shows SslClientVerify is NONE for every call.",
     "sign-in page": "No valid client certificate found in the request.",
+    "ConfigMgr gateway": "[CCMHTTP] ERROR INFO: StatusCode= 403 StatusText= "
+                         "CMGConnector_Clientcertificaterequired",
 }
 #: Lines that only look alike.
 UNLIKE = [

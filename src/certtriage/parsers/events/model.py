@@ -117,11 +117,15 @@ class EventLog(Evidence):
         certificate}: `certificate` is false for an event that is not about certificates (a
         report counts it and lists it only on request)."""
         from ...knowledge.catalog import event_knowledge
+        from ...knowledge.codes import code_tables
 
-        knowledge = event_knowledge()
+        knowledge, tables = event_knowledge(), code_tables()
+        # another provider's event counts when it names a code certtriage knows (an
+        # application logging 0x800b0109), not any code (a crash's 0xc0000409)
         return tuple({**e.model_dump(mode="json", include=_ROW_FIELDS, exclude_none=True),
                       "certificate": knowledge.about_certificates(e.provider, e.event_id)
-                      or bool(e.codes and not knowledge.relevant(e.provider))}
+                      or (not knowledge.relevant(e.provider)
+                          and any(tables.lookup(c) is not None for c in e.codes))}
                      for e in self.events)
 
     def outcome_line(self) -> str | None:

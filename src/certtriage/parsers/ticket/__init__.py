@@ -69,13 +69,15 @@ CLIENT_NOT_LOADED = (
 #: its own words (`No client ssl certificate found in the request`, nginx's `No required SSL
 #: certificate was sent`, `*No certificate provided*`, OpenSSL's `peer did not return a
 #: certificate`, Go's `client didn't provide a certificate`, Java's `null cert chain` and
-#: `Empty client certificate chain`) or a verification status of NONE as gateways log it
-#: (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
+#: `Empty client certificate chain`, a ConfigMgr cloud management gateway's
+#: `CMGConnector_ClientCertificateRequired`) or a verification status of NONE as gateways log
+#: it (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
 SERVER_GOT_NONE = (
     r"(?i:\bNo (?:valid )?client (?:ssl |tls )?certificate (?:was )?(?:found|provided|"
     r"presented|sent|received)|\bNo required SSL certificate was sent|\bNo certificate "
     r"provided\b|\bpeer did not return a certificate|\bclient didn't provide a certificate"
     r"|\bnull cert chain\b|\bEmpty client certificate chain"
+    r"|\bCMGConnector_ClientCertificateRequired\b"
     r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
