@@ -187,3 +187,24 @@ def test_an_event_named_with_its_protocol_keeps_it(shape: str, protocol: str) ->
     assert event.event_id == 36874
     assert event.data["Protocol"] == protocol.replace("v", " ").upper().replace("  ", " ")
     assert "(not shown)" not in result.findings[0].message
+
+
+@pytest.mark.parametrize("lead", ["The server logs EventIDs {a}{sep}{b} at each attempt.",
+                                  "Schannel {a}{sep}{b} show up in the System log.",
+                                  "We see events {a}{sep}{b} from Schannel.",
+                                  "RDP fails with Event ID {a}{sep}{b}; nothing else."])
+@pytest.mark.parametrize("sep", [", ", " and ", " & ", " und ", " et "])
+@pytest.mark.parametrize(("a", "b"), [(36874, 36888), (36885, 36887), (36877, 36888)])
+def test_ids_listed_in_a_sentence_are_each_an_event(lead: str, sep: str, a: int,
+                                                    b: int) -> None:
+    """A sentence listing the ids it saw names each of them, not only the first or the one
+    the text says more of."""
+    result = analyze_text(lead.format(a=a, b=b, sep=sep) + "\n", "post")
+    assert {a, b} <= {e["event_id"] for e in result.events}, result.events
+
+
+@pytest.mark.parametrize("text", ["Schannel 36888, 2024-03-01 09:12\n",
+                                  "Schannel 36888, 1205 times since Monday\n"])
+def test_a_date_or_a_count_after_an_id_is_no_listed_id(text: str) -> None:
+    result = analyze_text(text, "post")
+    assert [e["event_id"] for e in result.events] == [36888]

@@ -21,7 +21,7 @@ _PROVIDER = (
     r"microsoft-windows-certificationauthority|certificationauthority|certification\s+authority|"
     r"certsvc)"
 )
-_LABEL = r"(?:event\s*id|eventid|event\s*#|event|eid|instanceid|id)"
+_LABEL = r"(?:event\s*ids?|eventids?|event\s*#|events?|eids?|instanceid|ids?)"
 #: Substrings a line must hold to be searched for a mention (cheap prefilter).
 KEYWORDS = ("schannel", "secure channel", "httpevent", "http.sys", "capi2", "crypt32",
             "certificationauthority", "certification authority", "certsvc", "event", "eid",
@@ -53,6 +53,9 @@ class _Patterns(NamedTuple):
     """The segment of a line that starts at the id of a Schannel alert event."""
     alert_id: re.Pattern[str]
     """The id of a Schannel alert event standing alone (no digit, letter or dot around it)."""
+    listed: re.Pattern[str]
+    """One more id of a list after an id (`, 36888`, ` and 36888`; a record's `36888/36874`
+    label is its reader's)."""
 
 
 @functools.cache
@@ -80,6 +83,8 @@ def _patterns() -> _Patterns:
         number=re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)"),
         alert_event=re.compile(r"3688[78]\b"),
         alert_id=re.compile(r"(?<![\w.])3688[78](?![\w.])"),
+        listed=re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b|\u3001)"
+                          r"\s*(?P<id>\d{4,5})\b(?![-.,/:]\d)"),
     )
 
 
@@ -129,6 +134,11 @@ def mentions_in(line: str, index: int) -> list[Mention]:
             number, provider = int(m.group("id")), (m.group("prov") or "").lower() or None
             start, end, known = spans.get(number, (m.start(), m.end(), None))
             spans[number] = (min(start, m.start()), max(end, m.end()), known or provider)
+    for _, end, provider in list(spans.values()):
+        # the ids listed after it: `36874, 36888`, `36874 and 36888`
+        while (more := patterns.listed.match(line, end)) is not None:
+            spans.setdefault(int(more.group("id")), (more.start("id"), more.end(), provider))
+            end = more.end()
     if not spans:
         spans = _by_numbers(line)
     if not spans:
