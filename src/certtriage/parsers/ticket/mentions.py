@@ -277,13 +277,19 @@ _ALERT_WORD = re.compile(r"alert|warnung|remote error|\bpeer\b", re.IGNORECASE)
 
 
 #: A server's log line about a handshake (nginx's `while SSL handshaking, client: ...`,
-#: Apache's `AH02008:`): an alert named on it is one the server received from its client.
-_SERVER_LOG_LINE = re.compile(r"while SSL handshaking|\bclient: \d|\bAH\d{5}:")
+#: Apache's `AH02008:`, Go's `TLS handshake error from ...`): an alert named on it is one the
+#: server received from its client.
+_SERVER_LOG_LINE = re.compile(r"while SSL handshaking|\bclient: \d|\bAH\d{5}:"
+                              r"|\bTLS handshake error from\b")
+#: Spellings both sides print alike (Java's `Received fatal alert:`, Bouncy Castle's): a Java
+#: server logs the alert a browser sent it in the same words as a client the server's.
+_EITHER_SIDE = ("Received fatal alert", "TlsFatalAlert")
 
 
 def _named_alerts(number: int, text: str) -> list[Mention]:
-    received = _SERVER_LOG_LINE.search(text) is None
-    return [Mention(line=number, token=token, kind="alert", value=str(code), received=received)
+    server = _SERVER_LOG_LINE.search(text) is not None
+    return [Mention(line=number, token=token, kind="alert", value=str(code),
+                    received=not server and not token.startswith(_EITHER_SIDE))
             for token, code in named_alerts(text)]
 
 

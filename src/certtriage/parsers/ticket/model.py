@@ -34,8 +34,9 @@ class Mention(Model):
     """Named on a line where a TLS client reports it (InitializeSecurityContext, the call a
     client makes; a server's is AcceptSecurityContext): about a server's certificate."""
     received: bool = False
-    """For an alert: named as a TLS client prints one it received, on no server's log line:
-    the server sent it, about the client's certificate."""
+    """For an alert: named as only a TLS client prints one it received (OpenSSL's, NSS's, Go's
+    words; not Java's, which servers print alike), on no server's log line: the server sent
+    it, about the client's certificate."""
     command: str | None = None
     """The certutil verb that failed with the code (`generateSSTFromWU`), when the text says
     one that checks no certificate of a client did: the code is that command's."""
