@@ -111,7 +111,8 @@ class Rule(BaseModel):
     reports as its own `cause`."""
     message: str
     """Template filled from what matched: {element}, {subject}, {url}, {error}, {hresult} ..."""
-    role_notes: dict[Literal["leaf", "subordinate CA", "root CA"], str] = {}
+    role_notes: dict[Literal["leaf", "subordinate CA", "root CA", "self-signed certificate"],
+                     str] = {}
     """Text appended to the message (as {role_note}) when the element has that role."""
     why: str = Field(min_length=1)
     """Markdown: what happens and why it breaks validation."""
