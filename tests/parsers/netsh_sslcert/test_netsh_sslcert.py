@@ -373,7 +373,8 @@ def test_parse_never_fails_and_accounts_for_every_line(lines: list[str]) -> None
     doc = parse(text)
     placed = {b.line for b in doc.bindings} | {
         n for b in doc.bindings for n in b.field_lines.values()}
-    kept = {u.line for u in doc.unparsed}
+    # a note written after a value (`: 0 <- here`) is reported beside the value it follows
+    kept = {u.line for u in doc.unparsed if not u.reason.startswith("a note after the value")}
     assert not placed & kept
     for b in doc.bindings:
         assert b.kind in ("ip_port", "hostname_port", "ccs") and b.endpoint
