@@ -36,7 +36,9 @@ _EVENTS = re.compile(
     + "|".join(CAPI2_ELEMENTS) + r")\b"
     r"|^\ufeff?\"?Level\"?[,\t]\"?Date and Time"
     r"|^\s*TimeCreated\s+(?:\w+\s+)*Id\s+(?:\w+\s+)*Message\s*$"
-    r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$",
+    r"|^\s*(?:\d{1,4}\.\s+)?[+-]\s+System\s*$"
+    # a CAPI2 event listed by PowerShell with its XML (`DetailedMessage : <CertGet...`)
+    r"|^[ \t]*DetailedMessage[ \t]*:[ \t]*<",
     re.MULTILINE,
 )
 

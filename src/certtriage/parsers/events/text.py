@@ -29,7 +29,7 @@ from ...models.common import Repair, Span, UnparsedLine
 from ...text.normalize import normalize
 from ...text.xml import Node, is_elision, read_xml
 from .._lark import get_parser
-from . import fragment, json_export
+from . import capi_list, fragment, json_export
 from .capi2 import group_runs
 from .event import Event, EventShape
 from .evtx import MAX_EVENTS
@@ -79,7 +79,11 @@ def parse(text: str) -> EventLog:
     if _CSV_HEADER.match(first):
         return _from_csv(text, "tsv" if "\t" in first else "csv")
     if json_export.holds_records(text):
-        read = _around_json(text)
+        read = _beside(text, *json_export.events_in(text), shape="json")
+        if read is not None:
+            return read
+    if capi_list.START.search(text):  # CAPI2 events listed with their XML
+        read = _beside(text, *capi_list.events_in(text), shape="format-list")
         if read is not None:
             return read
     block = _embedded_xml(text)
@@ -127,10 +131,10 @@ def _around_xml(text: str, first: int, last: int) -> EventLog:
                 unparsed=list(around.unparsed), repairs=around.repairs)
 
 
-def _around_json(text: str) -> EventLog | None:
-    """The events of the JSON records in a paste, and those of the text around them; None
-    when no JSON value in it holds an event record."""
-    found, taken, problems = json_export.events_in(text)
+def _beside(text: str, found: list[Event], taken: list[tuple[int, int]], problems: list[str],
+            *, shape: EventShape) -> EventLog | None:
+    """The events a reader found in a paste (JSON records, CAPI2 events listed with their
+    XML) on the lines `taken`, and those of the text around them; None when it took none."""
     if not taken:
         return None
     lines = text.split("\n")
@@ -139,7 +143,7 @@ def _around_json(text: str) -> EventLog | None:
     around = _from_lines("\n".join(lines))
     events = sorted(_without_echoes([*around.events, *found]),
                     key=lambda e: e.span.start if e.span else 0)
-    return _log("json", events, problems=[*around.problems, *problems],
+    return _log(shape, events, problems=[*around.problems, *problems],
                 unparsed=list(around.unparsed), repairs=around.repairs)
 
 
