@@ -43,18 +43,23 @@ _EVENTS = re.compile(
 )
 
 
-#: A JSON key naming a provider, beside one naming an event id (`json_export.ID_KEY`).
+#: A JSON key that names an event id (`"Id":`, `"event_id":`, `"EventCode":`, `"code":`): what
+#: makes a text worth looking at for JSON records (`json_export`).
+JSON_ID_KEY = re.compile(r'"[@#]?(?:event_?id|eventcode|id|code)"\s*:\s*[\[{"]?\s*[\d"{]',
+                         re.IGNORECASE)
+#: A JSON key naming a provider, beside one naming an event id.
 _PROVIDER_KEY = re.compile(r'"[@#]?(?:provider_?name|provider|source_?name|source|name)"\s*:\s*"',
                            re.IGNORECASE)
 
 
 def json_records(sample: str) -> bool:
     """Whether a text holds JSON event records (`json_export` reads them, and the escapes of
-    their strings, itself)."""
-    from .json_export import has_records, holds_records
+    their strings, itself): its keys looked for first, the JSON read only then."""
+    if JSON_ID_KEY.search(sample) is None or _PROVIDER_KEY.search(sample) is None:
+        return False
+    from .json_export import has_records
 
-    return (holds_records(sample) and _PROVIDER_KEY.search(sample) is not None
-            and has_records(sample))
+    return has_records(sample)
 
 
 def sniff_evtx(head: bytes) -> bool:

@@ -28,13 +28,10 @@ from ...errors import RefusedInput
 from ...knowledge.catalog import canonical_provider, event_knowledge
 from ...models.common import Span
 from ...text.xml import Node, read_xml
+from . import JSON_ID_KEY
 from .event import Event
 from .records import MAX_VALUE, build_event, capi2_by_content, capi2_detail, data_of
 
-#: A JSON key that names an event id (`"Id":`, `"event_id":`, `"EventCode":`, `"code":`): what
-#: makes a text worth looking at for JSON records.
-ID_KEY = re.compile(r'"[@#]?(?:event_?id|eventcode|id|code)"\s*:\s*[\[{"]?\s*[\d"{]',
-                    re.IGNORECASE)
 _OPENING = re.compile(r"^[ \t]*([\[{])", re.MULTILINE)
 #: The line the Rust `evtx` tools print over each record of a dump.
 _DUMP_HEADER = re.compile(r"[ \t]*Record \d+[ \t]*\r?\n[ \t]*$")
@@ -69,7 +66,7 @@ _DOTNET_DATE = re.compile(r"^/?Date\((-?\d+)([+-]\d{4})?\)/?$")
 
 def holds_records(text: str) -> bool:
     """Whether `text` may hold JSON event records (cheap: a key naming an event id)."""
-    return ID_KEY.search(text) is not None
+    return JSON_ID_KEY.search(text) is not None
 
 
 def has_records(text: str) -> bool:
