@@ -140,6 +140,8 @@ def test_an_escaped_dump_in_a_ticket_export_is_still_unwrapped() -> None:
     '{"EventID": 36888, "Source": "Schannel", "EventData": "<!DOCTYPE x [<!ENTITY e '
     '\\"boom\\">]><EventData><Data Name=\\"AlertDesc\\">&e;</Data></EventData>"}',
     '{"EventID": 36888, "Source": "Schannel", "Message": "' + "x" * 2_000_000 + '"}',
+    # lines that each open a value no JSON reader takes: read once, not once per line
+    '{"EventID": 36888, "Source": "Schannel"}\n' + '{"a" "b" 1 2 [3\n' * 20_000,
 ])
 def test_hostile_json_gives_an_answer_not_a_crash(text: str) -> None:
     result = analyze_text(text)

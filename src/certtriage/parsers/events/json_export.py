@@ -39,6 +39,8 @@ _SEPARATORS = re.compile(r"[^0-9a-z]")
 #: Records read from one text, and how deep a record or its System part may lie in a value.
 MAX_RECORDS = 20000
 MAX_DEPTH = 8
+#: Brackets a value cut short may leave open: no event export nests deeper.
+MAX_NESTING = 64
 #: Keys holding an event's own values, not its System part.
 _DATA_KEYS = {"eventdata", "userdata", "properties", "replacementstrings", "insertionstrings"}
 #: Where each field is looked for, in order (keys as `_key` leaves them).
@@ -74,8 +76,7 @@ def has_records(text: str) -> bool:
     return any(next(_records(value), None) is not None for _, _, value, _ in _values(text))
 
 
-def events_in(text: str, shape_name: str = "json") -> tuple[list[Event], list[tuple[int, int]],
-                                                            list[str]]:
+def events_in(text: str) -> tuple[list[Event], list[tuple[int, int]], list[str]]:
     """The events of the JSON values in `text`, the lines (0-based, inclusive) each value that
     held records takes, and what could not be read."""
     events: list[Event] = []
@@ -122,7 +123,8 @@ def _values(text: str) -> Iterator[tuple[int, int, Any, bool]]:
             value, end = _closed(text, start)
             cut = True
         if value is None or not isinstance(value, dict | list):
-            at = _line_end(text, start)
+            # past what was read, so a long run of JSON-like text is read once, not per line
+            at = max(_line_end(text, start), end)
             continue
         yield start, end, value, cut
         at = end
@@ -140,10 +142,14 @@ _SCALAR = frozenset("0123456789-+.eEtruefalsn \t\r\n")
 
 def _closed(text: str, start: int) -> tuple[Any, int]:
     """A value cut short (a paste that ends, or prose after it), read up to its last whole
-    member and closed: (value, where the text read ends), or (None, start) when there is
-    nothing whole in it. A character no JSON holds outside a string ends it."""
-    stack: list[str] = []
-    safe = None  # (end, open brackets) after the last whole member
+    member and closed: (value, where the text read ends), or (None, where the reading stopped)
+    when there is nothing whole in it. A character no JSON holds outside a string ends it, and
+    so does nesting deeper than any export's (`MAX_NESTING`)."""
+    # the open brackets as a chain of (bracket, the ones below it): a whole member's point
+    # keeps the chain as it was then, whatever is opened and closed after it, at no cost
+    opened: tuple[str, Any] | None = None
+    depth = 0
+    safe: tuple[int, tuple[str, Any] | None] | None = None  # after the last whole member
     in_string = escaped = False
     index = start
     for index in range(start, len(text)):
@@ -161,26 +167,33 @@ def _closed(text: str, start: int) -> tuple[Any, int]:
         if char == '"':
             in_string = True
         elif char in "{[":
-            stack.append(char)
-            safe = (index + 1, "".join(stack))
-        elif char in "}]":
-            if not stack or _CLOSER[stack.pop()] != char:
+            if depth >= MAX_NESTING:
                 break
-            if not stack:
+            opened, depth = (char, opened), depth + 1
+            safe = (index + 1, opened)
+        elif char in "}]":
+            if opened is None or _CLOSER[opened[0]] != char:
+                break
+            opened, depth = opened[1], depth - 1
+            if opened is None:
                 break  # whole: raw_decode refused it for another reason
-            safe = (index + 1, "".join(stack))
+            safe = (index + 1, opened)
         elif char == ",":
-            safe = (index, "".join(stack))
+            safe = (index, opened)
         elif char not in _SCALAR and char != ":":
             break
     if safe is None:
-        return None, start
-    end, opened = safe
+        return None, index
+    end, chain = safe[0], safe[1]
+    closers = ""
+    while chain is not None:
+        closers += _CLOSER[chain[0]]
+        chain = chain[1]
     body = text[start:end].rstrip().rstrip(",")
     try:
-        return json.loads(body + "".join(_CLOSER[c] for c in reversed(opened))), max(end, index)
+        return json.loads(body + closers), max(end, index)
     except (ValueError, RecursionError):
-        return None, start
+        return None, index
 
 
 # ---- records ---------------------------------------------------------------------------------
