@@ -431,7 +431,8 @@ def _provider_of(event_id: int, message: str) -> str | None:
 
 
 #: An event id with the event's message after it on the same line.
-_ID_AND_MESSAGE = re.compile(r"\s*(?P<id>\d{1,5})\s*[-:\u2013]?\s+(?P<message>\D.*)", re.DOTALL)
+_ID_AND_MESSAGE = re.compile(r"\s*(?P<id>\d{1,5})\s*[-:\u2013]?\s+(?P<message>[^\W\d_].*)",
+                             re.DOTALL)
 
 
 def _record_event(record: dict[str, Any], lines: list[str],
