@@ -8,6 +8,7 @@ and prose, JSON cut at every point, JSON that is no event log, and hostile JSON.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -148,3 +149,27 @@ def test_hostile_json_gives_an_answer_not_a_crash(text: str) -> None:
     assert result.status != "error" or result.error, result
     for event in result.events:
         assert "boom" not in json.dumps(event)
+
+
+_FIXTURES = sorted(p for p in (FIXTURES / "events" / "json").iterdir() if "json" in p.suffix)
+_PASTED = {
+    "quoted in a mail": lambda t: "Kim wrote:\n" + "".join(f"> {line}\n"
+                                                          for line in t.splitlines()),
+    "HTML": lambda t: f"<html><body><p>The export:</p><pre>{html.escape(t)}</pre></body></html>",
+    "German prose": lambda t: ("Hallo zusammen,\nseit dem Zertifikatswechsel bekommen die "
+                               f"Partner 403. Der Export:\n\n{t}\nViele Grüße\n"),
+}
+
+
+@pytest.mark.parametrize("shape", list(_PASTED))
+@pytest.mark.parametrize("path", _FIXTURES, ids=lambda p: p.name)
+def test_an_export_pasted_in_any_shape_is_read_as_it_is(path: Any, shape: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    pasted = analyze_bytes(_PASTED[shape](text).encode(), "pasted.txt")
+    plain = analyze_text(text)
+    assert pasted.root_causes == plain.root_causes, pasted.findings
+
+    def certificate_events(result: Any) -> list[int]:
+        return [e["event_id"] for e in result.events if e.get("certificate")]
+
+    assert certificate_events(pasted) == certificate_events(plain)
