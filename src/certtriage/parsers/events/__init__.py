@@ -11,6 +11,7 @@ Operational events into chain-validation runs, and `predicates` holds what the r
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..iis_freb import START as _FREB  # a trace's root: the events inside are its own
@@ -52,9 +53,14 @@ _PROVIDER_KEY = re.compile(r'"[@#]?(?:provider_?name|provider|source_?name|sourc
                            re.IGNORECASE)
 
 
-def json_records(sample: str) -> bool:
+def json_records(text: str) -> bool:
     """Whether a text holds JSON event records (`json_export` reads them, and the escapes of
     their strings, itself): its keys looked for first, the JSON read only then."""
+    return _json_records(text[:SNIFF_CHARS])
+
+
+@functools.lru_cache(maxsize=2)  # asked by the sniffer and again by the pipeline's framing
+def _json_records(sample: str) -> bool:
     if JSON_ID_KEY.search(sample) is None or _PROVIDER_KEY.search(sample) is None:
         return False
     from .json_export import has_records

@@ -14,16 +14,15 @@ import re
 
 from ...errors import RefusedInput
 from ...models.common import Span
-from ...text.xml import read_xml
 from . import CAPI2_ELEMENTS
 from .event import Event
+from .fragment import read_fragment
 from .records import completed, event_from_node
 
 #: The label whose value is a CAPI2 event's XML.
 START = re.compile(r"^[ \t]*DetailedMessage[ \t]*:[ \t]*<(?:" + "|".join(CAPI2_ELEMENTS) + r")\b",
                    re.MULTILINE)
 _LABEL = re.compile(r"^[ \t]*(?P<label>[A-Za-z]{2,20})[ \t]*:[ \t]?(?P<value>.*)$")
-_ROOT = re.compile(r"<(?P<name>\w+)")
 #: The command of Microsoft's script that lists a chain validation's events this way.
 _COMMAND = re.compile(r"\bGet-CapiTaskIDEvents\b", re.IGNORECASE)
 
@@ -75,20 +74,15 @@ def _records(lines: list[str]) -> list[tuple[int, int, dict[str, str], str]]:
 
 
 def _event(fields: dict[str, str], xml: str, span: Span) -> Event | None:
-    root = _ROOT.match(xml)
-    if root is None:
-        return None
-    event_id = fields.get("id") or str(CAPI2_ELEMENTS.get(root["name"], ""))
-    wrapped = ('<Event><System><Provider Name="Microsoft-Windows-CAPI2" />'
-               f"<EventID>{event_id if event_id.isdigit() else ''}</EventID></System>"
-               f"<UserData>{xml}</UserData></Event>")
+    """The record's event: its XML put back in an `<Event>` as any part of an event's XML is
+    (`fragment`), with the record's id and time."""
+    event_id = fields.get("id", "")
     try:
-        reading = read_xml(wrapped)
+        whole, built = read_fragment(xml, int(event_id) if event_id.isdigit() else None)
     except RefusedInput:
         return None
-    if reading.root.name != "Event":
-        return None
-    event = event_from_node(reading.root, "format-list", span)
+    node = whole[0] if whole else built
+    event = event_from_node(node, "format-list", span) if node is not None else None
     if event is None:
         return None
     return completed(event, time=fields.get("timecreated") or None, computer=None)
