@@ -202,6 +202,27 @@ def test_an_alert_event_named_in_any_language_is_a_mention(template: str, event_
         ("Schannel", event_id, "mention", alert)]
 
 
+#: A number after the id that counts the events (or the machines): no alert, whatever the
+#: language, the alert-like number or the words about TLS around it.
+_COUNTED = (
+    "Event ID {id}, {n} times an hour since client certificates were enabled",
+    "Schannel {id} logged {n}x today (TLS handshake)",
+    "das Ereignis {id} kommt {n} mal pro Stunde (TLS)",
+    "l'événement Schannel {id} apparaît {n} fois par heure",
+    "el evento {id} de Schannel se registra {n} veces por hora (TLS)",
+    "Schannel のイベント {id} が {n}回 記録されました",
+    "Event ID {id} on {n} servers since Monday",
+)
+
+
+@pytest.mark.parametrize(("template", "event_id", "count"), [
+    (t, i, n) for t in _COUNTED for i in (36887, 36888) for n in ("40", "46", "48")])
+def test_a_count_after_an_alert_event_is_not_its_alert(template: str, event_id: int,
+                                                        count: str) -> None:
+    found = find_messages(template.format(id=event_id, n=count))
+    assert [(f.event_id, f.slots.get("AlertDesc")) for f in found] == [(event_id, None)]
+
+
 @pytest.mark.parametrize("text", [
     "ticket 36887 opened for 48 users",  # no alert, warning, TLS or SSL on the line
     "the TLS bundle a36887 shipped to 48 sites",  # not the id alone

@@ -53,6 +53,8 @@ class _Patterns(NamedTuple):
     """The segment of a line that starts at the id of a Schannel alert event."""
     alert_id: re.Pattern[str]
     """The id of a Schannel alert event standing alone (no digit, letter or dot around it)."""
+    counted: re.Pattern[str]
+    """The word after a number, `times` when it is a word for times (a count, not an alert)."""
     listed: re.Pattern[str]
     """One more id of a list after an id (`, 36888`, ` and 36888`; a record's `36888/36874`
     label is its reader's)."""
@@ -83,6 +85,9 @@ def _patterns() -> _Patterns:
         number=re.compile(r"(?<![\w./:#-])(\d{1,3})(?![\w/:#-]|\.\d)"),
         alert_event=re.compile(r"3688[78]\b"),
         alert_id=re.compile(r"(?<![\w.])3688[78](?![\w.])"),
+        counted=re.compile(r"\s*(?:(?P<times>(?:times?|x|\u00d7|mal|fois|veces|vezes|volte|keer"
+                           r"|g\u00e5nger|razy|\u0440\u0430\u0437\w*)(?!\w)|[\u56de\u6b21\u5ea6])"
+                           r"|[^\W\d_])", re.IGNORECASE),
         listed=re.compile(r"\s*(?:,|&|\band\b|\bor\b|\bund\b|\bet\b|\by\b|\be\b|\u3001)"
                           r"\s*(?P<id>\d{4,5})\b(?![-.,/:]\d)"),
     )
@@ -189,7 +194,7 @@ def numbers(text: str) -> dict[str, str]:
     if "AlertDesc" not in values and event is not None:
         # A translated message or prose after the id of 36887 / 36888 ("... alerta TLS fatal
         # 48", "... : 45").
-        alert = first_alert(text[event.end():])
+        alert = _alert_after_id(text[event.end():])
         if alert is not None:
             values["AlertDesc"] = alert
     code = patterns.code.search(text)
@@ -202,6 +207,25 @@ def first_alert(text: str) -> str | None:
     """The first number of `text` that is a TLS alert: the alert of a 36887 / 36888 message in
     any language or wording, where the number comes before Schannel's own error status."""
     return next((n for n in _patterns().number.findall(text) if int(n) in TLS_ALERTS), None)
+
+
+def _alert_after_id(text: str) -> str | None:
+    """The alert of prose after the id of 36887 / 36888: its first number that is a TLS alert,
+    unless that number counts something. A count is followed by a word for times (`36887, 48
+    times an hour`, `48 fois`, `48回`), or, on a line that names no alert, warning, TLS or SSL,
+    by any word (`36887 on 48 servers`); a translated message's alert ends its sentence or
+    stands before its name (`... code is 48.`, `(48)`, `48 unknown_ca` after `alert`)."""
+    patterns = _patterns()
+    for m in patterns.number.finditer(text):
+        if int(m.group(1)) not in TLS_ALERTS:
+            continue
+        after = patterns.counted.match(text, m.end())
+        if after is None:
+            return m.group(1)
+        if after.group("times") or not any(s in text.lower() for s in ALERT_STEMS):
+            return None
+        return m.group(1)
+    return None
 
 
 def last_small_number(text: str) -> str | None:
