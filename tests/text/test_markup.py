@@ -51,9 +51,14 @@ def _fenced(text: str) -> str:
     return f"### Output from the server\n\n```text\n{text.rstrip()}\n```\n"
 
 
+def _glued(text: str) -> str:
+    """A fenced block whose fences were typed on its first and last lines."""
+    return f"The output:\n```{text.strip()}```\nThanks\n"
+
+
 COPIES: dict[str, Callable[[str], str]] = {
     "br": _br, "paragraphs": _paragraphs, "pre": _pre, "blockquote": _blockquote,
-    "fenced": _fenced,
+    "fenced": _fenced, "glued-fences": _glued,
 }
 
 
@@ -105,3 +110,15 @@ def test_markdown_keeps_line_numbers_and_friendly_xml_markers() -> None:
     lines = undo_markup(text).text.split("\n")
     assert lines == ["Event 36888", "Source: Schannel", '- <Event xmlns="x">', "",
                      "kept **as is**", ""]
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("```CONNECTED(00000005)\ndepth=0\nverify return:1```", ["CONNECTED(00000005)",
+                                                            "depth=0", "verify return:1"]),
+    ("> ```powershell\n> Get-ChildItem\n> ```", ["", "> Get-ChildItem", ""]),
+    ("```\nCertUtil: -verify command FAILED: 0x80092013 ```\nafter", [
+        "", "CertUtil: -verify command FAILED: 0x80092013", "after"]),
+])
+def test_a_fence_typed_on_the_blocks_own_line_keeps_that_line(text: str,
+                                                               lines: list[str]) -> None:
+    assert undo_markup(text).text.split("\n") == lines

@@ -30,7 +30,11 @@ _ELEMENT = re.compile(r"<[A-Za-z][\w.:-]*[\s/>]")
 #: How many HTML tags or entities make a text an HTML copy (one `&amp;` in prose does not).
 _HTML_SIGNS = 2
 
-_FENCE = re.compile(r"^[ \t>]*(?:```|~~~)[^`\n]*$")
+#: A fence line: the fence, then nothing but a language tag (```` ```powershell ````), or the
+#: first line of the block written on the fence's own line (```` ```CONNECTED(00000005) ````).
+_FENCE = re.compile(r"^([ \t>]*)(?:```|~~~)(?:[ \t]*[\w+#.-]*[ \t]*$|(?P<glued>[^`\n]+)$)")
+#: The last line of a block with the closing fence written at its end (`verify return:1````).
+_CLOSED = re.compile(r"^(?P<line>.*\S)[ \t]*(?:```|~~~)[ \t]*$")
 _HEADING = re.compile(r"^([ \t>]*)#{1,6}[ \t]+")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 #: A heading on a line after the first (the line break in the pattern: no `^` tried at every
@@ -113,12 +117,19 @@ def _undo_markdown(text: str) -> tuple[str, list[int]]:
     changed = []
     in_fence = False
     for number, line in enumerate(lines, start=1):
-        if _FENCE.match(line):
+        fence = _FENCE.match(line)
+        if fence is not None:
             in_fence = not in_fence
-            lines[number - 1] = ""
+            lines[number - 1] = fence.group(1) + fence.group("glued") if fence.group(
+                "glued") else ""
             changed.append(number)
             continue
         if in_fence:
+            closed = _CLOSED.match(line) if "`" in line or "~" in line else None
+            if closed is not None and "```" not in closed.group("line"):
+                in_fence = False
+                lines[number - 1] = closed.group("line")
+                changed.append(number)
             continue  # inside a fence the tool's own text stands as it was printed
         new = _HEADING.sub(r"\1", line)
         new = _BOLD.sub(r"\1", new)

@@ -15,15 +15,17 @@ import re
 SNIFF_CHARS = 64 * 1024
 
 #: Lines only s_client prints: the CA names heading (or its absence), its connection line,
-#: the chain heading, the handshake summary and the session block.
+#: the chain heading, the handshake summary and the session block; after a quote mark or the
+#: fence of a Markdown block typed on the same line (`` ```CONNECTED(00000005) ``).
 _OWN = re.compile(
-    r"^[ \t>]*(?:Acceptable client certificate CA names|No client certificate CA names sent"
+    r"^[ \t>]*(?:```|~~~)?(?:Acceptable client certificate CA names"
+    r"|No client certificate CA names sent"
     r"|CONNECTED\([0-9A-Fa-f]+\)|Certificate chain|SSL handshake has read \d+ bytes"
     r"|SSL-Session:|Client Certificate Types:|Requested Signature Algorithms:"
     r"|(?:New|Reused), (?:TLSv1(?:\.[0-3])?|SSLv3)\b)",
     re.MULTILINE)
 #: The two lines that answer the question s_client is run for: alone, each is enough.
-_CA_NAMES = re.compile(r"^[ \t>]*(?:Acceptable client certificate CA names|No client "
+_CA_NAMES = re.compile(r"^[ \t>]*(?:```|~~~)?(?:Acceptable client certificate CA names|No client "
                        r"certificate CA names sent)[ \t]*$", re.MULTILINE)
 
 
@@ -32,7 +34,7 @@ def sniff(text: str) -> bool:
     sample = text[:SNIFF_CHARS]
     if _CA_NAMES.search(sample):
         return True
-    return len({m.group(0).strip(" \t>")[:12] for m in _OWN.finditer(sample)}) >= 2
+    return len({m.group(0).strip(" \t>`~")[:12] for m in _OWN.finditer(sample)}) >= 2
 
 
 def sniff_bytes(head: bytes) -> bool:
