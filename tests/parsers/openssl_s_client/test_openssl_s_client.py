@@ -28,6 +28,7 @@ EXPECTED = {
                                                 ["SCL004", "SCL001"]),
     "s-client-bad-certificate-tls12.txt": ("fail", ("client-certificate-rejected",),
                                            ("403.16",), ["SCL005", "SCL002"]),
+    "s-client-server-chain-unverified.txt": ("inconclusive", (), (), ["SCL006", "SCL002"]),
 }
 
 
@@ -72,6 +73,25 @@ def test_no_ca_names_is_an_empty_list_and_a_missing_section_none() -> None:
     assert parse("CONNECTED(00000003)\nSSL-Session:\n    Protocol  : TLSv1.3\n").ca_names is None
 
 
+def test_the_checks_of_the_servers_chain_are_read_with_their_depth() -> None:
+    out = parse((OPENSSL / "s-client-server-chain-unverified.txt").read_text("utf-8"))
+    assert [(e.depth, e.code, e.text) for e in out.verify_errors] == [
+        (1, 20, "unable to get local issuer certificate")]
+    assert out.verify_code == 20 and out.sent_certificate is True
+    purpose = parse("CONNECTED(00000005)\ndepth=0 \nverify error:num=26:unsupported certificate "
+                    "purpose\nverify return:1\n---\nCertificate chain\n")
+    assert [(e.depth, e.code) for e in purpose.verify_errors] == [(0, 26)]
+    assert parse("CONNECTED(00000003)\nverify error:num=10:certificate has expired\n"
+                 ).verify_errors[0].depth is None
+
+
+def test_the_command_is_the_line_with_options_not_a_title_naming_it() -> None:
+    out = parse("Problem with openssl s_client\n$ openssl s_client -connect a.fabrikam.com:443 "
+                "-cert ./user.pem -key ./user.key\nCONNECTED(00000003)\nSSL-Session:\n")
+    assert out.sent_certificate is True and out.command is not None
+    assert out.command.endswith("-key ./user.key")
+
+
 # ---- the shapes posts carry it in --------------------------------------------------------------
 def _old_names(text: str) -> str:
     """Names as OpenSSL before 1.1 prints them: `/C=US/O=Contoso Ltd/CN=x`."""
@@ -99,6 +119,7 @@ SHAPES: dict[str, Callable[[str], str]] = {
     "quoted": lambda t: "\n".join(f"> {line}" for line in t.split("\n")),
     "indented": lambda t: "\n".join(f"   {line}" for line in t.split("\n")),
     "fenced in a post": lambda t: f"Here is what the server answers:\n\n```\n{t}```\n\nAny idea?\n",
+    "fences on its own lines": lambda t: f"Running openssl s_client gives:\n```{t.strip()}```\n",
     "pre-1.1 names": _old_names,
 }
 

@@ -38,6 +38,19 @@ class AlertLine(Model):
     line: int
 
 
+class VerifyError(Model):
+    """An error s_client's own check of the server's chain found (`verify error:num=N:...`)."""
+
+    depth: int | None
+    """The chain position it was found at (the `depth=N` line before it; 0: the server's own
+    certificate), None when the paste does not show it."""
+    code: int
+    """OpenSSL's X509_V_ERR number (20: unable to get local issuer certificate)."""
+    text: str
+    """Its words, as printed."""
+    line: int
+
+
 class SClientOutput(Evidence):
     """An `openssl s_client` run."""
 
@@ -64,6 +77,9 @@ class SClientOutput(Evidence):
     """`Verify return code: N`: how s_client judged the server's chain (0: ok)."""
     verify_text: str | None = None
     """Its words (`unable to get local issuer certificate`)."""
+    verify_errors: tuple[VerifyError, ...] = ()
+    """What s_client's check of the server's chain found, in order (s_client goes on after
+    each: its check decides nothing about the handshake)."""
     alerts: tuple[AlertLine, ...] = ()
     """Alerts the server sent."""
     unparsed: tuple[UnparsedLine, ...] = ()

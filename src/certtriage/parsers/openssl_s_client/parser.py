@@ -18,7 +18,7 @@ from ...errors import ParseError
 from ...knowledge.alert_names import named_alerts
 from ...models.common import UnparsedLine
 from . import _CA_NAMES, _OWN
-from .model import AlertLine, CaName, ChainCertificate, SClientOutput
+from .model import AlertLine, CaName, ChainCertificate, SClientOutput, VerifyError
 
 _QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _COMMAND = re.compile(r"\bopenssl(?:\.exe)?\s+s_client\b.*$", re.IGNORECASE)
@@ -28,6 +28,10 @@ _NEW = re.compile(r"^(?:New|Reused),\s*(?P<protocol>TLSv1(?:\.[0-3])?|SSLv3),\s*
                   r"(?P<cipher>\S+)")
 _SESSION = re.compile(r"^\s*(?P<label>Protocol|Cipher)\s*:\s*(?P<value>\S+)")
 _VERIFY = re.compile(r"^\s*Verify return code:\s*(?P<code>\d+)\s*(?:\((?P<text>[^)]*)\))?")
+#: s_client's own check of the server's chain: the depth it is at, then each error it found
+#: there (`verify error:num=20:unable to get local issuer certificate`).
+_DEPTH = re.compile(r"^depth=(?P<depth>\d+)\b")
+_VERIFY_ERROR = re.compile(r"^verify error:num=(?P<code>\d+):(?P<text>.*?)\s*$")
 _ALERT_NUMBER = re.compile(r"\bSSL alert number (?P<code>\d{1,3})\b", re.IGNORECASE)
 #: Lines that end the CA names: the next heading, a rule, the request's own lines.
 _AFTER_NAMES = re.compile(r"^(?:---|Client Certificate Types:|Requested Signature Algorithms:"
@@ -61,6 +65,8 @@ class _Reader:
         self.requested = False
         self.verify: tuple[int, str | None] | None = None
         self.alerts: list[AlertLine] = []
+        self.depth: int | None = None
+        self.verify_errors: list[VerifyError] = []
         self.unparsed: list[UnparsedLine] = []
         self.in_names = False
         self.in_pem = False
@@ -96,8 +102,16 @@ class _Reader:
             self.requested = True
             return
         command = _COMMAND.search(stripped)
-        if command is not None and self.command is None:
+        # the command itself, with its options, over a title or a sentence that names it
+        if command is not None and (self.command is None or " -" not in self.command):
             self.command = command.group(0)
+            return
+        if (m := _DEPTH.match(stripped)) is not None:
+            self.depth = int(m["depth"])
+            return
+        if (m := _VERIFY_ERROR.match(stripped)) is not None:
+            self.verify_errors.append(VerifyError(depth=self.depth, code=int(m["code"]),
+                                                  text=m["text"], line=number))
             return
         if (m := _CHAIN_SUBJECT.match(stripped)) is not None:
             self.chain.append(ChainCertificate(depth=int(m["depth"]), subject=m["name"],
@@ -147,7 +161,8 @@ class _Reader:
             chain=tuple(self.chain),
             ca_names=tuple(self.ca_names) if self.ca_names is not None else None,
             ca_names_line=self.ca_line, certificate_requested=self.requested,
-            verify_code=verify_code, verify_text=verify_text, alerts=tuple(self.alerts),
+            verify_code=verify_code, verify_text=verify_text,
+            verify_errors=tuple(self.verify_errors), alerts=tuple(self.alerts),
             unparsed=tuple(self.unparsed))
 
 

@@ -74,6 +74,25 @@ def sclient_alert(doc: SClientOutput, b: Binding, *, alerts: list[int],
                                      "alert_text": alert.text, "line": str(alert.line)})
 
 
+@predicate
+def sclient_verify_errors(doc: SClientOutput, b: Binding) -> Iterator[Binding]:
+    """s_client's own check of the server's chain found errors. Adds `errors` (each as
+    `text (code) at depth N`, in order, once each), `line` (of the first) and `whose` (the
+    server's own certificate, a CA certificate of its chain, or both)."""
+    if not isinstance(doc, SClientOutput) or not doc.verify_errors:
+        return
+    seen: dict[tuple[int | None, int], str] = {}
+    for error in doc.verify_errors:
+        at = f" at depth {error.depth}" if error.depth is not None else ""
+        seen.setdefault((error.depth, error.code), f"{error.text} ({error.code}){at}")
+    depths = {depth for depth, _ in seen}
+    whose = ("the server's own certificate" if depths == {0} else
+             "a CA certificate of the server's chain" if 0 not in depths and None not in depths
+             else "the server's chain")
+    yield replace(b, values={**b.values, "errors": "; ".join(seen.values()),
+                             "line": str(doc.verify_errors[0].line), "whose": whose})
+
+
 def _der_size(name: str) -> int:
     """The DER length of a name s_client prints (`C = US, CN = x` or `/C=US/CN=x`)."""
     from ..certutil_store.issuer_list import name_der_length
