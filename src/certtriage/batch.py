@@ -35,7 +35,7 @@ from .acquire import AcquireError, Limits, Source, iter_sources
 from .case import CaseFold, diagnose_case
 from .engine import worst_verdict
 from .executors import DEFAULT_TIMEOUT, Done, Render, Task, Work, execute
-from .models.findings import CaseResult, InputResult, InputStatus, Report, Verdict
+from .models.findings import CaseResult, InputResult, InputStatus, Overall, Report
 
 if TYPE_CHECKING:
     from .executors._cases import Spooled
@@ -87,7 +87,7 @@ class CaseRan:
     inputs: int
     recognised: bool
     warned: bool
-    line: tuple[str, Verdict, bytes] | None = None
+    line: tuple[str, Overall, bytes] | None = None
     result: CaseResult | None = None
 
 
@@ -200,7 +200,7 @@ class BatchRun:
         #: process that folds it (a worker, when cases run whole: `executors._cases`), and
         #: this is given its name, verdict and rendering instead of :attr:`on_case` its
         #: result.
-        self.on_case_line: Callable[[str, Verdict, bytes], None] | None = None
+        self.on_case_line: Callable[[str, Overall, bytes], None] | None = None
         self.render_case: CaseRender | None = None
         #: When set, each input is rendered where it is analysed: :meth:`outcomes` gives the
         #: output with the result (its summary when another process analysed it:

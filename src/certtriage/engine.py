@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from .knowledge.predicates import PREDICATES, SIGNALS, Binding, Facts, Predicate, Signals
 from .knowledge.rulebook import Rulebook, load_packaged_rulebook
 from .knowledge.schema import Adjustment, Condition, Rule
-from .models.findings import SEVERITY_RANK, Finding, Verdict
+from .models.findings import SEVERITY_RANK, Finding, Overall, Verdict
 
 
 @functools.cache
@@ -310,10 +310,13 @@ def verdict(findings: list[Finding], outcome_shown: bool = True,
     return "inconclusive"
 
 
-def worst_verdict(verdicts: Iterable[Verdict | None]) -> Verdict:
+def worst_verdict(verdicts: Iterable[Overall | None]) -> Overall:
     """Several verdicts as one: fail if any fails, pass if every one given passes (inputs
-    without a verdict, such as unrecognised files, do not count), else inconclusive."""
+    without a verdict, such as unrecognised files, do not count), else inconclusive;
+    unrecognized when none was given (or only cases that read nothing)."""
     given = {v for v in verdicts if v is not None}
+    if given <= {"unrecognized"}:
+        return "unrecognized"
     if "fail" in given:
         return "fail"
     return "pass" if given == {"pass"} else "inconclusive"

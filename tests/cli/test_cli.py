@@ -106,6 +106,24 @@ def test_unrelated_text_is_unrecognised(tmp_path: Path) -> None:
     assert "notes.txt: not certutil output" in err
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html"])
+def test_a_report_that_read_nothing_says_so_as_its_exit_code_does(tmp_path: Path,
+                                                                   fmt: str) -> None:
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "notes.txt").write_text("Meeting notes: nothing to see here.\n")
+    (tmp_path / "notes.txt").write_text("Meeting notes again.\n")
+    analyzed = run("analyze", "-f", fmt, str(tmp_path / "notes.txt"))
+    swept = run("batch", "-f", fmt, str(tmp_path / "case"))
+    assert analyzed[0] == swept[0] == Exit.UNRECOGNIZED
+    if fmt == "json":
+        assert json.loads(analyzed[1])["verdict"] == "unrecognized"
+        data = json.loads(swept[1])
+        assert data["verdict"] == "unrecognized"
+        assert [c["verdict"] for c in data["cases"]] == ["unrecognized"]
+    else:
+        assert "UNRECOGNIZED" in analyzed[1] + swept[1]
+
+
 def test_one_bad_input_does_not_hide_the_others(tmp_path: Path) -> None:
     code, out, _ = run("analyze", "-f", "json", str(tmp_path / "missing.txt"), str(OFFLINE))
     data = json.loads(out)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .._version import __version__
 from ..batch import BatchRun, diagnose_case
 from ..engine import worst_verdict
-from ..models.findings import Report, Verdict
+from ..models.findings import Overall, Report
 from ..render import OutputFormat, encoded_input, renderer
 from ..render.jsonl import encoded_jsonl_case
 from ._output import replacing, write
@@ -89,10 +89,10 @@ def _chunks(run: BatchRun, fmt: OutputFormat, tally: Tally, include_model: bool
     """The report's bytes (UTF-8), in order, as each input's turn comes (a case run whole in
     a worker: where they lie in its spool, to be copied as they are)."""
     render = renderer(fmt)
-    verdicts: dict[str, Verdict] = {}
+    verdicts: dict[str, Overall] = {}
     lines = CaseLines()  # a case's line is written last, after every input's
 
-    def finished(case: str, verdict: Verdict, line: bytes) -> None:
+    def finished(case: str, verdict: Overall, line: bytes) -> None:
         verdicts[case] = verdict
         if line:
             lines.keep(case, line)

@@ -23,6 +23,9 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 Verdict = Literal["fail", "pass", "inconclusive"]
+#: The verdict of a case or a whole run: an input's, or `unrecognized` when none of its inputs
+#: was read (what exit code 3 says).
+Overall = Literal["fail", "pass", "inconclusive", "unrecognized"]
 InputStatus = Literal["parsed", "partial", "unrecognized", "skipped", "error"]
 
 
@@ -223,8 +226,9 @@ class CaseResult(Model):
 
     case: str
     """The folder or archive as given."""
-    verdict: Verdict
-    """fail if any file fails; else inconclusive if nothing decides; else pass."""
+    verdict: Overall
+    """fail if any file fails; else inconclusive if nothing decides; else pass; unrecognized
+    when no file of the case was read."""
     root_causes: tuple[str, ...] = ()
     """Root causes across the case's files, strongest first."""
     iis_substatus: tuple[str, ...] = ()
@@ -256,8 +260,10 @@ class Report(Model):
     """Producer."""
     version: str
     """certtriage version."""
-    verdict: Verdict
-    """fail if any input fails; else inconclusive if any is; else pass."""
+    verdict: Overall
+    """fail if any input fails; else inconclusive if any is; else pass; unrecognized when no
+    input was read (exit code 3). Inputs that were not read do not count beside those that
+    were; a case that read nothing counts as inconclusive beside the others."""
     inputs: tuple[InputResult, ...]
     """One result per input, in the order given."""
     cases: tuple[CaseResult, ...] = ()

@@ -79,6 +79,6 @@ def render_input(fmt: OutputFormat, include_model: bool, result: InputResult) ->
     from .._version import __version__
     from ..models.findings import Report
 
-    report = Report.trusted(version=__version__, verdict=result.verdict or "inconclusive",
+    report = Report.trusted(version=__version__, verdict=result.verdict or "unrecognized",
                             inputs=(result,))
     return renderer(fmt)(report, include_model=include_model)

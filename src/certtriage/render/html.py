@@ -25,7 +25,7 @@ h3{font-size:1.05em;margin-bottom:.3em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;
 text-align:left;vertical-align:top}th{background:#f3f3f3}
 .fail{color:#b00020;font-weight:bold}.pass{color:#1b7f3b;font-weight:bold}
-.inconclusive{color:#9a6700;font-weight:bold}
+.inconclusive{color:#9a6700;font-weight:bold}.unrecognized{color:#6f42c1;font-weight:bold}
 .finding{border-left:4px solid #b00020;padding:.2em .8em;margin:.6em 0;background:#fff7f7}
 .warning{border-left-color:#9a6700;background:#fffbf0}.info{border-left-color:#0b5cad;
 background:#f4f8ff}.muted{color:#666}code,.url{font-family:Consolas,monospace;

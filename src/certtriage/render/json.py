@@ -18,7 +18,9 @@ from .story import story
 
 #: Bumped when a field of the contract changes meaning or disappears.
 #: 2: a case certificate's `sources` names the first ten of its `files` (before: every one).
-SCHEMA_VERSION = 2
+#: 3: the report's and a case's `verdict` is `unrecognized` when none of its inputs was read
+#: (before: `inconclusive`, while the exit code was 3).
+SCHEMA_VERSION = 3
 
 
 def report_dict(report: Report, *, include_model: bool = True) -> dict[str, Any]:

@@ -46,8 +46,7 @@ def case_line(case: CaseResult, results: list[InputResult]) -> str:
         result, finding = max(shown, key=lambda pair: _strength(*pair))
         phrase = cause_phrase(result, finding, len(case.root_causes))
         return f"{case.verdict.upper()}  {phrase}  ({counts}; in {result.source})"
-    said = ", ".join(c for c in case.root_causes if c != "ok") or (
-        "the chains validate" if case.verdict == "pass" else "nothing here decides the outcome")
+    said = ", ".join(c for c in case.root_causes if c != "ok") or _UNDECIDED[case.verdict]
     return f"{case.verdict.upper()}  {said}  ({counts})"
 
 
@@ -156,3 +155,8 @@ def fix_phrase(text: str) -> str:
     if first.isalpha() and first[1:].islower():
         phrase = phrase[:1].lower() + phrase[1:]
     return phrase
+
+
+#: What a case without a root cause shows, by its verdict.
+_UNDECIDED = {"pass": "the chains validate", "inconclusive": "nothing here decides the outcome",
+              "unrecognized": "nothing here was recognised", "fail": "a failure is shown"}

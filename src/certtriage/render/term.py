@@ -31,6 +31,7 @@ THEME: dict[str, str] = {
     "fail": "1;31",
     "pass": "1;32",
     "inconclusive": "1;33",
+    "unrecognized": "1;35",
     "error": "31",
     "warning": "33",
     "info": "36",
