@@ -287,6 +287,44 @@ _ELISION = re.compile(r"^[ \t]*(?:\[[ \t]*(?:\.{2,}|…)[ \t]*\]|\([ \t]*(?:\.{2
 def is_elision(line: str) -> bool:
     """Whether `line` stands for left-out XML (`[...]`, `...`, `…`, `(...)`)."""
     return _ELISION.match(line) is not None
+
+
+#: Quotation marks a word processor or a blog puts where XML has `"`.
+_TYPOGRAPHIC = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_TO_STRAIGHT = str.maketrans({mark: '"' for mark in _TYPOGRAPHIC})
+#: A start tag with attributes that holds one of those marks.
+_TAG_TYPOGRAPHIC = re.compile(r"<[A-Za-z_][\w.:-]*\s[^<>]*?[" + _TYPOGRAPHIC + r"][^<>]*>")
+_TAG_PARTS = re.compile(r"<(?P<name>[A-Za-z_][\w.:-]*)(?P<body>.*?)(?P<end>\s*/?>)$", re.DOTALL)
+_ATTRIBUTE_START = re.compile(r"(?<![^\s\"])([A-Za-z_][\w.:-]*)\s*=\s*\"")
+
+
+def straighten_quotes(xml: str) -> str:
+    """The attributes of tags whose quotation marks a word processor or a blog made
+    typographic (`Name=“Schannel“`, `Name=„x“`) quoted with `"` again; where the closing mark
+    was lost before the next attribute (`ProcessID=“584 ThreadID=“604“`), the value ends
+    there. Tags without such marks, and all text between tags, stay as they are."""
+    if not any(mark in xml for mark in _TYPOGRAPHIC):
+        return xml
+    return _TAG_TYPOGRAPHIC.sub(_straightened, xml)
+
+
+def _straightened(match: re.Match[str]) -> str:
+    parts = _TAG_PARTS.match(match[0].translate(_TO_STRAIGHT))
+    if parts is None:
+        return match[0]
+    body = parts["body"]
+    starts = list(_ATTRIBUTE_START.finditer(body))
+    if not starts:
+        return match[0]
+    attributes = []
+    for index, start in enumerate(starts):
+        stop = starts[index + 1].start() if index + 1 < len(starts) else len(body)
+        value = body[start.end():stop].rstrip()
+        value = value.removesuffix('"').replace('"', "&quot;")
+        attributes.append(f' {start[1]}="{value}"')
+    return f"<{parts['name']}{''.join(attributes)}{parts['end']}"
+
+
 _LONE_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#\d+;|#x[0-9A-Fa-f]+;)")
 
 
@@ -294,9 +332,10 @@ def mend_fragment(xml: str) -> str:
     """A well-formed version of an XML fragment cut out of a larger document, as articles and
     posts show one: it may start inside an element (end tags with no start are dropped), stop
     before its elements close (they are closed at the end), leave parts out (`[...]` lines are
-    dropped) or end inside a tag (dropped). The result is a sequence of elements, not one
+    dropped), end inside a tag (dropped) or have its attributes' quotation marks made
+    typographic (`straighten_quotes`). The result is a sequence of elements, not one
     document: read it inside a wrapper element. Every line stays where it was."""
-    text = _ELISION.sub("", xml)
+    text = straighten_quotes(_ELISION.sub("", xml))
     out: list[str] = []
     open_: list[str] = []
     for piece in _PIECE_OF_XML.finditer(text):

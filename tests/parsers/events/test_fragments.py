@@ -2,8 +2,9 @@
 
 Every CAPI2 event of the XML fixtures is rendered in each shape a post cuts it to: its
 `<UserData>` alone, its CAPI2 element alone, its chain elements alone, the whole event cut off
-inside a tag, with lines left out as `[...]`, and the CAPI2 element below the labels of an
-Event Viewer copy with `[...]` between them. Each must give the event's id and the chain
+inside a tag, with lines left out as `[...]`, the CAPI2 element below the labels of an
+Event Viewer copy with `[...]` between them, and with its attributes' quotation marks made
+typographic by a word processor or a blog. Each must give the event's id and the chain
 validation facts it keeps: its chain elements, result and URL.
 """
 
@@ -88,9 +89,36 @@ def labelled(xml: str) -> str:
             "[...]\n" + _root(xml) + "\n")
 
 
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def typographic(xml: str) -> str:
+    """The attributes quoted as a word processor makes quotation marks: “x”."""
+    return _ATTRIBUTE.sub("\\1=\u201c\\2\u201d", xml)
+
+
+def german(xml: str) -> str:
+    """The attributes quoted as German typography does: „x“."""
+    return _ATTRIBUTE.sub("\\1=\u201e\\2\u201c", xml)
+
+
+def blogged(xml: str) -> str:
+    """Opening and closing marks alike (“x“), and in a tag of several attributes the first
+    one's closing mark lost before the next: `ProcessID=“584 ThreadID=“604“`."""
+    def tag(match: re.Match[str]) -> str:
+        attributes = list(_ATTRIBUTE.finditer(match[0]))
+        text = _ATTRIBUTE.sub("\\1=\u201c\\2\u201c", match[0])
+        if len(attributes) > 1:
+            first = f"{attributes[0][1]}=\u201c{attributes[0][2]}\u201c"
+            text = text.replace(first, first[:-1], 1)
+        return text
+
+    return re.sub(r"<[^<>]+>", tag, xml)
+
+
 SHAPES: dict[str, Callable[[str], str]] = {
     "userdata": userdata, "root": root, "elements": elements, "cut": cut, "elided": elided,
-    "labelled": labelled}
+    "labelled": labelled, "typographic": typographic, "german": german, "blogged": blogged}
 
 
 def _one(text: str) -> Event:
@@ -131,7 +159,7 @@ def test_the_labelled_part_gets_the_event_s_diagnosis(name: str, xml: str) -> No
     assert {f.cause for f in part.findings} == {f.cause for f in whole.findings}
 
 
-@pytest.mark.parametrize("shape", ["userdata", "root", "elements"])
+@pytest.mark.parametrize("shape", ["userdata", "root", "elements", "typographic", "blogged"])
 @pytest.mark.parametrize(("name", "xml"), EVENTS, ids=[n for n, _ in EVENTS])
 def test_a_part_alone_in_a_post_is_recognised_and_diagnosed(name: str, xml: str,
                                                            shape: str) -> None:
@@ -160,6 +188,18 @@ def test_a_cut_chain_element_with_prose_around_it_is_diagnosed() -> None:
     assert result.kind == "event-log" and result.verdict == "fail"
     assert "untrusted-root" in result.root_causes
     assert [e["event_id"] for e in result.events] == [11]
+
+
+@pytest.mark.parametrize(("tag", "mended"), [
+    ('<Execution ProcessID=\u201c584 ThreadID=\u201c604\u201c />',
+     '<Execution ProcessID="584" ThreadID="604" />'),
+    ('<Certificate fileRef=\u201eAB.cer\u201c subjectName=\u201eCN=A, O=B C\u201c/>',
+     '<Certificate fileRef="AB.cer" subjectName="CN=A, O=B C"/>'),
+    ('<Data Name=\u00abx\u00bb>say \u201chi\u201d</Data>', '<Data Name="x">say \u201chi\u201d</Data>'),
+])
+def test_typographic_quotation_marks_of_attributes_are_straightened(tag: str,
+                                                                    mended: str) -> None:
+    assert mend_fragment(tag) == mended
 
 
 @pytest.mark.parametrize("xml", [
