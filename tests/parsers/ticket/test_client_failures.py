@@ -111,6 +111,8 @@ OTHER_TRACES = {
               "<CN=Fabrikam Partner CA 02, O=Fabrikam, C=US>",
               "Warning: no suitable certificate found - continuing without client "
               "authentication", "*** Certificate chain", "<Empty>"], "no-client-certificate"),
+    "java-retyped": (["The proxy's debug log says **Warning: no suitable certificate found = "
+                      "continuing without client authentication**"], "no-client-certificate"),
 }
 TRACE_SHAPES = {
     "plain": "\n".join,

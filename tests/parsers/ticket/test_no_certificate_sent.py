@@ -46,6 +46,9 @@ NONE_RECEIVED = {
     "sign-in page": "No valid client certificate found in the request.",
     "ConfigMgr gateway": "[CCMHTTP] ERROR INFO: StatusCode= 403 StatusText= "
                          "CMGConnector_Clientcertificaterequired",
+    "AD FS event": "Symbolic Name: ClientCertificateMissing",
+    "AD FS message": "Message: The ClientCredentialInfo static method was called in a context "
+                     "where no client certificate was available.",
 }
 #: Lines that only look alike.
 UNLIKE = [

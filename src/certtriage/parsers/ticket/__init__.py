@@ -46,7 +46,7 @@ REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|
 #: Other clients' traces that end their choice of a certificate with none: .NET's (Core and
 #: later, NetEventSource; and its SecureChannel's line), Java's (javax.net.debug).
 CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client certificate to "
-                     r"choose from|\bno suitable certificate found - continuing without "
+                     r"choose from|\bno suitable certificate found\W{1,5}continuing without "
                      r"client authentication)")
 #: .NET's trace dropping a certificate whose Enhanced Key Usage lacks Client Authentication.
 CLIENT_TRACE_USAGE = (r"\bX509EnhancedKeyUsageExtension\b[^\n]{0,40}?(?i:is not valid for "
@@ -70,14 +70,16 @@ CLIENT_NOT_LOADED = (
 #: certificate was sent`, `*No certificate provided*`, OpenSSL's `peer did not return a
 #: certificate`, Go's `client didn't provide a certificate`, Java's `null cert chain` and
 #: `Empty client certificate chain`, a ConfigMgr cloud management gateway's
-#: `CMGConnector_ClientCertificateRequired`) or a verification status of NONE as gateways log
-#: it (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
+#: `CMGConnector_ClientCertificateRequired`, AD FS's `ClientCertificateMissing` event: "... in a
+#: context where no client certificate was available") or a verification status of NONE as
+#: gateways log it (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
 SERVER_GOT_NONE = (
     r"(?i:\bNo (?:valid )?client (?:ssl |tls )?certificate (?:was )?(?:found|provided|"
     r"presented|sent|received)|\bNo required SSL certificate was sent|\bNo certificate "
     r"provided\b|\bpeer did not return a certificate|\bclient didn't provide a certificate"
     r"|\bnull cert chain\b|\bEmpty client certificate chain"
-    r"|\bCMGConnector_ClientCertificateRequired\b"
+    r"|\bCMGConnector_ClientCertificateRequired\b|\bClientCertificateMissing\b"
+    r"|\bno client certificate was available\b"
     r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
