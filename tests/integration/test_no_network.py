@@ -23,6 +23,7 @@ ONE_OF_EACH = [
     "iis-freb",
     "stores",
     "openssl",
+    "openssl-x509",
     "certs",
     "tickets",
     "wild",

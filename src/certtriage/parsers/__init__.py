@@ -50,6 +50,8 @@ class FormatId(str, Enum):
     """A `certutil -store` dump."""
     OPENSSL_S_CLIENT = "openssl-s-client"
     """`openssl s_client` output: the server's handshake as a client sees it."""
+    OPENSSL_X509 = "openssl-x509"
+    """`openssl x509 -text` output: a certificate as OpenSSL prints it."""
     TICKET = "ticket"
     """Text that is no export of its own but holds evidence: an e-mail, a post, notes."""
 
@@ -141,6 +143,8 @@ FORMATS: tuple[Format, ...] = (
            "configuration", redact=("template",), max_lines=100_000),
     Format(FormatId.OPENSSL_S_CLIENT, "openssl s_client output", "openssl_s_client", "text",
            "configuration", max_lines=100_000),
+    Format(FormatId.OPENSSL_X509, "openssl x509 -text output", "openssl_x509", "text",
+           "certificate", redact=("template",), max_lines=100_000),
     # Last: what no format claims as a whole is scanned for pieces of evidence.
     Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed", max_lines=100_000),
 )

@@ -127,7 +127,9 @@ def _beside_evidence(data: bytes) -> bool:
     """Whether the text outside the PEM blocks of `data` is evidence a text format reads (a
     certutil paste, an event, a log, a post naming a code): then the input is that, with a
     certificate in it, which the ticket reader takes as one of its pieces. A certificate file's
-    own lines (OpenSSL's `subject=` and `Bag Attributes`, a note) are no such evidence."""
+    own lines (OpenSSL's `subject=` and `Bag Attributes`, a note) are no such evidence, and
+    neither is `openssl x509 -text`'s printout of the certificate, unless its PEM block was
+    cut short (then the printout is all there is to read)."""
     from ...text.decode import decode  # the text as every text format reads it
 
     outside, inside = [], False
@@ -139,9 +141,11 @@ def _beside_evidence(data: bytes) -> bool:
             inside = False
         elif not inside:
             outside.append(line)
+    cut = inside  # a block that never ended
     rest = "\n".join(outside)
     if not rest.strip():
         return False
-    from .. import FORMATS  # their sniffers alone: cheap, and asked only of PEM text
+    from .. import FORMATS, FormatId  # their sniffers alone: cheap, and asked only of PEM text
 
-    return any(f.reads == "text" and f.sniff(rest) for f in FORMATS)
+    return any(f.reads == "text" and (cut or f.id is not FormatId.OPENSSL_X509)
+               and f.sniff(rest) for f in FORMATS)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import SerializeAsAny
+
 from ...models._base import Model
 from ...models.common import Evidence, Identity, UnparsedLine
 
@@ -135,8 +137,8 @@ class CertStoreDump(Evidence):
     command without it was echoed; None when no command was echoed."""
     verbose: bool = False
     """Whether this is a `-v` dump (full certificate dumps with extensions)."""
-    certificates: tuple[StoreCertificate, ...] = ()
-    """The certificates, in dump order."""
+    certificates: tuple[SerializeAsAny[StoreCertificate], ...] = ()
+    """The certificates, in dump order (OpenSSL's printout holds a subclass of them)."""
     issuer_list: IssuerListEstimate | None = None
     """The issuer-list estimate, for Root and ClientAuthIssuer dumps."""
     completed: bool | None = None
