@@ -320,6 +320,18 @@ def test_a_status_without_a_title_beside_it_names_no_sub_status(text: str) -> No
         f.rule in ("TKT003", "TKT011", "TKT012", "TKT013") for f in result.findings)
 
 
+@pytest.mark.parametrize("line", [
+    "Forbidden    - results in a 403 Forbidden    - IIS-Logs:  403.503",
+    "The log shows 403.502 (403 Forbidden) for the crawler's requests.",
+    "HTTP/1.1 403 Forbidden, logged as 403.501 by the dynamic IP restrictions",
+])
+def test_a_403_logged_with_a_module_s_sub_status_is_not_a_bare_403(line: str) -> None:
+    result = analyze_text(f"Hi,\n{line}\nThanks\n")
+    assert "TKT027" not in {f.rule for f in result.findings}
+    bare = analyze_text(f"Hi,\n{line.replace('.50', ' ')}\nThanks\n")
+    assert "TKT027" in {f.rule for f in bare.findings}
+
+
 def test_403_7_named_beside_another_sub_status_asks_for_both() -> None:
     result = analyze_text("Some users get 403.7, others 403.16, since the new CA went live.\n")
     assert {"TKT004", "TKT011"} <= {f.rule for f in result.findings}

@@ -86,6 +86,9 @@ _NO_CERTIFICATE = (("not-loaded", re.compile(CLIENT_NOT_LOADED)),
                    ("none-received", re.compile(SERVER_GOT_NONE)))
 #: A 403 shown without its sub-status (`FORBIDDEN`).
 _FORBIDDEN = re.compile(FORBIDDEN)
+#: A status with a sub-status of three digits (`403.503`, `404.503`: those IIS modules such as
+#: IP and Domain Restrictions log): a line that names one shows its status with a sub-status.
+_MODULE_SUBSTATUS = re.compile(r"(?<![\d.])4\d\d\.\d{3}(?![\d.])")
 #: A .NET client's failure to set up TLS (`SECURE_CHANNEL`): one that names no cause, or, with
 #: the word for trust on its line, the server's certificate rejected (`_TRUST_WORD`).
 _SECURE_CHANNEL = re.compile(SECURE_CHANNEL)
@@ -122,7 +125,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                        for m in pattern.finditer(text)]
         titled = substatuses or _titled_substatuses(number, text, tables)
         found.extend(titled)
-        if not titled:  # the status without its sub-status (once a line)
+        if not titled and not _MODULE_SUBSTATUS.search(text):  # a 403 alone (once a line)
             found.extend(Mention(line=number, token=m.group(0), kind="forbidden", value="403")
                          for m in itertools.islice(_FORBIDDEN.finditer(text), 1))
         found.extend(_alerts(number, text))
