@@ -231,6 +231,22 @@ def test_prose_after_lines_pasted_from_a_log_is_prose(after: str) -> None:
     assert any("prose around the evidence" in w for w in result.warnings), result.warnings
 
 
+@pytest.mark.parametrize("after", [
+    "You can see that the status and substatus are both logged for the second request.",
+    "In the log above, the second line is the one that failed with a revoked certificate",
+])
+def test_prose_after_a_log_with_its_header_is_prose(after: str) -> None:
+    """A post quoting a log with its #Fields line, then sentences about it: each sentence is
+    prose around the evidence, not a request of the wrong width."""
+    text = HEADER + row(status=403, sub=16, win32=2148204809) + after + "\n"
+    result = analyze_text(text, "<test>")
+    assert (result.kind, result.iis_substatus) == ("iis-w3c-log", ("403.16",))
+    assert not [w for w in result.warnings if "values where" in w], result.warnings
+    assert any("prose around the evidence" in w for w in result.warnings), result.warnings
+    cut = analyze_text(text + row(status=403, sub=16, win32=5).rsplit(" ", 3)[0] + "\n", "<t>")
+    assert [w for w in cut.warnings if "values where" in w], cut.warnings
+
+
 def test_plus_in_uri_stem_is_a_space_and_unknown_directives_are_reported() -> None:
     log = parse(HEADER + "#Remark: rotated\n#Colour: red\n"
                 + row(status=403, sub=7, win32=5, uri="/my+files/"))

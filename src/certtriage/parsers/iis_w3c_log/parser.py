@@ -297,6 +297,9 @@ class _Reader:
                 self.assumed = True
                 layout = self.layout = _Layout.of(-1, fields, assumed=True)
         if len(values) != layout.width:
+            if not stamped(line):  # a sentence after the log's lines, not a request cut short
+                self._skip(number, line, "not a request line (no date and time)")
+                return
             names = ("default field list (no #Fields directive)" if layout.assumed
                      else "#Fields list")
             self._skip(number, line, f"{len(values)} values where the {names} names "
@@ -304,7 +307,8 @@ class _Reader:
             return
         numbers = self._numbers(layout, values)
         if isinstance(numbers, str):
-            self._skip(number, line, numbers)
+            self._skip(number, line, numbers if stamped(line)
+                       else "not a request line (no date and time)")
             return
         if not layout.used:
             layout.used = True
