@@ -342,3 +342,34 @@ def test_beside_its_substatus_or_a_code_the_403_adds_nothing(shown: str, beside:
                                   "Room 403 is forbidden to visitors."])
 def test_no_403_without_the_status_and_its_word(text: str) -> None:
     assert "TKT027" not in {f.rule for f in analyze_text(text + "\n").findings}
+
+
+#: WinHTTP's flags for a server certificate its client refused.
+_WINHTTP_FLAGS = ["CERT_REV_FAILED", "CERT_REVOKED", "INVALID_CA", "CERT_DATE_INVALID",
+                  "CERT_CN_INVALID", "CERT_WRONG_USAGE", "INVALID_CERT",
+                  "SECURITY_CHANNEL_ERROR"]
+_WINHTTP_SHAPES = {
+    "log line": "2026-11-27 02:00:14 [ERROR] SSL error: WINHTTP_CALLBACK_STATUS_FLAG_{flag} "
+                "from endpoint files.tailspintoys.com",
+    "prose": "The sync agent keeps failing with WINHTTP_CALLBACK_STATUS_FLAG_{flag} since "
+             "Friday.",
+    "quoted": "> secure failure, status WINHTTP_CALLBACK_STATUS_FLAG_{flag}",
+    "json": '{{"level": "error", "msg": "TLS failure", "flags": '
+            '"WINHTTP_CALLBACK_STATUS_FLAG_{flag}"}}',
+}
+
+
+@pytest.mark.parametrize("shape", list(_WINHTTP_SHAPES))
+@pytest.mark.parametrize("flag", _WINHTTP_FLAGS)
+def test_a_winhttp_flag_is_the_server_certificate_refused_by_the_client(flag: str,
+                                                                       shape: str) -> None:
+    text = "Hi,\n\n" + _WINHTTP_SHAPES[shape].format(flag=flag) + "\n\nThanks\n"
+    result = analyze_text(text, "<ticket>")
+    assert "TKT034" in {f.rule for f in result.findings}
+    assert result.root_causes == ("server-certificate-rejected",)
+    assert result.iis_substatus == ()
+
+
+def test_a_winhttp_flag_of_another_kind_is_no_refusal() -> None:
+    result = analyze_text("The callback got WINHTTP_CALLBACK_STATUS_FLAG_RESOLVING_NAME.\n")
+    assert "TKT034" not in {f.rule for f in result.findings}

@@ -43,6 +43,12 @@ SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネ�
 #: `Das Remotezertifikat ist ... ungültig`).
 REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|certyfikat"
                   r"|сертификат|証明書|证书|憑證|인증서)|(?i:\bremote certificate is invalid)")
+#: WinHTTP's flags for a server certificate its client refused (the status of a
+#: WINHTTP_CALLBACK_STATUS_SECURE_FAILURE): the revocation check that could not run, a revoked,
+#: untrusted, expired or misnamed certificate, one of the wrong usage, another chain error.
+WINHTTP_FLAG = (r"\bWINHTTP_CALLBACK_STATUS_FLAG_(?:CERT_REV_FAILED|CERT_REVOKED|INVALID_CA"
+                r"|CERT_DATE_INVALID|CERT_CN_INVALID|CERT_WRONG_USAGE|INVALID_CERT"
+                r"|SECURITY_CHANNEL_ERROR)\b")
 #: Other clients' traces that end their choice of a certificate with none: .NET's (Core and
 #: later, NetEventSource; and its SecureChannel's line), Java's (javax.net.debug).
 CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client certificate to "
@@ -102,7 +108,7 @@ _EVIDENCE = re.compile(
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
-    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID +
+    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs

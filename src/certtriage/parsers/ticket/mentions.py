@@ -31,6 +31,7 @@ from . import (
     REMOTE_INVALID,
     SECURE_CHANNEL,
     SERVER_GOT_NONE,
+    WINHTTP_FLAG,
 )
 from .model import Mention, Mentions
 
@@ -72,6 +73,7 @@ _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 _TLS13 = re.compile(r"(?<![\w.])TLS\s?v?1\.3(?![\d.])", re.IGNORECASE)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
+_WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
@@ -138,6 +140,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(channel or [Mention(line=number, token=m.group(0), kind="client-failure",
                                          value="trust-relationship")
                                  for m in itertools.islice(_REMOTE_INVALID.finditer(text), 1)])
+        found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
+                             value="winhttp-flag")
+                     for m in itertools.islice(_WINHTTP_FLAG.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="client-trace",
                              value=f"{name}={int(m.group(1))}")
                      for name, pattern in (("issuers", _TRACE_ISSUERS), ("left", _TRACE_LEFT))
