@@ -119,13 +119,33 @@ _EVIDENCE = re.compile(
 )
 
 
+#: TLS renegotiation named in a ticket's words (English, Spanish, Portuguese, French, Italian,
+#: German, Russian).
+RENEGOTIATION = (r"(?i:\bre-?negotiat\w*|\brenegocia\w*|\bren[ée]gociation\w*|\brinegozia\w*"
+                 r"|\bNeuaushandlung\w*|\b\u0440\u0435\u043d\u0435\u0433\u043e\u0446\u0438\w*"
+                 r"|\b\u043f\u0435\u0440\u0435\u0441\u043e\u0433\u043b\u0430\u0441\w*)")
+#: A client certificate named in a ticket's words: mutual TLS, or the words for a client's
+#: certificate in the languages tickets come in.
+CLIENT_CERTIFICATE = (r"(?i:\bclient[- ]?cert\w*|\bmTLS\b|\bmutual TLS\b|\bcertificat\w* client"
+                      r"|\bClientzertifikat\w*|\bcertificado\w* (?:de |do )?cliente"
+                      r"|\bcertificato client|\u043a\u043b\u0438\u0435\u043d\u0442\u0441\u043a\w* "
+                      r"\u0441\u0435\u0440\u0442\u0438\u0444\u0438\u043a\u0430\u0442"
+                      r"|\u30af\u30e9\u30a4\u30a2\u30f3\u30c8\u8a3c\u660e\u66f8"
+                      r"|\u5ba2\u6237\u7aef\u8bc1\u4e66)")
+
+
 def sniff(text: str) -> bool:
     """Whether some line of `text` carries a token that only evidence carries, Windows'
-    message of an error code that names a cause (a code named only by its text), or a fatal
-    TLS alert named by its number."""
+    message of an error code that names a cause (a code named only by its text), a fatal
+    TLS alert named by its number, or renegotiation named beside a client certificate."""
     if _EVIDENCE.search(text) is not None:
         return True
-    from .mentions import names_a_code_by_message, names_a_substatus_page, names_an_alert
+    from .mentions import (
+        names_a_code_by_message,
+        names_a_substatus_page,
+        names_an_alert,
+        names_renegotiation,
+    )
 
     return (names_a_code_by_message(text) or names_an_alert(text)
-            or names_a_substatus_page(text))
+            or names_a_substatus_page(text) or names_renegotiation(text))

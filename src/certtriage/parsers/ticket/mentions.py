@@ -23,12 +23,14 @@ from ..certutil_verify.model import CHAIN_VERBS
 from . import (
     BROWSER_ERRORS,
     CHAIN_STATUSES,
+    CLIENT_CERTIFICATE,
     CLIENT_NOT_LOADED,
     CLIENT_TRACE_NONE,
     CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
     FORBIDDEN,
     REMOTE_INVALID,
+    RENEGOTIATION,
     SECURE_CHANNEL,
     SERVER_GOT_NONE,
     WINHTTP_FLAG,
@@ -71,6 +73,9 @@ _BROWSER = re.compile(r"\b(?:net::)?(?P<name>" + BROWSER_ERRORS + r")\b")
 #: TLS 1.3 named (`TLS 1.3`, `TLSv1.3`, `TLS1.3`): it asks for client certificates only in its
 #: handshake, and for RSA-PSS signatures from the client's key.
 _TLS13 = re.compile(r"(?<![\w.])TLS\s?v?1\.3(?![\d.])", re.IGNORECASE)
+#: Renegotiation named, in a text that names a client certificate (`names_renegotiation`).
+_RENEGOTIATION = re.compile(RENEGOTIATION)
+_CLIENT_CERTIFICATE = re.compile(CLIENT_CERTIFICATE)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
@@ -114,6 +119,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     client_line = client_call()
     found: list[Mention] = []
     a_client_line = False
+    renegotiation = any(_CLIENT_CERTIFICATE.search(text) for _, text in lines)
     for number, text in lines:
         codes = _codes(text, tables)
         client = client_line.search(text) is not None
@@ -157,6 +163,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
+        if renegotiation:
+            found.extend(Mention(line=number, token=m.group(0), kind="protocol",
+                                 value="renegotiation")
+                         for m in itertools.islice(_RENEGOTIATION.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code
@@ -271,6 +281,13 @@ def trust_flag_names(text: str, tables: CodeTables) -> list[tuple[str, str]]:
         if known is not None:
             out.append((name, known.hex))
     return out
+
+
+def names_renegotiation(text: str) -> bool:
+    """Whether `text` names TLS renegotiation and a client certificate (a ticket telling how
+    the server asks for one)."""
+    return _RENEGOTIATION.search(text) is not None and (
+        _CLIENT_CERTIFICATE.search(text) is not None)
 
 
 def names_an_alert(text: str) -> bool:

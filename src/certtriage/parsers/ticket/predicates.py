@@ -156,12 +156,14 @@ def mentioned_client_failure(doc: Mentions, b: Binding, *, names: list[str]) -> 
 
 
 @predicate
-def mentioned_protocol(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
-    """The first mention of a protocol among `names` (`tls1.3`), when the text also names a
-    failure (a code, a sub-status, an alert, a browser's or a client's error)."""
+def mentioned_protocol(doc: Mentions, b: Binding, *, names: list[str],
+                       alone: bool = False) -> Iterator[Binding]:
+    """The first mention of a protocol among `names` (`tls1.3`, `renegotiation`), when the
+    text also names a failure (a code, a sub-status, an alert, a browser's or a client's
+    error); with `alone`, whether it does or not."""
     if not isinstance(doc, Mentions):
         return
-    failed = any(m.kind != "protocol" for m in doc.mentions)
+    failed = alone or any(m.kind != "protocol" for m in doc.mentions)
     mention = next((m for m in doc.mentions if m.kind == "protocol" and m.value in names), None)
     if mention is not None and failed:
         yield replace(b, values={**b.values, "line": str(mention.line), "named": mention.token})
