@@ -134,18 +134,34 @@ CLIENT_CERTIFICATE = (r"(?i:\bclient[- ]?cert\w*|\bmTLS\b|\bmutual TLS\b|\bcerti
                       r"|\u5ba2\u6237\u7aef\u8bc1\u4e66)")
 
 
+#: A client that works only as an administrator (an elevated prompt or process, `elevated` at
+#: the end of a wrapped line, as Local Administrator, in Administrator mode), and not as an
+#: ordinary user: in English and the languages Windows
+#: names "Run as administrator" in.
+ADMIN_ONLY = (r"(?i:\b(?:as|run as|running as|in) (?:an? |the )?(?:local )?admin(?:istrator)?s?\b"
+              r"|\bAdministrator mode\b|\belevated(?:\s+(?:prompt|PowerShell|cmd|command|process"
+              r"|session|rights|privileges|mode|console|shell|token)\b|[ \t]*$)"
+              r"|\bals Administrator\b|\ben tant qu.administrateur|\bcomo administrador"
+              r"|\bcome amministratore|\u043e\u0442 \u0438\u043c\u0435\u043d\u0438 "
+              r"\u0430\u0434\u043c\u0438\u043d\u0438\u0441\u0442\u0440\u0430\u0442\u043e\u0440\u0430"
+              r"|\u7ba1\u7406\u8005\u3068\u3057\u3066|\u4ee5\u7ba1\u7406\u5458\u8eab\u4efd)")
+
+
 def sniff(text: str) -> bool:
     """Whether some line of `text` carries a token that only evidence carries, Windows'
     message of an error code that names a cause (a code named only by its text), a fatal
-    TLS alert named by its number, or renegotiation named beside a client certificate."""
+    TLS alert named by its number, or renegotiation or a client that works only as an
+    administrator named beside a client certificate."""
     if _EVIDENCE.search(text) is not None:
         return True
     from .mentions import (
         names_a_code_by_message,
         names_a_substatus_page,
+        names_admin_only,
         names_an_alert,
         names_renegotiation,
     )
 
     return (names_a_code_by_message(text) or names_an_alert(text)
-            or names_a_substatus_page(text) or names_renegotiation(text))
+            or names_a_substatus_page(text) or names_renegotiation(text)
+            or names_admin_only(text))

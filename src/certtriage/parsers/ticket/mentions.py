@@ -21,6 +21,7 @@ from ...knowledge.codes.messages import code_by_message, message_index
 from ...knowledge.services import SERVER_CALL, client_call, names_iis
 from ..certutil_verify.model import CHAIN_VERBS
 from . import (
+    ADMIN_ONLY,
     BROWSER_ERRORS,
     CHAIN_STATUSES,
     CLIENT_CERTIFICATE,
@@ -76,6 +77,9 @@ _TLS13 = re.compile(r"(?<![\w.])TLS\s?v?1\.3(?![\d.])", re.IGNORECASE)
 #: Renegotiation named, in a text that names a client certificate (`names_renegotiation`).
 _RENEGOTIATION = re.compile(RENEGOTIATION)
 _CLIENT_CERTIFICATE = re.compile(CLIENT_CERTIFICATE)
+#: A client that works only as an administrator (`ADMIN_ONLY`), in a text that names a client
+#: certificate or a client's secure-channel failure.
+_ADMIN_ONLY = re.compile(ADMIN_ONLY)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
@@ -119,7 +123,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     client_line = client_call()
     found: list[Mention] = []
     a_client_line = False
-    renegotiation = any(_CLIENT_CERTIFICATE.search(text) for _, text in lines)
+    certificate_named = any(_CLIENT_CERTIFICATE.search(text) for _, text in lines)
+    channel_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
     for number, text in lines:
         codes = _codes(text, tables)
         client = client_line.search(text) is not None
@@ -163,10 +168,14 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
-        if renegotiation:
+        if certificate_named:
             found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                                  value="renegotiation")
                          for m in itertools.islice(_RENEGOTIATION.finditer(text), 1))
+        if channel_failed:  # beside a client certificate, or a secure channel that failed
+            found.extend(Mention(line=number, token=m.group(0), kind="context",
+                                 value="admin-only")
+                         for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code
@@ -287,6 +296,12 @@ def names_renegotiation(text: str) -> bool:
     """Whether `text` names TLS renegotiation and a client certificate (a ticket telling how
     the server asks for one)."""
     return _RENEGOTIATION.search(text) is not None and (
+        _CLIENT_CERTIFICATE.search(text) is not None)
+
+
+def names_admin_only(text: str) -> bool:
+    """Whether `text` says a client certificate works only for an administrator."""
+    return _ADMIN_ONLY.search(text) is not None and (
         _CLIENT_CERTIFICATE.search(text) is not None)
 
 

@@ -18,7 +18,8 @@ class Mention(Model):
     """The text as written (`0x80092013`, `-2146885613`, `CRYPT_E_REVOCATION_OFFLINE`, `403.13`,
     or the URL of a retrieval)."""
     kind: Literal["code", "substatus", "listed-substatus", "forbidden", "retrieval", "alert",
-                  "browser", "client-failure", "client-trace", "no-certificate", "protocol"]
+                  "browser", "client-failure", "client-trace", "no-certificate", "protocol",
+                  "context"]
     """What it names (`listed-substatus`: a sub-status in a list of many, a table of what
     each means rather than the one clients got)."""
     value: str
@@ -27,7 +28,9 @@ class Mention(Model):
     name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
     (`issuers=137`, `left=0`), no client certificate sent because the client could not load
     its own (`not-loaded`) or as the server logged it (`none-received`), a protocol version
-    that bears on client certificates (`tls1.3`), a 403 without its sub-status as `403`."""
+    that bears on client certificates (`tls1.3`, or `renegotiation` told beside a client
+    certificate), the context a client fails in (`admin-only`: it works only as an
+    administrator), a 403 without its sub-status as `403`."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False

@@ -170,6 +170,16 @@ def mentioned_protocol(doc: Mentions, b: Binding, *, names: list[str],
 
 
 @predicate
+def mentioned_context(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
+    """The first mention of the context a client fails in among `names` (`admin-only`)."""
+    if not isinstance(doc, Mentions):
+        return
+    mention = next((m for m in doc.mentions if m.kind == "context" and m.value in names), None)
+    if mention is not None:
+        yield replace(b, values={**b.values, "line": str(mention.line), "named": mention.token})
+
+
+@predicate
 def traced_no_client_certificate(doc: Mentions, b: Binding) -> Iterator[Binding]:
     """A .NET client's trace that ends its choice of a certificate with none left: how many
     issuers the server named before it (the last count above that line)."""
