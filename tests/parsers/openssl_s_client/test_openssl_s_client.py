@@ -29,6 +29,7 @@ EXPECTED = {
     "s-client-bad-certificate-tls12.txt": ("fail", ("client-certificate-rejected",),
                                            ("403.16",), ["SCL005", "SCL002"]),
     "s-client-server-chain-unverified.txt": ("inconclusive", (), (), ["SCL006", "SCL002"]),
+    "s-client-sni-differs.txt": ("inconclusive", (), (), ["SCL007", "SCL001"]),
 }
 
 
@@ -83,6 +84,18 @@ def test_the_checks_of_the_servers_chain_are_read_with_their_depth() -> None:
     assert [(e.depth, e.code) for e in purpose.verify_errors] == [(0, 26)]
     assert parse("CONNECTED(00000003)\nverify error:num=10:certificate has expired\n"
                  ).verify_errors[0].depth is None
+
+
+@pytest.mark.parametrize(("command", "differs"), [
+    ("openssl s_client -servername www.fabrikam.com -connect api.fabrikam.com:443", True),
+    ("openssl s_client -connect api.fabrikam.com:443 -servername API.fabrikam.com", False),
+    ("openssl s_client -connect 203.0.113.7:443 -servername api.fabrikam.com", False),
+    ("openssl s_client -connect [2001:db8::7]:443 -servername api.fabrikam.com", False),
+    ("openssl s_client -connect api.fabrikam.com:443", False),
+])
+def test_a_server_name_other_than_the_host_is_told(command: str, differs: bool) -> None:
+    result = analyze_text(f"$ {command}\nCONNECTED(00000003)\nSSL-Session:\n", "<paste>")
+    assert ("SCL007" in {f.rule for f in result.findings}) is differs
 
 
 def test_the_command_is_the_line_with_options_not_a_title_naming_it() -> None:

@@ -93,6 +93,24 @@ def sclient_verify_errors(doc: SClientOutput, b: Binding) -> Iterator[Binding]:
                              "line": str(doc.verify_errors[0].line), "whose": whose})
 
 
+_CONNECT = re.compile(r"\s-connect[\s=]+(?P<host>\[[^\]]+\]|[^\s:]+)(?::\d+)?")
+_SERVERNAME = re.compile(r"\s-servername[\s=]+(?P<name>\S+)")
+
+
+@predicate
+def sclient_sni_mismatch(doc: SClientOutput, b: Binding) -> Iterator[Binding]:
+    """The command sends a server name (`-servername`) other than the host it connects to.
+    Adds `host` and `sni`."""
+    if not isinstance(doc, SClientOutput) or doc.command is None:
+        return
+    host, name = _CONNECT.search(doc.command), _SERVERNAME.search(doc.command)
+    if host is None or name is None:
+        return
+    connected, sni = host["host"].strip("[]").lower(), name["name"].lower().rstrip(".")
+    if connected != sni and not re.fullmatch(r"[\d.]+|[0-9a-f:]+", connected):
+        yield replace(b, values={**b.values, "host": connected, "sni": sni})
+
+
 def _der_size(name: str) -> int:
     """The DER length of a name s_client prints (`C = US, CN = x` or `/C=US/CN=x`)."""
     from ..certutil_store.issuer_list import name_der_length
