@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from certtriage import analyze_text
+from certtriage import analyze_bytes, analyze_text
 from certtriage.parsers.openssl_x509 import sniff
 from certtriage.parsers.openssl_x509.parser import parse
 
@@ -121,10 +121,19 @@ def test_an_extended_key_usage_openssl_has_no_name_for_is_its_oid() -> None:
     assert cert.is_ca is True
 
 
+def test_prose_after_the_printout_is_not_taken_for_its_last_value() -> None:
+    text = (X509 / "x509-text-server-auth-only.txt").read_text(encoding="utf-8")
+    out = parse(text + "\nAny idea why the browser does not offer it?\n")
+    assert [u.line for u in out.unparsed] == [len(text.splitlines()) + 2]
+
+
 def test_a_complete_pem_block_after_the_text_is_a_certificate_file() -> None:
     text = (X509 / "x509-text-expired.txt").read_text(encoding="utf-8")
-    pem = ("-----BEGIN CERTIFICATE-----\nMIIB\n", "-----END CERTIFICATE-----\n")
-    cut = analyze_text(text + pem[0], "cut")
+    pem = (FIXTURES / "certs" / "fabrikam-web-server.crt").read_text(encoding="utf-8")
+    assert "-----END CERTIFICATE-----" in pem
+    whole = analyze_bytes((text + pem).encode(), "whole")
+    assert whole.kind == "certificate-file"
+    cut = analyze_bytes((text + pem[:pem.index("\n", 40) + 1]).encode(), "cut")
     assert cut.kind == "openssl-x509" and [f.rule for f in cut.findings] == ["STO010"]
 
 

@@ -73,7 +73,8 @@ def _cert_values(doc: CertStoreDump, cert: StoreCertificate) -> dict[str, str]:
         "key_state": cert.key_state or "(nothing printed about a key)",
         "key_provider": cert.key_provider or "(no provider printed)",
         "ekus": ekus or "(none)",
-        "context": f"store {doc.store or '?'}, {describe(cert)}",
+        "context": (f"dumped file, {describe(cert)}" if doc.dump
+                    else f"store {doc.store or '?'}, {describe(cert)}"),
     }
 
 

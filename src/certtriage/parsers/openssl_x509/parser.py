@@ -124,6 +124,7 @@ class _Reader:
         self.in_pem = False
         self.in_purposes = False
         self.command: str | None = None
+        self.last = 0
 
     def _cert(self, number: int, new: bool = False) -> dict[str, Any]:
         if self.current is None or new:
@@ -132,6 +133,9 @@ class _Reader:
         return self.current
 
     def line(self, text: str, number: int) -> None:
+        if number > self.last + 1:  # a blank line: OpenSSL prints none inside a certificate
+            self.heading, self.in_purposes = None, False
+        self.last = number
         if self.in_pem:
             self.in_pem = "-----END" not in text
             return
