@@ -136,8 +136,7 @@ CLIENT_CERTIFICATE = (r"(?i:\bclient[- ]?cert\w*|\bmTLS\b|\bmutual TLS\b|\bcerti
 
 #: A client that works only as an administrator (an elevated prompt or process, `elevated` at
 #: the end of a wrapped line, as Local Administrator, in Administrator mode), and not as an
-#: ordinary user: in English and the languages Windows
-#: names "Run as administrator" in.
+#: ordinary user: in English and the languages Windows names "Run as administrator" in.
 ADMIN_ONLY = (r"(?i:\b(?:as|run as|running as|in) (?:an? |the )?(?:local )?admin(?:istrator)?s?\b"
               r"|\bAdministrator mode\b|\belevated(?:\s+(?:prompt|PowerShell|cmd|command|process"
               r"|session|rights|privileges|mode|console|shell|token)\b|[ \t]*$)"

@@ -124,7 +124,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     found: list[Mention] = []
     a_client_line = False
     certificate_named = any(_CLIENT_CERTIFICATE.search(text) for _, text in lines)
-    channel_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
+    # a client's failure to tell the context of: its certificate named, or its secure channel
+    client_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
     for number, text in lines:
         codes = _codes(text, tables)
         client = client_line.search(text) is not None
@@ -172,7 +173,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
             found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                                  value="renegotiation")
                          for m in itertools.islice(_RENEGOTIATION.finditer(text), 1))
-        if channel_failed:  # beside a client certificate, or a secure channel that failed
+        if client_failed:
             found.extend(Mention(line=number, token=m.group(0), kind="context",
                                  value="admin-only")
                          for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
