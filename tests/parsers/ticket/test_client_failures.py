@@ -302,6 +302,28 @@ def test_a_credential_schannel_could_not_use_is_its_private_key(code: str, shape
     assert "TKT020" not in {f.rule for f in result.findings}
 
 
+@pytest.mark.parametrize("explained", [
+    "",
+    "\nCode {code} is an SSPI code; we looked it up.",
+])
+@pytest.mark.parametrize("code", ["2148074254", "2148074253"])
+def test_a_credential_code_an_iis_log_gives_a_401_is_windows_authentications(
+        code: str, explained: str) -> None:
+    """The same codes as the Win32 status of an IIS log's 401 are Windows authentication's
+    first, anonymous leg (the request after it succeeds), not a client certificate's key:
+    no TKT022, whatever else the text says of the code; on a 403 they stay TKT022's."""
+    line = ("2026-11-20 09:35:11 W3SVC1 POST /ccm_system_windowsauth/request - 80 - ccmhttp "
+            "{status} {code}\n2026-11-20 09:35:13 W3SVC1 POST /ccm_system_windowsauth/request - "
+            "80 CONTOSO\\WK02$ ccmhttp 200 0 0")
+    explained = explained.format(code=code)
+    challenged = analyze_text(f"The IIS log shows:\n\n{line.format(status='401 2', code=code)}"
+                              f"{explained}\n", "<ticket>")
+    assert "TKT022" not in {f.rule for f in challenged.findings}
+    refused = analyze_text(f"The IIS log shows:\n\n{line.format(status='403 7', code=code)}"
+                           f"{explained}\n", "<ticket>")
+    assert "TKT022" in {f.rule for f in refused.findings}
+
+
 #: A 403 without its sub-status, as clients show it.
 FORBIDDEN = {
     "iis-remote-page": "403 - Forbidden: Access is denied.",

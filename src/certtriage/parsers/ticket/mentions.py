@@ -131,7 +131,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         client = client_line.search(text) is not None
         a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
-                             client=client) for token, code in codes)
+                             client=client, logged_status=_logged_status(text, token))
+                     for token, code in codes)
         found.extend(_retrievals(number, text, [c for _, c in codes]))
         substatuses = [Mention(line=number, token=m.group(0), kind="substatus",
                                value=f"{m.group(1)}.{m.group(2)}")
@@ -291,6 +292,18 @@ def trust_flag_names(text: str, tables: CodeTables) -> list[tuple[str, str]]:
         if known is not None:
             out.append((name, known.hex))
     return out
+
+
+#: The status and sub-status an IIS log line gives a request, right before its Win32 status.
+_STATUS_BEFORE = re.compile(r"(?<![\w.])([1-5]\d\d) (\d{1,3})[ \t]+$")
+
+
+def _logged_status(text: str, token: str) -> str | None:
+    """The `status.substatus` a line logs `token` with, when `token` stands as a request's
+    sc-win32-status (`... 401 2 2148074254`); None otherwise."""
+    at = text.find(token)
+    found = _STATUS_BEFORE.search(text, 0, at) if at > 0 else None
+    return f"{found[1]}.{found[2]}" if found else None
 
 
 def names_renegotiation(text: str) -> bool:

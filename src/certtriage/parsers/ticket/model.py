@@ -40,6 +40,9 @@ class Mention(Model):
     """For an alert: named as only a TLS client prints one it received (OpenSSL's, NSS's, Go's
     words; not Java's, which servers print alike), on no server's log line: the server sent
     it, about the client's certificate."""
+    logged_status: str | None = None
+    """For a code: the status of the request an IIS log line gives it as its Win32 status
+    (`401.2` for `... 401 2 2148074254`)."""
     command: str | None = None
     """The certutil verb that failed with the code (`generateSSTFromWU`), when the text says
     one that checks no certificate of a client did: the code is that command's."""

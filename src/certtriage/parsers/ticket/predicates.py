@@ -32,12 +32,15 @@ def parts(ticket: Ticket) -> Iterator[Part]:
 @predicate
 def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
                    client: bool | None = None, causeless: bool = False,
-                   command: bool = False) -> Iterator[Binding]:
+                   command: bool = False,
+                   unless_logged: list[str] | None = None) -> Iterator[Binding]:
     """Each code among `codes` that the text names (once per code, at its first mention); with
     no `codes`, each code that names a cause in the code tables (with `causeless`, each that
     names none: the binding holds its meaning). `client`: only codes a TLS client reports
     (true) or only the others (false). A code a certutil command that checks no client's
-    chain failed with is only named with `command` (and then only such codes)."""
+    chain failed with is only named with `command` (and then only such codes). A code an IIS
+    log line gives a request of a status among `unless_logged` (`401`: Windows
+    authentication's own challenge) is that request's, wherever else the text names it."""
     if not isinstance(doc, Mentions):
         return
     from ...knowledge.codes import code_tables
@@ -46,6 +49,9 @@ def mentioned_code(doc: Mentions, b: Binding, *, codes: list[str] | None = None,
     wanted = {c.lower() for c in codes} if codes is not None else {
         m.value for m in doc.mentions
         if (known := tables.lookup(m.value)) and (command or bool(known.cause) != causeless)}
+    if unless_logged:
+        wanted -= {m.value for m in doc.mentions if m.logged_status is not None
+                   and m.logged_status.split(".")[0] in unless_logged}
     seen: set[str] = set()
     for mention in doc.mentions:
         if client is not None and mention.client != client:
