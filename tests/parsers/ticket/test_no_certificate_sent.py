@@ -46,6 +46,10 @@ NONE_RECEIVED = {
     "sign-in page": "No valid client certificate found in the request.",
     "ConfigMgr gateway": "[CCMHTTP] ERROR INFO: StatusCode= 403 StatusText= "
                          "CMGConnector_Clientcertificaterequired",
+    "nginx error log": "2026/11/30 08:14:02 [info] 1234#0: *77 client sent no required SSL "
+                       "certificate while reading client request headers, client: 203.0.113.7",
+    "WCF trace": "<TraceIdentifier>http://msdn.microsoft.com/ja-JP/library/System.ServiceModel."
+                 "Channels.HttpsClientCertificateNotPresent.aspx</TraceIdentifier>",
     "AD FS event": "Symbolic Name: ClientCertificateMissing",
     "AD FS message": "Message: The ClientCredentialInfo static method was called in a context "
                      "where no client certificate was available.",

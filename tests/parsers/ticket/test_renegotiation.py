@@ -24,6 +24,13 @@ SAID = {
            "Die Anwendung sendet ihr Clientzertifikat, dann bricht die Verbindung ab."),
     "ru": ("Сервер запускает ренегоциацию TLS после запроса.",
            "Приложение отправляет клиентский сертификат, и соединение обрывается."),
+    "zh": ("IIS 在收到请求后发起 TLS 重新协商。", "客户端证书已配置,但 rustls 连接被重置。"),
+    "ja": ("IIS はリクエストの後で TLS の再ネゴシエーションを始めます。",
+           "クライアント証明書を設定しましたが、接続がリセットされます。"),
+    "rustls": ("The log shows RefuseRenegotiation after the hello_request.",
+               "The IIS endpoint requires a client cert."),
+    "request": ("The server sends hello_request; the client refuses renegotiation.",
+                "The server probably wants to send its certificate_request then."),
     "mtls": ("curl -v shows the renegotiation and then 200 OK.",
              "Our Deno client uses mutual TLS against the IIS endpoint and gets a reset."),
 }

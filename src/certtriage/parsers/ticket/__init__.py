@@ -77,7 +77,9 @@ CLIENT_NOT_LOADED = (
 #: certificate`, Go's `client didn't provide a certificate`, Java's `null cert chain` and
 #: `Empty client certificate chain`, a ConfigMgr cloud management gateway's
 #: `CMGConnector_ClientCertificateRequired`, AD FS's `ClientCertificateMissing` event: "... in a
-#: context where no client certificate was available") or a verification status of NONE as
+#: context where no client certificate was available", nginx's error log line `client sent no
+#: required SSL certificate`, WCF's trace `HttpsClientCertificateNotPresent`) or a verification
+#: status of NONE as
 #: gateways log it (`"mtls_status":"NONE"`, `SslClientVerify is NONE`, `SSL_CLIENT_VERIFY=NONE`).
 SERVER_GOT_NONE = (
     r"(?i:\bNo (?:valid )?client (?:ssl |tls )?certificate (?:was )?(?:found|provided|"
@@ -85,6 +87,7 @@ SERVER_GOT_NONE = (
     r"provided\b|\bpeer did not return a certificate|\bclient didn't provide a certificate"
     r"|\bnull cert chain\b|\bEmpty client certificate chain"
     r"|\bCMGConnector_ClientCertificateRequired\b|\bClientCertificateMissing\b"
+    r"|\bclient sent no required SSL certificate|\bHttpsClientCertificateNotPresent\b"
     r"|\bno client certificate was available\b"
     r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
@@ -119,14 +122,18 @@ _EVIDENCE = re.compile(
 )
 
 
-#: TLS renegotiation named in a ticket's words (English, Spanish, Portuguese, French, Italian,
-#: German, Russian).
-RENEGOTIATION = (r"(?i:\bre-?negotiat\w*|\brenegocia\w*|\bren[ée]gociation\w*|\brinegozia\w*"
+#: TLS renegotiation named in a ticket's words (English, also inside a library's name for it
+#: such as rustls' `RefuseRenegotiation`; Spanish, Portuguese, French, Italian, German, Russian,
+#: Chinese, Japanese, Korean).
+RENEGOTIATION = (r"(?i:re-?negotiat\w*|\u91cd\u65b0?\u534f\u5546|\u91cd\u65b0?\u5354\u5546"
+                 r"|\u518d\u30cd\u30b4\u30b7\u30a8\u30fc\u30b7\u30e7\u30f3|\uc7ac\ud611\uc0c1"
+                 r"|\brenegocia\w*|\bren[ée]gociation\w*|\brinegozia\w*"
                  r"|\bNeuaushandlung\w*|\b\u0440\u0435\u043d\u0435\u0433\u043e\u0446\u0438\w*"
                  r"|\b\u043f\u0435\u0440\u0435\u0441\u043e\u0433\u043b\u0430\u0441\w*)")
-#: A client certificate named in a ticket's words: mutual TLS, or the words for a client's
-#: certificate in the languages tickets come in.
+#: A client certificate named in a ticket's words: mutual TLS, the server's CertificateRequest,
+#: or the words for a client's certificate in the languages tickets come in.
 CLIENT_CERTIFICATE = (r"(?i:\bclient[- ]?cert\w*|\bmTLS\b|\bmutual TLS\b|\bcertificat\w* client"
+                      r"|\bcertificate_?request\b"
                       r"|\bClientzertifikat\w*|\bcertificado\w* (?:de |do )?cliente"
                       r"|\bcertificato client|\u043a\u043b\u0438\u0435\u043d\u0442\u0441\u043a\w* "
                       r"\u0441\u0435\u0440\u0442\u0438\u0444\u0438\u043a\u0430\u0442"
