@@ -523,13 +523,32 @@ def test_an_alert_a_server_may_have_logged_as_received_is_no_clients(line: str) 
     assert "TKT008" in {f.rule for f in result.findings}, result.findings
 
 
-@pytest.mark.parametrize("text", [
-    "Get \"https://portal.contoso.com/\": tls: failed to verify certificate: x509: "
-    "certificate signed by unknown authority\n",   # Go checking the server's certificate
-    "The remote error log shows nothing for the portal.\n",
+def test_a_go_error_that_is_no_alert_names_none() -> None:
+    assert analyze_text("The remote error log shows nothing for the portal.\n").status == (
+        "unrecognized")
+
+
+@pytest.mark.parametrize(("error", "cause"), [
+    ("x509: certificate signed by unknown authority", "untrusted-root"),
+    ("x509: certificate has expired or is not yet valid: current time 2026-11-30T08:00:00Z "
+     "is after 2026-06-30T08:00:00Z", "not-time-valid"),
+    ("x509: certificate specifies an incompatible key usage", "missing-client-auth-eku"),
 ])
-def test_a_go_error_that_is_no_alert_names_none(text: str) -> None:
-    assert analyze_text(text).status == "unrecognized"
+def test_go_x509_errors_are_their_checks_on_the_side_that_logs_them(error: str,
+                                                                    cause: str) -> None:
+    """Go's crypto/x509 errors are the checks CryptoAPI codes name: a Go client's about the
+    server's certificate (its machine decides, no 403), a Go server's about the client's (the
+    alert its client got is what follows from it)."""
+    client = analyze_text(f"Get \"https://portal.contoso.com/\": tls: failed to verify "
+                          f"certificate: {error}\n")
+    assert client.root_causes == (cause,) and client.iis_substatus == ()
+    server = analyze_text(
+        "server: 2026/11/30 08:00:01 http: TLS handshake error from 203.0.113.7:51522: tls: "
+        f"failed to verify client's certificate: {error}\n"
+        "client: remote error: tls: bad certificate\n")
+    assert server.root_causes == (cause,)
+    alert = next(f for f in server.findings if f.rule == "TKT031")
+    assert alert.explained_by == ("TKT001",) and not alert.root_cause
 
 
 @pytest.mark.parametrize("text", [

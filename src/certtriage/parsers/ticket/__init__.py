@@ -22,6 +22,15 @@ CHAIN_STATUSES = {
     "RevocationStatusUnknown": "0x80092012", "PartialChain": "0x800b010a",
     "OfflineRevocation": "0x80092013", "ExplicitDistrust": "0x800b0111",
 }
+#: Go's crypto/x509 errors (a Go server's `tls: failed to verify client's certificate: x509:
+#: ...`, a Go client's `tls: failed to verify certificate: x509: ...`): the same checks as the
+#: CryptoAPI codes they stand for here.
+X509_ERRORS = {
+    "x509: certificate signed by unknown authority": "0x800b0109",
+    "x509: certificate has expired or is not yet valid": "0x800b0101",
+    "x509: certificate specifies an incompatible key usage": "0x800b0110",
+    "x509: certificate is not valid for any names": "0x800b010f",
+}
 #: The names that are no English word (`Revoked` is one): read wherever they stand.
 COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:]))
 #: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
@@ -110,6 +119,8 @@ _EVIDENCE = re.compile(
     r"|\b3688\d\b|\b3687\d\b|\b150(?:0\d|1\d|2[01])\b"
     r"|\bSchannel\b|<Events?\b|SSL Certificate bindings|CertUtil:|#Fields:"
     r"|X509ChainStatus|\bChainStatus\b|errors in the certificate chain"
+    r"|\bx509: certificate (?:signed by unknown|has expired or|specifies an incompatible"
+    r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG +
     # the System.Net trace of a .NET client choosing its certificate

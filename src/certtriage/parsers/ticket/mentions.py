@@ -35,6 +35,7 @@ from . import (
     SECURE_CHANNEL,
     SERVER_GOT_NONE,
     WINHTTP_FLAG,
+    X509_ERRORS,
 )
 from .model import Mention, Mentions
 
@@ -242,7 +243,8 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             known = tables.lookup(spelled)
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
-    for token, hex_ in (*chain_statuses(text), *trust_flag_names(text, tables)):
+    for token, hex_ in (*chain_statuses(text), *trust_flag_names(text, tables),
+                        *x509_errors(text)):
         known = tables.lookup(hex_)
         if known is not None and all(known.hex != c.hex for _, c in out):
             out.append((token, known))
@@ -270,6 +272,13 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
     return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
              and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
             if in_context or name in COMPOUND_STATUSES]
+
+
+def x509_errors(text: str) -> list[tuple[str, str]]:
+    """(error, code) of each of Go's crypto/x509 errors a line names (`X509_ERRORS`)."""
+    if "x509: certificate" not in text:
+        return []
+    return [(error, code) for error, code in X509_ERRORS.items() if error in text]
 
 
 _TRUST_FLAG = re.compile(r"\bCERT_TRUST_[A-Z_]+\b")
