@@ -14,13 +14,13 @@ FAILED = "Invoke-WebRequest : The request was aborted: Could not create SSL/TLS 
 #: How tickets say it works only for an administrator.
 SAID = {
     "en, run as": "It works when I run PowerShell as administrator, not as a normal user.",
-    "en, elevated": "From an elevated prompt the call succeeds; as svc-export it fails.",
-    "en, mode": "The handshake only succeeds with the app in Administrator mode.",
+    "en, elevated": "From an elevated prompt the call succeeds; as the service account it fails.",
+    "en, mode": "The handshake fails unless running the app in Administrator mode.",
     "de": "Als Administrator ausgeführt klappt es, als normaler Benutzer nicht.",
-    "fr": "Lancé en tant qu'administrateur cela fonctionne, sinon non.",
+    "fr": "Lancé en tant qu'administrateur cela fonctionne, en utilisateur standard non.",
     "es": "Ejecutado como administrador funciona, con un usuario normal no.",
-    "ru": "Если запустить от имени администратора, всё работает.",
-    "ja": "管理者として実行すると成功します。",
+    "ru": "От имени администратора всё работает, от обычного пользователя нет.",
+    "ja": "管理者として実行すると成功し、一般ユーザーでは失敗します。",
 }
 SHAPES = {
     "mail": lambda said, failed: f"Hi,\n\n{said}\n\n{failed}\n\nThanks\n",
@@ -42,6 +42,11 @@ def test_a_client_that_works_only_as_administrator_cannot_read_its_key(language:
 
 @pytest.mark.parametrize("text", [
     "Run the installer as administrator, then import the root CA.\n",  # no client failure
+    # an instruction to run a tool as an administrator, in a how-to about client certificates
+    "Export the SCCM client certificate. Open a command prompt with elevated rights and type:\n"
+    "certutil -verify -urlfetch client.cer\nIt fails with 0x80092013.\n",
+    "In IIS, run mmc.exe as administrator and add the Certificates snap-in for the client "
+    "certificate; then check for 0x80092013.\n",
     "We see elevated error rates since the client certificate change.\nThanks\n",
 ])
 def test_what_only_looks_alike_names_no_key_access(text: str) -> None:

@@ -163,6 +163,19 @@ ADMIN_ONLY = (r"(?i:\b(?:as|run as|running as|in) (?:an? |the )?(?:local )?admin
               r"\u0430\u0434\u043c\u0438\u043d\u0438\u0441\u0442\u0440\u0430\u0442\u043e\u0440\u0430"
               r"|\u7ba1\u7406\u8005\u3068\u3057\u3066|\u4ee5\u7ba1\u7406\u5458\u8eab\u4efd)")
 
+#: The account it fails for, said beside it (an instruction to run a tool as an administrator
+#: says none): an ordinary, standard or normal user, a service account, not (or unless) as an
+#: administrator, in the same languages.
+NOT_ADMIN = (r"(?i:\b(?:normal|standard|regular|ordinary|limited|non-?admin\w*) (?:user|account)"
+             r"|\bnon-?admin\w*|\bservice account|\bnot (?:as |running as |run as |in )?(?:an? )?"
+             r"admin|\bwithout admin|\bunless (?:it is |running |run |I run )"
+             r"|\bnormaler Benutzer|\bStandardbenutzer|\butilisateur (?:standard|normal)"
+             r"|\busuario (?:normal|est[aá]ndar)|\butente (?:normale|standard)"
+             r"|\u043e\u0431\u044b\u0447\u043d\w+ "
+             r"\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b"
+             r"|\u4e00\u822c\u30e6\u30fc\u30b6\u30fc|\u6a19\u6e96\u30e6\u30fc\u30b6\u30fc"
+             r"|\u666e\u901a\u7528\u6237)")
+
 
 def sniff(text: str) -> bool:
     """Whether some line of `text` carries a token that only evidence carries, Windows'

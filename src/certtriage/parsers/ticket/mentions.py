@@ -30,6 +30,7 @@ from . import (
     CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
     FORBIDDEN,
+    NOT_ADMIN,
     REMOTE_INVALID,
     RENEGOTIATION,
     SECURE_CHANNEL,
@@ -81,6 +82,7 @@ _CLIENT_CERTIFICATE = re.compile(CLIENT_CERTIFICATE)
 #: A client that works only as an administrator (`ADMIN_ONLY`), in a text that names a client
 #: certificate or a client's secure-channel failure.
 _ADMIN_ONLY = re.compile(ADMIN_ONLY)
+_NOT_ADMIN = re.compile(NOT_ADMIN)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
@@ -127,6 +129,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     certificate_named = any(_CLIENT_CERTIFICATE.search(text) for _, text in lines)
     # a client's failure to tell the context of: its certificate named, or its secure channel
     client_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
+    # ... and only for an administrator: an account it fails for is said too
+    admin_only = client_failed and any(_NOT_ADMIN.search(text) for _, text in lines)
     for number, text in lines:
         codes = _codes(text, tables)
         client = client_line.search(text) is not None
@@ -175,7 +179,7 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
             found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                                  value="renegotiation")
                          for m in itertools.islice(_RENEGOTIATION.finditer(text), 1))
-        if client_failed:
+        if admin_only:
             found.extend(Mention(line=number, token=m.group(0), kind="context",
                                  value="admin-only")
                          for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
@@ -325,7 +329,7 @@ def names_renegotiation(text: str) -> bool:
 def names_admin_only(text: str) -> bool:
     """Whether `text` says a client certificate works only for an administrator."""
     return _ADMIN_ONLY.search(text) is not None and (
-        _CLIENT_CERTIFICATE.search(text) is not None)
+        _CLIENT_CERTIFICATE.search(text) is not None) and _NOT_ADMIN.search(text) is not None
 
 
 def names_an_alert(text: str) -> bool:
