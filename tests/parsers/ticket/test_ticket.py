@@ -592,6 +592,20 @@ def test_a_browser_error_about_the_client_certificate_names_its_cause(name: str,
     assert result.verdict == "fail"
 
 
+@pytest.mark.parametrize("shape", list(_BROWSER_SHAPES))
+def test_no_common_signature_algorithm_puts_tls13_and_the_key_provider_first(shape: str) -> None:
+    """A key that can sign with none of the server's algorithms is, as a rule, a legacy
+    provider's key meeting TLS 1.3: the fixes start there, not with a missing key."""
+    text = _BROWSER_SHAPES[shape].format(name="ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS")
+    finding = next(f for f in analyze_text(text + "\n").findings if f.root_cause)
+    assert finding.rule == "TKT037"
+    assert "TLS 1.3" in finding.remediation[0].text
+    assert "Provider" in finding.remediation[1].text
+    other = analyze_text(_BROWSER_SHAPES[shape].format(
+        name="ERR_SSL_CLIENT_AUTH_CERT_NO_PRIVATE_KEY") + "\n")
+    assert [f.rule for f in other.findings if f.root_cause] == ["TKT015"]
+
+
 @pytest.mark.parametrize("text", [
     "The build flag XERR_BAD_SSL_CLIENT_AUTH_CERT is set.\n",        # inside a longer name
     "ERR_BAD_SSL_CLIENT_AUTH_CERTIFICATE was renamed.\n",            # a longer name

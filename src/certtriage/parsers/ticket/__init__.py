@@ -35,7 +35,7 @@ X509_ERRORS = {
 COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:]))
 #: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
 #: the error page and the developer tools print them (`net::ERR_...`; the page prints the name
-#: in every language). Their numbers: -110, -117, -134, -135, -141, -164. (A ticket is
+#: in every language). Their numbers: -110, -117, -134, -135, -141, -164, -177. (A ticket is
 #: sniffed by any name of their family, `ERR_SSL_CLIENT_AUTH_...`.)
 BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
                   r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
