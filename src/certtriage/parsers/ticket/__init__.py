@@ -99,6 +99,16 @@ SERVER_GOT_NONE = (
     r"|\bclient sent no required SSL certificate|\bHttpsClientCertificateNotPresent\b"
     r"|\bno client certificate was available\b"
     r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
+#: A server that asked for a client certificate after a TLS 1.3 handshake and could not (TLS
+#: 1.3's post-handshake authentication, which a client offers with an extension of its hello, or
+#: never): Apache's `AH10158: cannot perform post-handshake authentication`, OpenSSL's
+#: `SSL_verify_client_post_handshake:extension not received`, and the failure told in words
+#: (`post-handshake authentication is not supported`, `PHA not enabled`).
+POST_HANDSHAKE = (r"\bAH10158\b|\bSSL_verify_client_post_handshake\b"
+                  r"|(?i:\bcannot perform post[-_ ]handshake[-_ ]auth\w*"
+                  r"|\bpost[-_ ]handshake[-_ ]auth\w*[^\n.]{0,30}?\b(?:not|never|no longer) "
+                  r"(?:be |been )?(?:supported|enabled|received|sent|offered|possible)"
+                  r"|\bPHA (?:is )?not (?:supported|enabled))")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
 #: `(403) Unzulässig`), WCF's (`The HTTP request was forbidden with client authentication
@@ -122,7 +132,7 @@ _EVIDENCE = re.compile(
     r"|\bx509: certificate (?:signed by unknown|has expired or|specifies an incompatible"
     r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
-    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG +
+    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs

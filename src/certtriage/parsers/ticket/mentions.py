@@ -31,6 +31,7 @@ from . import (
     COMPOUND_STATUSES,
     FORBIDDEN,
     NOT_ADMIN,
+    POST_HANDSHAKE,
     REMOTE_INVALID,
     RENEGOTIATION,
     SECURE_CHANNEL,
@@ -86,6 +87,8 @@ _NOT_ADMIN = re.compile(NOT_ADMIN)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
+#: A server's failed ask for a client certificate after a TLS 1.3 handshake (`POST_HANDSHAKE`).
+_POST_HANDSHAKE = re.compile(POST_HANDSHAKE)
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
@@ -175,6 +178,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
+        found.extend(Mention(line=number, token=m.group(0), kind="protocol",
+                             value="post-handshake")
+                     for m in itertools.islice(_POST_HANDSHAKE.finditer(text), 1))
         if certificate_named:
             found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                                  value="renegotiation")
