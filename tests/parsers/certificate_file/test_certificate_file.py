@@ -347,6 +347,40 @@ def test_a_certificate_beside_other_evidence_leaves_it_its_diagnosis(
     assert (result.verdict, result.root_causes) == (alone.verdict, alone.root_causes)
 
 
+#: What posts show in place of a certificate or key they leave out, begun and ended on one line.
+_PLACEHOLDERS = {
+    "dots": "cert: '-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----'",
+    "ellipsis": '"-----BEGIN CERTIFICATE-----\u2026-----END CERTIFICATE-----",',
+    "snip": "-----BEGIN CERTIFICATE----- <snip> -----END CERTIFICATE-----",
+    "words": "  key: -----BEGIN RSA PRIVATE KEY----- [removed] -----END RSA PRIVATE KEY-----",
+}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+@pytest.mark.parametrize("shape", list(_PLACEHOLDERS))
+@pytest.mark.parametrize("evidence", list(_BESIDE_PEM))
+def test_a_left_out_certificate_beside_evidence_is_no_certificate_file(
+        evidence: str, shape: str, where: str) -> None:
+    """A block begun and ended on one line holds no certificate: the evidence around it (also
+    after it) is read as it is alone, not refused as a block that is not base64."""
+    other = (FIXTURES / evidence).read_bytes()
+    line = _PLACEHOLDERS[shape].encode() + b"\n"
+    data = line + b"\n" + other if where == "before" else other + b"\n" + line
+    alone = analyze_bytes(other, evidence)
+    result = analyze_bytes(data, evidence)
+    assert result.kind == _BESIDE_PEM[evidence], result.error
+    assert (result.verdict, result.root_causes) == (alone.verdict, alone.root_causes)
+
+
+@pytest.mark.parametrize("shape", list(_PLACEHOLDERS))
+def test_a_text_of_left_out_certificates_alone_is_no_certificate_file(shape: str) -> None:
+    text = f"Our proxy settings:\n\n{_PLACEHOLDERS[shape]}\n\nIt always returns 403.\n"
+    assert not cf_format.sniff_bytes(text.encode())
+    # a block of several lines that is not base64 is still a certificate file that says so
+    broken = "-----BEGIN CERTIFICATE-----\n ... \n-----END CERTIFICATE-----\n"
+    assert cf_format.sniff_bytes(broken.encode())
+
+
 def test_a_certificate_in_a_post_is_one_of_its_pieces(pki: dict[str, Any]) -> None:
     netsh = (FIXTURES / "netsh" / "revocation-disabled.txt").read_text()
     prose = "".join(f"Line {i} of what we tried, with no luck so far.\n" for i in range(14))
@@ -714,8 +748,10 @@ def test_analyze_path_reads_a_certificate_file(tmp_path: Path, pki: dict[str, An
 
 
 def test_prose_naming_the_markers_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    """Markers on lines of their own with words between make a block that says what is wrong
+    with it; on one line, they are a sentence about certificates, which holds none."""
     path = tmp_path / "howto.txt"
-    path.write_text("Paste the text from -----BEGIN CERTIFICATE----- to "
+    path.write_text("Paste the text from -----BEGIN CERTIFICATE-----\nto "
                     "-----END CERTIFICATE----- into the ticket.\n")
     result = analyze_path(path)
     assert (result.kind, result.status, result.verdict) == ("certificate-file", "error", None)
@@ -732,7 +768,7 @@ def test_corrupt_der_is_an_error(pki: dict[str, Any]) -> None:
 
 # ---- the committed fixtures ----------------------------------------------------------------
 CERTS = FIXTURES / "certs"
-EXPECTED: dict[str, set[str] | str] = {
+EXPECTED: dict[str, set[str] | str | None] = {
     "contoso-root-ca.cer": set(),
     "contoso-issuing-ca.cer": set(),
     "contoso-client.cer": set(),
@@ -745,7 +781,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "contoso-client-with-preamble.pem": set(),
     "contoso-client-utf16.pem": set(),
     "contoso-client-truncated.cer": "not a readable DER certificate",
-    "prose-begin-certificate.txt": "the CERTIFICATE block at line 2 is not valid base64",
+    "prose-begin-certificate.txt": None,  # a sentence naming the markers: no certificate
     "fabrikam-web-server.crt": {"CRT001"},
     "fabrikam-web-issuing-ca.crt": {"CRT004"},
     "woodgrove-client-no-revocation.cer": {"CRT006"},
@@ -770,8 +806,11 @@ def test_every_fixture_is_listed_here_and_in_the_readme() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_findings(name: str) -> None:
     result = analyze_path(CERTS / name)
-    assert result.kind == "certificate-file"
     expected = EXPECTED[name]
+    if expected is None:
+        assert (result.status, result.findings) == ("unrecognized", ())
+        return
+    assert result.kind == "certificate-file"
     if isinstance(expected, str):
         assert result.status == "error" and result.error and result.error.startswith(expected)
         return

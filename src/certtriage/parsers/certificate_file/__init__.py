@@ -8,6 +8,7 @@ This module recognises the format cheaply, from the bytes alone; `parser` reads 
 from __future__ import annotations
 
 import codecs
+import re
 
 #: How far into the input the sniffer looks for a PEM marker (bytes).
 SNIFF_WINDOW = 16 * 1024
@@ -119,6 +120,11 @@ def sniff_bytes(data: bytes) -> bool:
     return not s_client(data[:SNIFF_WINDOW * 4]) and not _beside_evidence(data[:AROUND_WINDOW])
 
 
+#: A PEM block begun and ended on one line with no base64 between (from after `BEGIN `): what
+#: a post shows in place of a certificate or key it left out (`... `, `<snip>`, `[removed]`).
+_PLACEHOLDER = re.compile(r"[A-Z0-9 #]+-----[^A-Za-z0-9+/=]*(?:[A-Za-z]{1,12}[^A-Za-z0-9+/=]+)*"
+                          r"-----END [A-Z0-9 #]+-----.*")
+
 #: How much of a text input is looked at for evidence around its PEM blocks.
 AROUND_WINDOW = 256 * 1024
 
@@ -129,20 +135,30 @@ def _beside_evidence(data: bytes) -> bool:
     certificate in it, which the ticket reader takes as one of its pieces. A certificate file's
     own lines (OpenSSL's `subject=` and `Bag Attributes`, a note) are no such evidence, and
     neither is `openssl x509 -text`'s printout of the certificate, unless its PEM block was
-    cut short (then the printout is all there is to read)."""
+    cut short (then the printout is all there is to read). A text whose every block is a
+    placeholder begun and ended on one line (`-----BEGIN CERTIFICATE----- ... -----END
+    CERTIFICATE-----`) holds no certificate: it is text too, read as a text format can."""
     from ...text.decode import decode  # the text as every text format reads it
 
-    outside, inside = [], False
+    outside, inside, placeholders = [], False, True
     for line in decode(data).text.splitlines():
         if "-----BEGIN " in line:
-            inside = True
-            outside.append(line.split("-----BEGIN ", 1)[0])
+            before, _, after = line.partition("-----BEGIN ")
+            outside.append(before)
+            # a block begun and ended on one line: a placeholder (`... `) or base64 run on
+            inside = "-----END " not in after
+            if inside or _PLACEHOLDER.fullmatch(after) is None:
+                placeholders = False
+            else:
+                outside.append(after.split("-----END ", 1)[1].partition("-----")[2])
         elif "-----END " in line:
             inside = False
         elif not inside:
             outside.append(line)
     cut = inside  # a block that never ended
     rest = "\n".join(outside)
+    if placeholders:  # every block elided: no certificate, whatever else the text is
+        return True
     if not rest.strip():
         return False
     from .. import FORMATS, FormatId  # their sniffers alone: cheap, and asked only of PEM text
