@@ -99,6 +99,14 @@ SERVER_GOT_NONE = (
     r"|\bclient sent no required SSL certificate|\bHttpsClientCertificateNotPresent\b"
     r"|\bno client certificate was available\b"
     r"|\b(?:mtls_status|ssl_?client_?verify)\b[\"'=:\s]{0,4}(?:is\s+)?[\"']?NONE\b)")
+#: A client that refused the server's renegotiation, which is how IIS asks for a client
+#: certificate after the request when its binding does not ask in the handshake: Go's
+#: `local error: tls: no renegotiation` (its default), the TLS alert `no_renegotiation` (100)
+#: received (`alert no renegotiation`, `alert: no_renegotiation`; the name alone is a list's),
+#: OpenSSL's `no renegotiation` reason and Python's `[SSL: NO_RENEGOTIATION]`.
+RENEGOTIATION_REFUSED = (r"\btls: no renegotiation\b|\[SSL: NO_RENEGOTIATION\]"
+                         r"|(?i:\balert:? no[_ ]renegotiation\b|\bSSL routines:[^\n]{0,60}?"
+                         r"\bno renegotiation\b)")
 #: A server that asked for a client certificate after a TLS 1.3 handshake and could not (TLS
 #: 1.3's post-handshake authentication, which a client offers with an extension of its hello, or
 #: never): Apache's `AH10158: cannot perform post-handshake authentication`, OpenSSL's
@@ -132,7 +140,8 @@ _EVIDENCE = re.compile(
     r"|\bx509: certificate (?:signed by unknown|has expired or|specifies an incompatible"
     r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
-    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE +
+    r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE
+    + r"|" + RENEGOTIATION_REFUSED +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs

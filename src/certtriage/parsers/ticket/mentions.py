@@ -34,6 +34,7 @@ from . import (
     POST_HANDSHAKE,
     REMOTE_INVALID,
     RENEGOTIATION,
+    RENEGOTIATION_REFUSED,
     SECURE_CHANNEL,
     SERVER_GOT_NONE,
     WINHTTP_FLAG,
@@ -89,6 +90,8 @@ _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
 #: A server's failed ask for a client certificate after a TLS 1.3 handshake (`POST_HANDSHAKE`).
 _POST_HANDSHAKE = re.compile(POST_HANDSHAKE)
+#: A client's refusal of the server's renegotiation (`RENEGOTIATION_REFUSED`).
+_RENEGOTIATION_REFUSED = re.compile(RENEGOTIATION_REFUSED)
 #: The .NET Framework's System.Net trace of a client choosing its certificate: how many issuers
 #: the server's request named, and how many of the client's certificates matched them.
 _TRACE_ISSUERS = re.compile(r"\bserver has specified (\d+) issuer\(s\)", re.IGNORECASE)
@@ -181,6 +184,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
         found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                              value="post-handshake")
                      for m in itertools.islice(_POST_HANDSHAKE.finditer(text), 1))
+        found.extend(Mention(line=number, token=m.group(0), kind="protocol",
+                             value="renegotiation-refused")
+                     for m in itertools.islice(_RENEGOTIATION_REFUSED.finditer(text), 1))
         if certificate_named:
             found.extend(Mention(line=number, token=m.group(0), kind="protocol",
                                  value="renegotiation")
