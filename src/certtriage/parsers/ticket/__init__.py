@@ -52,6 +52,18 @@ SECURE_CHANNEL = (r"SSL/TLS[^\n]{0,40}?(?i:secure channel|kanal|canal|チャネ�
 #: `Das Remotezertifikat ist ... ungültig`).
 REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|certyfikat"
                   r"|сертификат|証明書|证书|憑證|인증서)|(?i:\bremote certificate is invalid)")
+#: A .NET server's own log or stack about a handshake it took (Kestrel's logger and connection
+#: filters, SslStream authenticating as a server): beside it, "the remote certificate is
+#: invalid" is about the client's certificate, which that server refused. Settings named in
+#: a pasted configuration (`ClientCertificateMode`) say nothing of which side logged.
+DOTNET_SERVER = (r"\bMicrosoft\.AspNetCore\.Server\.Kestrel\b|\bOnConnectionAsync\b"
+                 r"|\bIConnectionAdapter\b|\bConnectionFilter\.OnConnection\b"
+                 r"|\bAuthenticateAsServer(?:Async)?\b|\bHttpsConnection(?:Adapter|Middleware)\."
+                 r"|\bHttpsConnectionAdapter\.InnerOnConnectionAsync\b")
+#: A .NET client's own words about a connection it could not set up (HttpClient's, WebClient's):
+#: with them in the text, "the remote certificate" stays the server's.
+DOTNET_CLIENT = (r"(?i:\bThe SSL connection could not be established|\bHttpRequestException\b"
+                 r"|\bWebException\b|\bHttpClient\b)")
 #: WinHTTP's flags for a server certificate its client refused (the status of a
 #: WINHTTP_CALLBACK_STATUS_SECURE_FAILURE): the revocation check that could not run, a revoked,
 #: untrusted, expired or misnamed certificate, one of the wrong usage, another chain error.

@@ -29,6 +29,8 @@ from . import (
     CLIENT_TRACE_NONE,
     CLIENT_TRACE_USAGE,
     COMPOUND_STATUSES,
+    DOTNET_CLIENT,
+    DOTNET_SERVER,
     FORBIDDEN,
     NOT_ADMIN,
     POST_HANDSHAKE,
@@ -87,6 +89,13 @@ _ADMIN_ONLY = re.compile(ADMIN_ONLY)
 _NOT_ADMIN = re.compile(NOT_ADMIN)
 #: .NET's exception about the other end's certificate (`REMOTE_INVALID`).
 _REMOTE_INVALID = re.compile(REMOTE_INVALID)
+#: A .NET server's log or stack (`DOTNET_SERVER`), and a .NET client's words (`DOTNET_CLIENT`).
+_DOTNET_SERVER = re.compile(DOTNET_SERVER)
+_DOTNET_CLIENT = re.compile(DOTNET_CLIENT)
+#: .NET's messages for a certificate that failed its validation, or that a validation
+#: callback refused (Kestrel installs one), whichever side's it is.
+_REMOTE_MESSAGE = re.compile(r"(?i:\bremote certificate (?:is invalid|was rejected by the "
+                             r"provided RemoteCertificateValidationCallback))")
 _WINHTTP_FLAG = re.compile(WINHTTP_FLAG)
 #: A server's failed ask for a client certificate after a TLS 1.3 handshake (`POST_HANDSHAKE`).
 _POST_HANDSHAKE = re.compile(POST_HANDSHAKE)
@@ -137,9 +146,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     client_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
     # ... and only for an administrator: an account it fails for is said too
     admin_only = client_failed and any(_NOT_ADMIN.search(text) for _, text in lines)
+    # a .NET server's log, no .NET client's words: the remote certificate is the client's
+    dotnet_server = (any(_DOTNET_SERVER.search(text) for _, text in lines)
+                     and not any(_DOTNET_CLIENT.search(text) for _, text in lines))
     for number, text in lines:
         codes = _codes(text, tables)
-        client = client_line.search(text) is not None
+        client = client_line.search(text) is not None and not dotnet_server
         a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client, logged_status=_logged_status(text, token))
@@ -161,9 +173,16 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                            value="trust-relationship" if _TRUST_WORD.search(text)
                            else "secure-channel")
                    for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1)]
-        found.extend(channel or [Mention(line=number, token=m.group(0), kind="client-failure",
-                                         value="trust-relationship")
-                                 for m in itertools.islice(_REMOTE_INVALID.finditer(text), 1)])
+        if dotnet_server:  # the server's message about the client's certificate
+            found.extend(channel)
+            found.extend(Mention(line=number, token=m.group(0), kind="server-failure",
+                                 value="client-certificate-invalid")
+                         for m in itertools.islice(_REMOTE_MESSAGE.finditer(text), 1))
+        else:
+            found.extend(channel or [
+                Mention(line=number, token=m.group(0), kind="client-failure",
+                        value="trust-relationship")
+                for m in itertools.islice(_REMOTE_INVALID.finditer(text), 1)])
         found.extend(Mention(line=number, token=m.group(0), kind="client-failure",
                              value="winhttp-flag")
                      for m in itertools.islice(_WINHTTP_FLAG.finditer(text), 1))

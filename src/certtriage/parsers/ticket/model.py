@@ -19,13 +19,14 @@ class Mention(Model):
     or the URL of a retrieval)."""
     kind: Literal["code", "substatus", "listed-substatus", "forbidden", "retrieval", "alert",
                   "browser", "client-failure", "client-trace", "no-certificate", "protocol",
-                  "context"]
+                  "context", "server-failure"]
     """What it names (`listed-substatus`: a sub-status in a list of many, a table of what
     each means rather than the one clients got)."""
     value: str
     """The code as 0x and eight hex digits, the sub-status as `403.13`, the alert's number, the
     browser's error by its name (`ERR_BAD_SSL_CLIENT_AUTH_CERT`), the client failure by its
-    name (`secure-channel`, `trust-relationship`), a client's trace line by what it counts
+    name (`secure-channel`, `trust-relationship`), a .NET server's refusal of the client's
+    certificate (`client-certificate-invalid`), a client's trace line by what it counts
     (`issuers=137`, `left=0`), no client certificate sent because the client could not load
     its own (`not-loaded`) or as the server logged it (`none-received`), a protocol version
     that bears on client certificates (`tls1.3`, or `renegotiation` told beside a client

@@ -162,6 +162,17 @@ def mentioned_client_failure(doc: Mentions, b: Binding, *, names: list[str]) -> 
 
 
 @predicate
+def mentioned_server_failure(doc: Mentions, b: Binding, *, names: list[str]) -> Iterator[Binding]:
+    """A TLS server's refusal among `names` that the text names (at its first mention)."""
+    if not isinstance(doc, Mentions):
+        return
+    mention = next((m for m in doc.mentions
+                    if m.kind == "server-failure" and m.value in names), None)
+    if mention is not None:
+        yield replace(b, values={**b.values, "named": mention.token, "line": str(mention.line)})
+
+
+@predicate
 def mentioned_protocol(doc: Mentions, b: Binding, *, names: list[str],
                        alone: bool = False) -> Iterator[Binding]:
     """The first mention of a protocol among `names` (`tls1.3`, `renegotiation`), when the
