@@ -24,6 +24,7 @@ ONE_OF_EACH = [
     "stores",
     "openssl",
     "openssl-x509",
+    "openssl-verify",
     "certs",
     "tickets",
     "wild",

@@ -52,6 +52,8 @@ class FormatId(str, Enum):
     """`openssl s_client` output: the server's handshake as a client sees it."""
     OPENSSL_X509 = "openssl-x509"
     """`openssl x509 -text` output: a certificate as OpenSSL prints it."""
+    OPENSSL_VERIFY = "openssl-verify"
+    """`openssl verify` output: OpenSSL's check of a certificate's chain."""
     TICKET = "ticket"
     """Text that is no export of its own but holds evidence: an e-mail, a post, notes."""
 
@@ -145,6 +147,8 @@ FORMATS: tuple[Format, ...] = (
            "configuration", max_lines=100_000),
     Format(FormatId.OPENSSL_X509, "openssl x509 -text output", "openssl_x509", "text",
            "certificate", redact=("template",), max_lines=100_000),
+    Format(FormatId.OPENSSL_VERIFY, "openssl verify output", "openssl_verify", "text", "chain",
+           max_lines=100_000),
     # Last: what no format claims as a whole is scanned for pieces of evidence.
     Format(FormatId.TICKET, "ticket", "ticket", "text", "mixed", max_lines=100_000),
 )
