@@ -334,6 +334,18 @@ FORBIDDEN = {
            "forbidden with client authentication scheme 'Anonymous'.",
     "curl": "< HTTP/1.1 403 Forbidden",
     "sentence": "The server responded with a 403 forbidden error.",
+    # WCF's message in the display languages it is met in, each by its words for the scheme
+    "wcf-de": "Die HTTP-Anforderung wurde mit dem Clientauthentifizierungsschema \u201eAnonym"
+              "\u201c nicht zugelassen.",
+    "wcf-fr": "La requ\u00eate HTTP a \u00e9t\u00e9 interdite avec le sch\u00e9ma "
+              "d'authentification client \u00ab Anonymous \u00bb.",
+    "wcf-es": "La solicitud HTTP se prohibi\u00f3 con el esquema de autenticaci\u00f3n de "
+              "cliente 'Anonymous'.",
+    "wcf-ja": "HTTP \u8981\u6c42\u306f\u3001\u30af\u30e9\u30a4\u30a2\u30f3\u30c8\u8a8d"
+              "\u8a3c\u30b9\u30ad\u30fc\u30e0 'Anonymous' \u3067\u7981\u6b62\u3055\u308c"
+              "\u3066\u3044\u307e\u3059\u3002",
+    "status-de": "Der Remoteserver hat einen Fehler zur\u00fcckgegeben: 403 Verboten.",
+    "status-fr": "Le serveur r\u00e9pond toujours 403 Interdit pour /api.",
 }
 AROUND_FORBIDDEN = {
     "alone": "{f}\n",

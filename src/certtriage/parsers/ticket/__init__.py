@@ -132,10 +132,18 @@ POST_HANDSHAKE = (r"\bAH10158\b|\bSSL_verify_client_post_handshake\b"
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
 #: `(403) Unzulässig`), WCF's (`The HTTP request was forbidden with client authentication
-#: scheme 'Anonymous'`), a status line or a sentence (`403 Forbidden`).
+#: scheme 'Anonymous'`, and its translations, each named by its words for the client
+#: authentication scheme), a status line or a sentence (`403 Forbidden`, `403 Verboten`,
+#: `403 Interdit`, `403 Prohibido` ...).
 FORBIDDEN = (r"\b403 - Forbidden: Access is denied|\(403\)\s?[^\W\d_]{3,}"
              r"|\bHTTP request was forbidden with client authentication scheme"
-             r"|(?<![\d.])403 (?i:forbidden)\b")
+             r"|(?i:\bClientauthentifizierungsschema|\bsch[ée]ma d.authentification client"
+             r"|\besquema de autenticaci[oó]n de cliente|\besquema de autentica[cç][aã]o de "
+             r"cliente|\bschema di autenticazione client|\u30af\u30e9\u30a4\u30a2\u30f3\u30c8"
+             r"\u8a8d\u8a3c\u30b9\u30ad\u30fc\u30e0|\u5ba2\u6237\u7aef\u8eab\u4efd\u9a8c\u8bc1"
+             r"\u65b9\u6848)"
+             r"|(?<![\d.])403 (?i:forbidden|verboten|interdit|prohibido|proibido|vietato"
+             r"|\u0437\u0430\u043f\u0440\u0435\u0449\u0435\u043d\u043e)\b")
 #: A token that only evidence carries: an HRESULT, a signed HRESULT, a symbol, a 403.x, an
 #: event id of the catalog's providers, a certutil or event export keyword.
 _EVIDENCE = re.compile(
