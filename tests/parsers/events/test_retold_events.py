@@ -208,3 +208,30 @@ def test_ids_listed_in_a_sentence_are_each_an_event(lead: str, sep: str, a: int,
 def test_a_date_or_a_count_after_an_id_is_no_listed_id(text: str) -> None:
     result = analyze_text(text, "post")
     assert [e["event_id"] for e in result.events] == [36888]
+
+
+def _title(message: str) -> str:
+    """The start of a message as a post's title gives it: its first sentence, or its first
+    half."""
+    first = message.split(". ")[0]
+    words = message.split()
+    return first if first != message else " ".join(words[:max(3, len(words) // 2)])
+
+
+@pytest.mark.parametrize("case", _NAMED, ids=lambda c: f"{c.event.provider}-{c.event.id}")
+def test_a_title_repeating_the_start_of_the_quoted_message_is_no_second_event(
+        case: Case) -> None:
+    flat = " ".join(case.message.split())
+    post = f"{_title(flat)}\n\nHi, the System log shows this every minute:\n\n{flat}\n\nWhy?\n"
+    alone = analyze_text(f"{flat}\n", "message")
+    assert len(alone.events) == 1
+    result = analyze_text(post, "post")
+    assert [(e["provider"], e["event_id"]) for e in result.events] == [
+        (e["provider"], e["event_id"]) for e in alone.events], result.events
+
+
+def test_the_same_message_quoted_twice_is_two_occurrences() -> None:
+    case = next(c for c in _NAMED if c.event.id == 36874)
+    flat = " ".join(case.message.split())
+    result = analyze_text(f"Monday:\n{flat}\n\nTuesday:\n{flat}\n", "post")
+    assert len(result.events) == 2

@@ -576,12 +576,15 @@ def _without_echoes(events: list[Event]) -> list[Event]:
         if rank == _WHOLE and definition is not None:
             shown.add(definition.cause, rank, event.data)
     named_seen: set[tuple[str, int, frozenset[tuple[str, str]]]] = set()
+    messages = [e for e, rank in zip(events, ranks) if rank == _MESSAGE]  # without a time
     kept: list[Event] = []
     for event, rank in zip(events, ranks):
         if rank < _WHOLE:
             key = (event.provider, event.event_id)
             if shown.more(key, rank, event.data):
                 continue
+            if rank == _MESSAGE and _cut_retelling(event, messages):
+                continue  # a title or a line that repeats the start of a message shown whole
             definition = knowledge.get(*key)
             if rank == _MESSAGE and definition is not None and shown.more(
                     definition.cause, rank, event.data):
@@ -593,6 +596,22 @@ def _without_echoes(events: list[Event]) -> list[Event]:
                 named_seen.add(seen)
         kept.append(event)
     return kept
+
+
+def _cut_retelling(event: Event, others: list[Event]) -> bool:
+    """Whether `event`'s message is the start of another message shown without a time: a
+    post's title repeating the message it quotes, cut short (its start may read as another
+    event's message, whose wording begins alike). Of the same event it must show no value
+    the other does not. The same message twice is two occurrences."""
+    told = " ".join(event.message.split())
+    if len(told) < 20:
+        return False
+    items = event.data.items()
+    return any(other is not event and len(other.message) > len(event.message)
+               and " ".join(other.message.split()).startswith(told)
+               and ((other.provider, other.event_id) != (event.provider, event.event_id)
+                    or items <= other.data.items())
+               for other in others[:_Shown.LIMIT])
 
 
 class _Shown:
