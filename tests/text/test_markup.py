@@ -122,3 +122,25 @@ def test_markdown_keeps_line_numbers_and_friendly_xml_markers() -> None:
 def test_a_fence_typed_on_the_blocks_own_line_keeps_that_line(text: str,
                                                                lines: list[str]) -> None:
     assert undo_markup(text).text.split("\n") == lines
+
+
+#: Certificate mappings as altSecurityIdentities and the KDC's events write them: `<I>` before
+#: the issuer's name, `<S>` before the subject's.
+_MAPPINGS = [
+    "X509:<I>DC=com,DC=contoso,CN=Contoso Issuing CA<S>DC=com,DC=contoso,CN=Megan Bowen",
+    "X509N:<S>CN=HPC Pack 2016 Communication",
+    "X509:<I>C=US,O=Fabrikam,CN=Fabrikam CA<SR>0a1b2c3d",
+    "X509:<S>E=megan@contoso.com,CN=Megan Bowen",
+]
+
+
+@pytest.mark.parametrize("mapping", _MAPPINGS)
+@pytest.mark.parametrize("page", [False, True], ids=["text", "in an HTML copy"])
+def test_a_certificate_mappings_issuer_and_subject_marks_are_no_html(mapping: str,
+                                                                      page: bool) -> None:
+    text = f"Account Name:\t{mapping}\n"
+    if page:
+        text = f"<p>The KDC logged:</p><p>Account Name: {mapping}</p><br>\n"
+    undone = undo_markup(text).text
+    assert mapping in undone
+    assert (undo_markup(text).html_lines > 0) == page

@@ -19,7 +19,10 @@ _HTML_TAGS = (
     "h[1-6]|head|hr|html|i|img|ins|kbd|li|mark|meta|ol|p|pre|q|s|samp|small|span|strike|strong|"
     "sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var|wbr"
 )
-_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.IGNORECASE)
+#: (`<I>` and `<S>` before a name's attribute are a certificate mapping's issuer and subject,
+#: as altSecurityIdentities and the KDC's events write them: `X509:<I>DC=com,...<S>CN=x`.)
+_TAG = re.compile(rf"(?!<[IS]>[A-Za-z][\w.]{{0,15}}=)</?(?:{_HTML_TAGS})\b[^<>]*>",
+                  re.IGNORECASE)
 #: Tags that end a line where they stand.
 _BREAK = re.compile(r"(?:<br\s*/?>|</(?:p|div|li|tr|h[1-6]|blockquote|pre|dd|dt)\s*>|<hr\b[^>]*>)"
                     r"[ \t]*\n?", re.IGNORECASE)
