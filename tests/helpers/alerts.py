@@ -27,7 +27,8 @@ NSS_MESSAGES = {
     116: "SSL received a certificate_required alert.",
 }
 #: How TLS clients print an alert they received (`{spaced}` OpenSSL's name, `{under}` the
-#: registry's, `{nss}`, `{go}`, `{number}`, `{message}` NSS's message).
+#: registry's, `{nss}`, `{go}`, `{number}`, `{message}` NSS's message, `{reason}` OpenSSL's
+#: and BoringSSL's reason code).
 CLIENT_PRINTS = {
     "curl-openssl": "curl: (56) OpenSSL SSL_read: error:14094418:SSL routines:ssl3_read_bytes:"
                     "tlsv1 alert {spaced}, errno 0",
@@ -41,6 +42,9 @@ CLIENT_PRINTS = {
     "java": "javax.net.ssl.SSLHandshakeException: Received fatal alert: {under}",
     "bouncy-castle": "org.bouncycastle.tls.TlsFatalAlertReceived: {under}({number})",
     "go": "Get \"https://portal.contoso.com/\": remote error: tls: {go}",
+    "envoy-boringssl": "upstream connect error or disconnect/reset before headers. transport "
+                       "failure reason: TLS error: 268436500:SSL routines:OPENSSL_internal:"
+                       "{reason}",
     "firefox-message": "Secure Connection Failed\n\nAn error occurred during a connection to "
                        "portal.contoso.com. {message}",
     "firefox-message-respaced": "An error occurred during a connection to portal.contoso.com.\n"
@@ -52,7 +56,10 @@ def printed(alert: int, shape: str) -> str:
     """Alert `alert` as the client of `shape` prints it."""
     spaced, nss, go, _ = NAMED_ALERTS[alert]
     message = NSS_MESSAGES[alert]
-    return CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go,
+    # the reason code's prefix is the version that defined the alert (SSL 3, TLS 1)
+    version = "TLSV1" if alert in (48, 70, 116) else "SSLV3"
+    reason = f"{version}_ALERT_{spaced.upper().replace(' ', '_')}"
+    return CLIENT_PRINTS[shape].format(spaced=spaced, nss=nss, go=go, reason=reason,
                                        under=spaced.replace(" ", "_"), number=alert,
                                        message=message,
                                        message_lower="  ".join(message.lower().split(" ", 2)))

@@ -2,10 +2,11 @@
 ca`, `sslv3 alert bad certificate`, TLS 1.3's `tlsv13 alert certificate required`), NSS
 (`SSL_ERROR_UNKNOWN_CA_ALERT`, `SSL_ERROR_RX_CERTIFICATE_REQUIRED_ALERT`: RX_ for received, on
 the alerts TLS 1.3 added), Java (`Received fatal alert: bad_certificate`), Bouncy Castle
-(`TlsFatalAlertReceived: certificate_unknown(46)`) and Go (`remote error: tls: unknown
-certificate authority`); NSS's message for the alert where a browser shows it without the code
-(`SSL peer cannot verify your certificate.`). Read in tickets (`parsers/ticket`) and by
-`certtriage explain`."""
+(`TlsFatalAlertReceived: certificate_unknown(46)`), Go (`remote error: tls: unknown
+certificate authority`) and OpenSSL's and BoringSSL's reason codes as Envoy and gRPC log them
+(`SSLV3_ALERT_CERTIFICATE_REVOKED`, `TLSV1_ALERT_UNKNOWN_CA`); NSS's message for the alert
+where a browser shows it without the code (`SSL peer cannot verify your certificate.`). Read
+in tickets (`parsers/ticket`) and by `certtriage explain`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ _ALERT_NAMED = re.compile(r"\b(?:ssl|tls)v(?:13|[1-3])(?:\.\d)? alert "
                           r"|\bReceived fatal alert: (?P<java>[a-z_]+)"
                           r"|\bTlsFatalAlert(?:Received)?: (?P<bc>[a-z_]+)\(\d{1,3}\)"
                           r"|\bremote error: tls: (?P<go>[a-z]+(?: [a-z]+){0,3})"
+                          # OpenSSL's and BoringSSL's reason codes (Envoy, gRPC, Chromium logs)
+                          r"|\b(?:SSL_R_)?(?:SSL|TLS)V(?:13|1|3)_ALERT_(?P<reason>[A-Z_]+)\b"
                           r"|(?P<message>(?i:"
                           + "|".join(m.replace(" ", r"\s+") for m in _NSS_MESSAGES) + "))")
 #: Other spellings of the alert names: NSS's short forms, Go's wording.
@@ -61,7 +64,8 @@ def named_alerts(text: str) -> list[tuple[str, int]]:
         if message:
             code = _alerts_by_name().get(_BY_MESSAGE[" ".join(message.lower().split())])
         else:
-            named = next(n for n in match.group("spaced", "nss", "java", "bc", "go") if n)
+            named = next(n for n in match.group("spaced", "nss", "java", "bc", "go", "reason")
+                         if n)
             code = _alert_named(named.lower().replace(" ", "_").split("_"))
         if code:
             found.append((match.group(0), code))

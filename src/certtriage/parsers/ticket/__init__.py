@@ -31,6 +31,19 @@ X509_ERRORS = {
     "x509: certificate specifies an incompatible key usage": "0x800b0110",
     "x509: certificate is not valid for any names": "0x800b010f",
 }
+#: A server's log line about the client certificate it checked with OpenSSL, with OpenSSL's
+#: error number (`knowledge.openssl_errors`): nginx's `client SSL certificate verify error:
+#: (26:unsupported certificate purpose)`, Apache mod_ssl's `Certificate Verification: Error
+#: (20): unable to get local issuer certificate`.
+SERVER_VERIFY = (r"\bclient SSL certificate verify error: \((?P<nginx>\d{1,3}):"
+                 r"|\bCertificate Verification: Error \((?P<apache>\d{1,3})\)")
+#: A server's log of a client certificate it refused, in words with no error number: HAProxy's
+#: (`SSL client certificate not trusted`, `SSL client CA chain cannot be verified`).
+SERVER_REFUSED = (r"\bSSL client certificate not trusted\b"
+                  r"|\bSSL client CA chain cannot be verified\b")
+#: Go's HTTP server logging a handshake it took (`http: TLS handshake error from ADDR: ...`):
+#: Go's x509 errors on its line are about the client's certificate, not a server's.
+GO_SERVER = r"\bTLS handshake error from\b"
 #: The names that are no English word (`Revoked` is one): read wherever they stand.
 COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in n[1:]))
 #: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
@@ -115,8 +128,10 @@ SERVER_GOT_NONE = (
 #: certificate after the request when its binding does not ask in the handshake: Go's
 #: `local error: tls: no renegotiation` (its default), the TLS alert `no_renegotiation` (100)
 #: received (`alert no renegotiation`, `alert: no_renegotiation`; the name alone is a list's),
-#: OpenSSL's `no renegotiation` reason and Python's `[SSL: NO_RENEGOTIATION]`.
+#: OpenSSL's `no renegotiation` reason, Python's `[SSL: NO_RENEGOTIATION]` and BoringSSL's
+#: reason code (`SSL routines:OPENSSL_internal:NO_RENEGOTIATION`).
 RENEGOTIATION_REFUSED = (r"\btls: no renegotiation\b|\[SSL: NO_RENEGOTIATION\]"
+                         r"|(?<=:)NO_RENEGOTIATION\b"  # BoringSSL's reason (`OPENSSL_internal:`)
                          r"|(?i:\balert:? no[_ ]renegotiation\b|\bSSL routines:[^\n]{0,60}?"
                          r"\bno renegotiation\b)")
 #: A server that asked for a client certificate after a TLS 1.3 handshake and could not (TLS
@@ -161,7 +176,7 @@ _EVIDENCE = re.compile(
     r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE
-    + r"|" + RENEGOTIATION_REFUSED +
+    + r"|" + RENEGOTIATION_REFUSED + r"|" + SERVER_VERIFY + r"|" + SERVER_REFUSED +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs

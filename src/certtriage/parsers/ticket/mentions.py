@@ -18,6 +18,7 @@ from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
+from ...knowledge.openssl_errors import X509_V_ERRORS
 from ...knowledge.services import SERVER_CALL, client_call, names_iis
 from ..certutil_verify.model import CHAIN_VERBS
 from . import (
@@ -32,6 +33,7 @@ from . import (
     DOTNET_CLIENT,
     DOTNET_SERVER,
     FORBIDDEN,
+    GO_SERVER,
     NOT_ADMIN,
     POST_HANDSHAKE,
     REMOTE_INVALID,
@@ -39,6 +41,8 @@ from . import (
     RENEGOTIATION_REFUSED,
     SECURE_CHANNEL,
     SERVER_GOT_NONE,
+    SERVER_REFUSED,
+    SERVER_VERIFY,
     WINHTTP_FLAG,
     X509_ERRORS,
 )
@@ -92,6 +96,11 @@ _REMOTE_INVALID = re.compile(REMOTE_INVALID)
 #: A .NET server's log or stack (`DOTNET_SERVER`), and a .NET client's words (`DOTNET_CLIENT`).
 _DOTNET_SERVER = re.compile(DOTNET_SERVER)
 _DOTNET_CLIENT = re.compile(DOTNET_CLIENT)
+#: A server's own lines about the client certificate it checked: with OpenSSL's number
+#: (`SERVER_VERIFY`), in words (`SERVER_REFUSED`), or Go's server logging a handshake.
+_SERVER_VERIFY = re.compile(SERVER_VERIFY)
+_SERVER_REFUSED = re.compile(SERVER_REFUSED)
+_GO_SERVER = re.compile(GO_SERVER)
 #: .NET's messages for a certificate that failed its validation, or that a validation
 #: callback refused (Kestrel installs one), whichever side's it is.
 _REMOTE_MESSAGE = re.compile(r"(?i:\bremote certificate (?:is invalid|was rejected by the "
@@ -151,7 +160,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      and not any(_DOTNET_CLIENT.search(text) for _, text in lines))
     for number, text in lines:
         codes = _codes(text, tables)
-        client = client_line.search(text) is not None and not dotnet_server
+        client = (client_line.search(text) is not None and not dotnet_server
+                  and _GO_SERVER.search(text) is None)
         a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client, logged_status=_logged_status(text, token))
@@ -173,6 +183,9 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                            value="trust-relationship" if _TRUST_WORD.search(text)
                            else "secure-channel")
                    for m in itertools.islice(_SECURE_CHANNEL.finditer(text), 1)]
+        found.extend(Mention(line=number, token=m.group(0), kind="server-failure",
+                             value="client-certificate-untrusted")
+                     for m in itertools.islice(_SERVER_REFUSED.finditer(text), 1))
         if dotnet_server:  # the server's message about the client's certificate
             found.extend(channel)
             found.extend(Mention(line=number, token=m.group(0), kind="server-failure",
@@ -223,7 +236,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     if not found:
         return None
     if a_client_line and not beside_evidence and not any(
-            names_iis(text) or SERVER_CALL in text for _, text in lines):
+            names_iis(text) or SERVER_CALL in text or _GO_SERVER.search(text)
+            for _, text in lines):
         # a client's text with nothing of a server checking certificates: every code in it is
         # that client's (a line of it wrapped or quoted apart from its code, another run)
         found = [m.model_copy(update={"client": True}) if m.kind == "code" else m
@@ -279,7 +293,7 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
     for token, hex_ in (*chain_statuses(text), *trust_flag_names(text, tables),
-                        *x509_errors(text)):
+                        *x509_errors(text), *server_verify_errors(text)):
         known = tables.lookup(hex_)
         if known is not None and all(known.hex != c.hex for _, c in out):
             out.append((token, known))
@@ -307,6 +321,20 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
     return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
              and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
             if in_context or name in COMPOUND_STATUSES]
+
+
+def server_verify_errors(text: str) -> list[tuple[str, str]]:
+    """(the line's words for it, code) of each OpenSSL verification error a server logged
+    about the client certificate it checked (`SERVER_VERIFY`), as the CryptoAPI code of the
+    same check (a purpose error is the client's usage: the server checked a client's)."""
+    if "erif" not in text:
+        return []
+    found = []
+    for match in _SERVER_VERIFY.finditer(text):
+        _, code = X509_V_ERRORS.get(int(match["nginx"] or match["apache"]), (None, None))
+        if code is not None:
+            found.append((match.group(0), code))
+    return found
 
 
 def x509_errors(text: str) -> list[tuple[str, str]]:
