@@ -489,6 +489,15 @@ def test_a_one_word_status_in_a_sentence_is_english(text: str) -> None:
     assert analyze_text(text).status == "unrecognized"
 
 
+def test_a_one_word_status_said_twice_is_still_english() -> None:
+    """A sub-status's title said twice on one line is no list of chain statuses."""
+    text = ("You may get 403.13 Client Certificate Revoked even if the certificate is not "
+            "revoked: IIS shows 403.13 Client Certificate Revoked when it cannot download a "
+            "CRL of the chain.\n")
+    result = analyze_text(text)
+    assert result.root_causes == () and result.verdict == "inconclusive"
+
+
 @pytest.mark.parametrize("shape", list(CLIENT_PRINTS))
 @pytest.mark.parametrize("alert", list(NAMED_ALERTS))
 def test_an_alert_a_client_received_is_read_by_its_name(alert: int, shape: str) -> None:

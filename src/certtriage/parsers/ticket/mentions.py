@@ -316,7 +316,7 @@ def chain_statuses(text: str) -> list[tuple[str, str]]:
     found = _CHAIN_STATUS.findall(text)
     if not found:
         return []
-    in_context = len(found) > 1 or _STATUS_CONTEXT.search(text) is not None
+    in_context = len(set(found)) > 1 or _STATUS_CONTEXT.search(text) is not None
     offline = "OfflineRevocation" in found
     return [(name, CHAIN_STATUSES["OfflineRevocation"] if name == "RevocationStatusUnknown"
              and offline else CHAIN_STATUSES[name]) for name in dict.fromkeys(found)
