@@ -150,3 +150,14 @@ def test_what_only_looks_alike_is_no_openssl_output(text: str) -> None:
                          ids=lambda p: p.name)
 def test_a_certutil_dump_stays_certutils(path: Path) -> None:
     assert analyze_text(path.read_text(encoding="utf-8"), path.name).kind == "certutil-store"
+
+
+def test_extension_fragments_quoted_one_after_another_are_two_certificates() -> None:
+    """A post quoting the extensions of two printouts, prose between: each heading is read,
+    and each fragment is a certificate of its own."""
+    out = parse("The CA file nginx reads:\n\nX509v3 extensions:\n    X509v3 Basic Constraints:\n"
+                "        CA:TRUE\n\nand the file it was given instead:\n\nX509v3 extensions:\n"
+                "    X509v3 Basic Constraints:\n        CA:FALSE\n")
+    assert [c.is_ca for c in out.certificates] == [True, False]
+    assert [u.text for u in out.unparsed] == ["The CA file nginx reads:",
+                                              "and the file it was given instead:"]

@@ -58,7 +58,8 @@ _LABEL = re.compile(
     r"^(?P<label>Certificate|Data|Version|Serial Number|Signature Algorithm|Signature Value"
     r"|Issuer|Validity|Not Before|Not After|Subject|Subject Public Key Info"
     r"|Public Key Algorithm|(?:RSA |EC )?Public-Key|Modulus|Exponent|pub|ASN1 OID|NIST CURVE"
-    r"|X509v3 [A-Z][A-Za-z ]+|Authority Information Access|Netscape [A-Z][A-Za-z ]+"
+    r"|X509v3 extensions|X509v3 [A-Z][A-Za-z ]+|Authority Information Access"
+    r"|Netscape [A-Z][A-Za-z ]+"
     r"|CT Precertificate SCTs|Signed Certificate Timestamp|Certificate purposes"
     r"|\d+(?:\.\d+){2,})\s*:\s*(?P<critical>critical\b)?\s*(?P<value>.*)$")
 _ONE_LINE = re.compile(r"^(?P<name>subject|issuer|notBefore|notAfter|serial"
@@ -200,9 +201,16 @@ class _Reader:
             self._cert(number, new=fresh)["printed"] = True
             self.heading = None
             return
-        cert = self._cert(number)
+        # a certificate prints its extensions once: a second heading is another certificate's
+        # (fragments of two printouts quoted one after the other)
+        again = label == "X509v3 extensions" and self.current is not None and (
+            self.current.get("extensions", False))
+        cert = self._cert(number, new=again)
         cert["end_line"] = number
         self.heading = label
+        if label == "X509v3 extensions":
+            cert["extensions"] = True
+            self.heading = None
         if label == "Certificate purposes":
             self.in_purposes = True
             self.heading = None
@@ -259,6 +267,7 @@ class _Reader:
     @staticmethod
     def _certificate(index: int, f: dict[str, Any]) -> PrintedCertificate:
         f.pop("printed", None)
+        f.pop("extensions", None)
         subject, issuer = f.get("subject"), f.get("issuer")
         if subject is not None and issuer is not None:
             f["self_signed"] = subject.replace(" ", "") == issuer.replace(" ", "")
