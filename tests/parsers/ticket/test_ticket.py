@@ -578,6 +578,7 @@ _BROWSER_ERRORS = {
     "ERR_SSL_CLIENT_AUTH_PRIVATE_KEY_ACCESS_DENIED": "client-key-unusable",
     "ERR_SSL_CLIENT_AUTH_CERT_BAD_FORMAT": "client-key-unusable",
     "ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS": "client-key-unusable",
+    "SSL_ERROR_SIGN_HASHES_FAILURE": "client-key-unusable",  # Firefox's
 }
 #: How tickets bring the error: told in a sentence, the developer tools' line, quoted in a
 #: reply, as HTML, in another language (the error page prints the name in every language),

@@ -49,10 +49,23 @@ COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in 
 #: The errors Chromium browsers (Chrome, Edge) show about the client certificate, by name as
 #: the error page and the developer tools print them (`net::ERR_...`; the page prints the name
 #: in every language). Their numbers: -110, -117, -134, -135, -141, -164, -177. (A ticket is
-#: sniffed by any name of their family, `ERR_SSL_CLIENT_AUTH_...`.)
-BROWSER_ERRORS = (r"ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
+#: sniffed by any name of their family, `ERR_SSL_CLIENT_AUTH_...`.) Firefox's (NSS) for a
+#: client key that could not sign: `SSL_ERROR_SIGN_HASHES_FAILURE`.
+BROWSER_ERRORS = (r"(?:ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
                   r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
-                  r"|CERT_BAD_FORMAT|NO_COMMON_ALGORITHMS))")
+                  r"|CERT_BAD_FORMAT|NO_COMMON_ALGORITHMS))|SSL_ERROR_SIGN_HASHES_FAILURE)")
+#: A client key kept by a legacy CryptoAPI provider, which signs only with PKCS #1 v1.5 and
+#: (the Base and some Enhanced ones) only SHA-1: the provider named, OpenSSL's CAPI engine
+#: signing with it.
+LEGACY_PROVIDER = (r"\bMicrosoft (?:Enhanced|Strong|Base)(?: RSA and AES)? Cryptographic "
+                   r"Provider\b|\bCAPI_RSA_SIGN\b|(?i:\blegacy CryptoAPI provider)")
+#: A client's failure to sign its handshake: Schannel's SEC_E_ALGORITHM_MISMATCH, a provider's
+#: NTE_BAD_ALGID (`cant create hash object`), NSS's and Chromium's signing errors, a TLS 1.2
+#: signature scheme of SHA-1 alone.
+SIGNING_FAILED = (r"\bSEC_E_ALGORITHM_MISMATCH\b|\b0x80090331\b|\bNTE_BAD_ALGID\b"
+                  r"|\b0x80090008\b|\bcant create hash object\b|\bSSL_ERROR_SIGN_HASHES_FAILURE\b"
+                  r"|\bERR_SSL_CLIENT_AUTH_(?:SIGNATURE_FAILED|NO_COMMON_ALGORITHMS)\b"
+                  r"|\brsa_pkcs1_sha1\b")
 #: The .NET Framework's failure to set up TLS as a client (`WebException`: "The request was
 #: aborted: Could not create SSL/TLS secure channel."), in every language: "SSL/TLS" beside the
 #: word for a channel (`SSL/TLS-Kanal`, `canal sécurisé SSL/TLS`, `SSL/TLS のセキュリティで保護
@@ -175,6 +188,7 @@ _EVIDENCE = re.compile(
     r"|\bx509: certificate (?:signed by unknown|has expired or|specifies an incompatible"
     r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
+    r"|\bSSL_ERROR_SIGN_HASHES_FAILURE\b"
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE
     + r"|" + RENEGOTIATION_REFUSED + r"|" + SERVER_VERIFY + r"|" + SERVER_REFUSED +
     # the System.Net trace of a .NET client choosing its certificate

@@ -34,6 +34,7 @@ from . import (
     DOTNET_SERVER,
     FORBIDDEN,
     GO_SERVER,
+    LEGACY_PROVIDER,
     NOT_ADMIN,
     POST_HANDSHAKE,
     REMOTE_INVALID,
@@ -43,6 +44,7 @@ from . import (
     SERVER_GOT_NONE,
     SERVER_REFUSED,
     SERVER_VERIFY,
+    SIGNING_FAILED,
     WINHTTP_FLAG,
     X509_ERRORS,
 )
@@ -101,6 +103,10 @@ _DOTNET_CLIENT = re.compile(DOTNET_CLIENT)
 _SERVER_VERIFY = re.compile(SERVER_VERIFY)
 _SERVER_REFUSED = re.compile(SERVER_REFUSED)
 _GO_SERVER = re.compile(GO_SERVER)
+#: A legacy CryptoAPI provider named (`LEGACY_PROVIDER`), and a client's failure to sign
+#: (`SIGNING_FAILED`): together, the provider's key is why.
+_LEGACY_PROVIDER = re.compile(LEGACY_PROVIDER)
+_SIGNING_FAILED = re.compile(SIGNING_FAILED)
 #: .NET's messages for a certificate that failed its validation, or that a validation
 #: callback refused (Kestrel installs one), whichever side's it is.
 _REMOTE_MESSAGE = re.compile(r"(?i:\bremote certificate (?:is invalid|was rejected by the "
@@ -155,6 +161,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     client_failed = certificate_named or any(_SECURE_CHANNEL.search(text) for _, text in lines)
     # ... and only for an administrator: an account it fails for is said too
     admin_only = client_failed and any(_NOT_ADMIN.search(text) for _, text in lines)
+    # a client key in a legacy provider, beside a failure to sign with it
+    legacy_key = any(_SIGNING_FAILED.search(text) for _, text in lines)
     # a .NET server's log, no .NET client's words: the remote certificate is the client's
     dotnet_server = (any(_DOTNET_SERVER.search(text) for _, text in lines)
                      and not any(_DOTNET_CLIENT.search(text) for _, text in lines))
@@ -227,6 +235,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
             found.extend(Mention(line=number, token=m.group(0), kind="context",
                                  value="admin-only")
                          for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
+        if legacy_key:
+            found.extend(Mention(line=number, token=m.group(0), kind="context",
+                                 value="legacy-provider")
+                         for m in itertools.islice(_LEGACY_PROVIDER.finditer(text), 1))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code

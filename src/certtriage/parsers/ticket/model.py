@@ -31,7 +31,8 @@ class Mention(Model):
     its own (`not-loaded`) or as the server logged it (`none-received`), a protocol version
     that bears on client certificates (`tls1.3`, or `renegotiation` told beside a client
     certificate), the context a client fails in (`admin-only`: it works only as an
-    administrator), a 403 without its sub-status as `403`."""
+    administrator; `legacy-provider`: its key is a legacy CryptoAPI provider's), a 403
+    without its sub-status as `403`."""
     section: Literal["cdp", "aia", "ocsp"] | None = None
     """For a retrieval: what was fetched."""
     client: bool = False
