@@ -59,6 +59,15 @@ BROWSER_ERRORS = (r"(?:ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_N
 #: signing with it.
 LEGACY_PROVIDER = (r"\bMicrosoft (?:Enhanced|Strong|Base)(?: RSA and AES)? Cryptographic "
                    r"Provider\b|\bCAPI_RSA_SIGN\b|(?i:\blegacy CryptoAPI provider)")
+#: A certificate whose private key was loaded for this process only (.NET's EphemeralKeySet,
+#: Windows' PKCS12_NO_PERSIST_KEY, a certificate made from PEM files in .NET), which Schannel
+#: cannot use for TLS on either side; and the TLS failure beside which it is why.
+EPHEMERAL_KEY = (r"\bEphemeralKeySet\b|\bPKCS12_NO_PERSIST_KEY\b"
+                 r"|\bX509Certificate2\.CreateFromPem(?:File)?\b")
+TLS_FAILED = (r"\bSslStream\b|(?i:\bSchannel\b)|\bAcquireCredentialsHandle\b"
+              r"|\bSEC_E_NO_CREDENTIALS\b|\b0x8009030[dDeE]\b|(?i:\bno private key\b"
+              r"|\bno credentials are available)"
+              r"|\bAuthenticationException\b|(?i:\bsecure channel\b|\bTLS handshake\b)")
 #: A client's failure to sign its handshake: Schannel's SEC_E_ALGORITHM_MISMATCH, a provider's
 #: NTE_BAD_ALGID (`cant create hash object`), NSS's and Chromium's signing errors, a TLS 1.2
 #: signature scheme of SHA-1 alone.
@@ -249,7 +258,8 @@ def sniff(text: str) -> bool:
     """Whether some line of `text` carries a token that only evidence carries, Windows'
     message of an error code that names a cause (a code named only by its text), a fatal
     TLS alert named by its number, or renegotiation or a client that works only as an
-    administrator named beside a client certificate."""
+    administrator named beside a client certificate, or a key loaded for the process only
+    beside a TLS failure."""
     if _EVIDENCE.search(text) is not None:
         return True
     from .mentions import (
@@ -257,9 +267,10 @@ def sniff(text: str) -> bool:
         names_a_substatus_page,
         names_admin_only,
         names_an_alert,
+        names_ephemeral_key,
         names_renegotiation,
     )
 
     return (names_a_code_by_message(text) or names_an_alert(text)
             or names_a_substatus_page(text) or names_renegotiation(text)
-            or names_admin_only(text))
+            or names_admin_only(text) or names_ephemeral_key(text))

@@ -32,6 +32,7 @@ from . import (
     COMPOUND_STATUSES,
     DOTNET_CLIENT,
     DOTNET_SERVER,
+    EPHEMERAL_KEY,
     FORBIDDEN,
     GO_SERVER,
     LEGACY_PROVIDER,
@@ -45,6 +46,7 @@ from . import (
     SERVER_REFUSED,
     SERVER_VERIFY,
     SIGNING_FAILED,
+    TLS_FAILED,
     WINHTTP_FLAG,
     X509_ERRORS,
 )
@@ -107,6 +109,9 @@ _GO_SERVER = re.compile(GO_SERVER)
 #: (`SIGNING_FAILED`): together, the provider's key is why.
 _LEGACY_PROVIDER = re.compile(LEGACY_PROVIDER)
 _SIGNING_FAILED = re.compile(SIGNING_FAILED)
+#: A key loaded for the process only (`EPHEMERAL_KEY`), beside a TLS failure (`TLS_FAILED`).
+_EPHEMERAL_KEY = re.compile(EPHEMERAL_KEY)
+_TLS_FAILED = re.compile(TLS_FAILED)
 #: .NET's messages for a certificate that failed its validation, or that a validation
 #: callback refused (Kestrel installs one), whichever side's it is.
 _REMOTE_MESSAGE = re.compile(r"(?i:\bremote certificate (?:is invalid|was rejected by the "
@@ -163,6 +168,8 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
     admin_only = client_failed and any(_NOT_ADMIN.search(text) for _, text in lines)
     # a client key in a legacy provider, beside a failure to sign with it
     legacy_key = any(_SIGNING_FAILED.search(text) for _, text in lines)
+    # a key loaded for the process only, beside a TLS failure
+    tls_failed = any(_TLS_FAILED.search(text) for _, text in lines)
     # a .NET server's log, no .NET client's words: the remote certificate is the client's
     dotnet_server = (any(_DOTNET_SERVER.search(text) for _, text in lines)
                      and not any(_DOTNET_CLIENT.search(text) for _, text in lines))
@@ -235,6 +242,10 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
             found.extend(Mention(line=number, token=m.group(0), kind="context",
                                  value="admin-only")
                          for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
+        if tls_failed:
+            found.extend(Mention(line=number, token=m.group(0), kind="context",
+                                 value="ephemeral-key")
+                         for m in itertools.islice(_EPHEMERAL_KEY.finditer(text), 1))
         if legacy_key:
             found.extend(Mention(line=number, token=m.group(0), kind="context",
                                  value="legacy-provider")
@@ -395,6 +406,11 @@ def names_renegotiation(text: str) -> bool:
     the server asks for one)."""
     return _RENEGOTIATION.search(text) is not None and (
         _CLIENT_CERTIFICATE.search(text) is not None)
+
+
+def names_ephemeral_key(text: str) -> bool:
+    """Whether `text` names a key loaded for the process only beside a TLS failure."""
+    return _EPHEMERAL_KEY.search(text) is not None and _TLS_FAILED.search(text) is not None
 
 
 def names_admin_only(text: str) -> bool:
