@@ -166,6 +166,13 @@ POST_HANDSHAKE = (r"\bAH10158\b|\bSSL_verify_client_post_handshake\b"
                   r"|\bpost[-_ ]handshake[-_ ]auth\w*[^\n.]{0,30}?\b(?:not|never|no longer) "
                   r"(?:be |been )?(?:supported|enabled|received|sent|offered|possible)"
                   r"|\bPHA (?:is )?not (?:supported|enabled))")
+#: A proxy that refused to open the tunnel to the server (HTTP CONNECT): OpenSSL's s_client
+#: (`HTTP CONNECT failed, reason= 403 Forbidden`), curl (`CONNECT tunnel failed, response
+#: 403`, `Received HTTP code 403 from proxy after CONNECT`), a proxy's 407. The 403 on such a
+#: line is the proxy's: no TLS handshake with the server took place.
+PROXY_REFUSED = (r"(?i:\bHTTP CONNECT failed\b|\bCONNECT tunnel failed\b"
+                 r"|\bfrom proxy after CONNECT\b|\bProxy CONNECT aborted\b"
+                 r"|\b407 Proxy Authentication Required\b)")
 #: A 403 without its sub-status, as a client shows it: IIS's page for remote clients (`403 -
 #: Forbidden: Access is denied.`), .NET's exception in any language (`(403) Forbidden`,
 #: `(403) Unzulässig`), WCF's (`The HTTP request was forbidden with client authentication
@@ -199,7 +206,8 @@ _EVIDENCE = re.compile(
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|\bSSL_ERROR_SIGN_HASHES_FAILURE\b"
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE
-    + r"|" + RENEGOTIATION_REFUSED + r"|" + SERVER_VERIFY + r"|" + SERVER_REFUSED +
+    + r"|" + RENEGOTIATION_REFUSED + r"|" + SERVER_VERIFY + r"|" + SERVER_REFUSED
+    + r"|" + PROXY_REFUSED +
     # the System.Net trace of a .NET client choosing its certificate
     r"|\bLeft with \d+ client certificates? to choose from|\bserver has specified \d+ issuer"
     r"|" + CLIENT_TRACE_NONE + r"|" + CLIENT_TRACE_USAGE +  # other clients choosing theirs

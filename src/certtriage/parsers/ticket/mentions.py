@@ -38,6 +38,7 @@ from . import (
     LEGACY_PROVIDER,
     NOT_ADMIN,
     POST_HANDSHAKE,
+    PROXY_REFUSED,
     REMOTE_INVALID,
     RENEGOTIATION,
     RENEGOTIATION_REFUSED,
@@ -105,6 +106,8 @@ _DOTNET_CLIENT = re.compile(DOTNET_CLIENT)
 _SERVER_VERIFY = re.compile(SERVER_VERIFY)
 _SERVER_REFUSED = re.compile(SERVER_REFUSED)
 _GO_SERVER = re.compile(GO_SERVER)
+#: A proxy's refusal to open the tunnel (`PROXY_REFUSED`): the 403 on its line is the proxy's.
+_PROXY_REFUSED = re.compile(PROXY_REFUSED)
 #: A legacy CryptoAPI provider named (`LEGACY_PROVIDER`), and a client's failure to sign
 #: (`SIGNING_FAILED`): together, the provider's key is why.
 _LEGACY_PROVIDER = re.compile(LEGACY_PROVIDER)
@@ -188,7 +191,11 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                        for m in pattern.finditer(text)]
         titled = substatuses or _titled_substatuses(number, text, tables)
         found.extend(titled)
-        if not titled and not _MODULE_SUBSTATUS.search(text):  # a 403 alone (once a line)
+        proxy = _PROXY_REFUSED.search(text)
+        if proxy is not None:  # the proxy refused the tunnel: its 403 is no server's answer
+            found.append(Mention(line=number, token=proxy.group(0), kind="client-failure",
+                                 value="proxy-refused"))
+        elif not titled and not _MODULE_SUBSTATUS.search(text):  # a 403 alone (once a line)
             found.extend(Mention(line=number, token=m.group(0), kind="forbidden", value="403")
                          for m in itertools.islice(_FORBIDDEN.finditer(text), 1))
         found.extend(_alerts(number, text))
