@@ -238,6 +238,23 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     return _not_iis(findings, why)
 
 
+def _steps_elsewhere(item: Input, fmt: Format, model: Any, pieces: list[Piece]) -> str | None:
+    """Where the steps to collect more evidence apply, when the text is about a server other
+    than IIS and names no IIS: they are written for IIS and Windows."""
+    from .knowledge.services import names_iis, service_named
+
+    text = item.text
+    kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
+    if text is None or kinds & _IIS_FORMATS or names_iis(text):
+        return None
+    named = service_named(_prose(text, fmt, model, pieces), client=False)
+    if named is None:
+        return None
+    return (f"the text is about {named.service.name} (line {named.line}: `{named.token}`), not "
+            f"IIS: {named.service.tells}; the steps to collect are IIS's and Windows', to be "
+            "matched by that server's own")
+
+
 #: What a finding about a check that is not IIS's says of its IIS text.
 _NOT_APPLY = "what this says of IIS and its 403 sub-statuses does not apply"
 
@@ -312,6 +329,9 @@ def build_result(item: Input, fmt: Format, model: Any, claimed: list[Piece]) -> 
         next_steps = tuple(dict.fromkeys(  # each once, though several findings ask for it
             s.text for f in findings if f.cause == "insufficient-evidence"
             for s in f.remediation))
+        elsewhere = _steps_elsewhere(item, fmt, model, pieces) if next_steps else None
+        if elsewhere:
+            warnings.append(elsewhere)
     document = item.document
     if fmt.reads == "text":
         warnings[:0] = decoding_warnings(item)

@@ -147,3 +147,17 @@ def test_curl_sending_a_certificate_of_its_own_is_a_client_of_a_checking_server(
     checking a server's: the text stays one a server's sub-status may follow from."""
     base = BASES["certutil"]
     assert analyze_text(f"{line}\n\n{base}").iis_substatus == analyze_text(base).iis_substatus
+
+
+@pytest.mark.parametrize(("text", "elsewhere"), [
+    ("Azure App Service answers Error 403: Forbidden: Client Certificate Required.\n", True),
+    ("Our nginx answers 403 Forbidden to the partner's client certificate.\n", True),
+    ("IIS answers 403 Forbidden to the partner's client certificate.\n", False),
+    ("The portal answers 403 Forbidden to the partner's client certificate.\n", False),
+])
+def test_steps_to_collect_say_where_they_apply_when_the_server_is_not_iis(
+        text: str, elsewhere: bool) -> None:
+    result = analyze_text(text)
+    assert result.verdict == "inconclusive" and result.next_steps
+    said = [w for w in result.warnings if "the steps to collect are IIS's" in w]
+    assert bool(said) == elsewhere, result.warnings
