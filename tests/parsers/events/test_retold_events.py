@@ -235,3 +235,16 @@ def test_the_same_message_quoted_twice_is_two_occurrences() -> None:
     flat = " ".join(case.message.split())
     result = analyze_text(f"Monday:\n{flat}\n\nTuesday:\n{flat}\n", "post")
     assert len(result.events) == 2
+
+
+def test_two_records_of_one_message_stay_two_events() -> None:
+    """A KB showing the same message under two event ids, each a record of its own with a
+    placeholder for its date: two records, whichever message is the longer."""
+    case = next(c for c in _NAMED if c.event.id == 4107)
+    flat = " ".join(case.message.split())
+    records = "".join(
+        f"Log Name: Application\nSource: Microsoft-Windows-CAPI2\nDate: Date and time\n"
+        f"Event ID: {event_id}\nLevel: Error\nComputer: ComputerName\nDescription:\n{message}\n"
+        for event_id, message in ((4107, flat), (11, flat[:-1])))
+    result = analyze_text(records, "kb")
+    assert sorted(e["event_id"] for e in result.events) == [11, 4107]
