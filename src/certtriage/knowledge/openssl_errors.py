@@ -41,3 +41,24 @@ X509_V_ERRORS: dict[int, tuple[str, str | None]] = {
 #: The errors whose code holds only when the purpose checked was a client's (26: the usage
 #: CryptoAPI reports as a missing Client Authentication).
 PURPOSE_BOUND = frozenset({26})
+
+#: The words OpenSSL prints for the errors clients meet most (`X509_verify_cert_error_string`,
+#: 1.1 and 3.x spellings), lower case -> the error's number: curl's `SSL certificate problem:
+#: unable to get local issuer certificate`, Node's and Postman's `unable to verify the first
+#: certificate`, Python's `certificate verify failed: self signed certificate in certificate
+#: chain`.
+X509_V_TEXTS: dict[str, int] = {
+    "unable to get issuer certificate": 2,
+    "certificate is not yet valid": 9,
+    "certificate has expired": 10,
+    "self signed certificate in certificate chain": 19,
+    "self-signed certificate in certificate chain": 19,
+    "self signed certificate": 18,
+    "self-signed certificate": 18,
+    "unable to get local issuer certificate": 20,
+    "unable to verify the first certificate": 21,
+    "certificate revoked": 23,
+    "unsupported certificate purpose": 26,
+    "unsuitable certificate purpose": 26,
+    "hostname mismatch": 62,
+}

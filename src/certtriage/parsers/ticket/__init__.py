@@ -114,14 +114,16 @@ CLIENT_TRACE_NONE = (r"(?i:\bNo eligible client certificate found|\bNo client ce
 CLIENT_TRACE_USAGE = (r"\bX509EnhancedKeyUsageExtension\b[^\n]{0,40}?(?i:is not valid for "
                       r"Client Authentication)")
 #: A client that could not load or use its own certificate or key, so it sends none: curl's
-#: error 58 (`CURLE_SSL_CERTPROBLEM`, by its number) and its messages for each TLS library
+#: error 58 (`CURLE_SSL_CERTPROBLEM`, by its number or its words `Problem with the local SSL
+#: certificate`) and its messages for each TLS library
 #: (OpenSSL: `could not load PEM client certificate`, `unable to set private key file`;
 #: Schannel: `Failed to get certificate location`, `Failed to import cert file`; NSS: `unable to
 #: load client cert: -8018`), OpenSSL's `s_client` (`unable to load client certificate`),
 #: Python's `[SSL] PEM lib`, a Java key store it cannot open, and a .NET certificate built
 #: from a `.cer` (the certificate alone, without its private key).
 CLIENT_NOT_LOADED = (
-    r"\bcurl: \(58\)|(?i:\bcould not load (?:PEM|ASN1|DER|P12|PKCS12)? ?client "
+    r"\bcurl: \(58\)|(?i:\bProblem with the local SSL certificate\b"
+    r"|\bcould not load (?:PEM|ASN1|DER|P12|PKCS12)? ?client "
     r"(?:certificate|cert|key)|\bunable to (?:set|use|load) (?:the )?(?:client certificate|"
     r"client cert|client key|private key file)|\bschannel: Failed to (?:get certificate "
     r"location|import cert file|open cert store|read cert file)|\bunable to load client "
@@ -205,6 +207,9 @@ _EVIDENCE = re.compile(
     r"|is not valid for any)"
     r"|\bERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_[A-Z_]+)\b"  # any of a browser's
     r"|\bSSL_ERROR_SIGN_HASHES_FAILURE\b"
+    # OpenSSL's errors by name, as Node and Python print them
+    r"|\b(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT"
+    r"|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)\b"
     r"|" + SECURE_CHANNEL + r"|" + REMOTE_INVALID + r"|" + WINHTTP_FLAG + r"|" + POST_HANDSHAKE
     + r"|" + RENEGOTIATION_REFUSED + r"|" + SERVER_VERIFY + r"|" + SERVER_REFUSED
     + r"|" + PROXY_REFUSED +
@@ -267,10 +272,11 @@ def sniff(text: str) -> bool:
     message of an error code that names a cause (a code named only by its text), a fatal
     TLS alert named by its number, or renegotiation or a client that works only as an
     administrator named beside a client certificate, or a key loaded for the process only
-    beside a TLS failure."""
+    beside a TLS failure, or a client's line with OpenSSL's words for the check it failed."""
     if _EVIDENCE.search(text) is not None:
         return True
     from .mentions import (
+        names_a_clients_openssl_error,
         names_a_code_by_message,
         names_a_substatus_page,
         names_admin_only,
@@ -281,4 +287,5 @@ def sniff(text: str) -> bool:
 
     return (names_a_code_by_message(text) or names_an_alert(text)
             or names_a_substatus_page(text) or names_renegotiation(text)
-            or names_admin_only(text) or names_ephemeral_key(text))
+            or names_admin_only(text) or names_ephemeral_key(text)
+            or names_a_clients_openssl_error(text))

@@ -18,7 +18,7 @@ from ...knowledge.alert_names import named_alerts
 from ...knowledge.catalog import TLS_ALERTS
 from ...knowledge.codes import CodeTables, ErrorCode, code_tables
 from ...knowledge.codes.messages import code_by_message, message_index
-from ...knowledge.openssl_errors import X509_V_ERRORS
+from ...knowledge.openssl_errors import PURPOSE_BOUND, X509_V_ERRORS, X509_V_TEXTS
 from ...knowledge.services import SERVER_CALL, client_call, names_iis
 from ..certutil_verify.model import CHAIN_VERBS
 from . import (
@@ -178,8 +178,12 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      and not any(_DOTNET_CLIENT.search(text) for _, text in lines))
     for number, text in lines:
         codes = _codes(text, tables)
-        client = (client_line.search(text) is not None and not dotnet_server
-                  and _GO_SERVER.search(text) is None)
+        marked = client_line.search(text) is not None
+        if marked:  # a client's own line: OpenSSL's words for the check it failed are codes
+            codes += [(token, known) for token, hex_ in openssl_texts(text)
+                      if (known := tables.lookup(hex_)) is not None
+                      and all(known.hex != c.hex for _, c in codes)]
+        client = marked and not dotnet_server and _GO_SERVER.search(text) is None
         a_client_line = a_client_line or client
         found.extend(Mention(line=number, token=token, kind="code", value=code.hex,
                              client=client, logged_status=_logged_status(text, token))
@@ -323,7 +327,8 @@ def _codes(text: str, tables: CodeTables) -> list[tuple[str, ErrorCode]]:
             if known is not None and all(known.hex != c.hex for _, c in out):
                 out.append((token, known))
     for token, hex_ in (*chain_statuses(text), *trust_flag_names(text, tables),
-                        *x509_errors(text), *server_verify_errors(text)):
+                        *x509_errors(text), *server_verify_errors(text),
+                        *openssl_names(text)):
         known = tables.lookup(hex_)
         if known is not None and all(known.hex != c.hex for _, c in out):
             out.append((token, known))
@@ -365,6 +370,38 @@ def server_verify_errors(text: str) -> list[tuple[str, str]]:
         if code is not None:
             found.append((match.group(0), code))
     return found
+
+
+_OPENSSL_TEXT = re.compile(r"(?i)\b(?:" + "|".join(
+    re.escape(words) for words in sorted(X509_V_TEXTS, key=len, reverse=True)) + r")\b")
+#: The names of OpenSSL's errors as Node and Python print them (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`,
+#: `SELF_SIGNED_CERT_IN_CHAIN`, `CERT_HAS_EXPIRED`), read wherever they stand.
+#: (Names of three words and more: `INVALID_CA` and `CERT_REVOKED` stand in other names too;
+#: the purpose's error, whose purpose is not said, is left out.)
+_OPENSSL_NAME = re.compile(r"\b(?:" + "|".join(
+    name for number, (name, code) in X509_V_ERRORS.items()
+    if code and name.count("_") >= 2 and number not in PURPOSE_BOUND) + r")\b")
+
+
+def openssl_texts(text: str) -> list[tuple[str, str]]:
+    """(words, code) of each OpenSSL verification error a client's line names in words, as
+    the CryptoAPI code of the same check (the purpose error is left out: whose purpose is not
+    said)."""
+    found = []
+    for match in _OPENSSL_TEXT.finditer(text):
+        number = X509_V_TEXTS[" ".join(match.group(0).lower().split())]
+        _, code = X509_V_ERRORS[number]
+        if code is not None and number not in PURPOSE_BOUND:
+            found.append((match.group(0), code))
+    return found
+
+
+def openssl_names(text: str) -> list[tuple[str, str]]:
+    """(name, code) of each OpenSSL verification error a line names by its name."""
+    if "_" not in text:
+        return []
+    by_name = {name: code for name, code in X509_V_ERRORS.values() if code is not None}
+    return [(m.group(0), by_name[m.group(0)]) for m in _OPENSSL_NAME.finditer(text)]
 
 
 def x509_errors(text: str) -> list[tuple[str, str]]:
@@ -413,6 +450,14 @@ def names_renegotiation(text: str) -> bool:
     the server asks for one)."""
     return _RENEGOTIATION.search(text) is not None and (
         _CLIENT_CERTIFICATE.search(text) is not None)
+
+
+def names_a_clients_openssl_error(text: str) -> bool:
+    """Whether a line of `text` is a client's own with OpenSSL's words for a failed check."""
+    if _OPENSSL_TEXT.search(text) is None:
+        return False
+    marker = client_call()
+    return any(marker.search(line) and _OPENSSL_TEXT.search(line) for line in text.split("\n"))
 
 
 def names_ephemeral_key(text: str) -> bool:
