@@ -221,7 +221,9 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
     if kinds & _IIS_FORMATS:
         return findings
-    why = model.not_iis()  # the evidence itself is another process's check, or a client's
+    # the evidence itself is another process's check, or a client's (an event beside a paste
+    # may say so for the whole of it)
+    why = model.not_iis() or next((w for p in pieces if (w := p.model.not_iis())), None)
     if not why and text is not None:
         # a client's line beside a server's log or its SSPI call: a server checked, IIS or not
         server = SERVER_CALL in text or bool(kinds & _SERVER_LOGS) or any(
@@ -251,8 +253,8 @@ def _steps_elsewhere(item: Input, fmt: Format, model: Any, pieces: list[Piece]) 
     if named is None:
         return None
     return (f"the text is about {named.service.name} (line {named.line}: `{named.token}`), not "
-            f"IIS: {named.service.tells}; the steps to collect are IIS's and Windows', to be "
-            "matched by that server's own")
+            f"IIS: {named.service.tells}; the steps to collect below are written for IIS and "
+            "Windows: collect the same evidence from that server")
 
 
 #: What a finding about a check that is not IIS's says of its IIS text.

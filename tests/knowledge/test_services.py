@@ -159,5 +159,27 @@ def test_steps_to_collect_say_where_they_apply_when_the_server_is_not_iis(
         text: str, elsewhere: bool) -> None:
     result = analyze_text(text)
     assert result.verdict == "inconclusive" and result.next_steps
-    said = [w for w in result.warnings if "the steps to collect are IIS's" in w]
+    said = [w for w in result.warnings if "the steps to collect below are written for IIS" in w]
     assert bool(said) == elsewhere, result.warnings
+
+
+#: Schannel's message of an event only a TLS client logs (36876: the server's certificate did
+#: not validate), and one only a server logs (36877: the client's did not).
+_CLIENT_EVENT = ("The certificate received from the remote server has not validated correctly. "
+                 "The error code is 0x80092013. The TLS connection request has failed. The "
+                 "attached data contains the server certificate.")
+_SERVER_EVENT = ("The certificate received from the remote client application has not "
+                 "validated correctly. The error code is 0x80092013. The attached data contains "
+                 "the client certificate.")
+
+
+@pytest.mark.parametrize(("event", "iis"), [(_CLIENT_EVENT, False), (_SERVER_EVENT, True)])
+def test_a_clients_schannel_event_beside_a_paste_makes_it_the_clients_check(event: str,
+                                                                            iis: bool) -> None:
+    """certutil's output of a server's certificate with the client's 36876 beside it is the
+    client's check: no 403. With the server's 36877 it is IIS's."""
+    paste = (FIXTURES / "certutil" / "revocation-offline"
+             / "subordinate-ca-cdp-unreachable-four-level.txt").read_text(encoding="utf-8")
+    result = analyze_text(f"The System log shows:\n\n{event}\n\nand certutil says:\n\n{paste}")
+    assert result.kind == "certutil-verify"
+    assert bool(result.iis_substatus) == iis, result.iis_substatus

@@ -143,7 +143,9 @@ class EventLog(Evidence):
         server checks client certificates in (or each policy check was a client's, of a
         server's certificate): the process or side, as the reason the log is not IIS's."""
         details = [e.capi2 for e in self.events if e.capi2 is not None]
-        if not details or len(details) < len(self.events):
+        if not details:
+            return self._client_side()
+        if len(details) < len(self.events):
             return None  # other events (Schannel, HTTP.sys) may be IIS's own
         processes = sorted({d.process for d in details if d.process})
         if processes and not any(server_process(p) for p in processes):
@@ -155,6 +157,20 @@ class EventLog(Evidence):
             return ("The CAPI2 chain policy checks are a client's check of a server's "
                     "certificate (authType server), not IIS checking a client's")
         return None
+
+    def _client_side(self) -> str | None:
+        """Where every event is one only a TLS client logs (Schannel's 36876 or 36882: the
+        certificate the remote server sent), named as the reason the log is not IIS's."""
+        from ...knowledge.catalog import event_knowledge
+
+        knowledge = event_knowledge()
+        sides = {(e.provider, e.event_id): getattr(knowledge.get(e.provider, e.event_id),
+                                                   "side", None) for e in self.events}
+        if not sides or set(sides.values()) != {"client"}:
+            return None
+        shown = ", ".join(str(i) for _, i in sorted(sides)[:3])
+        return (f"The Schannel events ({shown}) are logged by a TLS client about the "
+                f"certificate a server sent it, not by IIS checking a client's")
 
     def unrelated_ids(self) -> frozenset[int]:
         """Event ids of the unrelated events the log holds."""
