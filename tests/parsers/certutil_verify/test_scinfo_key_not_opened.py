@@ -51,3 +51,22 @@ def test_without_the_key_lines_the_card_passes() -> None:
     text, old = _base()
     result = analyze_text(text.replace(old, ""))
     assert "SCD003" not in {f.rule for f in result.findings}
+
+
+EMPTY = FIXTURES / "certutil" / "scinfo" / "scinfo-card-shows-no-certificate.txt"
+
+
+@pytest.mark.parametrize("wording", _wordings())
+def test_a_section_with_no_certificate_is_a_card_that_presents_none(wording: str) -> None:
+    """No subject, a `(null)` container and keys that cannot be opened: the minidriver
+    presents no certificate (SCD004), not a certificate whose key is missing (SCD003)."""
+    text = EMPTY.read_text(encoding="utf-8")
+    reader = "Woodgrove USB Token Reader 0"
+    old = "".join(line for line in text.splitlines(keepends=True)
+                  if line.startswith("Cannot open"))
+    result = analyze_text(text.replace(old, f"{wording}: {reader}\n"))
+    rules = {f.rule for f in result.findings}
+    assert "SCD004" in rules and "SCD003" not in rules
+    assert result.root_causes == ("smart-card-error",)
+    with_subject = analyze_text(FIXTURE.read_text(encoding="utf-8"))
+    assert "SCD004" not in {f.rule for f in with_subject.findings}

@@ -85,12 +85,18 @@ def empty_store(doc: CertutilVerify, b: ChainBinding, *, stores: list[str]) -> I
 
 
 @predicate
-def card_key_not_opened(doc: CertutilVerify, b: ChainBinding) -> Iterator[Binding]:
+def card_key_not_opened(doc: CertutilVerify, b: ChainBinding, *,
+                        no_certificate: bool = False) -> Iterator[Binding]:
     """Each -scinfo card certificate whose key certutil could not open (`Cannot open the
     AT_SIGNATURE key`, `No AT_KEYEXCHANGE key`) and whose other key tests, if any ran, did not
-    succeed either: no key of it can be used."""
+    succeed either: no key of it can be used. With `no_certificate`, only sections that show
+    no certificate at all (no subject, the key container `(null)`: the minidriver presents
+    none); without it, only the others."""
     for card in doc.cards:
         if not card.key_missing or card.public_key_match or card.private_key_verifies:
+            continue
+        empty = card.subject is None and (card.key_container or "").startswith("(null)")
+        if empty != no_certificate:
             continue
         yield replace(b, values={
             **b.values, "line": str(card.line), "reader": card.reader or "its reader",
