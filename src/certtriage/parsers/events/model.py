@@ -159,16 +159,12 @@ class EventLog(Evidence):
         return None
 
     def _client_side(self) -> str | None:
-        """Where every event is one only a TLS client logs (Schannel's 36876 or 36882: the
-        certificate the remote server sent), named as the reason the log is not IIS's."""
-        from ...knowledge.catalog import event_knowledge
-
-        knowledge = event_knowledge()
-        sides = {(e.provider, e.event_id): getattr(knowledge.get(e.provider, e.event_id),
-                                                   "side", None) for e in self.events}
-        if not sides or set(sides.values()) != {"client"}:
+        """Where every event is one a TLS client logs about the certificate a server sent it
+        (Schannel's 36876, 36881 to 36884), named as the reason the log is not IIS's."""
+        ids = {(e.provider.casefold(), e.event_id) for e in self.events}
+        if not ids or not ids <= _SERVER_CERTIFICATE_EVENTS:
             return None
-        shown = ", ".join(str(i) for _, i in sorted(sides)[:3])
+        shown = ", ".join(str(i) for _, i in sorted(ids)[:3])
         return (f"The Schannel events ({shown}) are logged by a TLS client about the "
                 f"certificate a server sent it, not by IIS checking a client's")
 
@@ -176,6 +172,12 @@ class EventLog(Evidence):
         """Event ids of the unrelated events the log holds."""
         return frozenset(c.event_id for c in self.counts if not c.certificate)
 
+
+#: The events a TLS client logs about the certificate a server sent it: Schannel's 36876 (it did
+#: not validate), 36881 (outside its validity period), 36882 (an untrusted issuer), 36883
+#: (revoked), 36884 (another name). (36875, no client certificate to send, is the client's too,
+#: but about its own certificate, which IIS answers with 403.7.)
+_SERVER_CERTIFICATE_EVENTS = frozenset(("schannel", i) for i in (36876, 36881, 36882, 36883, 36884))
 
 #: The processes a server's check of a client certificate runs in: Schannel in lsass.exe for
 #: HTTP.sys (IIS), and an IIS worker process whose application checks a chain itself.
