@@ -173,7 +173,15 @@ _SERVER_EVENT = ("The certificate received from the remote client application ha
                  "the client certificate.")
 
 
-@pytest.mark.parametrize(("event", "iis"), [(_CLIENT_EVENT, False), (_SERVER_EVENT, True)])
+#: 36875: the client had no certificate to send, its own: IIS answers it with 403.7.
+_CLIENT_OWN_EVENT = ("The remote server has requested TLS client authentication, but no "
+                     "suitable client certificate could be found. An anonymous connection will "
+                     "be attempted. This TLS connection request may succeed or fail, depending "
+                     "on the server's policy settings.")
+
+
+@pytest.mark.parametrize(("event", "iis"), [(_CLIENT_EVENT, False), (_SERVER_EVENT, True),
+                                            (_CLIENT_OWN_EVENT, True)])
 def test_a_clients_schannel_event_beside_a_paste_makes_it_the_clients_check(event: str,
                                                                             iis: bool) -> None:
     """certutil's output of a server's certificate with the client's 36876 beside it is the
