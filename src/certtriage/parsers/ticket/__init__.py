@@ -54,9 +54,9 @@ COMPOUND_STATUSES = tuple(n for n in CHAIN_STATUSES if any(c.isupper() for c in 
 BROWSER_ERRORS = (r"(?:ERR_(?:BAD_SSL_CLIENT_AUTH_CERT|SSL_CLIENT_AUTH_(?:CERT_NEEDED"
                   r"|PRIVATE_KEY_ACCESS_DENIED|CERT_NO_PRIVATE_KEY|SIGNATURE_FAILED"
                   r"|CERT_BAD_FORMAT|NO_COMMON_ALGORITHMS))|SSL_ERROR_SIGN_HASHES_FAILURE)")
-#: A client key kept by a legacy CryptoAPI provider, which signs only with PKCS #1 v1.5 and
-#: (the Base and some Enhanced ones) only SHA-1: the provider named, OpenSSL's CAPI engine
-#: signing with it.
+#: A client key kept by a legacy CryptoAPI provider, which signs only with PKCS #1 v1.5 (the
+#: Base, Strong and Enhanced providers with SHA-1 only, the RSA and AES one with SHA-2 too):
+#: the provider named, or OpenSSL's CAPI engine signing with it.
 LEGACY_PROVIDER = (r"\bMicrosoft (?:Enhanced|Strong|Base)(?: RSA and AES)? Cryptographic "
                    r"Provider\b|\bCAPI_RSA_SIGN\b|(?i:\blegacy CryptoAPI provider)")
 #: A certificate whose private key was loaded for this process only (.NET's EphemeralKeySet,
