@@ -239,28 +239,17 @@ def find_mentions(lines: list[Line], beside_evidence: bool) -> Mentions | None:
                      for m in itertools.islice(pattern.finditer(text), 1))
         found.extend(Mention(line=number, token=m.group(0), kind="protocol", value="tls1.3")
                      for m in itertools.islice(_TLS13.finditer(text), 1))
-        found.extend(Mention(line=number, token=m.group(0), kind="protocol",
-                             value="post-handshake")
-                     for m in itertools.islice(_POST_HANDSHAKE.finditer(text), 1))
-        found.extend(Mention(line=number, token=m.group(0), kind="protocol",
-                             value="renegotiation-refused")
-                     for m in itertools.islice(_RENEGOTIATION_REFUSED.finditer(text), 1))
-        if certificate_named:
-            found.extend(Mention(line=number, token=m.group(0), kind="protocol",
-                                 value="renegotiation")
-                         for m in itertools.islice(_RENEGOTIATION.finditer(text), 1))
-        if admin_only:
-            found.extend(Mention(line=number, token=m.group(0), kind="context",
-                                 value="admin-only")
-                         for m in itertools.islice(_ADMIN_ONLY.finditer(text), 1))
-        if tls_failed:
-            found.extend(Mention(line=number, token=m.group(0), kind="context",
-                                 value="ephemeral-key")
-                         for m in itertools.islice(_EPHEMERAL_KEY.finditer(text), 1))
-        if legacy_key:
-            found.extend(Mention(line=number, token=m.group(0), kind="context",
-                                 value="legacy-provider")
-                         for m in itertools.islice(_LEGACY_PROVIDER.finditer(text), 1))
+        # the first of each on a line, where the text holds what makes it count
+        for kind, value, pattern, counts in (
+                ("protocol", "post-handshake", _POST_HANDSHAKE, True),
+                ("protocol", "renegotiation-refused", _RENEGOTIATION_REFUSED, True),
+                ("protocol", "renegotiation", _RENEGOTIATION, certificate_named),
+                ("context", "admin-only", _ADMIN_ONLY, admin_only),
+                ("context", "ephemeral-key", _EPHEMERAL_KEY, tls_failed),
+                ("context", "legacy-provider", _LEGACY_PROVIDER, legacy_key)):
+            first = pattern.search(text) if counts else None
+            if first is not None:
+                found.append(Mention(line=number, token=first.group(0), kind=kind, value=value))
     # .NET prints each chain status with its own message: the message of a status's code on
     # the status's line is that status again (RevocationStatusUnknown's, beside the offline
     # pair that makes it the offline code), not another code
