@@ -21,6 +21,7 @@ from certtriage.engine import rulebook, vocabulary
 from certtriage.errors import RulebookError
 from certtriage.knowledge.codes import code_tables
 from certtriage.knowledge.explain import explain
+from certtriage.knowledge.openssl_errors import X509_V_ERRORS
 from certtriage.knowledge.rulebook import load_rulebook_from
 from certtriage.knowledge.schema import Rule
 from certtriage.models.findings import Finding
@@ -63,14 +64,26 @@ def _freb(name: str, logged: str) -> Callable[[str], bytes]:
     return render
 
 
+def _openssl_verify(code: str) -> bytes:
+    """`openssl verify -purpose sslclient` stopping at the first error whose check is `code`."""
+    number = next(n for n, (_, c) in sorted(X509_V_ERRORS.items()) if c == code)
+    return (f"$ openssl verify -CAfile root.pem -purpose sslclient client.pem\n"
+            f"C = US, O = Contoso Ltd, CN = Megan Bowen\n"
+            f"error {number} at 0 depth lookup: words\n"
+            f"error client.pem: verification failed\n").encode()
+
+
 #: Each opted-in rule: its input in the shape it reads, for a code.
 SHAPES = {"SCH006": (_schannel, "36877.txt"), "CAP001": (_capi2, "capi2.xml"),
           "TKT001": (_ticket, "ticket.txt"),
           "FRB001": (_freb("fr000021-revocation-offline.xml", "2148081683"), "fr000021.xml"),
-          "FRB002": (_freb("fr000017-untrusted-root.xml", "2148204809"), "fr000017.xml")}
+          "FRB002": (_freb("fr000017-untrusted-root.xml", "2148204809"), "fr000017.xml"),
+          "OSV001": (_openssl_verify, "verify.txt")}
 
 
 def _codes(rule: Rule) -> list[str]:
+    if rule.code == "OSV001":  # the codes OpenSSL's errors stand for
+        return sorted({c for _, c in X509_V_ERRORS.values() if c})
     if rule.cause_from_code:  # it reads only codes that name a cause
         return sorted({c.hex for c in code_tables().codes if c.cause})
     return [*rule.cause_by_code, UNMAPPED]
