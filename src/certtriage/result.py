@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import evaluate, rulebook, verdict
 from .models.common import Piece, UnparsedLine
@@ -19,6 +19,9 @@ from .text.joined import may_be_joined, undo_joined
 from .text.limits import cut_note, keep_lines
 from .text.mail import COMPOUND_FILE, looks_like_message, message_parts
 from .text.markup import undo_markup
+
+if TYPE_CHECKING:  # the table of services loads on first use, not at start-up
+    from .knowledge.services import Named
 
 #: Characters of a text looked at for a mail's header fields (many `Received:` lines come
 #: before its MIME fields).
@@ -218,7 +221,7 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
     from .knowledge.services import SERVER_CALL, names_iis, service_named
 
     text = item.text
-    kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
+    kinds = _kinds(fmt, model, pieces)
     if kinds & _IIS_FORMATS:
         return findings
     # the evidence itself is another process's check, or a client's (an event beside a paste
@@ -231,10 +234,8 @@ def _elsewhere(findings: list[Finding], item: Input, fmt: Format, model: Any,
                                                                   *pieces))))
         named = service_named(_prose(text, fmt, model, pieces), client=not server)
         if named is not None:
-            service = named.service
-            why = (f"The text is about {service.name} (line {named.line}: `{named.token}`), "
-                   f"not IIS: {_NOT_APPLY} there, but the check fails the same way; "
-                   f"{service.tells}")
+            why = (f"The text is {_about(named)}: {_NOT_APPLY} there, but the check fails the "
+                   f"same way; {named.service.tells}")
     if not why or text is not None and names_iis(text):
         return findings
     return _not_iis(findings, why)
@@ -246,15 +247,23 @@ def _steps_elsewhere(item: Input, fmt: Format, model: Any, pieces: list[Piece]) 
     from .knowledge.services import names_iis, service_named
 
     text = item.text
-    kinds = {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
-    if text is None or kinds & _IIS_FORMATS or names_iis(text):
+    if text is None or _kinds(fmt, model, pieces) & _IIS_FORMATS or names_iis(text):
         return None
     named = service_named(_prose(text, fmt, model, pieces), client=False)
     if named is None:
         return None
-    return (f"the text is about {named.service.name} (line {named.line}: `{named.token}`), not "
-            f"IIS: {named.service.tells}; the steps to collect below are written for IIS and "
-            "Windows: collect the same evidence from that server")
+    return (f"the text is {_about(named)}: {named.service.tells}; the steps to collect below are "
+            "written for IIS and Windows: collect the same evidence from that server")
+
+
+def _kinds(fmt: Format, model: Any, pieces: list[Piece]) -> set[str]:
+    """The formats the input was read as: its own and its pieces'."""
+    return {fmt.id.value, *(p.kind for p in (*model.own_pieces(), *pieces))}
+
+
+def _about(named: Named) -> str:
+    """`about <the service> (line N: `token`), not IIS`."""
+    return (f"about {named.service.name} (line {named.line}: `{named.token}`), not IIS")
 
 
 #: What a finding about a check that is not IIS's says of its IIS text.

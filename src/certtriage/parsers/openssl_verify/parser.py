@@ -1,13 +1,13 @@
 """`openssl verify` output -> :class:`VerifyOutput`.
 
-Read line by line, quoting and fences undone: a command line (`openssl verify ... FILE`), for a
-certificate that fails the subject line OpenSSL prints before each error (`C = US, CN = x`;
-OpenSSL 1.0: `FILE: /C=US/CN=x`), the error (`error 20 at 0 depth lookup: WORDS`; 1.0 has no
-space after the colon), then `error FILE: verification failed`; for one that verifies,
-`FILE: OK`, and with `-show_chain` its chain (`Chain:`, `depth=N: SUBJECT (untrusted)`).
-OpenSSL writes errors to stderr and results to stdout, so a paste of several files may show a
-file's errors before another's OK: errors belong to the next failed result. Other lines are
-kept as unparsed.
+Read line by line, as `text.normalize` repairs the lines (quoting, backticks): a command line
+(`openssl verify ... FILE`); for a certificate that fails, the subject line OpenSSL prints
+before each error (`C = US, CN = x`; OpenSSL 1.0: `FILE: /C=US/CN=x`), the error (`error 20 at
+0 depth lookup: WORDS`; 1.0 has no space after the colon), then `error FILE: verification
+failed`; for one that verifies, `FILE: OK`, and with `-show_chain` its chain (`Chain:`,
+`depth=N: SUBJECT (untrusted)`). OpenSSL writes errors to stderr and results to stdout, so a
+paste of several files may show a file's errors before another's OK: errors belong to the next
+failed result. Other lines are kept as unparsed.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ import re
 
 from ...errors import ParseError
 from ...models.common import UnparsedLine
+from ...text.normalize import normalize
 from . import _COMMAND, _OWN
 from .model import ChainLink, VerifyError, VerifyOutput, VerifyResult
 
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-_FENCE = re.compile(r"^`{3,}\w*\s*")
 _COMMAND_LINE = re.compile(r"\bopenssl(?:\.exe)?\s+verify\b(?P<options>.*)$")
 _PURPOSE = re.compile(r"\s-purpose\s+(?P<purpose>\S+)")
 _ERROR = re.compile(r"^error (?P<code>\d{1,3}) at (?P<depth>\d{1,2}) depth lookup ?: ?"
@@ -41,10 +40,9 @@ def parse(text: str) -> VerifyOutput:
         raise ParseError("no line of openssl verify output (`error N at D depth lookup`, "
                          "`verification failed`, a command with `FILE: OK`) in the input")
     reader = _Reader()
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = _FENCE.sub("", _QUOTE.sub("", raw)).strip().strip("`")
-        if line:
-            reader.line(line, number)
+    normalized = normalize(text)  # quoting, backticks and blank lines undone
+    for line, number in zip(normalized.lines, normalized.origin, strict=True):
+        reader.line(line, number)
     return reader.result()
 
 
@@ -70,7 +68,7 @@ class _Reader:
             self._end_chain()
         command = _COMMAND_LINE.search(line)
         if command is not None:
-            self._flush(number)
+            self._flush()
             self.command = line[command.start():]
             purpose = _PURPOSE.search(command["options"] + " ")
             self.purpose = purpose["purpose"] if purpose else None
@@ -117,7 +115,7 @@ class _Reader:
             self.results[-1] = last.model_copy(update={"chain": tuple(self.chain)})
         self.chain = None
 
-    def _flush(self, number: int) -> None:
+    def _flush(self) -> None:
         """Errors without their result line (cut off, or OpenSSL 1.0's): a result of a file
         the paste does not name, unless the subject line named it."""
         self._end_chain()
@@ -128,7 +126,7 @@ class _Reader:
         self.file = None
 
     def result(self) -> VerifyOutput:
-        self._flush(0)
+        self._flush()
         return VerifyOutput(command=self.command, purpose=self.purpose,
                             results=tuple(self.results), unparsed=tuple(self.unparsed))
 

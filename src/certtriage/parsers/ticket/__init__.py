@@ -93,8 +93,7 @@ REMOTE_INVALID = (r"\bAuthenticationException\b[^\n]*?(?i:certificat|zertifikat|
 #: a pasted configuration (`ClientCertificateMode`) say nothing of which side logged.
 DOTNET_SERVER = (r"\bMicrosoft\.AspNetCore\.Server\.Kestrel\b|\bOnConnectionAsync\b"
                  r"|\bIConnectionAdapter\b|\bConnectionFilter\.OnConnection\b"
-                 r"|\bAuthenticateAsServer(?:Async)?\b|\bHttpsConnection(?:Adapter|Middleware)\."
-                 r"|\bHttpsConnectionAdapter\.InnerOnConnectionAsync\b")
+                 r"|\bAuthenticateAsServer(?:Async)?\b|\bHttpsConnection(?:Adapter|Middleware)\.")
 #: A .NET client's own words about a connection it could not set up (HttpClient's, WebClient's):
 #: with them in the text, "the remote certificate" stays the server's.
 DOTNET_CLIENT = (r"(?i:\bThe SSL connection could not be established|\bHttpRequestException\b"

@@ -385,12 +385,15 @@ def openssl_texts(text: str) -> list[tuple[str, str]]:
     return found
 
 
+#: OpenSSL's errors by name -> the CryptoAPI code of the same check.
+_OPENSSL_CODES = {name: code for name, code in X509_V_ERRORS.values() if code is not None}
+
+
 def openssl_names(text: str) -> list[tuple[str, str]]:
     """(name, code) of each OpenSSL verification error a line names by its name."""
     if "_" not in text:
         return []
-    by_name = {name: code for name, code in X509_V_ERRORS.values() if code is not None}
-    return [(m.group(0), by_name[m.group(0)]) for m in _OPENSSL_NAME.finditer(text)]
+    return [(m.group(0), _OPENSSL_CODES[m.group(0)]) for m in _OPENSSL_NAME.finditer(text)]
 
 
 def x509_errors(text: str) -> list[tuple[str, str]]:
