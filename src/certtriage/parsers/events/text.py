@@ -601,9 +601,9 @@ def _without_echoes(events: list[Event]) -> list[Event]:
 def _cut_retelling(event: Event, others: list[Event]) -> bool:
     """Whether `event`'s message, found alone in the text (no record of labels around it), is
     the start of another message shown without a time: a post's title repeating the message
-    it quotes, cut short (its start may read as another
-    event's message, whose wording begins alike). Of the same event it must show no value
-    the other does not. The same message twice is two occurrences."""
+    it quotes, cut short (its start may read as another event's message, whose wording begins
+    alike). Of the same event it must show no value the other does not. The same message
+    twice is two occurrences."""
     told = " ".join(event.message.split())
     if event.shape != "message-only" or len(told) < 20:
         return False  # a record of its own (labels, a header) is an occurrence of its own
